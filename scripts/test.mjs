@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm test`: type-check, lint, then vitest; ends with the plain line "N passed, N failed" that CI reads.
+// Arguments are passed to vitest (a file filter, say); CHS_TEST_SKIP_STATIC=1 skips tsc and eslint.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = (name) => join('node_modules', '.bin', name);
+let failedSteps = 0;
+
+function step(name, command, args) {
+  process.stdout.write(`\n== ${name}\n`);
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.stdout.write(`== ${name} failed (exit ${result.status ?? result.signal})\n`);
+    failedSteps++;
+    return false;
+  }
+  return true;
+}
+
+const extra = process.argv.slice(2);
+if (!process.env.CHS_TEST_SKIP_STATIC) {
+  step('build', bin('tsc'), ['-p', 'tsconfig.build.json']);
+  step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  step('eslint', bin('eslint'), ['.']);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'chs-test-'));
+const out = join(dir, 'vitest.json');
+process.stdout.write('\n== vitest\n');
+const vitest = spawnSync(
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra],
+  {
+    stdio: 'inherit',
+  },
+);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(out)) {
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  passed = report.numPassedTests ?? 0;
+  failed = report.numFailedTests ?? 0;
+  skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  // A test file that failed to load has no failing test but did fail.
+  for (const suite of report.testResults ?? [])
+    if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) failed++;
+} else {
+  failed++;
+}
+if (vitest.status !== 0 && failed === 0) failed++;
+rmSync(dir, { recursive: true, force: true });
+failed += failedSteps;
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,89 @@
+/** `chs lint`. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
+import type { PolicyKind } from '../core/kinds.js';
+import { lint } from '../core/runner.js';
+import { languages, registry } from '../languages/index.js';
+import { codeQuality } from '../report/codequality.js';
+import { colorsFor } from '../report/colors.js';
+import { lintJson } from '../report/json.js';
+import { junit } from '../report/junit.js';
+import { buildReport } from '../report/positions.js';
+import type { LintReport } from '../report/positions.js';
+import { sarif } from '../report/sarif.js';
+import { stylish } from '../report/stylish.js';
+import type { CommandContext } from './run.js';
+import { packageVersion } from './version.js';
+
+interface LintFlags {
+  kind?: PolicyKind;
+  format?: 'text' | 'stylish' | 'json';
+  report?: string[];
+  includeDir?: string[];
+  maxWarnings?: number;
+  quiet?: boolean;
+}
+
+const REPORTERS: Record<string, (report: LintReport) => string> = {
+  codequality: codeQuality,
+  junit,
+  sarif: (report) => sarif(report, registry.all(), packageVersion()),
+};
+
+export function parseReportFlags(values: readonly string[], cwd: string): { type: string; path: string }[] {
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    const type = eq === -1 ? value : value.slice(0, eq);
+    const path = eq === -1 ? '' : value.slice(eq + 1);
+    if (!(type in REPORTERS) || path === '') {
+      throw new UserError(
+        `--report takes TYPE=FILE with TYPE one of ${Object.keys(REPORTERS).join(', ')}, not "${value}"`,
+      );
+    }
+    return { type, path: resolve(cwd, path) };
+  });
+}
+
+export async function lintCommand(ctx: CommandContext, paths: string[], flags: LintFlags): Promise<number> {
+  const reports = parseReportFlags(flags.report ?? [], ctx.cwd);
+  if (flags.kind && paths.length === 0)
+    throw new UserError('--kind applies to the files named: give the paths too');
+  const result = await lint({
+    cwd: ctx.cwd,
+    paths,
+    ...(flags.kind ? { kind: flags.kind } : {}),
+    includeDirs: flags.includeDir ?? [],
+    languages,
+    registry,
+  });
+  if (result.configProblems.length > 0) {
+    const report = buildReport(result.configProblems, result.files, []);
+    for (const d of report.diagnostics) ctx.stderr.write(`${d.file}:${d.line}:${d.column}: ${d.message}\n`);
+    return EXIT_ERROR;
+  }
+  const diagnostics = flags.quiet
+    ? result.diagnostics.filter((d) => d.severity === 'error')
+    : result.diagnostics;
+  const linted = [...result.filesByKind.values()].flat().map((f) => f.path);
+  const report = buildReport(diagnostics, result.files, linted);
+  for (const { type, path } of reports) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, (REPORTERS[type] as (r: LintReport) => string)(report));
+    } catch (error) {
+      throw new UserError(
+        `cannot write the ${type} report to ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+  }
+  ctx.stdout.write(flags.format === 'json' ? lintJson(report) : stylish(report, colorsFor(ctx.stdout)));
+  if (report.summary.errors > 0) return EXIT_FINDINGS;
+  if (flags.maxWarnings !== undefined && report.summary.warnings > flags.maxWarnings) {
+    ctx.stderr.write(
+      `chs: ${report.summary.warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`,
+    );
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+/**
+ * `chs`: argument parsing only. Each command lives in its own module, imported when it runs, so
+ * that `chs lint` never loads the Kubernetes or GitLab clients.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { packageVersion } from './version.js';
+import { run, fail } from './run.js';
+
+const program = new Command();
+program
+  .name('chs')
+  .description(
+    'Container Host Security as policy as code: lint, test, preview, deploy and drift-check Falco rules, AppArmor and seccomp profiles and pod security policies.',
+  )
+  .version(packageVersion(), '-V, --version', 'print the version')
+  .option('-C, --cwd <dir>', 'run as if chs was started in <dir> (the repository root)')
+  .showHelpAfterError('(run "chs --help" for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'chs: ')) });
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const formatOption = (choices: string[] = ['text', 'json']): Option =>
+  new Option('--format <format>', 'output format').choices(choices).default('text');
+const kindOption = (): Option =>
+  new Option('--kind <kind>', 'force the kind of the files named').choices([
+    'falco',
+    'apparmor',
+    'seccomp',
+    'pod-security',
+  ]);
+
+program
+  .command('lint')
+  .description('validate the configuration and every policy file')
+  .argument('[path...]', 'files or directories (default: the repository layout or chs.yaml paths)')
+  .addOption(kindOption())
+  .addOption(formatOption(['text', 'stylish', 'json']))
+  .option(
+    '--report <type=file>',
+    'also write a report: codequality=FILE, junit=FILE or sarif=FILE (repeatable)',
+    collect,
+  )
+  .option('--include-dir <dir>', 'add a root for AppArmor include statements (repeatable)', collect)
+  .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', (v) =>
+    parseCount(v, '--max-warnings'),
+  )
+  .option('--quiet', 'report errors only')
+  .action((paths: string[], options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) => (await import('./lint.js')).lintCommand(ctx, paths, options)),
+  );
+
+program
+  .command('rules')
+  .description('list every lint rule with its id, default severity and description')
+  .addOption(formatOption())
+  .action((options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) => (await import('./rules.js')).rulesCommand(ctx, options)),
+  );
+
+program
+  .command('test')
+  .description('run the policy test cases (policies/tests/**/*.yaml)')
+  .argument('[path...]', 'test files or directories')
+  .addOption(formatOption())
+  .action((_paths: string[], _options: unknown, command: Command) =>
+    run(command, async () => notYet('chs test', 4)),
+  );
+
+const falco = program
+  .command('falco')
+  .description('Falco rules: parse conditions, compile rules files, replay events');
+falco
+  .command('parse')
+  .description('parse Falco conditions (syntax only) and print one JSON line each')
+  .argument('[condition...]', 'conditions to parse')
+  .option('--stdin', 'read one condition a line from standard input')
+  .action((_c: string[], _o: unknown, command: Command) =>
+    run(command, async () => notYet('chs falco parse', 3)),
+  );
+falco
+  .command('compile')
+  .description("load rules files as Falco does and print each rule's expanded condition")
+  .argument('<file...>', 'rules files, in load order')
+  .addOption(formatOption())
+  .action((_f: string[], _o: unknown, command: Command) =>
+    run(command, async () => notYet('chs falco compile', 3)),
+  );
+falco
+  .command('replay')
+  .description('evaluate rules against recorded events and print the alerts as Falco would')
+  .requiredOption('--rules <file...>', 'rules files, in load order')
+  .requiredOption('--events <file...>', 'recorded events (JSON Lines, optionally gzipped)')
+  .option('--summary', 'print counts per rule instead of the alerts')
+  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs falco replay', 4)));
+
+const podSecurity = program
+  .command('pod-security')
+  .description('pod security policies and Pod Security Admission');
+podSecurity
+  .command('check')
+  .description('evaluate Pods and workloads against a level or the repository policies')
+  .argument('<file...>', 'files with Pods and workloads')
+  .addOption(
+    new Option('--level <level>', 'Pod Security Standards level').choices([
+      'privileged',
+      'baseline',
+      'restricted',
+    ]),
+  )
+  .option('--version <version>', 'Pod Security Standards version: v1.N or latest', 'latest')
+  .addOption(formatOption())
+  .action((_f: string[], _o: unknown, command: Command) =>
+    run(command, async () => notYet('chs pod-security check', 7)),
+  );
+
+program
+  .command('render')
+  .description('write the Kubernetes objects and Helm values that deploy the policies')
+  .option('--target <name>', 'the target to render for')
+  .option('--out <dir>', 'output directory', 'rendered')
+  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs render', 9)));
+
+program
+  .command('preview')
+  .description("compare the merge request's policies with its base and write the impact report")
+  .option('--base <ref>', 'git ref of the base (default $CI_MERGE_REQUEST_DIFF_BASE_SHA)')
+  .option('--base-dir <dir>', 'a directory holding the base instead of a git ref')
+  .option('--post', 'upsert the report as the merge request note')
+  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs preview', 8)));
+
+program
+  .command('deploy')
+  .description('check approval, then apply the policies')
+  .option('--target <name>', 'the target to deploy to')
+  .option('--dry-run', 'show what would be applied; write nothing')
+  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs deploy', 9)));
+
+program
+  .command('drift')
+  .description('compare the cluster with the repository')
+  .option('--target <name>', 'the target to check')
+  .option('--issue', 'keep one GitLab issue up to date with the drift')
+  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs drift', 9)));
+
+function parseCount(value: string, flag: string): number {
+  if (!/^\d+$/.test(value))
+    throw new CommanderError(2, 'chs.invalidArgument', `${flag} takes a whole number, not "${value}"`);
+  return Number(value);
+}
+
+async function notYet(command: string, issue: number): Promise<number> {
+  const { UserError } = await import('../core/errors.js');
+  throw new UserError(`${command} is not available yet in this version (planned in issue #${issue})`);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    const ok =
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help';
+    process.exitCode = ok ? 0 : 2;
+    if (error.code === 'chs.invalidArgument') process.stderr.write(`chs: ${error.message}\n`);
+  } else {
+    fail(error);
+  }
+}

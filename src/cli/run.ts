@@ -1,0 +1,45 @@
+/** Running a command: its context, and errors turned into one line and an exit code. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { EXIT_ERROR, UserError, errorMessage } from '../core/errors.js';
+
+export interface CommandContext {
+  /** Absolute working directory (after -C). */
+  cwd: string;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export function globalOptions(command: Command): { cwd?: string } {
+  let root: Command = command;
+  while (root.parent) root = root.parent;
+  return root.opts<{ cwd?: string }>();
+}
+
+/** Runs a command body; its return value is the exit code. */
+export async function run(command: Command, body: (ctx: CommandContext) => Promise<number>): Promise<void> {
+  const { cwd } = globalOptions(command);
+  const ctx: CommandContext = {
+    cwd: resolve(cwd ?? process.cwd()),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+  try {
+    process.exitCode = await body(ctx);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+export function fail(error: unknown): void {
+  if (error instanceof UserError) {
+    process.stderr.write(`chs: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+    return;
+  }
+  process.stderr.write(`chs: internal error: ${errorMessage(error)}\n`);
+  if (process.env.CHS_DEBUG && error instanceof Error && error.stack)
+    process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('chs: set CHS_DEBUG=1 for the stack trace, and please report it\n');
+  process.exitCode = EXIT_ERROR;
+}

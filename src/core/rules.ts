@@ -1,0 +1,53 @@
+/** Rules of the runner itself: files it cannot read, suppressions, the configuration. */
+import { defineRule } from './rule.js';
+
+export const fileUnreadable = defineRule({
+  id: 'chs/unreadable-file',
+  type: 'problem',
+  description: 'A policy file that cannot be read: missing, too large, binary, not UTF-8, or not permitted.',
+  docs: 'chs reads every policy file as UTF-8 text of at most 8 MiB. Fix the file or move it out of the policy paths.',
+  defaultSeverity: 'error',
+  messages: { unreadable: '{{reason}}' },
+});
+
+export const unknownKind = defineRule({
+  id: 'chs/unknown-kind',
+  type: 'problem',
+  description: 'A file given on the command line whose policy kind cannot be told.',
+  docs: 'Files in the conventional layout (policies/falco, policies/apparmor, ...) or chs.yaml paths have a kind. For others, chs looks at the content; when that fails, name the kind with --kind.',
+  defaultSeverity: 'warning',
+  messages: {
+    unknown: 'cannot tell what kind of policy this is; pass --kind falco|apparmor|seccomp|pod-security',
+  },
+});
+
+export const unusedSuppression = defineRule({
+  id: 'chs/unused-suppression',
+  type: 'suggestion',
+  description: 'A chs-disable-next-line comment that suppresses nothing.',
+  docs: 'A suppression that no longer matches a finding hides nothing today but would hide a future finding: remove it.',
+  defaultSeverity: 'warning',
+  messages: {
+    unused: 'chs-disable-next-line suppresses nothing{{which}}; remove it',
+  },
+});
+
+export const unknownRule = defineRule({
+  id: 'chs/unknown-rule',
+  type: 'problem',
+  description: 'A rule id in chs.yaml or a suppression comment that no rule has.',
+  docs: 'Rule ids are namespaced (`falco/unused-macro`). `chs rules` lists them all.',
+  defaultSeverity: 'warning',
+  messages: { unknown: 'unknown rule "{{id}}"{{hint}}' },
+});
+
+export const configError = defineRule({
+  id: 'chs/config',
+  type: 'problem',
+  description: 'chs.yaml does not match its schema (schemas/chs.schema.json).',
+  docs: 'The configuration is validated against schemas/chs.schema.json; point your editor at it for completion.',
+  defaultSeverity: 'error',
+  messages: { invalid: '{{message}}' },
+});
+
+export const coreRules = [configError, fileUnreadable, unknownKind, unknownRule, unusedSuppression];

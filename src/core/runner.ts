@@ -1,0 +1,216 @@
+/**
+ * The lint run: configuration, discovery, reading, every language's two passes, then severity
+ * overrides and suppressions. Findings are collected, never thrown.
+ */
+import { resolve } from 'node:path';
+import type { Config, LoadedConfig } from './config.js';
+import { loadConfig } from './config.js';
+import { didYouMeanSuffix } from './did-you-mean.js';
+import { compareDiagnostics } from './diagnostic.js';
+import type { Diagnostic } from './diagnostic.js';
+import { discover, expandArguments } from './discovery.js';
+import type { DiscoveredFile, WalkProblem } from './discovery.js';
+import type { PolicyKind } from './kinds.js';
+import type { Language, LintContext } from './language.js';
+import { emptyFacts } from './language.js';
+import { readTextFile } from './read.js';
+import type { RuleRegistry } from './registry.js';
+import { formatMessage } from './rule.js';
+import type { Finding } from './rule.js';
+import { fileUnreadable, unknownKind, unknownRule, unusedSuppression } from './rules.js';
+import type { SourceFile } from './source.js';
+import { applySuppressions, findSuppressions } from './suppress.js';
+import type { Suppression } from './suppress.js';
+import { rangeAt } from './yaml.js';
+
+export interface LintOptions {
+  /** Absolute working directory. */
+  cwd: string;
+  /** Paths from the command line; empty: discover the repository. */
+  paths: readonly string[];
+  /** Forces the kind of the files named. */
+  kind?: PolicyKind;
+  includeDirs?: readonly string[];
+  languages: readonly Language[];
+  registry: RuleRegistry;
+  /** An already loaded configuration (else chs.yaml in cwd). */
+  config?: LoadedConfig;
+}
+
+export interface LintResult {
+  config: Config;
+  /** Problems with chs.yaml; when any, nothing else was linted. */
+  configProblems: Diagnostic[];
+  /** Every file read, by display path (for positions and excerpts). */
+  files: Map<string, SourceFile>;
+  /** Files linted, by kind. */
+  filesByKind: Map<PolicyKind, SourceFile[]>;
+  diagnostics: Diagnostic[];
+}
+
+function toDiagnostic(finding: Finding): Diagnostic {
+  const { rule } = finding;
+  const diagnostic: Diagnostic = {
+    file: finding.file,
+    severity: finding.severity ?? rule.defaultSeverity,
+    ruleId: rule.id,
+    message: formatMessage(rule.messages[finding.messageId] ?? finding.messageId, finding.data),
+  };
+  if (finding.range) diagnostic.range = finding.range;
+  if (rule.falcoCode) diagnostic.falcoCode = rule.falcoCode;
+  return diagnostic;
+}
+
+export async function lint(options: LintOptions): Promise<LintResult> {
+  const cwd = resolve(options.cwd);
+  const loaded = options.config ?? loadConfig(cwd, cwd);
+  const { config } = loaded;
+  const result: LintResult = {
+    config,
+    configProblems: loaded.problems,
+    files: new Map(),
+    filesByKind: new Map(),
+    diagnostics: [],
+  };
+  if (config.source) result.files.set(config.source.path, config.source);
+  if (loaded.problems.length > 0) return result;
+
+  const findings: Diagnostic[] = [];
+  const report = (finding: Finding): void => {
+    findings.push(toDiagnostic(finding));
+  };
+
+  // Rule ids named in chs.yaml must exist.
+  for (const id of Object.keys(config.rules)) {
+    if (!options.registry.has(id) && config.source) {
+      report({
+        rule: unknownRule,
+        messageId: 'unknown',
+        data: { id, hint: didYouMeanSuffix(id, options.registry.ids()) },
+        file: config.source.path,
+        ...withRange(rangeAt(config.tree, ['rules', id], true)),
+      });
+    }
+  }
+
+  const problems: WalkProblem[] = [];
+  const discovered: DiscoveredFile[] =
+    options.paths.length > 0
+      ? expandArguments(options.paths, cwd, config.root, config.paths, problems)
+      : discover(config.root, cwd, config.paths, problems);
+  for (const problem of problems) {
+    report({
+      rule: fileUnreadable,
+      messageId: 'unreadable',
+      data: { reason: problem.message },
+      file: problem.display,
+    });
+  }
+
+  const byKind = new Map<PolicyKind, SourceFile[]>();
+  for (const entry of discovered) {
+    if (entry.kind === 'tests' && !options.kind) continue;
+    const read = readTextFile(entry.absolute, entry.display);
+    if (!read.ok) {
+      report({
+        rule: fileUnreadable,
+        messageId: 'unreadable',
+        data: { reason: read.failure.message },
+        file: entry.display,
+        ...(read.failure.offset === undefined
+          ? {}
+          : { range: { start: read.failure.offset, end: read.failure.offset } }),
+      });
+      continue;
+    }
+    const file = read.file;
+    result.files.set(file.path, file);
+    let kind: PolicyKind | undefined = options.kind ?? (entry.kind === 'tests' ? undefined : entry.kind);
+    kind ??= options.languages.find((language) => language.sniff(file))?.kind;
+    if (!kind) {
+      report({ rule: unknownKind, messageId: 'unknown', file: file.path });
+      continue;
+    }
+    const list = byKind.get(kind) ?? [];
+    list.push(file);
+    byKind.set(kind, list);
+  }
+  result.filesByKind = byKind;
+
+  const context: LintContext = {
+    config,
+    cwd,
+    includeDirs: (options.includeDirs ?? []).map((d) => resolve(cwd, d)),
+    readFile: (absolute, display) => {
+      const read = readTextFile(absolute, display);
+      if (read.ok) result.files.set(read.file.path, read.file);
+      return read;
+    },
+    report,
+    facts: emptyFacts(),
+  };
+  for (const language of options.languages) language.collectFacts?.(byKind.get(language.kind) ?? [], context);
+  for (const language of options.languages) {
+    const files = byKind.get(language.kind);
+    if (files && files.length > 0) await language.lint(files, context);
+  }
+
+  // Severity overrides, then suppressions.
+  const overridden: Diagnostic[] = [];
+  for (const diagnostic of findings) {
+    const override = config.rules[diagnostic.ruleId];
+    if (override === 'off') continue;
+    overridden.push(override ? { ...diagnostic, severity: override } : diagnostic);
+  }
+  const suppressions = new Map<string, Suppression[]>();
+  for (const [path, file] of result.files) {
+    const list = findSuppressions(file);
+    if (list.length > 0) suppressions.set(path, list);
+  }
+  const kept = applySuppressions(overridden, result.files, suppressions);
+  for (const [path, list] of suppressions) {
+    for (const suppression of list) {
+      const range = { start: suppression.start, end: suppression.end };
+      for (const id of suppression.ruleIds) {
+        if (!options.registry.has(id)) {
+          kept.push(
+            toDiagnostic({
+              rule: unknownRule,
+              messageId: 'unknown',
+              data: { id, hint: didYouMeanSuffix(id, options.registry.ids()) },
+              file: path,
+              range,
+            }),
+          );
+        }
+      }
+      const unused =
+        suppression.ruleIds.length === 0
+          ? suppression.used.size === 0
+          : suppression.ruleIds.some((id) => !suppression.used.has(id) && options.registry.has(id));
+      if (unused && config.rules[unusedSuppression.id] !== 'off') {
+        const which = suppression.ruleIds.filter((id) => !suppression.used.has(id));
+        kept.push({
+          ...toDiagnostic({
+            rule: unusedSuppression,
+            messageId: 'unused',
+            data: { which: which.length > 0 ? ` (${which.join(', ')})` : '' },
+            file: path,
+            range,
+          }),
+          ...(config.rules[unusedSuppression.id]
+            ? { severity: config.rules[unusedSuppression.id] as 'error' | 'warning' | 'info' }
+            : {}),
+        });
+      }
+    }
+  }
+  result.diagnostics = kept.sort(compareDiagnostics);
+  return result;
+}
+
+function withRange(range: { start: number; end: number } | undefined): {
+  range?: { start: number; end: number };
+} {
+  return range ? { range } : {};
+}

@@ -1,0 +1,152 @@
+/**
+ * JSON-schema validation of a positioned YAML or JSON document with ajv, every error mapped to the
+ * exact key or value it is about, with "did you mean" for misspelt keys. Shared by the
+ * configuration and every language whose files have a schema.
+ */
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { didYouMeanSuffix } from './did-you-mean.js';
+import type { Range } from './diagnostic.js';
+import { rangeAt } from './yaml.js';
+import type { YamlNode } from './yaml.js';
+
+export interface SchemaProblem {
+  range: Range | undefined;
+  message: string;
+  /** The JSON pointer of the value at fault (`/targets/0/mode`). */
+  pointer: string;
+  keyword: string;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function validatorFor(schema: JsonSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+function pointerPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function resolveRef(root: JsonSchema, schema: JsonSchema | undefined): JsonSchema | undefined {
+  let current = schema;
+  for (let guard = 0; current && typeof current.$ref === 'string' && guard < 16; guard++) {
+    const ref = current.$ref as string;
+    if (!ref.startsWith('#/')) return current;
+    let target: unknown = root;
+    for (const part of ref.slice(2).split('/'))
+      target = (target as Record<string, unknown> | undefined)?.[part];
+    current = target as JsonSchema | undefined;
+  }
+  return current;
+}
+
+/** The property names a schema location allows, for "did you mean". */
+function knownProperties(root: JsonSchema, schemaPath: string): string[] {
+  // schemaPath looks like "#/properties/targets/items/additionalProperties" or "#/definitions/x/additionalProperties".
+  const parts = schemaPath.replace(/^#\/?/, '').split('/');
+  parts.pop(); // additionalProperties
+  let node: JsonSchema | undefined = root;
+  for (const part of parts) {
+    node = resolveRef(root, node);
+    node = (node?.[decodeURIComponent(part)] as JsonSchema | undefined) ?? undefined;
+  }
+  node = resolveRef(root, node);
+  const props = node?.properties;
+  return props && typeof props === 'object' ? Object.keys(props) : [];
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function messageFor(error: ErrorObject, root: JsonSchema, value: unknown): string {
+  const where = error.instancePath === '' ? 'the document' : `"${pointerPath(error.instancePath).join('.')}"`;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      return `unknown key "${key}" in ${where}${didYouMeanSuffix(key, knownProperties(root, error.schemaPath))}`;
+    }
+    case 'required':
+      return `${where} is missing the required key "${String(params.missingProperty)}"`;
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      const suffix =
+        typeof value === 'string'
+          ? didYouMeanSuffix(value, (params.allowedValues as unknown[]).map(String))
+          : '';
+      return `${where} must be one of ${allowed.join(', ')}, not ${describeValue(value)}${suffix}`;
+    }
+    case 'const':
+      return `${where} must be ${JSON.stringify(params.allowedValue)}, not ${describeValue(value)}`;
+    case 'type':
+      return `${where} must be ${String(params.type).replace(',', ' or ')}, not ${describeValue(value)}`;
+    case 'propertyNames':
+      return `${where} has an invalid key "${String(params.propertyName)}"`;
+    default:
+      return `${where} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+function valueAt(document: unknown, path: readonly (string | number)[]): unknown {
+  let current = document;
+  for (const step of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+  }
+  return current;
+}
+
+/** Validates a document; problems are sorted by position and free of ajv's noise. */
+export function validateAgainstSchema(
+  schema: JsonSchema,
+  document: unknown,
+  root: YamlNode | null,
+): SchemaProblem[] {
+  const validate = validatorFor(schema);
+  if (validate(document)) return [];
+  const problems: SchemaProblem[] = [];
+  const seen = new Set<string>();
+  for (const error of validate.errors ?? []) {
+    // A propertyNames failure is reported again as a generic error on the same key: keep one.
+    if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
+    let path = pointerPath(error.instancePath);
+    let keyRange = false;
+    const params = error.params as Record<string, unknown>;
+    if (error.keyword === 'additionalProperties') {
+      path = [...path, String(params.additionalProperty)];
+      keyRange = true;
+    } else if (error.keyword === 'propertyNames' && params.propertyName !== undefined) {
+      path = [...path, String(params.propertyName)];
+      keyRange = true;
+    }
+    const message = messageFor(error, schema, valueAt(document, pointerPath(error.instancePath)));
+    const dedupe = `${error.instancePath}|${message}`;
+    if (seen.has(dedupe)) continue;
+    seen.add(dedupe);
+    problems.push({
+      range: rangeAt(root, path, keyRange),
+      message,
+      pointer: error.instancePath,
+      keyword: error.keyword,
+    });
+  }
+  return problems.sort((a, b) => (a.range?.start ?? 0) - (b.range?.start ?? 0));
+}
