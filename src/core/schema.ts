@@ -20,7 +20,7 @@ export interface SchemaProblem {
 
 type JsonSchema = Record<string, unknown>;
 
-const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: JsonSchema): ValidateFunction {
@@ -41,31 +41,9 @@ function pointerPath(pointer: string): (string | number)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
-function resolveRef(root: JsonSchema, schema: JsonSchema | undefined): JsonSchema | undefined {
-  let current = schema;
-  for (let guard = 0; current && typeof current.$ref === 'string' && guard < 16; guard++) {
-    const ref = current.$ref as string;
-    if (!ref.startsWith('#/')) return current;
-    let target: unknown = root;
-    for (const part of ref.slice(2).split('/'))
-      target = (target as Record<string, unknown> | undefined)?.[part];
-    current = target as JsonSchema | undefined;
-  }
-  return current;
-}
-
-/** The property names a schema location allows, for "did you mean". */
-function knownProperties(root: JsonSchema, schemaPath: string): string[] {
-  // schemaPath looks like "#/properties/targets/items/additionalProperties" or "#/definitions/x/additionalProperties".
-  const parts = schemaPath.replace(/^#\/?/, '').split('/');
-  parts.pop(); // additionalProperties
-  let node: JsonSchema | undefined = root;
-  for (const part of parts) {
-    node = resolveRef(root, node);
-    node = (node?.[decodeURIComponent(part)] as JsonSchema | undefined) ?? undefined;
-  }
-  node = resolveRef(root, node);
-  const props = node?.properties;
+/** The property names the schema allows where a key was unknown, for "did you mean". */
+function knownProperties(error: ErrorObject): string[] {
+  const props = (error.parentSchema as JsonSchema | undefined)?.properties;
   return props && typeof props === 'object' ? Object.keys(props) : [];
 }
 
@@ -76,13 +54,13 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function messageFor(error: ErrorObject, root: JsonSchema, value: unknown): string {
+function messageFor(error: ErrorObject, value: unknown): string {
   const where = error.instancePath === '' ? 'the document' : `"${pointerPath(error.instancePath).join('.')}"`;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
-      return `unknown key "${key}" in ${where}${didYouMeanSuffix(key, knownProperties(root, error.schemaPath))}`;
+      return `unknown key "${key}" in ${where}${didYouMeanSuffix(key, knownProperties(error))}`;
     }
     case 'required':
       return `${where} is missing the required key "${String(params.missingProperty)}"`;
@@ -99,7 +77,7 @@ function messageFor(error: ErrorObject, root: JsonSchema, value: unknown): strin
     case 'type':
       return `${where} must be ${String(params.type).replace(',', ' or ')}, not ${describeValue(value)}`;
     case 'propertyNames':
-      return `${where} has an invalid key "${String(params.propertyName)}"`;
+      return `invalid key "${String(params.propertyName)}" in ${where}`;
     default:
       return `${where} ${error.message ?? 'is invalid'}`;
   }
@@ -127,6 +105,8 @@ export function validateAgainstSchema(
   for (const error of validate.errors ?? []) {
     // A propertyNames failure is reported again as a generic error on the same key: keep one.
     if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
+    // Errors inside propertyNames are reported once, by the propertyNames error itself.
+    if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
     let path = pointerPath(error.instancePath);
     let keyRange = false;
     const params = error.params as Record<string, unknown>;
@@ -137,7 +117,7 @@ export function validateAgainstSchema(
       path = [...path, String(params.propertyName)];
       keyRange = true;
     }
-    const message = messageFor(error, schema, valueAt(document, pointerPath(error.instancePath)));
+    const message = messageFor(error, valueAt(document, pointerPath(error.instancePath)));
     const dedupe = `${error.instancePath}|${message}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
