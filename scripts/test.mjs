@@ -22,7 +22,9 @@ function step(name, command, args) {
 
 const extra = process.argv.slice(2);
 // The CLI tests run the built command, so the build always runs.
-step('build', bin('tsc'), ['-p', 'tsconfig.build.json']);
+if (step('build', bin('tsc'), ['-p', 'tsconfig.build.json'])) {
+  step('validators', process.execPath, ['scripts/build-validators.mjs']);
+}
 if (!process.env.CHS_TEST_SKIP_STATIC) {
   step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   step('eslint', bin('eslint'), ['.']);
