@@ -20,7 +20,7 @@ const BLANKS = new Set([' ', '\t', '\b', '\r', '\n']);
 const RE_NOT_BLANK = /not[ \t\n\v\f\r]+/y;
 const RE_IDENTIFIER = /[a-zA-Z]+[a-zA-Z0-9_]*/y;
 const RE_FIELD_NAME = /[a-zA-Z]+[a-zA-Z0-9_]*(?:\.[a-zA-Z]+[a-zA-Z0-9_]*)+/y;
-const RE_FIELD_ARG_BARE = /[^\][\"'\s]+/y;
+const RE_FIELD_ARG_BARE = /[^\]["'\s]+/y;
 const RE_HEX_NUMBER = /0[xX][0-9a-zA-Z]+/y;
 const RE_NUMBER = /[+-]?[0-9]+\.?[0-9]*(?:[eE][+-][0-9]+)?/y;
 const RE_BARE_STRING = /[^()"'\s=,]+/y;
