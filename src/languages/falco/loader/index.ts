@@ -21,7 +21,7 @@ import { outputTokens } from './output.js';
 import { readRulesFile } from './read.js';
 import { atNode, ID, LoadError, Results } from './results.js';
 import type { LoaderRuleId, Where } from './results.js';
-import { SourcedText } from './text.js';
+import type { SourcedText } from './text.js';
 import type { LoadedFile } from './text.js';
 import type { CompiledRule, ItemType, LoadMessage, MacroInfo, RuleInfo } from './types.js';
 import { chsChecks } from './chs-checks.js';
