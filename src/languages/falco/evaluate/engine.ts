@@ -69,6 +69,8 @@ class SourceIndex {
 export class Ruleset {
   readonly compiled: CompiledRule[] = [];
   readonly problems: RuleProblem[] = [];
+  /** Names of the rules loaded with `enabled: false`. */
+  readonly disabled = new Set<string>();
   private readonly sources = new Map<string, SourceIndex>();
 
   constructor(
@@ -77,7 +79,10 @@ export class Ruleset {
   ) {
     const bySource = new Map<string, CompiledRule[]>();
     rules.forEach((rule, index) => {
-      if (!rule.enabled) return;
+      if (!rule.enabled) {
+        this.disabled.add(rule.name);
+        return;
+      }
       let test: Predicate;
       try {
         test = compileCondition(rule.condition);

@@ -84,6 +84,7 @@ export async function forEachLine(
   stream: AsyncIterable<Buffer | string>,
   onLine: (text: string, line: number) => void,
   onTooLong: (line: number) => void,
+  afterChunk?: () => Promise<void> | void,
 ): Promise<number> {
   let line = 0;
   let pending: Buffer[] = [];
@@ -131,6 +132,7 @@ export async function forEachLine(
         onTooLong(line + 1);
       }
     }
+    if (afterChunk) await afterChunk();
   }
   if (skipping) line++;
   else if (pending.length > 0) emit(Buffer.concat(pending));
@@ -142,6 +144,7 @@ export async function readEvents(
   path: string,
   onEvent: (event: RecordedEvent) => void,
   onBad: (bad: BadLine) => void,
+  afterChunk?: () => Promise<void> | void,
 ): Promise<StreamStats> {
   const stats: StreamStats = { lines: 0, events: 0, bad: 0 };
   stats.lines = await forEachLine(
@@ -160,6 +163,7 @@ export async function readEvents(
       stats.bad++;
       onBad({ line, message: `line longer than ${MAX_LINE_BYTES / 1048576} MiB, skipped` });
     },
+    afterChunk,
   );
   return stats;
 }
