@@ -165,6 +165,19 @@ table('ancestors: proc.aname without an index matches any ancestor', [
   ['proc.aname exists', { 'proc.aname[2]': 'x' }, true],
 ]);
 
+table('fd.ip, fd.net, fd.port and fd.proto test both ends of a connection', [
+  ['fd.ip = 10.0.0.1', { 'fd.cip': '10.0.0.1', 'fd.sip': '10.0.0.2' }, true],
+  ['fd.ip = 10.0.0.2', { 'fd.cip': '10.0.0.1', 'fd.sip': '10.0.0.2' }, true],
+  ['fd.ip = 10.0.0.3', { 'fd.cip': '10.0.0.1', 'fd.sip': '10.0.0.2' }, false],
+  ['fd.ip != 10.0.0.1', { 'fd.cip': '10.0.0.1', 'fd.sip': '10.0.0.2' }, false],
+  ['fd.ip != 10.0.0.3', { 'fd.cip': '10.0.0.1', 'fd.sip': '10.0.0.2' }, true],
+  ['fd.ip != 10.0.0.3', {}, false],
+  ['fd.net = 192.168.0.0/16', { 'fd.lip': '10.0.0.1', 'fd.rip': '192.168.4.4' }, true],
+  ['fd.port in (22, 2222)', { 'fd.cport': 40000, 'fd.sport': 22 }, true],
+  ['fd.port = 80', { 'fd.port': 80 }, true],
+  ['fd.proto exists', { 'fd.sproto': 'ssh' }, true],
+]);
+
 table('transformers', [
   ['tolower(proc.name) = bash', { 'proc.name': 'BaSh' }, true],
   ['toupper(proc.name) = BASH', bash, true],

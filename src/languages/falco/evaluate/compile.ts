@@ -6,7 +6,7 @@
  * presence itself.
  */
 import type { BinaryCheckExpr, Expr, FieldLike, Operand, TransformerArg } from '../condition/ast.js';
-import { ancestorExtractor, fieldExtractor, isAnyAncestor } from './fields.js';
+import { fieldExtractor, isAnyAncestor, multiValueExtractor } from './fields.js';
 import type { Extract, Fields } from './fields.js';
 import { OperatorError, modifierTest, prefixTest, scalarTest, setTest } from './operators.js';
 import type { ScalarTest } from './operators.js';
@@ -57,10 +57,8 @@ export function compileCondition(expr: Expr): Predicate {
     case 'identifier':
       throw new CompileError(`undefined macro "${expr.name}"`, expr.start, expr.end);
     case 'unary': {
-      if (expr.left.kind === 'field' && isAnyAncestor(expr.left)) {
-        const ancestors = ancestorExtractor(expr.left.name);
-        return (f) => ancestors(f).length > 0;
-      }
+      const multi = expr.left.kind === 'field' ? multiValueExtractor(expr.left) : undefined;
+      if (multi) return (f) => multi(f).length > 0;
       const value = compileValue(expr.left);
       return (f) => isPresent(value(f));
     }
@@ -135,10 +133,18 @@ function compileBinary(expr: BinaryCheckExpr): Predicate {
       throw new CompileError(error.message, expr.right.start, expr.right.end);
     throw error;
   }
-  if (expr.left.kind === 'field' && isAnyAncestor(expr.left)) {
-    const ancestors = ancestorExtractor(expr.left.name);
+  const multi = expr.left.kind === 'field' ? multiValueExtractor(expr.left) : undefined;
+  if (multi && expr.left.kind === 'field' && expr.op === '!=' && !isAnyAncestor(expr.left)) {
+    // `fd.ip != X` holds when neither end is X (libsinsp's compare for both ends).
     return (f) => {
-      for (const ancestor of ancestors(f)) if (test(ancestor)) return true;
+      const values = multi(f);
+      return values.length > 0 && values.every(test);
+    };
+  }
+  if (multi) {
+    // Any ancestor, or either end, satisfying the check makes it true.
+    return (f) => {
+      for (const value of multi(f)) if (test(value)) return true;
       return false;
     };
   }

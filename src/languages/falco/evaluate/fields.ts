@@ -95,3 +95,50 @@ export function ancestorExtractor(name: string): (fields: Fields) => unknown[] {
     return out;
   };
 }
+
+/**
+ * The fields that stand for both ends of a connection (`fd.ip`, `fd.net`, `fd.port`,
+ * `fd.proto`): libsinsp tests the client's and the server's value. An event may also hold the
+ * field itself (a recording that resolved it).
+ */
+const ENDPOINTS: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  'fd.ip': [
+    ['fd.cip', 'fd.lip'],
+    ['fd.sip', 'fd.rip'],
+  ],
+  'fd.net': [
+    ['fd.cip', 'fd.lip'],
+    ['fd.sip', 'fd.rip'],
+  ],
+  'fd.port': [
+    ['fd.cport', 'fd.lport'],
+    ['fd.sport', 'fd.rport'],
+  ],
+  'fd.proto': [
+    ['fd.cproto', 'fd.lproto'],
+    ['fd.sproto', 'fd.rproto'],
+  ],
+};
+
+/** The values an "either end" or "any ancestor" field has in an event, or undefined for other fields. */
+export function multiValueExtractor(field: FieldExpr): ((fields: Fields) => unknown[]) | undefined {
+  if (isAnyAncestor(field)) return ancestorExtractor(field.name);
+  const ends = field.arg === undefined ? ENDPOINTS[field.name] : undefined;
+  if (!ends) return undefined;
+  const own = field.name;
+  return (fields) => {
+    const direct = present(fields[own]);
+    if (direct !== undefined) return [direct];
+    const out: unknown[] = [];
+    for (const keys of ends) {
+      for (const key of keys) {
+        const value = present(fields[key]);
+        if (value !== undefined) {
+          out.push(value);
+          break;
+        }
+      }
+    }
+    return out;
+  };
+}
