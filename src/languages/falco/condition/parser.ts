@@ -193,7 +193,7 @@ class Parser {
         s.blank();
         const argStart = s.pos;
         const child = s.fieldName() ? this.fieldRest(s.last, argStart) : this.transformer(argStart, false);
-        if (!child) s.fail(`expected a field or a nested valid transformer: ${TRANSFORMERS_TEXT}`);
+        if (!child) return s.fail(`expected a field or a nested valid transformer: ${TRANSFORMERS_TEXT}`);
         s.blank();
         if (!s.str(')')) s.fail("expected a ')' token closing the transformer");
         return { kind: 'transformer', name, args: [child], start, end: s.pos };
@@ -337,7 +337,7 @@ class Parser {
     const modifier = s.last as OperatorModifier;
     s.blank();
     const start = s.pos;
-    if (s.peek() === '(') return { modifier, right: this.listValue() };
+    if (s.peek() === '(') return { modifier, right: this.listValue() as ListExpr };
     if (s.identifier() && s.last !== 'and' && s.last !== 'or') {
       return { modifier, right: { kind: 'value', value: s.last, quoted: false, start, end: s.pos } };
     }

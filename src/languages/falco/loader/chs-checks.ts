@@ -1,0 +1,144 @@
+/**
+ * chs's own checks over the loaded rules, beyond what Falco's loader reports: rules pre-empted
+ * under first-match, conditions that can never hold, syscall rules that silenced the event-type
+ * warning, and outputs of rules Falco skips (plugin not required) checked against the plugin's
+ * fields anyway.
+ */
+import type { Expr } from '../condition/ast.js';
+import { printCondition } from '../condition/print.js';
+import { catalogOf, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
+import type { Collector } from './collector.js';
+import { eventTypesOf } from './evttypes.js';
+import { outputTokens } from './output.js';
+import { atNode, ID } from './results.js';
+import type { LoaderRuleId, Where } from './results.js';
+import type { CompiledRule } from './types.js';
+import type { LoadOptions } from './index.js';
+
+type Report = (ruleId: LoaderRuleId, message: string, where: Where, ruleName: string) => void;
+
+function conjuncts(expr: Expr): string[] {
+  return expr.kind === 'and' ? expr.children.flatMap(conjuncts) : [printCondition(expr)];
+}
+
+function hasNeverTruePlaceholder(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'and':
+    case 'or':
+      return expr.children.some(hasNeverTruePlaceholder);
+    case 'not':
+      return hasNeverTruePlaceholder(expr.child);
+    case 'binary':
+      return (
+        expr.left.kind === 'field' &&
+        expr.left.name === 'evt.num' &&
+        expr.right.kind === 'value' &&
+        expr.right.value === '0'
+      );
+    default:
+      return false;
+  }
+}
+
+/** A reason the condition can never hold, or undefined (conservative: only sure cases). */
+function neverHolds(expr: Expr): string | undefined {
+  switch (expr.kind) {
+    case 'and': {
+      for (const child of expr.children) {
+        const reason = neverHolds(child);
+        if (reason) return reason;
+      }
+      const equal = new Map<string, string>();
+      for (const child of expr.children) {
+        if (child.kind !== 'binary' || (child.op !== '=' && child.op !== '==') || child.modifier) continue;
+        if (child.left.kind !== 'field' || child.right.kind !== 'value') continue;
+        const key = printCondition(child.left);
+        const previous = equal.get(key);
+        if (previous !== undefined && previous !== child.right.value) {
+          return `${key} cannot equal both '${previous}' and '${child.right.value}'`;
+        }
+        equal.set(key, child.right.value);
+      }
+      return undefined;
+    }
+    case 'or': {
+      const reasons = expr.children.map(neverHolds);
+      return reasons.every((r) => r !== undefined) ? reasons[0] : undefined;
+    }
+    case 'binary':
+      if (expr.right.kind === 'list' && expr.right.items.length === 0 && expr.op !== '!=') {
+        return `'${printCondition(expr.left)} ${expr.op}' an empty list is always false`;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function chsChecks(
+  rules: readonly CompiledRule[],
+  collector: Collector,
+  options: LoadOptions,
+  report: Report,
+): void {
+  for (const rule of rules) {
+    const info = collector.rules.get(rule.name);
+    if (!info) continue;
+    const where = atNode(info.location.file, info.location.node);
+    let reason = neverHolds(rule.condition);
+    if (!reason && rule.source === SYSCALL_SOURCE && !hasNeverTruePlaceholder(rule.condition)) {
+      const types = eventTypesOf(rule.condition);
+      if (!types.all && types.names.size === 0)
+        reason = 'its evt.type checks contradict each other (no event type is left)';
+    }
+    if (reason) report(ID.neverMatches, `Rule '${rule.name}' can never match: ${reason}`, where, rule.name);
+    if (rule.source === SYSCALL_SOURCE && !info.warnEvttypes && eventTypesOf(rule.condition).all) {
+      report(
+        ID.unconstrainedEvttype,
+        `Rule '${rule.name}' does not restrict evt.type, so Falco evaluates it for every event; warn_evttypes: false only hides Falco's warning`,
+        where,
+        rule.name,
+      );
+    }
+  }
+
+  if ((options.ruleMatching ?? 'first') === 'first') {
+    const enabled = rules.filter((r) => r.enabled);
+    const sets = enabled.map((r) => new Set(conjuncts(r.condition)));
+    enabled.forEach((later, j) => {
+      const laterSet = sets[j] as Set<string>;
+      for (let i = 0; i < j; i++) {
+        const earlier = enabled[i] as CompiledRule;
+        if (earlier.source !== later.source) continue;
+        const earlierSet = sets[i] as Set<string>;
+        if ([...earlierSet].every((c) => laterSet.has(c))) {
+          const info = collector.rules.get(later.name);
+          if (!info) break;
+          report(
+            ID.shadowedRule,
+            `Rule '${later.name}' can never fire under rule_matching: first: the earlier rule '${earlier.name}' matches every event it matches`,
+            atNode(info.location.file, info.location.node),
+            later.name,
+          );
+          break;
+        }
+      }
+    });
+  }
+
+  // Rules Falco skips because their plugin is not required: their outputs are still checked.
+  for (const info of collector.rules.order) {
+    if (!info.unknownSource) continue;
+    const catalog = catalogOf(info.source);
+    if (!catalog) continue;
+    for (const token of outputTokens(info.output.text)) {
+      if (resolveField(catalog, token.name, token.arg).ok) continue;
+      report(
+        ID.unknownOutputField,
+        `'%${token.field}' is not a field of the ${info.source} source`,
+        info.output.locate(token.start, token.end) ?? atNode(info.location.file, info.location.node),
+        info.name,
+      );
+    }
+  }
+}

@@ -1,0 +1,388 @@
+/**
+ * Loads Falco rules files in order, as Falco 0.42-0.44 does: read every item into the collector,
+ * then compile lists, macros and rules (list substitution, macro expansion, exceptions, field
+ * and operator checks, outputs) and report what Falco reports, where it happens; then chs's own
+ * checks over the compiled rules. Never throws for bad input.
+ *
+ * The compiled rules (`CompiledRule`, in ./types.ts) are what an evaluator consumes.
+ */
+import type { YamlResult } from '../../../core/yaml.js';
+import type { Expr, Node } from '../condition/ast.js';
+import { walk } from '../condition/ast.js';
+import { parse } from '../condition/parser.js';
+import { printCondition } from '../condition/print.js';
+import { catalogOf, DEPRECATED_FIELDS, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
+import { Collector, normalizeComp } from './collector.js';
+import { ConditionCompiler } from './compile.js';
+import { codeCount, eventTypesOf } from './evttypes.js';
+import { addExceptions, expandMacros, substituteLists } from './expand.js';
+import type { CompiledList } from './expand.js';
+import { outputTokens } from './output.js';
+import { readRulesFile } from './read.js';
+import { atNode, ID, LoadError, Results } from './results.js';
+import type { LoaderRuleId, Where } from './results.js';
+import { SourcedText } from './text.js';
+import type { LoadedFile } from './text.js';
+import type { CompiledRule, ItemType, LoadMessage, MacroInfo, RuleInfo } from './types.js';
+import { chsChecks } from './chs-checks.js';
+import { parseRulesYaml } from './yaml-compat.js';
+
+export type { CompiledRule, LoadMessage } from './types.js';
+export type { LoadedFile } from './text.js';
+
+export interface LoadOptions {
+  /** chs.yaml `falco.ruleMatching`: under `first`, a rule that an earlier one always pre-empts is reported. */
+  ruleMatching?: 'first' | 'all';
+  /** Plugins loaded besides those the files require (their event sources become known). */
+  plugins?: readonly string[];
+  /** Said after "Undefined macro" when no baseline is configured. */
+  undefinedMacroHint?: string;
+}
+
+export interface LoadResult {
+  messages: LoadMessage[];
+  /** Compiled rules in Falco's order (rules of unknown sources and rules that failed are left out). */
+  rules: CompiledRule[];
+  /** Expanded macro conditions by name. */
+  macros: Map<string, Expr>;
+  /** Compiled list items by name. */
+  lists: Map<string, string[]>;
+}
+
+/** Event sources provided by each plugin a rules file can require. */
+const PLUGIN_SOURCES: readonly [RegExp, string][] = [
+  [/^k8saudit(?:-.*)?$/, 'k8s_audit'],
+  [/^cloudtrail$/, 'aws_cloudtrail'],
+  [/^okta$/, 'okta'],
+  [/^github$/, 'github'],
+  [/^gcpaudit$/, 'gcp_auditlog'],
+];
+
+const CONTAINER_INFO = '%container.info';
+const PARSE_DEPTH = 1000;
+
+function requiredPlugins(parsed: YamlResult): string[] {
+  if (!parsed.ok) return [];
+  const names: string[] = [];
+  for (const doc of parsed.documents) {
+    if (doc.root?.kind !== 'seq') continue;
+    for (const item of doc.root.items) {
+      if (item.kind !== 'map') continue;
+      const req = item.pairs.find((p) => p.key === 'required_plugin_versions')?.value;
+      if (req?.kind !== 'seq') continue;
+      for (const entry of req.items) {
+        if (entry.kind !== 'map') continue;
+        const collect = (m: typeof entry): void => {
+          const n = m.pairs.find((p) => p.key === 'name')?.value;
+          if (n?.kind === 'scalar' && typeof n.value === 'string') names.push(n.value);
+        };
+        collect(entry);
+        const alts = entry.pairs.find((p) => p.key === 'alternatives')?.value;
+        if (alts?.kind === 'seq') for (const alt of alts.items) if (alt.kind === 'map') collect(alt);
+      }
+    }
+  }
+  return names;
+}
+
+interface ParsedCondition {
+  ast: Expr;
+  text: SourcedText;
+}
+
+export function loadRules(files: readonly LoadedFile[], options: LoadOptions = {}): LoadResult {
+  const results = new Results();
+  const parsed = files.map((file) => parseRulesYaml(file.text).result);
+  const known = new Set<string>([SYSCALL_SOURCE]);
+  const plugins = [...(options.plugins ?? []), ...parsed.flatMap(requiredPlugins)];
+  for (const plugin of plugins) {
+    for (const [re, source] of PLUGIN_SOURCES) if (re.test(plugin)) known.add(source);
+  }
+  const collector = new Collector(results, known);
+  files.forEach((file, i) => readRulesFile(file, parsed[i] as YamlResult, collector, results));
+  return new Compiler(collector, results, options).run();
+}
+
+class Compiler {
+  private readonly lists: CompiledList[] = [];
+  private readonly listByName = new Map<string, CompiledList>();
+  private readonly macroAst = new Map<string, Expr | 'broken'>();
+  private readonly macroUsed = new Set<string>();
+  /** Where each parsed node's text came from, for messages about nodes deep in expansions. */
+  private readonly nodeText = new WeakMap<Node, SourcedText>();
+
+  constructor(
+    private readonly collector: Collector,
+    private readonly results: Results,
+    private readonly options: LoadOptions,
+  ) {}
+
+  run(): LoadResult {
+    this.compileLists();
+    this.compileMacros();
+    const rules = this.compileRules();
+    for (const macro of this.collector.macros.order) {
+      if (!this.macroUsed.has(macro.name)) {
+        this.add(
+          ID.unusedMacro,
+          'Macro not referred to by any other rule/macro',
+          atNode(macro.location.file, macro.location.node),
+          'macro',
+          macro.name,
+        );
+      }
+    }
+    for (const list of this.collector.lists.order) {
+      if (!this.listByName.get(list.name)?.used) {
+        this.add(
+          ID.unusedList,
+          'List not referred to by any other rule/macro',
+          atNode(list.location.file, list.location.node),
+          'list',
+          list.name,
+        );
+      }
+    }
+    chsChecks(rules, this.collector, this.options, (ruleId, message, where, name) =>
+      this.add(ruleId, message, where, 'rule', name),
+    );
+    const macros = new Map<string, Expr>();
+    for (const [name, ast] of this.macroAst) if (ast !== 'broken') macros.set(name, ast);
+    return {
+      messages: this.results.messages,
+      rules,
+      macros,
+      lists: new Map(this.lists.map((l) => [l.name, l.items])),
+    };
+  }
+
+  private add(ruleId: LoaderRuleId, message: string, where: Where, itemType: ItemType, name?: string): void {
+    this.results.add(ruleId, message, where, itemType, name);
+  }
+
+  private compileLists(): void {
+    const used = new Set<string>();
+    for (const list of this.collector.lists.order) {
+      const items: string[] = [];
+      for (const item of list.items) {
+        const ref = this.collector.lists.get(item.value);
+        if (ref && ref.index < list.visibility) {
+          used.add(ref.name);
+          for (const v of ref.items) items.push(v.value);
+        } else items.push(item.value);
+      }
+      const compiled = { name: list.name, items, used: false };
+      this.lists.push(compiled);
+      this.listByName.set(list.name, compiled);
+    }
+    for (const name of used) {
+      const compiled = this.listByName.get(name);
+      if (compiled) compiled.used = true;
+    }
+  }
+
+  /** List substitution and parsing; a syntax error is reported at its token. */
+  private parseCondition(
+    source: SourcedText,
+    fallback: Where,
+    itemType: ItemType,
+    name: string,
+  ): ParsedCondition | undefined {
+    const text = source.clone();
+    substituteLists(text, this.lists);
+    const result = parse(text.text, { maxDepth: PARSE_DEPTH });
+    if (!('ast' in result)) {
+      const end = tokenEnd(text.text, result.offset);
+      this.add(ID.conditionSyntax, result.error, text.locate(result.offset, end) ?? fallback, itemType, name);
+      return undefined;
+    }
+    walk(result.ast, (node) => this.nodeText.set(node, text));
+    return { ast: result.ast, text };
+  }
+
+  private where(node: Node, fallback: Where): Where {
+    return this.nodeText.get(node)?.locate(node.start, node.end) ?? fallback;
+  }
+
+  private compileMacros(): void {
+    const parsed = new Map<string, ParsedCondition | undefined>();
+    const macros = this.collector.macros.order;
+    for (const macro of macros) {
+      const fallback = atNode(macro.location.file, macro.location.node);
+      parsed.set(macro.name, this.parseCondition(macro.condition, fallback, 'macro', macro.name));
+    }
+    for (const macro of macros) {
+      const p = parsed.get(macro.name);
+      if (!p) {
+        this.macroAst.set(macro.name, 'broken');
+        continue;
+      }
+      this.macroAst.set(
+        macro.name,
+        this.expand(p.ast, macro, (m) => m.index < macro.visibility, 'macro', macro.name),
+      );
+    }
+  }
+
+  private expand(
+    ast: Expr,
+    owner: MacroInfo | RuleInfo,
+    visible: (m: MacroInfo) => boolean,
+    itemType: ItemType,
+    name: string,
+  ): Expr {
+    const fallback = atNode(owner.location.file, owner.location.node);
+    return expandMacros(
+      ast,
+      (macroName) => {
+        const info = this.collector.macros.get(macroName);
+        if (!info || !visible(info)) return this.collector.broken.has(macroName) ? 'broken' : undefined;
+        return this.macroAst.get(macroName) ?? 'broken';
+      },
+      (node) => {
+        const hint = this.options.undefinedMacroHint ? ` ${this.options.undefinedMacroHint}` : '';
+        this.add(
+          ID.undefinedMacro,
+          `Undefined macro '${node.name}' used in filter.${hint}`,
+          this.where(node, fallback),
+          itemType,
+          name,
+        );
+      },
+      (macroName) => this.macroUsed.add(macroName),
+    );
+  }
+
+  private compileRules(): CompiledRule[] {
+    const compiled: CompiledRule[] = [];
+    const listNames = new Set(this.lists.map((l) => l.name));
+    for (const rule of this.collector.rules.order) {
+      if (rule.unknownSource) continue;
+      const catalog = catalogOf(rule.source);
+      if (!catalog) continue;
+      const ruleWhere = atNode(rule.location.file, rule.location.node);
+      try {
+        let condition = rule.condition;
+        if (rule.exceptions.length > 0)
+          condition = addExceptions(rule.condition, rule.exceptions, (c) => normalizeComp(c).list);
+        const outputOk = this.checkOutput(rule, catalog);
+        const p = this.parseCondition(condition, ruleWhere, 'rule', rule.name);
+        if (!p) continue;
+        const expanded = this.expand(p.ast, rule, () => true, 'rule', rule.name);
+        let failed = !outputOk;
+        let skipped = outputOk === 'skip';
+        const compiler = new ConditionCompiler(
+          catalog,
+          {
+            error: (ruleId, message, node, unknown) => {
+              if (unknown && rule.skipIfUnknownFilter) {
+                this.add(ID.unknownFilter, message, this.where(node, ruleWhere), 'rule', rule.name);
+                skipped = true;
+              } else {
+                this.add(ruleId, message, this.where(node, ruleWhere), 'rule', rule.name);
+                failed = true;
+              }
+            },
+            warn: (ruleId, message, node) =>
+              this.add(ruleId, message, this.where(node, ruleWhere), 'rule', rule.name),
+            written: (node) => this.nodeText.get(node)?.isWritten(node.start, node.end) ?? false,
+          },
+          listNames,
+        );
+        compiler.compile(expanded);
+        if (failed || skipped) continue;
+        if (rule.source === SYSCALL_SOURCE && rule.warnEvttypes && codeCount(eventTypesOf(expanded)) > 100) {
+          this.add(
+            ID.noEvttype,
+            'Rule matches too many evt.type values. This has a significant performance penalty.',
+            ruleWhere,
+            'rule',
+            rule.name,
+          );
+        }
+        compiled.push(this.toCompiled(rule, expanded));
+      } catch (error) {
+        if (!(error instanceof LoadError)) throw error;
+        this.add(error.ruleId, error.message, error.where, error.itemType, error.itemName);
+      }
+    }
+    return compiled;
+  }
+
+  /** Output placeholders; false when Falco would refuse the output, 'skip' when it skips the rule. */
+  private checkOutput(rule: RuleInfo, catalog: NonNullable<ReturnType<typeof catalogOf>>): boolean | 'skip' {
+    const output = rule.output;
+    const ruleWhere = atNode(rule.location.file, rule.location.node);
+    const containerInfo = output.text.indexOf(CONTAINER_INFO);
+    if (containerInfo !== -1) {
+      this.add(
+        ID.deprecatedItem,
+        '%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.',
+        output.locate(containerInfo, containerInfo + CONTAINER_INFO.length) ?? ruleWhere,
+        'rule',
+        rule.name,
+      );
+    }
+    let ok: boolean | 'skip' = true;
+    for (const token of outputTokens(output.text)) {
+      if (token.name === 'container.info') continue;
+      const resolved = resolveField(catalog, token.name, token.arg);
+      if (resolved.ok) continue;
+      const where = output.locate(token.start, token.end) ?? ruleWhere;
+      const message = `invalid formatting token ${token.field}`;
+      if (rule.skipIfUnknownFilter) {
+        this.add(ID.unknownFilter, message, where, 'rule', rule.name);
+        ok = 'skip';
+      } else {
+        this.add(ID.compileOutput, message, where, 'rule', rule.name);
+        if (ok !== 'skip') ok = false;
+      }
+    }
+    for (const field of DEPRECATED_FIELDS) {
+      const at = output.text.indexOf(field);
+      if (at !== -1 && !output.text.startsWith(`${field}.`, at)) {
+        this.add(
+          ID.deprecatedField,
+          `usage of deprecated field '${field}' has been detected in the rule output`,
+          output.locate(at, at + field.length) ?? ruleWhere,
+          'rule',
+          rule.name,
+        );
+      }
+    }
+    return ok;
+  }
+
+  private toCompiled(rule: RuleInfo, condition: Expr): CompiledRule {
+    const out: CompiledRule = {
+      name: rule.name,
+      condition,
+      conditionText: printCondition(condition),
+      output: rule.output.text.replace(CONTAINER_INFO, '').trim(),
+      priority: rule.priority,
+      source: rule.source,
+      tags: [...rule.tags].sort(),
+      enabled: rule.enabled,
+      description: rule.description,
+      capture: rule.capture,
+      exceptionFields: [
+        ...new Set(
+          rule.exceptions.flatMap((e) =>
+            e.fields?.items ? e.fields.items.map((f) => f.item ?? '') : [e.fields?.item ?? ''],
+          ),
+        ),
+      ],
+      file: rule.location.file.path,
+      range: { start: rule.location.node.start, end: rule.location.node.end },
+      index: rule.index,
+    };
+    if (rule.captureDuration !== undefined) out.captureDuration = rule.captureDuration;
+    return out;
+  }
+}
+
+function tokenEnd(text: string, offset: number): number {
+  let end = offset;
+  while (end < text.length && !/\s/.test(text[end] as string)) end++;
+  return Math.max(end, offset + 1);
+}

@@ -1,0 +1,593 @@
+/**
+ * Reads a rules file's YAML into the collector as Falco's rule_loader::reader does, with its
+ * messages: required keys, value types, overrides, the deprecated `append` and standalone
+ * `enabled`, exceptions. One bad item is reported and skipped; the next items are still read.
+ */
+import type { YamlMap, YamlNode, YamlResult, YamlScalar } from '../../../core/yaml.js';
+import { SYSCALL_SOURCE } from '../fields/index.js';
+import type { Collector, RuleUpdate } from './collector.js';
+import { atNode, ID, LoadError } from './results.js';
+import type { LoaderRuleId, Results } from './results.js';
+import { SourcedText } from './text.js';
+import type { LoadedFile } from './text.js';
+import type { ExceptionEntry, ExceptionInfo, ItemType, Location, Priority, RuleInfo } from './types.js';
+
+/** The engine version chs checks `required_engine_version` against (Falco 0.44's, as assumed). */
+export const ENGINE_VERSION = [0, 59, 0] as const;
+
+const RE_IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
+const RE_BARESTR = /^[^()"'\s=,]+$/;
+const RX_IDENTIFIER_TEXT = '([a-zA-Z]+[a-zA-Z0-9_]*)';
+const RX_BARESTR_TEXT = `([^()"'[:space:]=,]+)`;
+
+const WARNING_APPEND =
+  "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
+const WARNING_ENABLED =
+  "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under the 'override' key (i.e. 'enabled: replace').";
+const ERROR_OVERRIDE_APPEND =
+  "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
+
+const KNOWN_KEYS: Record<'list' | 'macro' | 'rule', ReadonlySet<string>> = {
+  list: new Set(['list', 'items', 'append', 'override']),
+  macro: new Set(['macro', 'condition', 'append', 'override']),
+  rule: new Set([
+    'rule',
+    'desc',
+    'condition',
+    'output',
+    'priority',
+    'source',
+    'enabled',
+    'tags',
+    'exceptions',
+    'append',
+    'override',
+    'warn_evttypes',
+    'skip-if-unknown-filter',
+    'capture',
+    'capture_duration',
+  ]),
+};
+
+const RULE_APPENDABLE = ['condition', 'output', 'desc', 'tags', 'exceptions'];
+const RULE_REPLACEABLE = [
+  'condition',
+  'output',
+  'desc',
+  'priority',
+  'tags',
+  'exceptions',
+  'enabled',
+  'warn_evttypes',
+  'skip-if-unknown-filter',
+  'capture',
+  'capture_duration',
+];
+
+const PRIORITIES: readonly Priority[] = [
+  'Emergency',
+  'Alert',
+  'Critical',
+  'Error',
+  'Warning',
+  'Notice',
+  'Informational',
+  'Debug',
+];
+
+/** Falco's parse_priority: any case, and `info` for Informational. */
+export function parsePriority(text: string): Priority | undefined {
+  const lower = text.toLowerCase();
+  if (lower === 'info') return 'Informational';
+  return PRIORITIES.find((p) => p.toLowerCase() === lower);
+}
+
+const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+
+class ItemReader {
+  constructor(
+    readonly file: LoadedFile,
+    readonly item: YamlMap,
+    readonly itemType: ItemType,
+    public itemName: string | undefined,
+  ) {}
+
+  node(key: string): YamlNode | undefined {
+    return this.item.pairs.find((p) => p.key === key)?.value;
+  }
+
+  has(key: string): boolean {
+    return this.item.pairs.some((p) => p.key === key);
+  }
+
+  fail(
+    message: string,
+    node: YamlNode | undefined = this.item,
+    ruleId: LoaderRuleId = ID.yamlValidate,
+  ): never {
+    throw new LoadError(ruleId, message, atNode(this.file, node), this.itemType, this.itemName);
+  }
+
+  /** A non-empty scalar (Falco's decode_val); undefined when optional and absent. */
+  scalar(key: string, optional = false): YamlScalar | undefined {
+    const pair = this.item.pairs.find((p) => p.key === key);
+    if (!pair) {
+      if (optional) return undefined;
+      this.fail(`Item has no mapping for key '${key}'`);
+    }
+    const value = pair.value;
+    if (value.kind === 'scalar' && value.value === null && value.style === 'plain') {
+      this.fail(`Mapping for key '${key}' is empty`, pair.keyNode);
+    }
+    if (value.kind !== 'scalar') this.fail('Value is not a scalar value', value);
+    if (scalarText(value).length === 0) this.fail('Value must be non-empty', value);
+    return value;
+  }
+
+  string(key: string, optional = false): string | undefined {
+    const node = this.scalar(key, optional);
+    return node ? scalarText(node) : undefined;
+  }
+
+  bool(key: string, optional = false): boolean | undefined {
+    const node = this.scalar(key, optional);
+    if (!node) return undefined;
+    const text = scalarText(node);
+    if (TRUE.has(text)) return true;
+    if (FALSE.has(text)) return false;
+    return this.fail("Can't decode YAML scalar value", node);
+  }
+
+  uint(key: string, optional = false): number | undefined {
+    const node = this.scalar(key, optional);
+    if (!node) return undefined;
+    const text = scalarText(node);
+    if (!/^\+?\d+$/.test(text)) this.fail("Can't decode YAML scalar value", node);
+    return Number(text);
+  }
+
+  /** A sequence of scalars (items, tags). */
+  sequence(key: string, optional: boolean): { values: string[]; nodes: YamlNode[] } | undefined {
+    const value = this.node(key);
+    if (value === undefined) {
+      if (optional) return undefined;
+      this.fail(`Item has no mapping for key '${key}'`);
+    }
+    if (value.kind !== 'seq') this.fail('Value is not a sequence', value);
+    const values: string[] = [];
+    for (const v of value.items) {
+      if (v.kind !== 'scalar') this.fail('sequence value is not scalar', v);
+      values.push(scalarText(v));
+    }
+    return { values, nodes: value.items };
+  }
+
+  text(key: string): SourcedText {
+    const node = this.scalar(key) as YamlScalar;
+    return SourcedText.of(scalarText(node), { file: this.file, node });
+  }
+
+  location(): Location {
+    const nameNode = this.item.pairs[0]?.value ?? this.item;
+    return { file: this.file, node: nameNode };
+  }
+}
+
+/** A scalar's text as Falco reads it (numbers and booleans as written, strings decoded). */
+function scalarText(node: YamlScalar): string {
+  if (node.value === null && node.style === 'plain') return '';
+  return typeof node.value === 'string' ? node.value : node.text;
+}
+
+export function readRulesFile(
+  file: LoadedFile,
+  parsed: YamlResult,
+  collector: Collector,
+  results: Results,
+): void {
+  if (!parsed.ok) {
+    const at = Math.min(parsed.error.offset, file.text.length);
+    results.add(ID.yamlParse, parsed.error.message, { file, range: { start: at, end: at } }, 'rules content');
+    return;
+  }
+  for (const doc of parsed.documents) {
+    const root = doc.root;
+    if (!root || (root.kind === 'scalar' && root.value === null)) continue;
+    if (root.kind === 'scalar') {
+      results.add(ID.yamlValidate, 'Rules content is not yaml', atNode(file, root), 'rules content');
+      continue;
+    }
+    if (root.kind !== 'seq') {
+      results.add(
+        ID.yamlValidate,
+        'Rules content is not yaml array of objects',
+        atNode(file, root),
+        'rules content',
+      );
+      continue;
+    }
+    for (const item of root.items) {
+      if (item.kind === 'scalar' && item.value === null) continue;
+      try {
+        readItem(file, item, collector, results);
+      } catch (error) {
+        if (!(error instanceof LoadError)) throw error;
+        results.add(error.ruleId, error.message, error.where, error.itemType, error.itemName);
+        if (error.itemName !== undefined && error.itemType !== 'exception')
+          collector.broken.add(error.itemName);
+        const named = item.kind === 'map' ? item.pairs[0] : undefined;
+        if (named && typeof named.value.value === 'string') collector.broken.add(named.value.value);
+      }
+    }
+  }
+}
+
+function unknownKeys(reader: ItemReader, kind: 'list' | 'macro' | 'rule', results: Results): void {
+  const known = KNOWN_KEYS[kind];
+  for (const pair of reader.item.pairs) {
+    if (!known.has(pair.key)) {
+      results.add(
+        ID.unknownKey,
+        `Unknown key '${pair.key}'`,
+        atNode(reader.file, pair.keyNode),
+        kind,
+        reader.itemName,
+      );
+    }
+  }
+}
+
+function readItem(file: LoadedFile, item: YamlNode, collector: Collector, results: Results): void {
+  if (item.kind !== 'map') {
+    throw new LoadError(
+      ID.yamlValidate,
+      'Unexpected element type. Each element should be a yaml associative array.',
+      atNode(file, item),
+      'rules content item',
+    );
+  }
+  const has = (key: string): boolean => item.pairs.some((p) => p.key === key);
+  if (has('required_engine_version'))
+    return readEngineVersion(new ItemReader(file, item, 'required_engine_version', undefined));
+  if (has('required_plugin_versions'))
+    return readPluginVersions(new ItemReader(file, item, 'required_plugin_versions', undefined));
+  if (has('list')) return readList(new ItemReader(file, item, 'list', undefined), collector, results);
+  if (has('macro')) return readMacro(new ItemReader(file, item, 'macro', undefined), collector, results);
+  if (has('rule')) return readRule(new ItemReader(file, item, 'rule', undefined), collector, results);
+  results.add(
+    ID.unknownItem,
+    'Unknown top level item',
+    atNode(file, item.pairs[0]?.keyNode ?? item),
+    'rules content item',
+  );
+}
+
+function readEngineVersion(r: ItemReader): void {
+  const node = r.scalar('required_engine_version') as YamlScalar;
+  const text = scalarText(node);
+  let version: number[];
+  if (/^\+?\d+$/.test(text) && Number(text) <= 0xffffffff) version = [0, Number(text), 0];
+  else {
+    const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(text);
+    if (!match) {
+      r.fail(
+        `Unable to parse engine version '${text}' as a semver string. Expected "x.y.z" semver format.`,
+        node,
+      );
+    }
+    version = [Number(match[1]), Number(match[2]), Number(match[3])];
+  }
+  const [major, minor, patch] = version as [number, number, number];
+  const [eMajor, eMinor, ePatch] = ENGINE_VERSION;
+  const compatible = major === eMajor && (minor < eMinor || (minor === eMinor && patch <= ePatch));
+  if (!compatible) {
+    r.fail(
+      `Rules require engine version ${major}.${minor}.${patch}, but engine version is ${ENGINE_VERSION.join('.')}`,
+      node,
+      ID.engineVersion,
+    );
+  }
+}
+
+function readPluginVersions(r: ItemReader): void {
+  const list = r.node('required_plugin_versions') as YamlNode;
+  if (list.kind !== 'seq') return r.fail('Value of required_plugin_versions must be a sequence', list);
+  for (const plugin of list.items) {
+    if (plugin.kind !== 'map') r.fail('Plugin version must be a mapping', plugin);
+    const entry: ItemReader = new ItemReader(r.file, plugin, 'required_plugin_versions', undefined);
+    const names = new Set<string>();
+    const check = (req: ItemReader): void => {
+      const pluginName = req.string('name') as string;
+      req.itemName = pluginName;
+      const version = req.scalar('version') as YamlScalar;
+      if (!/^\d+\.\d+\.\d+$/.test(scalarText(version))) {
+        req.fail(
+          `Invalid required version '${scalarText(version)}' for plugin '${pluginName}'`,
+          version,
+          ID.validate,
+        );
+      }
+      if (names.has(pluginName)) {
+        req.fail(
+          `Defined multiple alternative version requirements for plugin '${pluginName}'`,
+          req.item,
+          ID.validate,
+        );
+      }
+      names.add(pluginName);
+    };
+    check(entry);
+    const alternatives = entry.node('alternatives');
+    if (alternatives !== undefined) {
+      if (alternatives.kind !== 'seq')
+        entry.fail('Value of plugin version alternatives must be a sequence', alternatives);
+      for (const alt of alternatives.items) {
+        if (alt.kind !== 'map') entry.fail('Plugin version alternative must be a mapping', alt);
+        check(new ItemReader(r.file, alt, 'required_plugin_versions', undefined));
+      }
+    }
+  }
+}
+
+/** The `override` mapping: which keys are appended and which replaced. */
+function readOverrides(
+  r: ItemReader,
+  appendable: readonly string[],
+  replaceable: readonly string[],
+): { append: Set<string>; replace: Set<string> } {
+  const out = { append: new Set<string>(), replace: new Set<string>() };
+  const node = r.node('override');
+  if (node === undefined) return out;
+  if (node.kind !== 'map') r.fail('Value is not a mapping', node);
+  for (const pair of node.pairs) {
+    const op = pair.value.kind === 'scalar' ? scalarText(pair.value) : '';
+    const canAppend = appendable.includes(pair.key);
+    const canReplace = replaceable.includes(pair.key);
+    if (op === 'append') {
+      if (!canAppend) r.fail(`Key '${pair.key}' cannot be appended to, use 'replace' instead`, pair.keyNode);
+      out.append.add(pair.key);
+    } else if (op === 'replace') {
+      if (!canReplace) r.fail(`Key '${pair.key}' cannot be replaced`, pair.keyNode);
+      out.replace.add(pair.key);
+    } else {
+      const allowed = `${canAppend ? 'append ' : ''}${canReplace ? 'replace ' : ''}`;
+      r.fail(
+        `Invalid override operation for key '${pair.key}': '${op}'. Allowed values are: ${allowed}`,
+        pair.value,
+      );
+    }
+  }
+  return out;
+}
+
+function readList(r: ItemReader, collector: Collector, results: Results): void {
+  const name = r.string('list') as string;
+  r.itemName = name;
+  if (!RE_BARESTR.test(name)) {
+    results.add(
+      ID.invalidListName,
+      `List has an invalid name. List names should match a regular expression: ${RX_BARESTR_TEXT}`,
+      atNode(r.file, r.node('list')),
+      'list',
+      name,
+    );
+  }
+  unknownKeys(r, 'list', results);
+  const items = r.sequence('items', false) as { values: string[]; nodes: YamlNode[] };
+  let append = r.bool('append', true) ?? false;
+  if (append) results.add(ID.deprecatedItem, WARNING_APPEND, atNode(r.file, r.node('append')), 'list', name);
+  const overrides = readOverrides(r, ['items'], ['items']);
+  const hasOverrides = overrides.append.size > 0 || overrides.replace.size > 0;
+  if (append && hasOverrides) r.fail(ERROR_OVERRIDE_APPEND, r.node('override'));
+  append ||= overrides.append.has('items');
+  const info = {
+    name,
+    items: items.values.map((value, i) => ({
+      value,
+      site: { file: r.file, node: items.nodes[i] as YamlNode },
+    })),
+    index: 0,
+    visibility: 0,
+    location: r.location(),
+  };
+  if (append) collector.appendList(info);
+  else collector.defineList(info);
+}
+
+function readMacro(r: ItemReader, collector: Collector, results: Results): void {
+  const name = r.string('macro') as string;
+  r.itemName = name;
+  if (!RE_IDENTIFIER.test(name)) {
+    results.add(
+      ID.invalidMacroName,
+      `Macro has an invalid name. Macro names should match a regular expression: ${RX_IDENTIFIER_TEXT}`,
+      atNode(r.file, r.node('macro')),
+      'macro',
+      name,
+    );
+  }
+  unknownKeys(r, 'macro', results);
+  const condition = r.text('condition');
+  let append = r.bool('append', true) ?? false;
+  if (append) results.add(ID.deprecatedItem, WARNING_APPEND, atNode(r.file, r.node('append')), 'macro', name);
+  const overrides = readOverrides(r, ['condition'], ['condition']);
+  const hasOverrides = overrides.append.size > 0 || overrides.replace.size > 0;
+  if (append && hasOverrides) r.fail(ERROR_OVERRIDE_APPEND, r.node('override'));
+  append ||= overrides.append.has('condition');
+  const info = { name, condition, index: 0, visibility: 0, location: r.location() };
+  if (append) collector.appendMacro(info);
+  else collector.defineMacro(info);
+}
+
+function readEntry(r: ItemReader, node: YamlNode): ExceptionEntry {
+  if (node.kind === 'scalar') {
+    const text = scalarText(node);
+    if (text.length === 0) r.fail('Value must be non-empty', node);
+    return { item: text, node };
+  }
+  if (node.kind === 'seq') return { items: node.items.map((v) => readEntry(r, v)), node };
+  return r.fail('Value is not a scalar or a sequence', node);
+}
+
+function readExceptions(r: ItemReader, append: boolean, results: Results): ExceptionInfo[] | undefined {
+  const node = r.node('exceptions');
+  if (node === undefined || (node.kind === 'scalar' && node.value === null)) return undefined;
+  if (node.kind !== 'seq') r.fail('Rule exceptions must be a sequence', node);
+  const out: ExceptionInfo[] = [];
+  const ruleName = r.itemName;
+  for (const ex of node.items) {
+    const er = new ItemReader(r.file, ex as YamlMap, 'exception', undefined);
+    if (ex.kind !== 'map') er.fail('Rule exception must be a mapping', ex);
+    const name = er.string('name') as string;
+    er.itemName = name;
+    if (out.some((e) => e.name === name)) {
+      results.add(
+        ID.exceptionNameNotUnique,
+        `Multiple definitions of exception '${name}' in the same rule`,
+        atNode(r.file, er.node('name')),
+        'exception',
+        name,
+      );
+    }
+    const info: ExceptionInfo = { name, values: [], location: { file: r.file, node: ex } };
+    const fields = er.node('fields');
+    if (fields === undefined) {
+      if (!append) er.fail("Item has no mapping for key 'fields'");
+    } else info.fields = readEntry(er, fields);
+    const comps = er.node('comps');
+    if (comps !== undefined) info.comps = readEntry(er, comps);
+    const values = er.node('values');
+    if (values !== undefined) {
+      if (values.kind !== 'seq') return er.fail('Rule exception values must be a sequence', values);
+      info.values = values.items.map((v) => readEntry(er, v));
+    } else if (append) {
+      results.add(
+        ID.appendNoValues,
+        'Overriding/appending exception with no values',
+        atNode(r.file, ex),
+        'exception',
+        name,
+      );
+    }
+    out.push(info);
+  }
+  r.itemName = ruleName;
+  return out;
+}
+
+function readRule(r: ItemReader, collector: Collector, results: Results): void {
+  const name = r.string('rule') as string;
+  r.itemName = name;
+  unknownKeys(r, 'rule', results);
+  const appendFlag = r.bool('append', true) ?? false;
+  if (appendFlag)
+    results.add(ID.deprecatedItem, WARNING_APPEND, atNode(r.file, r.node('append')), 'rule', name);
+  const overrides = readOverrides(r, RULE_APPENDABLE, RULE_REPLACEABLE);
+  const hasOverrides = overrides.append.size > 0 || overrides.replace.size > 0;
+  if (appendFlag && hasOverrides) r.fail(ERROR_OVERRIDE_APPEND, r.node('override'));
+  const location = r.location();
+
+  if (hasOverrides) {
+    const expected = new Set([...RULE_APPENDABLE, ...RULE_REPLACEABLE].filter((k) => r.has(k)));
+    const take = (set: Set<string>, kind: string, key: string): boolean => {
+      if (!set.has(key)) return false;
+      if (!expected.has(key)) {
+        r.fail(
+          `An ${kind} override for '${key}' was specified but '${key}' is not defined`,
+          r.node('override'),
+        );
+      }
+      expected.delete(key);
+      return true;
+    };
+    const update = (set: Set<string>, kind: 'append' | 'replace'): RuleUpdate => {
+      const u: RuleUpdate = { name, location };
+      if (take(set, kind, 'condition')) u.condition = r.text('condition');
+      if (take(set, kind, 'exceptions')) u.exceptions = readExceptions(r, kind === 'append', results) ?? [];
+      if (take(set, kind, 'output')) u.output = r.text('output');
+      if (take(set, kind, 'desc')) u.description = r.string('desc') as string;
+      if (take(set, kind, 'tags')) u.tags = r.sequence('tags', false)?.values ?? [];
+      if (kind === 'replace') {
+        if (take(set, kind, 'priority')) u.priority = priority(r);
+        if (take(set, kind, 'enabled')) u.enabled = r.bool('enabled') as boolean;
+        if (take(set, kind, 'warn_evttypes')) u.warnEvttypes = r.bool('warn_evttypes') as boolean;
+        if (take(set, kind, 'skip-if-unknown-filter'))
+          u.skipIfUnknownFilter = r.bool('skip-if-unknown-filter') as boolean;
+        if (take(set, kind, 'capture')) u.capture = r.bool('capture') as boolean;
+        if (take(set, kind, 'capture_duration')) u.captureDuration = r.uint('capture_duration') as number;
+      }
+      return u;
+    };
+    const appendUpdate = overrides.append.size > 0 ? update(overrides.append, 'append') : undefined;
+    const replaceUpdate = overrides.replace.size > 0 ? update(overrides.replace, 'replace') : undefined;
+    for (const key of expected) {
+      r.fail(`Unexpected key '${key}': no corresponding entry under 'override' is defined.`, r.node(key));
+    }
+    if (appendUpdate) collector.appendRule(appendUpdate);
+    if (replaceUpdate) collector.replaceRule(replaceUpdate);
+    return;
+  }
+
+  if (appendFlag) {
+    const u: RuleUpdate = { name, location };
+    if (r.has('condition')) u.condition = r.text('condition');
+    const exceptions = r.has('exceptions') ? readExceptions(r, true, results) : undefined;
+    if (exceptions) u.exceptions = exceptions;
+    collector.appendRule(u);
+    return;
+  }
+
+  if (!r.has('condition') && !r.has('output') && !r.has('desc') && !r.has('priority')) {
+    const enabled = r.bool('enabled') as boolean;
+    results.add(ID.deprecatedItem, WARNING_ENABLED, atNode(r.file, r.node('enabled')), 'rule', name);
+    collector.enableRule(name, enabled, location);
+    return;
+  }
+
+  const condition = r.text('condition');
+  const output = r.text('output');
+  const description = r.string('desc') as string;
+  const prio = priority(r);
+  const info: RuleInfo = {
+    name,
+    condition,
+    output: trimText(output),
+    description,
+    priority: prio,
+    source: r.string('source', true) ?? SYSCALL_SOURCE,
+    enabled: r.bool('enabled', true) ?? true,
+    warnEvttypes: r.bool('warn_evttypes', true) ?? true,
+    skipIfUnknownFilter: r.bool('skip-if-unknown-filter', true) ?? false,
+    tags: r.sequence('tags', true)?.values ?? [],
+    exceptions: readExceptions(r, false, results) ?? [],
+    capture: r.bool('capture', true) ?? false,
+    unknownSource: false,
+    index: 0,
+    visibility: 0,
+    location,
+    conditionLocation: location,
+    outputLocation: location,
+  };
+  const duration = r.uint('capture_duration', true);
+  if (duration !== undefined) info.captureDuration = duration;
+  collector.defineRule(info);
+}
+
+function priority(r: ItemReader): Priority {
+  const node = r.scalar('priority') as YamlScalar;
+  const parsed = parsePriority(scalarText(node));
+  if (!parsed) r.fail('Invalid priority', node);
+  return parsed;
+}
+
+/** Falco trims the output; the positions of what remains are kept. */
+function trimText(text: SourcedText): SourcedText {
+  const value = text.text;
+  const start = value.length - value.trimStart().length;
+  const end = value.trimEnd().length;
+  if (start === 0 && end === value.length) return text;
+  if (end < value.length) text.replace(end, value.length, '');
+  if (start > 0) text.replace(0, start, '');
+  return text;
+}
