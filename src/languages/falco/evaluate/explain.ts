@@ -7,7 +7,7 @@ import type { Expr, FieldLike, Operand, TransformerArg } from '../condition/ast.
 import { compileCondition, compileValue } from './compile.js';
 import type { CompiledRule, EngineEvent } from './engine.js';
 import { hasType } from './evttypes.js';
-import { ancestorExtractor, isAnyAncestor } from './fields.js';
+import { isAnyAncestor, multiValueExtractor } from './fields.js';
 import type { Fields } from './fields.js';
 
 const MAX_ITEMS = 6;
@@ -30,11 +30,11 @@ function operandText(node: Operand | TransformerArg): string {
 
 function valueText(left: FieldLike, fields: Fields): string {
   const name = operandText(left);
-  if (left.kind === 'field' && isAnyAncestor(left)) {
-    const ancestors = ancestorExtractor(left.name)(fields);
-    return ancestors.length === 0
-      ? `${name} has no recorded ancestor`
-      : `ancestors: ${JSON.stringify(ancestors)}`;
+  const multi = left.kind === 'field' ? multiValueExtractor(left) : undefined;
+  if (multi && left.kind === 'field') {
+    const values = multi(fields);
+    const what = isAnyAncestor(left) ? 'ancestors' : 'values';
+    return values.length === 0 ? `${name} is absent` : `${name} ${what}: ${JSON.stringify(values)}`;
   }
   const value = compileValue(left)(fields);
   return value === undefined ? `${name} is absent` : `${name} is ${JSON.stringify(value)}`;
