@@ -63,8 +63,8 @@ program
   .description('run the policy test cases (policies/tests/**/*.yaml)')
   .argument('[path...]', 'test files or directories')
   .addOption(formatOption())
-  .action((_paths: string[], _options: unknown, command: Command) =>
-    run(command, async () => notYet('chs test', 4)),
+  .action((paths: string[], options: { format?: 'text' | 'json' }, command: Command) =>
+    run(command, async (ctx) => (await import('./test.js')).testCommand(ctx, paths, options)),
   );
 
 const falco = program
@@ -96,7 +96,13 @@ falco
   .requiredOption('--rules <file...>', 'rules files, in load order')
   .requiredOption('--events <file...>', 'recorded events (JSON Lines, optionally gzipped)')
   .option('--summary', 'print counts per rule instead of the alerts')
-  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs falco replay', 4)));
+  .addOption(formatOption())
+  .action(
+    (
+      options: { rules: string[]; events: string[]; summary?: boolean; format?: 'text' | 'json' },
+      command: Command,
+    ) => run(command, async (ctx) => (await import('./falco-replay.js')).falcoReplayCommand(ctx, options)),
+  );
 
 const podSecurity = program
   .command('pod-security')

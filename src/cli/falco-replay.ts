@@ -1,0 +1,108 @@
+/** `chs falco replay --rules FILE... --events FILE... [--summary] [--format text|json]`. */
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { loadConfig } from '../core/config.js';
+import { EXIT_ERROR, EXIT_OK, UserError } from '../core/errors.js';
+import { alertJson } from '../languages/falco/evaluate/alert.js';
+import type { Alert } from '../languages/falco/evaluate/alert.js';
+import { loadRuleset } from '../languages/falco/evaluate/load.js';
+import { replay } from '../languages/falco/evaluate/replay.js';
+import type { EventFile, ReplaySummary } from '../languages/falco/evaluate/replay.js';
+import type { CommandContext } from './run.js';
+
+interface ReplayFlags {
+  rules: string[];
+  events: string[];
+  summary?: boolean;
+  format?: 'text' | 'json';
+}
+
+/** Bad lines shown one by one before only their count is given. */
+const MAX_BAD_LINES_SHOWN = 20;
+
+function existingFile(cwd: string, path: string, what: string): string {
+  const absolute = isAbsolute(path) ? path : resolve(cwd, path);
+  let isFile: boolean;
+  try {
+    isFile = statSync(absolute).isFile();
+  } catch {
+    throw new UserError(`${path}: no such ${what} file`);
+  }
+  if (!isFile) throw new UserError(`${path}: not a file (give the ${what} files themselves)`);
+  return absolute;
+}
+
+function summaryText(summary: ReplaySummary): string {
+  const width = Math.max(4, ...summary.rules.map((r) => r.rule.length));
+  const lines = [`${'rule'.padEnd(width)}  ${'priority'.padEnd(13)}  alerts`];
+  for (const r of summary.rules)
+    lines.push(`${r.rule.padEnd(width)}  ${r.priority.padEnd(13)}  ${String(r.alerts).padStart(6)}`);
+  const silent = summary.rules.filter((r) => r.alerts === 0).length;
+  lines.push(
+    '',
+    `${summary.events} events, ${summary.alerts} alerts, ${summary.badLines} bad lines; ${silent} of ${summary.rules.length} rules never fired`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags): Promise<number> {
+  const { config, problems } = loadConfig(ctx.cwd, ctx.cwd);
+  if (problems.length > 0) {
+    const first = problems[0];
+    throw new UserError(`chs.yaml: ${first?.message ?? 'invalid configuration'}`);
+  }
+  const rulesFiles = flags.rules.map((path) => ({
+    absolute: existingFile(ctx.cwd, path, 'rules'),
+    display: path,
+  }));
+  const eventFiles: EventFile[] = flags.events.map((path) => ({
+    path: existingFile(ctx.cwd, path, 'events'),
+    display: path,
+  }));
+  const loaded = loadRuleset(rulesFiles, config.falco.ruleMatching);
+  if (loaded.errors.length > 0) {
+    for (const error of loaded.errors) ctx.stderr.write(`${error}\n`);
+    ctx.stderr.write(`chs: the rules do not load (${loaded.errors.length} errors); run chs lint on them\n`);
+    return EXIT_ERROR;
+  }
+  const json = flags.format === 'json';
+  let pending = '';
+  let bad = 0;
+  const onAlert = flags.summary
+    ? undefined
+    : (alert: Alert): void => {
+        pending += json ? `${alertJson(alert)}\n` : `${alert.output}\n`;
+      };
+  const flush = async (): Promise<void> => {
+    if (pending === '') return;
+    const ok = ctx.stdout.write(pending);
+    pending = '';
+    if (!ok) await once(ctx.stdout, 'drain');
+  };
+  let summary: ReplaySummary;
+  try {
+    summary = await replay({
+      ruleset: loaded.ruleset,
+      files: eventFiles,
+      hostname: hostname(),
+      ...(onAlert ? { onAlert } : {}),
+      onBadLine: (file, line) => {
+        if (++bad <= MAX_BAD_LINES_SHOWN)
+          ctx.stderr.write(`${file.display}:${line.line}: skipped: ${line.message}\n`);
+      },
+      afterChunk: flush,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR')
+      throw new UserError(`an events file is not valid gzip: ${(error as Error).message}`);
+    throw error;
+  }
+  await flush();
+  if (bad > MAX_BAD_LINES_SHOWN) ctx.stderr.write(`... and ${bad - MAX_BAD_LINES_SHOWN} more bad lines\n`);
+  if (bad > 0) ctx.stderr.write(`chs: ${bad} of ${summary.events + bad} event lines skipped\n`);
+  if (flags.summary) ctx.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary));
+  return EXIT_OK;
+}

@@ -1,0 +1,136 @@
+/**
+ * A loaded ruleset, ready to meet events: every enabled rule compiled to a closure and indexed
+ * by source and event type, as Falco's engine does, so an event only meets the rules that can
+ * match its `evt.type`. Rules keep their load order; under `first` matching (Falco's default)
+ * the first rule that matches is the only alert, under `all` every matching rule alerts.
+ */
+import type { Expr } from '../condition/ast.js';
+import { CompileError, compileCondition } from './compile.js';
+import type { Predicate } from './compile.js';
+import { eventTypes, hasType } from './evttypes.js';
+import type { TypeSet } from './evttypes.js';
+import type { Fields } from './fields.js';
+import { compileOutput } from './output.js';
+import type { OutputFormat } from './output.js';
+
+/** What the evaluator needs of a loaded rule (the loader's compiled rule has all of it). */
+export interface EvaluableRule {
+  name: string;
+  /** The condition with macros, lists and exceptions expanded. */
+  condition: Expr;
+  output: string;
+  priority: string;
+  source: string;
+  tags: readonly string[];
+  enabled: boolean;
+}
+
+export interface CompiledRule {
+  rule: EvaluableRule;
+  /** Position in load order. */
+  index: number;
+  test: Predicate;
+  types: TypeSet;
+  output: OutputFormat;
+}
+
+export interface RuleProblem {
+  rule: string;
+  message: string;
+  start: number;
+  end: number;
+}
+
+export type RuleMatching = 'first' | 'all';
+
+/** An event as the engine sees it. */
+export interface EngineEvent {
+  source: string;
+  fields: Fields;
+}
+
+const MAX_CACHED_TYPES = 4096;
+
+class SourceIndex {
+  private readonly byType = new Map<string, CompiledRule[]>();
+  constructor(readonly rules: CompiledRule[]) {}
+
+  candidates(type: unknown): readonly CompiledRule[] {
+    if (typeof type !== 'string') return this.rules;
+    let list = this.byType.get(type);
+    if (list === undefined) {
+      list = this.rules.filter((rule) => hasType(rule.types, type));
+      if (this.byType.size < MAX_CACHED_TYPES) this.byType.set(type, list);
+    }
+    return list;
+  }
+}
+
+export class Ruleset {
+  readonly compiled: CompiledRule[] = [];
+  readonly problems: RuleProblem[] = [];
+  /** Names of the rules loaded with `enabled: false`. */
+  readonly disabled = new Set<string>();
+  private readonly sources = new Map<string, SourceIndex>();
+
+  constructor(
+    rules: readonly EvaluableRule[],
+    readonly matching: RuleMatching = 'first',
+  ) {
+    const bySource = new Map<string, CompiledRule[]>();
+    rules.forEach((rule, index) => {
+      if (!rule.enabled) {
+        this.disabled.add(rule.name);
+        return;
+      }
+      let test: Predicate;
+      try {
+        test = compileCondition(rule.condition);
+      } catch (error) {
+        if (!(error instanceof CompileError)) throw error;
+        this.problems.push({ rule: rule.name, message: error.message, start: error.start, end: error.end });
+        return;
+      }
+      const compiled: CompiledRule = {
+        rule,
+        index,
+        test,
+        types: eventTypes(rule.condition),
+        output: compileOutput(rule.output),
+      };
+      this.compiled.push(compiled);
+      const list = bySource.get(rule.source) ?? [];
+      list.push(compiled);
+      bySource.set(rule.source, list);
+    });
+    for (const [source, list] of bySource) this.sources.set(source, new SourceIndex(list));
+  }
+
+  /**
+   * The rules an event meets. An event without `evt.type` (an alert that did not print it) meets
+   * every rule of its source: the index only ever narrows, never decides.
+   */
+  candidates(event: EngineEvent): readonly CompiledRule[] {
+    const index = this.sources.get(event.source);
+    if (index === undefined) return [];
+    return index.candidates(event.fields['evt.type']);
+  }
+
+  /** The rules that fire for the event, in load order: at most one under `first`. */
+  evaluate(event: EngineEvent): CompiledRule[] {
+    const out: CompiledRule[] = [];
+    for (const rule of this.candidates(event)) {
+      if (rule.test(event.fields)) {
+        out.push(rule);
+        if (this.matching === 'first') break;
+      }
+    }
+    return out;
+  }
+
+  /** The first rule that fires, without allocating: the hot path of `first` matching. */
+  first(event: EngineEvent): CompiledRule | undefined {
+    for (const rule of this.candidates(event)) if (rule.test(event.fields)) return rule;
+    return undefined;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Recorded events in: JSON Lines, read as a stream (a file far larger than memory works), gzip
+ * recognised by its magic bytes. A line is a Falco alert (its `output_fields` are the known
+ * fields) or `{"time", "source", "fields": {...}}`. A bad line is counted and reported with its
+ * number; it never stops the stream.
+ */
+import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { Fields } from './fields.js';
+
+export interface RecordedEvent {
+  /** 1-based line number in its file. */
+  line: number;
+  source: string;
+  fields: Fields;
+  /** The line's `time`, as written. */
+  time?: unknown;
+  hostname?: string;
+}
+
+export interface BadLine {
+  line: number;
+  message: string;
+}
+
+export interface StreamStats {
+  lines: number;
+  events: number;
+  bad: number;
+}
+
+/** Longer lines are refused (and skipped) rather than buffered without end. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** One line's event, or the reason it is not one. */
+export function parseEventLine(text: string, line: number): RecordedEvent | BadLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { line, message: `not valid JSON (${(error as Error).message})` };
+  }
+  if (!isObject(value)) return { line, message: 'not a JSON object' };
+  const fields = isObject(value.output_fields)
+    ? value.output_fields
+    : isObject(value.fields)
+      ? value.fields
+      : undefined;
+  if (fields === undefined)
+    return { line, message: 'neither a Falco alert ("output_fields") nor an event ("fields": {...})' };
+  const source = value.source === undefined ? 'syscall' : value.source;
+  if (typeof source !== 'string') return { line, message: '"source" must be a string' };
+  const event: RecordedEvent = { line, source, fields };
+  if (value.time !== undefined) event.time = value.time;
+  if (typeof value.hostname === 'string') event.hostname = value.hostname;
+  return event;
+}
+
+function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file's bytes as a stream, decompressed when it is gzip. Throws on an unreadable file. */
+export function openEventStream(path: string): Readable {
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  return isGzip(path) ? raw.pipe(createGunzip()) : raw;
+}
+
+/**
+ * Calls `onLine` with every non-blank line of a stream of bytes, split on `\n` (a `\r` before it
+ * is dropped), decoded as UTF-8. Lines over MAX_LINE_BYTES go to `onTooLong`.
+ */
+export async function forEachLine(
+  stream: AsyncIterable<Buffer | string>,
+  onLine: (text: string, line: number) => void,
+  onTooLong: (line: number) => void,
+  afterChunk?: () => Promise<void> | void,
+): Promise<number> {
+  let line = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let skipping = false;
+  const emit = (bytes: Buffer): void => {
+    line++;
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+    if (end === 0) return;
+    const text = bytes.toString('utf8', 0, end);
+    if (text.trim() !== '') onLine(text, line);
+  };
+  for await (const piece of stream) {
+    const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      if (nl === -1) break;
+      if (skipping) {
+        skipping = false;
+        line++;
+      } else if (pending.length > 0) {
+        pending.push(chunk.subarray(start, nl));
+        const whole = Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+        if (whole.length > MAX_LINE_BYTES) {
+          line++;
+          onTooLong(line);
+        } else emit(whole);
+      } else if (nl - start > MAX_LINE_BYTES) {
+        line++;
+        onTooLong(line);
+      } else emit(chunk.subarray(start, nl));
+      start = nl + 1;
+    }
+    if (start < chunk.length && !skipping) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > MAX_LINE_BYTES) {
+        pending = [];
+        pendingBytes = 0;
+        skipping = true;
+        onTooLong(line + 1);
+      }
+    }
+    if (afterChunk) await afterChunk();
+  }
+  if (skipping) line++;
+  else if (pending.length > 0) emit(Buffer.concat(pending));
+  return line;
+}
+
+/** Streams a file of recorded events. Resolves with the counts; rejects only if the file cannot be read. */
+export async function readEvents(
+  path: string,
+  onEvent: (event: RecordedEvent) => void,
+  onBad: (bad: BadLine) => void,
+  afterChunk?: () => Promise<void> | void,
+): Promise<StreamStats> {
+  const stats: StreamStats = { lines: 0, events: 0, bad: 0 };
+  stats.lines = await forEachLine(
+    openEventStream(path),
+    (text, line) => {
+      const parsed = parseEventLine(text, line);
+      if ('fields' in parsed) {
+        stats.events++;
+        onEvent(parsed);
+      } else {
+        stats.bad++;
+        onBad(parsed);
+      }
+    },
+    (line) => {
+      stats.bad++;
+      onBad({ line, message: `line longer than ${MAX_LINE_BYTES / 1048576} MiB, skipped` });
+    },
+    afterChunk,
+  );
+  return stats;
+}

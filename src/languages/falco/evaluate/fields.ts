@@ -1,0 +1,144 @@
+/**
+ * Reading a field from a recorded event. An event is the map of fields Falco printed
+ * (`output_fields`) or recorded (`fields`); a field that is not there, or is `null` (Falco
+ * prints absent fields as null), is absent. Falco names some values twice (`proc.pname` is
+ * `proc.aname[1]`, `evt.arg.flags` is `evt.arg[flags]`): either spelling in the event serves.
+ */
+import type { FieldExpr } from '../condition/ast.js';
+
+/** One event's fields, as JSON.parse gave them (never copied). */
+export type Fields = Readonly<Record<string, unknown>>;
+
+/** Extracts a value: undefined when absent. */
+export type Extract = (fields: Fields) => unknown;
+
+/** The ancestor fields: without an index they stand for every ancestor (parent first). */
+const ANCESTORS: Readonly<Record<string, { self: string; parent: string }>> = {
+  'proc.aname': { self: 'proc.name', parent: 'proc.pname' },
+  'proc.aexe': { self: 'proc.exe', parent: 'proc.pexe' },
+  'proc.aexepath': { self: 'proc.exepath', parent: 'proc.pexepath' },
+  'proc.acmdline': { self: 'proc.cmdline', parent: 'proc.pcmdline' },
+  'proc.apid': { self: 'proc.pid', parent: 'proc.ppid' },
+  'proc.aenv': { self: 'proc.env', parent: 'proc.penv' },
+};
+const PARENT_OF: ReadonlyMap<string, string> = new Map(
+  Object.entries(ANCESTORS).map(([name, { parent }]) => [parent, `${name}[1]`]),
+);
+/** How far up an event may record ancestors one key each (`proc.aname[2]`...). */
+export const MAX_RECORDED_ANCESTORS = 32;
+
+export function fieldKey(field: FieldExpr): string {
+  return field.arg === undefined ? field.name : `${field.name}[${field.arg}]`;
+}
+
+/** Whether the field, as written, means "any ancestor" (`proc.aname` without an index). */
+export function isAnyAncestor(field: FieldExpr): boolean {
+  return field.arg === undefined && field.name in ANCESTORS;
+}
+
+/** The keys under which an event may hold the field, preferred first. */
+export function candidateKeys(field: FieldExpr): string[] {
+  const key = fieldKey(field);
+  const keys = [key];
+  const ancestor = ANCESTORS[field.name];
+  if (ancestor && field.arg !== undefined) {
+    if (field.arg === '0') keys.push(ancestor.self);
+    if (field.arg === '1') keys.push(ancestor.parent);
+  }
+  const parentKey = PARENT_OF.get(key);
+  if (parentKey) keys.push(parentKey);
+  for (const prefix of ['evt.arg', 'evt.rawarg']) {
+    if (field.name === prefix && field.arg !== undefined) keys.push(`${prefix}.${field.arg}`);
+    if (field.name.startsWith(`${prefix}.`) && field.arg === undefined)
+      keys.push(`${prefix}[${field.name.slice(prefix.length + 1)}]`);
+  }
+  return keys;
+}
+
+const present = (value: unknown): unknown => (value === null ? undefined : value);
+
+export function fieldExtractor(field: FieldExpr): Extract {
+  const keys = candidateKeys(field);
+  if (keys.length === 1) {
+    const key = keys[0] as string;
+    return (fields) => present(fields[key]);
+  }
+  return (fields) => {
+    for (const key of keys) {
+      const value = fields[key];
+      if (value !== undefined && value !== null) return value;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The ancestors an event records for an ancestor field, parent first: an array under the bare
+ * name (`"proc.aname": ["bash", "sshd"]`), else the indexed keys (`proc.pname` or
+ * `proc.aname[1]`, then `proc.aname[2]`...). Gaps are skipped: an alert prints only some levels.
+ */
+export function ancestorExtractor(name: string): (fields: Fields) => unknown[] {
+  const ancestor = ANCESTORS[name];
+  if (!ancestor) throw new Error(`${name} is not an ancestor field`);
+  const indexed = Array.from({ length: MAX_RECORDED_ANCESTORS }, (_, i) => `${name}[${i + 1}]`);
+  const { parent } = ancestor;
+  return (fields) => {
+    const all = fields[name];
+    if (Array.isArray(all)) return all.filter((v) => v !== null && v !== undefined);
+    const out: unknown[] = [];
+    const first = present(fields[indexed[0] as string]) ?? present(fields[parent]);
+    if (first !== undefined) out.push(first);
+    for (let i = 1; i < indexed.length; i++) {
+      const value = fields[indexed[i] as string];
+      if (value !== undefined && value !== null) out.push(value);
+    }
+    return out;
+  };
+}
+
+/**
+ * The fields that stand for both ends of a connection (`fd.ip`, `fd.net`, `fd.port`,
+ * `fd.proto`): libsinsp tests the client's and the server's value. An event may also hold the
+ * field itself (a recording that resolved it).
+ */
+const ENDPOINTS: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  'fd.ip': [
+    ['fd.cip', 'fd.lip'],
+    ['fd.sip', 'fd.rip'],
+  ],
+  'fd.net': [
+    ['fd.cip', 'fd.lip'],
+    ['fd.sip', 'fd.rip'],
+  ],
+  'fd.port': [
+    ['fd.cport', 'fd.lport'],
+    ['fd.sport', 'fd.rport'],
+  ],
+  'fd.proto': [
+    ['fd.cproto', 'fd.lproto'],
+    ['fd.sproto', 'fd.rproto'],
+  ],
+};
+
+/** The values an "either end" or "any ancestor" field has in an event, or undefined for other fields. */
+export function multiValueExtractor(field: FieldExpr): ((fields: Fields) => unknown[]) | undefined {
+  if (isAnyAncestor(field)) return ancestorExtractor(field.name);
+  const ends = field.arg === undefined ? ENDPOINTS[field.name] : undefined;
+  if (!ends) return undefined;
+  const own = field.name;
+  return (fields) => {
+    const direct = present(fields[own]);
+    if (direct !== undefined) return [direct];
+    const out: unknown[] = [];
+    for (const keys of ends) {
+      for (const key of keys) {
+        const value = present(fields[key]);
+        if (value !== undefined) {
+          out.push(value);
+          break;
+        }
+      }
+    }
+    return out;
+  };
+}

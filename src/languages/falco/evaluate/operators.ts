@@ -1,0 +1,233 @@
+/**
+ * The comparison operators, compiled once per check into a test of one present value. Values
+ * compare as Falco converts them: a number field against a number, a string field byte for byte,
+ * a boolean against true/false; an IPv4 address against an address or a CIDR network.
+ */
+import { RE2JS } from 're2js';
+import type { BinaryOperator, OperatorModifier } from '../condition/ast.js';
+import { compileGlob } from './fnmatch.js';
+
+/** Tests one present scalar value. */
+export type ScalarTest = (value: unknown) => boolean;
+
+export class OperatorError extends Error {}
+
+export function parseNumber(text: string): number | undefined {
+  if (/^[+-]?\d+$/.test(text)) return Number(text);
+  if (/^0x[0-9a-f]+$/i.test(text)) return Number.parseInt(text.slice(2), 16);
+  if (/^[+-]?(?:\d+\.\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text)) return Number(text);
+  return undefined;
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+export function parseIpv4(text: string): number | undefined {
+  const m = IPV4.exec(text);
+  if (!m) return undefined;
+  let out = 0;
+  for (let i = 1; i <= 4; i++) {
+    const part = Number(m[i]);
+    if (part > 255) return undefined;
+    out = out * 256 + part;
+  }
+  return out;
+}
+
+interface Cidr {
+  network: number;
+  size: number;
+}
+
+export function parseCidr(text: string): Cidr | undefined {
+  const slash = text.indexOf('/');
+  if (slash === -1) return undefined;
+  const ip = parseIpv4(text.slice(0, slash));
+  const bits = text.slice(slash + 1);
+  if (ip === undefined || !/^\d{1,2}$/.test(bits) || Number(bits) > 32) return undefined;
+  const size = 2 ** (32 - Number(bits));
+  return { network: Math.floor(ip / size) * size, size };
+}
+
+function inCidr(value: string, cidr: Cidr): boolean {
+  const ip = parseIpv4(value);
+  return ip !== undefined && ip >= cidr.network && ip < cidr.network + cidr.size;
+}
+
+function boolOf(text: string): boolean | undefined {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  const n = parseNumber(text);
+  return n === undefined ? undefined : n !== 0;
+}
+
+function ordering(op: string, c: number): boolean {
+  switch (op) {
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    case '>=':
+      return c >= 0;
+    case '!=':
+      return c !== 0;
+    default:
+      return c === 0;
+  }
+}
+
+const compare = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function hexBytes(text: string): Buffer {
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(text))
+    throw new OperatorError(
+      `"${text}" is not a string of hexadecimal bytes (bcontains and bstartswith take one)`,
+    );
+  return Buffer.from(text, 'hex');
+}
+
+function equalityOrOrdering(op: string, rhs: string): ScalarTest {
+  const num = parseNumber(rhs);
+  const bool = boolOf(rhs);
+  const cidr = op === '=' || op === '==' || op === '!=' ? parseCidr(rhs) : undefined;
+  const negate = op === '!=';
+  return (value) => {
+    if (typeof value === 'string') {
+      if (cidr && IPV4.test(value)) return inCidr(value, cidr) !== negate;
+      return ordering(op, compare(value, rhs));
+    }
+    if (typeof value === 'number') {
+      return num === undefined
+        ? ordering(op, compare(String(value), rhs))
+        : ordering(op, compare(value, num));
+    }
+    if (typeof value === 'boolean') {
+      if (bool === undefined || (op !== '=' && op !== '==' && op !== '!=')) return false;
+      return (value === bool) !== negate;
+    }
+    return false;
+  };
+}
+
+/** The test of `value op rhs` for one right-hand literal. */
+export function scalarTest(op: BinaryOperator, rhs: string): ScalarTest {
+  switch (op) {
+    case '=':
+    case '==':
+    case '!=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return equalityOrOrdering(op, rhs);
+    case 'contains':
+      return (v) => String(v).includes(rhs);
+    case 'icontains': {
+      const lower = rhs.toLowerCase();
+      return (v) => String(v).toLowerCase().includes(lower);
+    }
+    case 'startswith':
+      return (v) => String(v).startsWith(rhs);
+    case 'endswith':
+      return (v) => String(v).endsWith(rhs);
+    case 'bcontains': {
+      const bytes = hexBytes(rhs);
+      return (v) => Buffer.from(String(v)).includes(bytes);
+    }
+    case 'bstartswith': {
+      const bytes = hexBytes(rhs);
+      return (v) => {
+        const b = Buffer.from(String(v));
+        return b.length >= bytes.length && b.subarray(0, bytes.length).equals(bytes);
+      };
+    }
+    case 'glob': {
+      const match = compileGlob(rhs);
+      return (v) => match(String(v));
+    }
+    case 'iglob': {
+      const match = compileGlob(rhs, true);
+      return (v) => match(String(v));
+    }
+    case 'regex': {
+      const pattern = compileRegex(rhs);
+      return (v) => pattern.matches(String(v));
+    }
+    case 'in':
+    case 'intersects':
+      return setTest([rhs]);
+    case 'pmatch':
+      return prefixTest([rhs]);
+  }
+}
+
+/** RE2 syntax on RE2JS, a linear-time engine: no pattern can make matching backtrack. */
+export function compileRegex(pattern: string): RE2JS {
+  try {
+    return RE2JS.compile(pattern);
+  } catch (error) {
+    throw new OperatorError(`invalid regex pattern "${pattern}": ${(error as Error).message}`);
+  }
+}
+
+/** Membership in a set of literals (`in`, `intersects` on one value). */
+export function setTest(items: readonly string[]): ScalarTest {
+  const strings = new Set(items);
+  const numbers = new Set<number>();
+  const cidrs: Cidr[] = [];
+  const bools = new Set<boolean>();
+  for (const item of items) {
+    const n = parseNumber(item);
+    if (n !== undefined) numbers.add(n);
+    const b = boolOf(item);
+    if (b !== undefined) bools.add(b);
+    const c = parseCidr(item);
+    if (c) cidrs.push(c);
+  }
+  return (value) => {
+    if (typeof value === 'string')
+      return strings.has(value) || (cidrs.length > 0 && cidrs.some((c) => inCidr(value, c)));
+    if (typeof value === 'number') return numbers.has(value);
+    if (typeof value === 'boolean') return bools.has(value);
+    return false;
+  };
+}
+
+/** `pmatch`: the value is one of the paths or below one (whole components only). */
+export function prefixTest(items: readonly string[]): ScalarTest {
+  const prefixes = items.map((item) => (item.length > 1 ? item.replace(/\/+$/, '') : item));
+  return (value) => {
+    const path = String(value);
+    for (const prefix of prefixes) {
+      if (
+        prefix === '/'
+          ? path.startsWith('/')
+          : path === prefix || (path.startsWith(prefix) && path[prefix.length] === '/')
+      )
+        return true;
+    }
+    return false;
+  };
+}
+
+/** `op oneof|anyof|allof (a, b)`: exactly one, at least one, or every right-hand value holds. */
+export function modifierTest(
+  op: BinaryOperator,
+  modifier: OperatorModifier,
+  items: readonly string[],
+): ScalarTest {
+  const tests = items.map((item) => scalarTest(op, item));
+  switch (modifier) {
+    case 'anyof':
+      return (v) => tests.some((t) => t(v));
+    case 'allof':
+      return (v) => tests.length > 0 && tests.every((t) => t(v));
+    case 'oneof':
+      return (v) => {
+        let n = 0;
+        for (const t of tests) if (t(v) && ++n > 1) return false;
+        return n === 1;
+      };
+  }
+}
