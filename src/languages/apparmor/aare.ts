@@ -88,7 +88,11 @@ export type VariableValues = ReadonlyMap<string, readonly string[]>;
 const VARIABLE = /@\{([A-Za-z_][\w]*)\}/g;
 
 /** Expands variables, or names the variable whose definition refers back to itself. */
-export function expandOrCycle(text: string, variables: VariableValues, stack: string[] = []): { text: string } | { cycle: string } {
+export function expandOrCycle(
+  text: string,
+  variables: VariableValues,
+  stack: string[] = [],
+): { text: string } | { cycle: string } {
   if (!text.includes('@{')) return { text };
   let cycle: string | undefined;
   const out = text.replace(VARIABLE, (whole, name: string) => {
@@ -185,7 +189,8 @@ export function checkExpandedPattern(range: Range, text: string, report: Reporte
       continue;
     }
     if (inClass) {
-      if (c === ']' && i > classStart + 1 && !(i === classStart + 2 && text[classStart + 1] === '^')) inClass = false;
+      if (c === ']' && i > classStart + 1 && !(i === classStart + 2 && text[classStart + 1] === '^'))
+        inClass = false;
       continue;
     }
     if (c === '[') {
@@ -209,7 +214,10 @@ export function checkExpandedPattern(range: Range, text: string, report: Reporte
         return;
       }
       if (!alternatives.pop()) {
-        report(invalidGlob, 'invalid', word as Range, { detail: 'an alternation needs at least two choices ({a,b})', pattern: text });
+        report(invalidGlob, 'invalid', word as Range, {
+          detail: 'an alternation needs at least two choices ({a,b})',
+          pattern: text,
+        });
         return;
       }
     }

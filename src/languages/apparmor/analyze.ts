@@ -26,14 +26,23 @@ export interface Analysis {
 }
 
 /** Analyzes files that apparmor_parser would load together (one `apparmor_parser` run). */
-export function analyze(inputs: readonly { file: SourceFile; absolute: string }[], options: AnalyzeOptions): Analysis {
+export function analyze(
+  inputs: readonly { file: SourceFile; absolute: string }[],
+  options: AnalyzeOptions,
+): Analysis {
   const texts = new Map<string, SourceFile>();
   const readFile = (absolute: string, display: string): ReadResult => {
     const read = (options.readFile ?? readTextFile)(absolute, display);
     if (read.ok) texts.set(read.file.path, read.file);
     return read;
   };
-  const loader = new Loader({ roots: options.roots, bases: options.bases, cwd: options.cwd, readFile, report: options.report });
+  const loader = new Loader({
+    roots: options.roots,
+    bases: options.bases,
+    cwd: options.cwd,
+    readFile,
+    report: options.report,
+  });
   const files = inputs.map(({ file, absolute }) => {
     texts.set(file.path, file);
     return loader.load(file, absolute);
@@ -50,8 +59,15 @@ export function analyze(inputs: readonly { file: SourceFile; absolute: string }[
 }
 
 /** Convenience for tests and tools: analyzes a text as a single file. */
-export function analyzeText(text: string, path: string, options: Omit<AnalyzeOptions, 'report'>): { findings: Finding[]; analysis: Analysis } {
+export function analyzeText(
+  text: string,
+  path: string,
+  options: Omit<AnalyzeOptions, 'report'>,
+): { findings: Finding[]; analysis: Analysis } {
   const findings: Finding[] = [];
-  const analysis = analyze([{ file: new SourceFile(path, text), absolute: path }], { ...options, report: (f) => findings.push(f) });
+  const analysis = analyze([{ file: new SourceFile(path, text), absolute: path }], {
+    ...options,
+    report: (f) => findings.push(f),
+  });
   return { findings, analysis };
 }

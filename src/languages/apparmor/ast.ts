@@ -41,6 +41,8 @@ export interface FileRule extends RuleBase {
   path?: Word;
   permissions: FilePermissions;
   permissionsWord?: Word;
+  /** `safe` or `unsafe` before the permissions (AppArmor 4). */
+  safety?: Word;
   target?: Word;
 }
 

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ReadResult } from '../../core/read.js';
 import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
-import type { Include, Statement } from './ast.js';
+import type { Abi, Include, Statement } from './ast.js';
 import type { Where } from './parser.js';
 import { parseApparmor } from './parser.js';
 import { missingInclude } from './rules/missing-include.js';
@@ -31,7 +31,18 @@ export interface LoadedFile {
 }
 
 /** Backup and package-manager files that directory includes skip. */
-const IGNORED_SUFFIXES = ['.dpkg-new', '.dpkg-old', '.dpkg-dist', '.dpkg-bak', '.rpmnew', '.rpmsave', '.orig', '.rej', '.swp', '~'];
+const IGNORED_SUFFIXES = [
+  '.dpkg-new',
+  '.dpkg-old',
+  '.dpkg-dist',
+  '.dpkg-bak',
+  '.rpmnew',
+  '.rpmsave',
+  '.orig',
+  '.rej',
+  '.swp',
+  '~',
+];
 
 const MAX_INCLUDE_DEPTH = 64;
 
@@ -48,14 +59,33 @@ export class Loader {
     return { file, statements };
   }
 
-  private resolveAll(statements: Statement[], where: Where, stack: string[], dir: string, display: string): void {
+  private resolveAll(
+    statements: Statement[],
+    where: Where,
+    stack: string[],
+    dir: string,
+    display: string,
+  ): void {
     for (const statement of statements) {
       switch (statement.kind) {
         case 'include':
           this.resolve(statement, where, stack, dir, display);
           break;
         case 'profile':
-          this.resolveAll(statement.body, statement.form === 'path' || statement.form === 'profile' ? (where === 'preamble' ? 'profile' : 'hat') : 'hat', stack, dir, display);
+          this.resolveAll(
+            statement.body,
+            statement.form === 'path' || statement.form === 'profile'
+              ? where === 'preamble'
+                ? 'profile'
+                : 'hat'
+              : 'hat',
+            stack,
+            dir,
+            display,
+          );
+          break;
+        case 'abi':
+          this.checkAbi(statement, dir, display);
           break;
         case 'block':
           this.resolveAll(statement.body, where, stack, dir, display);
@@ -70,7 +100,24 @@ export class Loader {
     }
   }
 
-  private candidates(include: Include, dir: string): string[] {
+  /** apparmor_parser reads the abi file too: a missing one fails the load. */
+  private checkAbi(abi: Abi, dir: string, display: string): void {
+    const candidates = this.candidates(abi, dir);
+    if (candidates.some((candidate) => exists(candidate))) return;
+    const roots = abi.angle ? this.options.roots : [...this.options.bases, dir];
+    this.options.report({
+      rule: missingInclude,
+      messageId: 'missingAbi',
+      data: {
+        path: abi.angle ? `<${abi.path}>` : `"${abi.path}"`,
+        roots: roots.length > 0 ? roots.map((r) => this.display(r)).join(', ') : 'no include roots',
+      },
+      file: display,
+      range: abi,
+    });
+  }
+
+  private candidates(include: Pick<Include, 'path' | 'angle'>, dir: string): string[] {
     const path = include.path;
     if (isAbsolute(path)) return [path];
     if (include.angle) return this.options.roots.map((root) => join(root, path));
@@ -85,7 +132,10 @@ export class Loader {
       this.options.report({
         rule: missingInclude,
         messageId: 'missing',
-        data: { path: include.angle ? `<${include.path}>` : `"${include.path}"`, roots: roots.length > 0 ? roots.map((r) => this.display(r)).join(', ') : 'no include roots' },
+        data: {
+          path: include.angle ? `<${include.path}>` : `"${include.path}"`,
+          roots: roots.length > 0 ? roots.map((r) => this.display(r)).join(', ') : 'no include roots',
+        },
         file: display,
         range: include.pathRange,
       });

@@ -6,7 +6,8 @@
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import type { Finding } from '../../core/rule.js';
 import type { Abi, Profile, Rule, Statement, VariableAssignment, Word } from './ast.js';
-import { checkExpandedPattern, checkPattern, expandOrCycle } from './aare.js';
+import { checkExpandedPattern, checkPattern, expandOrCycle, expandVariables } from './aare.js';
+import { invalidPermissions } from './rules/invalid-permissions.js';
 import { duplicateProfile } from './rules/duplicate-profile.js';
 import { undefinedVariable } from './rules/undefined-variable.js';
 import { reporterFor, validateFlags, validateRule } from './validate.js';
@@ -61,7 +62,10 @@ export interface BuildOptions {
 }
 
 /** Builds the model of one or more files (each with its includes resolved). */
-export function buildModel(files: readonly { file: string; statements: Statement[] }[], options: BuildOptions): PolicyModel {
+export function buildModel(
+  files: readonly { file: string; statements: Statement[] }[],
+  options: BuildOptions,
+): PolicyModel {
   const model: PolicyModel = { profiles: [], variables: new Map(), booleans: new Map(), abis: [] };
   const walker: Walker = {
     model,
@@ -90,7 +94,9 @@ function collectPreamble(statements: Statement[], file: string, walker: Walker):
       for (const value of statement.values) walker.uses.push({ word: value, file });
     } else if (statement.kind === 'boolean') {
       if (walker.model.booleans.has(statement.name) && walker.validate) {
-        reporterFor(file, walker.report)(undefinedVariable, 'redefined', statement.nameRange, { name: `$${statement.name}` });
+        reporterFor(file, walker.report)(undefinedVariable, 'redefined', statement.nameRange, {
+          name: `$${statement.name}`,
+        });
       }
       walker.model.booleans.set(statement.name, statement.value);
     } else if (statement.kind === 'abi') {
@@ -105,11 +111,13 @@ function assign(statement: VariableAssignment, walker: Walker, report: Reporter)
   const values = statement.values.map((v) => v.text);
   if (statement.append) {
     if (!existing) {
-      if (walker.validate) report(undefinedVariable, 'append', statement.nameRange, { name: `@{${statement.name}}` });
+      if (walker.validate)
+        report(undefinedVariable, 'append', statement.nameRange, { name: `@{${statement.name}}` });
       variables.set(statement.name, values);
     } else existing.push(...values);
   } else {
-    if (existing && walker.validate) report(undefinedVariable, 'redefined', statement.nameRange, { name: `@{${statement.name}}` });
+    if (existing && walker.validate)
+      report(undefinedVariable, 'redefined', statement.nameRange, { name: `@{${statement.name}}` });
     variables.set(statement.name, values);
   }
 }
@@ -149,12 +157,53 @@ function addProfile(node: Profile, file: string, parent: ProfileModel | undefine
     const siblings = parent ? parent.children : walker.model.profiles.filter((p) => !p.parent);
     const twin = siblings.find((p) => p.localName === localName && localName !== '');
     if (twin && node.name) {
-      report(duplicateProfile, 'duplicate', node.name, { name: localName, line: walker.lineOf(twin.file, twin.node.start) });
+      report(duplicateProfile, 'duplicate', node.name, {
+        name: localName,
+        line: walker.lineOf(twin.file, twin.node.start),
+      });
     }
   }
   walker.model.profiles.push(profile);
   if (parent) parent.children.push(profile);
   walkBody(node.body, file, profile, walker);
+  if (walker.validate) checkExecConflicts(profile, walker);
+}
+
+/** Two allow rules for the same path with different exec transitions (apparmor_parser refuses). */
+function checkExecConflicts(profile: ProfileModel, walker: Walker): void {
+  const seen = new Map<string, { mode: string; file: string; start: number }>();
+  for (const { rule, file } of profile.rules) {
+    let key: string;
+    let mode: string;
+    let range: Word;
+    if (
+      rule.kind === 'file' &&
+      rule.path &&
+      rule.permissions.exec &&
+      rule.permissions.exec !== 'x' &&
+      !rule.qualifiers.deny
+    ) {
+      key = `file\0${rule.qualifiers.owner ? 'owner' : ''}\0${expandVariables(rule.path.text, walker.model.variables)}`;
+      mode = rule.permissions.exec;
+      range = rule.permissionsWord ?? rule.path;
+    } else if (rule.kind === 'change_profile' && !rule.qualifiers.deny && rule.words.length > 0) {
+      const first = rule.words[0] as Word;
+      const safety = first.text === 'safe' || first.text === 'unsafe' ? first.text : 'safe';
+      const exec = rule.words.find((w) => w.text !== 'safe' && w.text !== 'unsafe');
+      if (!exec) continue;
+      key = `change_profile\0${expandVariables(exec.text, walker.model.variables)}`;
+      mode = safety;
+      range = first;
+    } else continue;
+    const previous = seen.get(key);
+    if (previous && previous.mode !== mode) {
+      reporterFor(file, walker.report)(invalidPermissions, 'conflictRules', range, {
+        mode,
+        other: previous.mode,
+        line: walker.lineOf(previous.file, previous.start),
+      });
+    } else if (!previous) seen.set(key, { mode, file, start: rule.start });
+  }
 }
 
 function walkBody(statements: Statement[], file: string, profile: ProfileModel, walker: Walker): void {

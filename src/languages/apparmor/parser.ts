@@ -73,11 +73,33 @@ export class Parser {
   /** Reports a syntax error at the current token and abandons the statement. */
   private fail(expected: string, at = this.s.pos): never {
     const found = this.describeAt(at);
+    // A missing "," or "{" belongs at the end of the previous line, where it was forgotten.
+    if (/^"[,{]"/.test(expected)) {
+      let back = at;
+      while (back > 0 && /\s/.test(this.s.text[back - 1] as string)) back--;
+      if (back < at && this.s.text.slice(back, at).includes('\n')) {
+        this.report(
+          syntaxError,
+          'expected',
+          { start: back, end: back },
+          {
+            expected: `${expected} at the end of this line`,
+            found: found === '' ? 'end of file' : `"${found}" on the next line`,
+          },
+        );
+        throw new Bail();
+      }
+    }
     const end = Math.max(at + 1, Math.min(this.s.text.length, at + Math.max(1, found.length)));
-    this.report(syntaxError, 'expected', { start: at, end: Math.min(end, this.s.text.length) }, {
-      expected,
-      found: found === '' ? 'end of file' : `"${found}"`,
-    });
+    this.report(
+      syntaxError,
+      'expected',
+      { start: at, end: Math.min(end, this.s.text.length) },
+      {
+        expected,
+        found: found === '' ? 'end of file' : `"${found}"`,
+      },
+    );
     throw new Bail();
   }
 
@@ -103,7 +125,12 @@ export class Parser {
       s.skip();
       if (s.eof) {
         if (closed) {
-          this.report(syntaxError, 'unterminated', { start: openAt, end: openAt + 1 }, { what: 'block: missing "}"' });
+          this.report(
+            syntaxError,
+            'unterminated',
+            { start: openAt, end: openAt + 1 },
+            { what: 'block: missing "}"' },
+          );
         }
         return out;
       }
@@ -112,7 +139,12 @@ export class Parser {
           s.pos++;
           return out;
         }
-        this.report(syntaxError, 'notHere', { start: s.pos, end: s.pos + 1 }, { what: '"}"', where: 'here: no block is open' });
+        this.report(
+          syntaxError,
+          'notHere',
+          { start: s.pos, end: s.pos + 1 },
+          { what: '"}"', where: 'here: no block is open' },
+        );
         s.pos++;
         continue;
       }
@@ -163,17 +195,20 @@ export class Parser {
     if (word === 'abi' && /\s/.test(s.peek(3))) return this.abi(start);
     if (where === 'preamble' && word === 'alias') return this.alias(start);
     if (word === 'if' && where !== 'preamble' && /\s/.test(s.peek(2))) return this.conditional(start, where);
-    if (where !== 'preamble' && (s.peek() === '^' || word === 'hat')) return this.profile(start, where, {}, true);
+    if (where !== 'preamble' && (s.peek() === '^' || word === 'hat'))
+      return this.profile(start, where, {}, true);
     const qualifiers = this.qualifiers();
     const keyword = s.peekName();
-    if (where === 'preamble' && keyword === 'hat' && /\s/.test(s.peek(3))) return this.profile(start, where, qualifiers, true);
+    if (where === 'preamble' && keyword === 'hat' && /\s/.test(s.peek(3)))
+      return this.profile(start, where, qualifiers, true);
     if (keyword === 'profile' || (where === 'preamble' && this.looksLikeProfileHeader())) {
       return this.profile(start, where, qualifiers, false);
     }
     if (where === 'preamble') {
       this.fail('a profile, include, abi, alias or variable');
     }
-    if (s.peek() === '{' && Object.keys(qualifiers).length > 0) return this.qualifierBlock(start, where, qualifiers);
+    if (s.peek() === '{' && Object.keys(qualifiers).length > 0)
+      return this.qualifierBlock(start, where, qualifiers);
     return this.rule(start, qualifiers);
   }
 
@@ -233,7 +268,8 @@ export class Parser {
       if (close === -1 || close > eol) this.fail('">" closing the include path');
       let inner = s.text.slice(s.pos + 1, close).trim();
       if (inner.startsWith('"')) {
-        if (!inner.endsWith('"') || inner.length < 2) this.fail('a closing quote in the include path', s.pos + 1);
+        if (!inner.endsWith('"') || inner.length < 2)
+          this.fail('a closing quote in the include path', s.pos + 1);
         inner = inner.slice(1, -1);
       }
       path = inner;
@@ -265,7 +301,8 @@ export class Parser {
       const close = s.text.indexOf('>', s.pos);
       if (close === -1 || close > s.lineEnd()) this.fail('">" closing the abi path');
       path = s.text.slice(s.pos + 1, close);
-      if (path.trim() !== path && path.includes('"')) this.fail('no space around a quoted abi path', s.pos + 1);
+      if (path.trim() !== path && path.includes('"'))
+        this.fail('no space around a quoted abi path', s.pos + 1);
       path = path.trim();
       if (path.startsWith('"') && path.endsWith('"') && path.length >= 2) path = path.slice(1, -1);
       else if (/["\s]/.test(path)) this.fail('an abi path without spaces (quote it: <"...">)', s.pos + 1);
@@ -313,7 +350,10 @@ export class Parser {
       this.report(syntaxError, 'invalid', nameRange, { detail: `invalid variable name ${name}` });
     }
     if (where !== 'preamble') {
-      this.report(syntaxError, 'notHere', nameRange, { what: 'a variable assignment', where: 'inside a profile' });
+      this.report(syntaxError, 'notHere', nameRange, {
+        what: 'a variable assignment',
+        where: 'inside a profile',
+      });
     }
     s.pos = close + 1;
     s.skipBlanks();
@@ -343,7 +383,12 @@ export class Parser {
     }
     const last = values.at(-1);
     if (last && last.text.endsWith(',') && !last.quoted) {
-      this.report(syntaxError, 'invalid', { start: last.end - 1, end: last.end }, { detail: 'variable values end at the end of the line: remove the trailing comma' });
+      this.report(
+        syntaxError,
+        'invalid',
+        { start: last.end - 1, end: last.end },
+        { detail: 'variable values end at the end of the line: remove the trailing comma' },
+      );
     }
     if (values.length === 0) this.fail('a value for the variable');
     return { kind: 'variable', name: name.slice(2, -1), nameRange, append, values, start, end: s.pos };
@@ -364,16 +409,28 @@ export class Parser {
     const value = s.readName();
     if (!value || !/^(true|false)$/i.test(value.text)) this.fail('true or false', value?.start ?? s.pos);
     if (where !== 'preamble') {
-      this.report(syntaxError, 'notHere', nameRange, { what: 'a boolean assignment', where: 'inside a profile' });
+      this.report(syntaxError, 'notHere', nameRange, {
+        what: 'a boolean assignment',
+        where: 'inside a profile',
+      });
     }
-    return { kind: 'boolean', name, nameRange, value: value.text.toLowerCase() === 'true', start, end: s.pos };
+    return {
+      kind: 'boolean',
+      name,
+      nameRange,
+      value: value.text.toLowerCase() === 'true',
+      start,
+      end: s.pos,
+    };
   }
 
   /** Checks a profile name: namespaces are written `:ns:name`. */
   private checkName(name: Word): void {
     if (name.quoted || !name.text.startsWith(':')) return;
     if (!/^:[^:\s/]+:[^:\s]/.test(name.text)) {
-      this.report(syntaxError, 'invalid', name, { detail: `invalid namespace in "${name.text}": write :namespace:profile` });
+      this.report(syntaxError, 'invalid', name, {
+        detail: `invalid namespace in "${name.text}": write :namespace:profile`,
+      });
     }
   }
 
@@ -400,7 +457,8 @@ export class Parser {
             detail: 'priority takes an integer from -1000 to 1000',
           });
         }
-        if (q.priority) this.report(invalidQualifier, 'repeated', { start: at, end: s.pos }, { word: 'priority' });
+        if (q.priority)
+          this.report(invalidQualifier, 'repeated', { start: at, end: s.pos }, { word: 'priority' });
         q.priority = { value: Number(value?.text ?? 0), start: at, end: s.pos };
       } else {
         index = (QUALIFIER_ORDER as readonly string[]).indexOf(word);
@@ -416,7 +474,12 @@ export class Parser {
       }
       if (index < last && !(index === 2 && last === 3) && !(index === 3 && last === 2)) {
         const other = QUALIFIER_ORDER[last] as string;
-        this.report(invalidQualifier, 'order', { start: at, end: s.pos }, { word: QUALIFIER_ORDER[index] as string, other });
+        this.report(
+          invalidQualifier,
+          'order',
+          { start: at, end: s.pos },
+          { word: QUALIFIER_ORDER[index] as string, other },
+        );
       }
       last = Math.max(last, index);
       s.skip(false);
@@ -461,7 +524,9 @@ export class Parser {
       }
       this.checkName(name);
       if (form === 'path' && !name.quoted && /(?<!\[)\^/.test(name.text)) {
-        this.report(syntaxError, 'invalid', name, { detail: 'old-style hat names (profile^hat) are no longer accepted; nest the hat as ^hat { ... }' });
+        this.report(syntaxError, 'invalid', name, {
+          detail: 'old-style hat names (profile^hat) are no longer accepted; nest the hat as ^hat { ... }',
+        });
       }
     } else if (form !== 'profile') {
       this.fail('a profile name');
@@ -490,7 +555,13 @@ export class Parser {
         continue;
       }
       if (word === 'xattrs' && flags.length === 0 && xattrs.length === 0) {
-        if (hat) this.report(syntaxError, 'notHere', { start: s.pos, end: s.pos + 6 }, { what: 'xattrs', where: 'on a hat' });
+        if (hat)
+          this.report(
+            syntaxError,
+            'notHere',
+            { start: s.pos, end: s.pos + 6 },
+            { what: 'xattrs', where: 'on a hat' },
+          );
         s.pos += 6;
         s.skip(false);
         if (s.peek() !== '=') this.fail('"=" after xattrs');
@@ -501,7 +572,13 @@ export class Parser {
         continue;
       }
       if (word === 'xattrs' || word === 'flags') this.fail('"{" opening the profile');
-      if ((form === 'profile' || form === 'path') && !attachment && flags.length === 0 && xattrs.length === 0 && (c === '/' || c === '@' || c === '"')) {
+      if (
+        (form === 'profile' || form === 'path') &&
+        !attachment &&
+        flags.length === 0 &&
+        xattrs.length === 0 &&
+        (c === '/' || c === '@' || c === '"')
+      ) {
         attachment = s.readPath();
         if (!attachment) this.fail('an attachment path');
         continue;
@@ -586,9 +663,15 @@ export class Parser {
     );
     if (!m) this.fail('a variable ($NAME or @{NAME}) after if');
     const raw = m[0];
-    if (test === 'boolean' && raw.startsWith('@')) this.fail('a boolean variable ($NAME); use "defined" for @{NAME}');
+    if (test === 'boolean' && raw.startsWith('@'))
+      this.fail('a boolean variable ($NAME); use "defined" for @{NAME}');
     s.pos += raw.length;
-    const variable: Word = { text: raw.replace(/^([$@])\{?([^}]*)\}?$/, '$1$2'), quoted: false, start: vstart, end: s.pos };
+    const variable: Word = {
+      text: raw.replace(/^([$@])\{?([^}]*)\}?$/, '$1$2'),
+      quoted: false,
+      start: vstart,
+      end: s.pos,
+    };
     s.skip(false);
     if (s.peek() !== '{') this.fail('"{" after the condition');
     const open = s.pos;
@@ -632,7 +715,10 @@ export class Parser {
       }
       return this.fileRuleBody(start, qualifiers);
     }
-    if (MEDIATION_KEYWORDS.has(keyword as MediationRule['kind']) && /[\s,]/.test(s.peek(keyword.length) || ',')) {
+    if (
+      MEDIATION_KEYWORDS.has(keyword as MediationRule['kind']) &&
+      /[\s,]/.test(s.peek(keyword.length) || ',')
+    ) {
       return this.mediation(start, qualifiers, keyword as MediationRule['kind']);
     }
     const c = s.peek();
@@ -654,6 +740,7 @@ export class Parser {
     const s = this.s;
     let path: Word | undefined;
     let perms: Word | undefined;
+    let safety: Word | undefined;
     const c = s.peek();
     if (c === '/' || c === '@' || c === '"' || c === '{') {
       path = s.readPath();
@@ -664,7 +751,7 @@ export class Parser {
     } else {
       const mode = s.peekName();
       if ((mode === 'safe' || mode === 'unsafe') && /\s/.test(s.peek(mode.length))) {
-        s.pos += mode.length;
+        safety = s.readName();
         s.skip(false);
       }
       perms = s.readName();
@@ -685,7 +772,9 @@ export class Parser {
     }
     if (s.peek() !== ',') this.fail('"," ending the rule');
     s.pos++;
-    return this.fileRule(start, qualifiers, path, perms, target);
+    const rule = this.fileRule(start, qualifiers, path, perms, target);
+    if (safety) rule.safety = safety;
+    return rule;
   }
 
   private fileRule(
@@ -834,7 +923,14 @@ export class Parser {
         s.skip(false);
         if (s.peek() !== '(') this.fail('"(" after in');
         const values = this.list();
-        rule.conditions.push({ key: word.text, keyRange: word, values, membership: true, start: word.start, end: s.pos });
+        rule.conditions.push({
+          key: word.text,
+          keyRange: word,
+          values,
+          membership: true,
+          start: word.start,
+          end: s.pos,
+        });
         continue;
       }
       s.pos = after;
@@ -853,7 +949,14 @@ export class Parser {
 
   private conditionValue(key: Word, kind: string): Condition {
     const s = this.s;
-    const condition: Condition = { key: key.text, keyRange: key, values: [], membership: false, start: key.start, end: s.pos };
+    const condition: Condition = {
+      key: key.text,
+      keyRange: key,
+      values: [],
+      membership: false,
+      start: key.start,
+      end: s.pos,
+    };
     if (s.peek() === '(') {
       if (key.text === 'peer' || (kind === 'unix' && key.text === 'peer')) {
         condition.nested = this.conditionGroup(kind);
@@ -908,7 +1011,8 @@ export class Parser {
         s.pos++;
         continue;
       }
-      if (c === '' || c === '(' || c === '{' || c === '}') this.fail('")" closing the list', c === '' ? open : s.pos);
+      if (c === '' || c === '(' || c === '{' || c === '}')
+        this.fail('")" closing the list', c === '' ? open : s.pos);
       const word = s.readListItem();
       if (!word) this.fail('a value or ")"');
       out.push(word);
@@ -932,13 +1036,21 @@ export class Parser {
         s.pos++;
         continue;
       }
-      if (c === '' || c === '{' || c === '}') this.fail('")" closing the conditions', c === '' ? open : s.pos);
+      if (c === '' || c === '{' || c === '}')
+        this.fail('")" closing the conditions', c === '' ? open : s.pos);
       const key = s.readName();
       if (!key) this.fail('key=value');
       s.skipBlanks();
       if (s.peek() !== '=') {
         if (kind === 'xattrs') {
-          out.push({ key: key.text, keyRange: key, values: [], membership: false, start: key.start, end: key.end });
+          out.push({
+            key: key.text,
+            keyRange: key,
+            values: [],
+            membership: false,
+            start: key.start,
+            end: key.end,
+          });
           continue;
         }
         this.fail(`"=" after ${key.text}`);

@@ -2,13 +2,7 @@
 import type { MessageData } from '../../core/rule.js';
 import type { FilePermissions, Qualifiers, Word } from './ast.js';
 
-export type PermissionProblem =
-  | 'unknown'
-  | 'conflict'
-  | 'writeAppend'
-  | 'bareExec'
-  | 'denyExec'
-  | 'target';
+export type PermissionProblem = 'unknown' | 'conflict' | 'writeAppend' | 'bareExec' | 'denyExec' | 'target';
 
 /** Exec modes that name a profile to change to, so take `-> target`. */
 const TRANSITIONS_WITH_TARGET = /^(p|P|c|C)/;
@@ -20,7 +14,14 @@ export function parseFilePermissions(
   report: (messageId: PermissionProblem, data: MessageData) => void,
 ): FilePermissions {
   const mode = word.text;
-  const perms: FilePermissions = { read: false, write: false, append: false, link: false, lock: false, mmap: false };
+  const perms: FilePermissions = {
+    read: false,
+    write: false,
+    append: false,
+    link: false,
+    lock: false,
+    mmap: false,
+  };
   let failed = false;
   const problem = (messageId: PermissionProblem, data: MessageData): void => {
     if (failed) return;

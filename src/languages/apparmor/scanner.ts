@@ -14,7 +14,9 @@ function endsPath(c: string): boolean {
 
 /** Characters that end a name or condition word. */
 function endsName(c: string): boolean {
-  return SPACE.has(c) || c === '"' || c === ',' || c === '=' || c === '(' || c === ')' || c === '{' || c === '}';
+  return (
+    SPACE.has(c) || c === '"' || c === ',' || c === '=' || c === '(' || c === ')' || c === '{' || c === '}'
+  );
 }
 
 export class Scanner {

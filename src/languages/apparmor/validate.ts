@@ -36,10 +36,16 @@ import {
   USERNS_PERMISSIONS,
 } from './tables.js';
 
-export type Reporter = <M extends string>(rule: RuleDefinition<M>, messageId: M, range: Range, data?: MessageData) => void;
+export type Reporter = <M extends string>(
+  rule: RuleDefinition<M>,
+  messageId: M,
+  range: Range,
+  data?: MessageData,
+) => void;
 
 export function reporterFor(file: string, report: (finding: Finding) => void): Reporter {
-  return (rule, messageId, range, data) => report({ rule, messageId, file, range, ...(data ? { data } : {}) });
+  return (rule, messageId, range, data) =>
+    report({ rule, messageId, file, range, ...(data ? { data } : {}) });
 }
 
 interface KindSpec {
@@ -69,7 +75,12 @@ const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   io_uring: { permissions: IO_URING_PERMISSIONS, keys: ['label'], single: ['label'] },
   userns: { permissions: USERNS_PERMISSIONS, keys: [] },
   all: { permissions: new Set(), keys: [] },
-  network: { permissions: NETWORK_PERMISSIONS, keys: ['ip', 'port', 'peer'], peerKeys: ['ip', 'port'], single: ['ip', 'port'] },
+  network: {
+    permissions: NETWORK_PERMISSIONS,
+    keys: ['ip', 'port', 'peer'],
+    peerKeys: ['ip', 'port'],
+    single: ['ip', 'port'],
+  },
   mount: { keys: ['fstype', 'vfstype', 'options'] },
   remount: { keys: ['fstype', 'vfstype', 'options'] },
   umount: { keys: ['fstype', 'vfstype', 'options'] },
@@ -77,7 +88,8 @@ const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   change_profile: { keys: [] },
 };
 
-const UNIX_NO_PEER = new Set(['create', 'bind', 'listen', 'shutdown', 'getattr', 'setattr', 'getopt', 'setopt']);
+/** Socket accesses that have no peer. */
+const NO_PEER = new Set(['create', 'bind', 'listen', 'shutdown', 'getattr', 'setattr', 'getopt', 'setopt']);
 
 /** Qualifiers first: owner only on file rules, none on rlimit. */
 export function validateQualifiers(rule: Rule, report: Reporter): void {
@@ -137,11 +149,15 @@ function validateCapability(rule: MediationRule, report: Reporter): void {
 }
 
 function validateNetwork(rule: MediationRule, report: Reporter): void {
-  const words = [...rule.permissions, ...rule.words];
-  let stage = 0; // 0 permissions, 1 domain, 2 type/protocol, 3 done
+  const words = rule.parenthesized ? rule.words : [...rule.permissions, ...rule.words];
+  let stage = rule.parenthesized ? 1 : 0; // 0 permissions, 1 domain, 2 type/protocol, 3 done
+  const access: string[] = rule.parenthesized ? rule.permissions.map((p) => p.text) : [];
   for (const word of words) {
     const text = word.text;
-    if (stage === 0 && NETWORK_PERMISSIONS.has(text) && !rule.parenthesized) continue;
+    if (stage === 0 && NETWORK_PERMISSIONS.has(text)) {
+      access.push(text);
+      continue;
+    }
     if (stage <= 1 && NETWORK_DOMAINS.has(text)) {
       stage = 2;
       continue;
@@ -159,6 +175,11 @@ function validateNetwork(rule: MediationRule, report: Reporter): void {
   }
   if (rule.parenthesized) checkPermissions(rule, NETWORK_PERMISSIONS, report);
   checkConditions(rule, SPECS.network as KindSpec, report);
+  if (rule.conditions.some((c) => c.key === 'peer') && access.some((a) => NO_PEER.has(a))) {
+    report(invalidOption, 'invalid', rule.keyword, {
+      detail: 'peer= does not apply to create, bind, listen, shutdown, getattr, setattr, getopt or setopt',
+    });
+  }
   for (const condition of allConditions(rule.conditions)) {
     for (const value of condition.values) {
       if (condition.key === 'ip' && !isIpAddress(value.text)) {
@@ -169,7 +190,8 @@ function validateNetwork(rule: MediationRule, report: Reporter): void {
       }
     }
   }
-  if (rule.target) report(invalidOption, 'invalid', rule.target, { detail: 'network rules take no "->" target' });
+  if (rule.target)
+    report(invalidOption, 'invalid', rule.target, { detail: 'network rules take no "->" target' });
 }
 
 function allConditions(conditions: readonly Condition[]): Condition[] {
@@ -197,7 +219,8 @@ function isPortRange(text: string): boolean {
 }
 
 const SIZE = /^(\d+)(K|KB|M|MB|G|GB)?$/;
-const TIME = /^(\d+)\s*(us|microsecond|microseconds|ms|millisecond|milliseconds|s|sec|second|seconds|min|minute|minutes|h|hour|hours|d|day|days|week|weeks)?$/;
+const TIME =
+  /^(\d+)\s*(us|microsecond|microseconds|ms|millisecond|milliseconds|s|sec|second|seconds|min|minute|minutes|h|hour|hours|d|day|days|week|weeks)?$/;
 
 function validateRlimit(rule: MediationRule, report: Reporter): void {
   const name = rule.permissions[0];
@@ -205,7 +228,11 @@ function validateRlimit(rule: MediationRule, report: Reporter): void {
   if (!name || !value) return;
   const kind = RLIMITS.get(name.text);
   if (!kind) {
-    report(invalidOption, 'badValue', name, { what: 'rlimit', value: name.text, hint: didYouMeanSuffix(name.text, [...RLIMITS.keys()]) });
+    report(invalidOption, 'badValue', name, {
+      what: 'rlimit',
+      value: name.text,
+      hint: didYouMeanSuffix(name.text, [...RLIMITS.keys()]),
+    });
     return;
   }
   const text = value.text;
@@ -224,12 +251,17 @@ function validateRlimit(rule: MediationRule, report: Reporter): void {
     case 'time':
     case 'rttime': {
       const m = TIME.exec(text);
-      ok = m !== null && !(kind === 'cpu' as string && false);
+      ok = m !== null && !(kind === ('cpu' as string) && false);
       if (m && kind === 'time' && /^(us|micro|ms|milli)/.test(m[2] ?? '')) ok = false;
       break;
     }
   }
-  if (!ok) report(invalidOption, 'badValue', value, { what: `value for rlimit ${name.text}`, value: text, hint: '' });
+  if (!ok)
+    report(invalidOption, 'badValue', value, {
+      what: `value for rlimit ${name.text}`,
+      value: text,
+      hint: '',
+    });
 }
 
 function checkPermissions(rule: MediationRule, allowed: ReadonlySet<string>, report: Reporter): boolean {
@@ -262,8 +294,13 @@ function checkConditions(rule: MediationRule, spec: KindSpec, report: Reporter):
       report(invalidOption, 'invalid', condition.keyRange, { detail: `${condition.key}= is given twice` });
     }
     seen.add(key);
-    if (condition.membership && !(rule.kind === 'mount' || rule.kind === 'remount' || rule.kind === 'umount')) {
-      report(invalidOption, 'invalid', condition.keyRange, { detail: `${rule.kind} rules do not take "${condition.key} in (...)"` });
+    if (
+      condition.membership &&
+      !(rule.kind === 'mount' || rule.kind === 'remount' || rule.kind === 'umount')
+    ) {
+      report(invalidOption, 'invalid', condition.keyRange, {
+        detail: `${rule.kind} rules do not take "${condition.key} in (...)"`,
+      });
     }
     if (spec.single?.includes(condition.key) && condition.values.length !== 1 && !condition.nested) {
       report(invalidOption, 'invalid', condition, { detail: `${condition.key}= takes a single value` });
@@ -284,52 +321,92 @@ function checkConditions(rule: MediationRule, spec: KindSpec, report: Reporter):
         }
       }
     } else if (condition.nested) {
-      report(invalidOption, 'invalid', condition, { detail: `${condition.key}= does not take nested conditions` });
+      report(invalidOption, 'invalid', condition, {
+        detail: `${condition.key}= does not take nested conditions`,
+      });
     }
     for (const value of condition.values) checkPattern(value, report);
-    for (const nested of condition.nested ?? []) for (const value of nested.values) checkPattern(value, report);
+    for (const nested of condition.nested ?? [])
+      for (const value of nested.values) checkPattern(value, report);
   }
 }
 
 function validateGeneric(rule: MediationRule, report: Reporter): void {
   const spec = SPECS[rule.kind];
   if (!spec) return;
-  const isMount = rule.kind === 'mount' || rule.kind === 'remount' || rule.kind === 'umount' || rule.kind === 'pivot_root';
+  const isMount =
+    rule.kind === 'mount' || rule.kind === 'remount' || rule.kind === 'umount' || rule.kind === 'pivot_root';
   if (isMount || rule.kind === 'change_profile') {
     // Bare words of these rules are paths, not access words.
     rule.words.unshift(...rule.permissions.splice(0));
   }
   if (spec.permissions && !checkPermissions(rule, spec.permissions, report)) return;
+  if (!rule.parenthesized && rule.permissions.length > 1) {
+    report(invalidOption, 'invalid', rule.permissions[1] as Word, {
+      detail: `several ${rule.kind} permissions must be written in parentheses: (${rule.permissions.map((p) => p.text).join(', ')})`,
+    });
+    return;
+  }
   checkConditions(rule, spec, report);
+  if (
+    !isMount &&
+    rule.kind !== 'change_profile' &&
+    rule.kind !== 'mqueue' &&
+    rule.kind !== 'unix' &&
+    rule.words.length > 0
+  ) {
+    const word = rule.words[0] as Word;
+    report(invalidOption, 'invalid', word, { detail: `unexpected "${word.text}" in a ${rule.kind} rule` });
+    return;
+  }
   switch (rule.kind) {
     case 'signal':
       for (const condition of rule.conditions) {
         if (condition.key !== 'set') continue;
         for (const value of condition.values) {
           if (!isSignal(value.text)) {
-            report(invalidOption, 'badValue', value, { what: 'signal', value: value.text, hint: didYouMeanSuffix(value.text, [...SIGNALS]) });
+            report(invalidOption, 'badValue', value, {
+              what: 'signal',
+              value: value.text,
+              hint: didYouMeanSuffix(value.text, [...SIGNALS]),
+            });
           }
         }
       }
       break;
     case 'unix':
-      if (rule.conditions.some((c) => c.key === 'peer') && rule.permissions.some((p) => UNIX_NO_PEER.has(p.text))) {
-        report(invalidOption, 'invalid', rule.keyword, { detail: 'peer= does not apply to create, bind, listen, shutdown, getattr, setattr, getopt or setopt' });
+      if (
+        rule.conditions.some((c) => c.key === 'peer') &&
+        rule.permissions.some((p) => NO_PEER.has(p.text))
+      ) {
+        report(invalidOption, 'invalid', rule.keyword, {
+          detail:
+            'peer= does not apply to create, bind, listen, shutdown, getattr, setattr, getopt or setopt',
+        });
       }
       break;
     case 'mqueue': {
       const type = rule.conditions.find((c) => c.key === 'type')?.values[0]?.text;
       if (type !== undefined && type !== 'posix' && type !== 'sysv') {
-        report(invalidOption, 'badValue', rule.conditions.find((c) => c.key === 'type') as Condition, { what: 'mqueue type', value: type, hint: '' });
+        report(invalidOption, 'badValue', rule.conditions.find((c) => c.key === 'type') as Condition, {
+          what: 'mqueue type',
+          value: type,
+          hint: '',
+        });
       }
       for (const word of rule.words) {
         const sysv = /^\d+$/.test(word.text);
         const posix = word.text.startsWith('/') || word.text.startsWith('@{');
         if ((!sysv && !posix) || (type === 'sysv' && !sysv) || (type === 'posix' && !posix)) {
-          report(invalidOption, 'badValue', word, { what: 'message queue name', value: word.text, hint: ' (posix names start with /, sysv keys are numbers)' });
+          report(invalidOption, 'badValue', word, {
+            what: 'message queue name',
+            value: word.text,
+            hint: ' (posix names start with /, sysv keys are numbers)',
+          });
         }
       }
-      if (rule.words.length > 1) report(invalidOption, 'invalid', rule.words[1] as Word, { detail: 'mqueue rules name one queue' });
+      if (rule.words.length > 1)
+        report(invalidOption, 'invalid', rule.words[1] as Word, { detail: 'mqueue rules name one queue' });
       break;
     }
     case 'mount':
@@ -338,13 +415,23 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
       validateMount(rule, report);
       break;
     case 'pivot_root':
-      if (rule.words.length > 1) report(invalidOption, 'invalid', rule.words[1] as Word, { detail: 'pivot_root takes one new root' });
+      if (rule.words.length > 1)
+        report(invalidOption, 'invalid', rule.words[1] as Word, { detail: 'pivot_root takes one new root' });
       for (const word of rule.words) checkPath(word, report);
       break;
     case 'change_profile': {
       const words = [...rule.words];
-      if (words[0] && (words[0].text === 'safe' || words[0].text === 'unsafe')) words.shift();
-      if (words.length > 1) report(invalidOption, 'invalid', words[1] as Word, { detail: 'change_profile takes one exec path before "->"' });
+      if (words[0] && (words[0].text === 'safe' || words[0].text === 'unsafe')) {
+        const mode = words.shift() as Word;
+        if (words.length === 0)
+          report(invalidOption, 'invalid', mode, {
+            detail: `"${mode.text}" needs an exec path: change_profile ${mode.text} /path -> profile`,
+          });
+      }
+      if (words.length > 1)
+        report(invalidOption, 'invalid', words[1] as Word, {
+          detail: 'change_profile takes one exec path before "->"',
+        });
       for (const word of words) checkPath(word, report);
       if (rule.target) checkPattern(rule.target, report);
       if (rule.qualifiers.owner) break;
@@ -353,10 +440,38 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
     default:
       if (rule.words.length > 0) {
         const word = rule.words[0] as Word;
-        report(invalidOption, 'invalid', word, { detail: `unexpected "${word.text}" in a ${rule.kind} rule` });
+        report(invalidOption, 'invalid', word, {
+          detail: `unexpected "${word.text}" in a ${rule.kind} rule`,
+        });
       }
-      if (rule.target) report(invalidOption, 'invalid', rule.target, { detail: `${rule.kind} rules take no "->" target` });
+      if (rule.target)
+        report(invalidOption, 'invalid', rule.target, { detail: `${rule.kind} rules take no "->" target` });
   }
+}
+
+const OPPOSITE_MOUNT_OPTIONS = new Map<string, string[]>();
+for (const [a, b] of [
+  ['ro', 'rw'],
+  ['r', 'rw'],
+  ['read-only', 'rw'],
+  ['ro', 'w'],
+  ['suid', 'nosuid'],
+  ['dev', 'nodev'],
+  ['exec', 'noexec'],
+  ['sync', 'async'],
+  ['mand', 'nomand'],
+  ['symfollow', 'nosymfollow'],
+  ['atime', 'noatime'],
+  ['diratime', 'nodiratime'],
+  ['acl', 'noacl'],
+  ['relatime', 'norelatime'],
+  ['iversion', 'noiversion'],
+  ['strictatime', 'nostrictatime'],
+  ['lazytime', 'nolazytime'],
+  ['user', 'nouser'],
+] as const) {
+  OPPOSITE_MOUNT_OPTIONS.set(a, [...(OPPOSITE_MOUNT_OPTIONS.get(a) ?? []), b]);
+  OPPOSITE_MOUNT_OPTIONS.set(b, [...(OPPOSITE_MOUNT_OPTIONS.get(b) ?? []), a]);
 }
 
 function isSignal(text: string): boolean {
@@ -369,11 +484,30 @@ function validateMount(rule: MediationRule, report: Reporter): void {
   const options = rule.conditions.filter((c) => c.key === 'options');
   let propagation = false;
   for (const condition of options) {
+    const seen = new Set<string>();
     for (const value of condition.values) {
-      for (const option of value.text.split(',')) {
+      if (value.text.includes(',')) {
+        report(invalidOption, 'invalid', value, {
+          detail: `several mount options must be written in parentheses: options=(${value.text})`,
+        });
+        return;
+      }
+      for (const option of [value.text]) {
         if (option === '') continue;
+        const opposite = OPPOSITE_MOUNT_OPTIONS.get(option)?.find((o) => seen.has(o));
+        if (!condition.membership && opposite) {
+          report(invalidOption, 'invalid', value, {
+            detail: `mount options "${opposite}" and "${option}" contradict each other`,
+          });
+          return;
+        }
+        seen.add(option);
         if (!MOUNT_OPTIONS.has(option)) {
-          report(invalidOption, 'badValue', value, { what: 'mount option', value: option, hint: didYouMeanSuffix(option, [...MOUNT_OPTIONS]) });
+          report(invalidOption, 'badValue', value, {
+            what: 'mount option',
+            value: option,
+            hint: didYouMeanSuffix(option, [...MOUNT_OPTIONS]),
+          });
           return;
         }
         if (PROPAGATION_OPTIONS.has(option)) propagation = true;
@@ -381,15 +515,24 @@ function validateMount(rule: MediationRule, report: Reporter): void {
     }
   }
   if (rule.kind === 'mount') {
-    if (rule.words.length > 1) report(invalidOption, 'invalid', rule.words[1] as Word, { detail: 'mount takes one source; write the mount point after "->"' });
+    if (rule.words.length > 1)
+      report(invalidOption, 'invalid', rule.words[1] as Word, {
+        detail: 'mount takes one source; write the mount point after "->"',
+      });
     if (propagation && rule.words.length > 0 && rule.target) {
-      report(invalidOption, 'invalid', rule.words[0] as Word, { detail: 'propagation options (make-shared, ...) take no source' });
+      report(invalidOption, 'invalid', rule.words[0] as Word, {
+        detail: 'propagation options (make-shared, ...) take no source',
+      });
     }
     for (const word of rule.words) checkPattern(word, report);
     if (rule.target) checkPath(rule.target, report);
   } else {
-    if (rule.target) report(invalidOption, 'invalid', rule.target, { detail: `${rule.kind} takes no "->" target` });
-    if (rule.words.length > 1) report(invalidOption, 'invalid', rule.words[1] as Word, { detail: `${rule.kind} takes one mount point` });
+    if (rule.target)
+      report(invalidOption, 'invalid', rule.target, { detail: `${rule.kind} takes no "->" target` });
+    if (rule.words.length > 1)
+      report(invalidOption, 'invalid', rule.words[1] as Word, {
+        detail: `${rule.kind} takes one mount point`,
+      });
     for (const word of rule.words) checkPath(word, report);
   }
 }

@@ -8,11 +8,13 @@ export const invalidPermissions = defineRule({
   defaultSeverity: 'error',
   messages: {
     unknown: 'invalid permission "{{perm}}" in "{{mode}}"',
-    conflict: 'conflicting exec modes in "{{mode}}": a rule takes only one of ix, px, cx, ux (pix and cix combine them)',
+    conflict:
+      'conflicting exec modes in "{{mode}}": a rule takes only one of ix, px, cx, ux (pix and cix combine them)',
     writeAppend: '"w" and "a" conflict in "{{mode}}": w already allows appending',
     bareExec: '"x" must be preceded by an exec mode (i, p, c or u) in "{{mode}}"',
     denyExec: 'deny rules take a bare "x", not the exec mode in "{{mode}}"',
     notFor: '"{{perm}}" is not a {{kind}} permission{{hint}}',
+    conflictRules: 'exec mode {{mode}} conflicts with {{other}} for the same path at line {{line}}',
     target: 'only px, cx and pix-style exec transitions (and link) take "-> target"',
   },
 });

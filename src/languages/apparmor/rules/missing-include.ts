@@ -8,7 +8,7 @@ export const missingInclude = defineRule({
   defaultSeverity: 'error',
   messages: {
     missing: 'cannot find include {{path}} (looked in {{roots}})',
-    cycle: 'include {{path}} includes itself',
+    missingAbi: "cannot find abi {{path}} (looked in {{roots}}); the nodes' apparmor_parser needs it too",
     unreadable: 'cannot read include {{path}}: {{reason}}',
   },
 });
