@@ -2,6 +2,7 @@
  * The apparmor_parser-equivalent pass over one or more files: parse, resolve includes, build
  * the profiles and report everything apparmor_parser would reject.
  */
+import { resolve } from 'node:path';
 import { readTextFile } from '../../core/read.js';
 import type { ReadResult } from '../../core/read.js';
 import type { Finding } from '../../core/rule.js';
@@ -10,6 +11,8 @@ import { Loader } from './load.js';
 import type { LoadedFile } from './load.js';
 import { buildModel } from './model.js';
 import type { PolicyModel } from './model.js';
+import { profileSet } from './evaluate.js';
+import type { ProfileSet } from './evaluate.js';
 
 export interface AnalyzeOptions {
   roots: readonly string[];
@@ -70,4 +73,29 @@ export function analyzeText(
     report: (f) => findings.push(f),
   });
   return { findings, analysis };
+}
+
+/**
+ * Loads policy files (with their includes) into a set of profiles ready for `evaluateAccess`,
+ * with what apparmor_parser would reject in them.
+ */
+export function loadProfileSet(
+  inputs: readonly { path: string; text: string }[],
+  options: Omit<AnalyzeOptions, 'report'>,
+): { set: ProfileSet; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const texts = new Map<string, string>();
+  const readFile = (absolute: string, display: string): ReadResult => {
+    const read = (options.readFile ?? readTextFile)(absolute, display);
+    if (read.ok) texts.set(read.file.path, read.file.text);
+    return read;
+  };
+  const analysis = analyze(
+    inputs.map(({ path, text }) => {
+      texts.set(path, text);
+      return { file: new SourceFile(path, text), absolute: resolve(options.cwd, path) };
+    }),
+    { ...options, readFile, report: (finding) => findings.push(finding) },
+  );
+  return { set: profileSet(analysis.model, texts), findings };
 }
