@@ -92,13 +92,15 @@ export function expandOrCycle(
   text: string,
   variables: VariableValues,
   stack: string[] = [],
-): { text: string } | { cycle: string } {
+): { text: string } | { cycle: string; members: string[] } {
   if (!text.includes('@{')) return { text };
   let cycle: string | undefined;
+  let members: string[] = [];
   const out = text.replace(VARIABLE, (whole, name: string) => {
     if (cycle !== undefined) return whole;
     if (stack.includes(name)) {
       cycle = name;
+      members = stack.slice(stack.indexOf(name));
       return whole;
     }
     const values = variables.get(name);
@@ -108,13 +110,14 @@ export function expandOrCycle(
       const result = expandOrCycle(value, variables, [...stack, name]);
       if ('cycle' in result) {
         cycle = result.cycle;
+        members = result.members;
         return whole;
       }
       expanded.push(result.text);
     }
     return expanded.length === 1 ? (expanded[0] as string) : `{${expanded.join(',')}}`;
   });
-  return cycle === undefined ? { text: out } : { cycle };
+  return cycle === undefined ? { text: out } : { cycle, members };
 }
 
 /**

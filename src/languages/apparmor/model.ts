@@ -51,6 +51,8 @@ interface Walker {
   lineOf: (file: string, offset: number) => number;
   /** Variable uses to check once every definition is known. */
   uses: { word: Word; file: string }[];
+  /** Variables already reported as recursive. */
+  cycles: Set<string>;
   validate: boolean;
 }
 
@@ -73,6 +75,7 @@ export function buildModel(
     topNames: new Map(),
     lineOf: options.lineOf,
     uses: [],
+    cycles: new Set(),
     validate: options.validate ?? true,
   };
   // Variables first (apparmor_parser expands them after reading everything).
@@ -159,7 +162,7 @@ function addProfile(node: Profile, file: string, parent: ProfileModel | undefine
     if (twin && node.name) {
       report(duplicateProfile, 'duplicate', node.name, {
         name: localName,
-        line: walker.lineOf(twin.file, twin.node.start),
+        where: `line ${walker.lineOf(twin.file, twin.node.start)}`,
       });
     }
   }
@@ -285,7 +288,10 @@ function checkVariableUses(word: Word, file: string, walker: Walker): void {
   }
   const expanded = expandOrCycle(word.text, walker.model.variables);
   if ('cycle' in expanded) {
-    report(undefinedVariable, 'recursive', word, { name: `@{${expanded.cycle}}` });
+    if (!expanded.members.some((name) => walker.cycles.has(name))) {
+      report(undefinedVariable, 'recursive', word, { name: `@{${expanded.cycle}}` });
+    }
+    for (const name of expanded.members) walker.cycles.add(name);
     return;
   }
   checkExpandedPattern(word, expanded.text, report);
