@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aareToRegexSource, compileAare, expandVariables, literalPrefix } from '../../src/languages/apparmor/aare.js';
+import {
+  aareToRegexSource,
+  compileAare,
+  expandVariables,
+  literalPrefix,
+} from '../../src/languages/apparmor/aare.js';
 import { corpus, hasCorpus, skipping } from './helpers.js';
 
 const table = join(corpus, 'aare-to-regex-parser-3.0.8.txt');

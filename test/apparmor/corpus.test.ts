@@ -60,28 +60,40 @@ describe.skipIf(!hasCorpus)('simple_tests of apparmor_parser 4.1', () => {
 
 describe.skipIf(!hasCorpus)('examples/: real container profiles', () => {
   const dir = join(corpus, 'examples');
-  const files = hasCorpus ? readdirSync(dir).filter((n) => n.endsWith('.profile')).sort() : [];
+  const files = hasCorpus
+    ? readdirSync(dir)
+        .filter((n) => n.endsWith('.profile'))
+        .sort()
+    : [];
   const roots = ['/etc/apparmor.d'];
 
-  it.each(files)('%s: invalid-* profiles are refused, the others load (where the system has their abi)', (name) => {
-    const text = readFileSync(join(dir, name), 'utf8');
-    const { findings } = analyzeText(text, name, { roots, bases: [dir], cwd: dir });
-    const refused = findings.some((f) => parserRuleIds.has(f.rule.id));
-    if (name.startsWith('invalid-')) expect(refused).toBe(true);
-    else if (!/abi <abi\/4/.test(text)) expect(findings.filter((f) => parserRuleIds.has(f.rule.id))).toEqual([]);
-  });
+  it.each(files)(
+    '%s: invalid-* profiles are refused, the others load (where the system has their abi)',
+    (name) => {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const { findings } = analyzeText(text, name, { roots, bases: [dir], cwd: dir });
+      const refused = findings.some((f) => parserRuleIds.has(f.rule.id));
+      if (name.startsWith('invalid-')) expect(refused).toBe(true);
+      else if (!/abi <abi\/4/.test(text))
+        expect(findings.filter((f) => parserRuleIds.has(f.rule.id))).toEqual([]);
+    },
+  );
 
-  it.skipIf(!hasApparmorParser)('every example gets apparmor_parser\'s verdict', () => {
+  it.skipIf(!hasApparmorParser)("every example gets apparmor_parser's verdict", () => {
     const mismatches: string[] = [];
     for (const name of files) {
       const text = readFileSync(join(dir, name), 'utf8');
       const { findings } = analyzeText(text, name, { roots, bases: [dir], cwd: dir });
       const ours = !findings.some((f) => parserRuleIds.has(f.rule.id));
       const theirs = apparmorParserAcceptsFile(join(dir, name), roots, dir);
-      if (ours !== theirs) mismatches.push(`${name}: apparmor_parser ${theirs ? 'accepts' : 'refuses'}, we ${ours ? 'accept' : 'refuse'}`);
+      if (ours !== theirs)
+        mismatches.push(
+          `${name}: apparmor_parser ${theirs ? 'accepts' : 'refuses'}, we ${ours ? 'accept' : 'refuse'}`,
+        );
     }
     expect(mismatches).toEqual([]);
   });
 });
 
-if (hasCorpus && !hasApparmorParser) skipping("examples/ against apparmor_parser", 'apparmor_parser is not installed');
+if (hasCorpus && !hasApparmorParser)
+  skipping('examples/ against apparmor_parser', 'apparmor_parser is not installed');

@@ -22,14 +22,21 @@ export const hasApparmorParser = which('apparmor_parser') && which('timeout') &&
 let scratch: string | undefined;
 
 /** apparmor_parser's verdict (true: it loads) on a text, offline, under a timeout. */
-export function apparmorParserAccepts(text: string, includeDirs: readonly string[] = ['/etc/apparmor.d']): boolean {
+export function apparmorParserAccepts(
+  text: string,
+  includeDirs: readonly string[] = ['/etc/apparmor.d'],
+): boolean {
   scratch ??= mkdtempSync(join(tmpdir(), 'chs-apparmor-'));
   const file = join(scratch, `profile-${Math.random().toString(36).slice(2)}`);
   writeFileSync(file, text);
   return apparmorParserAcceptsFile(file, includeDirs);
 }
 
-export function apparmorParserAcceptsFile(file: string, includeDirs: readonly string[] = ['/etc/apparmor.d'], cwd?: string): boolean {
+export function apparmorParserAcceptsFile(
+  file: string,
+  includeDirs: readonly string[] = ['/etc/apparmor.d'],
+  cwd?: string,
+): boolean {
   const args = ['10', 'apparmor_parser', '--config-file=/dev/null', '-Q', '-K', '-q', '-M', features];
   for (const dir of includeDirs) args.push('-I', dir);
   args.push(file);
@@ -48,7 +55,11 @@ export interface Shown {
 /** The apparmor_parser-level findings of a text, with 1-based positions. */
 export function parserFindings(text: string, options: { roots?: string[]; path?: string } = {}): Shown[] {
   const path = options.path ?? 'profile';
-  const { findings } = analyzeText(text, path, { roots: options.roots ?? [], bases: [process.cwd()], cwd: process.cwd() });
+  const { findings } = analyzeText(text, path, {
+    roots: options.roots ?? [],
+    bases: [process.cwd()],
+    cwd: process.cwd(),
+  });
   const source = new SourceFile(path, text);
   return findings.map((f) => {
     const at = source.position(f.range?.start ?? 0);

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { parseApparmor } from '../../src/languages/apparmor/parser.js';
 import { apparmorParserAccepts, hasApparmorParser, parserFindings, skipping } from './helpers.js';
 
-if (!hasApparmorParser) skipping('apparmor_parser oracle on the parser cases', 'apparmor_parser or the corpus features file is absent');
+if (!hasApparmorParser)
+  skipping(
+    'apparmor_parser oracle on the parser cases',
+    'apparmor_parser or the corpus features file is absent',
+  );
 
 interface Case {
   name: string;
@@ -43,42 +47,151 @@ const valid: Case[] = [
 ];
 
 const invalid: Case[] = [
-  { name: 'missing comma, reported where it was forgotten', text: 'profile a {\n  /etc/passwd r\n  /etc/shadow r,\n}\n', expect: [['apparmor/syntax-error', 2, 16, 'expected "," ending the rule at the end of this line']] },
-  { name: 'unknown capability, with a suggestion', text: 'profile a {\n  capability sys_admn,\n}\n', expect: [['apparmor/unknown-capability', 2, 14, 'unknown capability "sys_admn"; did you mean "sys_admin"?']] },
-  { name: 'conflicting exec modes', text: 'profile a {\n  /bin/ls ixpx,\n}\n', expect: [['apparmor/invalid-permissions', 2, 11, 'conflicting exec modes in "ixpx"']] },
-  { name: 'w and a together', text: 'profile a {\n  /tmp/a wa,\n}\n', expect: [['apparmor/invalid-permissions', 2, 10, '"w" and "a" conflict']] },
-  { name: 'bare x outside a deny rule', text: 'profile a {\n  /bin/ls x,\n}\n', expect: [['apparmor/invalid-permissions', 2, 11, '"x" must be preceded by an exec mode']] },
-  { name: 'exec mode in a deny rule', text: 'profile a {\n  deny /bin/ls ix,\n}\n', expect: [['apparmor/invalid-permissions', 2, 16, 'deny rules take a bare "x"']] },
-  { name: 'unknown permission letter', text: 'profile a {\n  /etc/a rz,\n}\n', expect: [['apparmor/invalid-permissions', 2, 10, 'invalid permission "z" in "rz"']] },
-  { name: 'unknown flag', text: 'profile a flags=(enforced) {\n}\n', expect: [['apparmor/invalid-flags', 1, 18, 'unknown profile flag "enforced"; did you mean "enforce"?']] },
-  { name: 'two modes', text: 'profile a flags=(enforce, complain) {\n}\n', expect: [['apparmor/invalid-flags', 1, 27, 'profile flags "enforce" and "complain" contradict each other']] },
-  { name: 'undefined variable', text: 'profile a {\n  @{NOPE}/x r,\n}\n', expect: [['apparmor/undefined-variable', 2, 3, 'variable @{NOPE} is not defined']] },
-  { name: 'appending to an undefined variable', text: '@{A} += /x\nprofile a {\n}\n', expect: [['apparmor/undefined-variable', 1, 1, 'cannot append to @{A}']] },
-  { name: 'variable defined in terms of itself', text: '@{A} = @{B}\n@{B} = @{A}\nprofile a {\n  /x/@{A} r,\n}\n', expect: [['apparmor/undefined-variable', 1, 8, 'variable @{B} is defined in terms of itself']] },
-  { name: 'missing include', text: 'include <tunables/does-not-exist>\nprofile a {\n}\n', expect: [['apparmor/missing-include', 1, 9, 'cannot find include <tunables/does-not-exist>']] },
-  { name: 'owner on a capability rule', text: 'profile a {\n  owner capability chown,\n}\n', expect: [['apparmor/invalid-qualifier', 2, 3, '"owner" is not allowed on capability rules']] },
-  { name: 'deny before audit', text: 'profile a {\n  deny audit /x r,\n}\n', expect: [['apparmor/invalid-qualifier', 2, 8, '"audit" must come before "deny"']] },
-  { name: 'duplicate hats', text: 'profile a {\n  ^h {\n  }\n  ^h {\n  }\n}\n', expect: [['apparmor/duplicate-profile', 4, 4, 'profile "h" is already defined at line 2']] },
-  { name: 'unbalanced alternation', text: 'profile a {\n  /usr/{lib,lib64/** r,\n}\n', expect: [['apparmor/invalid-glob', 2, 3, 'unbalanced "{"']] },
-  { name: 'relative path', text: 'profile a {\n  "etc/passwd" r,\n}\n', expect: [['apparmor/invalid-glob', 2, 3, 'must be absolute']] },
-  { name: 'unknown network family', text: 'profile a {\n  network inet9 stream,\n}\n', expect: [['apparmor/invalid-option', 2, 11, 'invalid network family, type or protocol "inet9"']] },
-  { name: 'unknown signal', text: 'profile a {\n  signal set=(hup, nope),\n}\n', expect: [['apparmor/invalid-option', 2, 20, 'invalid signal "nope"']] },
-  { name: 'unknown mount option', text: 'profile a {\n  mount options=(rw, bindd) -> /mnt/,\n}\n', expect: [['apparmor/invalid-option', 2, 22, 'invalid mount option "bindd"']] },
-  { name: 'bad rlimit value', text: 'profile a {\n  set rlimit nofile <= lots,\n}\n', expect: [['apparmor/invalid-option', 2, 24, 'invalid value for rlimit nofile "lots"']] },
-  { name: 'unclosed profile', text: 'profile a {\n  /x r,\n', expect: [['apparmor/syntax-error', 1, 11, 'unterminated block']] },
-  { name: 'stray closing brace, and the next mistake is still found', text: 'profile a {\n}\n}\nprofile b {\n  capability nope,\n}\n', expect: [['apparmor/syntax-error', 3, 1, '"}" is not allowed here'], ['apparmor/unknown-capability', 5, 14, 'unknown capability "nope"']] },
+  {
+    name: 'missing comma, reported where it was forgotten',
+    text: 'profile a {\n  /etc/passwd r\n  /etc/shadow r,\n}\n',
+    expect: [['apparmor/syntax-error', 2, 16, 'expected "," ending the rule at the end of this line']],
+  },
+  {
+    name: 'unknown capability, with a suggestion',
+    text: 'profile a {\n  capability sys_admn,\n}\n',
+    expect: [
+      ['apparmor/unknown-capability', 2, 14, 'unknown capability "sys_admn"; did you mean "sys_admin"?'],
+    ],
+  },
+  {
+    name: 'conflicting exec modes',
+    text: 'profile a {\n  /bin/ls ixpx,\n}\n',
+    expect: [['apparmor/invalid-permissions', 2, 11, 'conflicting exec modes in "ixpx"']],
+  },
+  {
+    name: 'w and a together',
+    text: 'profile a {\n  /tmp/a wa,\n}\n',
+    expect: [['apparmor/invalid-permissions', 2, 10, '"w" and "a" conflict']],
+  },
+  {
+    name: 'bare x outside a deny rule',
+    text: 'profile a {\n  /bin/ls x,\n}\n',
+    expect: [['apparmor/invalid-permissions', 2, 11, '"x" must be preceded by an exec mode']],
+  },
+  {
+    name: 'exec mode in a deny rule',
+    text: 'profile a {\n  deny /bin/ls ix,\n}\n',
+    expect: [['apparmor/invalid-permissions', 2, 16, 'deny rules take a bare "x"']],
+  },
+  {
+    name: 'unknown permission letter',
+    text: 'profile a {\n  /etc/a rz,\n}\n',
+    expect: [['apparmor/invalid-permissions', 2, 10, 'invalid permission "z" in "rz"']],
+  },
+  {
+    name: 'unknown flag',
+    text: 'profile a flags=(enforced) {\n}\n',
+    expect: [['apparmor/invalid-flags', 1, 18, 'unknown profile flag "enforced"; did you mean "enforce"?']],
+  },
+  {
+    name: 'two modes',
+    text: 'profile a flags=(enforce, complain) {\n}\n',
+    expect: [
+      ['apparmor/invalid-flags', 1, 27, 'profile flags "enforce" and "complain" contradict each other'],
+    ],
+  },
+  {
+    name: 'undefined variable',
+    text: 'profile a {\n  @{NOPE}/x r,\n}\n',
+    expect: [['apparmor/undefined-variable', 2, 3, 'variable @{NOPE} is not defined']],
+  },
+  {
+    name: 'appending to an undefined variable',
+    text: '@{A} += /x\nprofile a {\n}\n',
+    expect: [['apparmor/undefined-variable', 1, 1, 'cannot append to @{A}']],
+  },
+  {
+    name: 'variable defined in terms of itself',
+    text: '@{A} = @{B}\n@{B} = @{A}\nprofile a {\n  /x/@{A} r,\n}\n',
+    expect: [['apparmor/undefined-variable', 1, 8, 'variable @{B} is defined in terms of itself']],
+  },
+  {
+    name: 'missing include',
+    text: 'include <tunables/does-not-exist>\nprofile a {\n}\n',
+    expect: [['apparmor/missing-include', 1, 9, 'cannot find include <tunables/does-not-exist>']],
+  },
+  {
+    name: 'owner on a capability rule',
+    text: 'profile a {\n  owner capability chown,\n}\n',
+    expect: [['apparmor/invalid-qualifier', 2, 3, '"owner" is not allowed on capability rules']],
+  },
+  {
+    name: 'deny before audit',
+    text: 'profile a {\n  deny audit /x r,\n}\n',
+    expect: [['apparmor/invalid-qualifier', 2, 8, '"audit" must come before "deny"']],
+  },
+  {
+    name: 'duplicate hats',
+    text: 'profile a {\n  ^h {\n  }\n  ^h {\n  }\n}\n',
+    expect: [['apparmor/duplicate-profile', 4, 4, 'profile "h" is already defined at line 2']],
+  },
+  {
+    name: 'unbalanced alternation',
+    text: 'profile a {\n  /usr/{lib,lib64/** r,\n}\n',
+    expect: [['apparmor/invalid-glob', 2, 3, 'unbalanced "{"']],
+  },
+  {
+    name: 'relative path',
+    text: 'profile a {\n  "etc/passwd" r,\n}\n',
+    expect: [['apparmor/invalid-glob', 2, 3, 'must be absolute']],
+  },
+  {
+    name: 'unknown network family',
+    text: 'profile a {\n  network inet9 stream,\n}\n',
+    expect: [['apparmor/invalid-option', 2, 11, 'invalid network family, type or protocol "inet9"']],
+  },
+  {
+    name: 'unknown signal',
+    text: 'profile a {\n  signal set=(hup, nope),\n}\n',
+    expect: [['apparmor/invalid-option', 2, 20, 'invalid signal "nope"']],
+  },
+  {
+    name: 'unknown mount option',
+    text: 'profile a {\n  mount options=(rw, bindd) -> /mnt/,\n}\n',
+    expect: [['apparmor/invalid-option', 2, 22, 'invalid mount option "bindd"']],
+  },
+  {
+    name: 'bad rlimit value',
+    text: 'profile a {\n  set rlimit nofile <= lots,\n}\n',
+    expect: [['apparmor/invalid-option', 2, 24, 'invalid value for rlimit nofile "lots"']],
+  },
+  {
+    name: 'unclosed profile',
+    text: 'profile a {\n  /x r,\n',
+    expect: [['apparmor/syntax-error', 1, 11, 'unterminated block']],
+  },
+  {
+    name: 'stray closing brace, and the next mistake is still found',
+    text: 'profile a {\n}\n}\nprofile b {\n  capability nope,\n}\n',
+    expect: [
+      ['apparmor/syntax-error', 3, 1, '"}" is not allowed here'],
+      ['apparmor/unknown-capability', 5, 14, 'unknown capability "nope"'],
+    ],
+  },
 ];
 
 describe('apparmor parser: valid profiles', () => {
   it.each(valid)('$name', ({ text, abi4 }) => {
-    expect(parserFindings(text, { roots: ['/etc/apparmor.d'] }).filter((f) => !(abi4 && f.ruleId === 'apparmor/missing-include'))).toEqual([]);
+    expect(
+      parserFindings(text, { roots: ['/etc/apparmor.d'] }).filter(
+        (f) => !(abi4 && f.ruleId === 'apparmor/missing-include'),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('apparmor parser: refused profiles', () => {
   it.each(invalid)('$name', ({ text, expect: wanted }) => {
     const found = parserFindings(text, { roots: ['/etc/apparmor.d'] });
-    expect(found.map((f) => [f.ruleId, f.line, f.column])).toEqual(wanted.map(([id, line, column]) => [id, line, column]));
+    expect(found.map((f) => [f.ruleId, f.line, f.column])).toEqual(
+      wanted.map(([id, line, column]) => [id, line, column]),
+    );
     wanted.forEach(([, , , message], i) => expect(found[i]?.message).toContain(message));
   });
 });

@@ -134,6 +134,28 @@ export function expandVariables(text: string, variables: VariableValues, depth =
   });
 }
 
+/**
+ * Expands variables the way apparmor_parser does, one pattern per combination of values (so
+ * `@{etc_ro}/x` with `/etc/` gives `/etc/x`, not `/etc//x`), then slashes collapsed; several
+ * patterns are joined into one alternation.
+ */
+export function expandPattern(text: string, variables: VariableValues): string {
+  const out = new Set<string>();
+  const visit = (pattern: string, depth: number): void => {
+    const m = /@\{([A-Za-z_]\w*)\}/.exec(pattern);
+    const values = m ? variables.get(m[1] as string) : undefined;
+    if (!m || !values || values.length === 0 || depth > 16 || out.size > 256) {
+      out.add(normalizeSlashes(pattern));
+      return;
+    }
+    for (const value of values)
+      visit(pattern.slice(0, m.index) + value + pattern.slice(m.index + m[0].length), depth + 1);
+  };
+  visit(text, 0);
+  const all = [...out];
+  return all.length === 1 ? (all[0] as string) : `{${all.join(',')}}`;
+}
+
 /** Collapses repeated slashes, as apparmor_parser does for path rules. */
 export function normalizeSlashes(pattern: string): string {
   return pattern.replace(/\/{2,}/g, '/');

@@ -6,7 +6,7 @@
  */
 import type { Range } from '../../core/diagnostic.js';
 import type { MediationRule, Rule, Word } from './ast.js';
-import { compileAare, expandVariables, literalPrefix, normalizeSlashes } from './aare.js';
+import { compileAare, expandPattern, expandVariables, literalPrefix, normalizeSlashes } from './aare.js';
 import type { PolicyModel, ProfileModel } from './model.js';
 import { NETWORK_DOMAINS } from './tables.js';
 
@@ -104,7 +104,9 @@ function findProfile(set: ProfileSet, name: string): ProfileModel | undefined {
   return (
     profiles.find((p) => p.name === name) ??
     profiles.find((p) => !p.parent && p.node.attachment?.text === name) ??
-    profiles.find((p) => !p.parent && p.name.startsWith('/') && !/[*?[{]/.test(name) && compileAare(p.name).test(name))
+    profiles.find(
+      (p) => !p.parent && p.name.startsWith('/') && !/[*?[{]/.test(name) && compileAare(p.name).test(name),
+    )
   );
 }
 
@@ -127,7 +129,7 @@ function compileProfile(set: ProfileSet, profile: ProfileModel): CompiledProfile
         files.push({ ...base, regex: undefined, prefix: '', literal: false, bits: ALL_FILE, exec: 'ix' });
         continue;
       }
-      const pattern = normalizeSlashes(expandVariables(rule.path.text, variables));
+      const pattern = expandPattern(rule.path.text, variables);
       const p = rule.permissions;
       let bits = 0;
       if (p.read) bits |= R;
@@ -148,8 +150,14 @@ function compileProfile(set: ProfileSet, profile: ProfileModel): CompiledProfile
       if (rule.target) compiled.target = expandVariables(rule.target.text, variables);
       files.push(compiled);
     } else if (rule.kind === 'link') {
-      const pattern = normalizeSlashes(expandVariables(rule.path.text, variables));
-      files.push({ ...base, regex: compileAare(pattern), prefix: literalPrefix(pattern), literal: false, bits: L });
+      const pattern = expandPattern(rule.path.text, variables);
+      files.push({
+        ...base,
+        regex: compileAare(pattern),
+        prefix: literalPrefix(pattern),
+        literal: false,
+        bits: L,
+      });
     } else if (rule.kind === 'all') {
       files.push({ ...base, regex: undefined, prefix: '', literal: false, bits: ALL_FILE, exec: 'ix' });
       others.push(base);
@@ -174,7 +182,9 @@ function compiledFor(set: ProfileSet, name: string): CompiledProfile {
   const profile = findProfile(set, name);
   if (!profile) {
     const names = set.model.profiles.map((p) => p.name);
-    throw new Error(`no AppArmor profile named "${name}"${names.length > 0 ? ` (defined: ${names.join(', ')})` : ''}`);
+    throw new Error(
+      `no AppArmor profile named "${name}"${names.length > 0 ? ` (defined: ${names.join(', ')})` : ''}`,
+    );
   }
   compiled = compileProfile(set, profile);
   set.compiled.set(name, compiled);
@@ -198,8 +208,17 @@ export function evaluateAccess(
   options: EvaluateOptions = {},
 ): AccessDecision {
   const profile = compiledFor(set, profileName);
-  if ('path' in access) return decideFile(set, profile, normalizeSlashes(access.path), bitsOf(access.permissions), access.owner ?? true, options);
-  if ('exec' in access) return decideFile(set, profile, normalizeSlashes(access.exec), X, access.owner ?? true, options);
+  if ('path' in access)
+    return decideFile(
+      set,
+      profile,
+      normalizeSlashes(access.path),
+      bitsOf(access.permissions),
+      access.owner ?? true,
+      options,
+    );
+  if ('exec' in access)
+    return decideFile(set, profile, normalizeSlashes(access.exec), X, access.owner ?? true, options);
   const matches = profile.others.filter((c) => matchesOther(c.rule, access, set, profile));
   return decideBy(set, profile, matches, describe(access), options);
 }
@@ -208,7 +227,8 @@ function bitsOf(permissions: string): number {
   let bits = 0;
   for (const c of permissions) {
     const bit = LETTERS[c];
-    if (bit === undefined) throw new Error(`unknown file permission "${c}" in "${permissions}" (use r, w, a, l, k, m, x)`);
+    if (bit === undefined)
+      throw new Error(`unknown file permission "${c}" in "${permissions}" (use r, w, a, l, k, m, x)`);
     bits |= bit;
   }
   if (bits === 0) throw new Error('an access needs at least one permission (r, w, a, l, k, m, x)');
@@ -252,15 +272,15 @@ function decideFile(
       if ((rule.bits & bit) === 0 || rule.priority !== top) continue;
       if (rule.deny) {
         if (!bitDenied || better(rule, bitDenied)) bitDenied = rule;
-      }
-      else if (!bitAllowed || better(rule, bitAllowed)) bitAllowed = rule;
+      } else if (!bitAllowed || better(rule, bitAllowed)) bitAllowed = rule;
     }
     if (bitDenied) {
       denied |= bit;
       denyRule ??= bitDenied;
     } else if (bitAllowed) {
       allowed |= bit;
-      if (!allowRule || (bit === X && bitAllowed.exec) || better(bitAllowed, allowRule)) allowRule = bitAllowed;
+      if (!allowRule || (bit === X && bitAllowed.exec) || better(bitAllowed, allowRule))
+        allowRule = bitAllowed;
       if (bitAllowed.audit) auditAllowed = true;
     }
   }
@@ -282,8 +302,10 @@ function decideFile(
 }
 
 function implicit(profile: CompiledProfile, reason: string, options: EvaluateOptions): AccessDecision {
-  if (!options.enforce && profile.unconfined) return { decision: 'allow', reason: `${reason}, but the profile is unconfined` };
-  if (!options.enforce && profile.complain) return { decision: 'audit', reason: `${reason}; complain mode logs and allows it` };
+  if (!options.enforce && profile.unconfined)
+    return { decision: 'allow', reason: `${reason}, but the profile is unconfined` };
+  if (!options.enforce && profile.complain)
+    return { decision: 'audit', reason: `${reason}; complain mode logs and allows it` };
   return { decision: 'deny', reason };
 }
 
@@ -321,9 +343,15 @@ function describe(access: Access): string {
     const n = access.network;
     return `network ${[n.access, n.domain, n.type ?? n.protocol].filter(Boolean).join(' ') || '(any)'}`;
   }
-  if ('signal' in access) return `signal ${[access.signal.access, access.signal.signal, access.signal.peer && `peer=${access.signal.peer}`].filter(Boolean).join(' ')}`;
-  if ('ptrace' in access) return `ptrace ${[access.ptrace.access, access.ptrace.peer && `peer=${access.ptrace.peer}`].filter(Boolean).join(' ')}`;
-  if ('mount' in access) return `${access.mount.operation ?? 'mount'} ${access.mount.source ?? ''} ${access.mount.target}`.replace(/\s+/g, ' ');
+  if ('signal' in access)
+    return `signal ${[access.signal.access, access.signal.signal, access.signal.peer && `peer=${access.signal.peer}`].filter(Boolean).join(' ')}`;
+  if ('ptrace' in access)
+    return `ptrace ${[access.ptrace.access, access.ptrace.peer && `peer=${access.ptrace.peer}`].filter(Boolean).join(' ')}`;
+  if ('mount' in access)
+    return `${access.mount.operation ?? 'mount'} ${access.mount.source ?? ''} ${access.mount.target}`.replace(
+      /\s+/g,
+      ' ',
+    );
   return 'access';
 }
 
@@ -341,20 +369,30 @@ function condition(rule: MediationRule, key: string): Word[] | undefined {
 function peerOf(rule: MediationRule): Word[] | undefined {
   const peer = rule.conditions.find((c) => c.key === 'peer');
   if (!peer) return undefined;
-  if (peer.nested) return peer.nested.find((c) => c.key === 'label')?.values ?? peer.nested.flatMap((c) => c.values);
+  if (peer.nested)
+    return peer.nested.find((c) => c.key === 'label')?.values ?? peer.nested.flatMap((c) => c.values);
   return peer.values;
 }
 
-function patternMatches(pattern: string, value: string | undefined, set: ProfileSet, profile: CompiledProfile): boolean {
+function patternMatches(
+  pattern: string,
+  value: string | undefined,
+  set: ProfileSet,
+  profile: CompiledProfile,
+): boolean {
   if (value === undefined) return false;
   const variables = new Map(set.model.variables);
   variables.set('profile_name', [profile.profile.name]);
-  return compileAare(expandVariables(pattern, variables)).test(value);
+  return compileAare(expandPattern(pattern, variables)).test(value);
 }
 
 /** Access words a rule grants (`r` means read and readby, ...); empty: every access. */
 function grants(rule: MediationRule, wanted: string | undefined, aliases: Record<string, string[]>): boolean {
-  const perms = rule.parenthesized ? rule.permissions.map((w) => w.text) : rule.permissions.map((w) => w.text).filter((p) => p in aliases || Object.values(aliases).some((v) => v.includes(p)));
+  const perms = rule.parenthesized
+    ? rule.permissions.map((w) => w.text)
+    : rule.permissions
+        .map((w) => w.text)
+        .filter((p) => p in aliases || Object.values(aliases).some((v) => v.includes(p)));
   if (perms.length === 0 || wanted === undefined) return perms.length === 0 || wanted === undefined;
   return perms.some((p) => p === wanted || (aliases[p] ?? []).includes(wanted));
 }
@@ -388,7 +426,23 @@ const NETWORK_ALIASES: Record<string, string[]> = {
   rw: [...NETWORK_READ, ...NETWORK_WRITE],
 };
 const NETWORK_WORDS = new Set([
-  'create', 'bind', 'listen', 'accept', 'connect', 'shutdown', 'getattr', 'setattr', 'getopt', 'setopt', 'send', 'receive', 'r', 'w', 'rw', 'read', 'write',
+  'create',
+  'bind',
+  'listen',
+  'accept',
+  'connect',
+  'shutdown',
+  'getattr',
+  'setattr',
+  'getopt',
+  'setopt',
+  'send',
+  'receive',
+  'r',
+  'w',
+  'rw',
+  'read',
+  'write',
 ]);
 
 function matchesOther(rule: Rule, access: Access, set: ProfileSet, profile: CompiledProfile): boolean {
@@ -403,8 +457,12 @@ function matchesOther(rule: Rule, access: Access, set: ProfileSet, profile: Comp
     if (rule.kind !== 'network') return false;
     const n = access.network;
     const all = words(rule);
-    const perms = rule.parenthesized ? rule.permissions.map((w) => w.text) : all.filter((w) => NETWORK_WORDS.has(w));
-    const rest = rule.parenthesized ? rule.words.map((w) => w.text) : all.filter((w) => !NETWORK_WORDS.has(w));
+    const perms = rule.parenthesized
+      ? rule.permissions.map((w) => w.text)
+      : all.filter((w) => NETWORK_WORDS.has(w));
+    const rest = rule.parenthesized
+      ? rule.words.map((w) => w.text)
+      : all.filter((w) => !NETWORK_WORDS.has(w));
     let domain: string | undefined;
     let kind: string | undefined;
     if (rest[0] !== undefined && NETWORK_DOMAINS.has(rest[0])) [domain, kind] = rest;
@@ -441,12 +499,21 @@ function matchesOther(rule: Rule, access: Access, set: ProfileSet, profile: Comp
     const operation = m.operation ?? 'mount';
     if (rule.kind !== operation) return false;
     const fstype = condition(rule, 'fstype') ?? condition(rule, 'vfstype');
-    if (fstype && (m.fstype === undefined || !fstype.some((w) => patternMatches(w.text, m.fstype, set, profile)))) return false;
+    if (
+      fstype &&
+      (m.fstype === undefined || !fstype.some((w) => patternMatches(w.text, m.fstype, set, profile)))
+    )
+      return false;
     const options = rule.conditions.filter((c) => c.key === 'options');
     for (const c of options) {
       const allowedOptions = c.values.map((w) => w.text);
       const given = m.options ?? [];
-      if (c.membership ? !given.every((o) => allowedOptions.includes(o)) : given.length !== allowedOptions.length || !given.every((o) => allowedOptions.includes(o))) return false;
+      if (
+        c.membership
+          ? !given.every((o) => allowedOptions.includes(o))
+          : given.length !== allowedOptions.length || !given.every((o) => allowedOptions.includes(o))
+      )
+        return false;
     }
     const pathWords = rule.words.filter((w) => w.text !== '');
     if (operation === 'mount') {

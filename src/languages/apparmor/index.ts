@@ -72,7 +72,10 @@ export const apparmor: Language = {
       for (const profile of analysis.model.profiles) {
         if (profile.parent || profile.file !== file.path || !profile.node.name) continue;
         if (!context.facts.apparmorProfiles.has(profile.name)) {
-          context.facts.apparmorProfiles.set(profile.name, { file: file.path, range: profile.node.name });
+          context.facts.apparmorProfiles.set(profile.name, {
+            file: file.path,
+            range: { start: profile.node.name.start, end: profile.node.name.end },
+          });
         }
       }
     }

@@ -1,5 +1,5 @@
 import { defineRule } from '../../../core/rule.js';
-import { compileAare, expandVariables } from '../aare.js';
+import { compileAare, expandPattern } from '../aare.js';
 import type { CheckContext } from './context.js';
 
 export const missingChildProfile = defineRule({
@@ -24,13 +24,13 @@ export function checkMissingChildProfile(context: CheckContext): void {
         wanted = rule.target.text.replace(/^&/, '');
         found = children.some((child) => child.localName === wanted);
       } else {
-        const path = expandVariables(rule.path?.text ?? '', context.model.variables);
+        const path = expandPattern(rule.path?.text ?? '', context.model.variables);
         wanted = path;
         found = children.some((child) => {
           const attach = child.node.attachment?.text ?? child.localName;
           if (attach === path) return true;
           if (!attach.startsWith('/') || /[*?[{]/.test(path)) return false;
-          return compileAare(expandVariables(attach, context.model.variables)).test(path);
+          return compileAare(expandPattern(attach, context.model.variables)).test(path);
         });
       }
       if (found) continue;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../../core/rule.js';
 import type { FileRule } from '../ast.js';
-import { compileAare, expandVariables, literalPrefix } from '../aare.js';
+import { compileAare, expandPattern, literalPrefix } from '../aare.js';
 import type { CheckContext } from './context.js';
 
 export const shadowedDeny = defineRule({
@@ -60,7 +60,7 @@ export function checkShadowedDeny(context: CheckContext): void {
     );
     for (const { rule, file } of rules) {
       if (file !== context.file) continue;
-      const path = expandVariables(rule.path?.text ?? '', variables);
+      const path = expandPattern(rule.path?.text ?? '', variables);
       const priority = rule.qualifiers.priority?.value ?? 0;
       const mine = permissionSet(rule);
       if (mine.size === 0) continue;
@@ -70,7 +70,7 @@ export function checkShadowedDeny(context: CheckContext): void {
         if (Boolean(other.rule.qualifiers.owner) && !rule.qualifiers.owner) continue;
         const otherPriority = other.rule.qualifiers.priority?.value ?? 0;
         const theirs = permissionSet(other.rule);
-        const otherPath = expandVariables(other.rule.path?.text ?? '', variables);
+        const otherPath = expandPattern(other.rule.path?.text ?? '', variables);
         if (rule.qualifiers.deny) {
           if (otherPriority <= priority || ![...mine].every((p) => theirs.has(p)) || !covers(otherPath, path))
             continue;
