@@ -1,0 +1,261 @@
+/**
+ * AppArmor regular expressions (AARE): globs with AppArmor's own semantics, compiled the way
+ * apparmor_parser compiles them (`-D rule-exprs` prints the same text):
+ * - `*` matches within one path component; as a whole component (`/*` and `/*\/`) never empty;
+ * - `**` matches across `/`; as a whole component never empty;
+ * - `?` one character but `/`; `[...]` and `[^...]` classes (which do match `/`);
+ * - `{a,b}` alternation (nested); `\x` a literal x; `@{VAR}` expands to the variable's values.
+ */
+import type { Range } from '../../core/diagnostic.js';
+import type { Word } from './ast.js';
+import { invalidGlob } from './rules/invalid-glob.js';
+import type { Reporter } from './validate.js';
+
+const SPECIAL = new Set(['.', '+', '(', ')', '|', '^', '$']);
+
+/** The regular expression apparmor_parser compiles a (variable-free) pattern to. */
+export function aareToRegexSource(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  let depth = 0;
+  const n = pattern.length;
+  for (let i = 0; i < n; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\' && i + 1 < n) {
+      const next = pattern[i + 1] as string;
+      i++;
+      out += /[A-Za-z0-9 ]/.test(next) ? next : `\\${next}`;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c === '\\' ? '\\\\' : c;
+      continue;
+    }
+    switch (c) {
+      case '[':
+        inClass = true;
+        out += c;
+        if (pattern[i + 1] === '^') {
+          out += '^';
+          i++;
+        }
+        if (pattern[i + 1] === ']') {
+          out += '\\]';
+          i++;
+        }
+        break;
+      case '*': {
+        const startOfComponent = i === 0 || pattern[i - 1] === '/';
+        if (pattern[i + 1] === '*') {
+          let j = i + 2;
+          while (pattern[j] === '*') j++;
+          const endOfComponent = j >= n || pattern[j] === '/';
+          out += startOfComponent && endOfComponent ? '[^/\\x00][^\\x00]*' : '[^\\x00]*';
+          i = j - 1;
+        } else {
+          const endOfComponent = i + 1 >= n || pattern[i + 1] === '/';
+          out += startOfComponent && endOfComponent ? '[^/\\x00][^/\\x00]*' : '[^/\\x00]*';
+        }
+        break;
+      }
+      case '?':
+        out += '[^/\\x00]';
+        break;
+      case '{':
+        depth++;
+        out += '(';
+        break;
+      case '}':
+        if (depth > 0) {
+          depth--;
+          out += ')';
+        } else out += '\\}';
+        break;
+      case ',':
+        out += depth > 0 ? '|' : ',';
+        break;
+      default:
+        out += SPECIAL.has(c) ? `\\${c}` : c;
+    }
+  }
+  return out;
+}
+
+/** Variables by name (without `@{}`), each a list of values. */
+export type VariableValues = ReadonlyMap<string, readonly string[]>;
+
+const VARIABLE = /@\{([A-Za-z_][\w]*)\}/g;
+
+/** Expands variables, or names the variable whose definition refers back to itself. */
+export function expandOrCycle(
+  text: string,
+  variables: VariableValues,
+  stack: string[] = [],
+): { text: string } | { cycle: string; members: string[] } {
+  if (!text.includes('@{')) return { text };
+  let cycle: string | undefined;
+  let members: string[] = [];
+  const out = text.replace(VARIABLE, (whole, name: string) => {
+    if (cycle !== undefined) return whole;
+    if (stack.includes(name)) {
+      cycle = name;
+      members = stack.slice(stack.indexOf(name));
+      return whole;
+    }
+    const values = variables.get(name);
+    if (!values || values.length === 0) return whole;
+    const expanded: string[] = [];
+    for (const value of values) {
+      const result = expandOrCycle(value, variables, [...stack, name]);
+      if ('cycle' in result) {
+        cycle = result.cycle;
+        members = result.members;
+        return whole;
+      }
+      expanded.push(result.text);
+    }
+    return expanded.length === 1 ? (expanded[0] as string) : `{${expanded.join(',')}}`;
+  });
+  return cycle === undefined ? { text: out } : { cycle, members };
+}
+
+/**
+ * Replaces `@{VAR}` by its value (one value) or `{a,b}` (several); nested references are
+ * expanded too. Unknown variables are left as they are.
+ */
+export function expandVariables(text: string, variables: VariableValues, depth = 0): string {
+  if (!text.includes('@{') || depth > 16) return text;
+  return text.replace(VARIABLE, (whole, name: string) => {
+    const values = variables.get(name);
+    if (!values || values.length === 0) return whole;
+    const expanded = values.map((value) => expandVariables(value, variables, depth + 1));
+    return expanded.length === 1 ? (expanded[0] as string) : `{${expanded.join(',')}}`;
+  });
+}
+
+/**
+ * Expands variables the way apparmor_parser does, one pattern per combination of values (so
+ * `@{etc_ro}/x` with `/etc/` gives `/etc/x`, not `/etc//x`), then slashes collapsed; several
+ * patterns are joined into one alternation.
+ */
+export function expandPattern(text: string, variables: VariableValues): string {
+  const out = new Set<string>();
+  const visit = (pattern: string, depth: number): void => {
+    const m = /@\{([A-Za-z_]\w*)\}/.exec(pattern);
+    const values = m ? variables.get(m[1] as string) : undefined;
+    if (!m || !values || values.length === 0 || depth > 16 || out.size > 256) {
+      out.add(normalizeSlashes(pattern));
+      return;
+    }
+    for (const value of values)
+      visit(pattern.slice(0, m.index) + value + pattern.slice(m.index + m[0].length), depth + 1);
+  };
+  visit(text, 0);
+  const all = [...out];
+  return all.length === 1 ? (all[0] as string) : `{${all.join(',')}}`;
+}
+
+/** Collapses repeated slashes, as apparmor_parser does for path rules. */
+export function normalizeSlashes(pattern: string): string {
+  return pattern.replace(/\/{2,}/g, '/');
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** A matcher for a pattern (after variable expansion). Cached: profiles repeat patterns. */
+export function compileAare(pattern: string): RegExp {
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^(?:${aareToRegexSource(pattern)})$`, 's');
+    if (compiled.size > 50_000) compiled.clear();
+    compiled.set(pattern, regex);
+  }
+  return regex;
+}
+
+/** The literal prefix of a pattern: every path it matches starts with it. */
+export function literalPrefix(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '*' || c === '?' || c === '[' || c === '{' || c === '@') break;
+    if (c === '\\') {
+      const next = pattern[i + 1];
+      if (next === undefined) break;
+      out += next;
+      i++;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** Reports what apparmor_parser refuses in a pattern: unbalanced braces or brackets, relative paths. */
+export function checkPattern(word: Word, report: Reporter, path = false): void {
+  // Patterns with variables are checked once expanded (model.ts).
+  if (word.text.includes('@{')) return;
+  checkExpandedPattern(word, word.text, report, path);
+}
+
+/** The checks of `checkPattern` on a pattern's text after variable expansion. */
+export function checkExpandedPattern(range: Range, text: string, report: Reporter, path = false): void {
+  const word = range;
+  let depth = 0;
+  let inClass = false;
+  let classStart = 0;
+  /** Per open brace: whether it has seen a comma (`{a}` and `{}` are refused). */
+  const alternatives: boolean[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']' && i > classStart + 1 && !(i === classStart + 2 && text[classStart + 1] === '^'))
+        inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      classStart = i;
+    } else if (c === '@' && text[i + 1] === '{') {
+      const close = text.indexOf('}', i);
+      if (close === -1) {
+        report(invalidGlob, 'unbalanced', word as Range, { what: 'variable braces', pattern: text });
+        return;
+      }
+      i = close;
+    } else if (c === '{') {
+      depth++;
+      alternatives.push(false);
+    } else if (c === ',' && depth > 0) alternatives[alternatives.length - 1] = true;
+    else if (c === '}') {
+      depth--;
+      if (depth < 0) {
+        report(invalidGlob, 'unbalanced', word as Range, { what: '"}"', pattern: text });
+        return;
+      }
+      if (!alternatives.pop()) {
+        report(invalidGlob, 'invalid', word as Range, {
+          detail: 'an alternation needs at least two choices ({a,b})',
+          pattern: text,
+        });
+        return;
+      }
+    }
+  }
+  if (inClass) {
+    report(invalidGlob, 'unbalanced', word as Range, { what: '"["', pattern: text });
+    return;
+  }
+  if (depth !== 0) {
+    report(invalidGlob, 'unbalanced', word as Range, { what: '"{"', pattern: text });
+    return;
+  }
+  if (path && !/^(\/|@\{|\{)/.test(text)) {
+    report(invalidGlob, 'relative', word as Range, { pattern: text });
+  }
+}

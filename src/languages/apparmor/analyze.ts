@@ -1,0 +1,101 @@
+/**
+ * The apparmor_parser-equivalent pass over one or more files: parse, resolve includes, build
+ * the profiles and report everything apparmor_parser would reject.
+ */
+import { resolve } from 'node:path';
+import { readTextFile } from '../../core/read.js';
+import type { ReadResult } from '../../core/read.js';
+import type { Finding } from '../../core/rule.js';
+import { SourceFile } from '../../core/source.js';
+import { Loader } from './load.js';
+import type { LoadedFile } from './load.js';
+import { buildModel } from './model.js';
+import type { PolicyModel } from './model.js';
+import { profileSet } from './evaluate.js';
+import type { ProfileSet } from './evaluate.js';
+
+export interface AnalyzeOptions {
+  roots: readonly string[];
+  bases: readonly string[];
+  cwd: string;
+  report: (finding: Finding) => void;
+  readFile?: (absolute: string, display: string) => ReadResult;
+  validate?: boolean;
+}
+
+export interface Analysis {
+  files: LoadedFile[];
+  model: PolicyModel;
+}
+
+/** Analyzes files that apparmor_parser would load together (one `apparmor_parser` run). */
+export function analyze(
+  inputs: readonly { file: SourceFile; absolute: string }[],
+  options: AnalyzeOptions,
+): Analysis {
+  const texts = new Map<string, SourceFile>();
+  const readFile = (absolute: string, display: string): ReadResult => {
+    const read = (options.readFile ?? readTextFile)(absolute, display);
+    if (read.ok) texts.set(read.file.path, read.file);
+    return read;
+  };
+  const loader = new Loader({
+    roots: options.roots,
+    bases: options.bases,
+    cwd: options.cwd,
+    readFile,
+    report: options.report,
+  });
+  const files = inputs.map(({ file, absolute }) => {
+    texts.set(file.path, file);
+    return loader.load(file, absolute);
+  });
+  const model = buildModel(
+    files.map((f) => ({ file: f.file.path, statements: f.statements })),
+    {
+      report: options.report,
+      lineOf: (path, offset) => texts.get(path)?.position(offset).line ?? 0,
+      ...(options.validate === undefined ? {} : { validate: options.validate }),
+    },
+  );
+  return { files, model };
+}
+
+/** Convenience for tests and tools: analyzes a text as a single file. */
+export function analyzeText(
+  text: string,
+  path: string,
+  options: Omit<AnalyzeOptions, 'report'>,
+): { findings: Finding[]; analysis: Analysis } {
+  const findings: Finding[] = [];
+  const analysis = analyze([{ file: new SourceFile(path, text), absolute: path }], {
+    ...options,
+    report: (f) => findings.push(f),
+  });
+  return { findings, analysis };
+}
+
+/**
+ * Loads policy files (with their includes) into a set of profiles ready for `evaluateAccess`,
+ * with what apparmor_parser would reject in them.
+ */
+export function loadProfileSet(
+  inputs: readonly { path: string; text: string }[],
+  options: Omit<AnalyzeOptions, 'report'>,
+): { set: ProfileSet; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const texts = new Map<string, string>();
+  const readFile = (absolute: string, display: string): ReadResult => {
+    const read = (options.readFile ?? readTextFile)(absolute, display);
+    if (read.ok) texts.set(read.file.path, read.file.text);
+    return read;
+  };
+  const analysis = analyze(
+    inputs.map(({ path, text }) => {
+      texts.set(path, text);
+      return { file: new SourceFile(path, text), absolute: resolve(options.cwd, path) };
+    }),
+    { ...options, readFile, report: (finding) => findings.push(finding) },
+  );
+  return { set: profileSet(analysis.model, texts), findings };
+}

@@ -1,0 +1,127 @@
+/**
+ * The AppArmor language: apparmor.d profiles parsed with positions, checked as apparmor_parser
+ * would check them, then against what matters for containers.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Language, LintContext } from '../../core/language.js';
+import type { Finding } from '../../core/rule.js';
+import type { SourceFile } from '../../core/source.js';
+import { analyze } from './analyze.js';
+import type { Analysis } from './analyze.js';
+import { checkAbi4Syntax } from './rules/abi4-syntax.js';
+import { checkClassMatchesSlash } from './rules/class-matches-slash.js';
+import { checkComplainInBlock } from './rules/complain-in-block.js';
+import type { CheckContext } from './rules/context.js';
+import { duplicateProfile } from './rules/duplicate-profile.js';
+import { apparmorRules } from './rules/index.js';
+import { checkMissingChildProfile } from './rules/missing-child-profile.js';
+import { checkShadowedDeny } from './rules/shadowed-deny.js';
+import { checkUnconfinedExec } from './rules/unconfined-exec.js';
+import { checkUnreferencedProfile } from './rules/unreferenced-profile.js';
+
+export const SYSTEM_INCLUDE_ROOT = '/etc/apparmor.d';
+
+/** Include roots in search order: --include-dir, chs.yaml apparmor.includeDirs, /etc/apparmor.d. */
+export function includeRoots(context: Pick<LintContext, 'includeDirs' | 'config'>): string[] {
+  const roots = [...context.includeDirs, ...context.config.apparmor.includeDirs];
+  if (existsSync(SYSTEM_INCLUDE_ROOT)) roots.push(SYSTEM_INCLUDE_ROOT);
+  return roots;
+}
+
+const SNIFF =
+  /^[ \t]*(?:(?:profile|hat)[ \t]+\S+[^\n]*\{|\/\S*[ \t][^\n]*\{[ \t]*(?:#.*)?$|#include[ \t]*[<"]|include[ \t]+(?:if[ \t]+exists[ \t]+)?[<"]|abi[ \t]*<)/m;
+
+interface Analyzed {
+  analysis: Analysis;
+  findings: Finding[];
+}
+
+/** One run's analyses, shared by collectFacts and lint (each file is parsed once). */
+const runs = new WeakMap<LintContext, Map<SourceFile, Analyzed>>();
+
+function analyzeFile(file: SourceFile, context: LintContext): Analyzed {
+  let cache = runs.get(context);
+  if (!cache) {
+    cache = new Map();
+    runs.set(context, cache);
+  }
+  const cached = cache.get(file);
+  if (cached) return cached;
+  const findings: Finding[] = [];
+  const absolute = resolve(context.cwd, file.path);
+  const analysis = analyze([{ file, absolute }], {
+    roots: includeRoots(context),
+    bases: [context.cwd, dirname(absolute)],
+    cwd: context.cwd,
+    readFile: context.readFile,
+    report: (finding) => findings.push(finding),
+  });
+  const result = { analysis, findings };
+  cache.set(file, result);
+  return result;
+}
+
+export const apparmor: Language = {
+  kind: 'apparmor',
+  rules: apparmorRules,
+  sniff: (file) => SNIFF.test(file.text),
+  collectFacts(files, context) {
+    for (const file of files) {
+      const { analysis } = analyzeFile(file, context);
+      for (const profile of analysis.model.profiles) {
+        if (profile.parent || profile.file !== file.path || !profile.node.name) continue;
+        if (!context.facts.apparmorProfiles.has(profile.name)) {
+          context.facts.apparmorProfiles.set(profile.name, {
+            file: file.path,
+            range: { start: profile.node.name.start, end: profile.node.name.end },
+          });
+        }
+      }
+    }
+  },
+  lint(files, context) {
+    const lines = new Map<string, SourceFile>(files.map((f) => [f.path, f]));
+    for (const file of files) {
+      const { analysis, findings } = analyzeFile(file, context);
+      for (const finding of findings) context.report(finding);
+      const check: CheckContext = {
+        model: analysis.model,
+        file: file.path,
+        config: context.config,
+        facts: context.facts,
+        report: context.report,
+        where: (path, from, offset) => {
+          const source = lines.get(path) ?? analysis.files.find((f) => f.file.path === path)?.file;
+          const line = source ? source.position(offset).line : 0;
+          return path === from ? `line ${line}` : `${path}:${line}`;
+        },
+      };
+      checkUnconfinedExec(check);
+      checkMissingChildProfile(check);
+      checkShadowedDeny(check);
+      checkClassMatchesSlash(check);
+      checkUnreferencedProfile(check);
+      checkAbi4Syntax(check);
+      checkComplainInBlock(check);
+      // Profiles of one name in two files: the loader DaemonSet loads them all on one node.
+      for (const profile of analysis.model.profiles) {
+        if (profile.parent || profile.file !== file.path || !profile.node.name) continue;
+        const first = context.facts.apparmorProfiles.get(profile.name);
+        if (first && first.file !== file.path) {
+          const firstFile = lines.get(first.file);
+          context.report({
+            rule: duplicateProfile,
+            messageId: 'duplicate',
+            data: {
+              name: profile.name,
+              where: `${first.file}:${firstFile?.position(first.range?.start ?? 0).line ?? 1}`,
+            },
+            file: file.path,
+            range: profile.node.name,
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,213 @@
+/**
+ * Loading a profile file with its includes, as apparmor_parser does: `<...>` from the include
+ * roots, `"..."` and bare paths from the working directory (or the including file's directory),
+ * directories include every file in them, `if exists` tolerates absence, and an include that is
+ * already being read is skipped (apparmor_parser reads each file once per chain).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { ReadResult } from '../../core/read.js';
+import type { Finding } from '../../core/rule.js';
+import type { SourceFile } from '../../core/source.js';
+import type { Abi, Include, Statement } from './ast.js';
+import type { Where } from './parser.js';
+import { parseApparmor } from './parser.js';
+import { missingInclude } from './rules/missing-include.js';
+
+export interface LoadOptions {
+  /** Roots for `<...>` includes, in search order. */
+  roots: readonly string[];
+  /** Bases for relative `"..."` and bare includes (the working directory first). */
+  bases: readonly string[];
+  /** Directory the display paths are relative to. */
+  cwd: string;
+  readFile(absolute: string, display: string): ReadResult;
+  report(finding: Finding): void;
+}
+
+export interface LoadedFile {
+  file: SourceFile;
+  statements: Statement[];
+}
+
+/** Backup and package-manager files that directory includes skip. */
+const IGNORED_SUFFIXES = [
+  '.dpkg-new',
+  '.dpkg-old',
+  '.dpkg-dist',
+  '.dpkg-bak',
+  '.rpmnew',
+  '.rpmsave',
+  '.orig',
+  '.rej',
+  '.swp',
+  '~',
+];
+
+const MAX_INCLUDE_DEPTH = 64;
+
+export class Loader {
+  /** Parsed includes, by absolute path and place (each parsed, and reported, once per run). */
+  private readonly cache = new Map<string, Statement[] | undefined>();
+
+  constructor(private readonly options: LoadOptions) {}
+
+  /** Parses a policy file and resolves its includes. */
+  load(file: SourceFile, absolute: string): LoadedFile {
+    const statements = parseApparmor(file.text, { file: file.path, report: this.options.report });
+    this.resolveAll(statements, 'preamble', [absolute], dirname(absolute), file.path);
+    return { file, statements };
+  }
+
+  private resolveAll(
+    statements: Statement[],
+    where: Where,
+    stack: string[],
+    dir: string,
+    display: string,
+  ): void {
+    for (const statement of statements) {
+      switch (statement.kind) {
+        case 'include':
+          this.resolve(statement, where, stack, dir, display);
+          break;
+        case 'profile':
+          this.resolveAll(
+            statement.body,
+            statement.form === 'path' || statement.form === 'profile'
+              ? where === 'preamble'
+                ? 'profile'
+                : 'hat'
+              : 'hat',
+            stack,
+            dir,
+            display,
+          );
+          break;
+        case 'abi':
+          this.checkAbi(statement, dir, display);
+          break;
+        case 'block':
+          this.resolveAll(statement.body, where, stack, dir, display);
+          break;
+        case 'if':
+          this.resolveAll(statement.then, where, stack, dir, display);
+          if (statement.otherwise) this.resolveAll(statement.otherwise, where, stack, dir, display);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** apparmor_parser reads the abi file too: a missing one fails the load. */
+  private checkAbi(abi: Abi, dir: string, display: string): void {
+    const candidates = this.candidates(abi, dir);
+    if (candidates.some((candidate) => exists(candidate))) return;
+    const roots = abi.angle ? this.options.roots : [...this.options.bases, dir];
+    this.options.report({
+      rule: missingInclude,
+      messageId: 'missingAbi',
+      data: {
+        path: abi.angle ? `<${abi.path}>` : `"${abi.path}"`,
+        roots: roots.length > 0 ? roots.map((r) => this.display(r)).join(', ') : 'no include roots',
+      },
+      file: display,
+      range: abi,
+    });
+  }
+
+  private candidates(include: Pick<Include, 'path' | 'angle'>, dir: string): string[] {
+    const path = include.path;
+    if (isAbsolute(path)) return [path];
+    if (include.angle) return this.options.roots.map((root) => join(root, path));
+    return [...this.options.bases, dir].map((base) => resolve(base, path));
+  }
+
+  private resolve(include: Include, where: Where, stack: string[], dir: string, display: string): void {
+    const found = this.candidates(include, dir).find((candidate) => exists(candidate));
+    if (found === undefined) {
+      if (include.ifExists) return;
+      const roots = include.angle ? this.options.roots : [...this.options.bases, dir];
+      this.options.report({
+        rule: missingInclude,
+        messageId: 'missing',
+        data: {
+          path: include.angle ? `<${include.path}>` : `"${include.path}"`,
+          roots: roots.length > 0 ? roots.map((r) => this.display(r)).join(', ') : 'no include roots',
+        },
+        file: display,
+        range: include.pathRange,
+      });
+      return;
+    }
+    const files = isDirectory(found) ? directoryFiles(found) : [found];
+    for (const absolute of files) {
+      if (stack.includes(absolute) || stack.length > MAX_INCLUDE_DEPTH) continue;
+      const key = `${where}\0${absolute}`;
+      let statements = this.cache.get(key);
+      const shown = this.display(absolute);
+      if (!this.cache.has(key)) {
+        const read = this.options.readFile(absolute, shown);
+        if (!read.ok) {
+          this.options.report({
+            rule: missingInclude,
+            messageId: 'unreadable',
+            data: { path: include.path, reason: read.failure.message },
+            file: display,
+            range: include.pathRange,
+          });
+          this.cache.set(key, undefined);
+          continue;
+        }
+        statements = parseApparmor(read.file.text, { file: shown, report: this.options.report }, where);
+        this.cache.set(key, statements);
+        this.resolveAll(statements, where, [...stack, absolute], dirname(absolute), shown);
+      }
+      if (statements) include.files.push({ path: shown, statements });
+    }
+  }
+
+  private display(absolute: string): string {
+    const rel = relative(this.options.cwd, absolute);
+    return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The regular files of an included directory, sorted, without hidden and backup files. */
+function directoryFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => !name.startsWith('.') && !IGNORED_SUFFIXES.some((suffix) => name.endsWith(suffix)))
+    .sort()
+    .map((name) => join(dir, name))
+    .filter((path) => {
+      try {
+        return statSync(path).isFile();
+      } catch {
+        return false;
+      }
+    });
+}

@@ -1,0 +1,298 @@
+/**
+ * From parsed files to profiles: includes spliced in, conditionals decided, variables collected,
+ * hats and child profiles attached to their parents. Also the checks apparmor_parser makes at
+ * this stage (variables defined, names unique) and, per rule, validate.ts.
+ */
+import { didYouMeanSuffix } from '../../core/did-you-mean.js';
+import type { Finding } from '../../core/rule.js';
+import type { Abi, Profile, Rule, Statement, VariableAssignment, Word } from './ast.js';
+import { checkExpandedPattern, checkPattern, expandOrCycle, expandVariables } from './aare.js';
+import { invalidPermissions } from './rules/invalid-permissions.js';
+import { duplicateProfile } from './rules/duplicate-profile.js';
+import { undefinedVariable } from './rules/undefined-variable.js';
+import { reporterFor, validateFlags, validateRule } from './validate.js';
+import type { Reporter } from './validate.js';
+
+export interface PlacedRule {
+  rule: Rule;
+  /** The file the rule is written in (an include, possibly). */
+  file: string;
+}
+
+export interface ProfileModel {
+  /** The full name: `parent//child` for hats and child profiles. */
+  name: string;
+  /** The name as written (`^hat` without the caret). */
+  localName: string;
+  node: Profile;
+  file: string;
+  parent?: ProfileModel;
+  rules: PlacedRule[];
+  children: ProfileModel[];
+  /** Flag names (mode flags included). */
+  flags: Set<string>;
+}
+
+export interface PolicyModel {
+  /** Every profile, children after their parent. */
+  profiles: ProfileModel[];
+  variables: Map<string, string[]>;
+  booleans: Map<string, boolean>;
+  abis: { node: Abi; file: string }[];
+}
+
+const BUILTIN_VARIABLES = new Set(['profile_name', 'exec_path', 'attach_path']);
+
+interface Walker {
+  model: PolicyModel;
+  report: (finding: Finding) => void;
+  /** Names of top-level profiles seen in this build (for duplicates), with their place. */
+  topNames: Map<string, { file: string; start: number }>;
+  lineOf: (file: string, offset: number) => number;
+  /** Variable uses to check once every definition is known. */
+  uses: { word: Word; file: string }[];
+  /** Variables already reported as recursive. */
+  cycles: Set<string>;
+  validate: boolean;
+}
+
+export interface BuildOptions {
+  report: (finding: Finding) => void;
+  lineOf: (file: string, offset: number) => number;
+  /** Run apparmor_parser's per-rule checks (off when only facts are wanted). */
+  validate?: boolean;
+}
+
+/** Builds the model of one or more files (each with its includes resolved). */
+export function buildModel(
+  files: readonly { file: string; statements: Statement[] }[],
+  options: BuildOptions,
+): PolicyModel {
+  const model: PolicyModel = { profiles: [], variables: new Map(), booleans: new Map(), abis: [] };
+  const walker: Walker = {
+    model,
+    report: options.report,
+    topNames: new Map(),
+    lineOf: options.lineOf,
+    uses: [],
+    cycles: new Set(),
+    validate: options.validate ?? true,
+  };
+  // Variables first (apparmor_parser expands them after reading everything).
+  for (const { file, statements } of files) collectPreamble(statements, file, walker);
+  for (const { file, statements } of files) walkPreamble(statements, file, walker);
+  if (walker.validate) {
+    for (const { word, file } of walker.uses) checkVariableUses(word, file, walker);
+  }
+  return model;
+}
+
+function collectPreamble(statements: Statement[], file: string, walker: Walker): void {
+  const report = reporterFor(file, walker.report);
+  for (const statement of statements) {
+    if (statement.kind === 'include') {
+      for (const included of statement.files) collectPreamble(included.statements, included.path, walker);
+    } else if (statement.kind === 'variable') {
+      assign(statement, walker, report);
+      for (const value of statement.values) walker.uses.push({ word: value, file });
+    } else if (statement.kind === 'boolean') {
+      if (walker.model.booleans.has(statement.name) && walker.validate) {
+        reporterFor(file, walker.report)(undefinedVariable, 'redefined', statement.nameRange, {
+          name: `$${statement.name}`,
+        });
+      }
+      walker.model.booleans.set(statement.name, statement.value);
+    } else if (statement.kind === 'abi') {
+      walker.model.abis.push({ node: statement, file });
+    }
+  }
+}
+
+function assign(statement: VariableAssignment, walker: Walker, report: Reporter): void {
+  const variables = walker.model.variables;
+  const existing = variables.get(statement.name);
+  const values = statement.values.map((v) => v.text);
+  if (statement.append) {
+    if (!existing) {
+      if (walker.validate)
+        report(undefinedVariable, 'append', statement.nameRange, { name: `@{${statement.name}}` });
+      variables.set(statement.name, values);
+    } else existing.push(...values);
+  } else {
+    if (existing && walker.validate)
+      report(undefinedVariable, 'redefined', statement.nameRange, { name: `@{${statement.name}}` });
+    variables.set(statement.name, values);
+  }
+}
+
+function walkPreamble(statements: Statement[], file: string, walker: Walker): void {
+  for (const statement of statements) {
+    if (statement.kind === 'include') {
+      for (const included of statement.files) walkPreamble(included.statements, included.path, walker);
+    } else if (statement.kind === 'profile') {
+      addProfile(statement, file, undefined, walker);
+    }
+  }
+}
+
+function addProfile(node: Profile, file: string, parent: ProfileModel | undefined, walker: Walker): void {
+  const report = reporterFor(file, walker.report);
+  const localName = node.name?.text ?? '';
+  const name = parent ? `${parent.name}//${localName}` : localName;
+  const profile: ProfileModel = {
+    name,
+    localName,
+    node,
+    file,
+    rules: [],
+    children: [],
+    flags: new Set(node.flags.map((f) => f.name)),
+  };
+  if (parent) profile.parent = parent;
+  if (walker.validate) {
+    validateFlags(node, report);
+    if (node.name) walker.uses.push({ word: node.name, file });
+    if (node.attachment) {
+      walker.uses.push({ word: node.attachment, file });
+      checkPattern(node.attachment, report, true);
+    }
+    for (const condition of node.xattrs) for (const value of condition.values) checkPattern(value, report);
+    const siblings = parent ? parent.children : walker.model.profiles.filter((p) => !p.parent);
+    const twin = siblings.find((p) => p.localName === localName && localName !== '');
+    if (twin && node.name) {
+      report(duplicateProfile, 'duplicate', node.name, {
+        name: localName,
+        where: `line ${walker.lineOf(twin.file, twin.node.start)}`,
+      });
+    }
+  }
+  walker.model.profiles.push(profile);
+  if (parent) parent.children.push(profile);
+  walkBody(node.body, file, profile, walker);
+  if (walker.validate) checkExecConflicts(profile, walker);
+}
+
+/** Two allow rules for the same path with different exec transitions (apparmor_parser refuses). */
+function checkExecConflicts(profile: ProfileModel, walker: Walker): void {
+  const seen = new Map<string, { mode: string; file: string; start: number }>();
+  for (const { rule, file } of profile.rules) {
+    let key: string;
+    let mode: string;
+    let range: Word;
+    if (
+      rule.kind === 'file' &&
+      rule.path &&
+      rule.permissions.exec &&
+      rule.permissions.exec !== 'x' &&
+      !rule.qualifiers.deny
+    ) {
+      key = `file\0${rule.qualifiers.owner ? 'owner' : ''}\0${expandVariables(rule.path.text, walker.model.variables)}`;
+      mode = rule.permissions.exec;
+      range = rule.permissionsWord ?? rule.path;
+    } else if (rule.kind === 'change_profile' && !rule.qualifiers.deny && rule.words.length > 0) {
+      const first = rule.words[0] as Word;
+      const safety = first.text === 'safe' || first.text === 'unsafe' ? first.text : 'safe';
+      const exec = rule.words.find((w) => w.text !== 'safe' && w.text !== 'unsafe');
+      if (!exec) continue;
+      key = `change_profile\0${expandVariables(exec.text, walker.model.variables)}`;
+      mode = safety;
+      range = first;
+    } else continue;
+    const previous = seen.get(key);
+    if (previous && previous.mode !== mode) {
+      reporterFor(file, walker.report)(invalidPermissions, 'conflictRules', range, {
+        mode,
+        other: previous.mode,
+        line: walker.lineOf(previous.file, previous.start),
+      });
+    } else if (!previous) seen.set(key, { mode, file, start: rule.start });
+  }
+}
+
+function walkBody(statements: Statement[], file: string, profile: ProfileModel, walker: Walker): void {
+  const report = reporterFor(file, walker.report);
+  for (const statement of statements) {
+    switch (statement.kind) {
+      case 'include':
+        for (const included of statement.files) walkBody(included.statements, included.path, profile, walker);
+        break;
+      case 'profile':
+        addProfile(statement, file, profile, walker);
+        break;
+      case 'if': {
+        const decided = decide(statement.test, statement.variable, walker, report);
+        const holds = statement.negations % 2 === 0 ? decided : !decided;
+        if (holds) walkBody(statement.then, file, profile, walker);
+        else if (statement.otherwise) walkBody(statement.otherwise, file, profile, walker);
+        break;
+      }
+      case 'block':
+        walkBody(statement.body, file, profile, walker);
+        break;
+      case 'variable':
+      case 'boolean':
+      case 'alias':
+      case 'abi':
+        break;
+      default:
+        profile.rules.push({ rule: statement, file });
+        if (walker.validate) {
+          validateRule(statement, report);
+          for (const word of ruleWords(statement)) walker.uses.push({ word, file });
+        }
+    }
+  }
+}
+
+function decide(test: 'boolean' | 'defined', variable: Word, walker: Walker, report: Reporter): boolean {
+  const name = variable.text.slice(1);
+  if (variable.text.startsWith('@')) return walker.model.variables.has(name);
+  const value = walker.model.booleans.get(name);
+  if (test === 'defined') return value !== undefined;
+  if (value === undefined) {
+    if (walker.validate) {
+      report(undefinedVariable, 'undefined', variable, {
+        name: variable.text,
+        hint: didYouMeanSuffix(name, [...walker.model.booleans.keys()]),
+      });
+    }
+    return false;
+  }
+  return value;
+}
+
+/** Every word of a rule that may hold a variable. */
+export function ruleWords(rule: Rule): Word[] {
+  if (rule.kind === 'file') return [rule.path, rule.target].filter((w): w is Word => w !== undefined);
+  if (rule.kind === 'link') return [rule.path, rule.target];
+  const words = [...rule.words, ...rule.permissions];
+  if (rule.target) words.push(rule.target);
+  for (const condition of rule.conditions) {
+    words.push(...condition.values);
+    for (const nested of condition.nested ?? []) words.push(...nested.values);
+  }
+  return words;
+}
+
+function checkVariableUses(word: Word, file: string, walker: Walker): void {
+  if (!word.text.includes('@{')) return;
+  const report = reporterFor(file, walker.report);
+  for (const match of word.text.matchAll(/@\{([^}]*)\}/g)) {
+    const name = match[1] as string;
+    if (BUILTIN_VARIABLES.has(name) || walker.model.variables.has(name)) continue;
+    report(undefinedVariable, 'undefined', word, {
+      name: `@{${name}}`,
+      hint: didYouMeanSuffix(name, [...walker.model.variables.keys()]),
+    });
+    return;
+  }
+  const expanded = expandOrCycle(word.text, walker.model.variables);
+  if ('cycle' in expanded) {
+    if (!expanded.members.some((name) => walker.cycles.has(name))) {
+      report(undefinedVariable, 'recursive', word, { name: `@{${expanded.cycle}}` });
+    }
+    for (const name of expanded.members) walker.cycles.add(name);
+    return;
+  }
+  checkExpandedPattern(word, expanded.text, report);
+}

@@ -1,0 +1,107 @@
+import { defineRule } from '../../../core/rule.js';
+import type { FileRule } from '../ast.js';
+import { compileAare, expandPattern, literalPrefix } from '../aare.js';
+import type { CheckContext } from './context.js';
+
+export const shadowedDeny = defineRule({
+  id: 'apparmor/shadowed-deny',
+  type: 'problem',
+  description:
+    'A deny rule that a broader allow of higher priority overrides, or an allow that a broader deny always defeats.',
+  docs: 'AppArmor does not read rules in order: at equal priority a matching `deny` always wins, whatever comes first. So `deny /etc/** w,` makes a later `/etc/nginx/** w,` useless (write the deny narrower), and with AppArmor 4 priorities an allow of higher `priority=` overrides a narrower deny, which then protects nothing. Either way one of the two rules has no effect.',
+  defaultSeverity: 'warning',
+  messages: {
+    denyShadowed:
+      'this deny has no effect: the allow at {{where}} ({{other}}) has a higher priority and covers it',
+    allowShadowed:
+      'this allow has no effect for {{perms}}: the deny at {{where}} ({{other}}) covers it and deny wins',
+  },
+});
+
+type PermKey = 'read' | 'write' | 'append' | 'link' | 'lock' | 'mmap';
+const PERMS: readonly [PermKey, string][] = [
+  ['read', 'r'],
+  ['write', 'w'],
+  ['append', 'a'],
+  ['link', 'l'],
+  ['lock', 'k'],
+  ['mmap', 'm'],
+];
+
+function permissionSet(rule: FileRule): Set<string> {
+  const out = new Set<string>();
+  for (const [key, letter] of PERMS) if (rule.permissions[key]) out.add(letter);
+  if (rule.permissions.write) out.add('a');
+  if (rule.permissions.exec) out.add('x');
+  return out;
+}
+
+/** Whether every path `inner` matches is matched by `outer` (conservative: false when unsure). */
+export function covers(outer: string, inner: string): boolean {
+  if (outer === inner) return true;
+  if (!/[*?[{]/.test(inner)) return compileAare(outer).test(inner);
+  // outer = PREFIX/** or PREFIX** with a literal prefix: covers any inner that starts with PREFIX/.
+  const m = /^(.*?)\*\*$/.exec(outer);
+  if (m && !/[*?[{\\]/.test(m[1] as string)) {
+    const prefix = m[1] as string;
+    const innerPrefix = literalPrefix(inner);
+    return (
+      innerPrefix.startsWith(prefix) && (prefix.endsWith('/') ? innerPrefix.length > prefix.length : true)
+    );
+  }
+  return false;
+}
+
+export function checkShadowedDeny(context: CheckContext): void {
+  const variables = context.model.variables;
+  for (const profile of context.model.profiles) {
+    const rules = profile.rules.filter(
+      (r): r is { rule: FileRule; file: string } => r.rule.kind === 'file' && r.rule.path !== undefined,
+    );
+    for (const { rule, file } of rules) {
+      if (file !== context.file) continue;
+      const path = expandPattern(rule.path?.text ?? '', variables);
+      const priority = rule.qualifiers.priority?.value ?? 0;
+      const mine = permissionSet(rule);
+      if (mine.size === 0) continue;
+      for (const other of rules) {
+        if (other.rule === rule || Boolean(other.rule.qualifiers.deny) === Boolean(rule.qualifiers.deny))
+          continue;
+        if (Boolean(other.rule.qualifiers.owner) && !rule.qualifiers.owner) continue;
+        const otherPriority = other.rule.qualifiers.priority?.value ?? 0;
+        const theirs = permissionSet(other.rule);
+        const otherPath = expandPattern(other.rule.path?.text ?? '', variables);
+        if (rule.qualifiers.deny) {
+          if (otherPriority <= priority || ![...mine].every((p) => theirs.has(p)) || !covers(otherPath, path))
+            continue;
+          context.report({
+            rule: shadowedDeny,
+            messageId: 'denyShadowed',
+            data: {
+              where: context.where(other.file, file, other.rule.start),
+              other: other.rule.path?.text ?? '',
+            },
+            file,
+            range: rule,
+          });
+          break;
+        }
+        if (otherPriority < priority || !covers(otherPath, path)) continue;
+        const lost = [...mine].filter((p) => theirs.has(p) && p !== 'x');
+        if (lost.length === 0 || lost.length < [...mine].filter((p) => p !== 'x').length) continue;
+        context.report({
+          rule: shadowedDeny,
+          messageId: 'allowShadowed',
+          data: {
+            perms: lost.join(''),
+            where: context.where(other.file, file, other.rule.start),
+            other: other.rule.path?.text ?? '',
+          },
+          file,
+          range: rule,
+        });
+        break;
+      }
+    }
+  }
+}

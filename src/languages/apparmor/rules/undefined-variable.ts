@@ -1,0 +1,16 @@
+import { defineRule } from '../../../core/rule.js';
+
+export const undefinedVariable = defineRule({
+  id: 'apparmor/undefined-variable',
+  type: 'problem',
+  description: 'A variable used or appended to before it is defined.',
+  docs: 'apparmor_parser fails on `@{NAME}` when no `@{NAME} = ...` precedes it (usually in `tunables/global`, so include it) and on `@{NAME} +=` without a prior definition. Boolean variables (`$NAME`) in `if` must be defined too.',
+  defaultSeverity: 'error',
+  messages: {
+    undefined: 'variable {{name}} is not defined{{hint}}',
+    append: 'cannot append to {{name}}: it is not defined yet',
+    redefined: 'variable {{name}} is already defined; use += to add values',
+    empty: 'variable {{name}} has no value',
+    recursive: 'variable {{name}} is defined in terms of itself',
+  },
+});

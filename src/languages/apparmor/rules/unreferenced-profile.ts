@@ -1,0 +1,28 @@
+import { defineRule } from '../../../core/rule.js';
+import type { CheckContext } from './context.js';
+
+export const unreferencedProfile = defineRule({
+  id: 'apparmor/unreferenced-profile',
+  type: 'suggestion',
+  description: 'A profile that no pod, workload, pod security policy or test of the repository references.',
+  docs: 'A profile is only enforced for pods that name it (`securityContext.appArmorProfile: {type: Localhost, localhostProfile: NAME}` or the older annotation), usually through a pod security policy. A profile that nothing references is loaded on every node and protects nothing: reference it, or remove it. Reported only when the repository references at least one AppArmor profile.',
+  defaultSeverity: 'warning',
+  messages: { unreferenced: 'profile "{{name}}" is not referenced by any pod, pod security policy or test' },
+});
+
+export function checkUnreferencedProfile(context: CheckContext): void {
+  const referenced = context.facts.referencedApparmorProfiles;
+  if (referenced.size === 0) return;
+  const names = new Set([...referenced.keys()].map((name) => name.replace(/^localhost\//, '')));
+  for (const profile of context.model.profiles) {
+    if (profile.parent || profile.file !== context.file || !profile.node.name) continue;
+    if (names.has(profile.name) || names.has(profile.node.attachment?.text ?? '\0')) continue;
+    context.report({
+      rule: unreferencedProfile,
+      messageId: 'unreferenced',
+      data: { name: profile.name },
+      file: profile.file,
+      range: profile.node.name,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+/** Shared by the AppArmor tests: the corpus, the apparmor_parser oracle and a lint helper. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeText } from '../../src/languages/apparmor/analyze.js';
+import { formatMessage } from '../../src/core/rule.js';
+import { SourceFile } from '../../src/core/source.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const corpus = resolve(here, '../../../shared/corpus/apparmor');
+export const hasCorpus = existsSync(join(corpus, 'simple_tests'));
+export const features = join(corpus, 'features_files', 'features.all');
+
+function which(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
+}
+
+export const hasApparmorParser = which('apparmor_parser') && which('timeout') && existsSync(features);
+
+let scratch: string | undefined;
+
+/** apparmor_parser's verdict (true: it loads) on a text, offline, under a timeout. */
+export function apparmorParserAccepts(
+  text: string,
+  includeDirs: readonly string[] = ['/etc/apparmor.d'],
+): boolean {
+  scratch ??= mkdtempSync(join(tmpdir(), 'chs-apparmor-'));
+  const file = join(scratch, `profile-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(file, text);
+  return apparmorParserAcceptsFile(file, includeDirs);
+}
+
+export function apparmorParserAcceptsFile(
+  file: string,
+  includeDirs: readonly string[] = ['/etc/apparmor.d'],
+  cwd?: string,
+): boolean {
+  const args = ['10', 'apparmor_parser', '--config-file=/dev/null', '-Q', '-K', '-q', '-M', features];
+  for (const dir of includeDirs) args.push('-I', dir);
+  args.push(file);
+  const result = spawnSync('timeout', args, { encoding: 'utf8', ...(cwd ? { cwd } : {}) });
+  return result.status === 0;
+}
+
+export interface Shown {
+  ruleId: string;
+  line: number;
+  column: number;
+  message: string;
+  severity: string;
+}
+
+/** The apparmor_parser-level findings of a text, with 1-based positions. */
+export function parserFindings(text: string, options: { roots?: string[]; path?: string } = {}): Shown[] {
+  const path = options.path ?? 'profile';
+  const { findings } = analyzeText(text, path, {
+    roots: options.roots ?? [],
+    bases: [process.cwd()],
+    cwd: process.cwd(),
+  });
+  const source = new SourceFile(path, text);
+  return findings.map((f) => {
+    const at = source.position(f.range?.start ?? 0);
+    return {
+      ruleId: f.rule.id,
+      line: at.line,
+      column: at.column,
+      message: formatMessage(f.rule.messages[f.messageId] ?? f.messageId, f.data),
+      severity: f.severity ?? f.rule.defaultSeverity,
+    };
+  });
+}
+
+/** Warns once that a group of tests is skipped, and why. */
+export function skipping(what: string, why: string): void {
+  console.warn(`skipped: ${what} (${why})`);
+}
