@@ -1,3 +1,4 @@
+import type { V1ConfigMap } from '@kubernetes/client-node';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -330,7 +331,7 @@ describe('through @kubernetes/client-node 1.4', () => {
           kind: 'ConfigMap',
           metadata: { name: 'a', namespace: 'n', labels: { x: 'y' } },
           data: { k: 'v' },
-        } as k8s.V1ConfigMap,
+        } as V1ConfigMap,
         undefined,
         undefined,
         'chs',
