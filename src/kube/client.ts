@@ -87,9 +87,10 @@ function toApiError(error: unknown, what: string): KubeApiError {
     const message = body?.message ?? `HTTP ${e.code}`;
     return new KubeApiError(`${what}: ${message}`, e.code, body);
   }
-  const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+  // A request that got no answer: node-fetch says why after "reason:" (connect ECONNREFUSED ..., socket hang up).
   const text = errorMessage(error).split('\n')[0] ?? '';
-  return new KubeApiError(`${what}: ${cause ? `${cause} ` : ''}${text}`.trim(), 0);
+  const reason = /reason: (.*)$/.exec(text)?.[1] ?? text;
+  return new KubeApiError(`${what}: no answer from the API server (${reason})`, 0);
 }
 
 /** Connects to a cluster. Throws UserError (exit 2) for a missing kubeconfig or context. */
