@@ -5,7 +5,6 @@
  * action (errno, kill, trap) becomes SCMP_ACT_LOG: the calls are logged, not refused.
  */
 import { SourceFile } from '../core/source.js';
-import { parseYaml } from '../core/yaml.js';
 import type { KubeObject } from '../kube/objects.js';
 import { configMapKey, contentHash, dnsName } from './labels.js';
 import { MAX_CONFIGMAP_BYTES, configMap, dataBytes, finalize } from './objects.js';
@@ -27,17 +26,22 @@ const BLOCKING = new Set([
 type Profile = Record<string, unknown> & { syscalls?: Record<string, unknown>[] };
 
 function parseProfile(file: PolicyText, out: RenderContribution): Profile | undefined {
-  const parsed = parseYaml(file.text);
-  if (!parsed.ok) {
-    const { line } = new SourceFile(file.display, file.text).position(parsed.error.offset);
+  let value: unknown;
+  try {
+    value = JSON.parse(file.text);
+  } catch (error) {
+    // V8 says where: "... at position N" (or nothing at the end of the input).
+    const message = error instanceof Error ? error.message : String(error);
+    const at = /at position (\d+)/.exec(message);
+    const offset = at ? Number(at[1]) : file.text.length;
+    const { line } = new SourceFile(file.display, file.text).position(offset);
     out.problems.push({
       file: file.display,
       line,
-      message: `not valid JSON: ${parsed.error.message}; run chs lint`,
+      message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}; run chs lint`,
     });
     return undefined;
   }
-  const value = parsed.documents[0]?.value;
   if (
     value === null ||
     typeof value !== 'object' ||
