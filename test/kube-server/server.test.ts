@@ -1,5 +1,6 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -361,6 +362,55 @@ describe('through @kubernetes/client-node 1.4', () => {
           (r) => r.contentType === 'application/apply-patch+yaml' && r.query.fieldManager === 'chs',
         ),
       ).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+if (!hasOpenssl) console.warn('TLS test of the test API server skipped: no openssl to make a certificate');
+
+describe.skipIf(!hasOpenssl)('over TLS', () => {
+  it('serves HTTPS with a certificate that the kubeconfig trusts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chs-tls-'));
+    try {
+      const made = spawnSync('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ]);
+      expect(made.status).toBe(0);
+      const tls = await startKubeServer({
+        tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+        token: 'secret',
+      });
+      try {
+        expect(tls.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+        const k8s = await import('@kubernetes/client-node');
+        const kc = new k8s.KubeConfig();
+        kc.loadFromString(tls.kubeconfig(['tls']));
+        expect(kc.getCurrentCluster()?.skipTLSVerify).toBeFalsy();
+        const namespaces = await kc.makeApiClient(k8s.CoreV1Api).listNamespace();
+        expect(namespaces.items).toEqual([]);
+        const wrong = new k8s.KubeConfig();
+        wrong.loadFromString(tls.kubeconfig(['tls']).replace('token: secret', 'token: nope'));
+        await expect(wrong.makeApiClient(k8s.CoreV1Api).listNamespace()).rejects.toMatchObject({ code: 401 });
+      } finally {
+        await tls.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

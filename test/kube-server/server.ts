@@ -139,8 +139,11 @@ export class KubeServer {
       '  - name: test-cluster',
       '    cluster:',
       `      server: ${this.url}`,
-      // client-node refuses plain HTTP unless TLS verification is off, as kubectl does with --insecure-skip-tls-verify.
-      '      insecure-skip-tls-verify: true',
+      // Over TLS the certificate is its own authority; client-node refuses plain HTTP unless TLS
+      // verification is off (kubectl's --insecure-skip-tls-verify).
+      this.options.tls
+        ? `      certificate-authority-data: ${Buffer.from(this.options.tls.cert).toString('base64')}`
+        : '      insecure-skip-tls-verify: true',
       'users:',
       '  - name: test-user',
       '    user:',
