@@ -2,6 +2,7 @@
  * chs deploy --via apply and chs drift, through the real @kubernetes/client-node against the test
  * API server on 127.0.0.1 (issue 9's acceptance for the direct path).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests dig into objects parsed from JSON */
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
