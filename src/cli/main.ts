@@ -128,8 +128,10 @@ program
   .command('render')
   .description('write the Kubernetes objects and Helm values that deploy the policies')
   .option('--target <name>', 'the target to render for')
-  .option('--out <dir>', 'output directory', 'rendered')
-  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs render', 9)));
+  .option('--out <dir>', 'output directory (one subdirectory per target)', 'rendered')
+  .action((options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) => (await import('./render.js')).renderCommand(ctx, options)),
+  );
 
 program
   .command('preview')
@@ -142,21 +144,56 @@ program
 program
   .command('deploy')
   .description('check approval, then apply the policies')
-  .option('--target <name>', 'the target to deploy to')
+  .option('--target <name>', 'the target to deploy to (default: every target)')
   .option('--dry-run', 'show what would be applied; write nothing')
-  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs deploy', 9)));
+  .addOption(
+    new Option('--via <path>', 'how the policies reach the cluster').choices([
+      'apply',
+      'cluster-management-project',
+    ]),
+  )
+  .option('--prune', 'delete our objects of this target that are no longer wanted')
+  .option('--force-conflicts', 'take over fields that another field manager owns')
+  .option(
+    '--require-approval <bool>',
+    'refuse unless the merge request that brought the commit was approved (true|false)',
+    (v) => parseBool(v, '--require-approval'),
+    true,
+  )
+  .option('--kubeconfig <file>', "kubeconfig file (default: the target's, else KUBECONFIG)")
+  .option(
+    '--kube-context <name>',
+    "kube context (default: the target's kubeContext, else the current context)",
+  )
+  .action((options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) => (await import('./deploy.js')).deployCommand(ctx, options)),
+  );
 
 program
   .command('drift')
   .description('compare the cluster with the repository')
-  .option('--target <name>', 'the target to check')
+  .option('--target <name>', 'the target to check (default: every target)')
+  .addOption(formatOption())
   .option('--issue', 'keep one GitLab issue up to date with the drift')
-  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs drift', 9)));
+  .option('--kubeconfig <file>', "kubeconfig file (default: the target's, else KUBECONFIG)")
+  .option(
+    '--kube-context <name>',
+    "kube context (default: the target's kubeContext, else the current context)",
+  )
+  .action((options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) => (await import('./drift.js')).driftCommand(ctx, options)),
+  );
 
 function parseCount(value: string, flag: string): number {
   if (!/^\d+$/.test(value))
     throw new CommanderError(2, 'chs.invalidArgument', `${flag} takes a whole number, not "${value}"`);
   return Number(value);
+}
+
+function parseBool(value: string, flag: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new CommanderError(2, 'chs.invalidArgument', `${flag} takes true or false, not "${value}"`);
 }
 
 async function notYet(command: string, issue: number): Promise<number> {

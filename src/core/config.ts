@@ -33,6 +33,20 @@ export interface ClusterManagementProjectConfig {
   mergeRequest?: boolean;
 }
 
+/** How `chs render` shapes the objects that deploy the policies (chs.yaml `render`). */
+export interface RenderConfig {
+  /** Namespace of the profile loader and its ConfigMaps (created by the deploy). */
+  namespace: string;
+  /** Namespace of the falcosecurity/falco release (not created by chs). */
+  falcoNamespace: string;
+  /** Image of the profile loader DaemonSet. */
+  loaderImage: string;
+  /** seccomp profiles onto the nodes by the loader, or as Security Profiles Operator objects. */
+  seccompDelivery: 'loader' | 'operator';
+  /** The kubelet's root directory on the nodes. */
+  kubeletDir: string;
+}
+
 export interface Config {
   /** Absolute path of the repository root (where chs.yaml is, or the working directory). */
   root: string;
@@ -51,6 +65,7 @@ export interface Config {
   clusterManagementProject?: ClusterManagementProjectConfig;
   preview: { events: string[]; snapshot?: string };
   gitlab: { tokenVariable: string };
+  render: RenderConfig;
 }
 
 let schemaCache: Record<string, unknown> | undefined;
@@ -84,6 +99,13 @@ export function defaultConfig(root: string): Config {
     targets: [{ name: 'default' }],
     preview: { events: [] },
     gitlab: { tokenVariable: 'CHS_GITLAB_TOKEN' },
+    render: {
+      namespace: 'container-host-security',
+      falcoNamespace: 'falco',
+      loaderImage: 'debian:bookworm-slim',
+      seccompDelivery: 'loader',
+      kubeletDir: '/var/lib/kubelet',
+    },
   };
 }
 
@@ -173,6 +195,7 @@ interface RawConfig {
   clusterManagementProject?: Omit<ClusterManagementProjectConfig, 'directory'> & { directory?: string };
   preview?: { events?: string[]; snapshot?: string };
   gitlab?: { tokenVariable?: string };
+  render?: Partial<RenderConfig>;
 }
 
 function applyRaw(config: Config, raw: RawConfig): void {
@@ -198,6 +221,7 @@ function applyRaw(config: Config, raw: RawConfig): void {
   config.preview = { events: raw.preview?.events ?? [] };
   if (raw.preview?.snapshot !== undefined) config.preview.snapshot = raw.preview.snapshot;
   config.gitlab = { tokenVariable: raw.gitlab?.tokenVariable ?? 'CHS_GITLAB_TOKEN' };
+  if (raw.render) config.render = { ...config.render, ...raw.render };
 }
 
 /** The mode of a policy: its own, else its target's, else the configuration's default. */

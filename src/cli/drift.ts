@@ -1,0 +1,78 @@
+/** `chs drift`: the cluster against the repository, for each target; exit 1 on drift. */
+import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
+import type { DriftReport } from '../kube/drift.js';
+import { describeRef } from '../kube/objects.js';
+import type { ObjectRef } from '../kube/objects.js';
+import { connectTarget, renderSelected, unreachable } from './kube-target.js';
+import type { KubeFlags } from './kube-target.js';
+import { loadRepositoryConfig } from './repository.js';
+import type { CommandContext } from './run.js';
+
+interface DriftFlags extends KubeFlags {
+  format?: 'text' | 'json';
+  issue?: boolean;
+}
+
+export async function driftCommand(ctx: CommandContext, flags: DriftFlags): Promise<number> {
+  if (flags.issue) {
+    throw new UserError('chs drift --issue is not available yet in this version; run chs drift without it');
+  }
+  const config = loadRepositoryConfig(ctx.cwd);
+  const rendered = renderSelected(ctx, config, flags);
+  if (rendered === null) {
+    ctx.stderr.write('chs: cannot check drift: fix the policy files first (chs lint)\n');
+    return EXIT_FINDINGS;
+  }
+  const { checkDrift, hasDrift } = await import('../kube/drift.js');
+  const reports: (DriftReport & { context: string; objects: number })[] = [];
+  for (const { target, objects } of rendered) {
+    const client = await connectTarget(ctx, config, target, flags);
+    try {
+      reports.push({
+        ...(await checkDrift(client, target.name, objects)),
+        context: client.context,
+        objects: objects.length,
+      });
+    } catch (error) {
+      throw unreachable(client, error);
+    }
+  }
+  const drift = reports.some(hasDrift);
+  if (flags.format === 'json') {
+    const ref = (r: ObjectRef): ObjectRef => r;
+    ctx.stdout.write(
+      `${JSON.stringify(
+        {
+          drift,
+          targets: reports.map((r) => ({
+            target: r.target,
+            context: r.context,
+            missing: r.missing.map(ref),
+            changed: r.changed.map((c) => ({ ...c.ref, diff: c.diff })),
+            extra: r.extra.map(ref),
+          })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    for (const r of reports) {
+      if (!hasDrift(r)) {
+        ctx.stdout.write(`target ${r.target} (context ${r.context}): no drift (${r.objects} object(s))\n`);
+        continue;
+      }
+      ctx.stdout.write(
+        `target ${r.target} (context ${r.context}): drift: ${r.missing.length} missing, ${r.changed.length} changed, ${r.extra.length} extra\n`,
+      );
+      for (const m of r.missing) ctx.stdout.write(`  missing: ${describeRef(m)}\n`);
+      for (const c of r.changed) {
+        ctx.stdout.write(`  changed: ${describeRef(c.ref)}\n`);
+        for (const line of c.diff.trimEnd().split('\n')) ctx.stdout.write(`    ${line}\n`);
+      }
+      for (const e of r.extra) ctx.stdout.write(`  extra: ${describeRef(e)}\n`);
+    }
+    if (drift) ctx.stdout.write('run chs deploy to bring the cluster back in line with the repository\n');
+  }
+  return drift ? EXIT_FINDINGS : EXIT_OK;
+}

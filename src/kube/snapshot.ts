@@ -1,0 +1,101 @@
+/**
+ * Cluster state for the impact preview: a snapshot file as
+ * `kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,namespaces -A -o yaml` prints
+ * it (a `List`; several documents or JSON are accepted too), or the same objects read live.
+ */
+import { readTextFile } from '../core/read.js';
+import { SourceFile } from '../core/source.js';
+import { parseYaml } from '../core/yaml.js';
+import type { YamlNode } from '../core/yaml.js';
+import type { KubeClient } from './client.js';
+import type { KubeObject } from './objects.js';
+
+export const SNAPSHOT_KINDS: { apiVersion: string; kind: string }[] = [
+  { apiVersion: 'v1', kind: 'Namespace' },
+  { apiVersion: 'v1', kind: 'Pod' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  { apiVersion: 'batch/v1', kind: 'Job' },
+  { apiVersion: 'batch/v1', kind: 'CronJob' },
+];
+
+export interface ClusterSnapshot {
+  /** Where it came from: the file as the user named it, or the context. */
+  source: string;
+  objects: KubeObject[];
+}
+
+export interface SnapshotProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parseSnapshot(
+  display: string,
+  text: string,
+): { snapshot: ClusterSnapshot; problems: SnapshotProblem[] } {
+  const source = new SourceFile(display, text);
+  const problems: SnapshotProblem[] = [];
+  const at = (offset: number, message: string): void => {
+    const { line, column } = source.position(offset);
+    problems.push({ file: display, line, column, message });
+  };
+  const snapshot: ClusterSnapshot = { source: display, objects: [] };
+  const parsed = parseYaml(text);
+  if (!parsed.ok) {
+    at(parsed.error.offset, `invalid YAML: ${parsed.error.message}`);
+    return { snapshot, problems };
+  }
+  const take = (node: YamlNode): void => {
+    const value = node.value;
+    if (!isMap(value)) return at(node.start, 'expected a Kubernetes object (a mapping)');
+    if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+      if (node.kind !== 'map') return;
+      const items = node.pairs.find((p) => p.key === 'items')?.value;
+      if (items?.kind === 'seq') for (const item of items.items) take(item);
+      return;
+    }
+    const metadata = value.metadata;
+    if (
+      typeof value.apiVersion !== 'string' ||
+      typeof value.kind !== 'string' ||
+      !isMap(metadata) ||
+      typeof metadata.name !== 'string'
+    ) {
+      return at(node.start, 'not a Kubernetes object: apiVersion, kind and metadata.name are required');
+    }
+    snapshot.objects.push(value as KubeObject);
+  };
+  for (const document of parsed.documents) if (document.root && document.value !== null) take(document.root);
+  return { snapshot, problems };
+}
+
+export function readSnapshotFile(
+  absolute: string,
+  display: string,
+): { snapshot: ClusterSnapshot; problems: SnapshotProblem[] } {
+  const read = readTextFile(absolute, display, 256 * 1024 * 1024);
+  if (!read.ok)
+    return {
+      snapshot: { source: display, objects: [] },
+      problems: [{ file: display, line: 1, column: 1, message: read.failure.message }],
+    };
+  return parseSnapshot(display, read.file.text);
+}
+
+/** The same objects, live, across all namespaces (kinds the cluster does not serve are skipped). */
+export async function readLiveSnapshot(client: KubeClient): Promise<ClusterSnapshot> {
+  const objects: KubeObject[] = [];
+  for (const { apiVersion, kind } of SNAPSHOT_KINDS) {
+    if (!(await client.resource(apiVersion, kind))) continue;
+    objects.push(...(await client.list(apiVersion, kind)));
+  }
+  return { source: `context ${client.context}`, objects };
+}

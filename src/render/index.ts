@@ -1,0 +1,125 @@
+/**
+ * `chs render`'s engine: for a target, the policy files of each kind through that kind's renderer,
+ * plus the namespace and the profile loader they need, labelled and in apply order. Pure given the
+ * files: the same repository gives the same bytes.
+ */
+import { relative, sep } from 'node:path';
+import type { Config, TargetConfig } from '../core/config.js';
+import { effectiveMode } from '../core/config.js';
+import { didYouMeanSuffix } from '../core/did-you-mean.js';
+import { discover } from '../core/discovery.js';
+import type { WalkProblem } from '../core/discovery.js';
+import { UserError } from '../core/errors.js';
+import type { Mode, PolicyKind } from '../core/kinds.js';
+import { POLICY_KINDS } from '../core/kinds.js';
+import { readTextFile } from '../core/read.js';
+import { sortForApply } from '../kube/objects.js';
+import type { KubeObject } from '../kube/objects.js';
+import { apparmorRenderer } from './apparmor.js';
+import { falcoRenderer } from './falco.js';
+import { renderLoader } from './loader.js';
+import { finalize } from './objects.js';
+import { seccompRenderer } from './seccomp.js';
+import type { LoaderNeed, PolicyText, RenderProblem, RenderedFile, Renderer } from './types.js';
+import { toYamlStream } from './yaml.js';
+
+/**
+ * One renderer per policy kind, sorted by kind. The pod security renderer
+ * (src/languages/pod-security/render.ts) joins this table when it lands.
+ */
+export const RENDERERS: Partial<Record<PolicyKind, Renderer>> = {
+  apparmor: apparmorRenderer,
+  falco: falcoRenderer,
+  seccomp: seccompRenderer,
+};
+
+export interface RenderedTarget {
+  target: TargetConfig;
+  mode: Mode;
+  /** In apply order. */
+  objects: KubeObject[];
+  /** manifests.yaml, then Helm values and the like; paths relative to the target's directory. */
+  files: RenderedFile[];
+  problems: RenderProblem[];
+  notes: string[];
+}
+
+/** The targets a command works on: the one named, else every configured target. */
+export function selectTargets(config: Config, name: string | undefined): TargetConfig[] {
+  if (name === undefined) return config.targets;
+  const found = config.targets.find((t) => t.name === name);
+  if (!found) {
+    const names = config.targets.map((t) => t.name);
+    throw new UserError(
+      `no target "${name}" in ${config.source?.path ?? 'chs.yaml'}${didYouMeanSuffix(name, names)} (targets: ${names.join(', ')})`,
+    );
+  }
+  return [found];
+}
+
+/** The repository's policy files of each kind, read as text. */
+export function readPolicyFiles(
+  config: Config,
+  cwd: string,
+): { files: Map<PolicyKind, PolicyText[]>; problems: RenderProblem[] } {
+  const walk: WalkProblem[] = [];
+  const discovered = discover(config.root, cwd, config.paths, walk);
+  const problems: RenderProblem[] = walk.map((w) => ({ file: w.display, message: w.message }));
+  const files = new Map<PolicyKind, PolicyText[]>(POLICY_KINDS.map((k) => [k, []]));
+  for (const file of discovered) {
+    if (file.kind === undefined || file.kind === 'tests') continue;
+    const read = readTextFile(file.absolute, file.display);
+    if (!read.ok) {
+      problems.push({ file: file.display, message: read.failure.message });
+      continue;
+    }
+    const path = relative(config.root, file.absolute).split(sep).join('/');
+    files.get(file.kind)?.push({ path, display: file.display, text: read.file.text });
+  }
+  return { files, problems };
+}
+
+export function renderTarget(
+  config: Config,
+  target: TargetConfig,
+  files: Map<PolicyKind, PolicyText[]>,
+): RenderedTarget {
+  const mode = effectiveMode(config, undefined, target.name);
+  const settings = config.render;
+  const out: RenderedTarget = { target, mode, objects: [], files: [], problems: [], notes: [] };
+  const loader: { apparmor?: LoaderNeed; seccomp?: LoaderNeed } = {};
+  for (const kind of POLICY_KINDS) {
+    const kindFiles = files.get(kind) ?? [];
+    const renderer = RENDERERS[kind];
+    if (!renderer) {
+      if (kindFiles.length > 0) {
+        out.notes.push(
+          `${kindFiles.length} ${kind} file(s) not rendered: this build has no ${kind} renderer yet`,
+        );
+      }
+      continue;
+    }
+    const result = renderer.render({ target, mode, files: kindFiles, settings });
+    out.objects.push(...result.objects);
+    out.files.push(...result.files);
+    out.problems.push(...result.problems);
+    out.notes.push(...result.notes);
+    if (result.loader?.apparmor) loader.apparmor = result.loader.apparmor;
+    if (result.loader?.seccomp) loader.seccomp = result.loader.seccomp;
+  }
+  if (loader.apparmor || loader.seccomp)
+    out.objects.push(...renderLoader(target.name, mode, settings, loader));
+  if (out.objects.some((o) => o.metadata.namespace === settings.namespace)) {
+    out.objects.push(
+      finalize(
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: settings.namespace } },
+        target.name,
+        'namespace',
+      ),
+    );
+  }
+  out.objects = sortForApply(out.objects);
+  if (out.objects.length > 0)
+    out.files.unshift({ path: 'manifests.yaml', content: toYamlStream(out.objects) });
+  return out;
+}
