@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const build = spawnSync(join('node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 2);
 const wanted = process.argv.slice(2);
 const benches = readdirSync(join('test', 'bench'))
@@ -15,7 +15,9 @@ const benches = readdirSync(join('test', 'bench'))
 let failed = 0;
 for (const bench of benches) {
   process.stdout.write(`\n## ${bench}\n`);
-  const result = spawnSync(process.execPath, ['--expose-gc', join('test', 'bench', bench)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', join('test', 'bench', bench)], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) failed++;
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -1,21 +1,28 @@
-/** Levenshtein distance, bounded: returns max+1 as soon as the distance exceeds max. */
-export function editDistance(a: string, b: string, max = Infinity): number {
+/**
+ * Edit distance with adjacent transpositions counted as one edit (optimal string alignment), the
+ * typo most often made in keys ("frist", "mdoe").
+ */
+export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = [i];
     for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const above = rows[i - 1] as number[];
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
+      let v = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      }
+      row.push(v);
     }
-    if (rowMin > max) return max + 1;
-    prev = cur;
+    rows.push(row);
   }
-  return prev[b.length] as number;
+  return (rows[a.length] as number[])[b.length] as number;
 }
 
 /** The closest candidate to a misspelt word, if one is close enough to be a likely typo. */
@@ -25,7 +32,8 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const d = editDistance(lower, candidate.toLowerCase(), limit);
+    if (Math.abs(candidate.length - word.length) > limit) continue;
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

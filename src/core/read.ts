@@ -13,6 +13,8 @@ export type ReadFailure = {
   message: string;
   /** 0-based offset of the bad byte in the decoded prefix, where there is one. */
   offset?: number;
+  /** The valid text before the bad byte, so that the offset can be shown as a line and column. */
+  prefix?: string;
 };
 
 export type ReadResult = { ok: true; file: SourceFile } | { ok: false; failure: ReadFailure };
@@ -105,21 +107,29 @@ export function readTextFile(
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
-    const offset = bytes.subarray(0, nul).toString('utf8').length;
+    // The text before the NUL may itself be cut mid-character; show it as far as it decodes.
+    const prefix = bytes.subarray(0, nul).toString('utf8');
     return {
       ok: false,
-      failure: { reason: 'binary', message: 'binary file (a NUL byte), not a policy file', offset },
+      failure: {
+        reason: 'binary',
+        message: 'binary file (a NUL byte), not a policy file',
+        offset: prefix.length,
+        prefix,
+      },
     };
   }
   const bad = invalidUtf8Offset(bytes);
   if (bad !== -1) {
-    const offset = bytes.subarray(0, bad).toString('utf8').length;
+    const prefix = bytes.subarray(0, bad).toString('utf8');
+    const offset = prefix.length;
     return {
       ok: false,
       failure: {
         reason: 'encoding',
         message: `invalid UTF-8 (byte 0x${(bytes[bad] as number).toString(16)} at byte offset ${bad}); save the file as UTF-8`,
         offset,
+        prefix,
       },
     };
   }

@@ -18,7 +18,7 @@ import type { RuleRegistry } from './registry.js';
 import { formatMessage } from './rule.js';
 import type { Finding } from './rule.js';
 import { fileUnreadable, unknownKind, unknownRule, unusedSuppression } from './rules.js';
-import type { SourceFile } from './source.js';
+import { SourceFile } from './source.js';
 import { applySuppressions, findSuppressions } from './suppress.js';
 import type { Suppression } from './suppress.js';
 import { rangeAt } from './yaml.js';
@@ -112,6 +112,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     if (entry.kind === 'tests' && !options.kind) continue;
     const read = readTextFile(entry.absolute, entry.display);
     if (!read.ok) {
+      if (read.failure.prefix !== undefined)
+        result.files.set(entry.display, new SourceFile(entry.display, read.failure.prefix));
       report({
         rule: fileUnreadable,
         messageId: 'unreadable',

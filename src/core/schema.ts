@@ -3,8 +3,12 @@
  * exact key or value it is about, with "did you mean" for misspelt keys. Shared by the
  * configuration and every language whose files have a schema.
  */
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMeanSuffix } from './did-you-mean.js';
 import type { Range } from './diagnostic.js';
 import { rangeAt } from './yaml.js';
@@ -20,16 +24,69 @@ export interface SchemaProblem {
 
 type JsonSchema = Record<string, unknown>;
 
-const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+const require = createRequire(import.meta.url);
 const compiled = new WeakMap<object, ValidateFunction>();
+let ajv: Ajv | undefined;
+
+/** dist/validators/ of the build (see scripts/build-validators.mjs). */
+function precompiledDir(): string | undefined {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'dist', 'validators');
+    if (existsSync(candidate)) return candidate;
+    dir = join(dir, '..');
+  }
+  return undefined;
+}
 
 function validatorFor(schema: JsonSchema): ValidateFunction {
   let validate = compiled.get(schema);
-  if (!validate) {
+  if (validate) return validate;
+  // A validator precompiled at build time from this very schema (same content hash) spares
+  // loading and compiling ajv; otherwise compile now.
+  const hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 24);
+  const dir = precompiledDir();
+  const file = dir === undefined ? undefined : join(dir, `${hash}.cjs`);
+  if (file !== undefined && existsSync(file)) {
+    validate = require(file) as ValidateFunction;
+  } else {
+    const { Ajv: AjvClass } = require('ajv') as { Ajv: typeof Ajv };
+    ajv ??= new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true });
     validate = ajv.compile(schema);
-    compiled.set(schema, validate);
   }
+  compiled.set(schema, validate);
   return validate;
+}
+
+/** The subschema that describes the value at an instance path (following $ref, properties, items). */
+function schemaAt(root: JsonSchema, path: readonly (string | number)[]): JsonSchema | undefined {
+  const deref = (node: JsonSchema | undefined): JsonSchema | undefined => {
+    let current = node;
+    for (let guard = 0; current && typeof current.$ref === 'string' && guard < 16; guard++) {
+      const ref = current.$ref;
+      if (!ref.startsWith('#/')) return current;
+      let target: unknown = root;
+      for (const part of ref.slice(2).split('/'))
+        target = (target as Record<string, unknown> | undefined)?.[part];
+      current = target as JsonSchema | undefined;
+    }
+    return current;
+  };
+  let node = deref(root);
+  for (const step of path) {
+    if (!node) return undefined;
+    if (typeof step === 'number') node = deref(node.items as JsonSchema | undefined);
+    else {
+      const props = node.properties as Record<string, JsonSchema> | undefined;
+      node = deref(
+        props?.[step] ??
+          (typeof node.additionalProperties === 'object'
+            ? (node.additionalProperties as JsonSchema)
+            : undefined),
+      );
+    }
+  }
+  return node;
 }
 
 function pointerPath(pointer: string): (string | number)[] {
@@ -41,31 +98,9 @@ function pointerPath(pointer: string): (string | number)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
-function resolveRef(root: JsonSchema, schema: JsonSchema | undefined): JsonSchema | undefined {
-  let current = schema;
-  for (let guard = 0; current && typeof current.$ref === 'string' && guard < 16; guard++) {
-    const ref = current.$ref as string;
-    if (!ref.startsWith('#/')) return current;
-    let target: unknown = root;
-    for (const part of ref.slice(2).split('/'))
-      target = (target as Record<string, unknown> | undefined)?.[part];
-    current = target as JsonSchema | undefined;
-  }
-  return current;
-}
-
-/** The property names a schema location allows, for "did you mean". */
-function knownProperties(root: JsonSchema, schemaPath: string): string[] {
-  // schemaPath looks like "#/properties/targets/items/additionalProperties" or "#/definitions/x/additionalProperties".
-  const parts = schemaPath.replace(/^#\/?/, '').split('/');
-  parts.pop(); // additionalProperties
-  let node: JsonSchema | undefined = root;
-  for (const part of parts) {
-    node = resolveRef(root, node);
-    node = (node?.[decodeURIComponent(part)] as JsonSchema | undefined) ?? undefined;
-  }
-  node = resolveRef(root, node);
-  const props = node?.properties;
+/** The property names the schema allows where a key was unknown, for "did you mean". */
+function knownProperties(root: JsonSchema, error: ErrorObject): string[] {
+  const props = schemaAt(root, pointerPath(error.instancePath))?.properties;
   return props && typeof props === 'object' ? Object.keys(props) : [];
 }
 
@@ -76,13 +111,13 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function messageFor(error: ErrorObject, root: JsonSchema, value: unknown): string {
+function messageFor(root: JsonSchema, error: ErrorObject, value: unknown): string {
   const where = error.instancePath === '' ? 'the document' : `"${pointerPath(error.instancePath).join('.')}"`;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
-      return `unknown key "${key}" in ${where}${didYouMeanSuffix(key, knownProperties(root, error.schemaPath))}`;
+      return `unknown key "${key}" in ${where}${didYouMeanSuffix(key, knownProperties(root, error))}`;
     }
     case 'required':
       return `${where} is missing the required key "${String(params.missingProperty)}"`;
@@ -99,7 +134,7 @@ function messageFor(error: ErrorObject, root: JsonSchema, value: unknown): strin
     case 'type':
       return `${where} must be ${String(params.type).replace(',', ' or ')}, not ${describeValue(value)}`;
     case 'propertyNames':
-      return `${where} has an invalid key "${String(params.propertyName)}"`;
+      return `invalid key "${String(params.propertyName)}" in ${where}`;
     default:
       return `${where} ${error.message ?? 'is invalid'}`;
   }
@@ -127,6 +162,8 @@ export function validateAgainstSchema(
   for (const error of validate.errors ?? []) {
     // A propertyNames failure is reported again as a generic error on the same key: keep one.
     if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
+    // Errors inside propertyNames are reported once, by the propertyNames error itself.
+    if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
     let path = pointerPath(error.instancePath);
     let keyRange = false;
     const params = error.params as Record<string, unknown>;
@@ -137,7 +174,7 @@ export function validateAgainstSchema(
       path = [...path, String(params.propertyName)];
       keyRange = true;
     }
-    const message = messageFor(error, schema, valueAt(document, pointerPath(error.instancePath)));
+    const message = messageFor(schema, error, valueAt(document, pointerPath(error.instancePath)));
     const dedupe = `${error.instancePath}|${message}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);

@@ -1,0 +1,184 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CHS, runChs } from '../helpers/cli.js';
+
+function dir(files: Record<string, string | Buffer> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'chs-cli-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+/** One clear line: no stack trace, nothing but the message. */
+function expectOneClearLine(stderr: string): void {
+  expect(stderr).not.toMatch(/^\s+at /m);
+  expect(stderr).not.toContain('internal error');
+}
+
+describe('chs', () => {
+  it('prints its version and help', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    const version = await runChs(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    const help = await runChs(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['lint', 'test', 'falco', 'pod-security', 'render', 'preview', 'deploy', 'drift'])
+      expect(help.stdout).toContain(command);
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['lint', '--bogus'], /unknown option '--bogus'/],
+    [['lint', '--format', 'xml'], /argument 'xml' is invalid/],
+    [['lint', '--max-warnings', 'many'], /--max-warnings takes a whole number/],
+    [['lint', '--report', 'html=x.html'], /--report takes TYPE=FILE/],
+    [['lint', '--kind', 'falco'], /--kind applies to the files named/],
+  ])('exits 2 on a usage error: %j', async (args, message) => {
+    const result = await runChs(args, { cwd: dir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expectOneClearLine(result.stderr);
+  });
+
+  it('lints an empty repository cleanly', async () => {
+    const result = await runChs(['lint'], { cwd: dir() });
+    expect(result).toMatchObject({ code: 0, stdout: '✔ 0 files checked, no problems\n' });
+  });
+
+  it('exits 2 with file, line and column on a configuration error', async () => {
+    const result = await runChs(['lint'], { cwd: dir({ 'chs.yaml': 'version: 1\ntaregts: []\n' }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'chs.yaml:2:1: unknown key "taregts" in the document; did you mean "targets"?\n',
+    );
+  });
+
+  it('writes the reports it is asked for', async () => {
+    const cwd = dir({ 'policies/falco/bin.yaml': Buffer.from([0x61, 0, 0x62]) });
+    const result = await runChs(
+      [
+        'lint',
+        '--report',
+        'codequality=out/cq.json',
+        '--report',
+        'junit=out/junit.xml',
+        '--report',
+        'sarif=out/x.sarif',
+      ],
+      { cwd },
+    );
+    expect(result.code).toBe(1);
+    expect(JSON.parse(readFileSync(join(cwd, 'out/cq.json'), 'utf8'))).toHaveLength(1);
+    expect(readFileSync(join(cwd, 'out/junit.xml'), 'utf8')).toContain('<failure');
+    expect(JSON.parse(readFileSync(join(cwd, 'out/x.sarif'), 'utf8')).version).toBe('2.1.0');
+  });
+
+  it('-C runs in another directory, with paths relative to it', async () => {
+    const cwd = dir({ 'repo/policies/falco/bin.yaml': Buffer.from([0]) });
+    const result = await runChs(['-C', 'repo', 'lint', '--format', 'json'], { cwd });
+    expect(JSON.parse(result.stdout).diagnostics[0].file).toBe('policies/falco/bin.yaml');
+  });
+
+  it('does not load the Kubernetes or GitLab clients for lint', () => {
+    const cwd = dir();
+    const result = spawnSync(
+      process.execPath,
+      ['--import', new URL('../helpers/trace-imports.mjs', import.meta.url).pathname, CHS, 'lint'],
+      { cwd, encoding: 'utf8' },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('loaded: commander');
+    expect(result.stderr).not.toContain('@kubernetes/client-node');
+    expect(result.stderr).not.toContain('@gitbeaker');
+  });
+});
+
+describe('hostile input: one clear line each, exit 1 or 2, no hang', () => {
+  it('a 50 MB file', async () => {
+    const cwd = dir();
+    mkdirSync(join(cwd, 'policies/falco'), { recursive: true });
+    writeFileSync(join(cwd, 'policies/falco/huge.yaml'), Buffer.alloc(50 * 1024 * 1024, 0x61));
+    const result = await runChs(['lint', '--format', 'json'], { cwd, timeoutMs: 10_000 });
+    expect(result.code).toBe(1);
+    const [d] = JSON.parse(result.stdout).diagnostics;
+    expect(d).toMatchObject({ file: 'policies/falco/huge.yaml', ruleId: 'chs/unreadable-file' });
+    expect(d.message).toContain('50.0 MiB, over the 8 MiB limit');
+  });
+
+  it('a binary file', async () => {
+    const result = await runChs(['lint', '--format', 'json'], {
+      cwd: dir({ 'policies/seccomp/x.json': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]) }),
+    });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).diagnostics[0].message).toContain('binary file');
+  });
+
+  it('invalid UTF-8, with the line of the bad byte', async () => {
+    const result = await runChs(['lint', '--format', 'json'], {
+      cwd: dir({ 'policies/falco/x.yaml': Buffer.from('- list: a\n  items: [caf\xe9]\n', 'latin1') }),
+    });
+    expect(result.code).toBe(1);
+    const [d] = JSON.parse(result.stdout).diagnostics;
+    expect(d).toMatchObject({ line: 2, column: 14 });
+    expect(d.message).toContain('invalid UTF-8 (byte 0xe9');
+  });
+
+  it('a YAML alias bomb', async () => {
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
+    const result = await runChs(['lint'], {
+      cwd: dir({ 'chs.yaml': lines.join('\n') + '\n' }),
+      timeoutMs: 10_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^chs\.yaml:\d+:\d+: invalid YAML: YAML aliases expand to more than 1,000,000 nodes/,
+    );
+    expectOneClearLine(result.stderr);
+  });
+
+  it('10,000 levels of nesting', async () => {
+    const result = await runChs(['lint'], {
+      cwd: dir({ 'chs.yaml': 'a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n' }),
+      timeoutMs: 10_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^chs\.yaml:1:\d+: invalid YAML: .*nest/);
+    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a missing file', async () => {
+    const result = await runChs(['lint', 'nope.yaml'], { cwd: dir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('chs: nope.yaml: no such file or directory\n');
+  });
+
+  it('an unreadable directory', async () => {
+    const cwd = dir({ 'policies/apparmor/secret/p': 'profile x {}' });
+    chmodSync(join(cwd, 'policies/apparmor/secret'), 0o000);
+    // As root, permissions do not apply: run chs as an unprivileged user then.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    chmodSync(cwd, 0o755);
+    const result = await runChs(['lint', '--format', 'json'], { cwd, ...asUser, timeoutMs: 10_000 });
+    chmodSync(join(cwd, 'policies/apparmor/secret'), 0o755);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).diagnostics[0]).toMatchObject({
+      file: 'policies/apparmor/secret',
+      ruleId: 'chs/unreadable-file',
+      message: 'cannot read directory: permission denied',
+    });
+    expect(existsSync(cwd)).toBe(true);
+  });
+});

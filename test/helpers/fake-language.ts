@@ -1,0 +1,40 @@
+/**
+ * A minimal language for testing the runner on its own: every line containing BAD is a finding of
+ * `test/bad-word`, every line containing MEH one of `test/meh-word`.
+ */
+import type { Language } from '../../src/core/language.js';
+import { defineRule } from '../../src/core/rule.js';
+
+export const badWord = defineRule({
+  id: 'test/bad-word',
+  type: 'problem',
+  description: 'The word BAD.',
+  docs: 'Test rule.',
+  defaultSeverity: 'error',
+  messages: { bad: 'the word {{word}} is not allowed' },
+});
+
+export const mehWord = defineRule({
+  id: 'test/meh-word',
+  type: 'suggestion',
+  description: 'The word MEH.',
+  docs: 'Test rule.',
+  defaultSeverity: 'warning',
+  messages: { meh: 'MEH is weak' },
+});
+
+export const fakeLanguage: Language = {
+  kind: 'falco',
+  rules: [badWord, mehWord],
+  sniff: (file) => file.text.includes('FAKE'),
+  lint(files, context) {
+    for (const file of files) {
+      for (const match of file.text.matchAll(/BAD|MEH/g)) {
+        const range = { start: match.index ?? 0, end: (match.index ?? 0) + match[0].length };
+        if (match[0] === 'BAD')
+          context.report({ rule: badWord, messageId: 'bad', data: { word: 'BAD' }, file: file.path, range });
+        else context.report({ rule: mehWord, messageId: 'meh', file: file.path, range });
+      }
+    }
+  },
+};
