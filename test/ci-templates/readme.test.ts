@@ -90,6 +90,16 @@ describe('the templates stay consistent', () => {
     }
   });
 
+  it('define jobs only (no global keywords that would leak into the pipelines that include them)', () => {
+    for (const name of TEMPLATE_NAMES) {
+      const loaded = loadCiFile(readTemplate(name), name);
+      if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+      const keys = Object.keys(loaded.value.content);
+      if (name === 'all') expect(keys).toEqual(['include']);
+      else expect(keys).toEqual([expect.stringMatching(/^\$\[\[ inputs\.job-prefix \]\]-[a-z]+/)]);
+    }
+  });
+
   it('show three snippets in the README: component, project and remote', () => {
     expect([...readmeSnippets().keys()]).toEqual(['component', 'project', 'remote']);
   });

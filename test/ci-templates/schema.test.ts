@@ -4,7 +4,21 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { interpolateFile, loadCiFile } from './inputs.js';
-import { CI_SCHEMA_PATH, ROOT, TEMPLATE_NAMES, hasCiSchema, readTemplate } from './support.js';
+import { Pipeline } from './pipeline.js';
+import {
+  CI_SCHEMA_PATH,
+  COMMIT,
+  ROOT,
+  TEMPLATE_NAMES,
+  USER_PROJECT,
+  hasCiSchema,
+  instance,
+  predefinedVariables,
+  readTemplate,
+  readmeSnippets,
+  templatesProject,
+  userProject,
+} from './support.js';
 
 if (!hasCiSchema)
   console.warn(
@@ -50,6 +64,23 @@ describe.skipIf(!hasCiSchema)("GitLab's CI schema (corpus gitlab/ci.json)", () =
     expect(header).toBeUndefined();
     expect(problems(validate as ValidateFunction, content)).toEqual([]);
   });
+
+  for (const [name, snippet] of readmeSnippets()) {
+    it(`accepts the README's ${name} snippet, and the configuration it expands to`, () => {
+      const { content } = documents(snippet, `${name} snippet`);
+      expect(problems(validate as ValidateFunction, content)).toEqual([]);
+      const main = userProject(snippet);
+      const variables = predefinedVariables('merge request', USER_PROJECT);
+      const merged = new Pipeline(instance(templatesProject(), main), variables).load(
+        main,
+        COMMIT,
+        '.gitlab-ci.yml',
+      );
+      if (!merged.ok) throw new Error(merged.errors.join('; '));
+      expect(Object.keys(merged.value).length).toBeGreaterThan(0);
+      expect(problems(validate as ValidateFunction, merged.value)).toEqual([]);
+    });
+  }
 
   it('refuses what GitLab refuses (so that the checks above can fail)', () => {
     const { content } = documents(readTemplate('deploy'), 'deploy.yml');

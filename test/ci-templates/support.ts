@@ -3,10 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEMPLATES } from '../../scripts/ci-templates.mjs';
+import { corpusPath } from '../helpers/corpus.js';
 import type { Instance, Project } from './pipeline.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CI_SCHEMA_PATH = join(ROOT, '..', 'shared', 'corpus', 'gitlab', 'ci.json');
+export const CI_SCHEMA_PATH = corpusPath('gitlab', 'ci.json');
 export const hasCiSchema = existsSync(CI_SCHEMA_PATH);
 export const CHS = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 export const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string })
