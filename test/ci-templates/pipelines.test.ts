@@ -73,6 +73,7 @@ describe("the README's include snippets, as GitLab builds their pipelines", () =
       branch: ['chs-lint'],
       'default branch': ['chs-lint', 'chs-deploy-production (manual)'],
       schedule: ['chs-drift'],
+      tag: [],
     },
     project: {
       'merge request': ['chs-lint', 'chs-preview'],
@@ -80,6 +81,7 @@ describe("the README's include snippets, as GitLab builds their pipelines", () =
       branch: ['chs-lint'],
       'default branch': ['chs-lint', 'chs-deploy-staging', 'chs-deploy-production (manual)'],
       schedule: ['chs-drift'],
+      tag: [],
     },
     remote: {
       'merge request': ['chs-lint', 'chs-preview'],
@@ -87,6 +89,7 @@ describe("the README's include snippets, as GitLab builds their pipelines", () =
       branch: ['chs-lint'],
       'default branch': ['chs-lint', 'chs-deploy-production'],
       schedule: ['chs-drift'],
+      tag: [],
     },
   };
 
@@ -164,6 +167,7 @@ describe("the project's own pipeline (.gitlab-ci.yml)", () => {
     branch: ['self-test-lint', 'test: [20]', 'test: [22]', 'package'],
     'default branch': ['self-test-lint', 'test: [20]', 'test: [22]', 'package'],
     schedule: ['test: [20]', 'test: [22]', 'package'],
+    tag: ['test: [20]', 'test: [22]', 'package'],
   };
   for (const kind of KINDS) {
     it(`a ${kind} pipeline: ${expected[kind] === 'none' ? 'no pipeline' : (expected[kind] as string[]).join(', ')}`, () => {
@@ -173,6 +177,17 @@ describe("the project's own pipeline (.gitlab-ci.yml)", () => {
       else expect(summary(result)).toEqual(expected[kind]);
     });
   }
+
+  it('publishes the version a tag names to npm, then releases the components, when NPM_TOKEN is set', () => {
+    const variables = { ...predefinedVariables('tag', TEMPLATES_PROJECT), NPM_TOKEN: 'npm_x' };
+    const result = plan(configOf(self, 'tag'), variables);
+    expect(result.errors).toEqual([]);
+    expect(summary(result)).toEqual(['test: [20]', 'test: [22]', 'package', 'publish', 'catalog-release']);
+    const publish = result.jobs.find((job) => job.name === 'publish')?.definition;
+    expect((publish?.script as string[]).join('\n')).toContain(
+      'npm publish "./container-host-security-$CI_COMMIT_TAG.tgz"',
+    );
+  });
 
   it('self-tests this commit: the components at $CI_COMMIT_SHA, the packed package, examples/', () => {
     const config = configOf(self, 'merge request');

@@ -57,7 +57,7 @@ export function instance(...projects: Project[]): Instance {
 }
 
 export type PipelineKind =
-  'merge request' | 'branch with an open merge request' | 'branch' | 'default branch' | 'schedule';
+  'merge request' | 'branch with an open merge request' | 'branch' | 'default branch' | 'schedule' | 'tag';
 
 /** The predefined variables GitLab sets in each kind of pipeline (those our jobs and rules read). */
 export function predefinedVariables(
@@ -109,6 +109,8 @@ export function predefinedVariables(
       };
     case 'default branch':
       return { ...common, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_NAME: 'main' };
+    case 'tag':
+      return { ...common, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_TAG: VERSION, CI_COMMIT_REF_NAME: VERSION };
     case 'schedule':
       return {
         ...common,
