@@ -39,6 +39,7 @@ const KINDS: PipelineKind[] = [
   'branch',
   'default branch',
   'schedule',
+  'tag',
 ];
 
 function configOf(main: Project, kind: PipelineKind, projectDir?: string): Record<string, unknown> {
