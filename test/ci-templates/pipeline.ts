@@ -326,9 +326,9 @@ function lines(value: unknown): string[] {
 }
 
 /**
- * Runs a job's `before_script` and `script` in `projectDir` with `sh`, the way a runner does:
- * variables (the job's expanded against the predefined ones) in the environment, stopping at
- * the first line that fails.
+ * Runs a job in `projectDir` with `sh`, the way a runner does: `before_script` and `script` in one
+ * shell that stops at the first failing line, then `after_script` in a shell of its own whatever
+ * happened; variables (the job's, expanded against the predefined ones) in the environment.
  */
 export function runJob(
   job: PlannedJob,
@@ -338,13 +338,13 @@ export function runJob(
   const variables: Record<string, string> = { ...predefined };
   for (const [name, value] of Object.entries(job.variables))
     variables[name] = expandVariables(value, variables);
-  const body = [
+  const main = [
     ...(options.beforeScript === false ? [] : lines(job.definition.before_script)),
     ...lines(job.definition.script),
   ];
   const dir = mkdtempSync(join(tmpdir(), 'chs-job-'));
-  try {
-    const script = join(dir, 'script.sh');
+  const shell = (name: string, body: string[]): { status: number; output: string } => {
+    const script = join(dir, name);
     writeFileSync(
       script,
       [
@@ -359,7 +359,12 @@ export function runJob(
       encoding: 'utf8',
       timeout: 120_000,
     });
-    return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}`, variables };
+    return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+  };
+  try {
+    const run = shell('script.sh', main);
+    const after = shell('after_script.sh', lines(job.definition.after_script));
+    return { status: run.status, output: `${run.output}${after.output}`, variables };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

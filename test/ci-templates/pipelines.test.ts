@@ -287,8 +287,13 @@ describe('running the lint job of a merge request pipeline against examples/', (
     ]);
   });
 
-  it("the project's self-test job (root: examples) lints examples/ and leaves its artifacts", () => {
+  it("the project's self-test job (root: examples) lints examples/, with Code Quality paths from the repository root", () => {
     const dir = projectDir('self', 'examples');
+    mkdirSync(join(dir, 'examples', 'policies', 'falco'), { recursive: true });
+    writeFileSync(
+      join(dir, 'examples', 'policies', 'falco', 'custom.yaml'),
+      '- list: shells\n  items: [bash]\n# chs-disable-next-line\n',
+    );
     const self: Project = {
       path: TEMPLATES_PROJECT,
       read: (file, ref) => templatesProject().read(file, ref),
@@ -303,6 +308,10 @@ describe('running the lint job of a merge request pipeline against examples/', (
     expect(run.status, run.output).toBe(0);
     expect(run.output).toContain('$ chs -C "examples" lint');
     expect(missingArtifacts(job, dir)).toEqual([]);
+    const issues = JSON.parse(readFileSync(join(dir, 'chs-reports/gl-code-quality-report.json'), 'utf8')) as {
+      location: { path: string };
+    }[];
+    expect(issues.map((issue) => issue.location.path)).toEqual(['examples/policies/falco/custom.yaml']);
   });
 
   it.todo('runs the preview job against the local GitLab server once `chs preview` lands (issue 8)');
