@@ -1,0 +1,320 @@
+/**
+ * The README's include snippets and the project's .gitlab-ci.yml, as GitLab would build their
+ * pipelines: which jobs each kind of pipeline gets, and, for the lint job, a run of its script
+ * lines with the variables GitLab sets, against a copy of examples/, checking the artifacts.
+ */
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPlainObject } from './inputs.js';
+import { Pipeline, missingArtifacts, plan, runJob } from './pipeline.js';
+import type { Plan, PlannedJob, Project } from './pipeline.js';
+import {
+  CHS,
+  COMMIT,
+  ROOT,
+  TEMPLATES_PROJECT,
+  USER_PROJECT,
+  instance,
+  predefinedVariables,
+  readmeSnippets,
+  templatesProject,
+  userProject,
+} from './support.js';
+import type { PipelineKind } from './support.js';
+
+const KINDS: PipelineKind[] = [
+  'merge request',
+  'branch with an open merge request',
+  'branch',
+  'default branch',
+  'schedule',
+  'tag',
+];
+
+function configOf(main: Project, kind: PipelineKind, projectDir?: string): Record<string, unknown> {
+  const variables = predefinedVariables(kind, main.path, projectDir);
+  const loaded = new Pipeline(instance(templatesProject(), main), variables).load(
+    main,
+    COMMIT,
+    '.gitlab-ci.yml',
+  );
+  if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+  return loaded.value;
+}
+
+function planOf(main: Project, kind: PipelineKind, projectDir?: string): Plan {
+  return plan(configOf(main, kind, projectDir), predefinedVariables(kind, main.path, projectDir));
+}
+
+const summary = (p: Plan): string[] =>
+  p.jobs.map((job) => (job.when === 'on_success' ? job.name : `${job.name} (${job.when})`));
+
+function snippetProject(name: string): Project {
+  const snippet = readmeSnippets().get(name);
+  if (!snippet) throw new Error(`the README has no ${name} snippet`);
+  return userProject(snippet);
+}
+
+describe("the README's include snippets, as GitLab builds their pipelines", () => {
+  const expected: Record<string, Record<PipelineKind, string[]>> = {
+    component: {
+      'merge request': ['chs-lint', 'chs-preview'],
+      'branch with an open merge request': [],
+      branch: ['chs-lint'],
+      'default branch': ['chs-lint', 'chs-deploy-production (manual)'],
+      schedule: ['chs-drift'],
+      tag: [],
+    },
+    project: {
+      'merge request': ['chs-lint', 'chs-preview'],
+      'branch with an open merge request': [],
+      branch: ['chs-lint'],
+      'default branch': ['chs-lint', 'chs-deploy-staging', 'chs-deploy-production (manual)'],
+      schedule: ['chs-drift'],
+      tag: [],
+    },
+    remote: {
+      'merge request': ['chs-lint', 'chs-preview'],
+      'branch with an open merge request': [],
+      branch: ['chs-lint'],
+      'default branch': ['chs-lint', 'chs-deploy-production'],
+      schedule: ['chs-drift'],
+      tag: [],
+    },
+  };
+
+  for (const [snippet, byKind] of Object.entries(expected)) {
+    for (const kind of KINDS) {
+      it(`${snippet}: a ${kind} pipeline runs ${byKind[kind].join(', ') || 'nothing of ours'}`, () => {
+        const result = planOf(snippetProject(snippet), kind);
+        expect(result.errors).toEqual([]);
+        expect(summary(result)).toEqual(byKind[kind]);
+      });
+    }
+  }
+
+  it('deploys each target in its own environment and resource group, never interrupted', () => {
+    const jobs = planOf(snippetProject('project'), 'default branch').jobs;
+    for (const target of ['staging', 'production']) {
+      const job = jobs.find((j) => j.name === `chs-deploy-${target}`)?.definition;
+      expect(job).toMatchObject({
+        stage: 'deploy',
+        environment: { name: `policies/${target}`, action: 'start' },
+        resource_group: `container-host-security-${target}`,
+        interruptible: false,
+      });
+      expect((job?.script as string[]).join('\n')).toContain(`deploy --target "${target}"`);
+    }
+  });
+
+  it('passes the inputs through all.yml to the jobs it includes', () => {
+    const config = configOf(snippetProject('component'), 'schedule');
+    const drift = config['chs-drift'] as Record<string, unknown>;
+    expect((drift.script as string[]).join('\n')).toContain('CHS_TARGET="--target=production"');
+    const preview = config['chs-preview'] as Record<string, unknown>;
+    expect((preview.script as string[]).join('\n')).toContain(
+      'if [ "true" = "true" ]; then CHS_POST="--post"',
+    );
+  });
+
+  it('cannot use all.yml over include: remote (its local includes are read from your project), as the README says', () => {
+    const main = userProject(
+      `include:\n  - remote: https://gitlab.example.com/${TEMPLATES_PROJECT}/-/raw/0.1.0/ci-templates/all.yml\n`,
+    );
+    const loaded = new Pipeline(
+      instance(templatesProject(), main),
+      predefinedVariables('merge request', USER_PROJECT),
+    ).load(main, COMMIT, '.gitlab-ci.yml');
+    expect(loaded.ok ? 'loaded' : loaded.errors.join('; ')).toBe(
+      'Local file `ci-templates/lint.yml` does not exist!',
+    );
+  });
+
+  it('reports a wrong input of a snippet with the included file named, as GitLab does', () => {
+    const snippet = (readmeSnippets().get('component') as string).replace(
+      'deploy-when: manual',
+      'deploy-when: later',
+    );
+    const main = userProject(snippet);
+    const loaded = new Pipeline(
+      instance(templatesProject(), main),
+      predefinedVariables('merge request', USER_PROJECT),
+    ).load(main, COMMIT, '.gitlab-ci.yml');
+    expect(loaded.ok ? 'loaded' : loaded.errors.join('; ')).toBe(
+      '`gitlab.example.com/tools/container-host-security/all@0.1.0`: `deploy-when` input: `later` cannot be used because it is not in the list of allowed options',
+    );
+  });
+});
+
+describe("the project's own pipeline (.gitlab-ci.yml)", () => {
+  const self: Project = {
+    path: TEMPLATES_PROJECT,
+    read: (file, ref) => templatesProject().read(file, ref),
+  };
+  const expected: Record<PipelineKind, string[] | 'none'> = {
+    'merge request': ['self-test-lint', 'self-test-preview', 'test: [20]', 'test: [22]', 'package'],
+    'branch with an open merge request': 'none',
+    branch: ['self-test-lint', 'test: [20]', 'test: [22]', 'package'],
+    'default branch': ['self-test-lint', 'test: [20]', 'test: [22]', 'package'],
+    schedule: ['test: [20]', 'test: [22]', 'package'],
+    tag: ['test: [20]', 'test: [22]', 'package'],
+  };
+  for (const kind of KINDS) {
+    it(`a ${kind} pipeline: ${expected[kind] === 'none' ? 'no pipeline' : (expected[kind] as string[]).join(', ')}`, () => {
+      const result = planOf(self, kind);
+      expect(result.errors).toEqual([]);
+      if (expected[kind] === 'none') expect(result.created).toBe(false);
+      else expect(summary(result)).toEqual(expected[kind]);
+    });
+  }
+
+  it('publishes the version a tag names to npm, then releases the components, when NPM_TOKEN is set', () => {
+    const variables = { ...predefinedVariables('tag', TEMPLATES_PROJECT), NPM_TOKEN: 'npm_x' };
+    const result = plan(configOf(self, 'tag'), variables);
+    expect(result.errors).toEqual([]);
+    expect(summary(result)).toEqual(['test: [20]', 'test: [22]', 'package', 'publish', 'catalog-release']);
+    const publish = result.jobs.find((job) => job.name === 'publish')?.definition;
+    expect((publish?.script as string[]).join('\n')).toContain(
+      'npm publish "./container-host-security-$CI_COMMIT_TAG.tgz"',
+    );
+  });
+
+  it('self-tests this commit: the components at $CI_COMMIT_SHA, the packed package, examples/', () => {
+    const config = configOf(self, 'merge request');
+    const lint = config['self-test-lint'] as Record<string, unknown>;
+    expect(lint.needs).toEqual(['package']);
+    expect(lint.before_script).toEqual([
+      'npm install --global --no-audit --no-fund ./container-host-security-*.tgz',
+    ]);
+    expect((lint.script as string[]).join('\n')).toContain('chs -C "examples" lint');
+    const preview = config['self-test-preview'] as Record<string, unknown>;
+    expect((preview.script as string[]).join('\n')).toContain('if [ "false" = "true" ]');
+  });
+});
+
+describe('running the lint job of a merge request pipeline against examples/', () => {
+  let work: string;
+  let bin: string;
+  const npmCalls = (): string => join(work, 'npm-called');
+
+  beforeAll(() => {
+    if (!existsSync(CHS)) throw new Error(`${CHS} is missing: run npm run build first`);
+    work = mkdtempSync(join(tmpdir(), 'chs-ci-'));
+    bin = join(work, 'bin');
+    mkdirSync(bin);
+    // chs of this checkout, as the image would have it; npm must not be needed then.
+    writeFileSync(join(bin, 'chs'), `#!/bin/sh\nexec "${process.execPath}" "${CHS}" "$@"\n`);
+    writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "$@" >> "${npmCalls()}"\nexit 1\n`);
+    chmodSync(join(bin, 'chs'), 0o755);
+    chmodSync(join(bin, 'npm'), 0o755);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  function projectDir(name: string, layout: 'root' | 'examples'): string {
+    const dir = join(work, name);
+    cpSync(join(ROOT, 'examples'), layout === 'root' ? dir : join(dir, 'examples'), { recursive: true });
+    return dir;
+  }
+
+  function lintJob(main: Project, dir: string, name: string): PlannedJob {
+    const job = planOf(main, 'merge request', dir).jobs.find((j) => j.name === name);
+    if (!job) throw new Error(`no ${name} job in the merge request pipeline`);
+    return job;
+  }
+
+  it('component snippet: the job passes, its log sections open and close, and every declared artifact exists', () => {
+    const dir = projectDir('component', 'root');
+    const job = lintJob(snippetProject('component'), dir, 'chs-lint');
+    const run = runJob(job, predefinedVariables('merge request', USER_PROJECT, dir), {
+      projectDir: dir,
+      path: [bin],
+    });
+    expect(run.status, run.output).toBe(0);
+    expect(existsSync(npmCalls())).toBe(false);
+    expect(run.output).toMatch(
+      /\x1b\[0Ksection_start:\d+:chs_install\[collapsed=true\]\r\x1b\[0KInstalling container-host-security 0\.1\.0/,
+    );
+    expect(run.output).toMatch(/\x1b\[0Ksection_end:\d+:chs_install\r\x1b\[0K/);
+    expect(run.variables.npm_config_cache).toBe(`${dir}/.chs-npm-cache`);
+    expect(missingArtifacts(job, dir)).toEqual([]);
+    const reports = isPlainObject(job.definition.artifacts) ? job.definition.artifacts.reports : undefined;
+    expect(reports).toEqual({
+      codequality: 'chs-reports/gl-code-quality-report.json',
+      junit: 'chs-reports/chs-lint-junit.xml',
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'chs-reports/gl-code-quality-report.json'), 'utf8'))).toEqual(
+      [],
+    );
+    expect(readFileSync(join(dir, 'chs-reports/chs-lint-junit.xml'), 'utf8')).toContain('<testsuites');
+    expect(JSON.parse(readFileSync(join(dir, 'chs-reports/chs-lint.sarif'), 'utf8'))).toMatchObject({
+      version: '2.1.0',
+    });
+  });
+
+  it('remote snippet (--max-warnings 0): a warning fails the job, and the reports are there for GitLab to show', () => {
+    const dir = projectDir('remote', 'root');
+    mkdirSync(join(dir, 'policies', 'falco'), { recursive: true });
+    writeFileSync(
+      join(dir, 'policies', 'falco', 'custom.yaml'),
+      '- list: shells\n  items: [bash]\n# chs-disable-next-line\n',
+    );
+    const job = lintJob(snippetProject('remote'), dir, 'chs-lint');
+    expect(isPlainObject(job.definition.artifacts) && job.definition.artifacts.when).toBe('always');
+    const run = runJob(job, predefinedVariables('merge request', USER_PROJECT, dir), {
+      projectDir: dir,
+      path: [bin],
+    });
+    expect(run.status, run.output).toBe(1);
+    expect(run.output).toContain('more than --max-warnings 0');
+    expect(missingArtifacts(job, dir)).toEqual([]);
+    const issues = JSON.parse(readFileSync(join(dir, 'chs-reports/gl-code-quality-report.json'), 'utf8')) as {
+      check_name: string;
+      location: { path: string; lines: { begin: number } };
+    }[];
+    expect(issues.map((i) => [i.check_name, i.location.path, i.location.lines.begin])).toEqual([
+      ['chs/unused-suppression', 'policies/falco/custom.yaml', 3],
+    ]);
+  });
+
+  it("the project's self-test job (root: examples) lints examples/, with Code Quality paths from the repository root", () => {
+    const dir = projectDir('self', 'examples');
+    mkdirSync(join(dir, 'examples', 'policies', 'falco'), { recursive: true });
+    writeFileSync(
+      join(dir, 'examples', 'policies', 'falco', 'custom.yaml'),
+      '- list: shells\n  items: [bash]\n# chs-disable-next-line\n',
+    );
+    const self: Project = {
+      path: TEMPLATES_PROJECT,
+      read: (file, ref) => templatesProject().read(file, ref),
+    };
+    const job = lintJob(self, dir, 'self-test-lint');
+    // Its before_script installs the package the `package` job packed; here chs of this checkout stands in.
+    const run = runJob(job, predefinedVariables('merge request', TEMPLATES_PROJECT, dir), {
+      projectDir: dir,
+      path: [bin],
+      beforeScript: false,
+    });
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain('$ chs -C "examples" lint');
+    expect(missingArtifacts(job, dir)).toEqual([]);
+    const issues = JSON.parse(readFileSync(join(dir, 'chs-reports/gl-code-quality-report.json'), 'utf8')) as {
+      location: { path: string };
+    }[];
+    expect(issues.map((issue) => issue.location.path)).toEqual(['examples/policies/falco/custom.yaml']);
+  });
+
+  it.todo('runs the preview job against the local GitLab server once `chs preview` lands (issue 8)');
+  it.todo('runs the deploy job against the local Kubernetes server once `chs deploy` lands (issue 9)');
+  it.todo('runs the drift job against both servers once `chs drift` lands (issue 9)');
+});
