@@ -21,6 +21,7 @@ export const deniesEssentialSyscall = defineRule({
 export const deniesEssentialSyscallRule: SeccompRule = {
   definition: deniesEssentialSyscall,
   check({ profile, runtime, report }) {
+    if (!profile.defaultAction) return;
     const listed = profileArches(profile, runtime);
     let arches =
       listed.length === 0 ? [...COMMON_NODE_ARCHES] : COMMON_NODE_ARCHES.filter((a) => listed.includes(a));

@@ -7,6 +7,8 @@ import type { Runtime, SeccompProfile } from '../profile.js';
 export interface GroupedRule extends FilterRule {
   /** The comparisons as a key: equal keys match exactly the same calls. */
   key: string;
+  /** Each comparison as a key, by argument index (the order of libseccomp's chain). */
+  comparisonKeys: string[];
   sameOutcome(other: FilterRule): boolean;
 }
 
@@ -20,6 +22,9 @@ export function ruleGroups(profile: SeccompProfile, runtime: Runtime): GroupedRu
     const grouped: GroupedRule = {
       ...rule,
       key: comparisonsKey(rule.comparisons),
+      comparisonKeys: [...rule.comparisons]
+        .sort((a, b) => a.index.value - b.index.value)
+        .map((c) => comparisonsKey([c])),
       sameOutcome: (other) =>
         sameAction(rule.action, other.action) && (rule.errno ?? EPERM) === (other.errno ?? EPERM),
     };
