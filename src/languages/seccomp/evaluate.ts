@@ -104,12 +104,13 @@ export function evaluateSyscall(profile: SeccompProfile, query: SyscallQuery): E
   const runtime = query.runtime ?? profile.runtime;
   const rules = filterRules(profile, {
     runtime,
+    syscall: query.syscall,
     docker: {
       arch,
       capabilities: query.capabilities ?? DOCKER_DEFAULT_CAPS,
       ...(query.kernel === undefined ? {} : { kernel: query.kernel }),
     },
-  }).filter((rule) => rule.name.value === query.syscall);
+  });
   const rule = decidingRule(rules, args);
   if (!rule) return answer({ arch, known: true });
   return {

@@ -166,6 +166,8 @@ export interface RuleOptions {
   docker?: DockerContext;
   /** Keep rules whose action equals the default action (runc skips them). */
   keepDefaultLike?: boolean;
+  /** Only the rules for this system call. */
+  syscall?: string;
 }
 
 /** The libseccomp rules of a profile, in file order. */
@@ -174,6 +176,11 @@ export function filterRules(profile: SeccompProfile, options: RuleOptions): Filt
   const rules: FilterRule[] = [];
   for (const entry of profile.entries) {
     if (!entry.action) continue;
+    if (
+      options.syscall !== undefined &&
+      !entryNames(entry, options.runtime).some((n) => n.value === options.syscall)
+    )
+      continue;
     if (options.runtime === 'docker' && options.docker && !dockerApplies(entry, options.docker)) continue;
     const action = entry.action.value;
     const errno = effectiveErrno(action, entry.errnoRet?.value);
@@ -192,6 +199,7 @@ export function filterRules(profile: SeccompProfile, options: RuleOptions): Filt
     const conditionKey =
       options.runtime === 'docker' ? `${filterKey(entry.includes)}|${filterKey(entry.excludes)}` : '';
     for (const name of entryNames(entry, options.runtime)) {
+      if (options.syscall !== undefined && name.value !== options.syscall) continue;
       for (const group of groups) {
         rules.push({
           entry,

@@ -17,21 +17,23 @@ export interface GroupedRule extends FilterRule {
  * Rules equal to the default action are left out, as runc leaves them out.
  */
 export function ruleGroups(profile: SeccompProfile, runtime: Runtime): GroupedRule[][] {
-  const groups = new Map<string, GroupedRule[]>();
+  const byName = new Map<string, Map<string, GroupedRule[]>>();
   for (const rule of filterRules(profile, { runtime })) {
-    const grouped: GroupedRule = {
-      ...rule,
+    const sorted =
+      rule.comparisons.length < 2
+        ? rule.comparisons
+        : [...rule.comparisons].sort((a, b) => a.index.value - b.index.value);
+    const grouped: GroupedRule = Object.assign(rule, {
       key: comparisonsKey(rule.comparisons),
-      comparisonKeys: [...rule.comparisons]
-        .sort((a, b) => a.index.value - b.index.value)
-        .map((c) => comparisonsKey([c])),
-      sameOutcome: (other) =>
+      comparisonKeys: sorted.map((c) => comparisonsKey([c])),
+      sameOutcome: (other: FilterRule) =>
         sameAction(rule.action, other.action) && (rule.errno ?? EPERM) === (other.errno ?? EPERM),
-    };
-    const id = `${rule.name.value}\u0000${rule.conditionKey}`;
-    const list = groups.get(id) ?? [];
-    list.push(grouped);
-    groups.set(id, list);
+    });
+    let byCondition = byName.get(rule.name.value);
+    if (!byCondition) byName.set(rule.name.value, (byCondition = new Map()));
+    const list = byCondition.get(rule.conditionKey);
+    if (list) list.push(grouped);
+    else byCondition.set(rule.conditionKey, [grouped]);
   }
-  return [...groups.values()];
+  return [...byName.values()].flatMap((byCondition) => [...byCondition.values()]);
 }

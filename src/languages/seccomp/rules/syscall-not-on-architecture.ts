@@ -21,9 +21,9 @@ export const syscallNotOnArchitectureRule: SeccompRule = {
     for (const entry of profile.entries) {
       const arches = entryArches(entry, profile, runtime);
       if (arches.length === 0) continue;
+      const named = new Set(entry.names.map((n) => n.value));
       for (const name of entryNames(entry, runtime)) {
         if (!isKnownSyscall(name.value)) continue;
-        const named = new Set(entry.names.map((n) => n.value));
         let alias: string | undefined;
         const somewhere = arches.some((arch) => {
           const column = SCMP_ARCHES[arch];
