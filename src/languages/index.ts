@@ -8,7 +8,8 @@ import { RuleRegistry } from '../core/registry.js';
 import { coreRules } from '../core/rules.js';
 import { apparmor } from './apparmor/index.js';
 import { falco } from './falco/index.js';
+import { seccomp } from './seccomp/index.js';
 
-export const languages: readonly Language[] = [falco, apparmor];
+export const languages: readonly Language[] = [falco, apparmor, seccomp];
 
 export const registry = new RuleRegistry([...coreRules, ...languages.flatMap((language) => language.rules)]);

@@ -1,0 +1,94 @@
+/**
+ * seccomp profiles (OCI / Docker JSON): read with positions, validated, linted, evaluated.
+ * Exports what the test runner, the impact preview and the renderer use.
+ */
+import { relative, resolve } from 'node:path';
+import { effectiveMode } from '../../core/config.js';
+import type { Language, LintContext } from '../../core/language.js';
+import type { SourceFile } from '../../core/source.js';
+import { parseSeccompProfile } from './profile.js';
+import { invalidJson } from './rules/invalid-json.js';
+import { seccompRules } from './rules/index.js';
+import { schema } from './rules/schema.js';
+
+export { evaluateSyscall } from './evaluate.js';
+export type { Evaluation, SyscallQuery } from './evaluate.js';
+export { toMonitorMode, forRuntime } from './monitor.js';
+export { parseSeccompProfile } from './profile.js';
+export type { ParsedProfile, Runtime, SeccompProfile } from './profile.js';
+export { sameAction } from './actions.js';
+
+const SNIFF = /"(defaultAction|syscalls)"\s*:/;
+
+/** The path a pod's `localhostProfile` would name: relative to the repository root, with slashes. */
+function repositoryPath(file: SourceFile, context: LintContext): string {
+  return relative(context.config.root, resolve(context.cwd, file.path)).split('\\').join('/');
+}
+
+/** Profiles parsed once per lint run (collectFacts and lint see the same files). */
+const parsedFor = new WeakMap<SourceFile, ReturnType<typeof parseSeccompProfile>>();
+
+function parse(file: SourceFile, context: LintContext): ReturnType<typeof parseSeccompProfile> {
+  let parsed = parsedFor.get(file);
+  if (!parsed) {
+    parsed = parseSeccompProfile(file, { runtime: context.config.seccomp.runtime });
+    parsedFor.set(file, parsed);
+  }
+  return parsed;
+}
+
+/** Reports every finding about one profile. */
+export function lintProfile(file: SourceFile, context: LintContext): void {
+  const parsed = parse(file, context);
+  for (const problem of parsed.problems) {
+    if (problem.kind === 'syntax') {
+      context.report({
+        rule: invalidJson,
+        messageId: 'syntax',
+        data: { message: problem.message },
+        file: file.path,
+        range: problem.range,
+      });
+    } else {
+      const duplicate = problem.kind === 'duplicate-key';
+      context.report({
+        rule: schema,
+        messageId: duplicate ? 'duplicateKey' : 'invalid',
+        data: { message: problem.message },
+        file: file.path,
+        range: problem.range,
+        ...(duplicate ? { severity: 'warning' as const } : {}),
+      });
+    }
+  }
+  const profile = parsed.profile;
+  if (!profile) return;
+  const checkContext = {
+    profile,
+    source: file,
+    runtime: profile.runtime,
+    mode: effectiveMode(context.config, profile.mode?.value),
+    report: context.report,
+  };
+  for (const rule of seccompRules) rule.check?.(checkContext);
+}
+
+export const seccomp: Language = {
+  kind: 'seccomp',
+  rules: seccompRules.map((rule) => rule.definition),
+  sniff(file) {
+    const head = file.text.slice(0, 64 * 1024);
+    return /^\s*\{/.test(head) && SNIFF.test(head);
+  },
+  collectFacts(files, context) {
+    for (const file of files) {
+      context.facts.seccompProfiles.set(repositoryPath(file, context), {
+        file: file.path,
+        range: { start: 0, end: Math.min(file.text.length, 1) },
+      });
+    }
+  },
+  lint(files, context) {
+    for (const file of files) lintProfile(file, context);
+  },
+};

@@ -1,0 +1,21 @@
+/** What every seccomp rule's check receives, and the shape of a rule file's export. */
+import type { Mode } from '../../../core/kinds.js';
+import type { Report, RuleDefinition } from '../../../core/rule.js';
+import type { SourceFile } from '../../../core/source.js';
+import type { Runtime, SeccompProfile } from '../profile.js';
+
+export interface SeccompCheckContext {
+  profile: SeccompProfile;
+  source: SourceFile;
+  /** Who loads the profile: the profile's `x-chs.runtime`, else chs.yaml's `seccomp.runtime`. */
+  runtime: Runtime;
+  /** The profile's mode: its `x-chs.mode`, else its target's, else chs.yaml's. */
+  mode: Mode;
+  report: Report;
+}
+
+export interface SeccompRule {
+  definition: RuleDefinition;
+  /** Absent for the rules the reader itself reports (syntax, schema). */
+  check?: (context: SeccompCheckContext) => void;
+}

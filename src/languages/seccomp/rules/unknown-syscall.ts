@@ -1,0 +1,33 @@
+import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
+import { defineRule } from '../../../core/rule.js';
+import { entryNames } from '../filter.js';
+import { isKnownSyscall, syscallNames } from '../syscalls.js';
+import { SYSCALL_TABLE_KERNEL } from '../syscalls.generated.js';
+import type { SeccompRule } from './context.js';
+
+export const unknownSyscall = defineRule({
+  id: 'seccomp/unknown-syscall',
+  type: 'problem',
+  description: 'A system-call name that no architecture has.',
+  docs: `runc silently skips names libseccomp cannot resolve, so a misspelt name in a deny rule blocks nothing. Names are checked against libseccomp's table (kernel ${SYSCALL_TABLE_KERNEL}).`,
+  defaultSeverity: 'error',
+  messages: { unknown: '"{{name}}" is not a system call on any architecture{{hint}}' },
+});
+
+export const unknownSyscallRule: SeccompRule = {
+  definition: unknownSyscall,
+  check({ profile, runtime, report }) {
+    for (const entry of profile.entries) {
+      for (const name of entryNames(entry, runtime)) {
+        if (isKnownSyscall(name.value)) continue;
+        report({
+          rule: unknownSyscall,
+          messageId: 'unknown',
+          data: { name: name.value, hint: didYouMeanSuffix(name.value, syscallNames()) },
+          file: profile.file,
+          range: name.range,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultConfig } from '../../src/core/config.js';
+import type { Mode } from '../../src/core/kinds.js';
+import { emptyFacts } from '../../src/core/language.js';
+import type { LintContext } from '../../src/core/language.js';
+import { readTextFile } from '../../src/core/read.js';
+import { formatMessage } from '../../src/core/rule.js';
+import type { Finding } from '../../src/core/rule.js';
+import { SourceFile } from '../../src/core/source.js';
+import { lintProfile, parseSeccompProfile } from '../../src/languages/seccomp/index.js';
+import type { Runtime, SeccompProfile } from '../../src/languages/seccomp/index.js';
+
+export const corpus = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+export const hasCorpus = existsSync(join(corpus, 'seccomp'));
+
+export interface Found {
+  ruleId: string;
+  line: number;
+  column: number;
+  message: string;
+  severity: string;
+}
+
+/** Lints one profile text the way `chs lint` does, with chs.yaml settings given. */
+export function lintText(text: string, options: { runtime?: Runtime; mode?: Mode } = {}): Found[] {
+  const file = new SourceFile('profile.json', text);
+  const config = defaultConfig('/repo');
+  if (options.runtime) config.seccomp.runtime = options.runtime;
+  if (options.mode) config.mode = options.mode;
+  const found: Found[] = [];
+  const context: LintContext = {
+    config,
+    cwd: '/repo',
+    includeDirs: [],
+    readFile: (abs, display) => readTextFile(abs, display),
+    facts: emptyFacts(),
+    report: (finding: Finding) => {
+      const at = file.position(finding.range?.start ?? 0);
+      found.push({
+        ruleId: finding.rule.id,
+        line: at.line,
+        column: at.column,
+        message: formatMessage(finding.rule.messages[finding.messageId] ?? finding.messageId, finding.data),
+        severity: finding.severity ?? finding.rule.defaultSeverity,
+      });
+    },
+  };
+  lintProfile(file, context);
+  return found.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** A profile model from JSON text; throws when the text is not a profile (tests only). */
+export function profileOf(text: string | object, runtime?: Runtime): SeccompProfile {
+  const json = typeof text === 'string' ? text : JSON.stringify(text, null, 2);
+  const parsed = parseSeccompProfile(new SourceFile('profile.json', json), runtime ? { runtime } : {});
+  if (!parsed.profile) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+  return parsed.profile;
+}
