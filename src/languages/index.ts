@@ -5,7 +5,8 @@
 import type { Language } from '../core/language.js';
 import { RuleRegistry } from '../core/registry.js';
 import { coreRules } from '../core/rules.js';
+import { podSecurity } from './pod-security/index.js';
 
-export const languages: readonly Language[] = [];
+export const languages: readonly Language[] = [podSecurity];
 
 export const registry = new RuleRegistry([...coreRules, ...languages.flatMap((language) => language.rules)]);

@@ -1,4 +1,9 @@
+import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
+import type { RepositoryFacts } from '../../../core/language.js';
+import type { Report } from '../../../core/rule.js';
 import { defineRule } from '../../../core/rule.js';
+import { rangeAt } from '../../../core/yaml.js';
+import type { PodSecurityPolicy } from '../policy.js';
 
 export const unknownApparmorProfile = defineRule({
   id: 'pod-security/unknown-apparmor-profile',
@@ -14,3 +19,27 @@ export const unknownApparmorProfile = defineRule({
   defaultSeverity: 'error',
   messages: { unknown: 'no AppArmor profile of the repository is named "{{name}}"{{hint}}' },
 });
+
+/** Reports `localhost/` profiles the repository does not define (silent when it defines none). */
+export function checkApparmorProfiles(
+  policy: PodSecurityPolicy,
+  facts: RepositoryFacts,
+  report: Report,
+): void {
+  const profiles = facts.apparmorProfiles;
+  if (!policy.file || profiles.size === 0) return;
+  const known = (name: string): boolean => profiles.has(name);
+  policy.controls.appArmor?.allowedProfiles?.forEach((profile, i) => {
+    if (!profile.startsWith('localhost/')) return;
+    const name = profile.slice('localhost/'.length);
+    if (known(name)) return;
+    const range = rangeAt(policy.root, ['spec', 'controls', 'appArmor', 'allowedProfiles', i]);
+    report({
+      rule: unknownApparmorProfile,
+      messageId: 'unknown',
+      data: { name, hint: didYouMeanSuffix(name, [...profiles.keys()]) },
+      file: policy.file as string,
+      ...(range ? { range } : {}),
+    });
+  });
+}
