@@ -56,7 +56,7 @@ function profileRule(
         const missing = perContainer(
           pod,
           (c) => !effective(pod, c),
-          `must have a ${control === 'seccomp' ? 'seccomp' : 'AppArmor'} profile (securityContext.${fieldName})`,
+          `must set securityContext.${fieldName}, or the pod must`,
         );
         if (missing) problems.push(missing);
       }
@@ -138,7 +138,7 @@ export const CONTROL_RULES: readonly AnyControlRule[] = [
           const own = c.securityContext?.runAsNonRoot;
           return isSet(own) ? own !== true : pod.securityContext?.runAsNonRoot !== true;
         },
-        'must set securityContext.runAsNonRoot=true (or the pod must)',
+        'must set securityContext.runAsNonRoot=true, or the pod must',
       ),
     cel: () =>
       `${CONTAINERS}.all(c, c.?securityContext.?runAsNonRoot.hasValue() ? c.securityContext.runAsNonRoot == true : ${opt(SPEC, 'securityContext', 'runAsNonRoot')}.orValue(false) == true)`,

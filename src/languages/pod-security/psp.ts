@@ -149,7 +149,8 @@ export function translatePsp(psp: Obj): Translation {
   if (capabilities.dropAll !== undefined || capabilities.allowed !== undefined)
     controls.capabilities = capabilities;
 
-  if (spec.volumes !== undefined) {
+  // An absent or empty list allows no volume at all, as in PodSecurityPolicy.
+  {
     const volumes = asArray(spec.volumes).map(asString);
     if (!volumes.includes('*')) {
       const unknown = volumes.filter((v) => !VOLUME_TYPES.has(v));
@@ -163,7 +164,8 @@ export function translatePsp(psp: Obj): Translation {
       controls.volumes = { allowed: volumes.filter((v) => VOLUME_TYPES.has(v)) };
     }
   }
-  if (spec.hostPorts !== undefined || controls.hostNamespaces === false) {
+  // An absent or empty list allows no host port, as in PodSecurityPolicy.
+  {
     controls.hostPorts = {
       allowed: asArray(spec.hostPorts).map((r) => ({
         min: Number(asObj(r)?.min ?? 0),
