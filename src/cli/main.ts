@@ -120,8 +120,10 @@ podSecurity
   )
   .option('--version <version>', 'Pod Security Standards version: v1.N or latest', 'latest')
   .addOption(formatOption())
-  .action((_f: string[], _o: unknown, command: Command) =>
-    run(command, async () => notYet('chs pod-security check', 7)),
+  .action((files: string[], options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) =>
+      (await import('./pod-security.js')).podSecurityCheckCommand(ctx, files, options),
+    ),
   );
 
 program
@@ -201,8 +203,24 @@ async function notYet(command: string, issue: number): Promise<number> {
   throw new UserError(`${command} is not available yet in this version (planned in issue #${issue})`);
 }
 
+/**
+ * After `pod-security`, `--version v1.N` is the Pod Security Standards version, not chs's own
+ * `--version`, which commander would otherwise take wherever it appears: `--version=v1.N` reaches
+ * the subcommand.
+ */
+function podSecurityVersion(argv: readonly string[]): string[] {
+  const out = [...argv];
+  const at = out.indexOf('pod-security');
+  if (at === -1) return out;
+  for (let i = at + 1; i < out.length - 1; i++) {
+    if (out[i] === '--') break;
+    if (out[i] === '--version') out.splice(i, 2, `--version=${out[i + 1] ?? ''}`);
+  }
+  return out;
+}
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(podSecurityVersion(process.argv));
 } catch (error) {
   if (error instanceof CommanderError) {
     const ok =

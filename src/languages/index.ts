@@ -8,8 +8,9 @@ import { RuleRegistry } from '../core/registry.js';
 import { coreRules } from '../core/rules.js';
 import { apparmor } from './apparmor/index.js';
 import { falco } from './falco/index.js';
+import { podSecurity } from './pod-security/index.js';
 import { seccomp } from './seccomp/index.js';
 
-export const languages: readonly Language[] = [falco, apparmor, seccomp];
+export const languages: readonly Language[] = [falco, apparmor, seccomp, podSecurity];
 
 export const registry = new RuleRegistry([...coreRules, ...languages.flatMap((language) => language.rules)]);

@@ -1,0 +1,137 @@
+/**
+ * Evaluating Pods and workloads as Pod Security Admission does, with its own words, and against the
+ * repository's pod security policies (a level and explicit controls per policy).
+ */
+import { checksFor } from './checks/index.js';
+import { podView } from './checks/pod.js';
+import type { PodView } from './checks/types.js';
+import { evaluateControls } from './controls.js';
+import type { PodSecurityPolicy } from './policy.js';
+import { LATEST, parseVersion } from './version.js';
+import type { PolicyVersion, PssLevel } from './version.js';
+import { podSource, resourceOf } from './workload.js';
+import type { PodSource } from './workload.js';
+
+export interface Violation {
+  /** The PSA check id (`runAsNonRoot`) or the policy control (`no-root/readOnlyRootFilesystem`). */
+  check: string;
+  reason: string;
+  detail: string;
+}
+
+export interface PodSecurityResult {
+  allowed: boolean;
+  /** What the API server would say; empty when allowed. */
+  message: string;
+  violations: Violation[];
+}
+
+export interface LevelVersion {
+  level: PssLevel;
+  version?: PolicyVersion | string;
+}
+
+function resolveVersion(version: PolicyVersion | string | undefined): PolicyVersion {
+  if (version === undefined) return LATEST;
+  if (typeof version !== 'string') return version;
+  const parsed = parseVersion(version);
+  if (!parsed) throw new Error(`invalid Pod Security Standards version "${version}" (v1.N or latest)`);
+  return parsed;
+}
+
+/** Runs PSA's checks on a pod view; the violations in PSA's order. */
+export function checkPod(pod: PodView, level: PssLevel, version: PolicyVersion): Violation[] {
+  if (level === 'privileged') return [];
+  const violations: Violation[] = [];
+  for (const active of checksFor(level, version.minor)) {
+    const result = active.check(pod);
+    if (!result.allowed)
+      violations.push({
+        check: active.id,
+        reason: result.reason || 'unknown forbidden reason',
+        detail: result.detail ?? '',
+      });
+  }
+  return violations;
+}
+
+/** PSA's aggregate text: `reason (detail), reason`. */
+export function forbiddenDetail(violations: readonly Violation[]): string {
+  return violations.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ');
+}
+
+/**
+ * The API server's words: a Pod is refused (`pods "x" is forbidden: violates PodSecurity ...`); a
+ * workload is admitted with a warning (`would violate PodSecurity ...`), as PSA does for templates.
+ */
+export function psaMessage(
+  source: PodSource,
+  level: PssLevel,
+  version: PolicyVersion,
+  violations: readonly Violation[],
+): string {
+  if (violations.length === 0) return '';
+  const body = `PodSecurity "${level}:${version.text}": ${forbiddenDetail(violations)}`;
+  return source.kind === 'Pod'
+    ? `${resourceOf(source.kind)} "${source.name}" is forbidden: violates ${body}`
+    : `would violate ${body}`;
+}
+
+/** Evaluates a Pod or workload against a Pod Security Standards level and version. */
+export function evaluatePodSecurity(object: unknown, options: LevelVersion): PodSecurityResult {
+  const source = podSource(object);
+  if (!source) return { allowed: true, message: '', violations: [] };
+  const version = resolveVersion(options.version);
+  const violations = checkPod(podView(source.podMetadata, source.podSpec), options.level, version);
+  return {
+    allowed: violations.length === 0,
+    message: psaMessage(source, options.level, version, violations),
+    violations,
+  };
+}
+
+export interface PolicyEvaluationOptions {
+  /** The namespace the object goes to (else its own metadata.namespace, else `default`). */
+  namespace?: string;
+  /** Labels of that namespace, for policies that select namespaces by label. */
+  namespaceLabels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Evaluates an object against the repository's policies that apply to its namespace. Levels speak
+ * as PSA does; explicit controls as a ValidatingAdmissionPolicy denial does.
+ */
+export function evaluateAgainstPolicies(
+  object: unknown,
+  policies: readonly PodSecurityPolicy[],
+  options: PolicyEvaluationOptions = {},
+): PodSecurityResult {
+  const source = podSource(object);
+  if (!source) return { allowed: true, message: '', violations: [] };
+  const namespace = options.namespace ?? (source.namespace || 'default');
+  const pod = podView(source.podMetadata, source.podSpec);
+  const violations: Violation[] = [];
+  const messages: string[] = [];
+  for (const policy of policies) {
+    if (!policy.appliesTo(namespace, options.namespaceLabels ?? {}, pod)) continue;
+    if (policy.level && policy.level !== 'privileged') {
+      const found = checkPod(pod, policy.level, policy.version);
+      if (found.length > 0) {
+        violations.push(...found);
+        messages.push(psaMessage(source, policy.level, policy.version, found));
+      }
+    }
+    const controls = evaluateControls(policy, pod);
+    if (controls.length > 0) {
+      violations.push(...controls);
+      const name = policy.renderedName;
+      const text = controls.map((c) => `${c.reason} (${c.detail})`).join(', ');
+      messages.push(
+        source.kind === 'Pod'
+          ? `${resourceOf(source.kind)} "${source.name}" is forbidden: ValidatingAdmissionPolicy '${name}' with binding '${name}' denied request: ${text}`
+          : `ValidatingAdmissionPolicy '${name}' with binding '${name}' denied request: ${text}`,
+      );
+    }
+  }
+  return { allowed: violations.length === 0, message: messages.join('; '), violations };
+}

@@ -1,0 +1,88 @@
+/**
+ * The pod-security language: the project's `PodSecurity` policies and legacy PodSecurityPolicy
+ * files. Facts: the AppArmor and seccomp profiles the policies name; findings: the rules below.
+ */
+import type { Language, LintContext, Location } from '../../core/language.js';
+import type { SourceFile } from '../../core/source.js';
+import { rangeAt } from '../../core/yaml.js';
+import { loadPolicyFile, looksLikePolicy } from './load.js';
+import type { LoadedFile } from './load.js';
+import type { PodSecurityPolicy } from './policy.js';
+import { checkKubeSystem } from './rules/block-kube-system.js';
+import { checkContradictions } from './rules/contradictory-controls.js';
+import { duplicatePolicy } from './rules/duplicate-policy.js';
+import { podSecurityRules } from './rules/index.js';
+import { checkNamespaces } from './rules/no-matching-namespace.js';
+import { checkApparmorProfiles } from './rules/unknown-apparmor-profile.js';
+import { checkSeccompProfiles } from './rules/unknown-seccomp-profile.js';
+
+const loaded = new WeakMap<SourceFile, LoadedFile>();
+
+function load(file: SourceFile): LoadedFile {
+  let result = loaded.get(file);
+  if (!result) {
+    result = loadPolicyFile(file);
+    loaded.set(file, result);
+  }
+  return result;
+}
+
+function addReference(map: Map<string, Location[]>, name: string, location: Location): void {
+  const list = map.get(name) ?? [];
+  list.push(location);
+  map.set(name, list);
+}
+
+/** Records the `localhost/` profiles a policy allows, for the AppArmor and seccomp languages. */
+function recordReferences(policy: PodSecurityPolicy, context: LintContext): void {
+  if (!policy.file) return;
+  for (const [control, map] of [
+    ['appArmor', context.facts.referencedApparmorProfiles],
+    ['seccomp', context.facts.referencedSeccompProfiles],
+  ] as const) {
+    policy.controls[control]?.allowedProfiles?.forEach((profile, i) => {
+      if (!profile.startsWith('localhost/')) return;
+      const range = rangeAt(policy.root, ['spec', 'controls', control, 'allowedProfiles', i]);
+      addReference(map, profile.slice('localhost/'.length), {
+        file: policy.file as string,
+        ...(range ? { range } : {}),
+      });
+    });
+  }
+}
+
+export const podSecurity: Language = {
+  kind: 'pod-security',
+  rules: podSecurityRules,
+  sniff: (file) => /\.(ya?ml|json)$/i.test(file.path) && looksLikePolicy(file.text),
+  collectFacts(files, context) {
+    for (const file of files) for (const policy of load(file).policies) recordReferences(policy, context);
+  },
+  lint(files, context) {
+    const seen = new Map<string, string>();
+    for (const file of files) {
+      const { policies, findings } = load(file);
+      for (const finding of findings) context.report(finding);
+      for (const policy of policies) {
+        const other = seen.get(policy.name);
+        if (other !== undefined && policy.file) {
+          const range = rangeAt(policy.root, ['metadata', 'name']) ?? policy.range;
+          context.report({
+            rule: duplicatePolicy,
+            messageId: 'duplicate',
+            data: { name: policy.name, other },
+            file: policy.file,
+            ...(range ? { range } : {}),
+          });
+        } else if (policy.file) {
+          seen.set(policy.name, policy.file);
+        }
+        checkContradictions(policy, context.report);
+        checkNamespaces(policy, context.config, context.report);
+        checkKubeSystem(policy, context.config, context.report);
+        checkApparmorProfiles(policy, context.facts, context.report);
+        checkSeccompProfiles(policy, context.facts, context.report);
+      }
+    }
+  },
+};

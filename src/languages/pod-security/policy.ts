@@ -1,0 +1,120 @@
+/** The project's pod security policy kind (`container-host-security/v1`, `PodSecurity`) as a model. */
+import type { Range } from '../../core/diagnostic.js';
+import type { Mode } from '../../core/kinds.js';
+import type { YamlNode } from '../../core/yaml.js';
+import type { PodView } from './checks/types.js';
+import { LATEST } from './version.js';
+import type { PolicyVersion, PssLevel } from './version.js';
+
+export const POLICY_API_VERSION = 'container-host-security/v1';
+export const POLICY_KIND = 'PodSecurity';
+
+export interface ProfileControl {
+  required?: boolean;
+  allowedProfiles?: string[];
+}
+
+/** Explicit controls; each one present is a requirement on every pod the policy applies to. */
+export interface Controls {
+  runAsNonRoot?: true;
+  privileged?: false;
+  allowPrivilegeEscalation?: false;
+  readOnlyRootFilesystem?: true;
+  hostNamespaces?: false;
+  capabilities?: { dropAll?: boolean; allowed?: string[] };
+  seccomp?: ProfileControl;
+  appArmor?: ProfileControl;
+  hostPorts?: { allowed: { min: number; max: number }[] };
+  hostPaths?: { allowed: { pathPrefix: string; readOnly?: boolean }[] };
+  volumes?: { allowed: string[] };
+  sysctls?: { allowed: string[] };
+  procMount?: { allowed: string[] };
+  seLinux?: { allowedTypes: string[] };
+  userNamespaces?: { required: boolean };
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: {
+    key: string;
+    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    values?: string[];
+  }[];
+}
+
+export interface PolicySpec {
+  mode?: Mode;
+  level?: PssLevel;
+  version?: string;
+  namespaces?: string[];
+  namespaceSelector?: LabelSelector;
+  exemptions?: { namespaces?: string[]; runtimeClassNames?: string[]; usernames?: string[] };
+  controls?: Controls;
+}
+
+export interface PolicyDocument {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; description?: string };
+  spec: PolicySpec;
+}
+
+export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
+    if (labels[key] !== value) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, e.key);
+    const value = labels[e.key];
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+    if (e.operator === 'In' && !(has && (e.values ?? []).includes(value as string))) return false;
+    if (e.operator === 'NotIn' && has && (e.values ?? []).includes(value as string)) return false;
+  }
+  return true;
+}
+
+export class PodSecurityPolicy {
+  readonly name: string;
+  readonly level: PssLevel | undefined;
+  readonly version: PolicyVersion;
+  readonly controls: Controls;
+
+  constructor(
+    readonly document: PolicyDocument,
+    version: PolicyVersion,
+    /** Where the policy was read from (for findings); absent for policies built in code. */
+    readonly file?: string,
+    readonly root?: YamlNode | null,
+    /** The range of the YAML document, for findings about the whole policy. */
+    readonly range?: Range,
+  ) {
+    this.name = document.metadata.name;
+    this.level = document.spec.level;
+    this.version = version ?? LATEST;
+    this.controls = document.spec.controls ?? {};
+  }
+
+  get spec(): PolicySpec {
+    return this.document.spec;
+  }
+
+  /** The name of the rendered ValidatingAdmissionPolicy and its binding. */
+  get renderedName(): string {
+    return `chs-${this.name}`;
+  }
+
+  /** Whether the policy applies to a pod in a namespace (exemptions that need a user are not known here). */
+  appliesTo(namespace: string, namespaceLabels: Readonly<Record<string, string>>, pod?: PodView): boolean {
+    const spec = this.spec;
+    if (spec.exemptions?.namespaces?.includes(namespace)) return false;
+    if (spec.namespaces && !spec.namespaces.includes(namespace)) return false;
+    if (spec.namespaceSelector) {
+      const labels = { 'kubernetes.io/metadata.name': namespace, ...namespaceLabels };
+      if (!selectorMatches(spec.namespaceSelector, labels)) return false;
+    }
+    const runtimeClass = pod?.spec.runtimeClassName;
+    if (typeof runtimeClass === 'string' && spec.exemptions?.runtimeClassNames?.includes(runtimeClass))
+      return false;
+    return true;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Config } from '../../../core/config.js';
+import { effectiveMode } from '../../../core/config.js';
+import type { Report } from '../../../core/rule.js';
+import { defineRule } from '../../../core/rule.js';
+import { rangeAt } from '../../../core/yaml.js';
+import type { PodSecurityPolicy } from '../policy.js';
+
+export const blockKubeSystem = defineRule({
+  id: 'pod-security/block-kube-system',
+  type: 'problem',
+  description: 'A policy in block mode that applies to kube-system.',
+  docs: [
+    'System components (CNI, CSI and kube-proxy DaemonSets, say) need host namespaces, host paths and',
+    'privileges. Blocking them in kube-system can stop a cluster from healing. Exempt `kube-system`',
+    '(`spec.exemptions.namespaces`), name the namespaces the policy is for, or keep it in monitor mode.',
+  ].join(' '),
+  defaultSeverity: 'error',
+  messages: {
+    named: 'block mode on kube-system: system pods that need privileges would be refused',
+    implicit:
+      'block mode on every namespace, kube-system included: exempt kube-system or name the namespaces',
+  },
+});
+
+/** Reports a policy that would block in kube-system on any target. */
+export function checkKubeSystem(policy: PodSecurityPolicy, config: Config, report: Report): void {
+  if (!policy.file) return;
+  const spec = policy.spec;
+  if (spec.exemptions?.namespaces?.includes('kube-system')) return;
+  for (const target of config.targets) {
+    if (effectiveMode(config, spec.mode, target.name) !== 'block') continue;
+    const names = spec.namespaces ?? (spec.namespaceSelector ? undefined : target.namespaces);
+    if (names && !names.includes('kube-system')) continue;
+    // A label selector may or may not select kube-system: only its name settles it.
+    if (!names && spec.namespaceSelector) continue;
+    const range = rangeAt(
+      policy.root,
+      names ? ['spec', 'namespaces'] : spec.mode ? ['spec', 'mode'] : ['spec'],
+    );
+    report({
+      rule: blockKubeSystem,
+      messageId: names ? 'named' : 'implicit',
+      file: policy.file,
+      ...(range ? { range } : {}),
+    });
+    return;
+  }
+}

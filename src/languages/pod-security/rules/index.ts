@@ -1,0 +1,23 @@
+/** Every rule of the pod-security language, sorted by id. */
+import type { RuleDefinition } from '../../../core/rule.js';
+import { blockKubeSystem } from './block-kube-system.js';
+import { contradictoryControls } from './contradictory-controls.js';
+import { duplicatePolicy } from './duplicate-policy.js';
+import { invalidPolicy } from './invalid-policy.js';
+import { legacyField } from './legacy-field.js';
+import { legacyPolicy } from './legacy-policy.js';
+import { noMatchingNamespace } from './no-matching-namespace.js';
+import { unknownApparmorProfile } from './unknown-apparmor-profile.js';
+import { unknownSeccompProfile } from './unknown-seccomp-profile.js';
+
+export const podSecurityRules: readonly RuleDefinition[] = [
+  blockKubeSystem,
+  contradictoryControls,
+  duplicatePolicy,
+  invalidPolicy,
+  legacyField,
+  legacyPolicy,
+  noMatchingNamespace,
+  unknownApparmorProfile,
+  unknownSeccompProfile,
+];

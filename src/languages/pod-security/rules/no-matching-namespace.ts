@@ -1,0 +1,99 @@
+import type { Config } from '../../../core/config.js';
+import type { Report } from '../../../core/rule.js';
+import { defineRule } from '../../../core/rule.js';
+import { rangeAt } from '../../../core/yaml.js';
+import type { PodSecurityPolicy } from '../policy.js';
+
+export const noMatchingNamespace = defineRule({
+  id: 'pod-security/no-matching-namespace',
+  type: 'problem',
+  description:
+    'A policy that applies to no namespace: an empty list, every namespace exempted, or none in any target.',
+  docs: [
+    'A policy that matches no namespace is never enforced. Check `spec.namespaces`, `spec.exemptions.namespaces`',
+    'and the namespaces of the targets in `chs.yaml`.',
+  ].join(' '),
+  defaultSeverity: 'warning',
+  messages: {
+    empty: 'spec.namespaces is empty: the policy applies to no namespace',
+    allExempt: 'every namespace the policy names is also exempted',
+    noTarget: 'none of the namespaces {{namespaces}} is in a target of chs.yaml (targets cover {{targets}})',
+    selector: 'the namespace selector can match no namespace: {{why}}',
+  },
+});
+
+/** Reports a policy that can apply to no namespace. */
+export function checkNamespaces(policy: PodSecurityPolicy, config: Config, report: Report): void {
+  if (!policy.file) return;
+  const file = policy.file;
+  const at = (path: (string | number)[]): { range?: { start: number; end: number } } => {
+    const range = rangeAt(policy.root, ['spec', ...path]);
+    return range ? { range } : {};
+  };
+  const names = policy.spec.namespaces;
+  const exempt = new Set(policy.spec.exemptions?.namespaces ?? []);
+  if (names?.length === 0) {
+    report({ rule: noMatchingNamespace, messageId: 'empty', file, ...at(['namespaces']) });
+    return;
+  }
+  if (names && names.every((n) => exempt.has(n))) {
+    report({ rule: noMatchingNamespace, messageId: 'allExempt', file, ...at(['exemptions', 'namespaces']) });
+    return;
+  }
+  const targets = config.targets;
+  if (names && targets.every((t) => t.namespaces !== undefined)) {
+    const covered = new Set(targets.flatMap((t) => t.namespaces ?? []));
+    if (!names.some((n) => covered.has(n))) {
+      report({
+        rule: noMatchingNamespace,
+        messageId: 'noTarget',
+        data: { namespaces: names.join(', '), targets: [...covered].join(', ') || 'no namespace' },
+        file,
+        ...at(['namespaces']),
+      });
+      return;
+    }
+  }
+  const selector = policy.spec.namespaceSelector;
+  if (!selector) return;
+  const exists = new Set<string>();
+  const absent = new Set<string>();
+  for (const [i, e] of (selector.matchExpressions ?? []).entries()) {
+    if (e.operator === 'In' && (e.values ?? []).length === 0) {
+      report({
+        rule: noMatchingNamespace,
+        messageId: 'selector',
+        data: { why: `"${e.key} In []" matches nothing` },
+        file,
+        ...at(['namespaceSelector', 'matchExpressions', i]),
+      });
+      return;
+    }
+    if (e.operator === 'Exists' || e.operator === 'In') exists.add(e.key);
+    if (e.operator === 'DoesNotExist') absent.add(e.key);
+    const label = selector.matchLabels?.[e.key];
+    if (label !== undefined && e.operator === 'NotIn' && (e.values ?? []).includes(label)) {
+      report({
+        rule: noMatchingNamespace,
+        messageId: 'selector',
+        data: { why: `matchLabels ${e.key}=${label} and NotIn ${label}` },
+        file,
+        ...at(['namespaceSelector', 'matchExpressions', i]),
+      });
+      return;
+    }
+  }
+  for (const key of Object.keys(selector.matchLabels ?? {})) exists.add(key);
+  for (const key of absent) {
+    if (exists.has(key)) {
+      report({
+        rule: noMatchingNamespace,
+        messageId: 'selector',
+        data: { why: `label ${key} must both exist and not exist` },
+        file,
+        ...at(['namespaceSelector']),
+      });
+      return;
+    }
+  }
+}

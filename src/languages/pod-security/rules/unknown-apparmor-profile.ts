@@ -1,0 +1,45 @@
+import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
+import type { RepositoryFacts } from '../../../core/language.js';
+import type { Report } from '../../../core/rule.js';
+import { defineRule } from '../../../core/rule.js';
+import { rangeAt } from '../../../core/yaml.js';
+import type { PodSecurityPolicy } from '../policy.js';
+
+export const unknownApparmorProfile = defineRule({
+  id: 'pod-security/unknown-apparmor-profile',
+  type: 'problem',
+  description:
+    'A policy allows or requires an AppArmor profile `localhost/<name>` that no AppArmor file of the repository defines.',
+  docs: [
+    'A `localhost/<name>` profile must be loaded on every node before a pod can use it; chs loads the profiles of',
+    'the repository. A name no profile defines is a typo or a missing file. When the repository defines no',
+    'AppArmor profile at all, it does not manage AppArmor through chs (the profiles come from the nodes), and',
+    'this rule stays silent.',
+  ].join(' '),
+  defaultSeverity: 'error',
+  messages: { unknown: 'no AppArmor profile of the repository is named "{{name}}"{{hint}}' },
+});
+
+/** Reports `localhost/` profiles the repository does not define (silent when it defines none). */
+export function checkApparmorProfiles(
+  policy: PodSecurityPolicy,
+  facts: RepositoryFacts,
+  report: Report,
+): void {
+  const profiles = facts.apparmorProfiles;
+  if (!policy.file || profiles.size === 0) return;
+  const known = (name: string): boolean => profiles.has(name);
+  policy.controls.appArmor?.allowedProfiles?.forEach((profile, i) => {
+    if (!profile.startsWith('localhost/')) return;
+    const name = profile.slice('localhost/'.length);
+    if (known(name)) return;
+    const range = rangeAt(policy.root, ['spec', 'controls', 'appArmor', 'allowedProfiles', i]);
+    report({
+      rule: unknownApparmorProfile,
+      messageId: 'unknown',
+      data: { name, hint: didYouMeanSuffix(name, [...profiles.keys()]) },
+      file: policy.file as string,
+      ...(range ? { range } : {}),
+    });
+  });
+}
