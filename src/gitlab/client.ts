@@ -34,7 +34,10 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
   ]);
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const handler = createRequestHandler(policy, options);
-  const requesterFn = createRequesterFn((_service, requestOptions) => Promise.resolve(requestOptions), handler as never);
+  const requesterFn = createRequesterFn(
+    (_service, requestOptions) => Promise.resolve(requestOptions),
+    handler as never,
+  );
   const api = new Gitlab({ host: settings.url, token: settings.token, requesterFn });
   const project = settings.projectId;
   const guard = async <T>(what: string, call: () => Promise<unknown>): Promise<T> => {
@@ -48,7 +51,7 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
   return {
     projectId: project,
     currentUser: async () => {
-      const user = await guard<Json>('reading the token\'s user', () => api.Users.showCurrentUser());
+      const user = await guard<Json>("reading the token's user", () => api.Users.showCurrentUser());
       return { id: Number(user.id), username: String(user.username) } satisfies UserRef;
     },
     mergeRequest: async (iid) =>
@@ -158,7 +161,10 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
     createIssue: async (issue) =>
       toIssue(
         await guard<Json>(`creating the issue "${issue.title}"`, () =>
-          api.Issues.create(project, issue.title, { description: issue.description, labels: issue.labels.join(',') }),
+          api.Issues.create(project, issue.title, {
+            description: issue.description,
+            labels: issue.labels.join(','),
+          }),
         ),
       ),
     editIssue: async (iid, change: IssueChange) =>
@@ -211,12 +217,20 @@ export function gitLabUserError(error: unknown, settings: GitLabSettings, what: 
   } else {
     message = `GitLab call failed while ${what}: ${error instanceof Error ? error.message : String(error)}`;
   }
-  return new GitLabCallError(mask(message, secrets), error instanceof GitLabHttpError ? error.status : undefined);
+  return new GitLabCallError(
+    mask(message, secrets),
+    error instanceof GitLabHttpError ? error.status : undefined,
+  );
 }
 
 function toNote(raw: Json): NoteRef {
   const author = (raw.author ?? {}) as Json;
-  return { id: Number(raw.id), body: String(raw.body ?? ''), authorId: Number(author.id), system: raw.system === true };
+  return {
+    id: Number(raw.id),
+    body: String(raw.body ?? ''),
+    authorId: Number(author.id),
+    system: raw.system === true,
+  };
 }
 
 function toMergeRequest(raw: Json): MergeRequestRef {

@@ -33,7 +33,13 @@ export interface SyncResult {
 /** Reads `directory` at `branch` (or `startBranch` when the branch does not exist yet) and commits the difference. */
 export async function syncDirectory(
   platform: Platform,
-  options: { branch: string; startBranch?: string; directory: string; files: ReadonlyMap<string, string>; message: string },
+  options: {
+    branch: string;
+    startBranch?: string;
+    directory: string;
+    files: ReadonlyMap<string, string>;
+    message: string;
+  },
 ): Promise<SyncResult> {
   const head = await platform.branchHead(options.branch);
   const ref = head === undefined ? options.startBranch : options.branch;
@@ -42,7 +48,8 @@ export async function syncDirectory(
     const prefix = `${options.directory.replace(/\/+$/, '')}/`;
     for (const path of await platform.listFiles(ref, options.directory)) {
       const content = await platform.readFile(ref, path);
-      if (content !== undefined) existing.set(path.startsWith(prefix) ? path.slice(prefix.length) : path, content);
+      if (content !== undefined)
+        existing.set(path.startsWith(prefix) ? path.slice(prefix.length) : path, content);
     }
   }
   const actions = directoryActions(options.directory, existing, options.files);

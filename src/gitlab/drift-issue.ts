@@ -46,7 +46,10 @@ export async function upsertDriftIssue(
     return result('closed', await platform.editIssue(current.iid, { stateEvent: 'close' }));
   }
   if (current === undefined)
-    return result('created', await platform.createIssue({ title: options.title, description, labels: [label] }));
+    return result(
+      'created',
+      await platform.createIssue({ title: options.title, description, labels: [label] }),
+    );
   const changed = current.description !== description || current.title !== options.title;
   if (current.state === 'closed') {
     return result(

@@ -13,11 +13,17 @@ export interface CommitOrigin {
 }
 
 /** Prefers the merge request whose merge, squash or head commit is exactly `sha`. */
-export async function mergeRequestOfCommit(platform: Platform, sha: string, branch: string): Promise<CommitOrigin> {
+export async function mergeRequestOfCommit(
+  platform: Platform,
+  sha: string,
+  branch: string,
+): Promise<CommitOrigin> {
   const candidates = (await platform.mergeRequestsForCommit(sha)).filter(
     (mr) => mr.state === 'merged' && mr.targetBranch === branch,
   );
-  const exact = candidates.find((mr) => mr.mergeCommitSha === sha || mr.squashCommitSha === sha || mr.sha === sha);
+  const exact = candidates.find(
+    (mr) => mr.mergeCommitSha === sha || mr.squashCommitSha === sha || mr.sha === sha,
+  );
   const chosen = exact ?? candidates[0];
   if (!chosen) return { merged: false, approved: false };
   const approvals = await platform.approvals(chosen.iid);

@@ -71,14 +71,23 @@ export interface Platform {
   mergeRequestsForCommit(sha: string): Promise<MergeRequestRef[]>;
   approvals(iid: number): Promise<ApprovalsRef>;
   /** One commit with every action; `startBranch` creates `branch` from it when missing. */
-  createCommit(branch: string, message: string, actions: CommitAction[], startBranch?: string): Promise<{ id: string }>;
+  createCommit(
+    branch: string,
+    message: string,
+    actions: CommitAction[],
+    startBranch?: string,
+  ): Promise<{ id: string }>;
   /** The commit a branch points to, or undefined when there is no such branch. */
   branchHead(branch: string): Promise<string | undefined>;
   /** File paths below `path` at `ref` (recursive). */
   listFiles(ref: string, path: string): Promise<string[]>;
   /** A file's text at `ref`, or undefined when it does not exist. */
   readFile(ref: string, path: string): Promise<string | undefined>;
-  issues(query: { labels?: string[]; search?: string; state?: 'opened' | 'closed' | 'all' }): Promise<IssueRef[]>;
+  issues(query: {
+    labels?: string[];
+    search?: string;
+    state?: 'opened' | 'closed' | 'all';
+  }): Promise<IssueRef[]>;
   createIssue(issue: { title: string; description: string; labels: string[] }): Promise<IssueRef>;
   editIssue(iid: number, change: IssueChange): Promise<IssueRef>;
 }

@@ -15,7 +15,7 @@ export interface RetryPolicy {
   maxTotalMs: number;
   /** The first backoff; it doubles with every attempt (plus up to 25 % jitter). */
   baseDelayMs: number;
-  /** Longest single wait, Retry-After included. */
+  /** Longest single wait: a longer Retry-After ends the retries. */
   maxDelayMs: number;
 }
 
@@ -46,7 +46,13 @@ export interface HandlerHooks {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   /** Called before every wait, for a log line. */
-  onRetry?: (info: { method: string; endpoint: string; status: number | string; waitMs: number; attempt: number }) => void;
+  onRetry?: (info: {
+    method: string;
+    endpoint: string;
+    status: number | string;
+    waitMs: number;
+    attempt: number;
+  }) => void;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -96,7 +102,11 @@ export function createRequestHandler(policy: RetryPolicy, hooks: HandlerHooks = 
         const reason = networkReason(error);
         const wait = backoffMs(policy, attempt);
         // A refused connection never reached GitLab: safe to repeat whatever the method.
-        if (attempt >= policy.maxAttempts || now() - started + wait > policy.maxTotalMs || reason === 'timeout')
+        if (
+          attempt >= policy.maxAttempts ||
+          now() - started + wait > policy.maxTotalMs ||
+          reason === 'timeout'
+        )
           throw new GitLabNetworkError(method, shown, reason, attempt);
         hooks.onRetry?.({ method, endpoint: shown, status: reason, waitMs: wait, attempt });
         await sleep(wait);
@@ -107,8 +117,13 @@ export function createRequestHandler(policy: RetryPolicy, hooks: HandlerHooks = 
       if (!isRetryable(method, response.status))
         throw new GitLabHttpError(response.status, method, shown, description, attempt, scope);
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-      const wait = Math.min(policy.maxDelayMs, retryAfter ?? backoffMs(policy, attempt));
-      if (attempt >= policy.maxAttempts || now() - started + wait > policy.maxTotalMs)
+      // Retrying before Retry-After would only be refused again: past the longest wait, give up.
+      const wait = retryAfter ?? backoffMs(policy, attempt);
+      if (
+        attempt >= policy.maxAttempts ||
+        wait > policy.maxDelayMs ||
+        now() - started + wait > policy.maxTotalMs
+      )
         throw new GitLabHttpError(response.status, method, shown, description, attempt, scope);
       hooks.onRetry?.({ method, endpoint: shown, status: response.status, waitMs: wait, attempt });
       await sleep(wait);
@@ -144,7 +159,12 @@ async function errorDescription(response: Response): Promise<{ description: stri
   const type = response.headers.get('content-type') ?? '';
   if (!type.includes('json')) return { description: text.slice(0, 300) };
   try {
-    const parsed = JSON.parse(text) as { message?: unknown; error?: unknown; error_description?: unknown; scope?: unknown };
+    const parsed = JSON.parse(text) as {
+      message?: unknown;
+      error?: unknown;
+      error_description?: unknown;
+      scope?: unknown;
+    };
     const main = parsed.error_description ?? parsed.message ?? parsed.error ?? '';
     const description = typeof main === 'string' ? main : JSON.stringify(main);
     return typeof parsed.scope === 'string'

@@ -32,7 +32,9 @@ export async function upsertStickyNote(
 ): Promise<StickyNoteResult> {
   const wanted = stickyBody(body, marker);
   const me = await platform.currentUser();
-  let ours = (await platform.mergeRequestNotes(iid)).filter((n) => isOurs(n, me.id, marker)).sort((a, b) => a.id - b.id);
+  let ours = (await platform.mergeRequestNotes(iid))
+    .filter((n) => isOurs(n, me.id, marker))
+    .sort((a, b) => a.id - b.id);
   let action: StickyNoteResult['action'];
   let kept: NoteRef;
   if (ours.length === 0) {
@@ -41,8 +43,11 @@ export async function upsertStickyNote(
       action = 'created';
     } catch (error) {
       // A 5xx on POST may hide a note that landed: look before anyone posts it again.
-      if (!(error instanceof GitLabCallError) || error.status === undefined || error.status < 500) throw error;
-      ours = (await platform.mergeRequestNotes(iid)).filter((n) => isOurs(n, me.id, marker)).sort((a, b) => a.id - b.id);
+      if (!(error instanceof GitLabCallError) || error.status === undefined || error.status < 500)
+        throw error;
+      ours = (await platform.mergeRequestNotes(iid))
+        .filter((n) => isOurs(n, me.id, marker))
+        .sort((a, b) => a.id - b.id);
       const landed = ours[0];
       if (landed === undefined) throw error;
       kept = landed;

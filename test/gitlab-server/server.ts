@@ -284,8 +284,7 @@ export class GitLabServer {
     const index = this.faults.findIndex(
       (f) =>
         (f.method === undefined || f.method.toUpperCase() === method) &&
-        (f.path === undefined ||
-          (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))),
+        (f.path === undefined || (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))),
     );
     if (index === -1) return undefined;
     const fault = this.faults[index] as Fault;
@@ -298,8 +297,7 @@ export class GitLabServer {
   private findProject(raw: string): Project {
     const decoded = decodeURIComponent(raw);
     const byId = /^\d+$/.test(decoded) ? this.projects.get(Number(decoded)) : undefined;
-    const project =
-      byId ?? [...this.projects.values()].find((p) => p.path_with_namespace === decoded);
+    const project = byId ?? [...this.projects.values()].find((p) => p.path_with_namespace === decoded);
     if (!project) throw new HttpError(404, { message: '404 Project Not Found' });
     return project;
   }
@@ -341,7 +339,12 @@ export class GitLabServer {
           const sorted = [...mr.notes].sort((a, b) =>
             params.get('sort') === 'asc' ? a.id - b.id : b.id - a.id,
           );
-          return paginate(this.url, `/api/v4/projects/${project.id}/merge_requests/${mr.iid}/notes`, sorted, params);
+          return paginate(
+            this.url,
+            `/api/v4/projects/${project.id}/merge_requests/${mr.iid}/notes`,
+            sorted,
+            params,
+          );
         }
         if (method === 'POST') {
           const text = noteBody(input);
@@ -461,7 +464,9 @@ export class GitLabServer {
         throw new HttpError(400, { message: '400 Bad request - title is missing' });
       const description = typeof input.description === 'string' ? input.description : null;
       if (description !== null && description.length > NOTE_LIMIT)
-        throw new HttpError(400, { message: { description: ['is too long (maximum is 1048576 characters)'] } });
+        throw new HttpError(400, {
+          message: { description: ['is too long (maximum is 1048576 characters)'] },
+        });
       const iid = project.issues.size + 1;
       const issue: Issue = {
         id: this.nextId++,
@@ -515,7 +520,8 @@ export class GitLabServer {
     if (typeof branch !== 'string' || typeof message !== 'string')
       throw new HttpError(400, { message: '400 Bad request - branch, commit_message are missing' });
     const actions = input.actions;
-    if (!Array.isArray(actions)) throw new HttpError(400, { message: '400 Bad request - actions is missing' });
+    if (!Array.isArray(actions))
+      throw new HttpError(400, { message: '400 Bad request - actions is missing' });
     let headSha = project.branches.get(branch);
     if (headSha === undefined) {
       const start = typeof input.start_branch === 'string' ? input.start_branch : undefined;
@@ -541,7 +547,8 @@ export class GitLabServer {
         if (!tree.has(filePath)) throw new HttpError(400, { message: "A file with this name doesn't exist" });
         tree.set(filePath, content);
       } else if (action === 'delete') {
-        if (!tree.delete(filePath)) throw new HttpError(400, { message: "A file with this name doesn't exist" });
+        if (!tree.delete(filePath))
+          throw new HttpError(400, { message: "A file with this name doesn't exist" });
       } else if (action === 'move') {
         const previous = raw.previous_path;
         if (typeof previous !== 'string' || !tree.has(previous))
@@ -551,7 +558,9 @@ export class GitLabServer {
         tree.delete(previous);
         tree.set(filePath, raw.content === undefined || raw.content === null ? old : content);
       } else {
-        throw new HttpError(400, { message: '400 Bad request - actions[action] does not have a valid value' });
+        throw new HttpError(400, {
+          message: '400 Bad request - actions[action] does not have a valid value',
+        });
       }
     }
     const commit = this.makeCommit(tree, [parent.id], message);
@@ -618,11 +627,19 @@ function splitLabels(value: unknown): string[] {
 }
 
 function mrHas(mr: MergeRequest, sha: string): boolean {
-  return mr.sha === sha || mr.merge_commit_sha === sha || mr.squash_commit_sha === sha || mr.commits.includes(sha);
+  return (
+    mr.sha === sha || mr.merge_commit_sha === sha || mr.squash_commit_sha === sha || mr.commits.includes(sha)
+  );
 }
 
 function mergeRequestView(mr: MergeRequest): Record<string, unknown> {
-  const { commits: _commits, notes: _notes, approved_by: _approvedBy, approvals_required: _required, ...view } = mr;
+  const {
+    commits: _commits,
+    notes: _notes,
+    approved_by: _approvedBy,
+    approvals_required: _required,
+    ...view
+  } = mr;
   return view;
 }
 
@@ -673,7 +690,11 @@ function branchView(project: Project, name: string, sha: string): Record<string,
   };
 }
 
-function treeEntries(tree: Map<string, string>, prefix: string, recursive: boolean): Record<string, unknown>[] {
+function treeEntries(
+  tree: Map<string, string>,
+  prefix: string,
+  recursive: boolean,
+): Record<string, unknown>[] {
   const base = prefix === '' ? '' : `${prefix.replace(/\/$/, '')}/`;
   const seen = new Set<string>();
   const out: Record<string, unknown>[] = [];
