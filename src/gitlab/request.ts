@@ -87,7 +87,8 @@ export function createRequestHandler(policy: RetryPolicy, hooks: HandlerHooks = 
     const base = options.prefixUrl?.endsWith('/') ? options.prefixUrl : `${options.prefixUrl ?? ''}/`;
     const url = new URL(endpoint, base);
     url.search = options.searchParams ?? '';
-    const shown = endpoint.split('?')[0] ?? endpoint;
+    // Resources resolve their endpoints below different prefixes: show the path after /api/v4/.
+    const shown = decodeURIComponent(url.pathname.replace(/^.*?\/api\/v4\//, ''));
     const started = now();
     for (let attempt = 1; ; attempt++) {
       let response: Response;

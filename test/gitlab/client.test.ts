@@ -132,13 +132,13 @@ describe('the client through @gitbeaker/rest', () => {
   });
   it('explains 401 and 403 with the scope and the variable, never the token', async () => {
     const bad = await platform('glpat-wrong-token-999999');
-    const unauthorized = await bad.currentUser().catch((e: unknown) => e as Error);
+    const unauthorized = (await bad.currentUser().catch((e: unknown) => e)) as Error;
     expect(unauthorized.message).toMatch(
       /GitLab rejected the token in CHS_GITLAB_TOKEN .*401 Unauthorized.*"api" scope/,
     );
     expect(unauthorized.message).not.toContain('glpat-wrong');
     const reader = await platform(READ_TOKEN);
-    const forbidden = await reader.createNote(MR_IID, 'x').catch((e: unknown) => e as Error);
+    const forbidden = (await reader.createNote(MR_IID, 'x').catch((e: unknown) => e)) as Error;
     expect(forbidden.message).toMatch(/not allowed .*403 Forbidden.*needs the "api" scope/);
     expect(forbidden.message).not.toContain(READ_TOKEN);
   });
