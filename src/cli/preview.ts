@@ -10,6 +10,7 @@ import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
 import type { ClientOptions } from '../gitlab/client.js';
+import type { GitLabSettings } from '../gitlab/settings.js';
 import { checkoutBase } from './git-base.js';
 import type { CommandContext } from './run.js';
 
@@ -37,7 +38,7 @@ interface InputFile {
 
 function inputFile(value: string, cwd: string, flag: string): InputFile {
   const absolute = isAbsolute(value) ? value : resolve(cwd, value);
-  let ok = false;
+  let ok: boolean;
   try {
     ok = statSync(absolute).isFile();
   } catch {
@@ -86,6 +87,12 @@ export async function previewCommand(
       : displayPath(resolve(config.root, config.preview.snapshot), ctx.cwd));
   const snapshot = snapshotPath === undefined ? undefined : inputFile(snapshotPath, ctx.cwd, '--snapshot');
   const out = flags.out ?? 'chs-preview.md';
+  // Settings first: a job without its variables fails before any work is done.
+  let gitlab: { settings: GitLabSettings; iid: number } | undefined;
+  if (flags.post) {
+    const { gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
+    gitlab = { settings: gitLabSettings(env, config.gitlab.tokenVariable), iid: mergeRequestIid(env) };
+  }
 
   let baseDir: string;
   let cleanup = (): void => {};
@@ -136,18 +143,19 @@ export async function previewCommand(
   }
   ctx.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdown);
 
-  if (flags.post) {
-    const { gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
+  if (gitlab) {
     const { openGitLab } = await import('../gitlab/client.js');
     const { PREVIEW_MARKER, upsertStickyNote } = await import('../gitlab/sticky-note.js');
-    const settings = gitLabSettings(env, config.gitlab.tokenVariable);
-    const iid = mergeRequestIid(env);
+    const { settings, iid } = gitlab;
     const platform = await openGitLab(settings, {
       ...deps.clientOptions,
-      onRetry: ({ method, endpoint, status, waitMs, attempt }) =>
+      onRetry: ({ method, endpoint, status, waitMs, attempt }) => {
+        const what =
+          typeof status === 'number' ? `GitLab answered ${status} to` : `cannot reach GitLab (${status}) for`;
         ctx.stderr.write(
-          `chs: GitLab answered ${status} to ${method} ${endpoint}; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})\n`,
-        ),
+          `chs: ${what} ${method} ${endpoint}; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})\n`,
+        );
+      },
     });
     const note = impactMarkdown(report, {
       artifact: out,

@@ -207,6 +207,8 @@ export function gitLabUserError(error: unknown, settings: GitLabSettings, what: 
       message = `the token in ${variable} is not allowed to do this while ${what} (403 Forbidden${detail}): it needs the "${error.scope ?? 'api'}" scope and a role that may write to the project (Developer or above)`;
     } else if (error.status === 404) {
       message = `GitLab found nothing while ${what} (404${detail}): check CI_PROJECT_ID (${settings.projectId}), the merge request and that the token's project can see them`;
+    } else if (error.status === 429) {
+      message = `GitLab is rate limiting the bot (429${detail}) while ${what}; gave up after ${error.attempts} attempt(s): run the job again later or raise the instance's rate limits`;
     } else if (error.attempts > 1) {
       message = `GitLab kept failing while ${what}: ${error.status}${detail}; gave up after ${error.attempts} attempts (try the job again later)`;
     } else {

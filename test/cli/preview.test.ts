@@ -43,6 +43,7 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       GIT_AUTHOR_NAME: 't',
@@ -269,5 +270,6 @@ describe('chs preview --post against the GitLab API server', () => {
         { env: { ...env(), CHS_GITLAB_TOKEN: '' } },
       ),
     ).rejects.toThrow(/CHS_GITLAB_TOKEN is not set/);
+    expect(existsSync(join(head, 'chs-preview.md'))).toBe(false);
   });
 });

@@ -231,7 +231,7 @@ export class GitLabServer {
     const token = tokenOf(req);
     const entry: LoggedRequest = { method, path, query, status: 0, ...(token ? { token } : {}) };
     this.log.push(entry);
-    let status = 200;
+    let status: number;
     let body: unknown;
     let headers: Record<string, string> = {};
     try {

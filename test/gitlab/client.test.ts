@@ -112,7 +112,9 @@ describe('the client through @gitbeaker/rest', () => {
   it('gives up rather than retry before a Retry-After longer than the longest wait', async () => {
     server.faults.push({ path: '/user', status: 429, retryAfter: 120, times: 10 });
     const gitlab = await platform();
-    await expect(gitlab.currentUser()).rejects.toThrow(/GitLab answered 429: Retry later while reading/);
+    await expect(gitlab.currentUser()).rejects.toThrow(
+      /GitLab is rate limiting the bot \(429: Retry later\) while reading the token's user; gave up after 1 attempt/,
+    );
     expect(slept).toEqual([]);
   });
   it('stops retrying when the total time budget would be exceeded', async () => {
