@@ -140,8 +140,19 @@ program
   .description("compare the merge request's policies with its base and write the impact report")
   .option('--base <ref>', 'git ref of the base (default $CI_MERGE_REQUEST_DIFF_BASE_SHA)')
   .option('--base-dir <dir>', 'a directory holding the base instead of a git ref')
+  .option(
+    '--events <file>',
+    'recorded events, JSON Lines (repeatable; default: chs.yaml preview.events)',
+    collect,
+  )
+  .option('--snapshot <file>', 'a cluster snapshot (kubectl get ... -o yaml)')
+  .option('--kube-context <name>', 'read the live cluster through this kube context (read-only)')
+  .addOption(formatOption(['markdown', 'json']).default('markdown'))
+  .option('--out <file>', 'the full Markdown report, for the job artifacts', 'chs-preview.md')
   .option('--post', 'upsert the report as the merge request note')
-  .action((_o: unknown, command: Command) => run(command, async () => notYet('chs preview', 8)));
+  .action((options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) => (await import('./preview.js')).previewCommand(ctx, options)),
+  );
 
 program
   .command('deploy')

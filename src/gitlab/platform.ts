@@ -1,0 +1,93 @@
+/**
+ * What the bot needs from GitLab, in the project's own terms (danger-js / Renovate keep one such
+ * `Platform` interface). `client.ts` implements it over `@gitbeaker/rest`; the sticky note,
+ * approvals and drift issue logic only see this interface.
+ */
+export interface UserRef {
+  id: number;
+  username: string;
+}
+
+export interface NoteRef {
+  id: number;
+  body: string;
+  authorId: number;
+  system: boolean;
+}
+
+export interface MergeRequestRef {
+  iid: number;
+  title: string;
+  state: string;
+  sourceBranch: string;
+  targetBranch: string;
+  sha: string;
+  mergeCommitSha: string | null;
+  squashCommitSha: string | null;
+  mergedAt: string | null;
+  webUrl: string;
+}
+
+export interface ApprovalsRef {
+  approved: boolean;
+  approvalsRequired: number;
+  approvalsLeft: number;
+  approvedBy: string[];
+}
+
+export interface CommitAction {
+  action: 'create' | 'update' | 'delete' | 'move';
+  filePath: string;
+  previousPath?: string;
+  content?: string;
+}
+
+export interface IssueRef {
+  iid: number;
+  title: string;
+  description: string;
+  state: 'opened' | 'closed';
+  labels: string[];
+  webUrl: string;
+}
+
+export interface IssueChange {
+  title?: string;
+  description?: string;
+  labels?: string[];
+  stateEvent?: 'close' | 'reopen';
+}
+
+/** One project on one GitLab instance, authenticated. */
+export interface Platform {
+  readonly projectId: string;
+  currentUser(): Promise<UserRef>;
+  mergeRequest(iid: number): Promise<MergeRequestRef>;
+  mergeRequestNotes(iid: number): Promise<NoteRef[]>;
+  createNote(iid: number, body: string): Promise<NoteRef>;
+  editNote(iid: number, noteId: number, body: string): Promise<NoteRef>;
+  deleteNote(iid: number, noteId: number): Promise<void>;
+  /** Merge requests that contain the commit (or merged it as merge or squash commit). */
+  mergeRequestsForCommit(sha: string): Promise<MergeRequestRef[]>;
+  approvals(iid: number): Promise<ApprovalsRef>;
+  /** One commit with every action; `startBranch` creates `branch` from it when missing. */
+  createCommit(
+    branch: string,
+    message: string,
+    actions: CommitAction[],
+    startBranch?: string,
+  ): Promise<{ id: string }>;
+  /** The commit a branch points to, or undefined when there is no such branch. */
+  branchHead(branch: string): Promise<string | undefined>;
+  /** File paths below `path` at `ref` (recursive). */
+  listFiles(ref: string, path: string): Promise<string[]>;
+  /** A file's text at `ref`, or undefined when it does not exist. */
+  readFile(ref: string, path: string): Promise<string | undefined>;
+  issues(query: {
+    labels?: string[];
+    search?: string;
+    state?: 'opened' | 'closed' | 'all';
+  }): Promise<IssueRef[]>;
+  createIssue(issue: { title: string; description: string; labels: string[] }): Promise<IssueRef>;
+  editIssue(iid: number, change: IssueChange): Promise<IssueRef>;
+}

@@ -1,0 +1,177 @@
+/**
+ * The HTTP layer under `@gitbeaker/rest`: gitbeaker's own handler retries 429 and 502 a few
+ * milliseconds apart and ignores Retry-After, so the bot brings its own. It retries 429 (any
+ * method: GitLab refused the request before doing anything) and 5xx for idempotent methods,
+ * waits what Retry-After says or an exponential backoff with jitter, and stops after a bounded
+ * number of attempts and a bounded total time. A POST that failed with 5xx is not repeated
+ * here: it may have landed, and only its caller can check (see sticky-note.ts).
+ */
+import { GitLabHttpError, GitLabNetworkError } from './errors.js';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** No retry starts once this much time has passed since the first attempt. */
+  maxTotalMs: number;
+  /** The first backoff; it doubles with every attempt (plus up to 25 % jitter). */
+  baseDelayMs: number;
+  /** Longest single wait: a longer Retry-After ends the retries. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 6,
+  maxTotalMs: 120_000,
+  baseDelayMs: 1_000,
+  maxDelayMs: 60_000,
+};
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | FormData;
+  prefixUrl?: string;
+  searchParams?: string;
+  signal?: AbortSignal;
+  asStream?: boolean;
+}
+
+export interface RawResponse {
+  body: unknown;
+  headers: Record<string, string>;
+  status: number;
+}
+
+export interface HandlerHooks {
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Called before every wait, for a log line. */
+  onRetry?: (info: {
+    method: string;
+    endpoint: string;
+    status: number | string;
+    waitMs: number;
+    attempt: number;
+  }) => void;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+export function isRetryable(method: string, status: number): boolean {
+  if (status === 429) return true;
+  return status >= 500 && status <= 599 && IDEMPOTENT.has(method);
+}
+
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or bad. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
+  return Math.min(policy.maxDelayMs, Math.round(exponential * (1 + 0.25 * random())));
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createRequestHandler(policy: RetryPolicy, hooks: HandlerHooks = {}) {
+  const sleep = hooks.sleep ?? defaultSleep;
+  const now = hooks.now ?? Date.now;
+  return async function handle(endpoint: string, options: RequestOptions = {}): Promise<RawResponse> {
+    const method = (options.method ?? 'GET').toUpperCase();
+    const base = options.prefixUrl?.endsWith('/') ? options.prefixUrl : `${options.prefixUrl ?? ''}/`;
+    const url = new URL(endpoint, base);
+    url.search = options.searchParams ?? '';
+    // Resources resolve their endpoints below different prefixes: show the path after /api/v4/.
+    const shown = decodeURIComponent(url.pathname.replace(/^.*?\/api\/v4\//, ''));
+    const started = now();
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: options.headers ?? {},
+          ...(options.body === undefined ? {} : { body: options.body }),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        const reason = networkReason(error);
+        const wait = backoffMs(policy, attempt);
+        // A refused connection never reached GitLab: safe to repeat whatever the method.
+        if (
+          attempt >= policy.maxAttempts ||
+          now() - started + wait > policy.maxTotalMs ||
+          reason === 'timeout'
+        )
+          throw new GitLabNetworkError(method, shown, reason, attempt);
+        hooks.onRetry?.({ method, endpoint: shown, status: reason, waitMs: wait, attempt });
+        await sleep(wait);
+        continue;
+      }
+      if (response.ok) return parseResponse(response, options.asStream === true);
+      const { description, scope } = await errorDescription(response);
+      if (!isRetryable(method, response.status))
+        throw new GitLabHttpError(response.status, method, shown, description, attempt, scope);
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
+      // Retrying before Retry-After would only be refused again: past the longest wait, give up.
+      const wait = retryAfter ?? backoffMs(policy, attempt);
+      if (
+        attempt >= policy.maxAttempts ||
+        wait > policy.maxDelayMs ||
+        now() - started + wait > policy.maxTotalMs
+      )
+        throw new GitLabHttpError(response.status, method, shown, description, attempt, scope);
+      hooks.onRetry?.({ method, endpoint: shown, status: response.status, waitMs: wait, attempt });
+      await sleep(wait);
+    }
+  };
+}
+
+function networkReason(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timeout';
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? error.message;
+  }
+  return String(error);
+}
+
+async function parseResponse(response: Response, asStream: boolean): Promise<RawResponse> {
+  const headers = Object.fromEntries(response.headers.entries());
+  if (asStream) return { body: response.body, headers, status: response.status };
+  if (response.status === 204) return { body: null, headers, status: response.status };
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+  let body: unknown;
+  if (type === 'application/json') {
+    const text = await response.text();
+    body = text === '' ? {} : (JSON.parse(text) as unknown);
+  } else if (type.startsWith('text/')) body = await response.text();
+  else body = await response.blob();
+  return { body: body ?? {}, headers, status: response.status };
+}
+
+async function errorDescription(response: Response): Promise<{ description: string; scope?: string }> {
+  const text = await response.text().catch(() => '');
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return { description: text.slice(0, 300) };
+  try {
+    const parsed = JSON.parse(text) as {
+      message?: unknown;
+      error?: unknown;
+      error_description?: unknown;
+      scope?: unknown;
+    };
+    const main = parsed.error_description ?? parsed.message ?? parsed.error ?? '';
+    const description = typeof main === 'string' ? main : JSON.stringify(main);
+    return typeof parsed.scope === 'string'
+      ? { description: description.slice(0, 300), scope: parsed.scope }
+      : { description: description.slice(0, 300) };
+  } catch {
+    return { description: text.slice(0, 300) };
+  }
+}

@@ -1,0 +1,45 @@
+/** Where the bot finds GitLab, its project and its token: GitLab CI's predefined variables. */
+import { UserError } from '../core/errors.js';
+
+export const DEFAULT_TOKEN_VARIABLE = 'CHS_GITLAB_TOKEN';
+
+export interface GitLabSettings {
+  /** CI_SERVER_URL, e.g. https://gitlab.example.com */
+  url: string;
+  /** CI_PROJECT_ID (a number, or a path such as group/project). */
+  projectId: string;
+  token: string;
+  /** The name of the variable the token came from, for messages. */
+  tokenVariable: string;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function gitLabSettings(env: Env, tokenVariable: string = DEFAULT_TOKEN_VARIABLE): GitLabSettings {
+  const url = env.CI_SERVER_URL?.trim();
+  const projectId = env.CI_PROJECT_ID?.trim();
+  const missing = [!url && 'CI_SERVER_URL', !projectId && 'CI_PROJECT_ID'].filter(Boolean);
+  if (missing.length > 0)
+    throw new UserError(
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: talking to GitLab needs a CI/CD job (or set CI_SERVER_URL and CI_PROJECT_ID yourself)`,
+    );
+  if (!/^https?:\/\//.test(url as string))
+    throw new UserError(`CI_SERVER_URL must be an http(s) URL, not "${url as string}"`);
+  const token = env[tokenVariable]?.trim();
+  if (!token)
+    throw new UserError(
+      `${tokenVariable} is not set: add a masked CI/CD variable holding a project access token with the "api" scope (CI_JOB_TOKEN cannot write merge request notes)`,
+    );
+  return { url: (url as string).replace(/\/+$/, ''), projectId: projectId as string, token, tokenVariable };
+}
+
+/** CI_MERGE_REQUEST_IID as a number, or a clear error. */
+export function mergeRequestIid(env: Env): number {
+  const raw = env.CI_MERGE_REQUEST_IID?.trim();
+  if (!raw)
+    throw new UserError(
+      'CI_MERGE_REQUEST_IID is not set: --post runs in a merge request pipeline (rules: - if: $CI_PIPELINE_SOURCE == "merge_request_event")',
+    );
+  if (!/^\d+$/.test(raw)) throw new UserError(`CI_MERGE_REQUEST_IID must be a number, not "${raw}"`);
+  return Number(raw);
+}

@@ -1,0 +1,75 @@
+/**
+ * Building the impact report from two directories: the file diff, each kind's section (when
+ * its provider exists), the lint delta and the verdict.
+ */
+import { POLICY_KINDS } from '../core/kinds.js';
+import type { PolicyKind } from '../core/kinds.js';
+import type { Language } from '../core/language.js';
+import type { RuleRegistry } from '../core/registry.js';
+import { diffTrees } from './file-diff.js';
+import { lintDelta, lintSide } from './lint-delta.js';
+import type { ImpactReport, SectionResult } from './model.js';
+import type { ImpactSection } from './section.js';
+import { impactSections } from './sections.js';
+import { loadTree } from './tree.js';
+import { verdictOf } from './verdict.js';
+
+export interface BuildOptions {
+  /** Absolute directories of both sides. */
+  baseDir: string;
+  headDir: string;
+  /** How the base is shown in the report. */
+  base: { ref?: string; dir?: string };
+  /** Recorded events: absolute paths for the providers, display paths for the report. */
+  events: readonly { absolute: string; display: string }[];
+  snapshot?: { absolute: string; display: string };
+  kubeContext?: string;
+  languages: readonly Language[];
+  registry: RuleRegistry;
+  sections?: Partial<Record<PolicyKind, ImpactSection>>;
+}
+
+export async function buildImpactReport(options: BuildOptions): Promise<ImpactReport> {
+  const providers = options.sections ?? impactSections;
+  const base = loadTree(options.baseDir);
+  const head = loadTree(options.headDir);
+  const files = diffTrees(base, head);
+  const sections: SectionResult[] = [];
+  const notAnalysed: PolicyKind[] = [];
+  for (const kind of POLICY_KINDS) {
+    const changed = files.filter((f) => f.kind === kind);
+    if (changed.length === 0) continue;
+    const provider = providers[kind];
+    if (!provider) {
+      notAnalysed.push(kind);
+      continue;
+    }
+    sections.push(
+      await provider.analyse({
+        base,
+        head,
+        changed,
+        events: options.events.map((e) => e.absolute),
+        ...(options.snapshot ? { snapshot: options.snapshot.absolute } : {}),
+        ...(options.kubeContext ? { kubeContext: options.kubeContext } : {}),
+      }),
+    );
+  }
+  const baseFindings = await lintSide(options.baseDir, options.languages, options.registry);
+  const headFindings = await lintSide(options.headDir, options.languages, options.registry);
+  const lint = lintDelta(baseFindings, headFindings);
+  return {
+    version: 1,
+    base: options.base,
+    verdict: verdictOf(files, sections, notAnalysed, lint),
+    files,
+    sections,
+    notAnalysed,
+    lint,
+    inputs: {
+      events: options.events.map((e) => e.display),
+      ...(options.snapshot ? { snapshot: options.snapshot.display } : {}),
+      ...(options.kubeContext ? { kubeContext: options.kubeContext } : {}),
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The extension point of the preview: one `ImpactSection` per policy kind computes that kind's
+ * item-level diff (rules, macros, profiles, controls...) and its impact on the cluster and on
+ * recorded events. The table in sections.ts lists them; kinds without an entry are reported as
+ * not analysed, never guessed.
+ */
+import type { Config } from '../core/config.js';
+import type { PolicyKind } from '../core/kinds.js';
+import type { FileChange, SectionResult } from './model.js';
+
+/** One side of the comparison: a directory and its policy files by kind. */
+export interface PolicyTree {
+  /** Absolute directory. */
+  root: string;
+  config: Config;
+  /** Relative paths (`/`-separated) of the policy files of each kind, in load order. */
+  files: ReadonlyMap<PolicyKind, readonly string[]>;
+  /** A file's text by relative path (undefined when absent or unreadable). */
+  read(path: string): string | undefined;
+}
+
+export interface ImpactInputs {
+  base: PolicyTree;
+  head: PolicyTree;
+  /** The changed files of this section's kind. */
+  changed: readonly FileChange[];
+  /** Absolute paths of recorded event files (JSON Lines, optionally gzipped). */
+  events: readonly string[];
+  /** Absolute path of a cluster snapshot (kubectl get ... -o yaml). */
+  snapshot?: string;
+  /** A kube context to read the live cluster from (read-only). */
+  kubeContext?: string;
+}
+
+export interface ImpactSection {
+  kind: PolicyKind;
+  title: string;
+  analyse(inputs: ImpactInputs): Promise<SectionResult>;
+}

@@ -1,0 +1,52 @@
+/** Reading one side of the comparison: its configuration and its policy files by kind. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_FILE_NAMES, loadConfig } from '../core/config.js';
+import type { Config } from '../core/config.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { discover, displayPath } from '../core/discovery.js';
+import type { WalkProblem } from '../core/discovery.js';
+import type { PolicyKind } from '../core/kinds.js';
+import { readTextFile } from '../core/read.js';
+import type { FileKind } from './model.js';
+import type { PolicyTree } from './section.js';
+
+export interface LoadedTree extends PolicyTree {
+  /** Every file compared (policy files, tests and chs.yaml) with its kind. */
+  all: ReadonlyMap<string, FileKind>;
+  configProblems: Diagnostic[];
+  /** Why a file could not be read as text, by relative path. */
+  unreadable: ReadonlyMap<string, string>;
+}
+
+export function loadTree(root: string): LoadedTree {
+  const { config, problems } = loadConfig(root, root);
+  const walkProblems: WalkProblem[] = [];
+  const files = new Map<PolicyKind, string[]>();
+  const all = new Map<string, FileKind>();
+  for (const entry of discover(root, root, config.paths, walkProblems)) {
+    const kind = entry.kind ?? 'tests';
+    all.set(entry.display, kind);
+    if (kind === 'tests') continue;
+    const list = files.get(kind) ?? [];
+    list.push(entry.display);
+    files.set(kind, list);
+  }
+  for (const name of CONFIG_FILE_NAMES) if (existsSync(join(root, name))) all.set(name, 'config');
+  const texts = new Map<string, string | null>();
+  const unreadable = new Map<string, string>();
+  for (const problem of walkProblems) unreadable.set(problem.display, problem.message);
+  const read = (path: string): string | undefined => {
+    const cached = texts.get(path);
+    if (cached !== undefined) return cached ?? undefined;
+    const result = readTextFile(join(root, path), displayPath(join(root, path), root));
+    if (!result.ok) {
+      unreadable.set(path, result.failure.message);
+      texts.set(path, null);
+      return undefined;
+    }
+    texts.set(path, result.file.text);
+    return result.file.text;
+  };
+  return { root, config: config satisfies Config, files, all, read, configProblems: problems, unreadable };
+}

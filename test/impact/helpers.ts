@@ -1,0 +1,53 @@
+/** A throw-away policy language for the impact tests: each line holding TODO is a finding. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Language } from '../../src/core/language.js';
+import { RuleRegistry } from '../../src/core/registry.js';
+import { defineRule } from '../../src/core/rule.js';
+import { coreRules } from '../../src/core/rules.js';
+
+export const todoRule = defineRule({
+  id: 'falco/no-todo',
+  type: 'suggestion',
+  description: 'A TODO left in a rules file.',
+  docs: 'Test rule.',
+  defaultSeverity: 'error',
+  messages: { todo: 'TODO left: {{text}}' },
+});
+
+export const todoLanguage: Language = {
+  kind: 'falco',
+  rules: [todoRule],
+  sniff: () => false,
+  lint(files, context) {
+    for (const file of files) {
+      let offset = 0;
+      for (const line of file.text.split('\n')) {
+        const at = line.indexOf('TODO');
+        if (at !== -1)
+          context.report({
+            rule: todoRule,
+            messageId: 'todo',
+            data: { text: line.slice(at + 5).trim() },
+            file: file.path,
+            range: { start: offset + at, end: offset + line.length },
+          });
+        offset += line.length + 1;
+      }
+    }
+  },
+};
+
+export const testRegistry = new RuleRegistry([...coreRules, todoRule]);
+
+export function writeTree(
+  files: Record<string, string>,
+  root: string = mkdtempSync(join(tmpdir(), 'chs-tree-')),
+): string {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
