@@ -83,8 +83,8 @@ export function statusBody(code: number, reason: string, message: string, detail
     apiVersion: 'v1',
     metadata: {},
     status: code < 300 ? 'Success' : 'Failure',
-    message,
-    reason,
+    ...(message ? { message } : {}),
+    ...(reason ? { reason } : {}),
     ...(details ? { details } : {}),
     code,
   };

@@ -181,6 +181,26 @@ describe('chs deploy --via apply', () => {
     expect(ws.server.get('v1', 'ConfigMap', 'someone-elses', NS)).toBeDefined();
     expect(ws.server.get('v1', 'ConfigMap', 'chs-staging-rules', 'falco')).toBeDefined();
     expect(ws.server.get('v1', 'ConfigMap', 'chs-apparmor-profiles', NS)).toBeDefined();
+
+    // Without profiles the loader goes, last applied first; the namespace (and what else it holds) stays.
+    rmSync(join(ws.repo, 'policies/apparmor'), { recursive: true });
+    const last = await deploy(ws, { prune: true });
+    expect(last.code).toBe(0);
+    expect(
+      last.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    ).toEqual([
+      'configmap/chs-falco-rules (namespace falco) unchanged',
+      `daemonset/chs-profile-loader (namespace ${NS}) pruned`,
+      `configmap/chs-apparmor-profiles (namespace ${NS}) pruned`,
+      `configmap/chs-profile-loader (namespace ${NS}) pruned`,
+    ]);
+    expect(ws.server.get('v1', 'Namespace', NS)).toBeDefined();
+    expect(ws.server.get('v1', 'ConfigMap', 'someone-elses', NS)).toBeDefined();
+    expect((await drift(ws)).code).toBe(0);
   });
 
   it('reports a 409 conflict with the other field manager, writes nothing, and --force-conflicts takes over', async () => {
