@@ -16,13 +16,6 @@ export async function time(fn, { runs = 10, warmup = 2 } = {}) {
 
 /** Prints one figure: name, value, unit and the goal it is held against. */
 export function figure(name, value, unit, goal) {
-  const shown =
-    typeof value === 'number'
-      ? value >= 100
-        ? Math.round(value).toLocaleString('en-US')
-        : value.toFixed(2)
-      : value;
-  process.stdout.write(
-    `${name.padEnd(58)} ${String(shown).padStart(14)} ${unit}${goal ? `   (goal: ${goal})` : ''}\n`,
-  );
+  const shown = typeof value === 'number' ? (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2)) : value;
+  process.stdout.write(`${name.padEnd(58)} ${String(shown).padStart(14)} ${unit}${goal ? `   (goal: ${goal})` : ''}\n`);
 }
