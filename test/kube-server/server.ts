@@ -54,8 +54,8 @@ export interface RequestRecord {
 export interface Faults {
   /** After this many persisted writes, every further write fails (`mode`). */
   breakAfterWrites?: number;
-  /** `reset` drops the connection with no answer; `500` answers InternalError. */
-  mode?: 'reset' | '500';
+  /** `reset` drops the connection with no answer; `500` answers InternalError; `hang` never answers. */
+  mode?: 'reset' | '500' | 'hang';
   /** Answers these statuses (InternalError for 5xx) to the next requests, any verb, in order. */
   failNext?: number[];
 }
@@ -277,7 +277,7 @@ export class KubeServer {
             'Internal error occurred: injected failure after ' + this.writes + ' writes',
           );
         record.status = -1;
-        req.socket.destroy();
+        if (this.faults.mode !== 'hang') req.socket.destroy();
         return;
       }
       if (this.options.token !== undefined && req.headers.authorization !== `Bearer ${this.options.token}`) {

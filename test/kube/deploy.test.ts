@@ -344,6 +344,25 @@ describe('a deploy broken off', () => {
   );
 });
 
+describe('a silent API server', () => {
+  it('does not hang a deploy: the request times out, the deploy stops, and a rerun converges', async () => {
+    const saved = process.env.CHS_KUBE_TIMEOUT;
+    process.env.CHS_KUBE_TIMEOUT = '3';
+    ws.server.faults = { breakAfterWrites: ws.server.writes + 3, mode: 'hang' };
+    const run = await deploy(ws).finally(() => {
+      if (saved === undefined) delete process.env.CHS_KUBE_TIMEOUT;
+      else process.env.CHS_KUBE_TIMEOUT = saved;
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `broken off at ${ORDER[3]}: apply of configmap/chs-seccomp-profiles in namespace ${NS}: no answer from the API server within 3 s (CHS_KUBE_TIMEOUT)`,
+    );
+    ws.server.faults = {};
+    expect((await deploy(ws)).code).toBe(0);
+    expect((await drift(ws)).code).toBe(0);
+  });
+});
+
 describe('refusals before anything is written', () => {
   it('a missing namespace is a clear error and nothing is written', async () => {
     // Remove the falco namespace the Falco chart would have created.
