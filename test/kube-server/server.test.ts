@@ -270,7 +270,7 @@ describe('objects', () => {
     expect(server.all('v1', 'ConfigMap')).toEqual([]);
   });
 
-  it('refuses a replace with a stale resourceVersion, and patch types it does not serve', async () => {
+  it('refuses a replace with a stale resourceVersion', async () => {
     await apply('/api/v1/namespaces/n', ns('n'), 'm');
     const created = (await apply('/api/v1/namespaces/n/configmaps/a', cm('a', { k: 'v' }), 'm'))
       .body as Record<string, any>;
@@ -280,13 +280,6 @@ describe('objects', () => {
     expect(stale.body.message).toBe(
       'Operation cannot be fulfilled on configmaps "a": the object has been modified; please apply your changes to the latest version and try again',
     );
-    const json = await call(
-      'PATCH',
-      '/api/v1/namespaces/n/configmaps/a',
-      [{ op: 'remove', path: '/data/k' }],
-      'application/json-patch+json',
-    );
-    expect(json.status).toBe(415);
   });
 
   it('validates bodies as the API server does', async () => {
