@@ -73,6 +73,7 @@ export async function deployCommand(ctx: CommandContext, flags: DeployFlags): Pr
       ctx.stderr.write(`chs: deploy to target ${target.name} refused: nothing was applied\n`);
       continue;
     }
+    if (result.plan.length === 0) ctx.stdout.write('  nothing to deploy\n');
     const written = new Set(result.done);
     for (const step of result.plan) {
       if (result.failed && step.action !== 'unchanged' && !written.has(step)) continue;

@@ -11,7 +11,12 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError, errorMessage } from '../core/errors.js';
-import type { KubernetesObject, ResponseContext } from '@kubernetes/client-node';
+import type {
+  Configuration,
+  KubernetesObject,
+  RequestContext,
+  ResponseContext,
+} from '@kubernetes/client-node';
 import { refOf } from './objects.js';
 import type { KubeObject, ObjectRef } from './objects.js';
 
@@ -71,9 +76,23 @@ export interface ConnectOptions {
   kubeconfig?: string;
   /** A context name; default the kubeconfig's current context. */
   context?: string;
+  /** How long one request may take; default CHS_KUBE_TIMEOUT seconds, else 30 s. */
+  timeoutMs?: number;
 }
 
-function toApiError(error: unknown, what: string): KubeApiError {
+function requestTimeout(options: ConnectOptions): number {
+  if (options.timeoutMs !== undefined) return options.timeoutMs;
+  const seconds = Number(process.env.CHS_KUBE_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
+}
+
+function toApiError(error: unknown, what: string, timeoutMs: number): KubeApiError {
+  if ((error as { name?: string }).name === 'AbortError' || (error as { type?: string }).type === 'aborted') {
+    return new KubeApiError(
+      `${what}: no answer from the API server within ${timeoutMs / 1000} s (CHS_KUBE_TIMEOUT)`,
+      0,
+    );
+  }
   const e = error as { code?: unknown; body?: unknown; message?: string };
   if (typeof e.code === 'number') {
     let body: ApiStatus | undefined;
@@ -139,7 +158,19 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
       `${source} has no current context: pass --kube-context or set the target's kubeContext`,
     );
 
+  const timeoutMs = requestTimeout(options);
+
   class RawObjectApi extends k8s.KubernetesObjectApi {
+    /** Every request, discovery included, gives up after the timeout: a silent server must not hang a deploy. */
+    protected override requestPromise<T extends KubernetesObject>(
+      requestContext: RequestContext,
+      type?: string,
+      configuration?: Configuration,
+    ): Promise<T> {
+      requestContext.setSignal(AbortSignal.timeout(timeoutMs));
+      return super.requestPromise<T>(requestContext, type, configuration);
+    }
+
     /** Responses as the server sent them (the typed models drop and reshape fields). */
     protected override async processResponse<T extends KubernetesObject>(
       response: ResponseContext,
@@ -178,7 +209,7 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
       try {
         return await api.describe(apiVersion, kind);
       } catch (error) {
-        throw toApiError(error, `discovery of ${apiVersion}`);
+        throw toApiError(error, `discovery of ${apiVersion}`, timeoutMs);
       }
     },
     async get(ref) {
@@ -186,7 +217,7 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
         return (await api.read(header(ref))) as KubeObject;
       } catch (error) {
         if ((error as { code?: unknown }).code === 404) return undefined;
-        throw toApiError(error, `reading ${label(ref)}`);
+        throw toApiError(error, `reading ${label(ref)}`, timeoutMs);
       }
     },
     async list(apiVersion, kind, labelSelector) {
@@ -203,7 +234,7 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
         );
         return list.items.map((item) => ({ ...(item as KubeObject), apiVersion, kind }));
       } catch (error) {
-        throw toApiError(error, `listing ${kind} (${apiVersion})`);
+        throw toApiError(error, `listing ${kind} (${apiVersion})`, timeoutMs);
       }
     },
     async apply(object, { dryRun, force }) {
@@ -217,14 +248,18 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
           k8s.PatchStrategy.ServerSideApply,
         )) as KubeObject;
       } catch (error) {
-        throw toApiError(error, `${dryRun ? 'dry-run apply' : 'apply'} of ${label(refOf(object))}`);
+        throw toApiError(
+          error,
+          `${dryRun ? 'dry-run apply' : 'apply'} of ${label(refOf(object))}`,
+          timeoutMs,
+        );
       }
     },
     async delete(ref, { dryRun }) {
       try {
         await api.delete(header(ref), undefined, dryRun ? 'All' : undefined);
       } catch (error) {
-        throw toApiError(error, `deleting ${label(ref)}`);
+        throw toApiError(error, `deleting ${label(ref)}`, timeoutMs);
       }
     },
   };

@@ -13,9 +13,12 @@ import { compareObject } from './compare.js';
 import { describeRef, kindRank, refKey, refOf, sortForApply } from './objects.js';
 import type { KubeObject, ObjectRef } from './objects.js';
 
-/** Kinds chs may have deployed: listed for prune and drift even when nothing of them is wanted now. */
+/**
+ * Kinds chs may have deployed: listed for prune and drift even when nothing of them is wanted now.
+ * Namespaces are not among them: deleting one deletes everything in it, ours or not, so a
+ * namespace that is no longer wanted stays (as Helm leaves the namespaces it created).
+ */
 export const MANAGED_KINDS: { apiVersion: string; kind: string }[] = [
-  { apiVersion: 'v1', kind: 'Namespace' },
   { apiVersion: 'v1', kind: 'ConfigMap' },
   { apiVersion: 'apps/v1', kind: 'DaemonSet' },
   { apiVersion: 'security-profiles-operator.x-k8s.io/v1beta1', kind: 'SeccompProfile' },
@@ -184,7 +187,7 @@ export async function deploy(
     const listed = new Set<string>();
     const candidates: KubeObject[] = [];
     for (const { apiVersion, kind } of kindsToList) {
-      if (listed.has(`${apiVersion} ${kind}`)) continue;
+      if (listed.has(`${apiVersion} ${kind}`) || kind === 'Namespace') continue;
       listed.add(`${apiVersion} ${kind}`);
       if (!(await client.resource(apiVersion, kind))) continue;
       for (const object of await client.list(apiVersion, kind, targetSelector(options.target))) {

@@ -48,7 +48,7 @@ export async function checkDrift(
   const listed = new Set<string>();
   const extra: KubeObject[] = [];
   for (const { apiVersion, kind } of kinds) {
-    if (listed.has(`${apiVersion} ${kind}`)) continue;
+    if (listed.has(`${apiVersion} ${kind}`) || kind === 'Namespace') continue;
     listed.add(`${apiVersion} ${kind}`);
     if (!(await isServed(apiVersion, kind))) continue;
     for (const object of await client.list(apiVersion, kind, targetSelector(target))) {

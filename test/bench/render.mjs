@@ -8,7 +8,11 @@ import { figure, time } from './_util.mjs';
 const falco = Array.from({ length: 20 }, (_, i) => ({
   path: `policies/falco/rules-${i}.yaml`,
   display: `policies/falco/rules-${i}.yaml`,
-  text: Array.from({ length: 40 }, (_, r) => `- rule: Rule ${i}-${r}\n  desc: d\n  condition: evt.type = execve and proc.name = p${r}\n  output: o %proc.name\n  priority: WARNING\n`).join('\n'),
+  text: Array.from(
+    { length: 40 },
+    (_, r) =>
+      `- rule: Rule ${i}-${r}\n  desc: d\n  condition: evt.type = execve and proc.name = p${r}\n  output: o %proc.name\n  priority: WARNING\n`,
+  ).join('\n'),
 }));
 const apparmor = Array.from({ length: 200 }, (_, i) => ({
   path: `policies/apparmor/app-${i}`,
@@ -18,9 +22,21 @@ const apparmor = Array.from({ length: 200 }, (_, i) => ({
 const seccomp = Array.from({ length: 100 }, (_, i) => ({
   path: `policies/seccomp/p-${i}.json`,
   display: `policies/seccomp/p-${i}.json`,
-  text: JSON.stringify({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: Array.from({ length: 60 }, (_, s) => `call_${s}`), action: 'SCMP_ACT_ALLOW' }] }, null, 2),
+  text: JSON.stringify(
+    {
+      defaultAction: 'SCMP_ACT_ERRNO',
+      syscalls: [{ names: Array.from({ length: 60 }, (_, s) => `call_${s}`), action: 'SCMP_ACT_ALLOW' }],
+    },
+    null,
+    2,
+  ),
 }));
-const files = new Map([['falco', falco], ['apparmor', apparmor], ['seccomp', seccomp], ['pod-security', []]]);
+const files = new Map([
+  ['falco', falco],
+  ['apparmor', apparmor],
+  ['seccomp', seccomp],
+  ['pod-security', []],
+]);
 const bytes = [...falco, ...apparmor, ...seccomp].reduce((n, f) => n + Buffer.byteLength(f.text), 0);
 const config = { ...defaultConfig('/repo'), targets: [{ name: 'prod', mode: 'block' }] };
 
@@ -35,11 +51,17 @@ figure('render one target (6 objects, manifests + values)', render.median, 'ms',
 // The live objects as the server returns them: defaults, status and managedFields added.
 const live = result.objects.map((o) => ({
   ...structuredClone(o),
-  metadata: { ...o.metadata, uid: 'u', resourceVersion: '7', managedFields: [{ manager: 'container-host-security', operation: 'Apply', fieldsV1: {} }] },
+  metadata: {
+    ...o.metadata,
+    uid: 'u',
+    resourceVersion: '7',
+    managedFields: [{ manager: 'container-host-security', operation: 'Apply', fieldsV1: {} }],
+  },
   status: { observedGeneration: 1 },
 }));
 const compare = await time(() => {
-  for (const [i, o] of result.objects.entries()) if (!compareObject(o, live[i]).equal) throw new Error('unexpected drift');
+  for (const [i, o] of result.objects.entries())
+    if (!compareObject(o, live[i]).equal) throw new Error('unexpected drift');
 });
 figure('drift comparison of every object (no drift)', compare.median, 'ms', '< 250 ms');
 live[1].data[Object.keys(live[1].data)[0]] += '# changed\n';

@@ -270,6 +270,18 @@ describe('objects', () => {
     expect(server.all('v1', 'ConfigMap')).toEqual([]);
   });
 
+  it('refuses a replace with a stale resourceVersion', async () => {
+    await apply('/api/v1/namespaces/n', ns('n'), 'm');
+    const created = (await apply('/api/v1/namespaces/n/configmaps/a', cm('a', { k: 'v' }), 'm'))
+      .body as Record<string, any>;
+    await apply('/api/v1/namespaces/n/configmaps/a', cm('a', { k: 'w' }), 'm');
+    const stale = await call('PUT', '/api/v1/namespaces/n/configmaps/a', { ...created, data: { k: 'x' } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toBe(
+      'Operation cannot be fulfilled on configmaps "a": the object has been modified; please apply your changes to the latest version and try again',
+    );
+  });
+
   it('validates bodies as the API server does', async () => {
     await apply('/api/v1/namespaces/n', ns('n'), 'm');
     expect((await apply('/api/v1/namespaces/n/configmaps/a', cm('b', {}), 'm')).status).toBe(400);

@@ -54,8 +54,8 @@ export interface RequestRecord {
 export interface Faults {
   /** After this many persisted writes, every further write fails (`mode`). */
   breakAfterWrites?: number;
-  /** `reset` drops the connection with no answer; `500` answers InternalError. */
-  mode?: 'reset' | '500';
+  /** `reset` drops the connection with no answer; `500` answers InternalError; `hang` never answers. */
+  mode?: 'reset' | '500' | 'hang';
   /** Answers these statuses (InternalError for 5xx) to the next requests, any verb, in order. */
   failNext?: number[];
 }
@@ -83,8 +83,8 @@ export function statusBody(code: number, reason: string, message: string, detail
     apiVersion: 'v1',
     metadata: {},
     status: code < 300 ? 'Success' : 'Failure',
-    message,
-    reason,
+    ...(message ? { message } : {}),
+    ...(reason ? { reason } : {}),
     ...(details ? { details } : {}),
     code,
   };
@@ -277,7 +277,7 @@ export class KubeServer {
             'Internal error occurred: injected failure after ' + this.writes + ' writes',
           );
         record.status = -1;
-        req.socket.destroy();
+        if (this.faults.mode !== 'hang') req.socket.destroy();
         return;
       }
       if (this.options.token !== undefined && req.headers.authorization !== `Bearer ${this.options.token}`) {
@@ -512,7 +512,8 @@ export class KubeServer {
         throw new HttpError(
           415,
           'UnsupportedMediaType',
-          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+          // JSON patch is real but unused by chs: this server answers as for an unknown format.
+          `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
         );
       }
       default:

@@ -181,6 +181,26 @@ describe('chs deploy --via apply', () => {
     expect(ws.server.get('v1', 'ConfigMap', 'someone-elses', NS)).toBeDefined();
     expect(ws.server.get('v1', 'ConfigMap', 'chs-staging-rules', 'falco')).toBeDefined();
     expect(ws.server.get('v1', 'ConfigMap', 'chs-apparmor-profiles', NS)).toBeDefined();
+
+    // Without profiles the loader goes, last applied first; the namespace (and what else it holds) stays.
+    rmSync(join(ws.repo, 'policies/apparmor'), { recursive: true });
+    const last = await deploy(ws, { prune: true });
+    expect(last.code).toBe(0);
+    expect(
+      last.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    ).toEqual([
+      'configmap/chs-falco-rules (namespace falco) unchanged',
+      `daemonset/chs-profile-loader (namespace ${NS}) pruned`,
+      `configmap/chs-apparmor-profiles (namespace ${NS}) pruned`,
+      `configmap/chs-profile-loader (namespace ${NS}) pruned`,
+    ]);
+    expect(ws.server.get('v1', 'Namespace', NS)).toBeDefined();
+    expect(ws.server.get('v1', 'ConfigMap', 'someone-elses', NS)).toBeDefined();
+    expect((await drift(ws)).code).toBe(0);
   });
 
   it('reports a 409 conflict with the other field manager, writes nothing, and --force-conflicts takes over', async () => {
@@ -322,6 +342,25 @@ describe('a deploy broken off', () => {
       expect((await drift(ws)).code).toBe(0);
     },
   );
+});
+
+describe('a silent API server', () => {
+  it('does not hang a deploy: the request times out, the deploy stops, and a rerun converges', async () => {
+    const saved = process.env.CHS_KUBE_TIMEOUT;
+    process.env.CHS_KUBE_TIMEOUT = '3';
+    ws.server.faults = { breakAfterWrites: ws.server.writes + 3, mode: 'hang' };
+    const run = await deploy(ws).finally(() => {
+      if (saved === undefined) delete process.env.CHS_KUBE_TIMEOUT;
+      else process.env.CHS_KUBE_TIMEOUT = saved;
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `broken off at ${ORDER[3]}: apply of configmap/chs-seccomp-profiles in namespace ${NS}: no answer from the API server within 3 s (CHS_KUBE_TIMEOUT)`,
+    );
+    ws.server.faults = {};
+    expect((await deploy(ws)).code).toBe(0);
+    expect((await drift(ws)).code).toBe(0);
+  });
 });
 
 describe('refusals before anything is written', () => {

@@ -138,3 +138,57 @@ describe('@kubernetes/client-node is loaded only by src/kube/client.ts, lazily',
     }
   });
 });
+
+describe('connect', () => {
+  let server: KubeServer;
+  let dir: string;
+  const saved = {
+    KUBECONFIG: process.env.KUBECONFIG,
+    HOME: process.env.HOME,
+    KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST,
+  };
+  beforeEach(async () => {
+    server = await startKubeServer();
+    dir = mkdtempSync(join(tmpdir(), 'chs-connect-'));
+    process.env.HOME = dir;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+  });
+  afterEach(async () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uses KUBECONFIG and its current context when nothing else is said', async () => {
+    writeFileSync(join(dir, 'a.yaml'), server.kubeconfig(['group/project:agent-a', 'other']));
+    process.env.KUBECONFIG = join(dir, 'a.yaml');
+    const client = await connect({ cwd: dir });
+    expect(client.context).toBe('group/project:agent-a');
+    expect(client.server).toBe(server.url);
+    expect(await client.resource('v1', 'ConfigMap')).toEqual({ plural: 'configmaps', namespaced: true });
+    expect(
+      await client.resource('security-profiles-operator.x-k8s.io/v1beta1', 'SeccompProfile'),
+    ).toBeUndefined();
+  });
+
+  it('says what is missing: no kubeconfig, a missing file, an unknown context', async () => {
+    delete process.env.KUBECONFIG;
+    await expect(connect({ cwd: dir })).rejects.toThrow(/^no kubeconfig: set KUBECONFIG/);
+    await expect(connect({ cwd: dir, kubeconfig: 'nope.yaml' })).rejects.toThrow(
+      'kubeconfig nope.yaml: no such file',
+    );
+    writeFileSync(join(dir, 'k.yaml'), server.kubeconfig(['group/project:agent-a']));
+    await expect(
+      connect({ cwd: dir, kubeconfig: 'k.yaml', context: 'group/project:agent-b' }),
+    ).rejects.toThrow(
+      'kube context "group/project:agent-b" is not in k.yaml; did you mean "group/project:agent-a"? (contexts: group/project:agent-a)',
+    );
+    writeFileSync(join(dir, 'broken.yaml'), 'clusters: [\n');
+    await expect(connect({ cwd: dir, kubeconfig: 'broken.yaml' })).rejects.toThrow(
+      /^cannot load the kubeconfig/,
+    );
+  });
+});
