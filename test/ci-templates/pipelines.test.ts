@@ -339,6 +339,4 @@ describe('running the lint job of a merge request pipeline against examples/', (
   });
 
   it.todo('runs the preview job against the local GitLab server once `chs preview` lands (issue 8)');
-  it.todo('runs the deploy job against the local Kubernetes server once `chs deploy` lands (issue 9)');
-  it.todo('runs the drift job against both servers once `chs drift` lands (issue 9)');
 });
