@@ -8,7 +8,6 @@
  */
 import type { YamlResult } from '../../../core/yaml.js';
 import type { Expr, Node } from '../condition/ast.js';
-import { walk } from '../condition/ast.js';
 import { parse } from '../condition/parser.js';
 import { printCondition } from '../condition/print.js';
 import { catalogOf, DEPRECATED_FIELDS, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
