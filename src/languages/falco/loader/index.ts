@@ -221,6 +221,9 @@ class Compiler {
     }
   }
 
+  /** Set by expand when a macro reference could not be resolved. */
+  private unresolved = false;
+
   private expand(
     { ast, text }: ParsedCondition,
     owner: MacroInfo | RuleInfo,
@@ -229,14 +232,22 @@ class Compiler {
     name: string,
   ): Expr {
     const fallback = atNode(owner.location.file, owner.location.node);
+    this.unresolved = false;
     return expandMacros(
       ast,
       (macroName) => {
         const info = this.collector.macros.get(macroName);
-        if (!info || !visible(info)) return this.collector.broken.has(macroName) ? 'broken' : undefined;
-        return this.macroAst.get(macroName) ?? 'broken';
+        const found =
+          !info || !visible(info)
+            ? this.collector.broken.has(macroName)
+              ? 'broken'
+              : undefined
+            : (this.macroAst.get(macroName) ?? 'broken');
+        if (found === 'broken') this.unresolved = true;
+        return found;
       },
       (node) => {
+        this.unresolved = true;
         const hint = this.options.undefinedMacroHint ? ` ${this.options.undefinedMacroHint}` : '';
         this.add(
           ID.undefinedMacro,
@@ -267,7 +278,7 @@ class Compiler {
         if (!p) continue;
         const expanded = this.expand(p, rule, () => true, 'rule', rule.name);
         this.rootText.set(expanded, p.text);
-        let failed = !outputOk;
+        let failed = !outputOk || this.unresolved;
         let skipped = outputOk === 'skip';
         const compiler: ConditionCompiler = new ConditionCompiler(
           catalog,
