@@ -27,43 +27,72 @@ export class CompileError extends Error {
 
 /** Compiles a condition whose macros and lists the loader has expanded. Throws CompileError. */
 export function compileCondition(expr: Expr): Predicate {
+  const built = compileForType(expr, undefined);
+  return typeof built === 'function' ? built : built ? () => true : () => false;
+}
+
+/**
+ * Compiles a condition, for events of one `evt.type` when `type` is given, as an engine indexed
+ * by event type can: every check of `evt.type` is then decided here and the `and`/`or` around it
+ * fold away. The result is `false` when no such event can match, `true` when every one does.
+ *
+ * The checks become closures; the `and`/`or`/`not` above them become one generated function of
+ * `&&`, `||` and `!` over those closures, so that testing an event costs one call per check
+ * reached and nothing per connective.
+ */
+export function compileForType(expr: Expr, type: string | undefined): Predicate | boolean {
+  const checks: Predicate[] = [];
+  const code = build(expr, type, checks);
+  if (typeof code === 'boolean') return code;
+  if (code === 'c[0](f)') return checks[0] as Predicate;
+  return new Function('c', `return (f) => ${code};`)(checks) as Predicate;
+}
+
+/** Whether a check is on `evt.type` itself with literal values (decidable once the type is known). */
+function isTypeCheck(expr: BinaryCheckExpr): boolean {
+  return (
+    expr.left.kind === 'field' &&
+    expr.left.name === 'evt.type' &&
+    expr.left.arg === undefined &&
+    (expr.right.kind === 'value' || expr.right.kind === 'list')
+  );
+}
+
+/** The expression testing `f` (a JavaScript source over the closures in `checks`), or a constant. */
+function build(expr: Expr, type: string | undefined, checks: Predicate[]): string | boolean {
+  const check = (predicate: Predicate): string => `c[${checks.push(predicate) - 1}](f)`;
   switch (expr.kind) {
-    case 'and': {
-      const children = expr.children.map(compileCondition);
-      if (children.length === 2) {
-        const [a, b] = children as [Predicate, Predicate];
-        return (f) => a(f) && b(f);
-      }
-      return (f) => {
-        for (const child of children) if (!child(f)) return false;
-        return true;
-      };
-    }
+    case 'and':
     case 'or': {
-      const children = expr.children.map(compileCondition);
-      if (children.length === 2) {
-        const [a, b] = children as [Predicate, Predicate];
-        return (f) => a(f) || b(f);
+      const absorbing = expr.kind === 'or';
+      const parts: string[] = [];
+      for (const child of expr.children) {
+        const built = build(child, type, checks);
+        if (built === absorbing) return absorbing;
+        if (typeof built === 'string') parts.push(built);
       }
-      return (f) => {
-        for (const child of children) if (child(f)) return true;
-        return false;
-      };
+      if (parts.length === 0) return !absorbing;
+      return parts.length === 1 ? (parts[0] as string) : `(${parts.join(absorbing ? ' || ' : ' && ')})`;
     }
     case 'not': {
-      const child = compileCondition(expr.child);
-      return (f) => !child(f);
+      const child = build(expr.child, type, checks);
+      return typeof child === 'boolean' ? !child : `!${child}`;
     }
     case 'identifier':
       throw new CompileError(`undefined macro "${expr.name}"`, expr.start, expr.end);
     case 'unary': {
+      if (type !== undefined && expr.left.kind === 'field' && expr.left.name === 'evt.type' && !expr.left.arg)
+        return true;
       const multi = expr.left.kind === 'field' ? multiValueExtractor(expr.left) : undefined;
-      if (multi) return (f) => multi(f).length > 0;
+      if (multi) return check((f) => multi(f).length > 0);
       const value = compileValue(expr.left);
-      return (f) => isPresent(value(f));
+      return check((f) => isPresent(value(f)));
     }
-    case 'binary':
-      return compileBinary(expr);
+    case 'binary': {
+      const predicate = compileBinary(expr);
+      if (type !== undefined && isTypeCheck(expr)) return predicate({ 'evt.type': type });
+      return check(predicate);
+    }
   }
 }
 

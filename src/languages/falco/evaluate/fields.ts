@@ -57,19 +57,29 @@ export function candidateKeys(field: FieldExpr): string[] {
 
 const present = (value: unknown): unknown => (value === null ? undefined : value);
 
-export function fieldExtractor(field: FieldExpr): Extract {
-  const keys = candidateKeys(field);
-  if (keys.length === 1) {
-    const key = keys[0] as string;
-    return (fields) => present(fields[key]);
+const keyExtractors = new Map<string, Extract>();
+
+/**
+ * The reader of a field held under one of `keys`, the first present one winning. Each list of
+ * keys gets its own generated function, so that every property load in it sees one name and the
+ * few shapes of a file's events: V8 then caches the lookup (a monomorphic inline cache) instead
+ * of hashing the name on every event. Keys are embedded as JSON string literals, which escape them.
+ */
+function keysExtractor(keys: readonly string[]): Extract {
+  const id = keys.join('\u0000');
+  let extract = keyExtractors.get(id);
+  if (extract === undefined) {
+    const loads = keys.map(
+      (key) => `v = f[${JSON.stringify(key)}]; if (v !== undefined && v !== null) return v;`,
+    );
+    extract = new Function('f', `let v; ${loads.join(' ')} return undefined;`) as Extract;
+    keyExtractors.set(id, extract);
   }
-  return (fields) => {
-    for (const key of keys) {
-      const value = fields[key];
-      if (value !== undefined && value !== null) return value;
-    }
-    return undefined;
-  };
+  return extract;
+}
+
+export function fieldExtractor(field: FieldExpr): Extract {
+  return keysExtractor(candidateKeys(field));
 }
 
 /**
