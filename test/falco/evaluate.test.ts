@@ -250,3 +250,27 @@ describe('glob matcher', () => {
     expect(Date.now() - start).toBeLessThan(5000);
   });
 });
+
+describe('values converted to their field type, as Falco holds them', () => {
+  const typed = (condition: string, fields: Record<string, unknown>): boolean =>
+    compileCondition(ast(condition), 'syscall')(fields);
+  it.each([
+    // a number field written as text compares as a number ("22" > "1000" as text)
+    ['fd.rport > 1000', { 'fd.rport': '22' }, false],
+    ['fd.rport < 1000', { 'fd.rport': '22' }, true],
+    ['user.uid in (0, 1)', { 'user.uid': '0' }, true],
+    // a text field written as a number compares as text
+    ['proc.name = 123', { 'proc.name': 123 }, true],
+    ['proc.name startswith 12', { 'proc.name': 123 }, true],
+    // a boolean written as text
+    ['proc.is_exe_writable = true', { 'proc.is_exe_writable': 'true' }, true],
+    ['proc.is_exe_writable = true', { 'proc.is_exe_writable': 'false' }, false],
+    // text that is no number stays text, and is not equal to a number
+    ['fd.rport = 22', { 'fd.rport': 'ssh' }, false],
+  ] as Row[])('%s on %j is %s', (condition, fields, expected) => {
+    expect(typed(condition, fields)).toBe(expected);
+  });
+  it('leaves values as recorded without a catalogue', () => {
+    expect(matches('fd.rport > 1000', { 'fd.rport': '22' })).toBe(true);
+  });
+});

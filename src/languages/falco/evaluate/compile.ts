@@ -5,8 +5,17 @@
  * whose field is absent is false, whatever the operator (`!=` included); `exists` is the test of
  * presence itself.
  */
-import type { BinaryCheckExpr, Expr, FieldLike, Operand, TransformerArg } from '../condition/ast.js';
-import { fieldExtractor, isAnyAncestor, multiValueExtractor } from './fields.js';
+import type {
+  BinaryCheckExpr,
+  Expr,
+  FieldExpr,
+  FieldLike,
+  Operand,
+  TransformerArg,
+} from '../condition/ast.js';
+import { catalogOf, resolveField } from '../fields/index.js';
+import { conversionFor, fieldExtractor, isAnyAncestor, multiValueExtractor } from './fields.js';
+import type { Conversion } from './fields.js';
 import type { Extract, Fields } from './fields.js';
 import { OperatorError, modifierTest, prefixTest, scalarTest, setTest } from './operators.js';
 import type { ScalarTest } from './operators.js';
@@ -26,8 +35,8 @@ export class CompileError extends Error {
 }
 
 /** Compiles a condition whose macros and lists the loader has expanded. Throws CompileError. */
-export function compileCondition(expr: Expr): Predicate {
-  const built = compileForType(expr, undefined);
+export function compileCondition(expr: Expr, source?: string): Predicate {
+  const built = compileForType(expr, undefined, source);
   return typeof built === 'function' ? built : built ? () => true : () => false;
 }
 
@@ -40,9 +49,9 @@ export function compileCondition(expr: Expr): Predicate {
  * `&&`, `||` and `!` over those closures, so that testing an event costs one call per check
  * reached and nothing per connective.
  */
-export function compileForType(expr: Expr, type: string | undefined): Predicate | boolean {
+export function compileForType(expr: Expr, type: string | undefined, source?: string): Predicate | boolean {
   const checks: Predicate[] = [];
-  const code = build(expr, type, checks);
+  const code = build(expr, type, checks, typesOf(source));
   if (typeof code === 'boolean') return code;
   if (code === 'c[0](f)') return checks[0] as Predicate;
   return new Function('c', `return (f) => ${code};`)(checks) as Predicate;
@@ -59,7 +68,26 @@ function isTypeCheck(expr: BinaryCheckExpr): boolean {
 }
 
 /** The expression testing `f` (a JavaScript source over the closures in `checks`), or a constant. */
-function build(expr: Expr, type: string | undefined, checks: Predicate[]): string | boolean {
+/** How each field of a source's catalogue converts (`none` for a field the catalogue lacks). */
+export type FieldTypes = (field: FieldExpr) => Conversion;
+
+export function typesOf(source: string | undefined): FieldTypes {
+  const catalog = source === undefined ? undefined : catalogOf(source);
+  if (!catalog) return () => 'none';
+  return (field) => {
+    const resolved = resolveField(catalog, field.name, field.arg);
+    return resolved.ok ? conversionFor(resolved.info.type) : 'none';
+  };
+}
+
+const NO_TYPES: FieldTypes = () => 'none';
+
+function build(
+  expr: Expr,
+  type: string | undefined,
+  checks: Predicate[],
+  types: FieldTypes,
+): string | boolean {
   const check = (predicate: Predicate): string => `c[${checks.push(predicate) - 1}](f)`;
   switch (expr.kind) {
     case 'and':
@@ -67,7 +95,7 @@ function build(expr: Expr, type: string | undefined, checks: Predicate[]): strin
       const absorbing = expr.kind === 'or';
       const parts: string[] = [];
       for (const child of expr.children) {
-        const built = build(child, type, checks);
+        const built = build(child, type, checks, types);
         if (built === absorbing) return absorbing;
         if (typeof built === 'string') parts.push(built);
       }
@@ -75,7 +103,7 @@ function build(expr: Expr, type: string | undefined, checks: Predicate[]): strin
       return parts.length === 1 ? (parts[0] as string) : `(${parts.join(absorbing ? ' || ' : ' && ')})`;
     }
     case 'not': {
-      const child = build(expr.child, type, checks);
+      const child = build(expr.child, type, checks, types);
       return typeof child === 'boolean' ? !child : `!${child}`;
     }
     case 'identifier':
@@ -85,11 +113,11 @@ function build(expr: Expr, type: string | undefined, checks: Predicate[]): strin
         return true;
       const multi = expr.left.kind === 'field' ? multiValueExtractor(expr.left) : undefined;
       if (multi) return check((f) => multi(f).length > 0);
-      const value = compileValue(expr.left);
+      const value = compileValue(expr.left, types);
       return check((f) => isPresent(value(f)));
     }
     case 'binary': {
-      const predicate = compileBinary(expr);
+      const predicate = compileBinary(expr, types);
       if (type !== undefined && isTypeCheck(expr)) return predicate({ 'evt.type': type });
       return check(predicate);
     }
@@ -100,16 +128,16 @@ const isPresent = (value: unknown): boolean =>
   value !== undefined && !(Array.isArray(value) && value.length === 0);
 
 /** The extractor of a field or transformer (the left-hand side, or `val(...)` on the right). */
-export function compileValue(node: FieldLike | TransformerArg): Extract {
+export function compileValue(node: FieldLike | TransformerArg, types: FieldTypes = NO_TYPES): Extract {
   switch (node.kind) {
     case 'field':
-      return fieldExtractor(node);
+      return fieldExtractor(node, types(node));
     case 'value': {
       const literal = node.value;
       return () => literal;
     }
     case 'transformer': {
-      const args = node.args.map(compileValue);
+      const args = node.args.map((arg) => compileValue(arg, types));
       switch (node.name) {
         case 'val':
           return args[0] ?? (() => undefined);
@@ -151,9 +179,9 @@ function compileTest(expr: BinaryCheckExpr, items: string[]): ScalarTest {
   return scalarTest(op, items[0] as string);
 }
 
-function compileBinary(expr: BinaryCheckExpr): Predicate {
+function compileBinary(expr: BinaryCheckExpr, types: FieldTypes): Predicate {
   const items = literalItems(expr.right);
-  if (items === undefined) return compileFieldComparison(expr);
+  if (items === undefined) return compileFieldComparison(expr, types);
   let test: ScalarTest;
   try {
     test = compileTest(expr, items);
@@ -177,7 +205,7 @@ function compileBinary(expr: BinaryCheckExpr): Predicate {
       return false;
     };
   }
-  const value = compileValue(expr.left);
+  const value = compileValue(expr.left, types);
   if (expr.op === 'in' && !expr.modifier) {
     // A list-valued field is `in` the set when every one of its values is.
     return (f) => {
@@ -197,9 +225,9 @@ function compileBinary(expr: BinaryCheckExpr): Predicate {
 }
 
 /** `field op other.field` or `field op val(other.field)`: both must be present. */
-function compileFieldComparison(expr: BinaryCheckExpr): Predicate {
-  const left = compileValue(expr.left);
-  const right = compileValue(expr.right as FieldLike);
+function compileFieldComparison(expr: BinaryCheckExpr, types: FieldTypes): Predicate {
+  const left = compileValue(expr.left, types);
+  const right = compileValue(expr.right as FieldLike, types);
   const op = expr.op;
   if (op === 'regex' || op === 'pmatch')
     throw new CompileError(`operator "${op}" doesn't support right-hand side fields`, expr.start, expr.end);

@@ -72,7 +72,7 @@ class SourceIndex {
       list = [];
       for (const compiled of this.rules) {
         if (!hasType(compiled.types, type)) continue;
-        const test = compileForType(compiled.rule.condition, type);
+        const test = compileForType(compiled.rule.condition, type, compiled.rule.source);
         if (test === false) continue;
         list.push({ compiled, test: test === true ? () => true : test });
       }
@@ -101,7 +101,7 @@ export class Ruleset {
       }
       let test: Predicate;
       try {
-        test = compileCondition(rule.condition);
+        test = compileCondition(rule.condition, rule.source);
       } catch (error) {
         if (!(error instanceof CompileError)) throw error;
         this.problems.push({ rule: rule.name, message: error.message, start: error.start, end: error.end });
