@@ -75,16 +75,20 @@ falco
   .description('parse Falco conditions (syntax only) and print one JSON line each')
   .argument('[condition...]', 'conditions to parse')
   .option('--stdin', 'read one condition a line from standard input')
-  .action((_c: string[], _o: unknown, command: Command) =>
-    run(command, async () => notYet('chs falco parse', 3)),
+  .action((conditions: string[], options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) =>
+      (await import('./falco-parse.js')).falcoParseCommand(ctx, conditions, options),
+    ),
   );
 falco
   .command('compile')
   .description("load rules files as Falco does and print each rule's expanded condition")
   .argument('<file...>', 'rules files, in load order')
   .addOption(formatOption())
-  .action((_f: string[], _o: unknown, command: Command) =>
-    run(command, async () => notYet('chs falco compile', 3)),
+  .action((files: string[], options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) =>
+      (await import('./falco-compile.js')).falcoCompileCommand(ctx, files, options),
+    ),
   );
 falco
   .command('replay')

@@ -5,7 +5,8 @@
 import type { Language } from '../core/language.js';
 import { RuleRegistry } from '../core/registry.js';
 import { coreRules } from '../core/rules.js';
+import { falco } from './falco/index.js';
 
-export const languages: readonly Language[] = [];
+export const languages: readonly Language[] = [falco];
 
 export const registry = new RuleRegistry([...coreRules, ...languages.flatMap((language) => language.rules)]);

@@ -5,9 +5,21 @@ import type { LoadedFile, LoadOptions, LoadResult } from '../../src/languages/fa
 import { falcoRulesById } from '../../src/languages/falco/rules/index.js';
 import { corpusDir } from './corpus.js';
 
+/**
+ * The rule Falco's unit tests put in front of the `exceptions_values_*` fragments
+ * (test_rule_loader.cpp, s_exception_values_rule_base); the corpus keeps only the fragment.
+ */
+export const EXCEPTION_VALUES_RULE_BASE =
+  '- rule: test_rule\n  desc: test rule\n  condition: evt.type = open\n  output: command=%proc.cmdline\n  priority: INFO\n';
+
+/** Completes a fragment that starts inside a rule (`  exceptions:`) with the unit tests' base rule. */
+export function completeFragment(yaml: string): string {
+  return /^\s*exceptions:/.test(yaml.replace(/^(?:#.*\n)+/, '')) ? EXCEPTION_VALUES_RULE_BASE + yaml : yaml;
+}
+
 /** A corpus file, split into files at its `# ==== file:` markers (loaded in order). */
 export function corpusFiles(relative: string): LoadedFile[] {
-  const text = readFileSync(join(corpusDir, relative), 'utf8');
+  const text = completeFragment(readFileSync(join(corpusDir, relative), 'utf8'));
   const parts = text.split(/^# ==== file: (.*)$/m);
   if (parts.length === 1) return [{ path: relative, text, baseline: false }];
   const files: LoadedFile[] = [];

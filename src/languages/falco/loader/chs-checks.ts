@@ -4,7 +4,7 @@
  * warning, and outputs of rules Falco skips (plugin not required) checked against the plugin's
  * fields anyway.
  */
-import type { Expr } from '../condition/ast.js';
+import type { Expr, Node } from '../condition/ast.js';
 import { printCondition } from '../condition/print.js';
 import { catalogOf, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
 import type { Collector } from './collector.js';
@@ -17,8 +17,74 @@ import type { LoadOptions } from './index.js';
 
 type Report = (ruleId: LoaderRuleId, message: string, where: Where, ruleName: string) => void;
 
-function conjuncts(expr: Expr): string[] {
-  return expr.kind === 'and' ? expr.children.flatMap(conjuncts) : [printCondition(expr)];
+/** A structural hash of a node (equal nodes hash equal), memoized: macro subtrees are shared. */
+function hashOf(node: Node, memo: WeakMap<Node, number>): number {
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  let h = 0x811c9dc5;
+  const mix = (s: string): void => {
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  };
+  const sub = (n: Node): void => {
+    h = Math.imul(h ^ hashOf(n, memo), 16777619);
+  };
+  mix(node.kind);
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      node.children.forEach(sub);
+      break;
+    case 'not':
+      sub(node.child);
+      break;
+    case 'identifier':
+      mix(node.name);
+      break;
+    case 'unary':
+      sub(node.left);
+      mix(node.op);
+      break;
+    case 'binary':
+      sub(node.left);
+      mix(`${node.op} ${node.modifier ?? ''}`);
+      sub(node.right);
+      break;
+    case 'field':
+      mix(`${node.name}[${node.arg ?? ''}`);
+      break;
+    case 'value':
+      mix(node.value);
+      break;
+    case 'list':
+      node.items.forEach(sub);
+      break;
+    case 'transformer':
+      mix(`${node.name}${node.separator ?? ''}${node.options ?? ''}${node.arg ?? ''}`);
+      node.args.forEach(sub);
+      break;
+  }
+  memo.set(node, h);
+  return h;
+}
+
+function conjuncts(expr: Expr): Expr[] {
+  return expr.kind === 'and' ? expr.children.flatMap(conjuncts) : [expr];
+}
+
+/** Whether every conjunct of `earlier` is a conjunct of `later` (hash first, then printed form). */
+function implies(
+  later: Expr[],
+  laterHashes: Set<number>,
+  earlier: Expr[],
+  memo: WeakMap<Node, number>,
+  print: WeakMap<Node, string>,
+): boolean {
+  return earlier.every((c) => {
+    if (later.includes(c)) return true;
+    if (!laterHashes.has(hashOf(c, memo))) return false;
+    const text = printCondition(c, print);
+    return later.some((l) => hashOf(l, memo) === hashOf(c, memo) && printCondition(l, print) === text);
+  });
 }
 
 function hasNeverTruePlaceholder(expr: Expr): boolean {
@@ -104,14 +170,15 @@ export function chsChecks(
 
   if ((options.ruleMatching ?? 'first') === 'first') {
     const enabled = rules.filter((r) => r.enabled);
-    const sets = enabled.map((r) => new Set(conjuncts(r.condition)));
+    const memo = new WeakMap<Node, number>();
+    const print = new WeakMap<Node, string>();
+    const parts = enabled.map((r) => conjuncts(r.condition));
+    const hashes = parts.map((list) => new Set(list.map((c) => hashOf(c, memo))));
     enabled.forEach((later, j) => {
-      const laterSet = sets[j] as Set<string>;
       for (let i = 0; i < j; i++) {
         const earlier = enabled[i] as CompiledRule;
         if (earlier.source !== later.source) continue;
-        const earlierSet = sets[i] as Set<string>;
-        if ([...earlierSet].every((c) => laterSet.has(c))) {
+        if (implies(parts[j] as Expr[], hashes[j] as Set<number>, parts[i] as Expr[], memo, print)) {
           const info = collector.rules.get(later.name);
           if (!info) break;
           report(

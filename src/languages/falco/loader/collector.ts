@@ -57,6 +57,8 @@ const name = (info: Named): string => info.name;
 
 export interface RuleUpdate {
   name: string;
+  /** The `source` the appending or overriding item names, if it names one. */
+  source?: string;
   location: Location;
   condition?: SourcedText;
   output?: SourcedText;
@@ -260,6 +262,12 @@ export class Collector {
     return prev.unknownSource ? undefined : prev.source;
   }
 
+  private checkSource(prev: RuleInfo, update: RuleUpdate): void {
+    if (update.source !== undefined && update.source !== prev.source) {
+      this.fail('Rule has been re-defined with a different source', update.location, 'rule', update.name);
+    }
+  }
+
   appendRule(update: RuleUpdate): void {
     const prev = this.rules.get(update.name);
     if (!prev) {
@@ -270,6 +278,7 @@ export class Collector {
         update.name,
       );
     }
+    this.checkSource(prev, update);
     const hasAny =
       update.condition !== undefined ||
       update.exceptions !== undefined ||
@@ -345,6 +354,7 @@ export class Collector {
         update.name,
       );
     }
+    this.checkSource(prev, update);
     if (update.condition) {
       prev.condition = update.condition;
       prev.conditionLocation = update.location;

@@ -103,7 +103,7 @@ class ItemReader {
 
   fail(
     message: string,
-    node: YamlNode | undefined = this.item,
+    node: YamlNode | undefined = this.item.pairs[0]?.value ?? this.item,
     ruleId: LoaderRuleId = ID.yamlValidate,
   ): never {
     throw new LoadError(ruleId, message, atNode(this.file, node), this.itemType, this.itemName);
@@ -487,6 +487,9 @@ function readRule(r: ItemReader, collector: Collector, results: Results): void {
   const hasOverrides = overrides.append.size > 0 || overrides.replace.size > 0;
   if (appendFlag && hasOverrides) r.fail(ERROR_OVERRIDE_APPEND, r.node('override'));
   const location = r.location();
+  const sourceNode = r.node('source');
+  const updateSource =
+    sourceNode?.kind === 'scalar' && scalarText(sourceNode).length > 0 ? scalarText(sourceNode) : undefined;
 
   if (hasOverrides) {
     const expected = new Set([...RULE_APPENDABLE, ...RULE_REPLACEABLE].filter((k) => r.has(k)));
@@ -503,6 +506,7 @@ function readRule(r: ItemReader, collector: Collector, results: Results): void {
     };
     const update = (set: Set<string>, kind: 'append' | 'replace'): RuleUpdate => {
       const u: RuleUpdate = { name, location };
+      if (updateSource !== undefined) u.source = updateSource;
       if (take(set, kind, 'condition')) u.condition = r.text('condition');
       if (take(set, kind, 'exceptions')) u.exceptions = readExceptions(r, kind === 'append', results) ?? [];
       if (take(set, kind, 'output')) u.output = r.text('output');
@@ -531,6 +535,7 @@ function readRule(r: ItemReader, collector: Collector, results: Results): void {
 
   if (appendFlag) {
     const u: RuleUpdate = { name, location };
+    if (updateSource !== undefined) u.source = updateSource;
     if (r.has('condition')) u.condition = r.text('condition');
     const exceptions = r.has('exceptions') ? readExceptions(r, true, results) : undefined;
     if (exceptions) u.exceptions = exceptions;

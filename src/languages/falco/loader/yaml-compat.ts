@@ -3,7 +3,9 @@
  * its own less indented than the collection (the official falco_rules.yaml does it: `items: [`
  * ... `  ]`); the strict YAML parser refuses that as "deficient indentation". Such a bracket is
  * moved to the end of the previous line (before any comment there), keeping every other offset of
- * the text unchanged, and the text is parsed again.
+ * the text unchanged, and the text is parsed again. Likewise yaml-cpp keeps a scalar with a local
+ * tag it does not know (`desc: != after evt.type` is the tag `!=` and the text after it) where the
+ * strict parser refuses the tag: the tag is blanked out (same length) and the text parsed again.
  */
 import { parseYaml } from '../../../core/yaml.js';
 import type { YamlResult } from '../../../core/yaml.js';
@@ -31,15 +33,40 @@ function moveBracketUp(text: string, at: number): string | undefined {
   return undefined;
 }
 
+function blankTag(text: string, at: number): string | undefined {
+  if (text[at] !== '!') return undefined;
+  let end = at;
+  while (end < text.length && !/\s/.test(text[end] as string)) end++;
+  return text.slice(0, at) + ' '.repeat(end - at) + text.slice(end);
+}
+
+/** Moves up every closing bracket that stands alone on its line (one pass, offsets kept). */
+function moveAllBracketsUp(text: string): string {
+  let current = text;
+  const re = /^[ \t]*[\]}][ \t]*$/gm;
+  const positions: number[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) positions.push(m.index + m[0].search(/[\]}]/));
+  for (const at of positions) current = moveBracketUp(current, at) ?? current;
+  return current;
+}
+
+const STANDALONE_BRACKET = /^ {0,2}[\]}][ \t]*$/m;
+
 export function parseRulesYaml(text: string): { result: YamlResult; text: string } {
   let current = text;
-  let result = parseYaml(current);
-  for (
-    let i = 0;
-    i < MAX_FIXES && !result.ok && result.error.message.startsWith('deficient indentation');
-    i++
-  ) {
-    const fixed = moveBracketUp(current, result.error.offset);
+  let result: YamlResult | undefined;
+  // A bracket alone on a barely indented line is moved up before the first parse.
+  if (STANDALONE_BRACKET.test(text)) {
+    const moved = moveAllBracketsUp(text);
+    const first = parseYaml(moved);
+    if (first.ok) return { result: first, text: moved };
+  }
+  result = parseYaml(current);
+  for (let i = 0; i < MAX_FIXES && !result.ok; i++) {
+    const { message, offset } = result.error;
+    let fixed: string | undefined;
+    if (message.startsWith('deficient indentation')) fixed = moveBracketUp(current, offset);
+    else if (/^unknown (?:scalar|sequence|mapping) tag/.test(message)) fixed = blankTag(current, offset);
     if (fixed === undefined) break;
     current = fixed;
     result = parseYaml(current);

@@ -1,0 +1,87 @@
+/**
+ * The Falco rules language: files in Falco's own rules format, loaded in order after the
+ * configured baseline files, checked as Falco 0.42-0.44 checks them and by chs's own rules.
+ */
+import type { Language, LintContext } from '../../core/language.js';
+import { fileUnreadable } from '../../core/rules.js';
+import type { SourceFile } from '../../core/source.js';
+import { rangeAt } from '../../core/yaml.js';
+import { displayPath } from '../../core/discovery.js';
+import { expandBaseline, NO_BASELINE_HINT } from './baseline.js';
+import { loadRules } from './loader/index.js';
+import type { LoadedFile } from './loader/index.js';
+import { falcoRules, falcoRulesById } from './rules/index.js';
+
+const RULES_FILE = /^-\s+(?:rule|macro|list|required_engine_version|required_plugin_versions)\s*:/m;
+
+/** A YAML file whose top level is a list of rule, macro or list items. */
+export function sniffFalco(file: SourceFile): boolean {
+  return RULES_FILE.test(file.text);
+}
+
+function baselineFiles(context: LintContext, linted: Set<string>): LoadedFile[] {
+  const { config } = context;
+  const out: LoadedFile[] = [];
+  const seen = new Set<string>();
+  config.falco.baseline.forEach((glob, index) => {
+    const matches = expandBaseline(glob, config.root, context.cwd);
+    if (matches.length === 0 && config.source) {
+      const where = rangeAt(config.tree, ['falco', 'baseline', index]);
+      context.report({
+        rule: fileUnreadable,
+        messageId: 'unreadable',
+        data: { reason: `falco.baseline: '${glob}' matches no file` },
+        file: config.source.path,
+        ...(where ? { range: where } : {}),
+      });
+    }
+    for (const absolute of matches) {
+      const display = displayPath(absolute, context.cwd);
+      if (seen.has(absolute)) continue;
+      seen.add(absolute);
+      const read = context.readFile(absolute, display);
+      if (!read.ok) {
+        context.report({
+          rule: fileUnreadable,
+          messageId: 'unreadable',
+          data: { reason: read.failure.message },
+          file: display,
+        });
+        continue;
+      }
+      linted.delete(read.file.path);
+      out.push({ path: read.file.path, text: read.file.text, baseline: true });
+    }
+  });
+  return out;
+}
+
+export const falco: Language = {
+  kind: 'falco',
+  rules: falcoRules,
+  sniff: sniffFalco,
+  lint(files: readonly SourceFile[], context: LintContext): void {
+    const linted = new Set(files.map((f) => f.path));
+    const baseline = baselineFiles(context, linted);
+    const baselinePaths = new Set(baseline.map((f) => f.path));
+    const own: LoadedFile[] = files
+      .filter((f) => !baselinePaths.has(f.path))
+      .map((f) => ({ path: f.path, text: f.text, baseline: false }));
+    const result = loadRules([...baseline, ...own], {
+      ruleMatching: context.config.falco.ruleMatching,
+      ...(baseline.length === 0 ? { undefinedMacroHint: NO_BASELINE_HINT } : {}),
+    });
+    for (const message of result.messages) {
+      if (message.baseline) continue;
+      const rule = falcoRulesById.get(message.ruleId);
+      if (!rule) continue;
+      context.report({
+        rule,
+        messageId: 'message',
+        data: { message: message.message },
+        file: message.file,
+        ...(message.range ? { range: message.range } : {}),
+      });
+    }
+  },
+};
