@@ -176,6 +176,9 @@ table('fd.ip, fd.net, fd.port and fd.proto test both ends of a connection', [
   ['fd.port in (22, 2222)', { 'fd.cport': 40000, 'fd.sport': 22 }, true],
   ['fd.port = 80', { 'fd.port': 80 }, true],
   ['fd.proto exists', { 'fd.sproto': 'ssh' }, true],
+  ['fd.snet in (127.0.0.0/8)', { 'fd.sip': '127.0.0.1' }, true],
+  ['fd.snet in (127.0.0.0/8)', { 'fd.sip': '10.0.0.1' }, false],
+  ['fd.cnet = 10.0.0.0/8', { 'fd.cip': '10.0.0.1' }, true],
 ]);
 
 table('transformers', [

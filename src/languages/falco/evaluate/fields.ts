@@ -24,6 +24,12 @@ const ANCESTORS: Readonly<Record<string, { self: string; parent: string }>> = {
 const PARENT_OF: ReadonlyMap<string, string> = new Map(
   Object.entries(ANCESTORS).map(([name, { parent }]) => [parent, `${name}[1]`]),
 );
+const NET_ADDRESS: Readonly<Record<string, string>> = {
+  'fd.cnet': 'fd.cip',
+  'fd.snet': 'fd.sip',
+  'fd.lnet': 'fd.lip',
+  'fd.rnet': 'fd.rip',
+};
 /** How far up an event may record ancestors one key each (`proc.aname[2]`...). */
 export const MAX_RECORDED_ANCESTORS = 32;
 
@@ -47,6 +53,9 @@ export function candidateKeys(field: FieldExpr): string[] {
   }
   const parentKey = PARENT_OF.get(key);
   if (parentKey) keys.push(parentKey);
+  // The network of an end is its address, compared with a CIDR (fd.snet in (10.0.0.0/8)).
+  const address = NET_ADDRESS[key];
+  if (address) keys.push(address);
   for (const prefix of ['evt.arg', 'evt.rawarg']) {
     if (field.name === prefix && field.arg !== undefined) keys.push(`${prefix}.${field.arg}`);
     if (field.name.startsWith(`${prefix}.`) && field.arg === undefined)
