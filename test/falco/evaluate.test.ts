@@ -277,3 +277,16 @@ describe('values converted to their field type, as Falco holds them', () => {
     expect(matches('fd.rport > 1000', { 'fd.rport': '22' })).toBe(true);
   });
 });
+
+describe('regex verdicts remembered per string', () => {
+  it('answer each string by its own content, short or long', () => {
+    const test = compileCondition(ast('proc.name regex "ba+sh"'));
+    const long = `b${'a'.repeat(300)}sh`;
+    for (let round = 0; round < 3; round++) {
+      expect(test({ 'proc.name': 'bash' })).toBe(true);
+      expect(test({ 'proc.name': 'bush' })).toBe(false);
+      expect(test({ 'proc.name': long })).toBe(true);
+      expect(test({ 'proc.name': `${long}!` })).toBe(false);
+    }
+  });
+});
