@@ -15,15 +15,20 @@ const summary = (outcomes: Outcome[]): string[] =>
  * (LOAD_UNUSED_MACRO); the older files still use the deprecated evt.dir field and
  * %container.info (LOAD_DEPRECATED_ITEM).
  */
-const EXPECTED: Record<string, { unusedMacros?: number; deprecatedFields?: number; containerInfo?: number }> =
-  {
-    'falco_rules.yaml': {},
-    'falco-incubating_rules.yaml': {},
-    'falco-sandbox_rules.yaml': {},
-    'falco-deprecated_rules.yaml': { deprecatedFields: 3 },
-    'application_rules.yaml': { unusedMacros: 12, noRules: true },
-    'falco_rules_v1.0.1_legacy_monolith.yaml': { deprecatedFields: 20, containerInfo: 24 },
-  };
+interface Expected {
+  unusedMacros?: number;
+  deprecatedFields?: number;
+  containerInfo?: number;
+  noRules?: true;
+}
+const EXPECTED: Record<string, Expected> = {
+  'falco_rules.yaml': {},
+  'falco-incubating_rules.yaml': {},
+  'falco-sandbox_rules.yaml': {},
+  'falco-deprecated_rules.yaml': { deprecatedFields: 3 },
+  'application_rules.yaml': { unusedMacros: 12, noRules: true },
+  'falco_rules_v1.0.1_legacy_monolith.yaml': { deprecatedFields: 20, containerInfo: 24 },
+};
 
 describe.skipIf(!hasCorpus)('the official rules files load as Falco loads them', () => {
   it.each(Object.entries(EXPECTED))(

@@ -17,74 +17,61 @@ import type { LoadOptions } from './index.js';
 
 type Report = (ruleId: LoaderRuleId, message: string, where: Where, ruleName: string) => void;
 
-/** A structural hash of a node (equal nodes hash equal), memoized: macro subtrees are shared. */
-function hashOf(node: Node, memo: WeakMap<Node, number>): number {
-  const known = memo.get(node);
-  if (known !== undefined) return known;
-  let h = 0x811c9dc5;
-  const mix = (s: string): void => {
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  };
-  const sub = (n: Node): void => {
-    h = Math.imul(h ^ hashOf(n, memo), 16777619);
-  };
-  mix(node.kind);
-  switch (node.kind) {
+/** Structural equality of two nodes, stopping at the first difference (no allocation). */
+function same(a: Node, b: Node): boolean {
+  if (a === b) return true;
+  switch (a.kind) {
     case 'and':
     case 'or':
-      node.children.forEach(sub);
-      break;
+      return (
+        b.kind === a.kind &&
+        a.children.length === b.children.length &&
+        a.children.every((c, i) => same(c, b.children[i] as Node))
+      );
     case 'not':
-      sub(node.child);
-      break;
+      return b.kind === 'not' && same(a.child, b.child);
     case 'identifier':
-      mix(node.name);
-      break;
+      return b.kind === 'identifier' && a.name === b.name;
     case 'unary':
-      sub(node.left);
-      mix(node.op);
-      break;
+      return b.kind === 'unary' && a.op === b.op && same(a.left, b.left);
     case 'binary':
-      sub(node.left);
-      mix(`${node.op} ${node.modifier ?? ''}`);
-      sub(node.right);
-      break;
+      return (
+        b.kind === 'binary' &&
+        a.op === b.op &&
+        a.modifier === b.modifier &&
+        same(a.left, b.left) &&
+        same(a.right, b.right)
+      );
     case 'field':
-      mix(`${node.name}[${node.arg ?? ''}`);
-      break;
+      return b.kind === 'field' && a.name === b.name && a.arg === b.arg;
     case 'value':
-      mix(node.value);
-      break;
+      return b.kind === 'value' && a.value === b.value;
     case 'list':
-      node.items.forEach(sub);
-      break;
+      return (
+        b.kind === 'list' &&
+        a.items.length === b.items.length &&
+        a.items.every((item, i) => item.value === b.items[i]?.value)
+      );
     case 'transformer':
-      mix(`${node.name}${node.separator ?? ''}${node.options ?? ''}${node.arg ?? ''}`);
-      node.args.forEach(sub);
-      break;
+      return (
+        b.kind === 'transformer' &&
+        a.name === b.name &&
+        a.separator === b.separator &&
+        a.options === b.options &&
+        a.arg === b.arg &&
+        a.args.length === b.args.length &&
+        a.args.every((arg, i) => same(arg, b.args[i] as Node))
+      );
   }
-  memo.set(node, h);
-  return h;
 }
 
 function conjuncts(expr: Expr): Expr[] {
   return expr.kind === 'and' ? expr.children.flatMap(conjuncts) : [expr];
 }
 
-/** Whether every conjunct of `earlier` is a conjunct of `later` (hash first, then printed form). */
-function implies(
-  later: Expr[],
-  laterHashes: Set<number>,
-  earlier: Expr[],
-  memo: WeakMap<Node, number>,
-  print: WeakMap<Node, string>,
-): boolean {
-  return earlier.every((c) => {
-    if (later.includes(c)) return true;
-    if (!laterHashes.has(hashOf(c, memo))) return false;
-    const text = printCondition(c, print);
-    return later.some((l) => hashOf(l, memo) === hashOf(c, memo) && printCondition(l, print) === text);
-  });
+/** Whether every conjunct of `earlier` is a conjunct of `later`. */
+function implies(later: readonly Expr[], earlier: readonly Expr[]): boolean {
+  return earlier.every((c) => later.some((l) => same(c, l)));
 }
 
 function hasNeverTruePlaceholder(expr: Expr): boolean {
@@ -170,15 +157,12 @@ export function chsChecks(
 
   if ((options.ruleMatching ?? 'first') === 'first') {
     const enabled = rules.filter((r) => r.enabled);
-    const memo = new WeakMap<Node, number>();
-    const print = new WeakMap<Node, string>();
     const parts = enabled.map((r) => conjuncts(r.condition));
-    const hashes = parts.map((list) => new Set(list.map((c) => hashOf(c, memo))));
     enabled.forEach((later, j) => {
       for (let i = 0; i < j; i++) {
         const earlier = enabled[i] as CompiledRule;
         if (earlier.source !== later.source) continue;
-        if (implies(parts[j] as Expr[], hashes[j] as Set<number>, parts[i] as Expr[], memo, print)) {
+        if (implies(parts[j] as Expr[], parts[i] as Expr[])) {
           const info = collector.rules.get(later.name);
           if (!info) break;
           report(
