@@ -284,16 +284,22 @@ try {
   });
   const withRegex = load([rule('Regex bomb', 'evt.type = openat and fd.name regex "(a+)+$"')]);
   const withPlain = load([rule('Plain check', 'evt.type = openat and fd.name endswith "aaaa"')]);
-  const runs = async (rs) => {
-    const times = [];
-    for (let i = 0; i < 3; i++) times.push((await measure(() => replayFile(rs, longFile, false))).cpuMs);
-    return Math.min(...times);
-  };
-  const plainMs = await runs(withPlain);
-  const regexMs = await runs(withRegex);
-  figure('100k events (1% with 4 KiB "aaa...!N"), endswith rule, CPU', plainMs, 'ms');
-  figure('same, with a (a+)+$ regex rule, CPU', regexMs, 'ms');
-  figure('regex rule overhead', ((regexMs - plainMs) / plainMs) * 100, '%', 'not measurable (< 10 %)');
+  // Alternate the two rulesets so that the shared machine's noise falls on both alike; keep the
+  // fastest of each.
+  const best = { plain: Infinity, regex: Infinity };
+  for (let i = 0; i < 5; i++) {
+    best.plain = Math.min(best.plain, (await measure(() => replayFile(withPlain, longFile, false))).cpuMs);
+    best.regex = Math.min(best.regex, (await measure(() => replayFile(withRegex, longFile, false))).cpuMs);
+  }
+  figure('100k events (1% with 4 KiB "aaa...!N"), endswith rule, CPU', best.plain, 'ms');
+  figure('same, with a (a+)+$ regex rule, CPU', best.regex, 'ms');
+  figure('regex rule overhead on the whole replay', ((best.regex - best.plain) / best.plain) * 100, '%', 'not measurable (< 10 %)');
+  const long = `/tmp/${'a'.repeat(4096)}!`;
+  const bomb = withRegex.compiled[0];
+  const perMatch = await measure(() => {
+    for (let i = 0; i < 1000; i++) bomb.test({ 'evt.type': 'openat', 'fd.name': `${long}${i}` });
+  });
+  figure('(a+)+$ against one 4 KiB string (linear engine), CPU', (perMatch.cpuMs * 1000) / 1000, 'µs');
   const backtracking = /^(a+)+$/;
   const s = performance.now();
   backtracking.test(`${'a'.repeat(24)}!`);
