@@ -198,6 +198,18 @@ table('transformers', [
   ['proc.name != val(proc.pname)', { 'proc.name': 'bash' }, false],
   ['proc.exepath endswith val(proc.name)', { 'proc.exepath': '/bin/bash', 'proc.name': 'bash' }, true],
   ['user.uid < val(user.loginuid)', { 'user.uid': 5, 'user.loginuid': 1000 }, true],
+  // join, concat and getopt are recent in libsinsp and undocumented: these rows fix chs's reading
+  ['join("-", (proc.name, proc.pname)) = bash-sshd', { 'proc.name': 'bash', 'proc.pname': 'sshd' }, true],
+  ['join("-", (proc.name, proc.pname)) = bash-sshd', { 'proc.name': 'bash' }, false],
+  ['concat(proc.name, proc.pname) = bashsshd', { 'proc.name': 'bash', 'proc.pname': 'sshd' }, true],
+  ['concat(proc.name, "-x") = bash-x', bash, true],
+  ['proc.exe = concat(proc.pname, "d")', { 'proc.exe': 'sshd', 'proc.pname': 'ssh' }, true],
+  ['getopt(proc.args, "c:")["c"] = ls', { 'proc.args': '-c ls' }, true],
+  ['getopt(proc.args, "c:")["c"] = ls', { 'proc.args': '-cls' }, true],
+  ['getopt(proc.args, "lc:")["c"] = ls', { 'proc.args': '-l -c ls' }, true],
+  ['getopt(proc.args, "lc:")["l"] exists', { 'proc.args': '-lc ls' }, true],
+  ['getopt(proc.args, "c:")["c"] exists', { 'proc.args': 'script.sh -c ls' }, false],
+  ['getopt(proc.args, "c:")["c"] exists', {}, false],
 ]);
 
 table('and, or, not', [
