@@ -142,6 +142,13 @@ describe('chs falco replay on bad input', () => {
     await expect(falcoReplayCommand(ctx, { rules: ['missing.yaml'], events: ['e.jsonl'] })).rejects.toThrow(
       /no such rules file/,
     );
+    const gz = repo({
+      'r.yaml': rules,
+      'broken.gz': Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    });
+    await expect(
+      falcoReplayCommand(context(gz).ctx, { rules: ['r.yaml'], events: ['broken.gz'] }),
+    ).rejects.toThrow(/^broken\.gz: not valid gzip/);
     const bad = context(root);
     expect(await falcoReplayCommand(bad.ctx, { rules: ['bad.yaml'], events: ['e.jsonl'] })).toBe(2);
     expect(bad.err()).toMatch(/^bad\.yaml:\d+:\d+: /);
