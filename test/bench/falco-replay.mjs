@@ -293,7 +293,12 @@ try {
   }
   figure('100k events (1% with 4 KiB "aaa...!N"), endswith rule, CPU', best.plain, 'ms');
   figure('same, with a (a+)+$ regex rule, CPU', best.regex, 'ms');
-  figure('regex rule overhead on the whole replay', ((best.regex - best.plain) / best.plain) * 100, '%', 'not measurable (< 10 %)');
+  figure(
+    'regex rule overhead on the whole replay',
+    ((best.regex - best.plain) / best.plain) * 100,
+    '%',
+    'not measurable (< 10 %)',
+  );
   const long = `/tmp/${'a'.repeat(4096)}!`;
   const bomb = withRegex.compiled[0];
   const perMatch = await measure(() => {
