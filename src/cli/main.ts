@@ -63,7 +63,8 @@ program
   .description('run the policy test cases (policies/tests/**/*.yaml)')
   .argument('[path...]', 'test files or directories')
   .addOption(formatOption())
-  .action((paths: string[], options: { format?: 'text' | 'json' }, command: Command) =>
+  .option('--include-dir <dir>', 'add a root for AppArmor include statements (repeatable)', collect)
+  .action((paths: string[], options: { format?: 'text' | 'json'; includeDir?: string[] }, command: Command) =>
     run(command, async (ctx) => (await import('./test.js')).testCommand(ctx, paths, options)),
   );
 

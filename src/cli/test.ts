@@ -1,30 +1,25 @@
 /** `chs test [PATH...] [--format json]`: runs the policy test cases. */
 import { loadConfig } from '../core/config.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import type { Ruleset } from '../languages/falco/evaluate/engine.js';
-import { loadRepositoryRuleset } from '../languages/falco/evaluate/load.js';
 import { colorsFor } from '../report/colors.js';
 import { summarize, testJson, testText } from '../testing/report.js';
+import { createRunContext } from '../testing/context.js';
 import { runTests } from '../testing/run.js';
 import type { CommandContext } from './run.js';
 
 export async function testCommand(
   ctx: CommandContext,
   paths: string[],
-  flags: { format?: 'text' | 'json' },
+  flags: { format?: 'text' | 'json'; includeDir?: string[] },
 ): Promise<number> {
   const { config, problems } = loadConfig(ctx.cwd, ctx.cwd);
   if (problems.length > 0)
     throw new UserError(`chs.yaml: ${problems[0]?.message ?? 'invalid configuration'}`);
-  let ruleset: Promise<Ruleset> | undefined;
   const run = await runTests({
     cwd: ctx.cwd,
     config,
     paths,
-    context: {
-      cwd: ctx.cwd,
-      falcoRuleset: () => (ruleset ??= loadRepositoryRuleset(config, ctx.cwd)),
-    },
+    context: createRunContext({ config, cwd: ctx.cwd, includeDirs: flags.includeDir ?? [] }),
   });
   if (run.files.length === 0 && flags.format !== 'json') {
     ctx.stderr.write('chs: no test files found (policies/tests/**/*.yaml, or chs.yaml paths.tests)\n');

@@ -1,4 +1,5 @@
 /** The policy test runner's vocabulary: cases, the kinds of case, and their outcomes. */
+import type { Config } from '../core/config.js';
 import type { Range } from '../core/diagnostic.js';
 import type { SourceFile } from '../core/source.js';
 import type { YamlMap, YamlNode } from '../core/yaml.js';
@@ -38,7 +39,15 @@ export interface CaseOutcome {
  */
 export interface RunContext {
   cwd: string;
+  config: Config;
+  /** Extra roots for AppArmor `<...>` includes (`--include-dir`), before chs.yaml's. */
+  includeDirs: readonly string[];
   falcoRuleset(): Promise<Ruleset>;
+  /**
+   * A value built once per run under a key (the kinds keep their parsed repository files here,
+   * so that a file is read and parsed once however many cases name it).
+   */
+  cached<T>(key: string, build: () => T): T;
 }
 
 /** A kind of case: how its body is checked, and how it is evaluated. */

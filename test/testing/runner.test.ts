@@ -9,6 +9,7 @@ import { parse } from '../../src/languages/falco/condition/parser.js';
 import { Ruleset } from '../../src/languages/falco/evaluate/engine.js';
 import type { EvaluableRule } from '../../src/languages/falco/evaluate/engine.js';
 import { NO_COLORS } from '../../src/report/colors.js';
+import { createRunContext } from '../../src/testing/context.js';
 import { CASE_KINDS } from '../../src/testing/kinds/index.js';
 import { parseTestFile } from '../../src/testing/parse.js';
 import { testJson, testText } from '../../src/testing/report.js';
@@ -56,7 +57,7 @@ async function run(
     cwd: root,
     config: defaultConfig(root),
     paths: [],
-    context: { cwd: root, falcoRuleset: ruleset },
+    context: createRunContext({ config: defaultConfig(root), cwd: root, falcoRuleset: ruleset }),
   });
   return results;
 }

@@ -1,20 +1,97 @@
 /**
  * `apparmor:` cases: whether a profile of the repository allows an access.
- * `{profile: NAME, access: {path, permissions} | {exec: PATH} | {capability: NAME} | {network: {domain, type}}, expect: allow|deny}`
+ * `{profile: NAME, access: ACCESS, expect: allow|deny|audit}`, ACCESS one of `{path, permissions}`,
+ * `{exec: PATH}`, `{capability: NAME}`, `{network: {domain, type}}`, `{signal: {...}}`,
+ * `{ptrace: {...}}`, `{mount: {...}}`.
+ *
+ * Each AppArmor file of the repository is loaded once per run, on its own with its includes (as
+ * the loader DaemonSet runs apparmor_parser on it). The profile is decided as written: its own
+ * flags count (complain allows and logs), the mode a target loads it in does not. An access that
+ * is allowed and logged (an `audit` rule, complain mode) is allowed: `expect: allow` holds for it;
+ * `expect: audit` asks for the log too.
  */
-import type { YamlMap } from '../../core/yaml.js';
+import { dirname, resolve } from 'node:path';
+import { didYouMeanSuffix } from '../../core/did-you-mean.js';
+import { discover } from '../../core/discovery.js';
+import { readTextFile } from '../../core/read.js';
+import { SourceFile } from '../../core/source.js';
+import type { YamlMap, YamlNode } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
+import { loadProfileSet } from '../../languages/apparmor/analyze.js';
+import { evaluateAccess } from '../../languages/apparmor/evaluate.js';
+import type { Access, AccessDecision, ProfileSet } from '../../languages/apparmor/evaluate.js';
+import { includeRoots } from '../../languages/apparmor/index.js';
+import { CAPABILITIES, NETWORK_DOMAINS } from '../../languages/apparmor/tables.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
-import type { CaseKind, Problem } from '../types.js';
-import { notWired } from './not-wired.js';
+import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
+import { at, loadErrors } from './where.js';
 
 const WHERE = 'an apparmor case';
-const ACCESS_SHAPES: readonly (readonly string[])[] = [
-  ['path', 'permissions'],
-  ['exec'],
-  ['capability'],
-  ['network'],
-];
+const EXPECTATIONS = ['allow', 'deny', 'audit'];
+const ACCESS_SHAPE =
+  'an access is {path: PATH, permissions: PERMS}, {exec: PATH}, {capability: NAME}, {network: {domain: D, type: T}}, {signal: {...}}, {ptrace: {...}} or {mount: {...}}';
+
+/** The keys of each access, and of the mapping under `network`, `signal`, `ptrace` and `mount`. */
+const ACCESS_KEYS: Readonly<Record<string, { allowed: string[]; required: string[] }>> = {
+  path: { allowed: ['path', 'permissions', 'owner'], required: ['path', 'permissions'] },
+  exec: { allowed: ['exec', 'owner'], required: ['exec'] },
+  capability: { allowed: ['capability'], required: ['capability'] },
+  network: { allowed: ['domain', 'type', 'protocol', 'access'], required: [] },
+  signal: { allowed: ['signal', 'peer', 'access'], required: [] },
+  ptrace: { allowed: ['peer', 'access'], required: [] },
+  mount: { allowed: ['operation', 'source', 'target', 'fstype', 'options'], required: ['target'] },
+};
+const NESTED = ['network', 'signal', 'ptrace', 'mount'];
+
+function validateAccess(access: YamlMap): Problem[] {
+  const shape = Object.keys(ACCESS_KEYS).find((key) => pairOf(access, key));
+  if (!shape) return [{ message: ACCESS_SHAPE, range: span(access) }];
+  const problems: Problem[] = [];
+  const where = `the ${shape} access of an apparmor case`;
+  if (NESTED.includes(shape)) {
+    problems.push(...checkKeys(access, where, [shape]));
+    const inner = pairOf(access, shape)?.value as YamlNode;
+    if (inner.kind !== 'map')
+      return [
+        ...problems,
+        { message: `"${shape}" must be a mapping, not ${describeNode(inner)}`, range: span(inner) },
+      ];
+    const keys = ACCESS_KEYS[shape] as { allowed: string[]; required: string[] };
+    problems.push(...checkKeys(inner, where, keys.allowed, keys.required));
+    for (const pair of inner.pairs)
+      if (pair.key !== 'options') problems.push(...checkString(inner, pair.key, where));
+    const domain = stringAt(inner, 'domain');
+    if (shape === 'network' && typeof domain === 'string' && !NETWORK_DOMAINS.has(domain))
+      problems.push({
+        message: `unknown network domain "${domain}"${didYouMeanSuffix(domain, NETWORK_DOMAINS)}`,
+        range: span(pairOf(inner, 'domain')?.value as YamlNode),
+      });
+    return problems;
+  }
+  const keys = ACCESS_KEYS[shape] as { allowed: string[]; required: string[] };
+  problems.push(...checkKeys(access, where, keys.allowed, keys.required));
+  for (const key of keys.allowed.filter((k) => k !== 'owner'))
+    problems.push(...checkString(access, key, where));
+  const owner = pairOf(access, 'owner')?.value;
+  if (owner && typeof owner.value !== 'boolean')
+    problems.push({
+      message: `"owner" must be true or false, not ${describeNode(owner)}`,
+      range: span(owner),
+    });
+  const permissions = stringAt(access, 'permissions');
+  if (typeof permissions === 'string' && !/^[rwalkmx]+$/.test(permissions))
+    problems.push({
+      message: `"permissions" are letters among r, w, a, l, k, m, x, not "${permissions}"`,
+      range: span(pairOf(access, 'permissions')?.value as YamlNode),
+    });
+  const capability = stringAt(access, 'capability');
+  if (typeof capability === 'string' && !CAPABILITIES.has(capability))
+    problems.push({
+      message: `unknown capability "${capability}"${didYouMeanSuffix(capability, CAPABILITIES)} (AppArmor writes them in lower case, without CAP_)`,
+      range: span(pairOf(access, 'capability')?.value as YamlNode),
+    });
+  return problems;
+}
 
 function validate(body: YamlMap): Problem[] {
   const problems = checkKeys(body, WHERE, ['profile', 'access', 'expect'], ['profile', 'access', 'expect']);
@@ -25,30 +102,141 @@ function validate(body: YamlMap): Problem[] {
       message: `"access" must be a mapping, not ${describeNode(access)}`,
       range: span(access),
     });
-  if (access?.kind === 'map') {
-    const keys = access.pairs.map((p) => p.key).sort();
-    const known = ACCESS_SHAPES.some(
-      (shape) => shape.length === keys.length && [...shape].sort().every((k, i) => k === keys[i]),
-    );
-    if (!known)
-      problems.push({
-        message:
-          'an access is {path: PATH, permissions: PERMS}, {exec: PATH}, {capability: NAME} or {network: {domain: D, type: T}}',
-        range: span(access),
-      });
-  }
+  if (access?.kind === 'map') problems.push(...validateAccess(access));
   const expect = stringAt(body, 'expect');
   const expectNode = pairOf(body, 'expect')?.value;
-  if (expectNode && expect !== 'allow' && expect !== 'deny')
+  if (expectNode && (typeof expect !== 'string' || !EXPECTATIONS.includes(expect)))
     problems.push({
-      message: `"expect" of an apparmor case is allow or deny, not ${describeNode(expectNode)}`,
+      message: `"expect" of an apparmor case is allow, deny or audit, not ${describeNode(expectNode)}`,
       range: span(expectNode),
     });
   return problems;
 }
 
-export const apparmorCase: CaseKind = {
-  key: 'apparmor',
-  validate,
-  evaluate: notWired('apparmor', 'evaluateAccess from src/languages/apparmor'),
-};
+interface LoadedFile {
+  path: string;
+  set: ProfileSet;
+  /** Load errors (`file:line:column: message (rule)`); a profile of this file is not evaluated. */
+  errors: string[];
+}
+
+function loadRepository(context: RunContext): LoadedFile[] {
+  return context.cached('apparmor', () => {
+    const { config, cwd } = context;
+    const roots = includeRoots({
+      includeDirs: context.includeDirs.map((d) => resolve(cwd, d)),
+      config,
+    });
+    const loaded: LoadedFile[] = [];
+    for (const entry of discover(config.root, cwd, config.paths, []).filter((f) => f.kind === 'apparmor')) {
+      const read = readTextFile(entry.absolute, entry.display);
+      if (!read.ok) continue; // not a profile that can be named; chs lint reports it
+      const { set, findings } = loadProfileSet([{ path: read.file.path, text: read.file.text }], {
+        roots,
+        bases: [cwd, dirname(entry.absolute)],
+        cwd,
+      });
+      const files = new Map([...set.texts].map(([path, text]) => [path, new SourceFile(path, text)]));
+      loaded.push({ path: read.file.path, set, errors: loadErrors(findings, config, files) });
+    }
+    return loaded;
+  });
+}
+
+function accessOf(node: YamlMap): Access {
+  return node.value as Access;
+}
+
+function isMissing(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('no AppArmor profile named');
+}
+
+/** The file whose profiles answer to a name: by name, attachment, or attached program path. */
+function findFile(files: readonly LoadedFile[], name: string): LoadedFile[] {
+  const byName = files.filter((f) => f.set.model.profiles.some((p) => p.name === name && p.file === f.path));
+  if (byName.length > 0) return byName;
+  const byAttachment = files.filter((f) =>
+    f.set.model.profiles.some((p) => !p.parent && p.node.attachment?.text === name),
+  );
+  if (byAttachment.length > 0) return byAttachment;
+  if (!name.startsWith('/')) return [];
+  return files.filter((f) => {
+    try {
+      evaluateAccess(f.set, name, { capability: 'chown' });
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  });
+}
+
+function shown(decision: AccessDecision): string {
+  const transition = decision.transition
+    ? ` (${decision.transition.mode}${decision.transition.target ? ` -> ${decision.transition.target}` : ''})`
+    : '';
+  return `${decision.decision}${transition}`;
+}
+
+function ruleLine(decision: AccessDecision, set: ProfileSet): string | undefined {
+  const rule = decision.rule;
+  if (!rule) return undefined;
+  const text = set.texts.get(rule.file);
+  const where = text === undefined ? rule.file : at(new SourceFile(rule.file, text), rule.range.start);
+  return `${where}: ${rule.text}`;
+}
+
+function holds(expected: string, decision: AccessDecision): boolean {
+  if (expected === 'deny') return decision.decision === 'deny';
+  if (expected === 'audit') return decision.decision === 'audit';
+  return decision.decision !== 'deny';
+}
+
+function evaluate(body: YamlMap, context: RunContext): CaseOutcome {
+  const name = stringAt(body, 'profile') as string;
+  const expected = stringAt(body, 'expect') as string;
+  const access = accessOf(pairOf(body, 'access')?.value as YamlMap);
+  const files = loadRepository(context);
+  const found = findFile(files, name);
+  if (found.length === 0) {
+    const names = [
+      ...new Set(
+        files.flatMap((f) => f.set.model.profiles.filter((p) => p.file === f.path).map((p) => p.name)),
+      ),
+    ];
+    const broken = files.filter((f) => f.errors.length > 0 && f.set.model.profiles.length === 0);
+    return {
+      passed: false,
+      message: [
+        `no AppArmor profile named "${name}" in the repository${didYouMeanSuffix(name, names)}`,
+        `profiles: ${names.length > 0 ? names.join(', ') : '(none)'}`,
+        ...broken.flatMap((f) => [`${f.path} does not load:`, ...f.errors]),
+      ].join('\n'),
+    };
+  }
+  if (found.length > 1)
+    return {
+      passed: false,
+      message: `AppArmor profile "${name}" is defined in ${found.map((f) => f.path).join(' and ')}: the loader loads both, and the last one replaces the other (apparmor/duplicate-profile)`,
+    };
+  const file = found[0] as LoadedFile;
+  if (file.errors.length > 0)
+    return {
+      passed: false,
+      message: `the AppArmor profile "${name}" does not load (${file.path}):\n${file.errors.join('\n')}`,
+    };
+  const decision = evaluateAccess(file.set, name, access);
+  if (holds(expected, decision)) return { passed: true, message: '' };
+  const rule = ruleLine(decision, file.set);
+  return {
+    passed: false,
+    message: [
+      `expected: ${expected}`,
+      `actual:   ${shown(decision)}`,
+      `why:      ${decision.reason}`,
+      ...(rule ? [`rule:     ${rule}`] : []),
+    ].join('\n'),
+  };
+}
+
+export const apparmorCase: CaseKind = { key: 'apparmor', validate, evaluate };

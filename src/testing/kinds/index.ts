@@ -1,6 +1,7 @@
 /**
  * The one table of test case kinds, sorted by key. Adding a kind is one entry here and its
- * handler file; wiring an evaluator is replacing a handler's `notWired(...)`.
+ * handler file (shape checks and evaluation; what it loads from the repository goes through
+ * `RunContext.cached`, once per run).
  */
 import type { CaseKind } from '../types.js';
 import { apparmorCase } from './apparmor.js';

@@ -1,30 +1,189 @@
 /**
  * `seccomp:` cases: the action a seccomp profile takes for a system call.
- * `{profile: PATH, syscall: NAME, expect: SCMP_ACT_...}`
+ * `{profile: PATH, syscall: NAME, arch?: ARCH, args?: [N...], expect: SCMP_ACT_... | SCMP_ACT_ERRNO(N)}`
+ * The profile is a path from the repository root (as a pod's `localhostProfile` names it),
+ * parsed once per run; the answer is `evaluateSyscall`'s, for the profile as written.
  */
+import { isAbsolute, relative, resolve } from 'node:path';
+import { didYouMeanSuffix } from '../../core/did-you-mean.js';
+import { discover } from '../../core/discovery.js';
+import { readTextFile } from '../../core/read.js';
+import type { SourceFile } from '../../core/source.js';
 import type { YamlMap } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
+import { ACTIONS, isAction, sameAction } from '../../languages/seccomp/actions.js';
+import { evaluateSyscall, parseSeccompProfile } from '../../languages/seccomp/index.js';
+import type { Evaluation, SeccompProfile } from '../../languages/seccomp/index.js';
+import { isKnownSyscall, SCMP_ARCHES, scmpArch, syscallNames } from '../../languages/seccomp/syscalls.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
-import type { CaseKind, Problem } from '../types.js';
-import { notWired } from './not-wired.js';
+import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
+import { at } from './where.js';
 
 const WHERE = 'a seccomp case';
+/** `SCMP_ACT_ERRNO`, or with the errno (or the tracer's value) it must return: `SCMP_ACT_ERRNO(38)`. */
+const EXPECT = /^(SCMP_ACT_[A-Z_]+)(?:\((\d+)\))?$/;
 
 function validate(body: YamlMap): Problem[] {
-  const problems = checkKeys(body, WHERE, ['profile', 'syscall', 'expect'], ['profile', 'syscall', 'expect']);
-  problems.push(...checkString(body, 'profile', WHERE), ...checkString(body, 'syscall', WHERE));
+  const problems = checkKeys(
+    body,
+    WHERE,
+    ['profile', 'syscall', 'arch', 'args', 'expect'],
+    ['profile', 'syscall', 'expect'],
+  );
+  problems.push(
+    ...checkString(body, 'profile', WHERE),
+    ...checkString(body, 'syscall', WHERE),
+    ...checkString(body, 'arch', WHERE),
+  );
+  const syscall = stringAt(body, 'syscall');
+  const syscallNode = pairOf(body, 'syscall')?.value;
+  if (syscallNode && typeof syscall === 'string' && !isKnownSyscall(syscall))
+    problems.push({
+      message: `"${syscall}" is no system call of any architecture${didYouMeanSuffix(syscall, syscallNames())}`,
+      range: span(syscallNode),
+    });
+  const arch = stringAt(body, 'arch');
+  const archNode = pairOf(body, 'arch')?.value;
+  if (archNode && typeof arch === 'string' && scmpArch(arch) === undefined)
+    problems.push({
+      message: `unknown architecture "${arch}"${didYouMeanSuffix(arch, Object.keys(SCMP_ARCHES))} (SCMP_ARCH_*, x86_64, amd64, ...)`,
+      range: span(archNode),
+    });
+  const args = pairOf(body, 'args')?.value;
+  if (args && args.kind !== 'seq')
+    problems.push({
+      message: `"args" must be a list of up to 6 unsigned integers, not ${describeNode(args)}`,
+      range: span(args),
+    });
+  if (args?.kind === 'seq') {
+    if (args.items.length > 6)
+      problems.push({ message: 'a system call has at most 6 arguments', range: span(args) });
+    for (const item of args.items) {
+      const ok =
+        item.kind === 'scalar' &&
+        ((typeof item.value === 'number' && /^\d+$/.test(item.text)) ||
+          (typeof item.value === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(item.value.trim())));
+      if (!ok)
+        problems.push({
+          message: `an argument is an unsigned integer (decimal, or "0x..." in quotes), not ${describeNode(item)}`,
+          range: span(item),
+        });
+    }
+  }
   const expectNode = pairOf(body, 'expect')?.value;
   const expect = stringAt(body, 'expect');
-  if (expectNode && (typeof expect !== 'string' || !/^SCMP_ACT_[A-Z_]+$/.test(expect)))
+  const match = typeof expect === 'string' ? EXPECT.exec(expect) : null;
+  if (expectNode && !match)
     problems.push({
-      message: `"expect" of a seccomp case is an action such as SCMP_ACT_ERRNO, not ${describeNode(expectNode)}`,
+      message: `"expect" of a seccomp case is an action such as SCMP_ACT_ERRNO or SCMP_ACT_ERRNO(1), not ${describeNode(expectNode)}`,
+      range: span(expectNode),
+    });
+  else if (expectNode && match && !isAction(match[1] as string))
+    problems.push({
+      message: `unknown action "${match[1]}"${didYouMeanSuffix(match[1] as string, ACTIONS)}`,
       range: span(expectNode),
     });
   return problems;
 }
 
-export const seccompCase: CaseKind = {
-  key: 'seccomp',
-  validate,
-  evaluate: notWired('seccomp', 'evaluateSyscall from src/languages/seccomp'),
-};
+type Loaded = { ok: true; profile: SeccompProfile; source: SourceFile } | { ok: false; message: string };
+
+/** The repository's seccomp profiles by path from the root, for "did you mean". */
+function repositoryProfiles(context: RunContext): string[] {
+  return context.cached('seccomp:paths', () => {
+    const { config } = context;
+    return discover(config.root, context.cwd, config.paths, [])
+      .filter((f) => f.kind === 'seccomp')
+      .map((f) => relative(config.root, f.absolute).split('\\').join('/'));
+  });
+}
+
+function loadProfile(path: string, context: RunContext): Loaded {
+  const { config } = context;
+  const absolute = resolve(config.root, path);
+  return context.cached(`seccomp:${absolute}`, (): Loaded => {
+    const inside = relative(config.root, absolute);
+    if (inside.startsWith('..') || isAbsolute(inside))
+      return { ok: false, message: `seccomp profile "${path}" is outside the repository` };
+    const display = relative(context.cwd, absolute) || absolute;
+    const read = readTextFile(absolute, display);
+    if (!read.ok) {
+      const known = repositoryProfiles(context);
+      const message =
+        read.failure.reason === 'missing'
+          ? `no seccomp profile "${path}" in the repository${didYouMeanSuffix(path, known)}${
+              known.length > 0 ? ` (profiles: ${known.join(', ')})` : ''
+            }`
+          : read.failure.message;
+      return { ok: false, message };
+    }
+    const parsed = parseSeccompProfile(read.file, { runtime: config.seccomp.runtime });
+    const problem = parsed.problems.find((p) => p.kind !== 'duplicate-key');
+    if (problem || !parsed.profile) {
+      const where = problem ? at(read.file, problem.range.start) : read.file.path;
+      return {
+        ok: false,
+        message: `the seccomp profile does not load: ${where}: ${problem?.message ?? 'not a profile'} (chs lint shows every problem)`,
+      };
+    }
+    return { ok: true, profile: parsed.profile, source: read.file };
+  });
+}
+
+function shown(action: string, errno: number | undefined, withErrno: boolean): string {
+  return withErrno && errno !== undefined ? `${action}(${errno})` : action;
+}
+
+function why(evaluation: Evaluation, profile: SeccompProfile, source: SourceFile, syscall: string): string {
+  const rule = evaluation.rule;
+  const isDefault =
+    profile.defaultAction !== undefined && rule?.range.start === profile.defaultAction.range.start;
+  if (!rule) return `no rule names ${syscall}: the default action applies`;
+  const where = at(source, rule.range.start);
+  return isDefault
+    ? `no rule for ${syscall} applies on ${evaluation.arch}: the default action (${where}) decides`
+    : `the rule for ${syscall} at ${where} decides on ${evaluation.arch}`;
+}
+
+function evaluate(body: YamlMap, context: RunContext): CaseOutcome {
+  const path = stringAt(body, 'profile') as string;
+  const syscall = stringAt(body, 'syscall') as string;
+  const arch = stringAt(body, 'arch');
+  const expect = stringAt(body, 'expect') as string;
+  const match = EXPECT.exec(expect) as RegExpExecArray;
+  const expectedAction = match[1] as string;
+  const expectedErrno = match[2] === undefined ? undefined : Number(match[2]);
+  const loaded = loadProfile(path, context);
+  if (!loaded.ok) return { passed: false, message: loaded.message };
+  const argsNode = pairOf(body, 'args')?.value;
+  const args =
+    argsNode?.kind === 'seq'
+      ? argsNode.items.map((item) =>
+          item.kind === 'scalar' && typeof item.value === 'string'
+            ? item.value
+            : item.kind === 'scalar'
+              ? item.text
+              : '0',
+        )
+      : [];
+  const evaluation = evaluateSyscall(loaded.profile, {
+    syscall,
+    args,
+    ...(typeof arch === 'string' ? { arch } : {}),
+  });
+  if (evaluation.problem) return { passed: false, message: `cannot evaluate: ${evaluation.problem}` };
+  const actionHolds = sameAction(evaluation.action, expectedAction);
+  const errnoHolds = expectedErrno === undefined || evaluation.errno === expectedErrno;
+  if (actionHolds && errnoHolds) return { passed: true, message: '' };
+  const withErrno = expectedErrno !== undefined || actionHolds;
+  return {
+    passed: false,
+    message: [
+      `expected: ${expect}`,
+      `actual:   ${shown(evaluation.action, evaluation.errno, withErrno)}`,
+      `why:      ${why(evaluation, loaded.profile, loaded.source, syscall)}`,
+    ].join('\n'),
+  };
+}
+
+export const seccompCase: CaseKind = { key: 'seccomp', validate, evaluate };

@@ -1,0 +1,29 @@
+/** The shared state of one `chs test` run: configuration, and what the kinds load once. */
+import type { Config } from '../core/config.js';
+import type { Ruleset } from '../languages/falco/evaluate/engine.js';
+import { loadRepositoryRuleset } from '../languages/falco/evaluate/load.js';
+import type { RunContext } from './types.js';
+
+export interface RunContextOptions {
+  config: Config;
+  cwd: string;
+  includeDirs?: readonly string[];
+  /** Replaces the repository's Falco rules (tests). */
+  falcoRuleset?: () => Promise<Ruleset>;
+}
+
+export function createRunContext(options: RunContextOptions): RunContext {
+  const { config, cwd } = options;
+  const values = new Map<string, unknown>();
+  let ruleset: Promise<Ruleset> | undefined;
+  return {
+    cwd,
+    config,
+    includeDirs: options.includeDirs ?? [],
+    falcoRuleset: options.falcoRuleset ?? (() => (ruleset ??= loadRepositoryRuleset(config, cwd))),
+    cached<T>(key: string, build: () => T): T {
+      if (!values.has(key)) values.set(key, build());
+      return values.get(key) as T;
+    },
+  };
+}
