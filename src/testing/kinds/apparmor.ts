@@ -87,7 +87,10 @@ function validateAccess(access: YamlMap): Problem[] {
   const capability = stringAt(access, 'capability');
   if (typeof capability === 'string' && !CAPABILITIES.has(capability))
     problems.push({
-      message: `unknown capability "${capability}"${didYouMeanSuffix(capability, CAPABILITIES)} (AppArmor writes them in lower case, without CAP_)`,
+      message: `unknown capability "${capability}"${didYouMeanSuffix(
+        capability.toLowerCase().replace(/^cap_/, ''),
+        CAPABILITIES,
+      )} (AppArmor writes them in lower case, without CAP_)`,
       range: span(pairOf(access, 'capability')?.value as YamlNode),
     });
   return problems;

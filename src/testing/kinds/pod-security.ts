@@ -172,7 +172,8 @@ function evaluate(body: YamlMap, context: RunContext): CaseOutcome {
       };
     const source = podSource(object);
     const namespace = source?.namespace ?? '';
-    const where = file && policy.range ? ` (${at(file, policy.range.start)})` : '';
+    const nameRange = rangeAt(policy.root, ['metadata', 'name']) ?? policy.range;
+    const where = file && nameRange ? ` (${at(file, nameRange.start)})` : '';
     if (
       source &&
       namespace &&
