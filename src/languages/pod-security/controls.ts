@@ -380,12 +380,19 @@ export const CONTROL_RULES: readonly AnyControlRule[] = [
   }),
 ];
 
+const activeCache = new WeakMap<Controls, { rule: AnyControlRule; value: unknown }[]>();
+
 /** The controls a policy sets, in the table's order, with their values. */
 export function activeControls(controls: Controls): { rule: AnyControlRule; value: unknown }[] {
-  return CONTROL_RULES.filter((r) => controls[r.control] !== undefined).map((rule) => ({
-    rule,
-    value: controls[rule.control],
-  }));
+  let active = activeCache.get(controls);
+  if (!active) {
+    active = CONTROL_RULES.filter((r) => controls[r.control] !== undefined).map((rule) => ({
+      rule,
+      value: controls[rule.control],
+    }));
+    activeCache.set(controls, active);
+  }
+  return active;
 }
 
 /** The policy's explicit controls that a pod violates. */

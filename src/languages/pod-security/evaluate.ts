@@ -39,6 +39,19 @@ function resolveVersion(version: PolicyVersion | string | undefined): PolicyVers
   return parsed;
 }
 
+/** A result whose message is written only when read (most callers of a large batch never read it). */
+function resultOf(violations: Violation[], message: () => string): PodSecurityResult {
+  let text: string | undefined;
+  return {
+    allowed: violations.length === 0,
+    get message(): string {
+      text ??= violations.length === 0 ? '' : message();
+      return text;
+    },
+    violations,
+  };
+}
+
 /** Runs PSA's checks on a pod view; the violations in PSA's order. */
 export function checkPod(pod: PodView, level: PssLevel, version: PolicyVersion): Violation[] {
   if (level === 'privileged') return [];
@@ -83,11 +96,7 @@ export function evaluatePodSecurity(object: unknown, options: LevelVersion): Pod
   if (!source) return { allowed: true, message: '', violations: [] };
   const version = resolveVersion(options.version);
   const violations = checkPod(podView(source.podMetadata, source.podSpec), options.level, version);
-  return {
-    allowed: violations.length === 0,
-    message: psaMessage(source, options.level, version, violations),
-    violations,
-  };
+  return resultOf(violations, () => psaMessage(source, options.level, version, violations));
 }
 
 export interface PolicyEvaluationOptions {
@@ -111,27 +120,29 @@ export function evaluateAgainstPolicies(
   const namespace = options.namespace ?? (source.namespace || 'default');
   const pod = podView(source.podMetadata, source.podSpec);
   const violations: Violation[] = [];
-  const messages: string[] = [];
+  const parts: { policy: PodSecurityPolicy; level: Violation[]; controls: Violation[] }[] = [];
   for (const policy of policies) {
     if (!policy.appliesTo(namespace, options.namespaceLabels ?? {}, pod)) continue;
-    if (policy.level && policy.level !== 'privileged') {
-      const found = checkPod(pod, policy.level, policy.version);
-      if (found.length > 0) {
-        violations.push(...found);
-        messages.push(psaMessage(source, policy.level, policy.version, found));
+    const level =
+      policy.level && policy.level !== 'privileged' ? checkPod(pod, policy.level, policy.version) : [];
+    const controls = evaluateControls(policy, pod);
+    if (level.length === 0 && controls.length === 0) continue;
+    violations.push(...level, ...controls);
+    parts.push({ policy, level, controls });
+  }
+  return resultOf(violations, () => {
+    const messages: string[] = [];
+    for (const { policy, level, controls } of parts) {
+      if (level.length > 0 && policy.level)
+        messages.push(psaMessage(source, policy.level, policy.version, level));
+      if (controls.length > 0) {
+        const name = policy.renderedName;
+        const text = controls.map((c) => `${c.reason} (${c.detail})`).join(', ');
+        messages.push(
+          `${resourceOf(source.kind)} "${source.name}" is forbidden: ValidatingAdmissionPolicy '${name}' with binding '${name}' denied request: ${text}`,
+        );
       }
     }
-    const controls = evaluateControls(policy, pod);
-    if (controls.length > 0) {
-      violations.push(...controls);
-      const name = policy.renderedName;
-      const text = controls.map((c) => `${c.reason} (${c.detail})`).join(', ');
-      messages.push(
-        source.kind === 'Pod'
-          ? `${resourceOf(source.kind)} "${source.name}" is forbidden: ValidatingAdmissionPolicy '${name}' with binding '${name}' denied request: ${text}`
-          : `ValidatingAdmissionPolicy '${name}' with binding '${name}' denied request: ${text}`,
-      );
-    }
-  }
-  return { allowed: violations.length === 0, message: messages.join('; '), violations };
+    return messages.join('; ');
+  });
 }

@@ -110,6 +110,15 @@ export function loadPolicyFile(file: SourceFile): LoadedFile {
       });
     if (problems.length > 0) continue;
     const doc = value as unknown as PolicyDocument;
+    if (doc.spec.level === undefined && doc.spec.controls === undefined) {
+      findings.push({
+        rule: invalidPolicy,
+        messageId: 'nothing',
+        file: file.path,
+        ...withRange(rangeAt(root, ['spec'], true)),
+      });
+      continue;
+    }
     const version = parseVersion(doc.spec.version ?? 'latest') ?? LATEST;
     policies.push(new PodSecurityPolicy(doc, version, file.path, root, range));
   }
