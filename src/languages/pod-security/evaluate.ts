@@ -55,18 +55,22 @@ function resultOf(violations: Violation[], message: () => string): PodSecurityRe
 /** Runs PSA's checks on a pod view; the violations in PSA's order. */
 export function checkPod(pod: PodView, level: PssLevel, version: PolicyVersion): Violation[] {
   if (level === 'privileged') return [];
-  const violations: Violation[] = [];
+  let violations: Violation[] | undefined;
   for (const active of checksFor(level, version.minor)) {
     const result = active.check(pod);
     if (!result.allowed)
-      violations.push({
+      (violations ??= []).push({
         check: active.id,
         reason: result.reason || 'unknown forbidden reason',
         detail: result.detail ?? '',
       });
   }
-  return violations;
+  return violations ?? NO_VIOLATIONS;
 }
+
+/** Shared by every pod that passes (never mutated: results copy before adding). */
+const NO_VIOLATIONS: Violation[] = [];
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** PSA's aggregate text: `reason (detail), reason`. */
 export function forbiddenDetail(violations: readonly Violation[]): string {
@@ -96,6 +100,7 @@ export function evaluatePodSecurity(object: unknown, options: LevelVersion): Pod
   if (!source) return { allowed: true, message: '', violations: [] };
   const version = resolveVersion(options.version);
   const violations = checkPod(podView(source.podMetadata, source.podSpec), options.level, version);
+  if (violations.length === 0) return { allowed: true, message: '', violations: [] };
   return resultOf(violations, () => psaMessage(source, options.level, version, violations));
 }
 
@@ -119,20 +124,24 @@ export function evaluateAgainstPolicies(
   if (!source) return { allowed: true, message: '', violations: [] };
   const namespace = options.namespace ?? (source.namespace || 'default');
   const pod = podView(source.podMetadata, source.podSpec);
-  const violations: Violation[] = [];
-  const parts: { policy: PodSecurityPolicy; level: Violation[]; controls: Violation[] }[] = [];
+  const labels = options.namespaceLabels ?? NO_LABELS;
+  let parts: { policy: PodSecurityPolicy; level: Violation[]; controls: Violation[] }[] | undefined;
   for (const policy of policies) {
-    if (!policy.appliesTo(namespace, options.namespaceLabels ?? {}, pod)) continue;
+    if (!policy.appliesTo(namespace, labels, pod)) continue;
     const level =
-      policy.level && policy.level !== 'privileged' ? checkPod(pod, policy.level, policy.version) : [];
+      policy.level && policy.level !== 'privileged'
+        ? checkPod(pod, policy.level, policy.version)
+        : NO_VIOLATIONS;
     const controls = evaluateControls(policy, pod);
     if (level.length === 0 && controls.length === 0) continue;
-    violations.push(...level, ...controls);
-    parts.push({ policy, level, controls });
+    (parts ??= []).push({ policy, level, controls });
   }
+  if (!parts) return { allowed: true, message: '', violations: [] };
+  const violations = parts.flatMap((p) => [...p.level, ...p.controls]);
+  const found = parts;
   return resultOf(violations, () => {
     const messages: string[] = [];
-    for (const { policy, level, controls } of parts) {
+    for (const { policy, level, controls } of found) {
       if (level.length > 0 && policy.level)
         messages.push(psaMessage(source, policy.level, policy.version, level));
       if (controls.length > 0) {
