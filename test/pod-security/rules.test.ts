@@ -10,6 +10,7 @@ import { lint } from '../../src/core/runner.js';
 import { podSecurity } from '../../src/languages/pod-security/index.js';
 import { podSecurityRules } from '../../src/languages/pod-security/rules/index.js';
 import { buildReport } from '../../src/report/positions.js';
+import { SourceFile } from '../../src/core/source.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -306,6 +307,15 @@ describe('pod-security lint rules', () => {
       ['pod-security/legacy-field', 16, 'warning'],
     ]);
     expect(found[0]?.message).toContain('closest Pod Security Standards level: baseline');
+  });
+
+  it('recognises its files by content outside the layout', () => {
+    const sniff = (path: string, text: string): boolean => podSecurity.sniff(new SourceFile(path, text));
+    expect(sniff('x.yaml', `${head()}spec: {level: baseline}\n`)).toBe(true);
+    expect(sniff('x.yml', 'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy # legacy\n')).toBe(true);
+    expect(sniff('x.json', '{"apiVersion": "container-host-security/v1", "kind": "PodSecurity"}')).toBe(true);
+    expect(sniff('x.yaml', 'kind: Pod\n')).toBe(false);
+    expect(sniff('x.txt', 'kind: PodSecurity\n')).toBe(false);
   });
 
   it('documents every rule', () => {

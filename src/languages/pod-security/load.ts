@@ -36,7 +36,10 @@ export interface LoadedFile {
 
 /** Whether a YAML text holds a pod security policy of either kind (for sniffing). */
 export function looksLikePolicy(text: string): boolean {
-  return /^kind:\s*["']?(PodSecurity|PodSecurityPolicy)["']?\s*$/m.test(text);
+  return (
+    /^kind:\s*["']?(PodSecurity|PodSecurityPolicy)["']?\s*(#.*)?$/m.test(text) ||
+    /"kind"\s*:\s*"(PodSecurity|PodSecurityPolicy)"/.test(text)
+  );
 }
 
 export function loadPolicyFile(file: SourceFile): LoadedFile {
