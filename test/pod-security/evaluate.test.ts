@@ -151,6 +151,17 @@ describe('evaluatePodSecurity', () => {
     ).toBe(true);
   });
 
+  it('keeps the message when a result is written as JSON', () => {
+    const result = evaluatePodSecurity(workloads[0]?.[1], { level: 'restricted' });
+    const json = JSON.parse(JSON.stringify(result)) as {
+      allowed: boolean;
+      message: string;
+      violations: unknown[];
+    };
+    expect(json).toEqual({ allowed: false, message: result.message, violations: result.violations });
+    expect(json.message).toContain('violates PodSecurity');
+  });
+
   it('does not crash on malformed objects', () => {
     for (const bad of [
       null,
