@@ -120,6 +120,10 @@ async function gate(
   const inCi = env.GITLAB_CI === 'true' || env.CI_COMMIT_SHA !== undefined;
   const requireApproval = flags.requireApproval !== false;
   if (!inCi && !requireApproval) return true;
+  if (!inCi)
+    throw new UserError(
+      'the approval gate needs a GitLab CI/CD job (CI_COMMIT_SHA, CI_DEFAULT_BRANCH, CI_PROJECT_ID): run chs deploy in the pipeline of the default branch, or pass --require-approval=false to deploy without it (nothing was applied)',
+    );
   const { approvalVerdict, refVerdict } = await import('../gitlab/deploy-gate.js');
   const ref = refVerdict(env);
   if (!ref.allowed) {
@@ -186,7 +190,7 @@ async function deployThroughCmp(
   if (result.commit) ctx.stdout.write(`  committed ${result.commit.slice(0, 12)} to ${result.branch}\n`);
   if (result.mergeRequest) {
     ctx.stdout.write(
-      `  merge request !${result.mergeRequest.iid} ${result.mergeRequest.opened ? 'opened' : 'updated'}: ${result.mergeRequest.webUrl}\n`,
+      `  merge request !${result.mergeRequest.iid} ${result.mergeRequest.opened ? 'opened' : 'open'}: ${result.mergeRequest.webUrl}\n`,
     );
   }
   return EXIT_OK;
