@@ -159,11 +159,24 @@ describe('chs deploy through the cluster management project', () => {
     const mr = project.mergeRequests.get(1)!;
     project.branches.set('main', project.branches.get(BRANCH)!);
     mr.state = 'merged';
+    // Someone else's change lands on main after the merge: the old branch is now behind.
+    const merged = project.commits.get(project.branches.get('main')!)!;
+    const other = b.gitlab.makeCommit(
+      new Map([...merged.tree, ['applications/ingress/helmfile.yaml', 'releases: []\n']]),
+      [merged.id],
+      'Add ingress',
+    );
+    project.commits.set(other.id, other);
+    project.branches.set('main', other.id);
     appendFileSync(join(b.kube.repo, 'policies/falco/shell.yaml'), '\n- list: more_shells\n  items: [zsh]\n');
     const run = await deployIn(b, ciEnv(b.gitlab));
     expect(run.code).toBe(0);
     expect(project.mergeRequests.size).toBe(2);
     expect(run.stdout).toContain('merge request !2 opened');
+    // The branch started afresh from main (one commit on top of it), not from the stale branch.
+    const head = project.commits.get(project.branches.get(BRANCH)!)!;
+    expect(head.parent_ids).toEqual([other.id]);
+    expect(head.tree.get('applications/ingress/helmfile.yaml')).toBe('releases: []\n');
   });
 
   it('the root helmfile entry: kept, uncommented, added under helmfiles:, or a new file', () => {
