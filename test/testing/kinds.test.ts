@@ -199,6 +199,33 @@ describe('apparmor cases', () => {
   });
 });
 
+describe('apparmor includes', () => {
+  it('resolve <...> from --include-dir (relative to the working directory)', async () => {
+    const root = repository({
+      'vendor/apparmor/abstractions/web-logs': '/var/log/web/** w,\n',
+      'policies/apparmor/logs': 'profile logs {\n  include <abstractions/web-logs>\n}\n',
+      'policies/tests/cases.yaml':
+        'tests:\n  - {name: a, apparmor: {profile: logs, access: {path: /var/log/web/x, permissions: w}, expect: allow}}\n',
+    });
+    const config = defaultConfig(root);
+    const results = async (includeDirs: string[]) =>
+      (
+        await runTests({
+          cwd: root,
+          config,
+          paths: [],
+          context: createRunContext({ config, cwd: root, includeDirs }),
+        })
+      ).results;
+    expect((await results(['vendor/apparmor'])).map(outcome)).toEqual([[true, '']]);
+    const without = await results([]);
+    expect(without[0]?.passed).toBe(false);
+    expect(without[0]?.message).toMatch(
+      /^the AppArmor profile "logs" does not load \(policies\/apparmor\/logs\):\npolicies\/apparmor\/logs:2:11: .*abstractions\/web-logs/,
+    );
+  });
+});
+
 describe('seccomp cases', () => {
   it('pass when the action (and errno, when given) is the expected one', async () => {
     const results = await run(`
