@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
 export interface Analysis {
   files: LoadedFile[];
   model: PolicyModel;
+  /** Texts of the files and of every include, by display path. */
+  texts: Map<string, string>;
 }
 
 /** Analyzes files that apparmor_parser would load together (one `apparmor_parser` run). */
@@ -58,7 +60,9 @@ export function analyze(
       ...(options.validate === undefined ? {} : { validate: options.validate }),
     },
   );
-  return { files, model };
+  const all = new Map(loader.texts);
+  for (const [path, file] of texts) all.set(path, file.text);
+  return { files, model, texts: all };
 }
 
 /** Convenience for tests and tools: analyzes a text as a single file. */
@@ -97,5 +101,6 @@ export function loadProfileSet(
     }),
     { ...options, readFile, report: (finding) => findings.push(finding) },
   );
+  for (const [path, text] of analysis.texts) if (!texts.has(path)) texts.set(path, text);
   return { set: profileSet(analysis.model, texts), findings };
 }

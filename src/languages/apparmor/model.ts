@@ -237,11 +237,32 @@ function walkBody(statements: Statement[], file: string, profile: ProfileModel, 
       default:
         profile.rules.push({ rule: statement, file });
         if (walker.validate) {
-          validateRule(statement, report);
+          validateOnce(statement, file, walker.report);
           for (const word of ruleWords(statement)) walker.uses.push({ word, file });
         }
     }
   }
+}
+
+/**
+ * A rule's own checks depend on the rule alone, and included abstractions are shared between
+ * profiles (load.ts keeps them for the process), so each rule is checked once and its findings
+ * replayed.
+ */
+const checked = new WeakMap<Rule, Finding[]>();
+
+function validateOnce(rule: Rule, file: string, report: (finding: Finding) => void): void {
+  let findings = checked.get(rule);
+  if (!findings) {
+    const captured: Finding[] = [];
+    validateRule(
+      rule,
+      reporterFor(file, (finding) => captured.push(finding)),
+    );
+    findings = captured;
+    checked.set(rule, findings);
+  }
+  for (const finding of findings) report(finding);
 }
 
 function decide(test: 'boolean' | 'defined', variable: Word, walker: Walker, report: Reporter): boolean {
