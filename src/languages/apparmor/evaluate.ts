@@ -149,8 +149,8 @@ function firstComponent(path: string): string | undefined {
   return slash === -1 ? undefined : path.slice(1, slash);
 }
 
-function compileProfile(set: ProfileSet, profile: ProfileModel): CompiledProfile {
-  const variables = new Map(set.model.variables);
+function compileProfile(profile: ProfileModel): CompiledProfile {
+  const variables = new Map(profile.variables);
   variables.set('profile_name', [profile.name]);
   const files: CompiledFile[] = [];
   const others: CompiledOther[] = [];
@@ -273,7 +273,7 @@ function compiledFor(set: ProfileSet, name: string): CompiledProfile {
       `no AppArmor profile named "${name}"${names.length > 0 ? ` (defined: ${names.join(', ')})` : ''}`,
     );
   }
-  compiled = compileProfile(set, profile);
+  compiled = compileProfile(profile);
   set.compiled.set(name, compiled);
   return compiled;
 }

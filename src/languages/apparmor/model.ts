@@ -31,6 +31,8 @@ export interface ProfileModel {
   children: ProfileModel[];
   /** Flag names (mode flags included). */
   flags: Set<string>;
+  /** The variables of the file that defines the profile. */
+  variables: Map<string, string[]>;
 }
 
 export interface PolicyModel {
@@ -147,6 +149,7 @@ function addProfile(node: Profile, file: string, parent: ProfileModel | undefine
     rules: [],
     children: [],
     flags: new Set(node.flags.map((f) => f.name)),
+    variables: walker.model.variables,
   };
   if (parent) profile.parent = parent;
   if (walker.validate) {
