@@ -171,6 +171,7 @@ describe('apparmor fuzzing', () => {
       } catch (error) {
         throw new Error(
           `case ${i} crashed: ${(error as Error).stack ?? String(error)}\n--- profile ---\n${text}`,
+          { cause: error },
         );
       }
       const took = performance.now() - start;

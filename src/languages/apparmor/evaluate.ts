@@ -339,7 +339,6 @@ function decideFile(
   options: EvaluateOptions,
 ): AccessDecision {
   // For each wanted bit: the best (highest-priority) allow and deny.
-  let denied = 0;
   let allowed = 0;
   let denyRule: CompiledFile | undefined;
   let allowRule: CompiledFile | undefined;
@@ -366,9 +365,9 @@ function decideFile(
         }
       }
       if (bitDenied) {
-        denied |= bit;
-        denyRule ??= bitDenied;
-        continue;
+        // A denied permission denies the access.
+        denyRule = bitDenied;
+        break;
       }
       for (const rule of bucket.allow[i] as CompiledFile[]) {
         if (!matches(rule)) continue;
@@ -381,7 +380,6 @@ function decideFile(
   } else {
     decideWithPriorities(bucket.all, wanted, matches, (bit, rule) => {
       if (rule.deny) {
-        denied |= bit;
         denyRule ??= rule;
       } else {
         allowed |= bit;
