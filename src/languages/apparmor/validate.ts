@@ -375,6 +375,15 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
       }
       break;
     case 'unix':
+      for (const value of rule.conditions.find((c) => c.key === 'type')?.values ?? []) {
+        if (!NETWORK_TYPES.has(value.text)) {
+          report(invalidOption, 'badValue', value, {
+            what: 'socket type',
+            value: value.text,
+            hint: didYouMeanSuffix(value.text, [...NETWORK_TYPES]),
+          });
+        }
+      }
       if (
         rule.conditions.some((c) => c.key === 'peer') &&
         rule.permissions.some((p) => NO_PEER.has(p.text))
