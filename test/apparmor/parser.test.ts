@@ -212,6 +212,15 @@ describe('parser robustness', () => {
     expect(parseApparmor('# only\n# comments\n', { file: 'f', report })).toEqual([]);
   });
 
+  it('refuses absurd nesting with one finding instead of overflowing the stack', () => {
+    const deep = 'profile a {\n' + '  profile b {\n'.repeat(20000) + '}\n'.repeat(20001);
+    const found = parserFindings(deep);
+    expect(found.map((f) => f.ruleId)).toEqual(['apparmor/syntax-error']);
+    expect(found[0]?.message).toContain('nested more than 500 deep');
+    const deepIf = '$B = true\nprofile a {\n' + '  if $B {\n'.repeat(20000) + '}\n'.repeat(20001);
+    expect(parserFindings(deepIf)).toHaveLength(1);
+  });
+
   it('gives every rule its range', () => {
     const text = 'profile a {\n  /etc/passwd r,\n}\n';
     const [profile] = parseApparmor(text, { file: 'f', report: () => undefined });
