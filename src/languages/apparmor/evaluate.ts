@@ -114,7 +114,8 @@ interface CompiledProfile {
   anyComponent: Bucket;
   /** Whether any rule has a priority (then the general path decides). */
   priorities: boolean;
-  others: CompiledOther[];
+  /** Non-file rules by the access they can decide (`all,` rules in every list). */
+  others: Map<string, CompiledOther[]>;
   complain: boolean;
   unconfined: boolean;
   audit: boolean;
@@ -231,11 +232,31 @@ function compileProfile(profile: ProfileModel): CompiledProfile {
     byComponent,
     anyComponent,
     priorities: files.some((rule) => rule.priority !== 0),
-    others,
+    others: byAccessKind(others),
     complain: flags.has('complain') || flags.has('prompt'),
     unconfined: flags.has('unconfined') || flags.has('default_allow'),
     audit: flags.has('audit'),
   };
+}
+
+const ACCESS_KINDS = ['capability', 'network', 'signal', 'ptrace', 'mount'] as const;
+
+/** The key of a non-file access: the name of its one property. */
+function accessKind(access: Access): string {
+  for (const kind of ACCESS_KINDS) if (kind in access) return kind;
+  return '';
+}
+
+function byAccessKind(others: CompiledOther[]): Map<string, CompiledOther[]> {
+  const out = new Map<string, CompiledOther[]>();
+  for (const kind of ACCESS_KINDS) {
+    const wanted = kind === 'mount' ? ['mount', 'remount', 'umount'] : [kind];
+    out.set(
+      kind,
+      others.filter((other) => other.rule.kind === 'all' || wanted.includes(other.rule.kind)),
+    );
+  }
+  return out;
 }
 
 function bucketOf(rules: CompiledFile[]): Bucket {
@@ -309,11 +330,16 @@ export function evaluateAccess(
   if ('exec' in access)
     return decideFile(set, profile, normalizeSlashes(access.exec), X, access.owner ?? true, options);
   const matches: Compiled[] = [];
-  for (const other of profile.others) if (other.matches(access)) matches.push(other);
+  for (const other of profile.others.get(accessKind(access)) ?? [])
+    if (other.matches(access)) matches.push(other);
   return decideBy(set, profile, matches, access, options);
 }
 
+const BITS = new Map<string, number>();
+
 function bitsOf(permissions: string): number {
+  const known = BITS.get(permissions);
+  if (known !== undefined) return known;
   let bits = 0;
   for (const c of permissions) {
     const bit = LETTERS[c];
@@ -322,7 +348,15 @@ function bitsOf(permissions: string): number {
     bits |= bit;
   }
   if (bits === 0) throw new Error('an access needs at least one permission (r, w, a, l, k, m, x)');
+  if (BITS.size < 1024) BITS.set(permissions, bits);
   return bits;
+}
+
+function fileRuleMatches(rule: CompiledFile, path: string, owner: boolean): boolean {
+  return (
+    (!rule.owner || owner) &&
+    (rule.regex === undefined || (path.startsWith(rule.prefix) && rule.regex.test(path)))
+  );
 }
 
 function better(a: CompiledFile, b: CompiledFile): boolean {
@@ -346,9 +380,6 @@ function decideFile(
   const component = firstComponent(path);
   const bucket =
     (component === undefined ? undefined : profile.byComponent.get(component)) ?? profile.anyComponent;
-  const matches = (rule: CompiledFile): boolean =>
-    (!rule.owner || owner) &&
-    (rule.regex === undefined || (path.startsWith(rule.prefix) && rule.regex.test(path)));
   if (!profile.priorities) {
     // Without priorities: per bit, the most specific matching deny, else the most specific allow.
     for (let i = 0; i < 7; i++) {
@@ -358,7 +389,7 @@ function decideFile(
       let bitDenied: CompiledFile | undefined;
       if (any === undefined || any.test(path)) {
         for (const rule of bucket.deny[i] as CompiledFile[]) {
-          if (matches(rule)) {
+          if (fileRuleMatches(rule, path, owner)) {
             bitDenied = rule;
             break;
           }
@@ -370,7 +401,7 @@ function decideFile(
         break;
       }
       for (const rule of bucket.allow[i] as CompiledFile[]) {
-        if (!matches(rule)) continue;
+        if (!fileRuleMatches(rule, path, owner)) continue;
         allowed |= bit;
         if (!allowRule || (bit === X && rule.exec) || better(rule, allowRule)) allowRule = rule;
         if (rule.audit) auditAllowed = true;
@@ -378,15 +409,20 @@ function decideFile(
       }
     }
   } else {
-    decideWithPriorities(bucket.all, wanted, matches, (bit, rule) => {
-      if (rule.deny) {
-        denyRule ??= rule;
-      } else {
-        allowed |= bit;
-        if (!allowRule || (bit === X && rule.exec) || better(rule, allowRule)) allowRule = rule;
-        if (rule.audit) auditAllowed = true;
-      }
-    });
+    decideWithPriorities(
+      bucket.all,
+      wanted,
+      (rule) => fileRuleMatches(rule, path, owner),
+      (bit, rule) => {
+        if (rule.deny) {
+          denyRule ??= rule;
+        } else {
+          allowed |= bit;
+          if (!allowRule || (bit === X && rule.exec) || better(rule, allowRule)) allowRule = rule;
+          if (rule.audit) auditAllowed = true;
+        }
+      },
+    );
   }
   const what = `${letters(wanted)} on ${path}`;
   if (denyRule) {
