@@ -949,7 +949,7 @@ export class Parser {
       if (!word) this.fail('a rule word, condition or ","');
       const after = s.pos;
       s.skipBlanks();
-      if (s.peek() === '=' || (word.text === 'in' && false)) {
+      if (s.peek() === '=') {
         s.pos++;
         s.skipBlanks();
         rule.conditions.push(this.conditionValue(word, kind));

@@ -251,7 +251,7 @@ function validateRlimit(rule: MediationRule, report: Reporter): void {
     case 'time':
     case 'rttime': {
       const m = TIME.exec(text);
-      ok = m !== null && !(kind === ('cpu' as string) && false);
+      ok = m !== null;
       if (m && kind === 'time' && /^(us|micro|ms|milli)/.test(m[2] ?? '')) ok = false;
       break;
     }
@@ -443,7 +443,6 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
         });
       for (const word of words) checkPath(word, report);
       if (rule.target) checkPattern(rule.target, report);
-      if (rule.qualifiers.owner) break;
       break;
     }
     default:
