@@ -513,10 +513,11 @@ function decideBy(
     allow ??= match;
     if (match.audit) audit = true;
   }
+  if (!allow) return implicit(profile, `no rule allows ${describe(access)}`, options);
   const what = describe(access);
   return {
     decision: audit ? 'audit' : 'allow',
-    rule: decidingRule(set, allow as Compiled),
+    rule: decidingRule(set, allow),
     reason: audit ? `an audit rule allows ${what} and logs it` : `a rule allows ${what}`,
   };
 }

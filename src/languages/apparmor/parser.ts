@@ -491,7 +491,9 @@ export class Parser {
         }
         if (q.priority)
           this.report(invalidQualifier, 'repeated', { start: at, end: s.pos }, { word: 'priority' });
-        q.priority = { value: Number(value?.text ?? 0), start: at, end: s.pos };
+        const number = Number(value?.text ?? 0);
+        // A bad value is reported above; the rule then counts as priority 0.
+        q.priority = { value: Number.isInteger(number) ? number : 0, start: at, end: s.pos };
       } else {
         index = (QUALIFIER_ORDER as readonly string[]).indexOf(word);
         if (index <= 0 || !/[\s]/.test(s.peek(word.length))) break;
