@@ -291,6 +291,9 @@ export function checkExpandedPattern(range: Range, text: string, report: Reporte
     if (c === '[') {
       inClass = true;
       classStart = i;
+    } else if (c === ']') {
+      report(invalidGlob, 'unbalanced', word, { what: '"]"', pattern: text });
+      return;
     } else if (c === '@' && text[i + 1] === '{') {
       const close = text.indexOf('}', i);
       if (close === -1) {
