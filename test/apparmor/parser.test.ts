@@ -132,6 +132,11 @@ const invalid: Case[] = [
     expect: [['apparmor/duplicate-profile', 4, 4, 'profile "h" is already defined at line 2']],
   },
   {
+    name: 'a closing bracket without its class',
+    text: 'profile a {\n  /tmp/a] r,\n}\n',
+    expect: [['apparmor/invalid-glob', 2, 3, 'unbalanced "]"']],
+  },
+  {
     name: 'unbalanced alternation',
     text: 'profile a {\n  /usr/{lib,lib64/** r,\n}\n',
     expect: [['apparmor/invalid-glob', 2, 3, 'unbalanced "{"']],
