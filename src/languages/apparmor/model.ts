@@ -84,7 +84,8 @@ export function buildModel(
   for (const { file, statements } of files) collectPreamble(statements, file, walker);
   for (const { file, statements } of files) walkPreamble(statements, file, walker);
   if (walker.validate) {
-    for (const { word, file } of walker.uses) checkVariableUses(word, file, walker);
+    const signature = variablesSignature(model.variables);
+    for (const { word, file } of walker.uses) checkVariableUsesOnce(word, file, walker, signature);
   }
   return model;
 }
@@ -296,6 +297,38 @@ export function ruleWords(rule: Rule): Word[] {
     for (const nested of condition.nested ?? []) words.push(...nested.values);
   }
   return words;
+}
+
+/** A short fingerprint of the variables' values (uses in shared includes are checked once per fingerprint). */
+function variablesSignature(variables: ReadonlyMap<string, readonly string[]>): string {
+  let hash = 0;
+  for (const [name, values] of variables) {
+    for (const c of `${name}=${values.join(' ')};`) hash = (Math.imul(hash, 31) + c.charCodeAt(0)) | 0;
+  }
+  return `${variables.size}:${hash}`;
+}
+
+const usesChecked = new WeakMap<Word, { signature: string; findings: Finding[] }>();
+
+function checkVariableUsesOnce(word: Word, file: string, walker: Walker, signature: string): void {
+  if (!word.text.includes('@{')) return;
+  const known = usesChecked.get(word);
+  if (known && known.signature === signature) {
+    for (const finding of known.findings) walker.report(finding);
+    return;
+  }
+  const findings: Finding[] = [];
+  const report = walker.report;
+  walker.report = (finding) => {
+    findings.push(finding);
+    report(finding);
+  };
+  try {
+    checkVariableUses(word, file, walker);
+  } finally {
+    walker.report = report;
+  }
+  usesChecked.set(word, { signature, findings });
 }
 
 function checkVariableUses(word: Word, file: string, walker: Walker): void {

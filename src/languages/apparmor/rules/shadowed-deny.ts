@@ -55,9 +55,15 @@ export function covers(outer: string, inner: string): boolean {
 export function checkShadowedDeny(context: CheckContext): void {
   const variables = context.model.variables;
   for (const profile of context.model.profiles) {
+    // Rules of included files matter as the other side only: their denies (and prioritised rules).
     const rules = profile.rules
       .filter(
-        (r): r is { rule: FileRule; file: string } => r.rule.kind === 'file' && r.rule.path !== undefined,
+        (r): r is { rule: FileRule; file: string } =>
+          r.rule.kind === 'file' &&
+          r.rule.path !== undefined &&
+          (r.file === context.file ||
+            r.rule.qualifiers.deny !== undefined ||
+            r.rule.qualifiers.priority !== undefined),
       )
       .map((r) => ({
         ...r,
