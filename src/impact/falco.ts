@@ -112,8 +112,22 @@ function rank(priority: string): number {
   return PRIORITY_RANK.indexOf(p === 'INFO' ? 'INFORMATIONAL' : p);
 }
 
+/** The file that defines a list or macro (the first one, in load order). */
+function definedIn(tree: PolicyTree | undefined, type: 'list' | 'macro', name: string): string {
+  if (!tree) return '';
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^-\\s*${type}:\\s*["']?${escaped}["']?\\s*$`, 'm');
+  return (tree.files.get('falco') ?? []).find((path) => pattern.test(tree.read(path) ?? '')) ?? '';
+}
+
 /** The item diff of two loaded sides (no events). */
-export function falcoItemChanges(base: FalcoSide, head: FalcoSide): ItemChange[] {
+export function falcoItemChanges(
+  base: FalcoSide,
+  head: FalcoSide,
+  trees?: { base: PolicyTree; head: PolicyTree },
+): ItemChange[] {
+  const where = (type: 'list' | 'macro', name: string, removed = false): string =>
+    definedIn(removed ? trees?.base : trees?.head, type, name);
   const items: ItemChange[] = [];
   const item = (i: Omit<ItemChange, 'kind'>): void => void items.push({ kind: 'falco', ...i });
   const baseRules = new Map(base.rules.map((r) => [r.name, r]));
@@ -160,22 +174,28 @@ export function falcoItemChanges(base: FalcoSide, head: FalcoSide): ItemChange[]
   }
   for (const [name, items0] of base.lists) {
     const now = head.lists.get(name);
-    if (!now) item({ file: '', itemType: 'list', name, change: 'removed' });
+    if (!now) item({ file: where('list', name, true), itemType: 'list', name, change: 'removed' });
     else if (listDetail(items0, now) !== '')
-      item({ file: '', itemType: 'list', name, change: 'modified', detail: listDetail(items0, now) });
+      item({
+        file: where('list', name),
+        itemType: 'list',
+        name,
+        change: 'modified',
+        detail: listDetail(items0, now),
+      });
   }
   for (const name of head.lists.keys())
-    if (!base.lists.has(name)) item({ file: '', itemType: 'list', name, change: 'added' });
+    if (!base.lists.has(name)) item({ file: where('list', name), itemType: 'list', name, change: 'added' });
   for (const [name, expr] of base.macros) {
     const now = head.macros.get(name);
-    if (!now) item({ file: '', itemType: 'macro', name, change: 'removed' });
+    if (!now) item({ file: where('macro', name, true), itemType: 'macro', name, change: 'removed' });
     else {
       const b = printCondition(expr);
       const a = printCondition(now);
       if (a !== b) {
         const change = classifyCondition(b, a);
         item({
-          file: '',
+          file: where('macro', name),
           itemType: 'macro',
           name,
           change: change ?? 'modified',
@@ -185,7 +205,8 @@ export function falcoItemChanges(base: FalcoSide, head: FalcoSide): ItemChange[]
     }
   }
   for (const name of head.macros.keys())
-    if (!base.macros.has(name)) item({ file: '', itemType: 'macro', name, change: 'added' });
+    if (!base.macros.has(name))
+      item({ file: where('macro', name), itemType: 'macro', name, change: 'added' });
   return items;
 }
 
@@ -206,7 +227,7 @@ export const falcoSection: ImpactSection = {
   async analyse(inputs: ImpactInputs) {
     const base = loadFalcoSide(inputs.base);
     const head = loadFalcoSide(inputs.head);
-    const items = falcoItemChanges(base, head);
+    const items = falcoItemChanges(base, head, { base: inputs.base, head: inputs.head });
     const tallies = new Map<string, RuleTally>();
     const tally = (name: string): RuleTally => {
       let t = tallies.get(name);

@@ -112,8 +112,8 @@ export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecurityS
 }
 
 interface Verdicts {
-  /** `policy/check` -> the reason with its detail. */
-  violations: Map<string, string>;
+  /** `policy/check` -> whether it is denied (block mode) in the workload's namespace. */
+  violations: Map<string, boolean>;
   /** The admission messages, per policy. */
   messages: Map<string, string>;
 }
@@ -124,14 +124,17 @@ function judge(w: Workload, side: PodSecuritySide, workloads: Workloads): Verdic
   for (const policy of side.policies.values()) {
     const result = evaluateAgainstPolicies(w.object, [policy], { namespace: w.namespace, namespaceLabels });
     if (result.allowed) continue;
+    const blocks = modeIn(side.tree.config, policy.spec.mode, w.namespace) === 'block';
     out.messages.set(policy.name, result.message);
-    for (const v of result.violations)
-      out.violations.set(`${policy.name}/${v.check}`, v.detail ? `${v.reason} (${v.detail})` : v.reason);
+    for (const v of result.violations) out.violations.set(`${policy.name}/${v.check}`, blocks);
   }
   return out;
 }
 
-/** The workloads whose admission the change makes worse, with the reasons. */
+/**
+ * The workloads whose admission the change makes worse: a violation the base did not have, or
+ * one that only warned and is now denied (a policy switched from monitor to block).
+ */
 export function podSecurityImpacts(
   base: PodSecuritySide,
   head: PodSecuritySide,
@@ -143,17 +146,17 @@ export function podSecurityImpacts(
   for (const w of workloads.list) {
     const before = judge(w, base, workloads);
     const after = judge(w, head, workloads);
-    const fresh = [...after.violations.keys()].filter((k) => !before.violations.has(k));
-    if (fresh.length === 0) {
+    const worse = [...after.violations].filter(([key, blocks]) => {
+      const was = before.violations.get(key);
+      return was === undefined || (blocks && !was);
+    });
+    if (worse.length === 0) {
       if (after.violations.size > 0) already++;
       else if (before.violations.size > 0) fixed++;
       continue;
     }
-    const policies = [...new Set(fresh.map((k) => k.slice(0, k.indexOf('/'))))];
-    const blocking = policies.some((name) => {
-      const p = head.policies.get(name);
-      return p !== undefined && modeIn(head.tree.config, p.spec.mode, w.namespace) === 'block';
-    });
+    const policies = [...new Set(worse.map(([k]) => k.slice(0, k.indexOf('/'))))];
+    const blocking = worse.some(([, blocks]) => blocks);
     const target = targetOf(head.tree.config, w.namespace);
     impacts.push({
       kind: 'pod-security',
@@ -163,7 +166,7 @@ export function podSecurityImpacts(
       namespace: w.namespace,
       subject: w.owner,
       reason: policies.map((name) => after.messages.get(name) ?? name).join('; '),
-      count: fresh.length,
+      count: worse.length,
     });
   }
   return { impacts, already, fixed };
