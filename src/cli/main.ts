@@ -209,11 +209,6 @@ function parseBool(value: string, flag: string): boolean {
   throw new CommanderError(2, 'chs.invalidArgument', `${flag} takes true or false, not "${value}"`);
 }
 
-async function notYet(command: string, issue: number): Promise<number> {
-  const { UserError } = await import('../core/errors.js');
-  throw new UserError(`${command} is not available yet in this version (planned in issue #${issue})`);
-}
-
 /**
  * After `pod-security`, `--version v1.N` is the Pod Security Standards version, not chs's own
  * `--version`, which commander would otherwise take wherever it appears: `--version=v1.N` reaches

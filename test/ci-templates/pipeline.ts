@@ -5,7 +5,7 @@
  * job `rules`, stages and `needs`, and then running a job's script lines with the variables GitLab
  * sets, as a runner would (sh, stop at the first failing line).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -325,25 +325,22 @@ function lines(value: unknown): string[] {
   throw new Error(`a script line is neither a string nor a list: ${JSON.stringify(value)}`);
 }
 
-/**
- * Runs a job in `projectDir` with `sh`, the way a runner does: `before_script` and `script` in one
- * shell that stops at the first failing line, then `after_script` in a shell of its own whatever
- * happened; variables (the job's, expanded against the predefined ones) in the environment.
- */
-export function runJob(
-  job: PlannedJob,
-  predefined: Readonly<Record<string, string>>,
-  options: { projectDir: string; path: string[]; beforeScript?: boolean },
-): JobRun {
-  const variables: Record<string, string> = { ...predefined };
+export interface RunOptions {
+  projectDir: string;
+  /** Directories put first in PATH (where the image would have chs). */
+  path: string[];
+  /** False skips `before_script` (when it installs something a test provides another way). */
+  beforeScript?: boolean;
+  /** More variables, as a project or an agent would set them (KUBECONFIG, tokens). */
+  extra?: Record<string, string>;
+}
+
+function jobScripts(job: PlannedJob, predefined: Readonly<Record<string, string>>, options: RunOptions) {
+  const variables: Record<string, string> = { ...predefined, ...options.extra };
   for (const [name, value] of Object.entries(job.variables))
     variables[name] = expandVariables(value, variables);
-  const main = [
-    ...(options.beforeScript === false ? [] : lines(job.definition.before_script)),
-    ...lines(job.definition.script),
-  ];
   const dir = mkdtempSync(join(tmpdir(), 'chs-job-'));
-  const shell = (name: string, body: string[]): { status: number; output: string } => {
+  const write = (name: string, body: string[]): string => {
     const script = join(dir, name);
     writeFileSync(
       script,
@@ -354,19 +351,66 @@ export function runJob(
         ...body.map((line) => `printf '%s\\n' ${shellQuote(`$ ${line}`)}\n${line}`),
       ].join('\n') + '\n',
     );
-    const result = spawnSync('sh', [script], {
-      env: { ...variables, PATH: [...options.path, process.env.PATH ?? ''].join(':'), HOME: dir },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+    return script;
   };
+  return {
+    variables,
+    dir,
+    env: { ...variables, PATH: [...options.path, process.env.PATH ?? ''].join(':'), HOME: dir },
+    main: write('script.sh', [
+      ...(options.beforeScript === false ? [] : lines(job.definition.before_script)),
+      ...lines(job.definition.script),
+    ]),
+    after: write('after_script.sh', lines(job.definition.after_script)),
+  };
+}
+
+/**
+ * Runs a job in `projectDir` with `sh`, the way a runner does: `before_script` and `script` in one
+ * shell that stops at the first failing line, then `after_script` in a shell of its own whatever
+ * happened; variables (the job's, expanded against the predefined ones) in the environment.
+ */
+export function runJob(
+  job: PlannedJob,
+  predefined: Readonly<Record<string, string>>,
+  options: RunOptions,
+): JobRun {
+  const scripts = jobScripts(job, predefined, options);
   try {
-    const run = shell('script.sh', main);
-    const after = shell('after_script.sh', lines(job.definition.after_script));
-    return { status: run.status, output: `${run.output}${after.output}`, variables };
+    const shell = (script: string): { status: number; output: string } => {
+      const result = spawnSync('sh', [script], { env: scripts.env, encoding: 'utf8', timeout: 120_000 });
+      return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+    };
+    const run = shell(scripts.main);
+    const after = shell(scripts.after);
+    return { status: run.status, output: `${run.output}${after.output}`, variables: scripts.variables };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(scripts.dir, { recursive: true, force: true });
+  }
+}
+
+/** runJob without blocking the event loop, for jobs that talk to servers of the test process. */
+export async function runJobAsync(
+  job: PlannedJob,
+  predefined: Readonly<Record<string, string>>,
+  options: RunOptions,
+): Promise<JobRun> {
+  const scripts = jobScripts(job, predefined, options);
+  const shell = (script: string): Promise<{ status: number; output: string }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn('sh', [script], { env: scripts.env, timeout: 120_000 });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ status: code ?? -1, output }));
+    });
+  try {
+    const run = await shell(scripts.main);
+    const after = await shell(scripts.after);
+    return { status: run.status, output: `${run.output}${after.output}`, variables: scripts.variables };
+  } finally {
+    rmSync(scripts.dir, { recursive: true, force: true });
   }
 }
 

@@ -3,6 +3,7 @@
  * pipelines: which jobs each kind of pipeline gets, and, for the lint job, a run of its script
  * lines with the variables GitLab sets, against a copy of examples/, checking the artifacts.
  */
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -233,14 +234,43 @@ describe('running the lint job of a merge request pipeline against examples/', (
     return job;
   }
 
-  it('component snippet: the job passes, its log sections open and close, and every declared artifact exists', () => {
+  interface Issue {
+    check_name: string;
+    fingerprint: string;
+    location: { path: string; lines: { begin: number } };
+  }
+  const readIssues = (file: string): Issue[] => JSON.parse(readFileSync(file, 'utf8')) as Issue[];
+
+  /** `chs lint` run directly on the same tree: what the job's reports must agree with. */
+  function directLint(policyRoot: string, ...args: string[]): { status: number; issues: Issue[] } {
+    const out = join(work, `direct-${Math.random().toString(36).slice(2)}.json`);
+    const result = spawnSync(
+      process.execPath,
+      [CHS, '-C', policyRoot, 'lint', '--report', `codequality=${out}`, ...args],
+      {
+        encoding: 'utf8',
+      },
+    );
+    return { status: result.status ?? -1, issues: readIssues(out) };
+  }
+
+  const addFinding = (policyRoot: string): void => {
+    mkdirSync(join(policyRoot, 'policies', 'falco'), { recursive: true });
+    writeFileSync(
+      join(policyRoot, 'policies', 'falco', 'custom.yaml'),
+      '- list: shells\n  items: [bash]\n# chs-disable-next-line\n',
+    );
+  };
+
+  it('component snippet: the job lints as chs does, its log sections open and close, and every declared artifact exists', () => {
     const dir = projectDir('component', 'root');
     const job = lintJob(snippetProject('component'), dir, 'chs-lint');
+    const direct = directLint(dir);
     const run = runJob(job, predefinedVariables('merge request', USER_PROJECT, dir), {
       projectDir: dir,
       path: [bin],
     });
-    expect(run.status, run.output).toBe(0);
+    expect(run.status, run.output).toBe(direct.status);
     expect(existsSync(npmCalls())).toBe(false);
     expect(run.output).toMatch(
       /\x1b\[0Ksection_start:\d+:chs_install\[collapsed=true\]\r\x1b\[0KInstalling container-host-security 0\.1\.0/,
@@ -253,9 +283,7 @@ describe('running the lint job of a merge request pipeline against examples/', (
       codequality: 'chs-reports/gl-code-quality-report.json',
       junit: 'chs-reports/chs-lint-junit.xml',
     });
-    expect(JSON.parse(readFileSync(join(dir, 'chs-reports/gl-code-quality-report.json'), 'utf8'))).toEqual(
-      [],
-    );
+    expect(readIssues(join(dir, 'chs-reports/gl-code-quality-report.json'))).toEqual(direct.issues);
     expect(readFileSync(join(dir, 'chs-reports/chs-lint-junit.xml'), 'utf8')).toContain('<testsuites');
     expect(JSON.parse(readFileSync(join(dir, 'chs-reports/chs-lint.sarif'), 'utf8'))).toMatchObject({
       version: '2.1.0',
@@ -264,57 +292,51 @@ describe('running the lint job of a merge request pipeline against examples/', (
 
   it('remote snippet (--max-warnings 0): a warning fails the job, and the reports are there for GitLab to show', () => {
     const dir = projectDir('remote', 'root');
-    mkdirSync(join(dir, 'policies', 'falco'), { recursive: true });
-    writeFileSync(
-      join(dir, 'policies', 'falco', 'custom.yaml'),
-      '- list: shells\n  items: [bash]\n# chs-disable-next-line\n',
-    );
+    addFinding(dir);
     const job = lintJob(snippetProject('remote'), dir, 'chs-lint');
     expect(isPlainObject(job.definition.artifacts) && job.definition.artifacts.when).toBe('always');
+    const direct = directLint(dir, '--max-warnings', '0');
     const run = runJob(job, predefinedVariables('merge request', USER_PROJECT, dir), {
       projectDir: dir,
       path: [bin],
     });
     expect(run.status, run.output).toBe(1);
+    expect(direct.status).toBe(1);
     expect(run.output).toContain('more than --max-warnings 0');
     expect(missingArtifacts(job, dir)).toEqual([]);
-    const issues = JSON.parse(readFileSync(join(dir, 'chs-reports/gl-code-quality-report.json'), 'utf8')) as {
-      check_name: string;
-      location: { path: string; lines: { begin: number } };
-    }[];
-    expect(issues.map((i) => [i.check_name, i.location.path, i.location.lines.begin])).toEqual([
-      ['chs/unused-suppression', 'policies/falco/custom.yaml', 3],
+    const issues = readIssues(join(dir, 'chs-reports/gl-code-quality-report.json'));
+    expect(issues).toEqual(direct.issues);
+    expect(issues.map((i) => [i.check_name, i.location.path, i.location.lines.begin])).toContainEqual([
+      'chs/unused-suppression',
+      'policies/falco/custom.yaml',
+      3,
     ]);
   });
 
   it("the project's self-test job (root: examples) lints examples/, with Code Quality paths from the repository root", () => {
     const dir = projectDir('self', 'examples');
-    mkdirSync(join(dir, 'examples', 'policies', 'falco'), { recursive: true });
-    writeFileSync(
-      join(dir, 'examples', 'policies', 'falco', 'custom.yaml'),
-      '- list: shells\n  items: [bash]\n# chs-disable-next-line\n',
-    );
+    addFinding(join(dir, 'examples'));
     const self: Project = {
       path: TEMPLATES_PROJECT,
       read: (file, ref) => templatesProject().read(file, ref),
     };
     const job = lintJob(self, dir, 'self-test-lint');
+    const direct = directLint(join(dir, 'examples'));
     // Its before_script installs the package the `package` job packed; here chs of this checkout stands in.
     const run = runJob(job, predefinedVariables('merge request', TEMPLATES_PROJECT, dir), {
       projectDir: dir,
       path: [bin],
       beforeScript: false,
     });
-    expect(run.status, run.output).toBe(0);
+    expect(run.status, run.output).toBe(direct.status);
     expect(run.output).toContain('$ chs -C "examples" lint');
     expect(missingArtifacts(job, dir)).toEqual([]);
-    const issues = JSON.parse(readFileSync(join(dir, 'chs-reports/gl-code-quality-report.json'), 'utf8')) as {
-      location: { path: string };
-    }[];
-    expect(issues.map((issue) => issue.location.path)).toEqual(['examples/policies/falco/custom.yaml']);
+    const paths = readIssues(join(dir, 'chs-reports/gl-code-quality-report.json')).map(
+      (issue) => issue.location.path,
+    );
+    expect(paths).toEqual(direct.issues.map((issue) => `examples/${issue.location.path}`));
+    expect(paths).toContain('examples/policies/falco/custom.yaml');
   });
 
   it.todo('runs the preview job against the local GitLab server once `chs preview` lands (issue 8)');
-  it.todo('runs the deploy job against the local Kubernetes server once `chs deploy` lands (issue 9)');
-  it.todo('runs the drift job against both servers once `chs drift` lands (issue 9)');
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../../src/core/config.js';
+import type { TargetConfig } from '../../src/core/config.js';
 import type { Mode } from '../../src/core/kinds.js';
 import { emptyFacts } from '../../src/core/language.js';
 import type { LintContext } from '../../src/core/language.js';
@@ -24,11 +25,15 @@ export interface Found {
 }
 
 /** Lints one profile text the way `chs lint` does, with chs.yaml settings given. */
-export function lintText(text: string, options: { runtime?: Runtime; mode?: Mode } = {}): Found[] {
+export function lintText(
+  text: string,
+  options: { runtime?: Runtime; mode?: Mode; targets?: TargetConfig[] } = {},
+): Found[] {
   const file = new SourceFile('profile.json', text);
   const config = defaultConfig('/repo');
   if (options.runtime) config.seccomp.runtime = options.runtime;
   if (options.mode) config.mode = options.mode;
+  if (options.targets) config.targets = options.targets;
   const found: Found[] = [];
   const context: LintContext = {
     config,

@@ -181,9 +181,13 @@ function mutateStructure(value: unknown, rnd: () => number): unknown {
     if (copy.length === 0 || rnd() < 0.2) copy.push(randomValue(rnd));
     else {
       const i = Math.floor(rnd() * copy.length);
-      if (rnd() < 0.15) copy.splice(i, 1);
-      else if (rnd() < 0.15) copy.push(copy[i]);
-      else copy[i] = mutateStructure(copy[i], rnd);
+      const remove = rnd() < 0.15;
+      if (remove) copy.splice(i, 1);
+      else {
+        const repeat = rnd() < 0.15;
+        if (repeat) copy.push(copy[i]);
+        else copy[i] = mutateStructure(copy[i], rnd);
+      }
     }
     return copy;
   }
@@ -280,6 +284,7 @@ describe('seccomp fuzz', () => {
         } catch (error) {
           throw new Error(
             `mutation ${i} (seed ${SEED}) failed: ${String(error)}\n--- input ---\n${text.slice(0, 2000)}`,
+            { cause: error },
           );
         }
       }

@@ -34,6 +34,11 @@ const valid: { name: string; text: string; options?: Options }[] = [
     options: { runtime: 'docker' },
   },
   {
+    name: 'its own monitor mode wins over a block-mode target',
+    text: '{"x-chs": {"mode": "monitor"}, "defaultAction": "SCMP_ACT_ALLOW"}',
+    options: { targets: [{ name: 'production', mode: 'block' }] },
+  },
+  {
     name: 'x-chs hints a Docker runtime and monitor mode',
     text: '{"x-chs": {"runtime": "docker", "mode": "monitor"}, "defaultAction": "SCMP_ACT_LOG", "syscalls": [{"name": "ptrace", "action": "SCMP_ACT_KILL_PROCESS"}]}',
   },
@@ -177,7 +182,7 @@ const invalid: { name: string; text: string; options?: Options; found: Partial<F
       },
       {
         ruleId: 'seccomp/unknown-architecture',
-        message: 'unknown architecture "amd46" (Docker compares Go names such as amd64 and arm64)',
+        message: 'unknown architecture "amd46" (Docker compares Go names such as amd64 and arm64); did you mean "amd64"?',
       },
     ],
   },
@@ -307,6 +312,18 @@ const invalid: { name: string; text: string; options?: Options; found: Partial<F
         column: 19,
         message:
           'defaultAction SCMP_ACT_ALLOW in a block-mode profile: every system call it does not name is allowed',
+      },
+    ],
+  },
+  {
+    name: 'SCMP_ACT_ALLOW by default, deployed to a block-mode target',
+    text: '{"defaultAction": "SCMP_ACT_ALLOW"}',
+    options: { targets: [{ name: 'production', mode: 'block' }, { name: 'staging' }] },
+    found: [
+      {
+        ruleId: 'seccomp/allow-by-default-in-block',
+        message:
+          'defaultAction SCMP_ACT_ALLOW in a block-mode profile (target production): every system call it does not name is allowed',
       },
     ],
   },

@@ -7,6 +7,8 @@ import { effectiveMode } from '../../core/config.js';
 import type { Language, LintContext } from '../../core/language.js';
 import type { SourceFile } from '../../core/source.js';
 import { parseSeccompProfile } from './profile.js';
+import type { SeccompProfile } from './profile.js';
+import type { Mode } from '../../core/kinds.js';
 import { invalidJson } from './rules/invalid-json.js';
 import { seccompRules } from './rules/index.js';
 import { schema } from './rules/schema.js';
@@ -35,6 +37,22 @@ function parse(file: SourceFile, context: LintContext): ReturnType<typeof parseS
     parsedFor.set(file, parsed);
   }
   return parsed;
+}
+
+/**
+ * The profile's mode: its own `x-chs.mode`, else `block` when a target deploys it in block mode
+ * (a profile goes to every target), else chs.yaml's mode.
+ */
+function modeOf(profile: SeccompProfile, context: LintContext): { mode: Mode; blockTargets: string[] } {
+  const own = profile.mode?.value;
+  if (own) return { mode: own, blockTargets: [] };
+  const { config } = context;
+  const blocking = config.targets.filter(
+    (target) => effectiveMode(config, undefined, target.name) === 'block',
+  );
+  // Name the targets only when their own setting makes the difference.
+  const blockTargets = blocking.filter((target) => target.mode === 'block').map((target) => target.name);
+  return { mode: blocking.length > 0 ? 'block' : config.mode, blockTargets };
 }
 
 /** Reports every finding about one profile. */
@@ -67,7 +85,7 @@ export function lintProfile(file: SourceFile, context: LintContext): void {
     profile,
     source: file,
     runtime: profile.runtime,
-    mode: effectiveMode(context.config, profile.mode?.value),
+    ...modeOf(profile, context),
     report: context.report,
   };
   for (const rule of seccompRules) rule.check?.(checkContext);

@@ -8,7 +8,8 @@ export interface JsonSyntaxError {
   offset: number;
 }
 
-export const MAX_JSON_DEPTH = 200;
+/** Below parseYaml's own limit, so that depth is always reported here, in JSON terms. */
+export const MAX_JSON_DEPTH = 100;
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;

@@ -404,16 +404,22 @@ class Parser {
     });
   }
 
-  /** The first item of a list, or undefined (with the cursor unmoved) for an empty list. */
+  /**
+   * The first item of a list, or undefined (with the cursor unmoved) when there is none: libsinsp
+   * tries a string value and, when that fails, expects the closing parenthesis.
+   */
   private tryListItem(): ValueExpr | undefined {
     const s = this.s;
-    const back = s.pos;
+    s.blank();
+    const start = s.pos;
     try {
-      return this.strValue(true) as ValueExpr;
+      if (s.quoted() || s.bareString()) {
+        return { kind: 'value', value: s.last, quoted: s.lastQuoted, start, end: s.pos };
+      }
     } catch (error) {
       if (!(error instanceof ConditionSyntaxError)) throw error;
-      s.pos = back;
-      return undefined;
     }
+    s.pos = start;
+    return undefined;
   }
 }

@@ -6,7 +6,10 @@
 import type { Node } from './ast.js';
 
 /** Quotes a value when it holds blanks, quotes or backslashes, escaping as libsinsp does. */
+const NEEDS_ESCAPE = /[\b\f\n\r\t '\\"]/;
+
 export function escapeValue(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   let out = '';
   let quote = false;
   for (const c of value) {
@@ -51,13 +54,28 @@ export function escapeValue(value: string): string {
   return quote ? `"${out}"` : out;
 }
 
-export function printCondition(node: Node): string {
+/**
+ * The printed form of a node. Expanded conditions share macro subtrees, so a cache (by node) can be
+ * passed to print each shared subtree once.
+ */
+export function printCondition(node: Node, cache?: WeakMap<Node, string>): string {
+  if (!cache) return print(node, undefined);
+  let text = cache.get(node);
+  if (text === undefined) {
+    text = print(node, cache);
+    cache.set(node, text);
+  }
+  return text;
+}
+
+function print(node: Node, cache: WeakMap<Node, string> | undefined): string {
+  const p = (n: Node): string => printCondition(n, cache);
   switch (node.kind) {
     case 'and':
     case 'or':
-      return `(${node.children.map(printCondition).join(` ${node.kind} `)})`;
+      return `(${node.children.map(p).join(` ${node.kind} `)})`;
     case 'not':
-      return `not ${printCondition(node.child)}`;
+      return `not ${p(node.child)}`;
     case 'identifier':
       return node.name;
     case 'value':
@@ -67,13 +85,13 @@ export function printCondition(node: Node): string {
     case 'field':
       return node.arg === undefined ? node.name : `${node.name}[${node.arg}]`;
     case 'unary':
-      return `${printCondition(node.left)} ${node.op}`;
+      return `${p(node.left)} ${node.op}`;
     case 'binary': {
       const op = node.modifier ? `${node.op} ${node.modifier}` : node.op;
-      return `${printCondition(node.left)} ${op} ${printCondition(node.right)}`;
+      return `${p(node.left)} ${op} ${p(node.right)}`;
     }
     case 'transformer': {
-      const args = node.args.map(printCondition).join(', ');
+      const args = node.args.map(p).join(', ');
       const arg = node.arg === undefined ? '' : `[${node.arg}]`;
       if (node.name === 'join') return `join(${escapeValue(node.separator ?? '')}, (${args}))${arg}`;
       if (node.name === 'getopt') return `getopt(${args}, ${escapeValue(node.options ?? '')})${arg}`;

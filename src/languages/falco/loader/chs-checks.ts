@@ -4,7 +4,7 @@
  * warning, and outputs of rules Falco skips (plugin not required) checked against the plugin's
  * fields anyway.
  */
-import type { Expr } from '../condition/ast.js';
+import type { Expr, Node } from '../condition/ast.js';
 import { printCondition } from '../condition/print.js';
 import { catalogOf, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
 import type { Collector } from './collector.js';
@@ -17,8 +17,61 @@ import type { LoadOptions } from './index.js';
 
 type Report = (ruleId: LoaderRuleId, message: string, where: Where, ruleName: string) => void;
 
-function conjuncts(expr: Expr): string[] {
-  return expr.kind === 'and' ? expr.children.flatMap(conjuncts) : [printCondition(expr)];
+/** Structural equality of two nodes, stopping at the first difference (no allocation). */
+function same(a: Node, b: Node): boolean {
+  if (a === b) return true;
+  switch (a.kind) {
+    case 'and':
+    case 'or':
+      return (
+        b.kind === a.kind &&
+        a.children.length === b.children.length &&
+        a.children.every((c, i) => same(c, b.children[i] as Node))
+      );
+    case 'not':
+      return b.kind === 'not' && same(a.child, b.child);
+    case 'identifier':
+      return b.kind === 'identifier' && a.name === b.name;
+    case 'unary':
+      return b.kind === 'unary' && a.op === b.op && same(a.left, b.left);
+    case 'binary':
+      return (
+        b.kind === 'binary' &&
+        a.op === b.op &&
+        a.modifier === b.modifier &&
+        same(a.left, b.left) &&
+        same(a.right, b.right)
+      );
+    case 'field':
+      return b.kind === 'field' && a.name === b.name && a.arg === b.arg;
+    case 'value':
+      return b.kind === 'value' && a.value === b.value;
+    case 'list':
+      return (
+        b.kind === 'list' &&
+        a.items.length === b.items.length &&
+        a.items.every((item, i) => item.value === b.items[i]?.value)
+      );
+    case 'transformer':
+      return (
+        b.kind === 'transformer' &&
+        a.name === b.name &&
+        a.separator === b.separator &&
+        a.options === b.options &&
+        a.arg === b.arg &&
+        a.args.length === b.args.length &&
+        a.args.every((arg, i) => same(arg, b.args[i] as Node))
+      );
+  }
+}
+
+function conjuncts(expr: Expr): Expr[] {
+  return expr.kind === 'and' ? expr.children.flatMap(conjuncts) : [expr];
+}
+
+/** Whether every conjunct of `earlier` is a conjunct of `later`. */
+function implies(later: readonly Expr[], earlier: readonly Expr[]): boolean {
+  return earlier.every((c) => later.some((l) => same(c, l)));
 }
 
 function hasNeverTruePlaceholder(expr: Expr): boolean {
@@ -104,14 +157,12 @@ export function chsChecks(
 
   if ((options.ruleMatching ?? 'first') === 'first') {
     const enabled = rules.filter((r) => r.enabled);
-    const sets = enabled.map((r) => new Set(conjuncts(r.condition)));
+    const parts = enabled.map((r) => conjuncts(r.condition));
     enabled.forEach((later, j) => {
-      const laterSet = sets[j] as Set<string>;
       for (let i = 0; i < j; i++) {
         const earlier = enabled[i] as CompiledRule;
         if (earlier.source !== later.source) continue;
-        const earlierSet = sets[i] as Set<string>;
-        if ([...earlierSet].every((c) => laterSet.has(c))) {
+        if (implies(parts[j] as Expr[], parts[i] as Expr[])) {
           const info = collector.rules.get(later.name);
           if (!info) break;
           report(

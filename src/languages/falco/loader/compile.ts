@@ -13,6 +13,7 @@ import { ID } from './results.js';
 import type { LoaderRuleId } from './results.js';
 import { re2Problem } from './re2.js';
 import { didYouMean } from '../../../core/did-you-mean.js';
+import type { SourcedText } from './text.js';
 
 export interface CompileSink {
   /** An error; `unknown` marks Falco's "unknown field or event type" errors. */
@@ -179,20 +180,41 @@ function regexIsTrivial(v: string): boolean {
 }
 
 export class ConditionCompiler {
+  private readonly listNameArray: string[];
+
   constructor(
     private readonly catalog: Catalog,
     private readonly sink: CompileSink,
     private readonly listNames: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.listNameArray = [...listNames];
+  }
 
-  compile(expr: Expr): void {
+  /**
+   * The text the node being compiled was parsed from: expanded conditions mix the rule's text and
+   * its macros' texts; `textOf` gives the text of each macro's (and the rule's) root.
+   */
+  text: SourcedText | undefined;
+
+  compile(expr: Expr, textOf?: (expr: Expr) => SourcedText | undefined): void {
+    const saved = this.text;
+    const own = textOf?.(expr);
+    if (own) this.text = own;
+    try {
+      this.compileNode(expr, textOf);
+    } finally {
+      this.text = saved;
+    }
+  }
+
+  private compileNode(expr: Expr, textOf: ((expr: Expr) => SourcedText | undefined) | undefined): void {
     switch (expr.kind) {
       case 'and':
       case 'or':
-        for (const child of expr.children) this.compile(child);
+        for (const child of expr.children) this.compile(child, textOf);
         return;
       case 'not':
-        this.compile(expr.child);
+        this.compile(expr.child, textOf);
         return;
       case 'identifier':
         return;
@@ -315,15 +337,19 @@ export class ConditionCompiler {
         );
       }
     }
-    const nospaces = v.replace(/\s+/g, '');
-    if (/^[a-zA-Z][\w.]*\.[\w.]+$/.test(nospaces) && resolveField(this.catalog, nospaces, undefined).ok) {
+    const nospaces = /\s/.test(v) ? v.replace(/\s+/g, '') : v;
+    if (
+      nospaces.includes('.') &&
+      /^[a-zA-Z][\w.]*\.[\w.]+$/.test(nospaces) &&
+      resolveField(this.catalog, nospaces, undefined).ok
+    ) {
       this.sink.warn(
         ID.conditionWarning,
         `'${v}' may be a valid field misused as a const string value`,
         item,
       );
     }
-    for (const t of TRANSFORMER_NAMES) {
+    for (const t of nospaces.endsWith(')') ? TRANSFORMER_NAMES : []) {
       if (nospaces.length >= t.length + 2 && nospaces.startsWith(`${t}(`) && nospaces.endsWith(')')) {
         this.sink.warn(
           ID.conditionWarning,
@@ -365,6 +391,6 @@ export class ConditionCompiler {
     if (this.listNames.has(v)) return false;
     if (leftName === 'evt.type' && eventCodes(v) !== undefined) return false;
     if (LIST_NAME_SUFFIX.test(v)) return true;
-    return didYouMean(v, [...this.listNames]) !== undefined;
+    return v.length >= 6 && didYouMean(v, this.listNameArray) !== undefined;
   }
 }

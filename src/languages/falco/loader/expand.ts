@@ -12,6 +12,8 @@ export interface CompiledList {
   name: string;
   items: string[];
   used: boolean;
+  /** The substitution text and the words in it, computed on first use. */
+  sub?: { text: string; words: string[]; delimited: boolean };
 }
 
 const BLANKS = ' \t\n\r';
@@ -26,10 +28,25 @@ function parenItem(e: string): string {
   return e[0] === '(' ? e : `(${e})`;
 }
 
-/** Replaces every use of the lists' names in the text as Falco's resolve_list does. */
+const DELIM_RE = /[ \t\n\r(),=]+/;
+
+/**
+ * Replaces every use of the lists' names in the text as Falco's resolve_list does, list by list
+ * in definition order. Only lists whose name occurs as a word are looked for (a list's items can
+ * bring in the name of a later list, which is then replaced in its turn).
+ */
 export function substituteLists(text: SourcedText, lists: readonly CompiledList[]): void {
+  const words = new Set(text.text.split(DELIM_RE));
   for (const list of lists) {
     const name = list.name;
+    // A name with a delimiter in it (an invalid name Falco still substitutes) is looked for as text.
+    list.sub ??= {
+      text: list.items.map(quoteItem).join(', '),
+      words: list.items.flatMap((item) => quoteItem(item).split(DELIM_RE)),
+      delimited: /[ \t\n\r(),=]/.test(name),
+    };
+    if (list.sub.delimited ? !text.text.includes(name) : !words.has(name)) continue;
+    for (const word of list.sub.words) words.add(word);
     let start = text.text.indexOf(name);
     while (start !== -1) {
       const cnd = text.text;
@@ -41,7 +58,7 @@ export function substituteLists(text: SourcedText, lists: readonly CompiledList[
         const at = start;
         while (start > 0 && BLANKS.includes(cnd[start - 1] as string)) start--;
         while (end < cnd.length && BLANKS.includes(cnd[end] as string)) end++;
-        const sub = list.items.map(quoteItem).join(', ');
+        const sub = list.sub.text;
         if (sub.length === 0) {
           if (start > 0 && cnd[start - 1] === ',') start--;
           else if (end < cnd.length && cnd[end] === ',') end++;

@@ -8,7 +8,6 @@
  */
 import type { YamlResult } from '../../../core/yaml.js';
 import type { Expr, Node } from '../condition/ast.js';
-import { walk } from '../condition/ast.js';
 import { parse } from '../condition/parser.js';
 import { printCondition } from '../condition/print.js';
 import { catalogOf, DEPRECATED_FIELDS, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
@@ -108,8 +107,8 @@ class Compiler {
   private readonly listByName = new Map<string, CompiledList>();
   private readonly macroAst = new Map<string, Expr | 'broken'>();
   private readonly macroUsed = new Set<string>();
-  /** Where each parsed node's text came from, for messages about nodes deep in expansions. */
-  private readonly nodeText = new WeakMap<Node, SourcedText>();
+  /** The text each macro's and rule's expanded condition was parsed from. */
+  private readonly rootText = new WeakMap<Expr, SourcedText>();
 
   constructor(
     private readonly collector: Collector,
@@ -196,12 +195,11 @@ class Compiler {
       this.add(ID.conditionSyntax, result.error, text.locate(result.offset, end) ?? fallback, itemType, name);
       return undefined;
     }
-    walk(result.ast, (node) => this.nodeText.set(node, text));
     return { ast: result.ast, text };
   }
 
-  private where(node: Node, fallback: Where): Where {
-    return this.nodeText.get(node)?.locate(node.start, node.end) ?? fallback;
+  private where(node: Node, text: SourcedText | undefined, fallback: Where): Where {
+    return text?.locate(node.start, node.end) ?? fallback;
   }
 
   private compileMacros(): void {
@@ -217,34 +215,44 @@ class Compiler {
         this.macroAst.set(macro.name, 'broken');
         continue;
       }
-      this.macroAst.set(
-        macro.name,
-        this.expand(p.ast, macro, (m) => m.index < macro.visibility, 'macro', macro.name),
-      );
+      const expanded = this.expand(p, macro, (m) => m.index < macro.visibility, 'macro', macro.name);
+      this.rootText.set(expanded, p.text);
+      this.macroAst.set(macro.name, expanded);
     }
   }
 
+  /** Set by expand when a macro reference could not be resolved. */
+  private unresolved = false;
+
   private expand(
-    ast: Expr,
+    { ast, text }: ParsedCondition,
     owner: MacroInfo | RuleInfo,
     visible: (m: MacroInfo) => boolean,
     itemType: ItemType,
     name: string,
   ): Expr {
     const fallback = atNode(owner.location.file, owner.location.node);
+    this.unresolved = false;
     return expandMacros(
       ast,
       (macroName) => {
         const info = this.collector.macros.get(macroName);
-        if (!info || !visible(info)) return this.collector.broken.has(macroName) ? 'broken' : undefined;
-        return this.macroAst.get(macroName) ?? 'broken';
+        const found =
+          !info || !visible(info)
+            ? this.collector.broken.has(macroName)
+              ? 'broken'
+              : undefined
+            : (this.macroAst.get(macroName) ?? 'broken');
+        if (found === 'broken') this.unresolved = true;
+        return found;
       },
       (node) => {
+        this.unresolved = true;
         const hint = this.options.undefinedMacroHint ? ` ${this.options.undefinedMacroHint}` : '';
         this.add(
           ID.undefinedMacro,
           `Undefined macro '${node.name}' used in filter.${hint}`,
-          this.where(node, fallback),
+          this.where(node, text, fallback),
           itemType,
           name,
         );
@@ -268,28 +276,35 @@ class Compiler {
         const outputOk = this.checkOutput(rule, catalog);
         const p = this.parseCondition(condition, ruleWhere, 'rule', rule.name);
         if (!p) continue;
-        const expanded = this.expand(p.ast, rule, () => true, 'rule', rule.name);
-        let failed = !outputOk;
+        const expanded = this.expand(p, rule, () => true, 'rule', rule.name);
+        this.rootText.set(expanded, p.text);
+        let failed = !outputOk || this.unresolved;
         let skipped = outputOk === 'skip';
-        const compiler = new ConditionCompiler(
+        const compiler: ConditionCompiler = new ConditionCompiler(
           catalog,
           {
             error: (ruleId, message, node, unknown) => {
               if (unknown && rule.skipIfUnknownFilter) {
-                this.add(ID.unknownFilter, message, this.where(node, ruleWhere), 'rule', rule.name);
+                this.add(
+                  ID.unknownFilter,
+                  message,
+                  this.where(node, compiler.text, ruleWhere),
+                  'rule',
+                  rule.name,
+                );
                 skipped = true;
               } else {
-                this.add(ruleId, message, this.where(node, ruleWhere), 'rule', rule.name);
+                this.add(ruleId, message, this.where(node, compiler.text, ruleWhere), 'rule', rule.name);
                 failed = true;
               }
             },
             warn: (ruleId, message, node) =>
-              this.add(ruleId, message, this.where(node, ruleWhere), 'rule', rule.name),
-            written: (node) => this.nodeText.get(node)?.isWritten(node.start, node.end) ?? false,
+              this.add(ruleId, message, this.where(node, compiler.text, ruleWhere), 'rule', rule.name),
+            written: (node) => compiler.text?.isWritten(node.start, node.end) ?? false,
           },
           listNames,
         );
-        compiler.compile(expanded);
+        compiler.compile(expanded, (e) => this.rootText.get(e));
         if (failed || skipped) continue;
         if (rule.source === SYSCALL_SOURCE && rule.warnEvttypes && codeCount(eventTypesOf(expanded)) > 100) {
           this.add(
@@ -354,10 +369,14 @@ class Compiler {
   }
 
   private toCompiled(rule: RuleInfo, condition: Expr): CompiledRule {
+    let text: string | undefined;
     const out: CompiledRule = {
       name: rule.name,
       condition,
-      conditionText: printCondition(condition),
+      get conditionText(): string {
+        text ??= printCondition(condition);
+        return text;
+      },
       output: rule.output.text.replace(CONTAINER_INFO, '').trim(),
       priority: rule.priority,
       source: rule.source,

@@ -103,7 +103,7 @@ class ItemReader {
 
   fail(
     message: string,
-    node: YamlNode | undefined = this.item,
+    node: YamlNode | undefined = this.item.pairs[0]?.value ?? this.item,
     ruleId: LoaderRuleId = ID.yamlValidate,
   ): never {
     throw new LoadError(ruleId, message, atNode(this.file, node), this.itemType, this.itemName);

@@ -40,9 +40,28 @@ function blankTag(text: string, at: number): string | undefined {
   return text.slice(0, at) + ' '.repeat(end - at) + text.slice(end);
 }
 
+/** Moves up every closing bracket that stands alone on its line (one pass, offsets kept). */
+function moveAllBracketsUp(text: string): string {
+  let current = text;
+  const re = /^[ \t]*[\]}][ \t]*$/gm;
+  const positions: number[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) positions.push(m.index + m[0].search(/[\]}]/));
+  for (const at of positions) current = moveBracketUp(current, at) ?? current;
+  return current;
+}
+
+const STANDALONE_BRACKET = /^ {0,2}[\]}][ \t]*$/m;
+
 export function parseRulesYaml(text: string): { result: YamlResult; text: string } {
   let current = text;
-  let result = parseYaml(current);
+  let result: YamlResult | undefined;
+  // A bracket alone on a barely indented line is moved up before the first parse.
+  if (STANDALONE_BRACKET.test(text)) {
+    const moved = moveAllBracketsUp(text);
+    const first = parseYaml(moved);
+    if (first.ok) return { result: first, text: moved };
+  }
+  result = parseYaml(current);
   for (let i = 0; i < MAX_FIXES && !result.ok; i++) {
     const { message, offset } = result.error;
     let fixed: string | undefined;

@@ -6,22 +6,26 @@ export const allowByDefaultInBlock = defineRule({
   id: 'seccomp/allow-by-default-in-block',
   type: 'problem',
   description: 'A profile in block mode whose default action lets every unlisted system call run.',
-  docs: "In `block` mode a profile is meant to stop what it does not allow. With `defaultAction: SCMP_ACT_ALLOW` (or SCMP_ACT_LOG) every call the profile does not name runs, including the ones the next kernel adds. Make the default SCMP_ACT_ERRNO and allow the calls the workload needs, or keep the policy in `monitor` mode. The mode is the profile's `x-chs.mode`, else its target's, else chs.yaml's.",
+  docs: "In `block` mode a profile is meant to stop what it does not allow. With `defaultAction: SCMP_ACT_ALLOW` (or SCMP_ACT_LOG) every call the profile does not name runs, including the ones the next kernel adds. Make the default SCMP_ACT_ERRNO and allow the calls the workload needs, or keep the policy in `monitor` mode. The mode is the profile's `x-chs.mode`, else `block` when a target in chs.yaml deploys in block mode, else chs.yaml's `mode`.",
   defaultSeverity: 'warning',
   messages: {
-    allow: 'defaultAction {{action}} in a block-mode profile: every system call it does not name is allowed',
+    allow:
+      'defaultAction {{action}} in a block-mode profile{{targets}}: every system call it does not name is allowed',
   },
 });
 
 export const allowByDefaultInBlockRule: SeccompRule = {
   definition: allowByDefaultInBlock,
-  check({ profile, mode, report }) {
+  check({ profile, mode, blockTargets, report }) {
     const action = profile.defaultAction;
     if (mode !== 'block' || !action || !PERMISSIVE_ACTIONS.has(action.value)) return;
     report({
       rule: allowByDefaultInBlock,
       messageId: 'allow',
-      data: { action: action.value },
+      data: {
+        action: action.value,
+        targets: blockTargets.length > 0 ? ` (target ${blockTargets.join(', ')})` : '',
+      },
       file: profile.file,
       range: action.range,
     });

@@ -9,8 +9,10 @@ export interface SeccompCheckContext {
   source: SourceFile;
   /** Who loads the profile: the profile's `x-chs.runtime`, else chs.yaml's `seccomp.runtime`. */
   runtime: Runtime;
-  /** The profile's mode: its `x-chs.mode`, else its target's, else chs.yaml's. */
+  /** The profile's mode: its `x-chs.mode`, else `block` if a target deploys it so, else chs.yaml's. */
   mode: Mode;
+  /** The targets whose mode makes the profile block (empty when the mode is the profile's own). */
+  blockTargets: string[];
   report: Report;
 }
 

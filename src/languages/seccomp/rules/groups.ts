@@ -17,6 +17,17 @@ export interface GroupedRule extends FilterRule {
  * Rules equal to the default action are left out, as runc leaves them out.
  */
 export function ruleGroups(profile: SeccompProfile, runtime: Runtime): GroupedRule[][] {
+  // The duplicate and conflict checks both ask: compute once per profile and runtime.
+  const cached = cache.get(profile);
+  if (cached?.runtime === runtime) return cached.groups;
+  const groups = computeGroups(profile, runtime);
+  cache.set(profile, { runtime, groups });
+  return groups;
+}
+
+const cache = new WeakMap<SeccompProfile, { runtime: Runtime; groups: GroupedRule[][] }>();
+
+function computeGroups(profile: SeccompProfile, runtime: Runtime): GroupedRule[][] {
   const byName = new Map<string, Map<string, GroupedRule[]>>();
   for (const rule of filterRules(profile, { runtime })) {
     const sorted =

@@ -5,6 +5,9 @@ import { isKnownSyscall, syscallNames } from '../syscalls.js';
 import { SYSCALL_TABLE_KERNEL } from '../syscalls.generated.js';
 import type { SeccompRule } from './context.js';
 
+/** Unknown names per file that get a "did you mean". */
+const MAX_SUGGESTIONS = 200;
+
 export const unknownSyscall = defineRule({
   id: 'seccomp/unknown-syscall',
   type: 'problem',
@@ -17,13 +20,16 @@ export const unknownSyscall = defineRule({
 export const unknownSyscallRule: SeccompRule = {
   definition: unknownSyscall,
   check({ profile, runtime, report }) {
+    let hinted = 0;
     for (const entry of profile.entries) {
       for (const name of entryNames(entry, runtime)) {
         if (isKnownSyscall(name.value)) continue;
+        // A suggestion compares with every known name: enough for a typo, not for a flood.
+        const hint = hinted++ < MAX_SUGGESTIONS ? didYouMeanSuffix(name.value, syscallNames()) : '';
         report({
           rule: unknownSyscall,
           messageId: 'unknown',
-          data: { name: name.value, hint: didYouMeanSuffix(name.value, syscallNames()) },
+          data: { name: name.value, hint },
           file: profile.file,
           range: name.range,
         });

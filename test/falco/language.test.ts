@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lint } from '../../src/core/runner.js';
+import { SourceFile } from '../../src/core/source.js';
+import { falco, sniffFalco } from '../../src/languages/falco/index.js';
+import { ID } from '../../src/languages/falco/loader/results.js';
+import { falcoRules } from '../../src/languages/falco/rules/index.js';
+import { languages, registry } from '../../src/languages/index.js';
+
+const dirs: string[] = [];
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chs-falco-'));
+  dirs.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const BASELINE = `- macro: spawned_process
+  condition: evt.type in (execve, execveat)
+- macro: unused_in_baseline
+  condition: proc.name = x
+- list: shell_binaries
+  items: [bash, sh]
+`;
+const RULES = `- rule: Shell in container
+  desc: a shell
+  condition: spawned_process and proc.name in (shell_binaries) and container.id != host
+  output: "shell %proc.cmdline"
+  priority: WARNING
+`;
+
+describe('the Falco language', () => {
+  it('is registered, with every rule documented and every loader rule id defined', () => {
+    expect(languages).toContain(falco);
+    for (const rule of falcoRules) {
+      expect(registry.get(rule.id)).toBe(rule);
+      expect(rule.id).toMatch(/^falco\/[a-z-]+$/);
+      expect(rule.description.length).toBeGreaterThan(20);
+      expect(rule.docs.length).toBeGreaterThan(40);
+    }
+    const ids = falcoRules.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort());
+    for (const id of Object.values(ID)) expect(ids).toContain(id);
+  });
+
+  it('sniffs rules files by their top-level items', () => {
+    expect(sniffFalco(new SourceFile('a.yaml', '# x\n- rule: A\n  desc: b\n'))).toBe(true);
+    expect(sniffFalco(new SourceFile('a.yaml', '- macro: m\n  condition: x\n'))).toBe(true);
+    expect(sniffFalco(new SourceFile('a.yaml', 'apiVersion: v1\nkind: Pod\n'))).toBe(false);
+  });
+
+  it('loads the baseline first and does not report its own findings', async () => {
+    const dir = repo({
+      'chs.yaml': 'falco:\n  baseline: [baseline/macros.yaml]\n',
+      'baseline/macros.yaml': BASELINE,
+      'policies/falco/shell.yaml': RULES,
+    });
+    const result = await lint({ cwd: dir, paths: [], languages, registry });
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('without a baseline, says how to configure one', async () => {
+    const dir = repo({ 'policies/falco/shell.yaml': RULES });
+    const result = await lint({ cwd: dir, paths: [], languages, registry });
+    const undefinedMacro = result.diagnostics.filter((d) => d.ruleId === 'falco/undefined-macro');
+    expect(undefinedMacro).toHaveLength(1);
+    expect(undefinedMacro[0]).toMatchObject({
+      file: 'policies/falco/shell.yaml',
+      severity: 'error',
+      falcoCode: 'LOAD_ERR_VALIDATE',
+      range: { start: RULES.indexOf('spawned_process'), end: RULES.indexOf('spawned_process') + 15 },
+    });
+    expect(undefinedMacro[0]?.message).toContain('falco.baseline in chs.yaml');
+  });
+
+  it('reports a baseline glob that matches nothing on chs.yaml', async () => {
+    const dir = repo({
+      'chs.yaml': 'falco:\n  baseline: [nowhere/*.yaml]\n',
+      'policies/falco/shell.yaml': RULES,
+    });
+    const result = await lint({ cwd: dir, paths: [], languages, registry });
+    expect(result.diagnostics.find((d) => d.file === 'chs.yaml')?.message).toContain(
+      "'nowhere/*.yaml' matches no file",
+    );
+  });
+
+  it('loads files in load order: a later file appends to an earlier one', async () => {
+    const dir = repo({
+      'chs.yaml': 'falco:\n  baseline: [baseline/macros.yaml]\n',
+      'baseline/macros.yaml': BASELINE,
+      'policies/falco/a.yaml': RULES,
+      'policies/falco/b.yaml': '- list: shell_binaries\n  items: [zsh]\n  override:\n    items: append\n',
+    });
+    const result = await lint({ cwd: dir, paths: [], languages, registry });
+    expect(result.diagnostics).toEqual([]);
+  });
+});
