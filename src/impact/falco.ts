@@ -2,10 +2,12 @@
  * Falco: the rule, macro and list diff (classified as falcosecurity/rules' `compare` does) and the
  * noise preview: every rule's alerts on the recorded events before and after the change.
  */
+import { relative } from 'node:path';
 import type { Expr } from '../languages/falco/condition/ast.js';
 import { printCondition } from '../languages/falco/condition/print.js';
 import { buildAlert } from '../languages/falco/evaluate/alert.js';
 import { Ruleset } from '../languages/falco/evaluate/engine.js';
+import { repositoryRulesFiles } from '../languages/falco/evaluate/load.js';
 import type { CompiledRule as EngineRule } from '../languages/falco/evaluate/engine.js';
 import { priorityName } from '../languages/falco/evaluate/output.js';
 import { loadRules } from '../languages/falco/loader/index.js';
@@ -22,15 +24,17 @@ export interface FalcoSide {
   ruleset: Ruleset;
 }
 
-/** Loads a side's rules files in load order (baseline first), as Falco would. */
+/** Loads a side's rules files in load order (chs.yaml's `falco.baseline` first), as Falco would. */
 export function loadFalcoSide(tree: PolicyTree): FalcoSide {
   const files: LoadedFile[] = [];
   const seen = new Set<string>();
-  for (const path of tree.files.get('falco') ?? []) {
+  const { files: ordered } = repositoryRulesFiles(tree.config, tree.root);
+  for (const file of ordered) {
+    const path = relative(tree.root, file.absolute).split('\\').join('/');
     if (seen.has(path)) continue;
     seen.add(path);
     const text = tree.read(path);
-    if (text !== undefined) files.push({ path, text, baseline: false });
+    if (text !== undefined) files.push({ path, text, baseline: file.baseline ?? false });
   }
   const result = loadRules(files, { ruleMatching: tree.config.falco.ruleMatching });
   return {

@@ -87,7 +87,7 @@ describe('chs preview: the report', () => {
     const markdown = run.out();
     expect(readFileSync(join(head, 'chs-preview.md'), 'utf8')).toBe(markdown);
     expect(markdown.split('\n')[0]).toBe(
-      '**⛔ Blocks 6 workloads in production; switches 2 policies from monitor to block; adds alerts to 2 Falco rules**',
+      '**⛔ Blocks 6 workloads in production; switches 2 policies from monitor to block; adds alerts to 1 Falco rule**',
     );
     const html = marked.parse(markdown, { async: false });
     const document = new JSDOMLike(html);
@@ -109,7 +109,7 @@ describe('chs preview: the report', () => {
     ]);
     // The summary table: one row per kind and the lint row.
     expect(document.firstTableRows()).toEqual([
-      ['Falco rules', '1 file (+9 −2)', '4 items', '2 warning'],
+      ['Falco rules', '1 file (+9 −2)', '4 items', '1 warning'],
       ['AppArmor profiles', '1 file (+3 −1)', '3 items', '1 blocking'],
       ['seccomp profiles', '1 file (+7 −3)', '2 items', '1 blocking'],
       ['Pod security policies', '1 file (+0 −1)', '1 item', '5 blocking'],
