@@ -223,29 +223,44 @@ export const appArmorSection: ImpactSection = {
     const head = loadAppArmorSide(inputs.head);
     const items = appArmorItemChanges(base, head);
     const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
-    const decisions = new Map<string, { head: boolean; base: boolean }>();
     const groups = new Map<
       string,
       { profile: string; namespace: string; owner: string; denied: Tally; fresh: number }
     >();
     const unattributed = new Map<string, number>();
     let accesses = 0;
+    // A decision depends on the profile and the access; the mode (per namespace) is applied after.
+    const decisions = new Map<string, { head: boolean; base: boolean }>();
+    const blocks = new Map<string, Map<string, { head: boolean; base: boolean }>>();
     const decide = (profile: string, namespace: string, access: Access): { head: boolean; base: boolean } => {
-      const key = `${profile}\u0000${namespace}\u0000${describe(access)}`;
+      let byNs = blocks.get(profile);
+      if (!byNs) blocks.set(profile, (byNs = new Map()));
+      let mode = byNs.get(namespace);
+      if (!mode) {
+        const inBlock = (side: AppArmorSide): boolean => {
+          const p = side.profiles.get(profile);
+          return p !== undefined && modeIn(side.tree.config, ownMode(p), namespace) === 'block';
+        };
+        byNs.set(namespace, (mode = { head: inBlock(head), base: inBlock(base) }));
+      }
+      if (!mode.head) return { head: false, base: false };
+      const key = `${profile}\u0000${describe(access)}`;
       let d = decisions.get(key);
-      if (d) return d;
-      const denies = (side: AppArmorSide): boolean => {
-        const p = side.profiles.get(profile);
-        if (!p || modeIn(side.tree.config, ownMode(p), namespace) !== 'block') return false;
-        try {
-          return evaluateAccess(side.set, profile, access, { enforce: true }).decision === 'deny';
-        } catch {
-          return false;
-        }
-      };
-      d = { head: denies(head), base: denies(base) };
-      if (decisions.size < 200_000) decisions.set(key, d);
-      return d;
+      if (!d) {
+        const denies = (side: AppArmorSide): boolean => {
+          if (!side.profiles.has(profile)) return false;
+          try {
+            return evaluateAccess(side.set, profile, access, { enforce: true }).decision === 'deny';
+          } catch {
+            return false;
+          }
+        };
+        const headDenies = denies(head);
+        // The base's answer only matters for accesses the head denies.
+        d = { head: headDenies, base: headDenies && denies(base) };
+        if (decisions.size < 200_000) decisions.set(key, d);
+      }
+      return { head: d.head, base: mode.base && d.base };
     };
     const done = inputs.feed.subscribe((event) => {
       const access = accessOf(event.fields);

@@ -146,7 +146,15 @@ export interface Workloads {
  * Deployment's ReplicaSet's pods are the Deployment). A pod owned by something absent from the
  * state stands for that owner.
  */
+const computed = new WeakMap<ClusterState, Workloads>();
+
 export function workloadsOf(state: ClusterState): Workloads {
+  let workloads = computed.get(state);
+  if (!workloads) computed.set(state, (workloads = buildWorkloads(state)));
+  return workloads;
+}
+
+function buildWorkloads(state: ClusterState): Workloads {
   const list: Workload[] = [];
   const byKey = new Map<string, Workload>();
   const controllers = new Map<string, Workload[]>();
@@ -181,7 +189,13 @@ export function workloadsOf(state: ClusterState): Workloads {
       controllers.set(m.namespace, inNs);
     }
   }
-  const podIndex = new Map<string, Workload>();
+  // namespace -> pod -> workload (undefined: looked up and not found), without string keys per event.
+  const podIndex = new Map<string, Map<string, Workload | undefined>>();
+  const indexOf = (namespace: string): Map<string, Workload | undefined> => {
+    let inNs = podIndex.get(namespace);
+    if (!inNs) podIndex.set(namespace, (inNs = new Map()));
+    return inNs;
+  };
   for (const pod of pods) {
     const m = meta(pod);
     const owner = m.owners.find((o) => isMap(o) && o.controller === true) ?? m.owners[0];
@@ -227,15 +241,23 @@ export function workloadsOf(state: ClusterState): Workloads {
       };
       list.push(workload);
     }
-    podIndex.set(`${m.namespace}/${m.name}`, workload);
+    indexOf(m.namespace).set(m.name, workload);
   }
+  let last: { namespace?: string; pod?: string; workload?: Workload | undefined } = {};
   return {
     list,
     namespaceLabels,
     podOwner(namespace, pod) {
-      const known = podIndex.get(`${namespace}/${pod}`);
-      if (known) return known;
-      return controllers.get(namespace)?.find((w) => madeBy(w.kind, w.name, pod));
+      // Several sections ask about the same event in a row: the last answer is kept.
+      if (namespace === last.namespace && pod === last.pod) return last.workload;
+      const inNs = indexOf(namespace);
+      let found = inNs.get(pod);
+      if (found === undefined && !inNs.has(pod)) {
+        found = controllers.get(namespace)?.find((w) => madeBy(w.kind, w.name, pod));
+        if (inNs.size < 100_000) inNs.set(pod, found);
+      }
+      last = { namespace, pod, workload: found };
+      return found;
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Expr } from '../languages/falco/condition/ast.js';
 import { printCondition } from '../languages/falco/condition/print.js';
 import { buildAlert } from '../languages/falco/evaluate/alert.js';
 import { Ruleset } from '../languages/falco/evaluate/engine.js';
+import { hasType } from '../languages/falco/evaluate/evttypes.js';
 import { repositoryRulesFiles } from '../languages/falco/evaluate/load.js';
 import type { CompiledRule as EngineRule } from '../languages/falco/evaluate/engine.js';
 import { priorityName } from '../languages/falco/evaluate/output.js';
@@ -248,16 +249,35 @@ export const falcoSection: ImpactSection = {
       if (before && printCondition(before.rule.condition) !== printCondition(after.rule.condition))
         changedConditions.push({ name: after.rule.name, before, after });
     }
-    const all = (set: Ruleset, event: RecordedEvent): EngineRule[] =>
-      set.matching === 'all' ? set.evaluate(event) : ((r) => (r ? [r] : []))(set.first(event));
+    const baseTallies = base.ruleset.compiled.map((c) => tally(c.rule.name));
+    const headTallies = head.ruleset.compiled.map((c) => tally(c.rule.name));
+    const position = (set: Ruleset): Map<EngineRule, number> => new Map(set.compiled.map((c, i) => [c, i]));
+    const basePosition = position(base.ruleset);
+    const headPosition = position(head.ruleset);
+    const onHead = (rule: EngineRule, event: RecordedEvent): void => {
+      const t = headTallies[headPosition.get(rule) as number] as RuleTally;
+      t.after++;
+      if (t.examples.length < EXAMPLES) t.examples.push(buildAlert(rule, event, '').output);
+    };
     const done = inputs.feed.subscribe((event) => {
-      for (const rule of all(base.ruleset, event)) tally(rule.rule.name).before++;
-      for (const rule of all(head.ruleset, event)) {
-        const t = tally(rule.rule.name);
-        t.after++;
-        if (t.examples.length < EXAMPLES) t.examples.push(buildAlert(rule, event, '').output);
+      if (base.ruleset.matching === 'all') {
+        for (const rule of base.ruleset.evaluate(event))
+          (baseTallies[basePosition.get(rule) as number] as RuleTally).before++;
+      } else {
+        const rule = base.ruleset.first(event);
+        if (rule) (baseTallies[basePosition.get(rule) as number] as RuleTally).before++;
       }
+      if (head.ruleset.matching === 'all') {
+        for (const rule of head.ruleset.evaluate(event)) onHead(rule, event);
+      } else {
+        const rule = head.ruleset.first(event);
+        if (rule) onHead(rule, event);
+      }
+      const type = event.fields['evt.type'];
       for (const c of changedConditions) {
+        if (event.source !== c.after.rule.source) continue;
+        if (typeof type === 'string' && !hasType(c.before.types, type) && !hasType(c.after.types, type))
+          continue;
         const b = c.before.test(event.fields);
         const a = c.after.test(event.fields);
         if (a !== b) {

@@ -165,20 +165,25 @@ export const seccompSection: ImpactSection = {
     const head = loadSeccompSide(inputs.head);
     const items = seccompItemChanges(base, head);
     const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
-    const decisions = new Map<string, { head?: string; base?: string }>();
+    // profile -> namespace -> syscall -> refusals (nested maps: no string key built per event).
+    const decisions = new Map<string, Map<string, Map<string, { head?: string; base?: string }>>>();
     const groups = new Map<
       string,
       { profile: string; namespace: string; owner: string; refused: Tally; fresh: number }
     >();
     const unattributed = new Map<string, number>();
     let calls = 0;
+    let cached = 0;
     const decide = (
       profile: string,
       namespace: string,
       syscall: string,
     ): { head?: string; base?: string } => {
-      const key = `${profile}\u0000${namespace}\u0000${syscall}`;
-      let d = decisions.get(key);
+      let byNs = decisions.get(profile);
+      if (!byNs) decisions.set(profile, (byNs = new Map()));
+      let bySyscall = byNs.get(namespace);
+      if (!bySyscall) byNs.set(namespace, (bySyscall = new Map()));
+      let d = bySyscall.get(syscall);
       if (d) return d;
       const refusal = (side: SeccompSide): string | undefined => {
         const p = side.profiles.get(profile);
@@ -189,7 +194,7 @@ export const seccompSection: ImpactSection = {
       const h = refusal(head);
       const b = refusal(base);
       d = { ...(h ? { head: h } : {}), ...(b ? { base: b } : {}) };
-      if (decisions.size < 200_000) decisions.set(key, d);
+      if (cached++ < 200_000) bySyscall.set(syscall, d);
       return d;
     };
     const done = inputs.feed.subscribe((event) => {
