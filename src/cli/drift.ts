@@ -1,5 +1,7 @@
 /** `chs drift`: the cluster against the repository, for each target; exit 1 on drift. */
-import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
+import { EXIT_FINDINGS, EXIT_OK } from '../core/errors.js';
+import type { ClientOptions } from '../gitlab/client.js';
+import type { Env } from '../gitlab/settings.js';
 import type { DriftReport } from '../kube/drift.js';
 import { describeRef } from '../kube/objects.js';
 import type { ObjectRef } from '../kube/objects.js';
@@ -13,11 +15,23 @@ interface DriftFlags extends KubeFlags {
   issue?: boolean;
 }
 
-export async function driftCommand(ctx: CommandContext, flags: DriftFlags): Promise<number> {
-  if (flags.issue) {
-    throw new UserError('chs drift --issue is not available yet in this version; run chs drift without it');
-  }
+/** What tests replace: the environment and the GitLab client's retry settings. */
+export interface DriftDeps {
+  env?: Env;
+  clientOptions?: ClientOptions;
+}
+
+export async function driftCommand(
+  ctx: CommandContext,
+  flags: DriftFlags,
+  deps: DriftDeps = {},
+): Promise<number> {
+  const env = deps.env ?? process.env;
   const config = loadRepositoryConfig(ctx.cwd);
+  // The GitLab settings first: a job without its variables fails before the cluster is read.
+  const settings = flags.issue
+    ? (await import('../gitlab/settings.js')).gitLabSettings(env, config.gitlab.tokenVariable)
+    : undefined;
   const rendered = renderSelected(ctx, config, flags);
   if (rendered === null) {
     ctx.stderr.write('chs: cannot check drift: fix the policy files first (chs lint)\n');
@@ -73,6 +87,28 @@ export async function driftCommand(ctx: CommandContext, flags: DriftFlags): Prom
       for (const e of r.extra) ctx.stdout.write(`  extra: ${describeRef(e)}\n`);
     }
     if (drift) ctx.stdout.write('run chs deploy to bring the cluster back in line with the repository\n');
+  }
+  if (settings) {
+    const { openGitLab } = await import('../gitlab/client.js');
+    const { upsertDriftIssue } = await import('../gitlab/drift-issue.js');
+    const { driftIssueBody, driftIssueTitle } = await import('./drift-issue.js');
+    const platform = await openGitLab(settings, deps.clientOptions ?? {});
+    for (const report of reports) {
+      const result = await upsertDriftIssue(platform, {
+        target: report.target,
+        title: driftIssueTitle(report.target),
+        body: driftIssueBody(report),
+        drifted: hasDrift(report),
+      });
+      const duplicates =
+        result.closedDuplicates.length > 0
+          ? `; closed duplicate(s) ${result.closedDuplicates.map((i) => `#${i}`).join(', ')}`
+          : '';
+      const where =
+        result.iid !== undefined ? ` #${result.iid}${result.webUrl ? ` (${result.webUrl})` : ''}` : '';
+      const what = result.action === 'none' ? 'none open' : result.action;
+      ctx.stderr.write(`chs: drift issue of target ${report.target}${where}: ${what}${duplicates}\n`);
+    }
   }
   return drift ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -1,5 +1,4 @@
 /** `chs falco replay --rules FILE... --events FILE... [--summary] [--format text|json]`. */
-import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
@@ -10,6 +9,7 @@ import type { Alert } from '../languages/falco/evaluate/alert.js';
 import { loadRuleset } from '../languages/falco/evaluate/load.js';
 import { replay } from '../languages/falco/evaluate/replay.js';
 import type { EventFile, ReplaySummary } from '../languages/falco/evaluate/replay.js';
+import { EventFileError } from '../languages/falco/evaluate/replay.js';
 import type { CommandContext } from './run.js';
 
 interface ReplayFlags {
@@ -18,6 +18,8 @@ interface ReplayFlags {
   summary?: boolean;
   format?: 'text' | 'json';
 }
+
+class OutputClosed extends Error {}
 
 /** Bad lines shown one by one before only their count is given. */
 const MAX_BAD_LINES_SHOWN = 20;
@@ -75,11 +77,27 @@ export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags
     : (alert: Alert): void => {
         pending += json ? `${alertJson(alert)}\n` : `${alert.output}\n`;
       };
+  // A reader that goes away (`chs falco replay ... | head`) ends the replay quietly, as it would
+  // any Unix filter.
+  let closed = false;
+  let wake: (() => void) | undefined;
+  if (typeof ctx.stdout.on === 'function')
+    ctx.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closed = true;
+      wake?.();
+    });
   const flush = async (): Promise<void> => {
+    if (closed) throw new OutputClosed();
     if (pending === '') return;
     const ok = ctx.stdout.write(pending);
     pending = '';
-    if (!ok) await once(ctx.stdout, 'drain');
+    if (!ok && !closed)
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        ctx.stdout.once('drain', resolve);
+      });
+    if (closed) throw new OutputClosed();
   };
   let summary: ReplaySummary;
   try {
@@ -95,12 +113,16 @@ export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags
       afterChunk: flush,
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR')
-      throw new UserError(`an events file is not valid gzip: ${(error as Error).message}`);
+    if (error instanceof OutputClosed) return EXIT_OK;
+    if (error instanceof EventFileError) throw new UserError(error.message);
     throw error;
   }
-  await flush();
+  try {
+    await flush();
+  } catch (error) {
+    if (error instanceof OutputClosed) return EXIT_OK;
+    throw error;
+  }
   if (bad > MAX_BAD_LINES_SHOWN) ctx.stderr.write(`... and ${bad - MAX_BAD_LINES_SHOWN} more bad lines\n`);
   if (bad > 0) ctx.stderr.write(`chs: ${bad} of ${summary.events + bad} event lines skipped\n`);
   if (flags.summary) ctx.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary));

@@ -13,6 +13,7 @@ import type {
   MergeRequestRef,
   NoteRef,
   Platform,
+  ProjectRef,
   UserRef,
 } from './platform.js';
 import { DEFAULT_RETRY, createRequestHandler } from './request.js';
@@ -50,6 +51,37 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
 
   return {
     projectId: project,
+    project: async () => {
+      const raw = await guard<Json>(`reading project ${project}`, () => api.Projects.show(project));
+      return {
+        id: Number(raw.id),
+        pathWithNamespace: String(raw.path_with_namespace ?? project),
+        defaultBranch: String(raw.default_branch ?? 'main'),
+        webUrl: String(raw.web_url ?? ''),
+      } satisfies ProjectRef;
+    },
+    mergeRequests: async (query) => {
+      const list = await guard<Json[]>('listing merge requests', () =>
+        api.MergeRequests.all({
+          projectId: project,
+          perPage: 100,
+          maxPages: 5,
+          ...(query.state === undefined || query.state === 'all' ? {} : { state: query.state }),
+          ...(query.sourceBranch === undefined ? {} : { sourceBranch: query.sourceBranch }),
+          ...(query.targetBranch === undefined ? {} : { targetBranch: query.targetBranch }),
+        } as never),
+      );
+      return list.map(toMergeRequest);
+    },
+    createMergeRequest: async (mr) =>
+      toMergeRequest(
+        await guard<Json>(`opening a merge request from ${mr.sourceBranch} to ${mr.targetBranch}`, () =>
+          api.MergeRequests.create(project, mr.sourceBranch, mr.targetBranch, mr.title, {
+            description: mr.description,
+            removeSourceBranch: true,
+          }),
+        ),
+      ),
     currentUser: async () => {
       const user = await guard<Json>("reading the token's user", () => api.Users.showCurrentUser());
       return { id: Number(user.id), username: String(user.username) } satisfies UserRef;
@@ -99,15 +131,12 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
         approvedBy: approvedBy.map((entry) => String((entry.user as Json | undefined)?.username ?? '')),
       } satisfies ApprovalsRef;
     },
-    createCommit: async (branch, message, actions, startBranch) => {
+    createCommit: async (branch, message, actions, startBranch, force) => {
       const commit = await guard<Json>(`committing ${actions.length} file change(s) to ${branch}`, () =>
-        api.Commits.create(
-          project,
-          branch,
-          message,
-          actions.map(toCommitAction) as never,
-          startBranch === undefined ? {} : { startBranch },
-        ),
+        api.Commits.create(project, branch, message, actions.map(toCommitAction) as never, {
+          ...(startBranch === undefined ? {} : { startBranch }),
+          ...(force === true ? { force: true } : {}),
+        }),
       );
       return { id: String(commit.id) };
     },

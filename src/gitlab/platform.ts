@@ -58,9 +58,30 @@ export interface IssueChange {
   stateEvent?: 'close' | 'reopen';
 }
 
+export interface ProjectRef {
+  id: number;
+  pathWithNamespace: string;
+  defaultBranch: string;
+  webUrl: string;
+}
+
 /** One project on one GitLab instance, authenticated. */
 export interface Platform {
   readonly projectId: string;
+  /** The project itself (its default branch, for commits to another project). */
+  project(): Promise<ProjectRef>;
+  /** Merge requests by source and target branch and state. */
+  mergeRequests(query: {
+    sourceBranch?: string;
+    targetBranch?: string;
+    state?: 'opened' | 'merged' | 'closed' | 'all';
+  }): Promise<MergeRequestRef[]>;
+  createMergeRequest(mr: {
+    sourceBranch: string;
+    targetBranch: string;
+    title: string;
+    description: string;
+  }): Promise<MergeRequestRef>;
   currentUser(): Promise<UserRef>;
   mergeRequest(iid: number): Promise<MergeRequestRef>;
   mergeRequestNotes(iid: number): Promise<NoteRef[]>;
@@ -70,12 +91,16 @@ export interface Platform {
   /** Merge requests that contain the commit (or merged it as merge or squash commit). */
   mergeRequestsForCommit(sha: string): Promise<MergeRequestRef[]>;
   approvals(iid: number): Promise<ApprovalsRef>;
-  /** One commit with every action; `startBranch` creates `branch` from it when missing. */
+  /**
+   * One commit with every action; `startBranch` creates `branch` from it when missing, and with
+   * `force` replaces an existing `branch` by a commit on top of `startBranch`.
+   */
   createCommit(
     branch: string,
     message: string,
     actions: CommitAction[],
     startBranch?: string,
+    force?: boolean,
   ): Promise<{ id: string }>;
   /** The commit a branch points to, or undefined when there is no such branch. */
   branchHead(branch: string): Promise<string | undefined>;

@@ -19,17 +19,16 @@ import { apparmorRenderer } from './apparmor.js';
 import { falcoRenderer } from './falco.js';
 import { renderLoader } from './loader.js';
 import { finalize } from './objects.js';
+import { podSecurityRenderer } from './pod-security.js';
 import { seccompRenderer } from './seccomp.js';
 import type { LoaderNeed, PolicyText, RenderProblem, RenderedFile, Renderer } from './types.js';
 import { toYamlStream } from './yaml.js';
 
-/**
- * One renderer per policy kind, sorted by kind. The pod security renderer
- * (src/languages/pod-security/render.ts) joins this table when it lands.
- */
+/** One renderer per policy kind, sorted by kind. */
 export const RENDERERS: Partial<Record<PolicyKind, Renderer>> = {
   apparmor: apparmorRenderer,
   falco: falcoRenderer,
+  'pod-security': podSecurityRenderer,
   seccomp: seccompRenderer,
 };
 
@@ -88,6 +87,7 @@ export function renderTarget(
   const settings = config.render;
   const out: RenderedTarget = { target, mode, objects: [], files: [], problems: [], notes: [] };
   const loader: { apparmor?: LoaderNeed; seccomp?: LoaderNeed } = {};
+  const namespaceLabels = new Map<string, Record<string, string>>();
   for (const kind of POLICY_KINDS) {
     const kindFiles = files.get(kind) ?? [];
     const renderer = RENDERERS[kind];
@@ -104,19 +104,34 @@ export function renderTarget(
     out.files.push(...result.files);
     out.problems.push(...result.problems);
     out.notes.push(...result.notes);
+    for (const ns of result.namespaceLabels) {
+      const labels = namespaceLabels.get(ns.metadata.name) ?? {};
+      namespaceLabels.set(ns.metadata.name, { ...labels, ...(ns.metadata.labels ?? {}) });
+    }
     if (result.loader?.apparmor) loader.apparmor = result.loader.apparmor;
     if (result.loader?.seccomp) loader.seccomp = result.loader.seccomp;
   }
   if (loader.apparmor || loader.seccomp)
     out.objects.push(...renderLoader(target.name, mode, settings, loader));
   if (out.objects.some((o) => o.metadata.namespace === settings.namespace)) {
+    const labels = namespaceLabels.get(settings.namespace);
+    namespaceLabels.delete(settings.namespace);
     out.objects.push(
       finalize(
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: settings.namespace } },
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: settings.namespace, ...(labels ? { labels } : {}) },
+        },
         target.name,
         'namespace',
       ),
     );
+  }
+  // Only the labels, without our ownership labels: server-side apply makes our field manager the
+  // owner of these labels and of nothing else of a namespace that someone else created.
+  for (const [name, labels] of namespaceLabels) {
+    out.objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
   }
   out.objects = sortForApply(out.objects);
   if (out.objects.length > 0)

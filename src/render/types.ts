@@ -47,6 +47,11 @@ export interface RenderContribution {
   problems: RenderProblem[];
   notes: string[];
   loader?: { apparmor?: LoaderNeed; seccomp?: LoaderNeed };
+  /**
+   * Namespaces that only get labels (Pod Security Admission levels): `{metadata: {name, labels}}`,
+   * applied without our ownership labels, since the namespace itself is not ours.
+   */
+  namespaceLabels: KubeObject[];
 }
 
 /**
@@ -59,5 +64,5 @@ export interface Renderer {
 }
 
 export function emptyContribution(): RenderContribution {
-  return { objects: [], files: [], problems: [], notes: [] };
+  return { objects: [], files: [], problems: [], notes: [], namespaceLabels: [] };
 }

@@ -323,8 +323,54 @@ export class GitLabServer {
           id: project.id,
           path_with_namespace: project.path_with_namespace,
           default_branch: project.default_branch,
+          web_url: `${this.url}/${project.path_with_namespace}`,
         },
       };
+
+    // Merge requests: listed by branch and state, and opened.
+    if (rest === '/merge_requests' && method === 'GET') {
+      const state = params.get('state') ?? 'all';
+      const source = params.get('source_branch');
+      const target = params.get('target_branch');
+      const list = [...project.mergeRequests.values()]
+        .filter((mr) => state === 'all' || mr.state === state)
+        .filter((mr) => source === null || mr.source_branch === source)
+        .filter((mr) => target === null || mr.target_branch === target)
+        .sort((a, b) => b.id - a.id)
+        .map(mergeRequestView);
+      return paginate(this.url, `/api/v4/projects/${project.id}/merge_requests`, list, params);
+    }
+    if (rest === '/merge_requests' && method === 'POST') {
+      const source = input.source_branch;
+      const target = input.target_branch;
+      const title = input.title;
+      if (typeof source !== 'string' || typeof target !== 'string' || typeof title !== 'string')
+        throw new HttpError(400, {
+          message: '400 Bad request - source_branch, target_branch, title are missing',
+        });
+      const head = project.branches.get(source);
+      if (head === undefined || !project.branches.has(target))
+        throw new HttpError(404, { message: '404 Branch Not Found' });
+      const open = [...project.mergeRequests.values()].find(
+        (mr) => mr.state === 'opened' && mr.source_branch === source && mr.target_branch === target,
+      );
+      if (open)
+        throw new HttpError(409, {
+          message: [`Another open merge request already exists for this source branch: !${open.iid}`],
+        });
+      const iid = Math.max(0, ...project.mergeRequests.keys()) + 1;
+      const mr = this.addMergeRequest(project.id, {
+        iid,
+        title,
+        source_branch: source,
+        target_branch: target,
+        sha: head,
+        commits: [head],
+      });
+      if (typeof input.description === 'string')
+        (mr as MergeRequest & { description?: string }).description = input.description;
+      return { status: 201, body: mergeRequestView(mr) };
+    }
 
     // Merge requests and their notes.
     if ((r = /^\/merge_requests\/(\d+)(\/.*)?$/.exec(rest))) {
@@ -523,6 +569,7 @@ export class GitLabServer {
     if (!Array.isArray(actions))
       throw new HttpError(400, { message: '400 Bad request - actions is missing' });
     let headSha = project.branches.get(branch);
+    if (input.force === true && typeof input.start_branch === 'string') headSha = undefined;
     if (headSha === undefined) {
       const start = typeof input.start_branch === 'string' ? input.start_branch : undefined;
       headSha = start === undefined ? undefined : project.branches.get(start);

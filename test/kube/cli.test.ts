@@ -14,12 +14,19 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 's
 const built = existsSync(CLI);
 if (!built) console.warn('chs CLI tests skipped: dist/ is not built (npm run build)');
 
+/** A CI job's own variables would turn on the deploy's branch check: the commands run as on a workstation. */
+function withoutCi(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([k]) => !/^(CI|GITLAB_CI|CI_.*|CHS_GITLAB_TOKEN)$/.test(k)),
+  );
+}
+
 function chs(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+      { cwd, env: { ...withoutCi(process.env), NO_COLOR: '1' }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 2) : 0;
         resolve({ code, stdout, stderr });
@@ -83,17 +90,24 @@ describe.skipIf(!built)('chs deploy and drift, the command', () => {
     ]);
   });
 
-  it('refuses bad flags and the paths that are not available yet with exit 2', async () => {
+  it('refuses bad flags, and a gate or an issue without a GitLab CI/CD job, with exit 2 and nothing read', async () => {
     const gate = await chs(ws.repo, ['deploy', '--kubeconfig', ws.kubeconfig]);
     expect(gate.code).toBe(2);
+    expect(gate.stderr).toContain('the approval gate needs a GitLab CI/CD job');
     expect(gate.stderr).toContain('--require-approval=false');
     expect((await chs(ws.repo, ['deploy', '--require-approval=maybe'])).code).toBe(2);
     expect((await chs(ws.repo, ['deploy', '--via', 'carrier-pigeon'])).code).toBe(2);
-    const issue = await chs(ws.repo, ['drift', '--issue']);
+    const cmp = await chs(ws.repo, [
+      'deploy',
+      '--via',
+      'cluster-management-project',
+      '--require-approval=false',
+    ]);
+    expect(cmp.code).toBe(2);
+    expect(cmp.stderr).toContain('names none: add clusterManagementProject');
+    const issue = await chs(ws.repo, ['drift', '--issue', '--kubeconfig', ws.kubeconfig]);
     expect(issue.code).toBe(2);
-    expect(issue.stderr).toBe(
-      'chs: chs drift --issue is not available yet in this version; run chs drift without it\n',
-    );
+    expect(issue.stderr).toContain('CI_SERVER_URL and CI_PROJECT_ID are not set');
     expect(ws.server.requests).toEqual([]);
   });
 });

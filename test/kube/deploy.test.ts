@@ -426,18 +426,6 @@ describe('refusals before anything is written', () => {
     );
   });
 
-  it('the approval gate and the cluster management project path say they are not available yet (exit 2)', async () => {
-    const { deployCommand } = await import('../../src/cli/deploy.js');
-    const { runCommand } = await import('./helpers.js');
-    const gate = await runCommand(ws.repo, (ctx) => deployCommand(ctx, { kubeconfig: ws.kubeconfig }));
-    expect(gate.code).toBe(2);
-    expect(gate.stderr).toContain('approval gate of chs deploy is not available yet');
-    const cmp = await deploy(ws, { via: 'cluster-management-project' });
-    expect(cmp.code).toBe(2);
-    expect(cmp.stderr).toContain('cluster management project is not available yet');
-    expect(ws.server.requests.length).toBe(0);
-  });
-
   it('a cluster that cannot be reached is an error of the setup (exit 2)', async () => {
     await ws.server.close();
     const run = await deploy(ws);

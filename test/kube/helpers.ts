@@ -76,11 +76,14 @@ export async function runCommand(cwd: string, body: (ctx: CommandContext) => Pro
 export async function deploy(ws: Workspace, flags: Record<string, unknown> = {}): Promise<Run> {
   const { deployCommand } = await import('../../src/cli/deploy.js');
   return runCommand(ws.repo, (ctx) =>
-    deployCommand(ctx, { requireApproval: false, kubeconfig: ws.kubeconfig, ...flags }),
+    // No CI variables: the deploy runs as from a workstation (the gate's tests set them).
+    deployCommand(ctx, { requireApproval: false, kubeconfig: ws.kubeconfig, ...flags }, { env: {} }),
   );
 }
 
 export async function drift(ws: Workspace, flags: Record<string, unknown> = {}): Promise<Run> {
   const { driftCommand } = await import('../../src/cli/drift.js');
-  return runCommand(ws.repo, (ctx) => driftCommand(ctx, { kubeconfig: ws.kubeconfig, ...flags }));
+  return runCommand(ws.repo, (ctx) =>
+    driftCommand(ctx, { kubeconfig: ws.kubeconfig, ...flags }, { env: {} }),
+  );
 }

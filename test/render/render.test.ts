@@ -197,16 +197,72 @@ describe('renderTarget', () => {
     ]);
   });
 
-  it('says that pod security policies are not rendered by this build', () => {
-    const result = renderTarget(
+  it('renders pod security policies: admission policy and binding by mode, labels only on namespaces not ours', () => {
+    const policy = (name: string, spec: string): string =>
+      `apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
+    const input = files({
+      'pod-security': [
+        text(
+          'p/level.yaml',
+          policy('level', '  level: baseline\n  namespaces: [shop, container-host-security]\n'),
+        ),
+        text('p/root.yaml', policy('root', '  controls:\n    runAsNonRoot: true\n')),
+      ],
+      apparmor: [text('policies/apparmor/web', profile)],
+    });
+    const monitor = renderTarget(config('monitor'), { name: 'prod', namespaces: ['shop'] }, input);
+    expect(monitor.problems).toEqual([]);
+    expect(monitor.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/container-host-security',
+      'Namespace/shop',
+      'ConfigMap/chs-apparmor-profiles',
+      'ConfigMap/chs-profile-loader',
+      'DaemonSet/chs-profile-loader',
+      'ValidatingAdmissionPolicy/chs-root',
+      'ValidatingAdmissionPolicyBinding/chs-root',
+    ]);
+    const byName = (kind: string, name: string): any =>
+      monitor.objects.find((o) => o.kind === kind && o.metadata.name === name);
+    // A namespace that is not ours carries the PSA labels only; ours gets them besides our labels.
+    expect(byName('Namespace', 'shop').metadata.labels).toEqual({
+      'pod-security.kubernetes.io/audit': 'baseline',
+      'pod-security.kubernetes.io/audit-version': 'latest',
+      'pod-security.kubernetes.io/warn': 'baseline',
+      'pod-security.kubernetes.io/warn-version': 'latest',
+    });
+    const own = byName('Namespace', 'container-host-security').metadata.labels;
+    expect(own[MANAGED_BY_LABEL]).toBe('container-host-security');
+    expect(own['pod-security.kubernetes.io/warn']).toBe('baseline');
+    expect(byName('ValidatingAdmissionPolicyBinding', 'chs-root').spec.validationActions).toEqual([
+      'Warn',
+      'Audit',
+    ]);
+    expect(byName('ValidatingAdmissionPolicy', 'chs-root').metadata.labels[TARGET_LABEL]).toBe('prod');
+
+    const block = renderTarget(config('block'), { name: 'prod', mode: 'block', namespaces: ['shop'] }, input);
+    const binding: any = block.objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
+    expect(binding.spec.validationActions).toEqual(['Deny']);
+    expect(block.objects.find((o) => o.metadata.name === 'shop')?.metadata.labels).toHaveProperty(
+      'pod-security.kubernetes.io/enforce',
+      'baseline',
+    );
+
+    const bad = renderTarget(
       config('monitor'),
       { name: 'prod' },
-      files({ 'pod-security': [text('p/a.yaml', 'x: 1')] }),
+      files({
+        'pod-security': [
+          text('p/a.yaml', policy('a', '  level: strict\n')),
+          text('p/b.yaml', policy('root', '  level: baseline\n')),
+          text('p/c.yaml', policy('root', '  level: baseline\n')),
+        ],
+      }),
     );
-    expect(result.notes).toEqual([
-      '1 pod-security file(s) not rendered: this build has no pod-security renderer yet',
-    ]);
-    expect(result.objects).toEqual([]);
+    expect(bad.objects).toEqual([]);
+    expect(bad.problems.map((p) => `${p.file}:${p.line ?? ''}`)).toEqual(['p/a.yaml:6', 'p/c.yaml:']);
+    expect(bad.problems[1]?.message).toBe(
+      'defines pod security policy "root" again (first in p/b.yaml); rename one of them',
+    );
   });
 
   it('tells profile files from include files', () => {

@@ -10,6 +10,7 @@ import {
   containersPhrase,
   field,
   joinQuote,
+  namesWhere,
   pluralize,
   sortedSet,
 } from './checks/pod.js';
@@ -31,7 +32,7 @@ export interface ControlRule<K extends keyof Controls> {
 }
 
 function perContainer(pod: PodView, bad: (c: ContainerView) => boolean, what: string): string | undefined {
-  const names = pod.containers.filter(bad).map((c) => c.name);
+  const names = namesWhere(pod, bad);
   return names.length === 0 ? undefined : `${containersPhrase(names)} ${what}`;
 }
 
@@ -61,17 +62,18 @@ function profileRule(
         if (missing) problems.push(missing);
       }
       if (value.allowedProfiles) {
-        const allowed = new Set(value.allowedProfiles);
-        const used: string[] = [];
-        const names = pod.containers
-          .filter((c) => {
-            const profile = effective(pod, c);
-            if (!profile || allowed.has(profileName(profile))) return false;
-            used.push(profileName(profile));
-            return true;
-          })
-          .map((c) => c.name);
-        if (names.length > 0)
+        const allowed = value.allowedProfiles;
+        let used: string[] | undefined;
+        let names: string[] | undefined;
+        for (const c of pod.containers) {
+          const profile = effective(pod, c);
+          if (!profile) continue;
+          const name = profileName(profile);
+          if (allowed.includes(name)) continue;
+          (used ??= []).push(name);
+          (names ??= []).push(c.name);
+        }
+        if (names && used)
           problems.push(
             `${containersPhrase(names)} must not use ${pluralize('profile', 'profiles', used.length)} ${joinQuote(sortedSet(used))}`,
           );
@@ -95,6 +97,10 @@ function profileRule(
   };
 }
 
+function missingDropAll(c: ContainerView): boolean {
+  return !asArray(field(c.securityContext, 'capabilities', 'drop')).includes('ALL');
+}
+
 function prefixMatches(path: string, prefix: string): boolean {
   const p = prefix.length > 1 ? prefix.replace(/\/+$/, '') : prefix;
   return p === '/' || path === p || path.startsWith(`${p}/`);
@@ -103,10 +109,6 @@ function prefixMatches(path: string, prefix: string): boolean {
 function celPrefix(path: string, prefix: string): string {
   const p = prefix.length > 1 ? prefix.replace(/\/+$/, '') : prefix;
   return p === '/' ? 'true' : `(${path} == ${celString(p)} || ${path}.startsWith(${celString(`${p}/`)}))`;
-}
-
-function volumesOf(pod: PodView): Obj[] {
-  return asArray(pod.spec.volumes).map((v) => asObj(v) ?? {});
 }
 
 function mountsReadOnly(pod: PodView, volume: string): boolean {
@@ -180,8 +182,10 @@ export const CONTROL_RULES: readonly AnyControlRule[] = [
     control: 'hostNamespaces',
     reason: 'host namespaces',
     evaluate: (pod) => {
+      if (pod.spec.hostNetwork !== true && pod.spec.hostPID !== true && pod.spec.hostIPC !== true)
+        return undefined;
       const shared = ['hostNetwork', 'hostPID', 'hostIPC'].filter((k) => pod.spec[k] === true);
-      return shared.length === 0 ? undefined : shared.map((k) => `${k}=true`).join(', ');
+      return shared.map((k) => `${k}=true`).join(', ');
     },
     cel: () =>
       ['hostNetwork', 'hostPID', 'hostIPC'].map((k) => `${opt(SPEC, k)}.orValue(false) != true`).join(' && '),
@@ -194,26 +198,27 @@ export const CONTROL_RULES: readonly AnyControlRule[] = [
       if (value.dropAll) {
         const missing = perContainer(
           pod,
-          (c) => !asArray(field(c.securityContext, 'capabilities', 'drop')).includes('ALL'),
+          missingDropAll,
           'must set securityContext.capabilities.drop=["ALL"]',
         );
         if (missing) problems.push(missing);
       }
-      if (value.allowed) {
-        const allowed = new Set(value.allowed);
-        const added: string[] = [];
-        const adding = perContainer(
-          pod,
-          (c) => {
-            const extra = asArray(field(c.securityContext, 'capabilities', 'add'))
-              .map(asString)
-              .filter((a) => !allowed.has(a));
-            added.push(...extra);
-            return extra.length > 0;
-          },
-          'must not add',
-        );
-        if (adding) problems.push(`${adding} ${joinQuote(sortedSet(added))}`);
+      const allowed = value.allowed;
+      if (allowed) {
+        let added: string[] | undefined;
+        let names: string[] | undefined;
+        for (const c of pod.containers) {
+          let bad = false;
+          for (const cap of asArray(field(c.securityContext, 'capabilities', 'add'))) {
+            const name = asString(cap);
+            if (allowed.includes(name)) continue;
+            (added ??= []).push(name);
+            bad = true;
+          }
+          if (bad) (names ??= []).push(c.name);
+        }
+        if (names && added)
+          problems.push(`${containersPhrase(names)} must not add ${joinQuote(sortedSet(added))}`);
       }
       return problems.length === 0 ? undefined : problems.join('; ');
     },
@@ -236,22 +241,21 @@ export const CONTROL_RULES: readonly AnyControlRule[] = [
     control: 'hostPorts',
     reason: 'hostPort not allowed by the policy',
     evaluate: (pod, value) => {
-      const ports: string[] = [];
-      const inRange = (port: number): boolean => value.allowed.some((r) => port >= r.min && port <= r.max);
-      const found = perContainer(
-        pod,
-        (c) => {
-          const bad = asArray(c.raw.ports)
-            .map((p) => asObj(p)?.hostPort)
-            .filter((h) => isSet(h) && h !== 0 && !(typeof h === 'number' && inRange(h)));
-          ports.push(...bad.map(String));
-          return bad.length > 0;
-        },
-        'must not use',
-      );
-      return found
-        ? `${found} ${pluralize('hostPort', 'hostPorts', ports.length)} ${sortedSet(ports).join(', ')}`
-        : undefined;
+      let ports: string[] | undefined;
+      let names: string[] | undefined;
+      for (const c of pod.containers) {
+        let bad = false;
+        for (const port of asArray(c.raw.ports)) {
+          const h = asObj(port)?.hostPort;
+          if (!isSet(h) || h === 0) continue;
+          if (typeof h === 'number' && value.allowed.some((r) => h >= r.min && h <= r.max)) continue;
+          (ports ??= []).push(String(h));
+          bad = true;
+        }
+        if (bad) (names ??= []).push(c.name);
+      }
+      if (!names || !ports) return undefined;
+      return `${containersPhrase(names)} must not use ${pluralize('hostPort', 'hostPorts', ports.length)} ${sortedSet(ports).join(', ')}`;
     },
     cel: (value) => {
       const ranges = value.allowed.map((r) => `(p.hostPort >= ${r.min} && p.hostPort <= ${r.max})`);
@@ -263,9 +267,10 @@ export const CONTROL_RULES: readonly AnyControlRule[] = [
     reason: 'hostPath volume not allowed by the policy',
     evaluate: (pod, value) => {
       const bad: string[] = [];
-      for (const volume of volumesOf(pod)) {
+      for (const item of asArray(pod.spec.volumes)) {
+        const volume = asObj(item);
+        if (!volume || !isSet(volume.hostPath)) continue;
         const hostPath = asObj(volume.hostPath);
-        if (!isSet(volume.hostPath)) continue;
         const path = asString(hostPath?.path);
         const matches = value.allowed.filter((a) => prefixMatches(path, a.pathPrefix));
         const name = asString(volume.name);
@@ -291,20 +296,29 @@ export const CONTROL_RULES: readonly AnyControlRule[] = [
     control: 'volumes',
     reason: 'volume type not allowed by the policy',
     evaluate: (pod, value) => {
-      const allowed = new Set(value.allowed);
-      const names: string[] = [];
+      const allowed = value.allowed;
+      let names: string[] | undefined;
       const badTypes: string[] = [];
-      for (const volume of volumesOf(pod)) {
-        const types = Object.keys(volume).filter((k) => k !== 'name' && isSet(volume[k]));
-        // The API server defaults a volume without a source to emptyDir before admission sees it.
-        if (types.length === 0) types.push('emptyDir');
-        const bad = types.filter((k) => !allowed.has(k));
-        if (bad.length > 0) {
-          names.push(asString(volume.name));
-          badTypes.push(...bad);
+      for (const item of asArray(pod.spec.volumes)) {
+        const volume = asObj(item) ?? {};
+        let sources = 0;
+        let bad = false;
+        for (const k in volume) {
+          if (k === 'name' || !isSet(volume[k])) continue;
+          sources++;
+          if (!allowed.includes(k)) {
+            badTypes.push(k);
+            bad = true;
+          }
         }
+        // The API server defaults a volume without a source to emptyDir before admission sees it.
+        if (sources === 0 && !allowed.includes('emptyDir')) {
+          badTypes.push('emptyDir');
+          bad = true;
+        }
+        if (bad) (names ??= []).push(asString(volume.name));
       }
-      if (names.length === 0) return undefined;
+      if (!names) return undefined;
       const list = sortedSet(badTypes);
       return `${pluralize('volume', 'volumes', names.length)} ${joinQuote(names)} ${pluralize('uses', 'use', names.length)} ${pluralize('type', 'types', list.length)} ${joinQuote(list)}`;
     },
@@ -315,10 +329,12 @@ export const CONTROL_RULES: readonly AnyControlRule[] = [
     control: 'sysctls',
     reason: 'sysctl not allowed by the policy',
     evaluate: (pod, value) => {
-      const bad = asArray(pod.securityContext?.sysctls)
-        .map((s) => asString(asObj(s)?.name))
-        .filter((n) => !sysctlAllowed(n, value.allowed));
-      return bad.length === 0 ? undefined : bad.join(', ');
+      let bad: string[] | undefined;
+      for (const item of asArray(pod.securityContext?.sysctls)) {
+        const name = asString(asObj(item)?.name);
+        if (!sysctlAllowed(name, value.allowed)) (bad ??= []).push(name);
+      }
+      return bad ? bad.join(', ') : undefined;
     },
     cel: (value) => {
       const terms = value.allowed.map((a) =>
@@ -380,21 +396,31 @@ export const CONTROL_RULES: readonly AnyControlRule[] = [
   }),
 ];
 
+const activeCache = new WeakMap<Controls, { rule: AnyControlRule; value: unknown }[]>();
+
 /** The controls a policy sets, in the table's order, with their values. */
 export function activeControls(controls: Controls): { rule: AnyControlRule; value: unknown }[] {
-  return CONTROL_RULES.filter((r) => controls[r.control] !== undefined).map((rule) => ({
-    rule,
-    value: controls[rule.control],
-  }));
+  let active = activeCache.get(controls);
+  if (!active) {
+    active = CONTROL_RULES.filter((r) => controls[r.control] !== undefined).map((rule) => ({
+      rule,
+      value: controls[rule.control],
+    }));
+    activeCache.set(controls, active);
+  }
+  return active;
 }
 
 /** The policy's explicit controls that a pod violates. */
 export function evaluateControls(policy: PodSecurityPolicy, pod: PodView): Violation[] {
-  const violations: Violation[] = [];
+  let violations: Violation[] | undefined;
   for (const { rule, value } of activeControls(policy.controls)) {
     const detail = (rule.evaluate as (pod: PodView, value: unknown) => string | undefined)(pod, value);
     if (detail !== undefined)
-      violations.push({ check: `${policy.name}/${rule.control}`, reason: rule.reason, detail });
+      (violations ??= []).push({ check: `${policy.name}/${rule.control}`, reason: rule.reason, detail });
   }
-  return violations;
+  return violations ?? NO_VIOLATIONS;
 }
+
+/** Shared by every pod that passes (never mutated). */
+const NO_VIOLATIONS: Violation[] = [];

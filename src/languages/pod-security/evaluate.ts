@@ -20,10 +20,10 @@ export interface Violation {
 }
 
 export interface PodSecurityResult {
-  allowed: boolean;
+  readonly allowed: boolean;
   /** What the API server would say; empty when allowed. */
-  message: string;
-  violations: Violation[];
+  readonly message: string;
+  readonly violations: Violation[];
 }
 
 export interface LevelVersion {
@@ -39,21 +39,58 @@ function resolveVersion(version: PolicyVersion | string | undefined): PolicyVers
   return parsed;
 }
 
+/**
+ * A rejection whose message is written only when read: a batch of many pods (an impact preview over
+ * a cluster) rarely reads them all. A class, not an object literal with a getter: V8 builds those
+ * slowly, and this runs for every rejected pod. `toJSON` keeps the message in JSON output.
+ */
+class Rejection implements PodSecurityResult {
+  private text: string | undefined;
+
+  constructor(
+    readonly violations: Violation[],
+    private readonly describe: () => string,
+  ) {}
+
+  get allowed(): boolean {
+    return false;
+  }
+
+  get message(): string {
+    this.text ??= this.describe();
+    return this.text;
+  }
+
+  toJSON(): { allowed: boolean; message: string; violations: Violation[] } {
+    return { allowed: false, message: this.message, violations: this.violations };
+  }
+}
+
+function resultOf(violations: Violation[], message: () => string): PodSecurityResult {
+  return violations.length === 0
+    ? { allowed: true, message: '', violations }
+    : new Rejection(violations, message);
+}
+
 /** Runs PSA's checks on a pod view; the violations in PSA's order. */
 export function checkPod(pod: PodView, level: PssLevel, version: PolicyVersion): Violation[] {
   if (level === 'privileged') return [];
-  const violations: Violation[] = [];
+  let violations: Violation[] | undefined;
   for (const active of checksFor(level, version.minor)) {
     const result = active.check(pod);
     if (!result.allowed)
-      violations.push({
+      (violations ??= []).push({
         check: active.id,
         reason: result.reason || 'unknown forbidden reason',
         detail: result.detail ?? '',
       });
   }
-  return violations;
+  return violations ?? NO_VIOLATIONS;
 }
+
+/** Shared by every pod that passes (never mutated: results copy before adding). */
+const NO_VIOLATIONS: Violation[] = [];
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** PSA's aggregate text: `reason (detail), reason`. */
 export function forbiddenDetail(violations: readonly Violation[]): string {
@@ -83,11 +120,8 @@ export function evaluatePodSecurity(object: unknown, options: LevelVersion): Pod
   if (!source) return { allowed: true, message: '', violations: [] };
   const version = resolveVersion(options.version);
   const violations = checkPod(podView(source.podMetadata, source.podSpec), options.level, version);
-  return {
-    allowed: violations.length === 0,
-    message: psaMessage(source, options.level, version, violations),
-    violations,
-  };
+  if (violations.length === 0) return { allowed: true, message: '', violations: [] };
+  return resultOf(violations, () => psaMessage(source, options.level, version, violations));
 }
 
 export interface PolicyEvaluationOptions {
@@ -110,28 +144,34 @@ export function evaluateAgainstPolicies(
   if (!source) return { allowed: true, message: '', violations: [] };
   const namespace = options.namespace ?? (source.namespace || 'default');
   const pod = podView(source.podMetadata, source.podSpec);
-  const violations: Violation[] = [];
-  const messages: string[] = [];
+  const labels = options.namespaceLabels ?? NO_LABELS;
+  let parts: { policy: PodSecurityPolicy; level: Violation[]; controls: Violation[] }[] | undefined;
   for (const policy of policies) {
-    if (!policy.appliesTo(namespace, options.namespaceLabels ?? {}, pod)) continue;
-    if (policy.level && policy.level !== 'privileged') {
-      const found = checkPod(pod, policy.level, policy.version);
-      if (found.length > 0) {
-        violations.push(...found);
-        messages.push(psaMessage(source, policy.level, policy.version, found));
+    if (!policy.appliesTo(namespace, labels, pod)) continue;
+    const level =
+      policy.level && policy.level !== 'privileged'
+        ? checkPod(pod, policy.level, policy.version)
+        : NO_VIOLATIONS;
+    const controls = evaluateControls(policy, pod);
+    if (level.length === 0 && controls.length === 0) continue;
+    (parts ??= []).push({ policy, level, controls });
+  }
+  if (!parts) return { allowed: true, message: '', violations: [] };
+  const violations = parts.flatMap((p) => [...p.level, ...p.controls]);
+  const found = parts;
+  return resultOf(violations, () => {
+    const messages: string[] = [];
+    for (const { policy, level, controls } of found) {
+      if (level.length > 0 && policy.level)
+        messages.push(psaMessage(source, policy.level, policy.version, level));
+      if (controls.length > 0) {
+        const name = policy.renderedName;
+        const text = controls.map((c) => `${c.reason} (${c.detail})`).join(', ');
+        messages.push(
+          `${resourceOf(source.kind)} "${source.name}" is forbidden: ValidatingAdmissionPolicy '${name}' with binding '${name}' denied request: ${text}`,
+        );
       }
     }
-    const controls = evaluateControls(policy, pod);
-    if (controls.length > 0) {
-      violations.push(...controls);
-      const name = policy.renderedName;
-      const text = controls.map((c) => `${c.reason} (${c.detail})`).join(', ');
-      messages.push(
-        source.kind === 'Pod'
-          ? `${resourceOf(source.kind)} "${source.name}" is forbidden: ValidatingAdmissionPolicy '${name}' with binding '${name}' denied request: ${text}`
-          : `ValidatingAdmissionPolicy '${name}' with binding '${name}' denied request: ${text}`,
-      );
-    }
-  }
-  return { allowed: violations.length === 0, message: messages.join('; '), violations };
+    return messages.join('; ');
+  });
 }

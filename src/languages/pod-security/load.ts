@@ -36,7 +36,10 @@ export interface LoadedFile {
 
 /** Whether a YAML text holds a pod security policy of either kind (for sniffing). */
 export function looksLikePolicy(text: string): boolean {
-  return /^kind:\s*["']?(PodSecurity|PodSecurityPolicy)["']?\s*$/m.test(text);
+  return (
+    /^kind:\s*["']?(PodSecurity|PodSecurityPolicy)["']?\s*(#.*)?$/m.test(text) ||
+    /"kind"\s*:\s*"(PodSecurity|PodSecurityPolicy)"/.test(text)
+  );
 }
 
 export function loadPolicyFile(file: SourceFile): LoadedFile {
@@ -110,6 +113,15 @@ export function loadPolicyFile(file: SourceFile): LoadedFile {
       });
     if (problems.length > 0) continue;
     const doc = value as unknown as PolicyDocument;
+    if (doc.spec.level === undefined && doc.spec.controls === undefined) {
+      findings.push({
+        rule: invalidPolicy,
+        messageId: 'nothing',
+        file: file.path,
+        ...withRange(rangeAt(root, ['spec'], true)),
+      });
+      continue;
+    }
     const version = parseVersion(doc.spec.version ?? 'latest') ?? LATEST;
     policies.push(new PodSecurityPolicy(doc, version, file.path, root, range));
   }

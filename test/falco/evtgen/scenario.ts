@@ -238,6 +238,9 @@ function eventsOf(test: Json, item: Json): Record<string, unknown>[] {
     } else for (const [key, value] of Object.entries(args)) call[`evt.arg.${key.toLowerCase()}`] = value;
   }
   if (!step && socket) Object.assign(call, { 'evt.type': 'connect' }, socketFields(socket));
+  // A scenario that sleeps before its step states how long its process has run by then.
+  const sleep = /\bsleep (\d+)\b/.exec(String(t.before ?? ''));
+  if (sleep) fields['proc.duration'] = Number(sleep[1]) * 1e9;
   const exit: Json = { ...fields, ...call, 'evt.dir': '<', ...expected };
   // execve's exit carries the flags Falco derives the exe's properties from.
   const flags = String(exit['evt.arg.flags'] ?? '');

@@ -5,8 +5,17 @@
  * whose field is absent is false, whatever the operator (`!=` included); `exists` is the test of
  * presence itself.
  */
-import type { BinaryCheckExpr, Expr, FieldLike, Operand, TransformerArg } from '../condition/ast.js';
-import { fieldExtractor, isAnyAncestor, multiValueExtractor } from './fields.js';
+import type {
+  BinaryCheckExpr,
+  Expr,
+  FieldExpr,
+  FieldLike,
+  Operand,
+  TransformerArg,
+} from '../condition/ast.js';
+import { catalogOf, resolveField } from '../fields/index.js';
+import { conversionFor, fieldExtractor, isAnyAncestor, multiValueExtractor } from './fields.js';
+import type { Conversion } from './fields.js';
 import type { Extract, Fields } from './fields.js';
 import { OperatorError, modifierTest, prefixTest, scalarTest, setTest } from './operators.js';
 import type { ScalarTest } from './operators.js';
@@ -26,44 +35,92 @@ export class CompileError extends Error {
 }
 
 /** Compiles a condition whose macros and lists the loader has expanded. Throws CompileError. */
-export function compileCondition(expr: Expr): Predicate {
+export function compileCondition(expr: Expr, source?: string): Predicate {
+  const built = compileForType(expr, undefined, source);
+  return typeof built === 'function' ? built : built ? () => true : () => false;
+}
+
+/**
+ * Compiles a condition, for events of one `evt.type` when `type` is given, as an engine indexed
+ * by event type can: every check of `evt.type` is then decided here and the `and`/`or` around it
+ * fold away. The result is `false` when no such event can match, `true` when every one does.
+ *
+ * The checks become closures; the `and`/`or`/`not` above them become one generated function of
+ * `&&`, `||` and `!` over those closures, so that testing an event costs one call per check
+ * reached and nothing per connective.
+ */
+export function compileForType(expr: Expr, type: string | undefined, source?: string): Predicate | boolean {
+  const checks: Predicate[] = [];
+  const code = build(expr, type, checks, typesOf(source));
+  if (typeof code === 'boolean') return code;
+  if (code === 'c[0](f)') return checks[0] as Predicate;
+  return new Function('c', `return (f) => ${code};`)(checks) as Predicate;
+}
+
+/** Whether a check is on `evt.type` itself with literal values (decidable once the type is known). */
+function isTypeCheck(expr: BinaryCheckExpr): boolean {
+  return (
+    expr.left.kind === 'field' &&
+    expr.left.name === 'evt.type' &&
+    expr.left.arg === undefined &&
+    (expr.right.kind === 'value' || expr.right.kind === 'list')
+  );
+}
+
+/** The expression testing `f` (a JavaScript source over the closures in `checks`), or a constant. */
+/** How each field of a source's catalogue converts (`none` for a field the catalogue lacks). */
+export type FieldTypes = (field: FieldExpr) => Conversion;
+
+export function typesOf(source: string | undefined): FieldTypes {
+  const catalog = source === undefined ? undefined : catalogOf(source);
+  if (!catalog) return () => 'none';
+  return (field) => {
+    const resolved = resolveField(catalog, field.name, field.arg);
+    return resolved.ok ? conversionFor(resolved.info.type) : 'none';
+  };
+}
+
+const NO_TYPES: FieldTypes = () => 'none';
+
+function build(
+  expr: Expr,
+  type: string | undefined,
+  checks: Predicate[],
+  types: FieldTypes,
+): string | boolean {
+  const check = (predicate: Predicate): string => `c[${checks.push(predicate) - 1}](f)`;
   switch (expr.kind) {
-    case 'and': {
-      const children = expr.children.map(compileCondition);
-      if (children.length === 2) {
-        const [a, b] = children as [Predicate, Predicate];
-        return (f) => a(f) && b(f);
-      }
-      return (f) => {
-        for (const child of children) if (!child(f)) return false;
-        return true;
-      };
-    }
+    case 'and':
     case 'or': {
-      const children = expr.children.map(compileCondition);
-      if (children.length === 2) {
-        const [a, b] = children as [Predicate, Predicate];
-        return (f) => a(f) || b(f);
+      const absorbing = expr.kind === 'or';
+      const parts: string[] = [];
+      for (const child of expr.children) {
+        const built = build(child, type, checks, types);
+        if (built === absorbing) return absorbing;
+        if (typeof built === 'string') parts.push(built);
       }
-      return (f) => {
-        for (const child of children) if (child(f)) return true;
-        return false;
-      };
+      if (parts.length === 0) return !absorbing;
+      return parts.length === 1 ? (parts[0] as string) : `(${parts.join(absorbing ? ' || ' : ' && ')})`;
     }
     case 'not': {
-      const child = compileCondition(expr.child);
-      return (f) => !child(f);
+      const child = build(expr.child, type, checks, types);
+      return typeof child === 'boolean' ? !child : `!${child}`;
     }
     case 'identifier':
       throw new CompileError(`undefined macro "${expr.name}"`, expr.start, expr.end);
     case 'unary': {
+      if (type !== undefined && expr.left.kind === 'field' && expr.left.name === 'evt.type' && !expr.left.arg)
+        return true;
       const multi = expr.left.kind === 'field' ? multiValueExtractor(expr.left) : undefined;
-      if (multi) return (f) => multi(f).length > 0;
-      const value = compileValue(expr.left);
-      return (f) => isPresent(value(f));
+      if (multi) return check((f) => multi(f).length > 0);
+      const value = compileValue(expr.left, types);
+      return check((f) => isPresent(value(f)));
     }
-    case 'binary':
-      return compileBinary(expr);
+    case 'binary': {
+      const predicate = compileBinary(expr, types);
+      if (type !== undefined && isTypeCheck(expr)) return predicate({ 'evt.type': type });
+      return check(predicate);
+    }
   }
 }
 
@@ -71,16 +128,16 @@ const isPresent = (value: unknown): boolean =>
   value !== undefined && !(Array.isArray(value) && value.length === 0);
 
 /** The extractor of a field or transformer (the left-hand side, or `val(...)` on the right). */
-export function compileValue(node: FieldLike | TransformerArg): Extract {
+export function compileValue(node: FieldLike | TransformerArg, types: FieldTypes = NO_TYPES): Extract {
   switch (node.kind) {
     case 'field':
-      return fieldExtractor(node);
+      return fieldExtractor(node, types(node));
     case 'value': {
       const literal = node.value;
       return () => literal;
     }
     case 'transformer': {
-      const args = node.args.map(compileValue);
+      const args = node.args.map((arg) => compileValue(arg, types));
       switch (node.name) {
         case 'val':
           return args[0] ?? (() => undefined);
@@ -122,9 +179,9 @@ function compileTest(expr: BinaryCheckExpr, items: string[]): ScalarTest {
   return scalarTest(op, items[0] as string);
 }
 
-function compileBinary(expr: BinaryCheckExpr): Predicate {
+function compileBinary(expr: BinaryCheckExpr, types: FieldTypes): Predicate {
   const items = literalItems(expr.right);
-  if (items === undefined) return compileFieldComparison(expr);
+  if (items === undefined) return compileFieldComparison(expr, types);
   let test: ScalarTest;
   try {
     test = compileTest(expr, items);
@@ -148,7 +205,7 @@ function compileBinary(expr: BinaryCheckExpr): Predicate {
       return false;
     };
   }
-  const value = compileValue(expr.left);
+  const value = compileValue(expr.left, types);
   if (expr.op === 'in' && !expr.modifier) {
     // A list-valued field is `in` the set when every one of its values is.
     return (f) => {
@@ -168,9 +225,9 @@ function compileBinary(expr: BinaryCheckExpr): Predicate {
 }
 
 /** `field op other.field` or `field op val(other.field)`: both must be present. */
-function compileFieldComparison(expr: BinaryCheckExpr): Predicate {
-  const left = compileValue(expr.left);
-  const right = compileValue(expr.right as FieldLike);
+function compileFieldComparison(expr: BinaryCheckExpr, types: FieldTypes): Predicate {
+  const left = compileValue(expr.left, types);
+  const right = compileValue(expr.right as FieldLike, types);
   const op = expr.op;
   if (op === 'regex' || op === 'pmatch')
     throw new CompileError(`operator "${op}" doesn't support right-hand side fields`, expr.start, expr.end);

@@ -5,7 +5,7 @@
  * the first rule that matches is the only alert, under `all` every matching rule alerts.
  */
 import type { Expr } from '../condition/ast.js';
-import { CompileError, compileCondition } from './compile.js';
+import { CompileError, compileCondition, compileForType } from './compile.js';
 import type { Predicate } from './compile.js';
 import { eventTypes, hasType } from './evttypes.js';
 import type { TypeSet } from './evttypes.js';
@@ -51,15 +51,31 @@ export interface EngineEvent {
 
 const MAX_CACHED_TYPES = 4096;
 
-class SourceIndex {
-  private readonly byType = new Map<string, CompiledRule[]>();
-  constructor(readonly rules: CompiledRule[]) {}
+/** A rule as it meets the events of one type: its condition specialised for that type. */
+export interface TypedRule {
+  compiled: CompiledRule;
+  test: Predicate;
+}
 
-  candidates(type: unknown): readonly CompiledRule[] {
-    if (typeof type !== 'string') return this.rules;
+class SourceIndex {
+  private readonly byType = new Map<string, TypedRule[]>();
+  private readonly untyped: TypedRule[];
+  constructor(readonly rules: CompiledRule[]) {
+    this.untyped = rules.map((compiled) => ({ compiled, test: compiled.test }));
+  }
+
+  /** The rules that can match events of this type, in load order, specialised for it. */
+  candidates(type: unknown): readonly TypedRule[] {
+    if (typeof type !== 'string') return this.untyped;
     let list = this.byType.get(type);
     if (list === undefined) {
-      list = this.rules.filter((rule) => hasType(rule.types, type));
+      list = [];
+      for (const compiled of this.rules) {
+        if (!hasType(compiled.types, type)) continue;
+        const test = compileForType(compiled.rule.condition, type, compiled.rule.source);
+        if (test === false) continue;
+        list.push({ compiled, test: test === true ? () => true : test });
+      }
       if (this.byType.size < MAX_CACHED_TYPES) this.byType.set(type, list);
     }
     return list;
@@ -85,7 +101,7 @@ export class Ruleset {
       }
       let test: Predicate;
       try {
-        test = compileCondition(rule.condition);
+        test = compileCondition(rule.condition, rule.source);
       } catch (error) {
         if (!(error instanceof CompileError)) throw error;
         this.problems.push({ rule: rule.name, message: error.message, start: error.start, end: error.end });
@@ -110,7 +126,7 @@ export class Ruleset {
    * The rules an event meets. An event without `evt.type` (an alert that did not print it) meets
    * every rule of its source: the index only ever narrows, never decides.
    */
-  candidates(event: EngineEvent): readonly CompiledRule[] {
+  candidates(event: EngineEvent): readonly TypedRule[] {
     const index = this.sources.get(event.source);
     if (index === undefined) return [];
     return index.candidates(event.fields['evt.type']);
@@ -119,9 +135,9 @@ export class Ruleset {
   /** The rules that fire for the event, in load order: at most one under `first`. */
   evaluate(event: EngineEvent): CompiledRule[] {
     const out: CompiledRule[] = [];
-    for (const rule of this.candidates(event)) {
-      if (rule.test(event.fields)) {
-        out.push(rule);
+    for (const { compiled, test } of this.candidates(event)) {
+      if (test(event.fields)) {
+        out.push(compiled);
         if (this.matching === 'first') break;
       }
     }
@@ -130,7 +146,12 @@ export class Ruleset {
 
   /** The first rule that fires, without allocating: the hot path of `first` matching. */
   first(event: EngineEvent): CompiledRule | undefined {
-    for (const rule of this.candidates(event)) if (rule.test(event.fields)) return rule;
+    const candidates = this.candidates(event);
+    const fields = event.fields;
+    for (let i = 0; i < candidates.length; i++) {
+      const candidate = candidates[i] as TypedRule;
+      if (candidate.test(fields)) return candidate.compiled;
+    }
     return undefined;
   }
 }

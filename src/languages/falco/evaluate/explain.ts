@@ -4,7 +4,7 @@
  * with the value the event had for its field (or that the field was absent).
  */
 import type { Expr, FieldLike, Operand, TransformerArg } from '../condition/ast.js';
-import { compileCondition, compileValue } from './compile.js';
+import { compileCondition, compileValue, typesOf } from './compile.js';
 import type { CompiledRule, EngineEvent } from './engine.js';
 import { hasType } from './evttypes.js';
 import { isAnyAncestor, multiValueExtractor } from './fields.js';
@@ -28,7 +28,7 @@ function operandText(node: Operand | TransformerArg): string {
   }
 }
 
-function valueText(left: FieldLike, fields: Fields): string {
+function valueText(left: FieldLike, fields: Fields, source: string): string {
   const name = operandText(left);
   const multi = left.kind === 'field' ? multiValueExtractor(left) : undefined;
   if (multi && left.kind === 'field') {
@@ -36,7 +36,7 @@ function valueText(left: FieldLike, fields: Fields): string {
     const what = isAnyAncestor(left) ? 'ancestors' : 'values';
     return values.length === 0 ? `${name} is absent` : `${name} ${what}: ${JSON.stringify(values)}`;
   }
-  const value = compileValue(left)(fields);
+  const value = compileValue(left, typesOf(source))(fields);
   return value === undefined ? `${name} is absent` : `${name} is ${JSON.stringify(value)}`;
 }
 
@@ -57,14 +57,15 @@ function checkText(expr: Expr): string {
 }
 
 /** The deepest false check under a false expression, with the event's value for it. */
-function failing(expr: Expr, fields: Fields): string {
+function failing(expr: Expr, fields: Fields, source: string): string {
   switch (expr.kind) {
     case 'and': {
-      for (const child of expr.children) if (!compileCondition(child)(fields)) return failing(child, fields);
+      for (const child of expr.children)
+        if (!compileCondition(child, source)(fields)) return failing(child, fields, source);
       return checkText(expr);
     }
     case 'or': {
-      const shown = expr.children.slice(0, 3).map((child) => failing(child, fields));
+      const shown = expr.children.slice(0, 3).map((child) => failing(child, fields, source));
       const more = expr.children.length > 3 ? `; and ${expr.children.length - 3} more alternatives` : '';
       return `none of the alternatives holds: ${shown.join('; ')}${more}`;
     }
@@ -72,7 +73,7 @@ function failing(expr: Expr, fields: Fields): string {
       return `${checkText(expr)} is false: ${checkText(expr.child)} holds`;
     case 'unary':
     case 'binary':
-      return `${checkText(expr)} is false (${valueText(expr.left, fields)})`;
+      return `${checkText(expr)} is false (${valueText(expr.left, fields, source)})`;
     case 'identifier':
       return `macro ${expr.name} was not expanded`;
   }
@@ -85,5 +86,5 @@ export function explainMiss(rule: CompiledRule, event: EngineEvent): string {
   const type = event.fields['evt.type'];
   if (typeof type === 'string' && !hasType(rule.types, type))
     return `${name} does not apply to evt.type ${type}${rule.types.all ? '' : ` (only to ${[...rule.types.only].sort().join(', ')})`}`;
-  return `${name} does not match: ${failing(rule.rule.condition, event.fields)}`;
+  return `${name} does not match: ${failing(rule.rule.condition, event.fields, event.source)}`;
 }

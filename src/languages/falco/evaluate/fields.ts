@@ -24,6 +24,12 @@ const ANCESTORS: Readonly<Record<string, { self: string; parent: string }>> = {
 const PARENT_OF: ReadonlyMap<string, string> = new Map(
   Object.entries(ANCESTORS).map(([name, { parent }]) => [parent, `${name}[1]`]),
 );
+const NET_ADDRESS: Readonly<Record<string, string>> = {
+  'fd.cnet': 'fd.cip',
+  'fd.snet': 'fd.sip',
+  'fd.lnet': 'fd.lip',
+  'fd.rnet': 'fd.rip',
+};
 /** How far up an event may record ancestors one key each (`proc.aname[2]`...). */
 export const MAX_RECORDED_ANCESTORS = 32;
 
@@ -47,6 +53,9 @@ export function candidateKeys(field: FieldExpr): string[] {
   }
   const parentKey = PARENT_OF.get(key);
   if (parentKey) keys.push(parentKey);
+  // The network of an end is its address, compared with a CIDR (fd.snet in (10.0.0.0/8)).
+  const address = NET_ADDRESS[key];
+  if (address) keys.push(address);
   for (const prefix of ['evt.arg', 'evt.rawarg']) {
     if (field.name === prefix && field.arg !== undefined) keys.push(`${prefix}.${field.arg}`);
     if (field.name.startsWith(`${prefix}.`) && field.arg === undefined)
@@ -57,19 +66,56 @@ export function candidateKeys(field: FieldExpr): string[] {
 
 const present = (value: unknown): unknown => (value === null ? undefined : value);
 
-export function fieldExtractor(field: FieldExpr): Extract {
-  const keys = candidateKeys(field);
-  if (keys.length === 1) {
-    const key = keys[0] as string;
-    return (fields) => present(fields[key]);
+/**
+ * How a recorded value is converted to its field's type, as Falco holds it: a number field
+ * written as text (`"fd.rport": "22"`) compares as a number, a text field written as a number
+ * (`container.id: 123456` in YAML) as text, a boolean written `"true"` as a boolean.
+ */
+export type Conversion = 'none' | 'number' | 'text' | 'boolean';
+
+const NUMERIC_TYPES =
+  /^(?:U?INT(?:8|16|32|64)|PID|PORT|ERRNO|FD|SYSCALLID|SIGTYPE|RELTIME|ABSTIME|UID|GID|MODE|DOUBLE)$/;
+
+/** The conversion for a field of a catalogue type (libsinsp's type name without `PT_`). */
+export function conversionFor(type: string | undefined): Conversion {
+  if (type === undefined) return 'none';
+  if (NUMERIC_TYPES.test(type)) return 'number';
+  if (type === 'BOOL') return 'boolean';
+  if (type === 'CHARBUF' || type === 'FSPATH' || type === 'FSRELPATH') return 'text';
+  return 'none';
+}
+
+const CONVERT: Readonly<Record<Conversion, string>> = {
+  none: 'return v;',
+  number: 'return typeof v === "string" && /^-?[0-9]+(?:\\.[0-9]+)?$/.test(v) ? Number(v) : v;',
+  text: 'return typeof v === "number" || typeof v === "boolean" ? String(v) : v;',
+  boolean: 'return v === "true" ? true : v === "false" ? false : typeof v === "number" ? v !== 0 : v;',
+};
+
+const keyExtractors = new Map<string, Extract>();
+
+/**
+ * The reader of a field held under one of `keys`, the first present one winning, converted to
+ * the field's type. Each list of keys gets its own generated function, so that every property
+ * load in it sees one name and the few shapes of a file's events: V8 then caches the lookup (a
+ * monomorphic inline cache) instead of hashing the name on every event. Keys are embedded as
+ * JSON string literals, which escape them.
+ */
+function keysExtractor(keys: readonly string[], conversion: Conversion): Extract {
+  const id = `${conversion}\u0000${keys.join('\u0000')}`;
+  let extract = keyExtractors.get(id);
+  if (extract === undefined) {
+    const loads = keys.map(
+      (key) => `v = f[${JSON.stringify(key)}]; if (v !== undefined && v !== null) ${CONVERT[conversion]}`,
+    );
+    extract = new Function('f', `let v; ${loads.join(' ')} return undefined;`) as Extract;
+    keyExtractors.set(id, extract);
   }
-  return (fields) => {
-    for (const key of keys) {
-      const value = fields[key];
-      if (value !== undefined && value !== null) return value;
-    }
-    return undefined;
-  };
+  return extract;
+}
+
+export function fieldExtractor(field: FieldExpr, conversion: Conversion = 'none'): Extract {
+  return keysExtractor(candidateKeys(field), conversion);
 }
 
 /**

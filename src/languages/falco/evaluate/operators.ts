@@ -150,10 +150,8 @@ export function scalarTest(op: BinaryOperator, rhs: string): ScalarTest {
       const match = compileGlob(rhs, true);
       return (v) => match(String(v));
     }
-    case 'regex': {
-      const pattern = compileRegex(rhs);
-      return (v) => pattern.matches(String(v));
-    }
+    case 'regex':
+      return regexTest(compileRegex(rhs));
     case 'in':
     case 'intersects':
       return setTest([rhs]);
@@ -169,6 +167,31 @@ export function compileRegex(pattern: string): RE2JS {
   } catch (error) {
     throw new OperatorError(`invalid regex pattern "${pattern}": ${(error as Error).message}`);
   }
+}
+
+/** Strings up to this length have their verdict remembered (events repeat names and paths). */
+const REGEX_CACHE_MAX_LENGTH = 256;
+const REGEX_CACHE_ENTRIES = 4096;
+
+/**
+ * A full match of the pattern. The engine is linear in the input, but a linear scan is still the
+ * dearest check there is, so the verdicts for short strings are remembered: the same process
+ * names and paths come back event after event. The memory is bounded (cleared when full).
+ */
+function regexTest(pattern: RE2JS): ScalarTest {
+  const verdicts = new Map<string, boolean>();
+  return (value) => {
+    const text = String(value);
+    let verdict = verdicts.get(text);
+    if (verdict === undefined) {
+      verdict = pattern.matches(text);
+      if (text.length <= REGEX_CACHE_MAX_LENGTH) {
+        if (verdicts.size >= REGEX_CACHE_ENTRIES) verdicts.clear();
+        verdicts.set(text, verdict);
+      }
+    }
+    return verdict;
+  };
 }
 
 /** Membership in a set of literals (`in`, `intersects` on one value). */

@@ -44,6 +44,16 @@ export interface ReplaySummary {
   files: { file: string; lines: number; events: number; badLines: number }[];
 }
 
+/** An events file that cannot be read to its end. */
+export class EventFileError extends Error {
+  constructor(
+    readonly file: EventFile,
+    reason: string,
+  ) {
+    super(`${file.display}: ${reason}`);
+  }
+}
+
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const { ruleset, hostname, onAlert } = options;
   const counts = new Int32Array(ruleset.compiled.length);
@@ -64,12 +74,17 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     if (onAlert) onAlert(buildAlert(rule, event, hostname));
   };
   for (const file of options.files) {
-    const stats = await readEvents(
-      file.path,
-      handle,
-      (bad) => options.onBadLine(file, bad),
-      options.afterChunk,
-    );
+    let stats;
+    try {
+      stats = await readEvents(file.path, handle, (bad) => options.onBadLine(file, bad), options.afterChunk);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR')
+        throw new EventFileError(file, `not valid gzip (${(error as Error).message})`);
+      if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOENT')
+        throw new EventFileError(file, `cannot read (${code})`);
+      throw error;
+    }
     summary.events += stats.events;
     summary.badLines += stats.bad;
     summary.files.push({ file: file.display, lines: stats.lines, events: stats.events, badLines: stats.bad });

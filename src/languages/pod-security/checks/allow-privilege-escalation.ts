@@ -1,12 +1,10 @@
 /** Restricted: every container must set `allowPrivilegeEscalation: false` (1.8+; Windows pods exempt from 1.25). */
-import { containersPhrase, isWindowsPod } from './pod.js';
+import { containersPhrase, namesWhere, isWindowsPod } from './pod.js';
 import { ALLOWED, forbid } from './types.js';
 import type { Check, CheckResult, PodView } from './types.js';
 
 function v1_8(pod: PodView): CheckResult {
-  const bad = pod.containers
-    .filter((c) => c.securityContext?.allowPrivilegeEscalation !== false)
-    .map((c) => c.name);
+  const bad = namesWhere(pod, (c) => c.securityContext?.allowPrivilegeEscalation !== false);
   if (bad.length === 0) return ALLOWED;
   return forbid(
     'allowPrivilegeEscalation != false',

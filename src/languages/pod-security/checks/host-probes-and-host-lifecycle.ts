@@ -1,38 +1,49 @@
 /** Baseline (1.34+): probes and lifecycle handlers may not name a `host` (they would reach other hosts from the kubelet). */
-import { asString, containersPhrase, field, joinQuote, pluralize, sortedSet } from './pod.js';
+import { asObj, asString, containersPhrase, field, joinQuote, pluralize, sortedSet } from './pod.js';
 import { ALLOWED, forbid } from './types.js';
 import type { Check, CheckResult, Obj, PodView } from './types.js';
 
-const HANDLERS: readonly (readonly string[])[] = [
-  ['livenessProbe'],
-  ['readinessProbe'],
-  ['startupProbe'],
-  ['lifecycle', 'postStart'],
-  ['lifecycle', 'preStop'],
-];
-
-function hostsOf(container: Obj, path: readonly string[]): string[] {
-  const hosts: string[] = [];
-  for (const kind of ['httpGet', 'tcpSocket']) {
-    const host = field(container, ...path, kind, 'host');
-    if (host !== undefined && host !== null && host !== '') hosts.push(asString(host));
+/** Adds the hosts a probe or handler names; true when it names any. */
+function addHosts(handler: unknown, hosts: string[]): boolean {
+  const h = asObj(handler);
+  if (!h) return false;
+  let found = false;
+  for (const host of [field(h, 'httpGet', 'host'), field(h, 'tcpSocket', 'host')]) {
+    if (host !== undefined && host !== null && host !== '') {
+      hosts.push(asString(host));
+      found = true;
+    }
   }
-  return hosts;
+  return found;
+}
+
+function usesHost(container: Obj, hosts: string[]): boolean {
+  const lifecycle = asObj(container.lifecycle);
+  // Every handler is visited (no short-circuit) so that every host is listed.
+  const found = [
+    addHosts(container.livenessProbe, hosts),
+    addHosts(container.readinessProbe, hosts),
+    addHosts(container.startupProbe, hosts),
+    addHosts(lifecycle?.postStart, hosts),
+    addHosts(lifecycle?.preStop, hosts),
+  ];
+  return found.includes(true);
 }
 
 function v1_34(pod: PodView): CheckResult {
-  const bad = new Set<string>();
+  let bad: Set<string> | undefined;
   const hosts: string[] = [];
   for (const c of pod.containers) {
-    for (const path of HANDLERS) {
-      const found = hostsOf(c.raw, path);
-      if (found.length > 0) {
-        bad.add(c.name);
-        hosts.push(...found);
-      }
-    }
+    if (
+      c.raw.livenessProbe === undefined &&
+      c.raw.readinessProbe === undefined &&
+      c.raw.startupProbe === undefined &&
+      c.raw.lifecycle === undefined
+    )
+      continue;
+    if (usesHost(c.raw, hosts)) (bad ??= new Set()).add(c.name);
   }
-  if (bad.size === 0) return ALLOWED;
+  if (!bad) return ALLOWED;
   const names = sortedSet(bad);
   const list = sortedSet(hosts);
   return forbid(

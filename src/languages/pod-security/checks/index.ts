@@ -69,13 +69,12 @@ const ORDERED: readonly Check[] = [
   ...CHECKS.filter((c) => c.level === 'restricted').sort((a, b) => compareStrings(a.id, b.id)),
 ];
 
-const cache = new Map<string, readonly ActiveCheck[]>();
+const cache: Record<Level, (readonly ActiveCheck[] | undefined)[]> = { baseline: [], restricted: [] };
 
 /** The checks PSA runs for a level at a policy version (a minor of 1.x; Infinity for latest). */
 export function checksFor(level: Level, minor: number): readonly ActiveCheck[] {
   const clamped = Math.min(minor, MAX_MINOR);
-  const key = `${level}:${clamped}`;
-  const cached = cache.get(key);
+  const cached = cache[level][clamped];
   if (cached) return cached;
   const active: { check: Check; revision: VersionedCheck }[] = [];
   for (const check of ORDERED) {
@@ -87,6 +86,6 @@ export function checksFor(level: Level, minor: number): readonly ActiveCheck[] {
   const result = active
     .filter((a) => !(level === 'restricted' && a.check.level === 'baseline' && overridden.has(a.check.id)))
     .map((a) => ({ id: a.check.id, level: a.check.level, check: a.revision.check }));
-  cache.set(key, result);
+  cache[level][clamped] = result;
   return result;
 }

@@ -13,26 +13,40 @@ export function asString(value: unknown): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
-/** A field of a nested object, or undefined when any step is missing. */
-export function field(object: Obj | undefined, ...path: string[]): unknown {
-  let current: unknown = object;
-  for (const key of path) {
-    const o = asObj(current);
-    if (!o) return undefined;
-    current = o[key];
-  }
-  return current;
+/** A field of a nested object, or undefined when any step is missing (no rest array: this runs per pod). */
+export function field(object: Obj | undefined, a: string, b?: string, c?: string, d?: string): unknown {
+  let current: unknown = object === undefined ? undefined : object[a];
+  if (b === undefined) return current;
+  current = asObj(current)?.[b];
+  if (c === undefined) return current;
+  current = asObj(current)?.[c];
+  if (d === undefined) return current;
+  return asObj(current)?.[d];
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/** The names of the containers that match, in visiting order (a shared empty list when none do). */
+export function namesWhere(pod: PodView, bad: (c: ContainerView) => boolean): readonly string[] {
+  let names: string[] | undefined;
+  for (const c of pod.containers) if (bad(c)) (names ??= []).push(c.name);
+  return names ?? NONE;
 }
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+const NO_ANNOTATIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Builds the view the checks share from a pod's metadata and spec. */
 export function podView(metadata: unknown, spec: unknown): PodView {
   const meta = asObj(metadata) ?? {};
   const podSpec = asObj(spec) ?? {};
-  const annotations: Record<string, string> = {};
   const rawAnnotations = asObj(meta.annotations);
-  if (rawAnnotations) for (const [k, v] of Object.entries(rawAnnotations)) annotations[k] = asString(v);
+  let annotations: Readonly<Record<string, string>> = NO_ANNOTATIONS;
+  if (rawAnnotations) {
+    const copy: Record<string, string> = {};
+    for (const [k, v] of Object.entries(rawAnnotations)) copy[k] = asString(v);
+    annotations = copy;
+  }
   const containers: ContainerView[] = [];
   for (const list of CONTAINER_LISTS) {
     for (const item of asArray(podSpec[list])) {

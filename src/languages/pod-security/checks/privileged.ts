@@ -1,10 +1,10 @@
 /** Baseline: no privileged containers. */
-import { containersPhrase } from './pod.js';
+import { containersPhrase, namesWhere } from './pod.js';
 import { ALLOWED, forbid } from './types.js';
 import type { Check, CheckResult, PodView } from './types.js';
 
 function v1_0(pod: PodView): CheckResult {
-  const bad = pod.containers.filter((c) => c.securityContext?.privileged === true).map((c) => c.name);
+  const bad = namesWhere(pod, (c) => c.securityContext?.privileged === true);
   if (bad.length === 0) return ALLOWED;
   return forbid('privileged', `${containersPhrase(bad)} must not set securityContext.privileged=true`);
 }

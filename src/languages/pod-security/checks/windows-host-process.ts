@@ -1,12 +1,10 @@
 /** Baseline: no Windows HostProcess containers (pod or container `windowsOptions.hostProcess: true`). */
-import { containersPhrase, field } from './pod.js';
+import { containersPhrase, namesWhere, field } from './pod.js';
 import { ALLOWED, forbid } from './types.js';
 import type { Check, CheckResult, PodView } from './types.js';
 
 function v1_0(pod: PodView): CheckResult {
-  const bad = pod.containers
-    .filter((c) => field(c.securityContext, 'windowsOptions', 'hostProcess') === true)
-    .map((c) => c.name);
+  const bad = namesWhere(pod, (c) => field(c.securityContext, 'windowsOptions', 'hostProcess') === true);
   const setters: string[] = [];
   if (field(pod.securityContext, 'windowsOptions', 'hostProcess') === true) setters.push('pod');
   if (bad.length > 0) setters.push(containersPhrase(bad));

@@ -16,5 +16,6 @@ export const invalidPolicy = defineRule({
     notPolicy:
       'a {{kind}} is not a pod security policy: use kind PodSecurity (apiVersion container-host-security/v1) or a policy/v1beta1 PodSecurityPolicy',
     duplicateKey: 'duplicate key "{{key}}": the later value wins',
+    nothing: 'the policy sets neither spec.level nor spec.controls: it checks nothing',
   },
 });

@@ -1,0 +1,153 @@
+/** `chs pod-security check`: text and JSON output, exit codes, the repository's policies, bad input. */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { podSecurityCheckCommand } from '../../src/cli/pod-security.js';
+import type { CommandContext } from '../../src/cli/run.js';
+import { UserError } from '../../src/core/errors.js';
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'chs-psa-cli-'));
+  roots.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+async function run(
+  cwd: string,
+  files: string[],
+  flags: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const ctx = {
+    cwd,
+    stdout: { write: (s: string) => ((out += s), true) },
+    stderr: { write: (s: string) => ((err += s), true) },
+  } as unknown as CommandContext;
+  const code = await podSecurityCheckCommand(ctx, files, flags);
+  return { code, out, err };
+}
+
+const pods = [
+  'apiVersion: v1',
+  'kind: List',
+  'items:',
+  '  - apiVersion: v1',
+  '    kind: Namespace',
+  '    metadata: {name: shop, labels: {team: web}}',
+  '  - apiVersion: v1',
+  '    kind: Pod',
+  '    metadata: {name: good, namespace: shop}',
+  '    spec:',
+  '      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}',
+  '      containers:',
+  '        - name: app',
+  '          securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}',
+  '  - apiVersion: apps/v1',
+  '    kind: Deployment',
+  '    metadata: {name: root, namespace: shop}',
+  '    spec: {template: {spec: {containers: [{name: app, securityContext: {runAsUser: 0}}]}}}',
+  '---',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: {name: ignored}',
+  '',
+].join('\n');
+
+describe('chs pod-security check', () => {
+  it('prints each object with its verdict and exits 1 when one is not allowed', async () => {
+    const cwd = repo({ 'pods.yaml': pods });
+    const { code, out } = await run(cwd, ['pods.yaml'], { level: 'restricted', version: 'v1.30' });
+    expect(code).toBe(1);
+    expect(out.split('\n')).toEqual([
+      'pods.yaml:7: Pod shop/good: allowed',
+      expect.stringMatching(
+        /^pods\.yaml:15: Deployment shop\/root: would violate PodSecurity "restricted:v1\.30": allowPrivilegeEscalation != false .*runAsUser=0 \(container "app" must not set runAsUser=0\)/,
+      ) as unknown as string,
+      '2 objects checked, 1 not allowed',
+      '',
+    ]);
+    expect((await run(cwd, ['pods.yaml'], { level: 'baseline' })).code).toBe(0);
+  });
+
+  it('prints the contract JSON', async () => {
+    const cwd = repo({ 'pods.yaml': pods });
+    const { out } = await run(cwd, ['pods.yaml'], { level: 'restricted', format: 'json' });
+    const json = JSON.parse(out) as { results: Record<string, unknown>[] };
+    expect(json.results).toHaveLength(2);
+    expect(json.results[0]).toEqual({
+      file: 'pods.yaml',
+      kind: 'Pod',
+      namespace: 'shop',
+      name: 'good',
+      allowed: true,
+      message: '',
+      violations: [],
+    });
+    expect(Object.keys(json.results[1] ?? {})).toEqual([
+      'file',
+      'kind',
+      'namespace',
+      'name',
+      'allowed',
+      'message',
+      'violations',
+    ]);
+    expect(json.results[1]?.violations).toContainEqual({
+      check: 'runAsUser',
+      reason: 'runAsUser=0',
+      detail: 'container "app" must not set runAsUser=0',
+    });
+  });
+
+  it("uses the repository's policies without --level, with namespace labels from the files", async () => {
+    const cwd = repo({
+      'pods.yaml': pods,
+      'policies/pod-security/web.yaml':
+        'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata: {name: web}\nspec:\n  namespaceSelector: {matchLabels: {team: web}}\n  controls: {runAsNonRoot: true}\n',
+    });
+    const { code, out } = await run(cwd, ['pods.yaml']);
+    expect(code).toBe(1);
+    expect(out).toContain(
+      `Deployment shop/root: deployments.apps "root" is forbidden: ValidatingAdmissionPolicy 'chs-web' with binding 'chs-web' denied request: runAsNonRoot != true`,
+    );
+  });
+
+  it('refuses to guess without policies or a level', async () => {
+    const cwd = repo({ 'pods.yaml': pods });
+    await expect(run(cwd, ['pods.yaml'])).rejects.toThrow(UserError);
+    await expect(run(cwd, ['pods.yaml'], { level: 'strict' })).rejects.toThrow(/--level takes/);
+    await expect(run(cwd, ['pods.yaml'], { level: 'baseline', version: '1.30' })).rejects.toThrow(
+      /--version takes v1.N or latest/,
+    );
+    const broken = repo({
+      'pods.yaml': pods,
+      'policies/pod-security/x.yaml':
+        'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata: {name: x}\nspec: {levle: baseline}\n',
+    });
+    await expect(run(broken, ['pods.yaml'])).rejects.toThrow(
+      /policies\/pod-security\/x.yaml: unknown key "levle"/,
+    );
+  });
+
+  it('reports unreadable and invalid files with file and line, and exits 2', async () => {
+    const cwd = repo({ 'bad.yaml': 'kind: Pod\nspec: [\n', 'pods.yaml': pods });
+    const { code, err, out } = await run(cwd, ['bad.yaml', 'missing.yaml', 'pods.yaml'], {
+      level: 'baseline',
+    });
+    expect(code).toBe(2);
+    expect(err).toMatch(/^chs: bad\.yaml:3:1: invalid YAML: /m);
+    expect(err).toMatch(/^chs: missing\.yaml: /m);
+    expect(out).toContain('2 objects checked, 0 not allowed');
+  });
+});
