@@ -22,6 +22,8 @@ const preview = run('preview', [
   'base',
   '--events',
   'events/shop.jsonl',
+  '--events',
+  'events/shop-2026-11-23.jsonl',
   '--snapshot',
   'cluster/snapshot.yaml',
   '--out',
