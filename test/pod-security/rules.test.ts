@@ -191,7 +191,7 @@ describe('pod-security lint rules', () => {
   it('reports a misspelt key once, with did-you-mean', async () => {
     const found = await lintRepo({ [P]: `${head()}spec:\n  levle: restricted\n  namespaces: [a]\n` });
     expect(found).toMatchObject([
-      { ruleId: 'pod-security/invalid-policy', line: 6, column: 3, message: 'unknown key "levle" in "spec"' },
+      { ruleId: 'pod-security/invalid-policy', line: 6, column: 3, message: 'unknown key "levle" in "spec"; did you mean "level"?' },
     ]);
     const nothing = await lintRepo({ [P]: `${head()}spec:\n  namespaces: [a]\n` });
     expect(nothing).toMatchObject([
