@@ -220,6 +220,16 @@ describe('evaluateAccess', () => {
     expect(nginx.slice(result.rule?.range.start, result.rule?.range.end)).toBe('capability setuid,');
   });
 
+  it('decides even when a priority is not a number (found by the fuzzer)', () => {
+    const broken = loadProfileSet([{ path: 'p', text: 'profile a {\n  priority=x network,\n}\n' }], {
+      roots: [],
+      bases: [],
+      cwd: process.cwd(),
+    });
+    expect(broken.findings.map((f) => f.rule.id)).toEqual(['apparmor/syntax-error']);
+    expect(evaluateAccess(broken.set, 'a', { network: { domain: 'inet' } }).decision).toBe('allow');
+  });
+
   it('refuses unknown profiles and permissions clearly', () => {
     expect(() => evaluateAccess(set, 'nope', { capability: 'chown' })).toThrow(
       /no AppArmor profile named "nope" \(defined: k8s-nginx/,

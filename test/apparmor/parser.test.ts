@@ -132,6 +132,11 @@ const invalid: Case[] = [
     expect: [['apparmor/duplicate-profile', 4, 4, 'profile "h" is already defined at line 2']],
   },
   {
+    name: 'a closing bracket without its class',
+    text: 'profile a {\n  /tmp/a] r,\n}\n',
+    expect: [['apparmor/invalid-glob', 2, 3, 'unbalanced "]"']],
+  },
+  {
     name: 'unbalanced alternation',
     text: 'profile a {\n  /usr/{lib,lib64/** r,\n}\n',
     expect: [['apparmor/invalid-glob', 2, 3, 'unbalanced "{"']],
@@ -210,6 +215,15 @@ describe('parser robustness', () => {
     };
     expect(parseApparmor('', { file: 'f', report })).toEqual([]);
     expect(parseApparmor('# only\n# comments\n', { file: 'f', report })).toEqual([]);
+  });
+
+  it('refuses absurd nesting with one finding instead of overflowing the stack', () => {
+    const deep = 'profile a {\n' + '  profile b {\n'.repeat(20000) + '}\n'.repeat(20001);
+    const found = parserFindings(deep);
+    expect(found.map((f) => f.ruleId)).toEqual(['apparmor/syntax-error']);
+    expect(found[0]?.message).toContain('nested more than 500 deep');
+    const deepIf = '$B = true\nprofile a {\n' + '  if $B {\n'.repeat(20000) + '}\n'.repeat(20001);
+    expect(parserFindings(deepIf)).toHaveLength(1);
   });
 
   it('gives every rule its range', () => {

@@ -156,9 +156,74 @@ export function expandPattern(text: string, variables: VariableValues): string {
   return all.length === 1 ? (all[0] as string) : `{${all.join(',')}}`;
 }
 
+/**
+ * The patterns a pattern stands for once variables and `{a,b}` alternations are expanded (at most
+ * `limit`; past it, the pattern is kept whole). Used to give each alternative its own literal
+ * prefix, so that matching skips most rules with a string comparison.
+ */
+export function expandAlternatives(text: string, variables: VariableValues, limit = 64): string[] {
+  const out: string[] = [];
+  const withVariables = expandPattern(text, variables);
+  const visit = (pattern: string): boolean => {
+    const group = firstGroup(pattern);
+    if (!group) {
+      out.push(normalizeSlashes(pattern));
+      return out.length <= limit;
+    }
+    for (const choice of group.choices) {
+      if (!visit(pattern.slice(0, group.start) + choice + pattern.slice(group.end))) return false;
+    }
+    return true;
+  };
+  if (!visit(withVariables)) return [withVariables];
+  return [...new Set(out)];
+}
+
+/** The first top-level `{...}` of a pattern outside classes, with its choices. */
+function firstGroup(pattern: string): { start: number; end: number; choices: string[] } | undefined {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '{') {
+      let depth = 0;
+      let from = i + 1;
+      const choices: string[] = [];
+      for (let j = i; j < pattern.length; j++) {
+        const d = pattern[j];
+        if (d === '\\') {
+          j++;
+          continue;
+        }
+        if (d === '{') depth++;
+        else if (d === '}') {
+          depth--;
+          if (depth === 0) {
+            choices.push(pattern.slice(from, j));
+            return { start: i, end: j + 1, choices };
+          }
+        } else if (d === ',' && depth === 1) {
+          choices.push(pattern.slice(from, j));
+          from = j + 1;
+        }
+      }
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** Collapses repeated slashes, as apparmor_parser does for path rules. */
 export function normalizeSlashes(pattern: string): string {
-  return pattern.replace(/\/{2,}/g, '/');
+  return pattern.includes('//') ? pattern.replace(/\/{2,}/g, '/') : pattern;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -167,7 +232,12 @@ const compiled = new Map<string, RegExp>();
 export function compileAare(pattern: string): RegExp {
   let regex = compiled.get(pattern);
   if (!regex) {
-    regex = new RegExp(`^(?:${aareToRegexSource(pattern)})$`, 's');
+    try {
+      regex = new RegExp(`^(?:${aareToRegexSource(pattern)})$`, 's');
+    } catch {
+      // A pattern apparmor_parser refuses (reported by checkPattern) matches itself only.
+      regex = new RegExp(`^${pattern.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')}$`, 's');
+    }
     if (compiled.size > 50_000) compiled.clear();
     compiled.set(pattern, regex);
   }
@@ -221,6 +291,9 @@ export function checkExpandedPattern(range: Range, text: string, report: Reporte
     if (c === '[') {
       inClass = true;
       classStart = i;
+    } else if (c === ']') {
+      report(invalidGlob, 'unbalanced', word, { what: '"]"', pattern: text });
+      return;
     } else if (c === '@' && text[i + 1] === '{') {
       const close = text.indexOf('}', i);
       if (close === -1) {

@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
 export interface Analysis {
   files: LoadedFile[];
   model: PolicyModel;
+  /** Texts of the files and of every include, by display path. */
+  texts: Map<string, string>;
 }
 
 /** Analyzes files that apparmor_parser would load together (one `apparmor_parser` run). */
@@ -50,15 +52,27 @@ export function analyze(
     texts.set(file.path, file);
     return loader.load(file, absolute);
   });
-  const model = buildModel(
-    files.map((f) => ({ file: f.file.path, statements: f.statements })),
-    {
+  // apparmor_parser reads each file on its own: variables do not cross files, profile names do.
+  const lineOf = (path: string, offset: number): number => texts.get(path)?.position(offset).line ?? 0;
+  const models = files.map((f) =>
+    buildModel([{ file: f.file.path, statements: f.statements }], {
       report: options.report,
-      lineOf: (path, offset) => texts.get(path)?.position(offset).line ?? 0,
+      lineOf,
       ...(options.validate === undefined ? {} : { validate: options.validate }),
-    },
+    }),
   );
-  return { files, model };
+  const model: PolicyModel =
+    models.length === 1 && models[0]
+      ? models[0]
+      : {
+          profiles: models.flatMap((m) => m.profiles),
+          variables: new Map(models.flatMap((m) => [...m.variables])),
+          booleans: new Map(models.flatMap((m) => [...m.booleans])),
+          abis: models.flatMap((m) => m.abis),
+        };
+  const all = new Map(loader.texts);
+  for (const [path, file] of texts) all.set(path, file.text);
+  return { files, model, texts: all };
 }
 
 /** Convenience for tests and tools: analyzes a text as a single file. */
@@ -97,5 +111,6 @@ export function loadProfileSet(
     }),
     { ...options, readFile, report: (finding) => findings.push(finding) },
   );
+  for (const [path, text] of analysis.texts) if (!texts.has(path)) texts.set(path, text);
   return { set: profileSet(analysis.model, texts), findings };
 }

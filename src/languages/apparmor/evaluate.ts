@@ -6,7 +6,15 @@
  */
 import type { Range } from '../../core/diagnostic.js';
 import type { MediationRule, Rule, Word } from './ast.js';
-import { compileAare, expandPattern, expandVariables, literalPrefix, normalizeSlashes } from './aare.js';
+import {
+  aareToRegexSource,
+  compileAare,
+  expandAlternatives,
+  expandPattern,
+  expandVariables,
+  literalPrefix,
+  normalizeSlashes,
+} from './aare.js';
 import type { PolicyModel, ProfileModel } from './model.js';
 import { NETWORK_DOMAINS } from './tables.js';
 
@@ -66,11 +74,15 @@ interface Compiled {
   audit: boolean;
   owner: boolean;
   priority: number;
+  /** Built on first use. */
+  deciding?: DecidingRule;
 }
 
 interface CompiledFile extends Compiled {
   /** Undefined: every path (`file,` and `all,`). */
   regex: RegExp | undefined;
+  /** The pattern (after expansion), for combined expressions. */
+  pattern?: string;
   prefix: string;
   literal: boolean;
   bits: number;
@@ -78,10 +90,32 @@ interface CompiledFile extends Compiled {
   target?: string;
 }
 
+interface CompiledOther extends Compiled {
+  matches: (access: Access) => boolean;
+}
+
+/** The file rules that can match paths of one first component, arranged for quick decisions. */
+interface Bucket {
+  /** In the profile's order (the general path, with priorities). */
+  all: CompiledFile[];
+  /** Per permission bit (0..6): allow and deny rules, most specific first. */
+  allow: CompiledFile[][];
+  deny: CompiledFile[][];
+  /** Per permission bit: one expression for all deny rules (a miss skips them all). */
+  anyDeny: (RegExp | undefined)[];
+}
+
 interface CompiledProfile {
   profile: ProfileModel;
   files: CompiledFile[];
-  others: Compiled[];
+  /** File rules that can match a path, by the path's first component ("etc" for /etc/x). */
+  byComponent: Map<string, Bucket>;
+  /** File rules whose first component is a pattern: candidates for every path. */
+  anyComponent: Bucket;
+  /** Whether any rule has a priority (then the general path decides). */
+  priorities: boolean;
+  /** Non-file rules by the access they can decide (`all,` rules in every list). */
+  others: Map<string, CompiledOther[]>;
   complain: boolean;
   unconfined: boolean;
   audit: boolean;
@@ -110,11 +144,17 @@ function findProfile(set: ProfileSet, name: string): ProfileModel | undefined {
   );
 }
 
-function compileProfile(set: ProfileSet, profile: ProfileModel): CompiledProfile {
-  const variables = new Map(set.model.variables);
+function firstComponent(path: string): string | undefined {
+  if (path.charCodeAt(0) !== 47) return undefined;
+  const slash = path.indexOf('/', 1);
+  return slash === -1 ? undefined : path.slice(1, slash);
+}
+
+function compileProfile(profile: ProfileModel): CompiledProfile {
+  const variables = new Map(profile.variables);
   variables.set('profile_name', [profile.name]);
   const files: CompiledFile[] = [];
-  const others: Compiled[] = [];
+  const others: CompiledOther[] = [];
   for (const { rule, file } of profile.rules) {
     const base: Compiled = {
       rule,
@@ -129,7 +169,6 @@ function compileProfile(set: ProfileSet, profile: ProfileModel): CompiledProfile
         files.push({ ...base, regex: undefined, prefix: '', literal: false, bits: ALL_FILE, exec: 'ix' });
         continue;
       }
-      const pattern = expandPattern(rule.path.text, variables);
       const p = rule.permissions;
       let bits = 0;
       if (p.read) bits |= R;
@@ -139,41 +178,110 @@ function compileProfile(set: ProfileSet, profile: ProfileModel): CompiledProfile
       if (p.lock) bits |= K;
       if (p.mmap) bits |= M;
       if (p.exec) bits |= X;
-      const compiled: CompiledFile = {
-        ...base,
-        regex: compileAare(pattern),
-        prefix: literalPrefix(pattern),
-        literal: !/[*?[{]/.test(pattern),
-        bits,
-      };
-      if (p.exec) compiled.exec = p.exec;
-      if (rule.target) compiled.target = expandVariables(rule.target.text, variables);
-      files.push(compiled);
+      const target = rule.target ? expandVariables(rule.target.text, variables) : undefined;
+      for (const pattern of expandAlternatives(rule.path.text, variables)) {
+        const compiled: CompiledFile = {
+          ...base,
+          pattern,
+          regex: compileAare(pattern),
+          prefix: literalPrefix(pattern),
+          literal: !/[*?[{]/.test(pattern),
+          bits,
+        };
+        if (p.exec) compiled.exec = p.exec;
+        if (target !== undefined) compiled.target = target;
+        files.push(compiled);
+      }
     } else if (rule.kind === 'link') {
-      const pattern = expandPattern(rule.path.text, variables);
-      files.push({
-        ...base,
-        regex: compileAare(pattern),
-        prefix: literalPrefix(pattern),
-        literal: false,
-        bits: L,
-      });
-    } else if (rule.kind === 'all') {
-      files.push({ ...base, regex: undefined, prefix: '', literal: false, bits: ALL_FILE, exec: 'ix' });
-      others.push(base);
+      for (const pattern of expandAlternatives(rule.path.text, variables)) {
+        files.push({
+          ...base,
+          pattern,
+          regex: compileAare(pattern),
+          prefix: literalPrefix(pattern),
+          literal: false,
+          bits: L,
+        });
+      }
     } else {
-      others.push(base);
+      if (rule.kind === 'all')
+        files.push({ ...base, regex: undefined, prefix: '', literal: false, bits: ALL_FILE, exec: 'ix' });
+      others.push({ ...base, matches: compileOther(rule, variables) });
     }
   }
+  const componentOf = (rule: CompiledFile): string | undefined =>
+    rule.regex === undefined || !rule.prefix.includes('/', 1) ? undefined : firstComponent(rule.prefix);
+  const components = new Set<string>();
+  for (const rule of files) {
+    const component = componentOf(rule);
+    if (component !== undefined) components.add(component);
+  }
+  // Each bucket keeps the profile's rule order: its own rules and the pattern-led ones.
+  const byComponent = new Map<string, Bucket>();
+  for (const component of components) {
+    byComponent.set(
+      component,
+      bucketOf(files.filter((rule) => [undefined, component].includes(componentOf(rule)))),
+    );
+  }
+  const anyComponent = bucketOf(files.filter((rule) => componentOf(rule) === undefined));
   const flags = profile.flags;
   return {
     profile,
     files,
-    others,
+    byComponent,
+    anyComponent,
+    priorities: files.some((rule) => rule.priority !== 0),
+    others: byAccessKind(others),
     complain: flags.has('complain') || flags.has('prompt'),
     unconfined: flags.has('unconfined') || flags.has('default_allow'),
     audit: flags.has('audit'),
   };
+}
+
+const ACCESS_KINDS = ['capability', 'network', 'signal', 'ptrace', 'mount'] as const;
+
+/** The key of a non-file access: the name of its one property. */
+function accessKind(access: Access): string {
+  for (const kind of ACCESS_KINDS) if (kind in access) return kind;
+  return '';
+}
+
+function byAccessKind(others: CompiledOther[]): Map<string, CompiledOther[]> {
+  const out = new Map<string, CompiledOther[]>();
+  for (const kind of ACCESS_KINDS) {
+    const wanted = kind === 'mount' ? ['mount', 'remount', 'umount'] : [kind];
+    out.set(
+      kind,
+      others.filter((other) => other.rule.kind === 'all' || wanted.includes(other.rule.kind)),
+    );
+  }
+  return out;
+}
+
+function bucketOf(rules: CompiledFile[]): Bucket {
+  const bucket: Bucket = { all: rules, allow: [], deny: [], anyDeny: [] };
+  const specific = (a: CompiledFile, b: CompiledFile): number => (better(a, b) ? -1 : better(b, a) ? 1 : 0);
+  for (let i = 0; i < 7; i++) {
+    const bit = 1 << i;
+    const withBit = rules.filter((rule) => rule.bits & bit);
+    bucket.allow.push(withBit.filter((rule) => !rule.deny).sort(specific));
+    const deny = withBit.filter((rule) => rule.deny).sort(specific);
+    bucket.deny.push(deny);
+    let any: RegExp | undefined;
+    if (deny.length > 1 && deny.every((rule) => rule.pattern !== undefined)) {
+      try {
+        any = new RegExp(
+          `^(?:${deny.map((rule) => aareToRegexSource(rule.pattern as string)).join('|')})$`,
+          's',
+        );
+      } catch {
+        any = undefined;
+      }
+    }
+    bucket.anyDeny.push(any);
+  }
+  return bucket;
 }
 
 function compiledFor(set: ProfileSet, name: string): CompiledProfile {
@@ -186,15 +294,17 @@ function compiledFor(set: ProfileSet, name: string): CompiledProfile {
       `no AppArmor profile named "${name}"${names.length > 0 ? ` (defined: ${names.join(', ')})` : ''}`,
     );
   }
-  compiled = compileProfile(set, profile);
+  compiled = compileProfile(profile);
   set.compiled.set(name, compiled);
   return compiled;
 }
 
 function decidingRule(set: ProfileSet, compiled: Compiled): DecidingRule {
+  if (compiled.deciding) return compiled.deciding;
   const { rule, file } = compiled;
   const text = set.texts.get(file)?.slice(rule.start, rule.end).replace(/\s+/g, ' ').trim() ?? '';
-  return { file, range: { start: rule.start, end: rule.end }, text };
+  compiled.deciding = { file, range: { start: rule.start, end: rule.end }, text };
+  return compiled.deciding;
 }
 
 /**
@@ -219,11 +329,17 @@ export function evaluateAccess(
     );
   if ('exec' in access)
     return decideFile(set, profile, normalizeSlashes(access.exec), X, access.owner ?? true, options);
-  const matches = profile.others.filter((c) => matchesOther(c.rule, access, set, profile));
-  return decideBy(set, profile, matches, describe(access), options);
+  const matches: Compiled[] = [];
+  for (const other of profile.others.get(accessKind(access)) ?? [])
+    if (other.matches(access)) matches.push(other);
+  return decideBy(set, profile, matches, access, options);
 }
 
+const BITS = new Map<string, number>();
+
 function bitsOf(permissions: string): number {
+  const known = BITS.get(permissions);
+  if (known !== undefined) return known;
   let bits = 0;
   for (const c of permissions) {
     const bit = LETTERS[c];
@@ -232,7 +348,15 @@ function bitsOf(permissions: string): number {
     bits |= bit;
   }
   if (bits === 0) throw new Error('an access needs at least one permission (r, w, a, l, k, m, x)');
+  if (BITS.size < 1024) BITS.set(permissions, bits);
   return bits;
+}
+
+function fileRuleMatches(rule: CompiledFile, path: string, owner: boolean): boolean {
+  return (
+    (!rule.owner || owner) &&
+    (rule.regex === undefined || (path.startsWith(rule.prefix) && rule.regex.test(path)))
+  );
 }
 
 function better(a: CompiledFile, b: CompiledFile): boolean {
@@ -249,40 +373,56 @@ function decideFile(
   options: EvaluateOptions,
 ): AccessDecision {
   // For each wanted bit: the best (highest-priority) allow and deny.
-  let denied = 0;
   let allowed = 0;
   let denyRule: CompiledFile | undefined;
   let allowRule: CompiledFile | undefined;
   let auditAllowed = profile.audit;
-  const matching: CompiledFile[] = [];
-  for (const rule of profile.files) {
-    if ((rule.bits & wanted) === 0) continue;
-    if (rule.owner && !owner) continue;
-    if (rule.regex !== undefined && (!path.startsWith(rule.prefix) || !rule.regex.test(path))) continue;
-    matching.push(rule);
-  }
-  for (let bit = 1; bit <= X; bit <<= 1) {
-    if ((wanted & bit) === 0) continue;
-    let top = -Infinity;
-    for (const rule of matching) if (rule.bits & bit && rule.priority > top) top = rule.priority;
-    if (top === -Infinity) continue;
-    let bitDenied: CompiledFile | undefined;
-    let bitAllowed: CompiledFile | undefined;
-    for (const rule of matching) {
-      if ((rule.bits & bit) === 0 || rule.priority !== top) continue;
-      if (rule.deny) {
-        if (!bitDenied || better(rule, bitDenied)) bitDenied = rule;
-      } else if (!bitAllowed || better(rule, bitAllowed)) bitAllowed = rule;
+  const component = firstComponent(path);
+  const bucket =
+    (component === undefined ? undefined : profile.byComponent.get(component)) ?? profile.anyComponent;
+  if (!profile.priorities) {
+    // Without priorities: per bit, the most specific matching deny, else the most specific allow.
+    for (let i = 0; i < 7; i++) {
+      const bit = 1 << i;
+      if ((wanted & bit) === 0) continue;
+      const any = bucket.anyDeny[i];
+      let bitDenied: CompiledFile | undefined;
+      if (any === undefined || any.test(path)) {
+        for (const rule of bucket.deny[i] as CompiledFile[]) {
+          if (fileRuleMatches(rule, path, owner)) {
+            bitDenied = rule;
+            break;
+          }
+        }
+      }
+      if (bitDenied) {
+        // A denied permission denies the access.
+        denyRule = bitDenied;
+        break;
+      }
+      for (const rule of bucket.allow[i] as CompiledFile[]) {
+        if (!fileRuleMatches(rule, path, owner)) continue;
+        allowed |= bit;
+        if (!allowRule || (bit === X && rule.exec) || better(rule, allowRule)) allowRule = rule;
+        if (rule.audit) auditAllowed = true;
+        break;
+      }
     }
-    if (bitDenied) {
-      denied |= bit;
-      denyRule ??= bitDenied;
-    } else if (bitAllowed) {
-      allowed |= bit;
-      if (!allowRule || (bit === X && bitAllowed.exec) || better(bitAllowed, allowRule))
-        allowRule = bitAllowed;
-      if (bitAllowed.audit) auditAllowed = true;
-    }
+  } else {
+    decideWithPriorities(
+      bucket.all,
+      wanted,
+      (rule) => fileRuleMatches(rule, path, owner),
+      (bit, rule) => {
+        if (rule.deny) {
+          denyRule ??= rule;
+        } else {
+          allowed |= bit;
+          if (!allowRule || (bit === X && rule.exec) || better(rule, allowRule)) allowRule = rule;
+          if (rule.audit) auditAllowed = true;
+        }
+      },
+    );
   }
   const what = `${letters(wanted)} on ${path}`;
   if (denyRule) {
@@ -301,6 +441,32 @@ function decideFile(
   return decision;
 }
 
+/** Per bit: among matching rules the highest priority counts, and there a deny wins. */
+function decideWithPriorities(
+  rules: readonly CompiledFile[],
+  wanted: number,
+  matches: (rule: CompiledFile) => boolean,
+  decide: (bit: number, rule: CompiledFile) => void,
+): void {
+  const matching = rules.filter((rule) => (rule.bits & wanted) !== 0 && matches(rule));
+  for (let bit = 1; bit <= X; bit <<= 1) {
+    if ((wanted & bit) === 0) continue;
+    let top = -Infinity;
+    for (const rule of matching) if (rule.bits & bit && rule.priority > top) top = rule.priority;
+    if (top === -Infinity) continue;
+    let bitDenied: CompiledFile | undefined;
+    let bitAllowed: CompiledFile | undefined;
+    for (const rule of matching) {
+      if ((rule.bits & bit) === 0 || rule.priority !== top) continue;
+      if (rule.deny) {
+        if (!bitDenied || better(rule, bitDenied)) bitDenied = rule;
+      } else if (!bitAllowed || better(rule, bitAllowed)) bitAllowed = rule;
+    }
+    const winner = bitDenied ?? bitAllowed;
+    if (winner) decide(bit, winner);
+  }
+}
+
 function implicit(profile: CompiledProfile, reason: string, options: EvaluateOptions): AccessDecision {
   if (!options.enforce && profile.unconfined)
     return { decision: 'allow', reason: `${reason}, but the profile is unconfined` };
@@ -309,27 +475,46 @@ function implicit(profile: CompiledProfile, reason: string, options: EvaluateOpt
   return { decision: 'deny', reason };
 }
 
+const LETTER_SETS: string[] = [];
+for (let bits = 0; bits <= ALL_FILE; bits++) {
+  LETTER_SETS.push(
+    Object.entries(LETTERS)
+      .filter(([, bit]) => bits & bit)
+      .map(([letter]) => letter)
+      .join(''),
+  );
+}
+
 function letters(bits: number): string {
-  return Object.entries(LETTERS)
-    .filter(([, bit]) => bits & bit)
-    .map(([letter]) => letter)
-    .join('');
+  return LETTER_SETS[bits & ALL_FILE] as string;
 }
 
 function decideBy(
   set: ProfileSet,
   profile: CompiledProfile,
   matches: Compiled[],
-  what: string,
+  access: Access,
   options: EvaluateOptions,
 ): AccessDecision {
-  if (matches.length === 0) return implicit(profile, `no rule allows ${what}`, options);
-  const top = Math.max(...matches.map((m) => m.priority));
-  const atTop = matches.filter((m) => m.priority === top);
-  const deny = atTop.find((m) => m.deny);
-  if (deny) return { decision: 'deny', rule: decidingRule(set, deny), reason: `a deny rule matches ${what}` };
-  const allow = atTop[0] as Compiled;
-  const audit = profile.audit || atTop.some((m) => m.audit);
+  if (matches.length === 0) return implicit(profile, `no rule allows ${describe(access)}`, options);
+  let top = -Infinity;
+  for (const match of matches) if (match.priority > top) top = match.priority;
+  let allow: Compiled | undefined;
+  let audit = profile.audit;
+  for (const match of matches) {
+    if (match.priority !== top) continue;
+    if (match.deny) {
+      return {
+        decision: 'deny',
+        rule: decidingRule(set, match),
+        reason: `a deny rule matches ${describe(access)}`,
+      };
+    }
+    allow ??= match;
+    if (match.audit) audit = true;
+  }
+  if (!allow) return implicit(profile, `no rule allows ${describe(access)}`, options);
+  const what = describe(access);
   return {
     decision: audit ? 'audit' : 'allow',
     rule: decidingRule(set, allow),
@@ -372,29 +557,6 @@ function peerOf(rule: MediationRule): Word[] | undefined {
   if (peer.nested)
     return peer.nested.find((c) => c.key === 'label')?.values ?? peer.nested.flatMap((c) => c.values);
   return peer.values;
-}
-
-function patternMatches(
-  pattern: string,
-  value: string | undefined,
-  set: ProfileSet,
-  profile: CompiledProfile,
-): boolean {
-  if (value === undefined) return false;
-  const variables = new Map(set.model.variables);
-  variables.set('profile_name', [profile.profile.name]);
-  return compileAare(expandPattern(pattern, variables)).test(value);
-}
-
-/** Access words a rule grants (`r` means read and readby, ...); empty: every access. */
-function grants(rule: MediationRule, wanted: string | undefined, aliases: Record<string, string[]>): boolean {
-  const perms = rule.parenthesized
-    ? rule.permissions.map((w) => w.text)
-    : rule.permissions
-        .map((w) => w.text)
-        .filter((p) => p in aliases || Object.values(aliases).some((v) => v.includes(p)));
-  if (perms.length === 0 || wanted === undefined) return perms.length === 0 || wanted === undefined;
-  return perms.some((p) => p === wanted || (aliases[p] ?? []).includes(wanted));
 }
 
 const SIGNAL_ALIASES: Record<string, string[]> = {
@@ -445,85 +607,104 @@ const NETWORK_WORDS = new Set([
   'write',
 ]);
 
-function matchesOther(rule: Rule, access: Access, set: ProfileSet, profile: CompiledProfile): boolean {
-  if (rule.kind === 'file' || rule.kind === 'link') return false;
-  if (rule.kind === 'all') return true;
-  if ('capability' in access) {
-    if (rule.kind !== 'capability') return false;
-    const names = words(rule);
-    return names.length === 0 || names.includes(access.capability);
-  }
-  if ('network' in access) {
-    if (rule.kind !== 'network') return false;
-    const n = access.network;
-    const all = words(rule);
-    const perms = rule.parenthesized
-      ? rule.permissions.map((w) => w.text)
-      : all.filter((w) => NETWORK_WORDS.has(w));
-    const rest = rule.parenthesized
-      ? rule.words.map((w) => w.text)
-      : all.filter((w) => !NETWORK_WORDS.has(w));
-    let domain: string | undefined;
-    let kind: string | undefined;
-    if (rest[0] !== undefined && NETWORK_DOMAINS.has(rest[0])) [domain, kind] = rest;
-    else kind = rest[0];
-    const family = n.domain === 'local' ? 'unix' : n.domain;
-    if (domain !== undefined && (domain === 'local' ? 'unix' : domain) !== family) return false;
-    if (kind !== undefined && kind !== n.type && kind !== n.protocol) return false;
-    // ip=, port= and peer= narrow a rule to addresses the access does not name.
-    if (rule.conditions.length > 0) return false;
-    if (perms.length === 0) return true;
-    if (n.access === undefined) return false;
-    const wanted = n.access;
-    return perms.some((p) => p === wanted || (NETWORK_ALIASES[p] ?? []).includes(wanted));
-  }
-  if ('signal' in access) {
-    if (rule.kind !== 'signal') return false;
-    const s = access.signal;
-    if (!grants(rule, s.access, SIGNAL_ALIASES)) return false;
-    const signals = condition(rule, 'set');
-    if (signals && s.signal !== undefined && !signals.some((w) => w.text === s.signal)) return false;
-    if (signals && s.signal === undefined) return false;
-    const peer = peerOf(rule);
-    return !peer || peer.some((w) => patternMatches(w.text, s.peer, set, profile));
-  }
-  if ('ptrace' in access) {
-    if (rule.kind !== 'ptrace') return false;
-    const p = access.ptrace;
-    if (!grants(rule, p.access, PTRACE_ALIASES)) return false;
-    const peer = peerOf(rule);
-    return !peer || peer.some((w) => patternMatches(w.text, p.peer, set, profile));
-  }
-  if ('mount' in access) {
-    const m = access.mount;
-    const operation = m.operation ?? 'mount';
-    if (rule.kind !== operation) return false;
-    const fstype = condition(rule, 'fstype') ?? condition(rule, 'vfstype');
-    if (
-      fstype &&
-      (m.fstype === undefined || !fstype.some((w) => patternMatches(w.text, m.fstype, set, profile)))
-    )
-      return false;
-    const options = rule.conditions.filter((c) => c.key === 'options');
-    for (const c of options) {
-      const allowedOptions = c.values.map((w) => w.text);
-      const given = m.options ?? [];
-      if (
-        c.membership
-          ? !given.every((o) => allowedOptions.includes(o))
-          : given.length !== allowedOptions.length || !given.every((o) => allowedOptions.includes(o))
-      )
-        return false;
+/** A predicate for a non-file rule, with its names, sets and patterns prepared once. */
+function compileOther(
+  rule: MediationRule,
+  variables: ReadonlyMap<string, readonly string[]>,
+): (access: Access) => boolean {
+  const pattern = (word: Word): RegExp => compileAare(expandPattern(word.text, variables));
+  switch (rule.kind) {
+    case 'all':
+      return () => true;
+    case 'capability': {
+      const names = new Set(words(rule));
+      return (access) => 'capability' in access && (names.size === 0 || names.has(access.capability));
     }
-    const pathWords = rule.words.filter((w) => w.text !== '');
-    if (operation === 'mount') {
-      const source = pathWords[0];
-      if (source && !patternMatches(source.text, m.source, set, profile)) return false;
-      if (rule.target && !patternMatches(rule.target.text, m.target, set, profile)) return false;
-      return true;
+    case 'network': {
+      const all = words(rule);
+      const perms = rule.parenthesized
+        ? rule.permissions.map((w) => w.text)
+        : all.filter((w) => NETWORK_WORDS.has(w));
+      const rest = rule.parenthesized
+        ? rule.words.map((w) => w.text)
+        : all.filter((w) => !NETWORK_WORDS.has(w));
+      let domain: string | undefined;
+      let kind: string | undefined;
+      if (rest[0] !== undefined && NETWORK_DOMAINS.has(rest[0])) [domain, kind] = rest;
+      else kind = rest[0];
+      if (domain === 'local') domain = 'unix';
+      const granted = new Set(perms.flatMap((p) => [p, ...(NETWORK_ALIASES[p] ?? [])]));
+      // ip=, port= and peer= narrow a rule to addresses the access does not name.
+      const narrowed = rule.conditions.length > 0;
+      return (access) => {
+        if (!('network' in access) || narrowed) return false;
+        const n = access.network;
+        if (domain !== undefined && domain !== (n.domain === 'local' ? 'unix' : n.domain)) return false;
+        if (kind !== undefined && kind !== n.type && kind !== n.protocol) return false;
+        if (granted.size === 0) return true;
+        return n.access !== undefined && granted.has(n.access);
+      };
     }
-    const point = pathWords[0];
-    return !point || patternMatches(point.text, m.target, set, profile);
+    case 'signal': {
+      const granted = grantedSet(rule, SIGNAL_ALIASES);
+      const signals = condition(rule, 'set');
+      const signalSet = signals ? new Set(signals.map((w) => w.text)) : undefined;
+      const peers = peerOf(rule)?.map(pattern);
+      return (access) => {
+        if (!('signal' in access)) return false;
+        const s = access.signal;
+        if (granted && (s.access === undefined || !granted.has(s.access))) return false;
+        if (signalSet && (s.signal === undefined || !signalSet.has(s.signal))) return false;
+        return !peers || (s.peer !== undefined && peers.some((p) => p.test(s.peer as string)));
+      };
+    }
+    case 'ptrace': {
+      const granted = grantedSet(rule, PTRACE_ALIASES);
+      const peers = peerOf(rule)?.map(pattern);
+      return (access) => {
+        if (!('ptrace' in access)) return false;
+        const p = access.ptrace;
+        if (granted && (p.access === undefined || !granted.has(p.access))) return false;
+        return !peers || (p.peer !== undefined && peers.some((r) => r.test(p.peer as string)));
+      };
+    }
+    case 'mount':
+    case 'remount':
+    case 'umount': {
+      const operation = rule.kind;
+      const fstypes = (condition(rule, 'fstype') ?? condition(rule, 'vfstype'))?.map(pattern);
+      const optionSets = rule.conditions
+        .filter((c) => c.key === 'options')
+        .map((c) => ({ membership: c.membership, values: new Set(c.values.map((w) => w.text)) }));
+      const paths = rule.words.filter((w) => w.text !== '').map(pattern);
+      const target = rule.target ? pattern(rule.target) : undefined;
+      return (access) => {
+        if (!('mount' in access)) return false;
+        const m = access.mount;
+        if ((m.operation ?? 'mount') !== operation) return false;
+        if (fstypes && (m.fstype === undefined || !fstypes.some((r) => r.test(m.fstype as string))))
+          return false;
+        const given = m.options ?? [];
+        for (const { membership, values } of optionSets) {
+          if (!given.every((o) => values.has(o))) return false;
+          if (!membership && given.length !== values.size) return false;
+        }
+        const [first] = paths;
+        if (operation === 'mount') {
+          if (first && (m.source === undefined || !first.test(m.source))) return false;
+          return !target || target.test(m.target);
+        }
+        return !first || first.test(m.target);
+      };
+    }
+    default:
+      return () => false;
   }
-  return false;
+}
+
+/** The access words a rule grants (aliases such as `r` expanded); undefined: every access. */
+function grantedSet(rule: MediationRule, aliases: Record<string, string[]>): Set<string> | undefined {
+  const perms = rule.permissions.map((w) => w.text).filter((p) => p in aliases);
+  if (perms.length === 0) return undefined;
+  return new Set(perms.flatMap((p) => [p, ...(aliases[p] ?? [])]));
 }

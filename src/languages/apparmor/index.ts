@@ -8,6 +8,7 @@ import type { Language, LintContext } from '../../core/language.js';
 import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
 import { analyze } from './analyze.js';
+import type { Statement } from './ast.js';
 import type { Analysis } from './analyze.js';
 import { checkAbi4Syntax } from './rules/abi4-syntax.js';
 import { checkClassMatchesSlash } from './rules/class-matches-slash.js';
@@ -62,6 +63,22 @@ function analyzeFile(file: SourceFile, context: LintContext): Analyzed {
   return result;
 }
 
+function collectIncluded(statements: readonly Statement[], out: Set<string>): void {
+  for (const statement of statements) {
+    if (statement.kind === 'include') {
+      for (const file of statement.files) {
+        out.add(file.path);
+        collectIncluded(file.statements, out);
+      }
+    } else if (statement.kind === 'profile') collectIncluded(statement.body, out);
+    else if (statement.kind === 'block') collectIncluded(statement.body, out);
+    else if (statement.kind === 'if') {
+      collectIncluded(statement.then, out);
+      if (statement.otherwise) collectIncluded(statement.otherwise, out);
+    }
+  }
+}
+
 export const apparmor: Language = {
   kind: 'apparmor',
   rules: apparmorRules,
@@ -82,9 +99,24 @@ export const apparmor: Language = {
   },
   lint(files, context) {
     const lines = new Map<string, SourceFile>(files.map((f) => [f.path, f]));
-    for (const file of files) {
-      const { analysis, findings } = analyzeFile(file, context);
-      for (const finding of findings) context.report(finding);
+    const analyses = files.map((file) => ({ file, ...analyzeFile(file, context) }));
+    // Rule fragments kept beside the profiles (abstractions, tunables) are checked where they are
+    // included, not as profiles of their own.
+    const included = new Set<string>();
+    for (const { analysis } of analyses) {
+      for (const loaded of analysis.files) collectIncluded(loaded.statements, included);
+    }
+    const seen = new Set<string>();
+    for (const { file, analysis, findings } of analyses) {
+      const fragment = included.has(file.path) && !analysis.model.profiles.some((p) => p.file === file.path);
+      if (fragment) continue;
+      for (const finding of findings) {
+        // An include shared by several profiles reports its problems once.
+        const key = `${finding.file}\0${finding.range?.start ?? -1}\0${finding.rule.id}\0${finding.messageId}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        context.report(finding);
+      }
       const check: CheckContext = {
         model: analysis.model,
         file: file.path,

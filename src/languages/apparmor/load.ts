@@ -46,11 +46,36 @@ const IGNORED_SUFFIXES = [
 
 const MAX_INCLUDE_DEPTH = 64;
 
+/** Included files parsed in this process, by include roots, place and path. */
+const SHARED = new Map<
+  string,
+  {
+    stamp: string;
+    statements: Statement[];
+    findings: { finding: Finding; absolute: string | undefined }[];
+    /** The texts of the file and its own includes, by display path. */
+    texts: [string, string][];
+  }
+>();
+
+function stampOf(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 export class Loader {
   /** Parsed includes, by absolute path and place (each parsed, and reported, once per run). */
   private readonly cache = new Map<string, Statement[] | undefined>();
+  /** Absolute paths of the included files read, by display path. */
+  private readonly absoluteOf = new Map<string, string>();
+  /** Texts of every included file, by display path (for the text of a deciding rule). */
+  readonly texts = new Map<string, string>();
 
-  constructor(private readonly options: LoadOptions) {}
+  constructor(private options: LoadOptions) {}
 
   /** Parses a policy file and resolves its includes. */
   load(file: SourceFile, absolute: string): LoadedFile {
@@ -147,24 +172,73 @@ export class Loader {
       const key = `${where}\0${absolute}`;
       let statements = this.cache.get(key);
       const shown = this.display(absolute);
-      if (!this.cache.has(key)) {
-        const read = this.options.readFile(absolute, shown);
-        if (!read.ok) {
-          this.options.report({
-            rule: missingInclude,
-            messageId: 'unreadable',
-            data: { path: include.path, reason: read.failure.message },
-            file: display,
-            range: include.pathRange,
-          });
-          this.cache.set(key, undefined);
-          continue;
-        }
-        statements = parseApparmor(read.file.text, { file: shown, report: this.options.report }, where);
-        this.cache.set(key, statements);
-        this.resolveAll(statements, where, [...stack, absolute], dirname(absolute), shown);
-      }
+      if (!this.cache.has(key))
+        statements = this.parseInclude(include, absolute, shown, where, stack, display, key);
       if (statements) include.files.push({ path: shown, statements });
+    }
+  }
+
+  /**
+   * Parses an included file with its own includes. System abstractions are included by every
+   * profile, so the result (and its findings, replayed) is kept for the process while the file's
+   * size and modification time stay the same.
+   */
+  private parseInclude(
+    include: Include,
+    absolute: string,
+    shown: string,
+    where: Where,
+    stack: string[],
+    display: string,
+    key: string,
+  ): Statement[] | undefined {
+    const stamp = stampOf(absolute);
+    const sharedKey = `${this.options.roots.join('\0')}\u0001${this.options.bases.join('\0')}\u0001${this.options.cwd}\u0001${key}`;
+    const shared = SHARED.get(sharedKey);
+    if (shared && shared.stamp === stamp) {
+      this.cache.set(key, shared.statements);
+      for (const [path, text] of shared.texts) this.texts.set(path, text);
+      if (shared.findings.length > 0) {
+        // Register the files for positions, then replay what they hold.
+        for (const path of new Set(shared.findings.map((f) => f.absolute))) {
+          if (path) this.options.readFile(path, this.display(path));
+        }
+        for (const { finding } of shared.findings) this.options.report(finding);
+      }
+      return shared.statements;
+    }
+    const read = this.options.readFile(absolute, shown);
+    if (!read.ok) {
+      this.options.report({
+        rule: missingInclude,
+        messageId: 'unreadable',
+        data: { path: include.path, reason: read.failure.message },
+        file: display,
+        range: include.pathRange,
+      });
+      this.cache.set(key, undefined);
+      return undefined;
+    }
+    const findings: { finding: Finding; absolute: string | undefined }[] = [];
+    const outer = this.options.report;
+    const capture = (finding: Finding): void => {
+      findings.push({ finding, absolute: this.absoluteOf.get(finding.file) });
+      outer(finding);
+    };
+    this.absoluteOf.set(shown, absolute);
+    this.options = { ...this.options, report: capture };
+    const before = new Set(this.texts.keys());
+    this.texts.set(shown, read.file.text);
+    try {
+      const statements = parseApparmor(read.file.text, { file: shown, report: capture }, where);
+      this.cache.set(key, statements);
+      this.resolveAll(statements, where, [...stack, absolute], dirname(absolute), shown);
+      if (SHARED.size > 4096) SHARED.clear();
+      const texts = [...this.texts].filter(([path]) => !before.has(path) || path === shown);
+      SHARED.set(sharedKey, { stamp, statements, findings, texts });
+      return statements;
+    } finally {
+      this.options = { ...this.options, report: outer };
     }
   }
 

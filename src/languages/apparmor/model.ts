@@ -31,6 +31,8 @@ export interface ProfileModel {
   children: ProfileModel[];
   /** Flag names (mode flags included). */
   flags: Set<string>;
+  /** The variables of the file that defines the profile. */
+  variables: Map<string, string[]>;
 }
 
 export interface PolicyModel {
@@ -82,7 +84,8 @@ export function buildModel(
   for (const { file, statements } of files) collectPreamble(statements, file, walker);
   for (const { file, statements } of files) walkPreamble(statements, file, walker);
   if (walker.validate) {
-    for (const { word, file } of walker.uses) checkVariableUses(word, file, walker);
+    const signature = variablesSignature(model.variables);
+    for (const { word, file } of walker.uses) checkVariableUsesOnce(word, file, walker, signature);
   }
   return model;
 }
@@ -147,6 +150,7 @@ function addProfile(node: Profile, file: string, parent: ProfileModel | undefine
     rules: [],
     children: [],
     flags: new Set(node.flags.map((f) => f.name)),
+    variables: walker.model.variables,
   };
   if (parent) profile.parent = parent;
   if (walker.validate) {
@@ -237,11 +241,32 @@ function walkBody(statements: Statement[], file: string, profile: ProfileModel, 
       default:
         profile.rules.push({ rule: statement, file });
         if (walker.validate) {
-          validateRule(statement, report);
+          validateOnce(statement, file, walker.report);
           for (const word of ruleWords(statement)) walker.uses.push({ word, file });
         }
     }
   }
+}
+
+/**
+ * A rule's own checks depend on the rule alone, and included abstractions are shared between
+ * profiles (load.ts keeps them for the process), so each rule is checked once and its findings
+ * replayed.
+ */
+const checked = new WeakMap<Rule, Finding[]>();
+
+function validateOnce(rule: Rule, file: string, report: (finding: Finding) => void): void {
+  let findings = checked.get(rule);
+  if (!findings) {
+    const captured: Finding[] = [];
+    validateRule(
+      rule,
+      reporterFor(file, (finding) => captured.push(finding)),
+    );
+    findings = captured;
+    checked.set(rule, findings);
+  }
+  for (const finding of findings) report(finding);
 }
 
 function decide(test: 'boolean' | 'defined', variable: Word, walker: Walker, report: Reporter): boolean {
@@ -272,6 +297,38 @@ export function ruleWords(rule: Rule): Word[] {
     for (const nested of condition.nested ?? []) words.push(...nested.values);
   }
   return words;
+}
+
+/** A short fingerprint of the variables' values (uses in shared includes are checked once per fingerprint). */
+function variablesSignature(variables: ReadonlyMap<string, readonly string[]>): string {
+  let hash = 0;
+  for (const [name, values] of variables) {
+    for (const c of `${name}=${values.join(' ')};`) hash = (Math.imul(hash, 31) + c.charCodeAt(0)) | 0;
+  }
+  return `${variables.size}:${hash}`;
+}
+
+const usesChecked = new WeakMap<Word, { signature: string; findings: Finding[] }>();
+
+function checkVariableUsesOnce(word: Word, file: string, walker: Walker, signature: string): void {
+  if (!word.text.includes('@{')) return;
+  const known = usesChecked.get(word);
+  if (known && known.signature === signature) {
+    for (const finding of known.findings) walker.report(finding);
+    return;
+  }
+  const findings: Finding[] = [];
+  const report = walker.report;
+  walker.report = (finding) => {
+    findings.push(finding);
+    report(finding);
+  };
+  try {
+    checkVariableUses(word, file, walker);
+  } finally {
+    walker.report = report;
+  }
+  usesChecked.set(word, { signature, findings });
 }
 
 function checkVariableUses(word: Word, file: string, walker: Walker): void {

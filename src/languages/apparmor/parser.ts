@@ -47,6 +47,10 @@ const QUALIFIER_ORDER = ['priority', 'audit', 'allow', 'deny', 'owner', 'other']
 
 class Bail extends Error {}
 
+/** Deeper nesting is refused rather than risking the stack (real profiles nest 2 or 3 deep, the
+ * parser suite 101). */
+const MAX_DEPTH = 500;
+
 export interface ParseOptions {
   file: string;
   report: (finding: Finding) => void;
@@ -56,8 +60,12 @@ export class Parser {
   private readonly s: Scanner;
   private readonly file: string;
   private readonly emit: (finding: Finding) => void;
-  /** Whether the last statement failed (then its remainder is skipped). */
+  /** Problems reported so far. */
   errors = 0;
+  /** How deep blocks and else-if chains are nested now. */
+  private depth = 0;
+  /** Set when the rest of the text was skipped (no "unterminated" findings then). */
+  private abandoned = false;
 
   constructor(text: string, options: ParseOptions) {
     this.s = new Scanner(text);
@@ -121,10 +129,34 @@ export class Parser {
   private block(where: Where, closed: boolean, openAt = 0): Statement[] {
     const out: Statement[] = [];
     const s = this.s;
+    if (++this.depth > MAX_DEPTH) {
+      this.depth--;
+      this.report(
+        syntaxError,
+        'invalid',
+        { start: openAt, end: openAt + 1 },
+        {
+          detail: `blocks nested more than ${MAX_DEPTH} deep`,
+        },
+      );
+      // Skip the rest of the text: nothing sensible can follow.
+      s.pos = s.text.length;
+      this.abandoned = true;
+      return out;
+    }
+    try {
+      return this.blockBody(where, closed, openAt, out);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private blockBody(where: Where, closed: boolean, openAt: number, out: Statement[]): Statement[] {
+    const s = this.s;
     for (;;) {
       s.skip();
       if (s.eof) {
-        if (closed) {
+        if (closed && !this.abandoned) {
           this.report(
             syntaxError,
             'unterminated',
@@ -459,7 +491,9 @@ export class Parser {
         }
         if (q.priority)
           this.report(invalidQualifier, 'repeated', { start: at, end: s.pos }, { word: 'priority' });
-        q.priority = { value: Number(value?.text ?? 0), start: at, end: s.pos };
+        const number = Number(value?.text ?? 0);
+        // A bad value is reported above; the rule then counts as priority 0.
+        q.priority = { value: Number.isInteger(number) ? number : 0, start: at, end: s.pos };
       } else {
         index = (QUALIFIER_ORDER as readonly string[]).indexOf(word);
         if (index <= 0 || !/[\s]/.test(s.peek(word.length))) break;
@@ -643,6 +677,7 @@ export class Parser {
 
   private conditional(start: number, where: Where): Conditional {
     const s = this.s;
+    if (this.depth > MAX_DEPTH) this.fail('fewer nested conditions');
     s.pos += 2;
     s.skip(false);
     let negations = 0;
@@ -684,8 +719,12 @@ export class Parser {
       s.pos += 4;
       s.skip(false);
       if (s.peekName() === 'if' && /\s/.test(s.peek(2))) {
-        const nested = this.conditional(s.pos, where);
-        node.otherwise = [nested];
+        this.depth++;
+        try {
+          node.otherwise = [this.conditional(s.pos, where)];
+        } finally {
+          this.depth--;
+        }
       } else {
         if (s.peek() !== '{') this.fail('"{" or "if" after else');
         const elseOpen = s.pos;
@@ -912,7 +951,7 @@ export class Parser {
       if (!word) this.fail('a rule word, condition or ","');
       const after = s.pos;
       s.skipBlanks();
-      if (s.peek() === '=' || (word.text === 'in' && false)) {
+      if (s.peek() === '=') {
         s.pos++;
         s.skipBlanks();
         rule.conditions.push(this.conditionValue(word, kind));

@@ -47,7 +47,7 @@ export const CAPABILITIES: ReadonlySet<string> = new Set([
   'checkpoint_restore',
 ]);
 
-/** Capabilities added after Linux 5.4 / AppArmor 3.0 (parsed by 4.x only with newer kernels). */
+/** Address families (AF_* without the prefix, lower case). */
 export const NETWORK_DOMAINS: ReadonlySet<string> = new Set([
   'unix',
   'local',

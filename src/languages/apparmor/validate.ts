@@ -251,7 +251,7 @@ function validateRlimit(rule: MediationRule, report: Reporter): void {
     case 'time':
     case 'rttime': {
       const m = TIME.exec(text);
-      ok = m !== null && !(kind === ('cpu' as string) && false);
+      ok = m !== null;
       if (m && kind === 'time' && /^(us|micro|ms|milli)/.test(m[2] ?? '')) ok = false;
       break;
     }
@@ -375,6 +375,15 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
       }
       break;
     case 'unix':
+      for (const value of rule.conditions.find((c) => c.key === 'type')?.values ?? []) {
+        if (!NETWORK_TYPES.has(value.text)) {
+          report(invalidOption, 'badValue', value, {
+            what: 'socket type',
+            value: value.text,
+            hint: didYouMeanSuffix(value.text, [...NETWORK_TYPES]),
+          });
+        }
+      }
       if (
         rule.conditions.some((c) => c.key === 'peer') &&
         rule.permissions.some((p) => NO_PEER.has(p.text))
@@ -434,7 +443,6 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
         });
       for (const word of words) checkPath(word, report);
       if (rule.target) checkPattern(rule.target, report);
-      if (rule.qualifiers.owner) break;
       break;
     }
     default:

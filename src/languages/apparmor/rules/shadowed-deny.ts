@@ -55,22 +55,32 @@ export function covers(outer: string, inner: string): boolean {
 export function checkShadowedDeny(context: CheckContext): void {
   const variables = context.model.variables;
   for (const profile of context.model.profiles) {
-    const rules = profile.rules.filter(
-      (r): r is { rule: FileRule; file: string } => r.rule.kind === 'file' && r.rule.path !== undefined,
-    );
-    for (const { rule, file } of rules) {
+    // Rules of included files matter as the other side only: their denies (and prioritised rules).
+    const rules = profile.rules
+      .filter(
+        (r): r is { rule: FileRule; file: string } =>
+          r.rule.kind === 'file' &&
+          r.rule.path !== undefined &&
+          (r.file === context.file ||
+            r.rule.qualifiers.deny !== undefined ||
+            r.rule.qualifiers.priority !== undefined),
+      )
+      .map((r) => ({
+        ...r,
+        path: expandPattern(r.rule.path?.text ?? '', variables),
+        perms: permissionSet(r.rule),
+      }));
+    for (const { rule, file, path, perms: mine } of rules) {
       if (file !== context.file) continue;
-      const path = expandPattern(rule.path?.text ?? '', variables);
       const priority = rule.qualifiers.priority?.value ?? 0;
-      const mine = permissionSet(rule);
       if (mine.size === 0) continue;
       for (const other of rules) {
         if (other.rule === rule || Boolean(other.rule.qualifiers.deny) === Boolean(rule.qualifiers.deny))
           continue;
         if (Boolean(other.rule.qualifiers.owner) && !rule.qualifiers.owner) continue;
         const otherPriority = other.rule.qualifiers.priority?.value ?? 0;
-        const theirs = permissionSet(other.rule);
-        const otherPath = expandPattern(other.rule.path?.text ?? '', variables);
+        const theirs = other.perms;
+        const otherPath = other.path;
         if (rule.qualifiers.deny) {
           if (otherPriority <= priority || ![...mine].every((p) => theirs.has(p)) || !covers(otherPath, path))
             continue;

@@ -1,0 +1,198 @@
+/**
+ * Mutation fuzzing: profiles cut, spliced and sprinkled with the language's own tokens must give
+ * findings, never an exception or a hang. 2,000 cases by default; CHS_FUZZ_ITERATIONS=100000
+ * runs the full campaign. The slowest case is printed (no timed assertion: machines differ).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/core/config.js';
+import { emptyFacts } from '../../src/core/language.js';
+import { readTextFile } from '../../src/core/read.js';
+import { SourceFile } from '../../src/core/source.js';
+import { loadProfileSet } from '../../src/languages/apparmor/analyze.js';
+import { evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
+import type { Access } from '../../src/languages/apparmor/evaluate.js';
+import { apparmor } from '../../src/languages/apparmor/index.js';
+import { corpus, hasCorpus } from './helpers.js';
+
+const ITERATIONS = Number(process.env.CHS_FUZZ_ITERATIONS ?? 2000);
+
+const SEEDS = [
+  'include <tunables/global>\nprofile web /usr/sbin/nginx flags=(complain) {\n  include <abstractions/base>\n  /etc/nginx/** r,\n  deny /etc/shadow rw,\n  /usr/bin/tool Cx -> helper,\n  network inet stream,\n  capability net_bind_service,\n  signal (send, receive) set=(term) peer=web,\n  profile helper {\n    /tmp/** rw,\n  }\n}\n',
+  '@{HOME} = /home/*/ /root/\n$B = true\n/usr/bin/x {\n  @{HOME}.x rw,\n  if $B {\n    owner /tmp/{a,b}/[^0-9]** rw,\n  } else {\n    ^hat {\n      mount options=(rw,bind) /a -> /b,\n    }\n  }\n  set rlimit nofile <= 10,\n  dbus send bus=system path=/x,\n  unix (connect) type=stream peer=(label=x),\n}\n',
+  'abi <abi/4.0>,\nprofile a {\n  userns,\n  priority=2 audit deny /x w,\n  network inet tcp ip=127.0.0.1 port=80 peer=(ip=::1),\n  mqueue (create) type=posix /q,\n  io_uring sqpoll label=x,\n  all,\n}\n',
+];
+
+const TOKENS = [
+  '{',
+  '}',
+  ',',
+  '"',
+  '(',
+  ')',
+  '[',
+  ']',
+  '@{',
+  '@{HOME}',
+  '${B}',
+  '$',
+  '**',
+  '*',
+  '?',
+  '->',
+  '<=',
+  '=',
+  '+=',
+  '^',
+  '\\',
+  '\n',
+  ' ',
+  '#',
+  '#include <',
+  'include if exists "',
+  'profile ',
+  'flags=(',
+  'xattrs=(',
+  'deny ',
+  'audit ',
+  'owner ',
+  'priority=',
+  'capability ',
+  'network ',
+  'mount ',
+  'signal ',
+  'ptrace ',
+  'file ',
+  'link ',
+  'if ',
+  'else ',
+  'not ',
+  'defined ',
+  'rwx',
+  'Px',
+  'cix',
+  'peer=',
+  'set=',
+  'options=',
+  '/',
+  '//',
+  '\u0000',
+  'é',
+  '{,}',
+  '[^',
+  '}}}}',
+  '{{{{',
+];
+
+/** A small deterministic PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mutate(text: string, next: () => number): string {
+  let out = text;
+  const steps = 1 + Math.floor(next() * 4);
+  for (let i = 0; i < steps; i++) {
+    const at = Math.floor(next() * (out.length + 1));
+    const choice = next();
+    if (choice < 0.3) out = out.slice(0, at) + out.slice(at + 1 + Math.floor(next() * 8));
+    else if (choice < 0.7)
+      out = out.slice(0, at) + (TOKENS[Math.floor(next() * TOKENS.length)] as string) + out.slice(at);
+    else if (choice < 0.8) out = out.slice(0, at);
+    else if (choice < 0.9) {
+      const from = Math.floor(next() * out.length);
+      out = out.slice(0, at) + out.slice(from, from + Math.floor(next() * 40)) + out.slice(at);
+    } else out = out.slice(0, at) + out.slice(at).replace(/[a-z]/, (c) => c.toUpperCase());
+  }
+  return out;
+}
+
+function seeds(): string[] {
+  const all = [...SEEDS];
+  if (hasCorpus) {
+    const dir = join(corpus, 'examples');
+    for (const name of readdirSync(dir)) all.push(readFileSync(join(dir, name), 'utf8'));
+  }
+  return all;
+}
+
+const ACCESSES: Access[] = [
+  { path: '/etc/nginx/nginx.conf', permissions: 'r' },
+  { path: '/tmp/a/x', permissions: 'rw' },
+  { exec: '/usr/bin/tool' },
+  { capability: 'net_bind_service' },
+  { network: { domain: 'inet', type: 'stream' } },
+  { signal: { access: 'send', signal: 'term', peer: 'web' } },
+  { mount: { source: '/a', target: '/b', options: ['rw', 'bind'] } },
+];
+
+describe('apparmor fuzzing', () => {
+  it(`survives ${ITERATIONS.toLocaleString('en-US')} mutated profiles`, () => {
+    const next = random(20260511);
+    const pool = seeds();
+    let slowest = 0;
+    let slowestText = '';
+    let over100 = 0;
+    // The machines are shared: CPU time per case is the fairer measure, wall time is shown too.
+    let slowestCpu = 0;
+    let over100Cpu = 0;
+    let withFindings = 0;
+    for (let i = 0; i < ITERATIONS; i++) {
+      const text = mutate(pool[Math.floor(next() * pool.length)] as string, next);
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      try {
+        const context = {
+          config: defaultConfig(process.cwd()),
+          cwd: process.cwd(),
+          includeDirs: [],
+          readFile: readTextFile,
+          report: (): void => {
+            withFindings++;
+          },
+          facts: emptyFacts(),
+        };
+        const file = new SourceFile('fuzz', text);
+        apparmor.collectFacts?.([file], context);
+        void apparmor.lint([file], context);
+        const { set } = loadProfileSet([{ path: 'fuzz', text }], {
+          roots: ['/etc/apparmor.d'],
+          bases: [],
+          cwd: process.cwd(),
+        });
+        for (const profile of set.model.profiles.slice(0, 3)) {
+          for (const access of ACCESSES) evaluateAccess(set, profile.name, access);
+        }
+      } catch (error) {
+        throw new Error(
+          `case ${i} crashed: ${(error as Error).stack ?? String(error)}\n--- profile ---\n${text}`,
+          { cause: error },
+        );
+      }
+      const took = performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      const tookCpu = (used.user + used.system) / 1000;
+      if (took > 100) over100++;
+      if (tookCpu > 100) over100Cpu++;
+      if (tookCpu > slowestCpu) slowestCpu = tookCpu;
+      if (took > slowest) {
+        slowest = took;
+        slowestText = text;
+      }
+    }
+    console.log(
+      `fuzz: ${ITERATIONS} profiles, ${withFindings} findings; slowest ${slowestCpu.toFixed(1)} ms CPU (${over100Cpu} over 100 ms), ${slowest.toFixed(1)} ms wall (${over100} over 100 ms)`,
+    );
+    if (slowest > 100 || process.env.CHS_FUZZ_SHOW) console.log(`slowest profile:\n${slowestText}`);
+    expect(withFindings).toBeGreaterThan(0);
+  });
+});
