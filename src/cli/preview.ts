@@ -6,6 +6,7 @@ import { displayPath, walkFiles } from '../core/discovery.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { globBase, globToRegExp } from '../core/glob.js';
 import { buildImpactReport } from '../impact/preview.js';
+import type { ClusterState } from '../impact/cluster.js';
 import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
@@ -67,6 +68,33 @@ function artifactUrl(env: Readonly<Record<string, string | undefined>>, out: str
   return `${job.replace(/\/+$/, '')}/artifacts/file/${encodeURI(out.split('\\').join('/'))}`;
 }
 
+/** The cluster state: the snapshot file, else a live read-only listing through the kube context. */
+async function readCluster(
+  snapshot: InputFile | undefined,
+  kubeContext: string | undefined,
+  cwd: string,
+): Promise<ClusterState | undefined> {
+  if (snapshot) {
+    const { readSnapshotFile } = await import('../kube/snapshot.js');
+    const { snapshot: state, problems } = readSnapshotFile(snapshot.absolute, snapshot.display);
+    const first = problems[0];
+    if (first)
+      throw new UserError(
+        `${first.file}:${first.line}:${first.column}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`,
+      );
+    return state;
+  }
+  if (kubeContext === undefined) return undefined;
+  const { connect } = await import('../kube/client.js');
+  const { readLiveSnapshot } = await import('../kube/snapshot.js');
+  try {
+    return await readLiveSnapshot(await connect({ cwd, context: kubeContext }));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UserError(`cluster of context "${kubeContext}": ${message.split('\n')[0] ?? ''}`);
+  }
+}
+
 export async function previewCommand(
   ctx: CommandContext,
   flags: PreviewFlags,
@@ -93,6 +121,8 @@ export async function previewCommand(
     const { gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
     gitlab = { settings: gitLabSettings(env, config.gitlab.tokenVariable), iid: mergeRequestIid(env) };
   }
+
+  const cluster = await readCluster(snapshot, flags.kubeContext, ctx.cwd);
 
   let baseDir: string;
   let cleanup = (): void => {};
@@ -123,6 +153,7 @@ export async function previewCommand(
       events,
       ...(snapshot ? { snapshot } : {}),
       ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
+      ...(cluster ? { cluster } : {}),
       languages,
       registry,
     });

@@ -27,7 +27,7 @@ export interface ItemChange {
   /** rule, macro, list, profile, profile rule, seccomp group, control, ... */
   itemType: string;
   name: string;
-  change: 'added' | 'removed' | 'widened' | 'narrowed' | 'modified' | 'mode-changed';
+  change: 'added' | 'removed' | 'widened' | 'narrowed' | 'modified' | 'mode-changed' | 'priority-changed';
   /** e.g. the old and the new mode, priority or action. */
   from?: string;
   to?: string;

@@ -8,6 +8,8 @@ import type { Language } from '../core/language.js';
 import type { RuleRegistry } from '../core/registry.js';
 import { diffTrees } from './file-diff.js';
 import { lintDelta, lintSide } from './lint-delta.js';
+import type { ClusterState } from './cluster.js';
+import { EventFeed } from './events.js';
 import type { ImpactReport, SectionResult } from './model.js';
 import type { ImpactSection } from './section.js';
 import { impactSections } from './sections.js';
@@ -24,6 +26,8 @@ export interface BuildOptions {
   events: readonly { absolute: string; display: string }[];
   snapshot?: { absolute: string; display: string };
   kubeContext?: string;
+  /** The cluster's objects (from the snapshot or the context), read by the caller. */
+  cluster?: ClusterState;
   languages: readonly Language[];
   registry: RuleRegistry;
   sections?: Partial<Record<PolicyKind, ImpactSection>>;
@@ -34,8 +38,9 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   const base = loadTree(options.baseDir);
   const head = loadTree(options.headDir);
   const files = diffTrees(base, head);
-  const sections: SectionResult[] = [];
   const notAnalysed: PolicyKind[] = [];
+  const feed = new EventFeed(options.events);
+  const running: Promise<SectionResult>[] = [];
   for (const kind of POLICY_KINDS) {
     const changed = files.filter((f) => f.kind === kind);
     if (changed.length === 0) continue;
@@ -44,17 +49,21 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
       notAnalysed.push(kind);
       continue;
     }
-    sections.push(
-      await provider.analyse({
+    // Every provider subscribes to the feed while it prepares; the events are then read once.
+    running.push(
+      provider.analyse({
         base,
         head,
         changed,
         events: options.events.map((e) => e.absolute),
+        feed,
         ...(options.snapshot ? { snapshot: options.snapshot.absolute } : {}),
         ...(options.kubeContext ? { kubeContext: options.kubeContext } : {}),
+        ...(options.cluster ? { cluster: options.cluster } : {}),
       }),
     );
   }
+  const [sections] = await Promise.all([Promise.all(running), feed.run()]);
   const baseFindings = await lintSide(options.baseDir, options.languages, options.registry);
   const headFindings = await lintSide(options.headDir, options.languages, options.registry);
   const lint = lintDelta(baseFindings, headFindings);

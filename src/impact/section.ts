@@ -6,6 +6,8 @@
  */
 import type { Config } from '../core/config.js';
 import type { PolicyKind } from '../core/kinds.js';
+import type { ClusterState } from './cluster.js';
+import type { EventFeed } from './events.js';
 import type { FileChange, SectionResult } from './model.js';
 
 /** One side of the comparison: a directory and its policy files by kind. */
@@ -26,10 +28,17 @@ export interface ImpactInputs {
   changed: readonly FileChange[];
   /** Absolute paths of recorded event files (JSON Lines, optionally gzipped). */
   events: readonly string[];
+  /**
+   * The recorded events, streamed once for all sections: subscribe while preparing, before the
+   * first `await` of `analyse` (the preview starts the stream once every section was called).
+   */
+  feed: EventFeed;
   /** Absolute path of a cluster snapshot (kubectl get ... -o yaml). */
   snapshot?: string;
   /** A kube context to read the live cluster from (read-only). */
   kubeContext?: string;
+  /** The cluster's objects, read by the CLI from the snapshot or the context. */
+  cluster?: ClusterState;
 }
 
 export interface ImpactSection {

@@ -1,9 +1,18 @@
 /**
- * The impact providers, one per policy kind. Each language adds its entry here when its
- * item-level diff and impact exist (src/languages/<kind>/impact.ts); until then the preview
- * shows the file diff and lint delta of that kind and says that its impact was not analysed.
+ * The impact providers, one per policy kind: each computes its kind's item-level diff and its
+ * impact on the cluster and on recorded events. Kinds without an entry are reported as not
+ * analysed, never guessed.
  */
 import type { PolicyKind } from '../core/kinds.js';
+import { appArmorSection } from './apparmor.js';
+import { falcoSection } from './falco.js';
+import { podSecuritySection } from './pod-security.js';
+import { seccompSection } from './seccomp.js';
 import type { ImpactSection } from './section.js';
 
-export const impactSections: Partial<Record<PolicyKind, ImpactSection>> = {};
+export const impactSections: Partial<Record<PolicyKind, ImpactSection>> = {
+  apparmor: appArmorSection,
+  falco: falcoSection,
+  'pod-security': podSecuritySection,
+  seccomp: seccompSection,
+};

@@ -29,7 +29,11 @@ export function verdictOf(
 ): Verdict {
   const impacts = sections.flatMap((s) => s.impacts);
   const blocking = impacts.filter((i) => i.severity === 'block');
-  const warning = impacts.filter((i) => i.severity === 'warn');
+  const warning = impacts.filter((i) => i.severity === 'warn' && i.kind !== 'falco');
+  // Falco findings are about rules (more alerts on the recorded events), not about workloads.
+  const noisier = new Set(
+    impacts.filter((i) => i.severity === 'warn' && i.kind === 'falco').map((i) => i.subject),
+  );
   const toBlock = sections
     .flatMap((s) => s.items)
     .filter((i) => i.change === 'mode-changed' && i.to === 'block');
@@ -42,6 +46,7 @@ export function verdictOf(
   if (toBlock.length > 0)
     clauses.push(`switches ${plural(toBlock.length, 'policy', 'policies')} from monitor to block`);
   if (warning.length > 0) clauses.push(`warns about ${byTarget(warning)}`);
+  if (noisier.size > 0) clauses.push(`adds alerts to ${plural(noisier.size, 'Falco rule')}`);
   if (newWarnings > 0) clauses.push(`introduces ${plural(newWarnings, 'lint warning')}`);
   const sentence = (parts: string[]): string => {
     const text = parts.join('; ');

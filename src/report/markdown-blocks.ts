@@ -31,7 +31,8 @@ export function escapeHtml(text: string): string {
  * $snippet, &epic) or autolinks, which are broken with a zero-width space.
  */
 export function escapeText(text: string): string {
-  let out = escapeHtml(clean(text));
+  // Quotes stay as they are: as entities (&#39;) their `#` would be escaped below and show.
+  let out = clean(text).replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] as string);
   out = out.replace(/[\\`*_[\]()|{}#+!~-]/g, '\\$&');
   out = out.replace(/([@%$]|\\[#!~]|&amp;)(?=[\p{L}\p{N}_])/gu, `$1${ZWSP}`);
   out = out.replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);

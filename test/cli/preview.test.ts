@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -13,7 +13,7 @@ import { PREVIEW_MARKER } from '../../src/gitlab/sticky-note.js';
 import { MR_IID, PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
 import type { GitLabServer } from '../gitlab-server/server.js';
 
-const EXAMPLE = resolve('examples/preview');
+const EXAMPLE = resolve('examples');
 
 function capture(cwd: string): { ctx: CommandContext; out: () => string; err: () => string } {
   let out = '';
@@ -32,11 +32,30 @@ function capture(cwd: string): { ctx: CommandContext; out: () => string; err: ()
   };
 }
 
-/** A copy of the example merge request: head in <tmp>/head, base in <tmp>/base. */
+/** A copy of the example merge request: examples/ in <tmp>/head, examples/base in <tmp>/base. */
 function exampleCopy(): { head: string; base: string } {
   const dir = mkdtempSync(join(tmpdir(), 'chs-preview-'));
-  cpSync(EXAMPLE, dir, { recursive: true });
+  cpSync(EXAMPLE, join(dir, 'head'), { recursive: true });
+  renameSync(join(dir, 'head', 'base'), join(dir, 'base'));
   return { head: join(dir, 'head'), base: join(dir, 'base') };
+}
+
+/** Just enough reading of marked's HTML for structure checks. */
+class JSDOMLike {
+  constructor(readonly html: string) {}
+  count(tag: string): number {
+    return this.html.split(tag).length - 1;
+  }
+  summaries(): string[] {
+    return [...this.html.matchAll(/<summary>(.*?)<\/summary>/g)].map((m) => m[1] as string);
+  }
+  firstTableRows(): string[][] {
+    const table = /<table>([\s\S]*?)<\/table>/.exec(this.html)?.[1] ?? '';
+    const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';
+    return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+      [...(row[1] as string).matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1] as string),
+    );
+  }
 }
 
 function git(cwd: string, ...args: string[]): string {
@@ -60,22 +79,54 @@ describe('chs preview: the report', () => {
     const run = capture(head);
     const code = await previewCommand(
       run.ctx,
-      { baseDir: '../base', events: ['../events.jsonl'], snapshot: '../snapshot.yaml' },
+      { baseDir: '../base', events: ['events/shop.jsonl'], snapshot: 'cluster/snapshot.yaml' },
       { env: {} },
     );
-    expect(code).toBe(0);
+    // The example blocks workloads in production: exit 1, as a lint error would.
+    expect(code).toBe(1);
     const markdown = run.out();
     expect(readFileSync(join(head, 'chs-preview.md'), 'utf8')).toBe(markdown);
-    expect(markdown.split('\n')[0]).toMatch(
-      /^\*\*.+ 3 policy files changed; impact not analysed for falco, apparmor, seccomp in this version\*\*$/,
+    expect(markdown.split('\n')[0]).toBe(
+      '**⛔ Blocks 6 workloads in production; switches 2 policies from monitor to block; adds alerts to 1 Falco rule**',
     );
     const html = marked.parse(markdown, { async: false });
-    expect(html.match(/<table>/g)).toHaveLength(1);
-    expect(html.match(/<details>/g)).toHaveLength(5);
-    expect(html.match(/<\/details>/g)).toHaveLength(5);
-    expect(html).toContain('<code>policies/apparmor/k8s-nginx</code> modified (+3 −1)');
-    expect(html).toContain('-profile k8s-nginx flags=(attach_disconnected,mediate_deleted,complain) {');
+    const document = new JSDOMLike(html);
+    // The summary table, items and impacts of each of the 4 kinds, the lint's fixed findings.
+    expect(document.count('<table>')).toBe(1 + 4 * 2 + 1);
+    expect(document.count('<details>')).toBe(document.count('</details>'));
+    expect(document.summaries()).toEqual([
+      'Falco rules: 4 items changed, 2 impacts',
+      'AppArmor profiles: 3 items changed, 1 impact',
+      'seccomp profiles: 2 items changed, 3 impacts',
+      'Pod security policies: 1 item changed, 5 impacts',
+      'Policy diff: 4 files changed',
+      '<code>policies/falco/shop.yaml</code> modified (+9 −2)',
+      '<code>policies/apparmor/k8s-nginx</code> modified (+3 −1)',
+      '<code>policies/seccomp/shop-api.json</code> modified (+7 −3)',
+      '<code>policies/pod-security/no-root.yaml</code> modified (+0 −1)',
+      'Lint: 0 new, 1 fixed',
+      'Inputs',
+    ]);
+    // The summary table: one row per kind and the lint row.
+    expect(document.firstTableRows()).toEqual([
+      ['Falco rules', '1 file (+9 −2)', '4 items', '1 warning'],
+      ['AppArmor profiles', '1 file (+3 −1)', '3 items', '1 blocking'],
+      ['seccomp profiles', '1 file (+7 −3)', '2 items', '1 blocking'],
+      ['Pod security policies', '1 file (+0 −1)', '1 item', '5 blocking'],
+      ['Lint', 'no new finding', '—', '1 fixed'],
+    ]);
+    // Monitor to block is bold; the impacts name the workloads, deduplicated by controller.
+    expect(html).toContain('<strong>mode monitor → block</strong>');
+    expect(html).toContain('<code>Deployment/storefront</code>');
+    expect(html).toContain('<code>exec /bin/sh (3×)</code>');
+    expect(html).toContain('<code>personality → SCMP_ACT_ERRNO (2×)</code>');
+    expect(html).not.toContain('cart-7d9f8-abcde</code> | rejected');
+    // Names from the cluster read as text: no element, no link.
     expect(html).not.toMatch(/<img\b/);
+    expect(html).not.toMatch(/<a\b/);
+    expect(html).toContain('<code>Pod/&lt;img src=x onerror=alert(1)&gt;</code>');
+    expect(html).not.toContain('&amp;#39;');
+    expect(html).not.toMatch(/&amp;\\?#/);
   });
   it('prints the report as JSON', async () => {
     const { head } = exampleCopy();
@@ -92,6 +143,7 @@ describe('chs preview: the report', () => {
       'modified policies/falco/shop.yaml',
       'modified policies/apparmor/k8s-nginx',
       'modified policies/seccomp/shop-api.json',
+      'modified policies/pod-security/no-root.yaml',
     ]);
     expect(existsSync(join(head, 'out/report.md'))).toBe(true);
   });
@@ -132,7 +184,7 @@ describe('chs preview: the base from git', () => {
     const status = git(origin, 'status', '--porcelain');
     const run = capture(origin);
     await previewCommand(run.ctx, { base: baseSha, out: '../artifact.md' }, { env: {} });
-    expect(run.out()).toContain('3 policy files changed');
+    expect(run.out()).toContain('Switches 2 policies from monitor to block');
     expect(git(origin, 'status', '--porcelain')).toBe(status);
   });
   it('takes $CI_MERGE_REQUEST_DIFF_BASE_SHA and fetches it in a shallow clone', async () => {

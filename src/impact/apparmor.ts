@@ -1,0 +1,325 @@
+/**
+ * AppArmor: the profile and rule diff (a new deny or a removed allow narrows; complain to enforce
+ * is a mode change), the accesses the profiles in block mode would deny on the recorded events,
+ * and the workloads that name a profile the change removes (their containers would not start).
+ */
+import { resolve } from 'node:path';
+import { loadProfileSet } from '../languages/apparmor/analyze.js';
+import { evaluateAccess } from '../languages/apparmor/evaluate.js';
+import type { Access, ProfileSet } from '../languages/apparmor/evaluate.js';
+import type { ProfileModel } from '../languages/apparmor/model.js';
+import type { Mode } from '../core/kinds.js';
+import type { Fields } from '../languages/falco/evaluate/fields.js';
+import { attribute, unattributedNote } from './attribution.js';
+import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
+import type { Workloads } from './cluster.js';
+import { eventNotes, Tally } from './events.js';
+import type { ImpactFinding, ItemChange } from './model.js';
+import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
+
+export interface AppArmorSide {
+  set: ProfileSet;
+  /** Top-level profiles by name. */
+  profiles: Map<string, ProfileModel>;
+  tree: PolicyTree;
+}
+
+export function loadAppArmorSide(tree: PolicyTree): AppArmorSide {
+  const inputs: { path: string; text: string }[] = [];
+  for (const path of tree.files.get('apparmor') ?? []) {
+    const text = tree.read(path);
+    if (text !== undefined) inputs.push({ path, text });
+  }
+  const { set } = loadProfileSet(inputs, {
+    roots: tree.config.apparmor.includeDirs.map((d) => resolve(tree.root, d)),
+    bases: [tree.root],
+    cwd: tree.root,
+    validate: false,
+  });
+  const profiles = new Map<string, ProfileModel>();
+  for (const p of set.model.profiles) if (!p.parent && !profiles.has(p.name)) profiles.set(p.name, p);
+  return { set, profiles, tree };
+}
+
+/** A profile's own mode from its flags; undefined when its target decides. */
+export function ownMode(profile: ProfileModel): Mode | undefined {
+  if (['complain', 'unconfined', 'default_allow'].some((f) => profile.flags.has(f))) return 'monitor';
+  if (profile.flags.has('enforce') || profile.flags.has('kill')) return 'block';
+  return undefined;
+}
+
+function ruleTexts(side: AppArmorSide, profile: ProfileModel): Map<string, { deny: boolean }> {
+  const out = new Map<string, { deny: boolean }>();
+  for (const placed of profile.rules) {
+    const text = side.set.texts.get(placed.file);
+    if (text === undefined) continue;
+    const source = text
+      .slice(placed.rule.start, placed.rule.end)
+      .replace(/\s+/g, ' ')
+      .replace(/\s*,$/, '')
+      .trim();
+    out.set(source, { deny: placed.rule.qualifiers.deny !== undefined });
+  }
+  return out;
+}
+
+export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): ItemChange[] {
+  const items: ItemChange[] = [];
+  for (const [name, p] of base.profiles)
+    if (!head.profiles.has(name))
+      items.push({ kind: 'apparmor', file: p.file, itemType: 'profile', name, change: 'removed' });
+  for (const [name, after] of head.profiles) {
+    const before = base.profiles.get(name);
+    const modeAfter = strongestMode(head.tree.config, ownMode(after));
+    if (!before) {
+      items.push({
+        kind: 'apparmor',
+        file: after.file,
+        itemType: 'profile',
+        name,
+        change: 'added',
+        to: modeAfter,
+      });
+      continue;
+    }
+    const modeBefore = strongestMode(base.tree.config, ownMode(before));
+    if (modeBefore !== modeAfter)
+      items.push({
+        kind: 'apparmor',
+        file: after.file,
+        itemType: 'profile',
+        name,
+        change: 'mode-changed',
+        from: modeBefore,
+        to: modeAfter,
+        detail:
+          modeAfter === 'block'
+            ? 'the profile now enforces: what it does not allow is denied'
+            : 'the profile now only complains',
+      });
+    const rulesBefore = ruleTexts(base, before);
+    const rulesAfter = ruleTexts(head, after);
+    for (const [text, { deny }] of rulesAfter)
+      if (!rulesBefore.has(text))
+        items.push({
+          kind: 'apparmor',
+          file: after.file,
+          itemType: 'profile rule',
+          name: `${name}: ${text}`,
+          change: deny ? 'narrowed' : 'widened',
+          detail: deny ? 'deny rule added' : 'allow rule added',
+        });
+    for (const [text, { deny }] of rulesBefore)
+      if (!rulesAfter.has(text))
+        items.push({
+          kind: 'apparmor',
+          file: after.file,
+          itemType: 'profile rule',
+          name: `${name}: ${text}`,
+          change: deny ? 'widened' : 'narrowed',
+          detail: deny ? 'deny rule removed' : 'allow rule removed',
+        });
+  }
+  return items;
+}
+
+const OPEN_TYPES = new Set(['open', 'openat', 'openat2', 'creat']);
+const EXEC_TYPES = new Set(['execve', 'execveat']);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The file access an event records, if it is an open or an exec with a path. */
+export function accessOf(fields: Fields): Access | undefined {
+  const type = fields['evt.type'];
+  if (typeof type !== 'string') return undefined;
+  if (EXEC_TYPES.has(type)) {
+    const path =
+      str(fields['proc.exepath']) ?? str(fields['evt.arg.filename']) ?? str(fields['evt.arg.pathname']);
+    return path?.startsWith('/') ? { exec: path } : undefined;
+  }
+  if (OPEN_TYPES.has(type)) {
+    const path = str(fields['fd.name']) ?? str(fields['evt.arg.name']);
+    if (!path?.startsWith('/')) return undefined;
+    const flags = String(fields['evt.arg.flags'] ?? '');
+    const write =
+      fields['evt.is_open_write'] === true ||
+      /O_(WRONLY|RDWR|CREAT|TRUNC|APPEND)/.test(flags) ||
+      type === 'creat';
+    const read = fields['evt.is_open_read'] === true || !write || /O_RDWR/.test(flags);
+    return { path, permissions: `${read ? 'r' : ''}${write ? 'w' : ''}` };
+  }
+  return undefined;
+}
+
+function describe(access: Access): string {
+  if ('exec' in access) return `exec ${access.exec}`;
+  if ('path' in access) return `${access.permissions} ${access.path}`;
+  return JSON.stringify(access);
+}
+
+/** Pods whose containers name a profile that the base has and the head has not. */
+export function removedProfileFindings(
+  kind: 'apparmor' | 'seccomp',
+  removed: ReadonlyMap<string, string | undefined>,
+  workloads: Workloads,
+  config: PolicyTree['config'],
+): ImpactFinding[] {
+  const out: ImpactFinding[] = [];
+  for (const w of workloads.list) {
+    for (const c of w.containers) {
+      const profile = c[kind];
+      if (profile === undefined || !removed.has(profile)) continue;
+      const renamed = removed.get(profile);
+      const target = targetOf(config, w.namespace);
+      out.push({
+        kind,
+        severity: 'block',
+        category: 'would fail to start',
+        ...(target ? { target } : {}),
+        namespace: w.namespace,
+        subject: w.owner,
+        reason: `container ${c.container} uses the ${kind === 'apparmor' ? 'AppArmor' : 'seccomp'} profile localhost/${profile}, which this change ${renamed ? `renames to ${renamed}` : 'removes'}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Head profiles that no workload names. */
+export function unreferencedFindings(
+  kind: 'apparmor' | 'seccomp',
+  names: Iterable<string>,
+  workloads: Workloads,
+): ImpactFinding[] {
+  const used = new Set(workloads.list.flatMap((w) => w.containers.map((c) => c[kind])));
+  return [...names]
+    .filter((n) => !used.has(n))
+    .map((n) => ({
+      kind,
+      severity: 'info' as const,
+      category: 'no workload uses it',
+      subject: n,
+      reason: 'no container of the cluster state names this profile',
+    }));
+}
+
+/** A removed profile looks renamed when its file now defines a profile the base did not have. */
+function renames(base: AppArmorSide, head: AppArmorSide): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const [name, p] of base.profiles) {
+    if (head.profiles.has(name)) continue;
+    const successor = [...head.profiles.values()].find(
+      (h) => h.file === p.file && !base.profiles.has(h.name),
+    );
+    out.set(name, successor?.name);
+  }
+  return out;
+}
+
+export const appArmorSection: ImpactSection = {
+  kind: 'apparmor',
+  title: 'AppArmor profiles',
+  async analyse(inputs: ImpactInputs) {
+    const base = loadAppArmorSide(inputs.base);
+    const head = loadAppArmorSide(inputs.head);
+    const items = appArmorItemChanges(base, head);
+    const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
+    const groups = new Map<
+      string,
+      { profile: string; namespace: string; owner: string; denied: Tally; fresh: number }
+    >();
+    const unattributed = new Map<string, number>();
+    let accesses = 0;
+    // A decision depends on the profile and the access; the mode (per namespace) is applied after.
+    const decisions = new Map<string, { head: boolean; base: boolean }>();
+    const blocks = new Map<string, Map<string, { head: boolean; base: boolean }>>();
+    const decide = (profile: string, namespace: string, access: Access): { head: boolean; base: boolean } => {
+      let byNs = blocks.get(profile);
+      if (!byNs) blocks.set(profile, (byNs = new Map()));
+      let mode = byNs.get(namespace);
+      if (!mode) {
+        const inBlock = (side: AppArmorSide): boolean => {
+          const p = side.profiles.get(profile);
+          return p !== undefined && modeIn(side.tree.config, ownMode(p), namespace) === 'block';
+        };
+        byNs.set(namespace, (mode = { head: inBlock(head), base: inBlock(base) }));
+      }
+      if (!mode.head) return { head: false, base: false };
+      const key = `${profile}\u0000${describe(access)}`;
+      let d = decisions.get(key);
+      if (!d) {
+        const denies = (side: AppArmorSide): boolean => {
+          if (!side.profiles.has(profile)) return false;
+          try {
+            return evaluateAccess(side.set, profile, access, { enforce: true }).decision === 'deny';
+          } catch {
+            return false;
+          }
+        };
+        const headDenies = denies(head);
+        // The base's answer only matters for accesses the head denies.
+        d = { head: headDenies, base: headDenies && denies(base) };
+        if (decisions.size < 200_000) decisions.set(key, d);
+      }
+      return { head: d.head, base: mode.base && d.base };
+    };
+    const done = inputs.feed.subscribe((event) => {
+      const access = accessOf(event.fields);
+      if (!access) return;
+      accesses++;
+      const who = attribute(event.fields, workloads, 'apparmor');
+      if (!who.ok) {
+        unattributed.set(who.why, (unattributed.get(who.why) ?? 0) + 1);
+        return;
+      }
+      const d = decide(who.profile, who.namespace, access);
+      if (!d.head) return;
+      const key = `${who.profile}\u0000${who.namespace}\u0000${who.workload.owner}`;
+      let g = groups.get(key);
+      if (!g)
+        groups.set(
+          key,
+          (g = {
+            profile: who.profile,
+            namespace: who.namespace,
+            owner: who.workload.owner,
+            denied: new Tally(),
+            fresh: 0,
+          }),
+        );
+      g.denied.add(describe(access));
+      if (!d.base) g.fresh++;
+    });
+    const stats = await done;
+    const impacts: ImpactFinding[] = [];
+    for (const g of groups.values()) {
+      const target = targetOf(inputs.head.config, g.namespace);
+      impacts.push({
+        kind: 'apparmor',
+        severity: g.fresh > 0 ? 'block' : 'info',
+        category: g.fresh > 0 ? 'accesses denied' : 'accesses already denied',
+        ...(target ? { target } : {}),
+        namespace: g.namespace,
+        subject: g.owner,
+        reason: `profile ${g.profile} in block mode denies ${g.denied.total} recorded access(es) (${g.fresh} not denied before, ${g.denied.distinct} distinct)`,
+        count: g.denied.total,
+        examples: g.denied.top(3).map((t) => `${t.key} (${t.count}×)`),
+      });
+    }
+    const notes = eventNotes(stats, inputs.events.length);
+    if (workloads) {
+      impacts.push(...removedProfileFindings('apparmor', renames(base, head), workloads, inputs.head.config));
+      impacts.push(...unreferencedFindings('apparmor', head.profiles.keys(), workloads));
+    } else
+      notes.push(
+        'No cluster state was given (--snapshot or --kube-context): workloads and profile references were not checked.',
+      );
+    if (inputs.events.length > 0) {
+      notes.push(
+        `${accesses} file open(s) and exec(s) among ${stats.events} recorded event(s) were checked against the profiles in block mode.`,
+      );
+      const note = unattributedNote(unattributed, 'Accesses');
+      if (note) notes.push(note);
+    }
+    return { kind: 'apparmor', title: 'AppArmor profiles', items, impacts, notes };
+  },
+};

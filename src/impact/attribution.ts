@@ -1,0 +1,50 @@
+/**
+ * Which repository profile an event ran under: the event's namespace and pod (and container
+ * when recorded) lead to a workload of the cluster state and its container's Localhost profile.
+ * An event that cannot be placed is counted as such, never guessed.
+ */
+import type { Fields } from '../languages/falco/evaluate/fields.js';
+import type { Workload, Workloads } from './cluster.js';
+
+export type Attribution =
+  | { ok: true; workload: Workload; profile: string; namespace: string }
+  /** The container runs without a Localhost profile of this kind. */
+  | { ok: false; why: 'no-profile' | 'no-pod-fields' | 'unknown-pod' | 'ambiguous-container' };
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export function attribute(
+  fields: Fields,
+  workloads: Workloads | undefined,
+  kind: 'apparmor' | 'seccomp',
+): Attribution {
+  const namespace = text(fields['k8s.ns.name']);
+  const pod = text(fields['k8s.pod.name']);
+  if (!namespace || !pod || !workloads) return { ok: false, why: 'no-pod-fields' };
+  const workload = workloads.podOwner(namespace, pod);
+  if (!workload) return { ok: false, why: 'unknown-pod' };
+  const container = text(fields['k8s.container.name']) ?? text(fields['container.name']);
+  const named =
+    container === undefined ? undefined : workload.containers.find((c) => c.container === container);
+  const candidates = named ? [named] : workload.containers;
+  const profiles = new Set(candidates.map((c) => c[kind]));
+  if (profiles.size !== 1) return { ok: false, why: 'ambiguous-container' };
+  const profile = [...profiles][0];
+  if (profile === undefined) return { ok: false, why: 'no-profile' };
+  return { ok: true, workload, profile, namespace };
+}
+
+const WHY: Record<string, string> = {
+  'no-pod-fields': 'carry no k8s.ns.name and k8s.pod.name (or no cluster state was given)',
+  'unknown-pod': 'name a pod that no workload of the cluster state accounts for',
+  'ambiguous-container': 'come from a pod whose containers use different profiles, without a container name',
+};
+
+/** The note about events that could not be attributed, by reason. */
+export function unattributedNote(counts: ReadonlyMap<string, number>, what: string): string | undefined {
+  const parts = [...counts]
+    .filter(([why]) => why !== 'no-profile')
+    .map(([why, n]) => `${n} ${WHY[why] ?? why}`);
+  if (parts.length === 0) return undefined;
+  return `${what} not attributed to a profile (counted, not guessed): ${parts.join('; ')}.`;
+}

@@ -1,0 +1,286 @@
+/**
+ * The cluster as the preview sees it: plain objects (a snapshot file or a live read, done by the
+ * CLI), reduced to workloads deduplicated by controller, the profiles their containers name, and
+ * an index from a running pod's name to the workload it belongs to (for recorded events).
+ */
+import type { Config } from '../core/config.js';
+import { effectiveMode } from '../core/config.js';
+import type { Mode } from '../core/kinds.js';
+
+export interface ClusterObject {
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata?: unknown;
+  spec?: unknown;
+  [key: string]: unknown;
+}
+
+export interface ClusterState {
+  /** Where it came from, for the report. */
+  source: string;
+  objects: readonly ClusterObject[];
+}
+
+export interface ContainerProfiles {
+  container: string;
+  /** `localhostProfile` of a Localhost AppArmor profile (field or annotation). */
+  apparmor?: string;
+  /** `localhostProfile` of a Localhost seccomp profile. */
+  seccomp?: string;
+}
+
+export interface Workload {
+  namespace: string;
+  /** `Deployment/cart`, `Pod/debug-shell`, `ReplicaSet/x` when its controller is not known. */
+  owner: string;
+  kind: string;
+  name: string;
+  /** The object to evaluate (a controller with its template, or a bare pod). */
+  object: ClusterObject;
+  containers: ContainerProfiles[];
+}
+
+const CONTROLLERS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob']);
+
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function meta(object: ClusterObject): {
+  name: string;
+  namespace: string;
+  annotations: Record<string, unknown>;
+  owners: unknown[];
+} {
+  const m = isMap(object.metadata) ? object.metadata : {};
+  return {
+    name: str(m.name) ?? '',
+    namespace: str(m.namespace) ?? 'default',
+    annotations: isMap(m.annotations) ? m.annotations : {},
+    owners: Array.isArray(m.ownerReferences) ? m.ownerReferences : [],
+  };
+}
+
+/** The pod template (metadata and spec) of a pod or a controller. */
+export function podTemplate(
+  object: ClusterObject,
+): { metadata: Record<string, unknown>; spec: Record<string, unknown> } | undefined {
+  const spec = isMap(object.spec) ? object.spec : undefined;
+  if (!spec) return undefined;
+  if (object.kind === 'Pod') return { metadata: isMap(object.metadata) ? object.metadata : {}, spec };
+  if (object.kind === 'CronJob') {
+    const job = isMap(spec.jobTemplate) && isMap(spec.jobTemplate.spec) ? spec.jobTemplate.spec : undefined;
+    const template = job && isMap(job.template) ? job.template : undefined;
+    return template && isMap(template.spec)
+      ? { metadata: isMap(template.metadata) ? template.metadata : {}, spec: template.spec }
+      : undefined;
+  }
+  const template = isMap(spec.template) ? spec.template : undefined;
+  return template && isMap(template.spec)
+    ? { metadata: isMap(template.metadata) ? template.metadata : {}, spec: template.spec }
+    : undefined;
+}
+
+function localhost(profile: unknown): string | undefined {
+  if (!isMap(profile) || profile.type !== 'Localhost') return undefined;
+  return str(profile.localhostProfile);
+}
+
+/** The Localhost profiles each container runs with (container settings win over the pod's). */
+export function containerProfiles(object: ClusterObject): ContainerProfiles[] {
+  const template = podTemplate(object);
+  if (!template) return [];
+  const annotations = isMap(template.metadata.annotations) ? template.metadata.annotations : {};
+  const podContext = isMap(template.spec.securityContext) ? template.spec.securityContext : {};
+  const out: ContainerProfiles[] = [];
+  for (const key of ['initContainers', 'containers', 'ephemeralContainers']) {
+    const list = template.spec[key];
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (!isMap(c)) continue;
+      const name = str(c.name) ?? '';
+      const context = isMap(c.securityContext) ? c.securityContext : {};
+      const annotation = str(annotations[`container.apparmor.security.beta.kubernetes.io/${name}`]);
+      const apparmor =
+        context.appArmorProfile !== undefined
+          ? localhost(context.appArmorProfile)
+          : annotation?.startsWith('localhost/')
+            ? annotation.slice('localhost/'.length)
+            : localhost(podContext.appArmorProfile);
+      const seccomp =
+        context.seccompProfile !== undefined
+          ? localhost(context.seccompProfile)
+          : localhost(podContext.seccompProfile);
+      out.push({ container: name, ...(apparmor ? { apparmor } : {}), ...(seccomp ? { seccomp } : {}) });
+    }
+  }
+  return out;
+}
+
+/** A pod's name as its controller makes it: `web-<hash>-<id>`, `db-0`, `job-<id>`, `cron-<n>-<id>`. */
+function madeBy(kind: string, controller: string, pod: string): boolean {
+  if (!pod.startsWith(`${controller}-`)) return false;
+  const rest = pod.slice(controller.length + 1);
+  switch (kind) {
+    case 'Deployment':
+      return /^[a-z0-9]{1,10}-[a-z0-9]{5}$/.test(rest) || /^[a-z0-9]{1,10}$/.test(rest);
+    case 'StatefulSet':
+      return /^\d+$/.test(rest);
+    case 'CronJob':
+      return /^\d+(-[a-z0-9]{5})?$/.test(rest);
+    default:
+      return /^[a-z0-9]{5}$/.test(rest);
+  }
+}
+
+export interface Workloads {
+  list: Workload[];
+  /** The workload a running pod belongs to, by `namespace/pod`. */
+  podOwner(namespace: string, pod: string): Workload | undefined;
+  /** Namespace labels by name. */
+  namespaceLabels: ReadonlyMap<string, Record<string, string>>;
+}
+
+/**
+ * Controllers and bare pods; a pod whose controller is in the state counts once, through it (a
+ * Deployment's ReplicaSet's pods are the Deployment). A pod owned by something absent from the
+ * state stands for that owner.
+ */
+const computed = new WeakMap<ClusterState, Workloads>();
+
+export function workloadsOf(state: ClusterState): Workloads {
+  let workloads = computed.get(state);
+  if (!workloads) computed.set(state, (workloads = buildWorkloads(state)));
+  return workloads;
+}
+
+function buildWorkloads(state: ClusterState): Workloads {
+  const list: Workload[] = [];
+  const byKey = new Map<string, Workload>();
+  const controllers = new Map<string, Workload[]>();
+  const namespaceLabels = new Map<string, Record<string, string>>();
+  const pods: ClusterObject[] = [];
+  for (const object of state.objects) {
+    const kind = str(object.kind) ?? '';
+    const m = meta(object);
+    if (kind === 'Namespace') {
+      const labels = isMap(object.metadata) && isMap(object.metadata.labels) ? object.metadata.labels : {};
+      namespaceLabels.set(
+        m.name,
+        Object.fromEntries(Object.entries(labels).filter(([, v]) => typeof v === 'string')) as Record<
+          string,
+          string
+        >,
+      );
+    } else if (kind === 'Pod') pods.push(object);
+    else if (CONTROLLERS.has(kind)) {
+      const w: Workload = {
+        namespace: m.namespace,
+        owner: `${kind}/${m.name}`,
+        kind,
+        name: m.name,
+        object,
+        containers: containerProfiles(object),
+      };
+      list.push(w);
+      byKey.set(`${m.namespace}/${w.owner}`, w);
+      const inNs = controllers.get(m.namespace) ?? [];
+      inNs.push(w);
+      controllers.set(m.namespace, inNs);
+    }
+  }
+  // namespace -> pod -> workload (undefined: looked up and not found), without string keys per event.
+  const podIndex = new Map<string, Map<string, Workload | undefined>>();
+  const indexOf = (namespace: string): Map<string, Workload | undefined> => {
+    let inNs = podIndex.get(namespace);
+    if (!inNs) podIndex.set(namespace, (inNs = new Map()));
+    return inNs;
+  };
+  for (const pod of pods) {
+    const m = meta(pod);
+    const owner = m.owners.find((o) => isMap(o) && o.controller === true) ?? m.owners[0];
+    let workload: Workload | undefined;
+    if (isMap(owner) && typeof owner.kind === 'string' && typeof owner.name === 'string') {
+      const ownerKind = owner.kind;
+      const ownerName = owner.name;
+      workload = byKey.get(`${m.namespace}/${ownerKind}/${ownerName}`);
+      if (!workload && ownerKind === 'ReplicaSet')
+        workload = controllers
+          .get(m.namespace)
+          ?.find((w) => w.kind === 'Deployment' && madeBy('Deployment', w.name, ownerName));
+      if (!workload && ownerKind === 'Job')
+        workload = controllers
+          .get(m.namespace)
+          ?.find(
+            (w) =>
+              w.kind === 'CronJob' &&
+              /^\d+$/.test(ownerName.slice(w.name.length + 1)) &&
+              ownerName.startsWith(`${w.name}-`),
+          );
+      if (!workload) {
+        const key = `${m.namespace}/${ownerKind}/${ownerName}`;
+        workload = {
+          namespace: m.namespace,
+          owner: `${ownerKind}/${ownerName}`,
+          kind: ownerKind,
+          name: ownerName,
+          object: pod,
+          containers: containerProfiles(pod),
+        };
+        byKey.set(key, workload);
+        list.push(workload);
+      }
+    } else {
+      workload = {
+        namespace: m.namespace,
+        owner: `Pod/${m.name}`,
+        kind: 'Pod',
+        name: m.name,
+        object: pod,
+        containers: containerProfiles(pod),
+      };
+      list.push(workload);
+    }
+    indexOf(m.namespace).set(m.name, workload);
+  }
+  let last: { namespace?: string; pod?: string; workload?: Workload | undefined } = {};
+  return {
+    list,
+    namespaceLabels,
+    podOwner(namespace, pod) {
+      // Several sections ask about the same event in a row: the last answer is kept.
+      if (namespace === last.namespace && pod === last.pod) return last.workload;
+      const inNs = indexOf(namespace);
+      let found = inNs.get(pod);
+      if (found === undefined && !inNs.has(pod)) {
+        found = controllers.get(namespace)?.find((w) => madeBy(w.kind, w.name, pod));
+        if (inNs.size < 100_000) inNs.set(pod, found);
+      }
+      last = { namespace, pod, workload: found };
+      return found;
+    },
+  };
+}
+
+/** The target a namespace deploys to (the first whose namespaces include it, else one without a list). */
+export function targetOf(config: Config, namespace: string | undefined): string | undefined {
+  const targets = config.targets;
+  if (namespace !== undefined) {
+    const named = targets.find((t) => t.namespaces?.includes(namespace));
+    if (named) return named.name;
+  }
+  const open = targets.find((t) => !t.namespaces || t.namespaces.length === 0);
+  return open?.name ?? (namespace === undefined ? targets[0]?.name : undefined);
+}
+
+/** A policy's mode where it counts: `block` when any target enforces it. */
+export function strongestMode(config: Config, own: Mode | undefined): Mode {
+  return config.targets.some((t) => effectiveMode(config, own, t.name) === 'block') ? 'block' : 'monitor';
+}
+
+/** A policy's mode in a namespace (its target's), `monitor` for a namespace no target covers. */
+export function modeIn(config: Config, own: Mode | undefined, namespace: string): Mode {
+  const target = targetOf(config, namespace);
+  if (target === undefined) return own ?? 'monitor';
+  return effectiveMode(config, own, target);
+}

@@ -1,0 +1,334 @@
+/**
+ * Falco: the rule, macro and list diff (classified as falcosecurity/rules' `compare` does) and the
+ * noise preview: every rule's alerts on the recorded events before and after the change.
+ */
+import { relative } from 'node:path';
+import type { Expr } from '../languages/falco/condition/ast.js';
+import { printCondition } from '../languages/falco/condition/print.js';
+import { buildAlert } from '../languages/falco/evaluate/alert.js';
+import { Ruleset } from '../languages/falco/evaluate/engine.js';
+import { hasType } from '../languages/falco/evaluate/evttypes.js';
+import { repositoryRulesFiles } from '../languages/falco/evaluate/load.js';
+import type { CompiledRule as EngineRule } from '../languages/falco/evaluate/engine.js';
+import { priorityName } from '../languages/falco/evaluate/output.js';
+import { loadRules } from '../languages/falco/loader/index.js';
+import type { CompiledRule, LoadedFile } from '../languages/falco/loader/index.js';
+import { eventNotes } from './events.js';
+import type { RecordedEvent } from './events.js';
+import type { ImpactFinding, ItemChange } from './model.js';
+import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
+
+export interface FalcoSide {
+  rules: CompiledRule[];
+  macros: Map<string, Expr>;
+  lists: Map<string, string[]>;
+  ruleset: Ruleset;
+}
+
+/** Loads a side's rules files in load order (chs.yaml's `falco.baseline` first), as Falco would. */
+export function loadFalcoSide(tree: PolicyTree): FalcoSide {
+  const files: LoadedFile[] = [];
+  const seen = new Set<string>();
+  const { files: ordered } = repositoryRulesFiles(tree.config, tree.root);
+  for (const file of ordered) {
+    const path = relative(tree.root, file.absolute).split('\\').join('/');
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const text = tree.read(path);
+    if (text !== undefined) files.push({ path, text, baseline: file.baseline ?? false });
+  }
+  const result = loadRules(files, { ruleMatching: tree.config.falco.ruleMatching });
+  return {
+    rules: result.rules,
+    macros: result.macros,
+    lists: result.lists,
+    ruleset: new Ruleset(result.rules, tree.config.falco.ruleMatching),
+  };
+}
+
+const LIST_OPERAND = /\b(in|intersects|pmatch) \(([^()]*)\)/g;
+
+function listsOf(text: string): { masked: string; lists: Set<string>[] } {
+  const lists: Set<string>[] = [];
+  const masked = text.replace(LIST_OPERAND, (_m, op: string, items: string) => {
+    lists.push(
+      new Set(
+        items
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    );
+    return `${op} (#)`;
+  });
+  return { masked, lists };
+}
+
+/**
+ * Widened or narrowed when the structure says so for sure: the new condition is the old one
+ * `or` / `and` something, or only list operands grew or shrank (in a condition without `not`).
+ */
+export function classifyCondition(before: string, after: string): 'widened' | 'narrowed' | undefined {
+  const b = before.trim();
+  const a = after.trim();
+  for (const wrapped of [b, `(${b})`]) {
+    if (a.startsWith(`${wrapped} or `)) return 'widened';
+    if (a.startsWith(`${wrapped} and `)) return 'narrowed';
+  }
+  if (/\bnot\b/.test(a) || /\bnot\b/.test(b)) return undefined;
+  const lb = listsOf(b);
+  const la = listsOf(a);
+  if (lb.masked !== la.masked || lb.lists.length !== la.lists.length) return undefined;
+  let grew = false;
+  let shrank = false;
+  lb.lists.forEach((old, i) => {
+    const now = la.lists[i] as Set<string>;
+    for (const item of now) if (!old.has(item)) grew = true;
+    for (const item of old) if (!now.has(item)) shrank = true;
+  });
+  if (grew && !shrank) return 'widened';
+  if (shrank && !grew) return 'narrowed';
+  return undefined;
+}
+
+function listDetail(before: readonly string[], after: readonly string[]): string {
+  const added = after.filter((i) => !before.includes(i));
+  const removed = before.filter((i) => !after.includes(i));
+  return [
+    added.length ? `items added: ${added.join(', ')}` : '',
+    removed.length ? `items removed: ${removed.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+const PRIORITY_RANK = [
+  'DEBUG',
+  'INFORMATIONAL',
+  'NOTICE',
+  'WARNING',
+  'ERROR',
+  'CRITICAL',
+  'ALERT',
+  'EMERGENCY',
+];
+function rank(priority: string): number {
+  const p = priority.toUpperCase();
+  return PRIORITY_RANK.indexOf(p === 'INFO' ? 'INFORMATIONAL' : p);
+}
+
+/** The file that defines a list or macro (the first one, in load order). */
+function definedIn(tree: PolicyTree | undefined, type: 'list' | 'macro', name: string): string {
+  if (!tree) return '';
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^-\\s*${type}:\\s*["']?${escaped}["']?\\s*$`, 'm');
+  return (tree.files.get('falco') ?? []).find((path) => pattern.test(tree.read(path) ?? '')) ?? '';
+}
+
+/** The item diff of two loaded sides (no events). */
+export function falcoItemChanges(
+  base: FalcoSide,
+  head: FalcoSide,
+  trees?: { base: PolicyTree; head: PolicyTree },
+): ItemChange[] {
+  const where = (type: 'list' | 'macro', name: string, removed = false): string =>
+    definedIn(removed ? trees?.base : trees?.head, type, name);
+  const items: ItemChange[] = [];
+  const item = (i: Omit<ItemChange, 'kind'>): void => void items.push({ kind: 'falco', ...i });
+  const baseRules = new Map(base.rules.map((r) => [r.name, r]));
+  const headRules = new Map(head.rules.map((r) => [r.name, r]));
+  for (const [name, before] of baseRules)
+    if (!headRules.has(name)) item({ file: before.file, itemType: 'rule', name, change: 'removed' });
+  for (const [name, after] of headRules) {
+    const before = baseRules.get(name);
+    if (!before) {
+      item({ file: after.file, itemType: 'rule', name, change: 'added', to: priorityName(after.priority) });
+      continue;
+    }
+    if (before.enabled !== after.enabled)
+      item({
+        file: after.file,
+        itemType: 'rule',
+        name,
+        change: after.enabled ? 'added' : 'removed',
+        detail: after.enabled ? 'enabled again' : 'disabled (enabled: false)',
+      });
+    if (before.priority !== after.priority) {
+      const up = rank(after.priority) > rank(before.priority);
+      item({
+        file: after.file,
+        itemType: 'rule',
+        name,
+        change: 'priority-changed',
+        from: priorityName(before.priority),
+        to: priorityName(after.priority),
+        detail: `priority ${priorityName(before.priority)} → ${priorityName(after.priority)} (${up ? 'raised' : 'lowered'})`,
+      });
+    }
+    if (before.conditionText !== after.conditionText) {
+      const change = classifyCondition(before.conditionText, after.conditionText);
+      item({
+        file: after.file,
+        itemType: 'rule',
+        name,
+        change: change ?? 'modified',
+        detail: change ? 'condition ' + change : 'condition changed',
+      });
+    } else if (before.output !== after.output)
+      item({ file: after.file, itemType: 'rule', name, change: 'modified', detail: 'output changed' });
+  }
+  for (const [name, items0] of base.lists) {
+    const now = head.lists.get(name);
+    if (!now) item({ file: where('list', name, true), itemType: 'list', name, change: 'removed' });
+    else if (listDetail(items0, now) !== '')
+      item({
+        file: where('list', name),
+        itemType: 'list',
+        name,
+        change: 'modified',
+        detail: listDetail(items0, now),
+      });
+  }
+  for (const name of head.lists.keys())
+    if (!base.lists.has(name)) item({ file: where('list', name), itemType: 'list', name, change: 'added' });
+  for (const [name, expr] of base.macros) {
+    const now = head.macros.get(name);
+    if (!now) item({ file: where('macro', name, true), itemType: 'macro', name, change: 'removed' });
+    else {
+      const b = printCondition(expr);
+      const a = printCondition(now);
+      if (a !== b) {
+        const change = classifyCondition(b, a);
+        item({
+          file: where('macro', name),
+          itemType: 'macro',
+          name,
+          change: change ?? 'modified',
+          detail: change ? `condition ${change}` : 'condition changed',
+        });
+      }
+    }
+  }
+  for (const name of head.macros.keys())
+    if (!base.macros.has(name))
+      item({ file: where('macro', name), itemType: 'macro', name, change: 'added' });
+  return items;
+}
+
+interface RuleTally {
+  before: number;
+  after: number;
+  examples: string[];
+  /** Events matched by the changed condition only after / only before (raw conditions, not rule order). */
+  onlyAfter: number;
+  onlyBefore: number;
+}
+
+const EXAMPLES = 3;
+
+export const falcoSection: ImpactSection = {
+  kind: 'falco',
+  title: 'Falco rules',
+  async analyse(inputs: ImpactInputs) {
+    const base = loadFalcoSide(inputs.base);
+    const head = loadFalcoSide(inputs.head);
+    const items = falcoItemChanges(base, head, { base: inputs.base, head: inputs.head });
+    const tallies = new Map<string, RuleTally>();
+    const tally = (name: string): RuleTally => {
+      let t = tallies.get(name);
+      if (!t) tallies.set(name, (t = { before: 0, after: 0, examples: [], onlyAfter: 0, onlyBefore: 0 }));
+      return t;
+    };
+    for (const c of base.ruleset.compiled) tally(c.rule.name);
+    for (const c of head.ruleset.compiled) tally(c.rule.name);
+    // Rules whose condition changed: both conditions are tried on every event, as evidence.
+    const changedConditions: { name: string; before: EngineRule; after: EngineRule }[] = [];
+    const baseByName = new Map(base.ruleset.compiled.map((c) => [c.rule.name, c]));
+    for (const after of head.ruleset.compiled) {
+      const before = baseByName.get(after.rule.name);
+      if (before && printCondition(before.rule.condition) !== printCondition(after.rule.condition))
+        changedConditions.push({ name: after.rule.name, before, after });
+    }
+    const baseTallies = base.ruleset.compiled.map((c) => tally(c.rule.name));
+    const headTallies = head.ruleset.compiled.map((c) => tally(c.rule.name));
+    const position = (set: Ruleset): Map<EngineRule, number> => new Map(set.compiled.map((c, i) => [c, i]));
+    const basePosition = position(base.ruleset);
+    const headPosition = position(head.ruleset);
+    const onHead = (rule: EngineRule, event: RecordedEvent): void => {
+      const t = headTallies[headPosition.get(rule) as number] as RuleTally;
+      t.after++;
+      if (t.examples.length < EXAMPLES) t.examples.push(buildAlert(rule, event, '').output);
+    };
+    const done = inputs.feed.subscribe((event) => {
+      if (base.ruleset.matching === 'all') {
+        for (const rule of base.ruleset.evaluate(event))
+          (baseTallies[basePosition.get(rule) as number] as RuleTally).before++;
+      } else {
+        const rule = base.ruleset.first(event);
+        if (rule) (baseTallies[basePosition.get(rule) as number] as RuleTally).before++;
+      }
+      if (head.ruleset.matching === 'all') {
+        for (const rule of head.ruleset.evaluate(event)) onHead(rule, event);
+      } else {
+        const rule = head.ruleset.first(event);
+        if (rule) onHead(rule, event);
+      }
+      const type = event.fields['evt.type'];
+      for (const c of changedConditions) {
+        if (event.source !== c.after.rule.source) continue;
+        if (typeof type === 'string' && !hasType(c.before.types, type) && !hasType(c.after.types, type))
+          continue;
+        const b = c.before.test(event.fields);
+        const a = c.after.test(event.fields);
+        if (a !== b) {
+          const t = tally(c.name);
+          if (a) t.onlyAfter++;
+          else t.onlyBefore++;
+        }
+      }
+    });
+    const stats = await done;
+    const impacts: ImpactFinding[] = [];
+    const notes = eventNotes(stats, inputs.events.length);
+    const measured = inputs.events.length > 0;
+    const touched = new Set(items.filter((i) => i.itemType === 'rule').map((i) => i.name));
+    if (measured) {
+      // Conditions that changed without a structural answer are classified by what they match.
+      for (const item of items) {
+        if (item.itemType !== 'rule' || item.change !== 'modified' || item.detail !== 'condition changed')
+          continue;
+        const t = tallies.get(item.name);
+        if (!t) continue;
+        if (t.onlyAfter > 0 && t.onlyBefore === 0) item.change = 'widened';
+        else if (t.onlyBefore > 0 && t.onlyAfter === 0) item.change = 'narrowed';
+        item.detail = `condition changed; on the recorded events it matches ${t.onlyAfter} more and ${t.onlyBefore} fewer`;
+      }
+      for (const [name, t] of tallies) {
+        const inHead = head.ruleset.compiled.some((c) => c.rule.name === name);
+        if (t.before === t.after && !(touched.has(name) && inHead)) continue;
+        const never = inHead && t.after === 0;
+        impacts.push({
+          kind: 'falco',
+          severity: t.after > t.before ? 'warn' : 'info',
+          category: never
+            ? 'never fires on the recorded events'
+            : t.after > t.before
+              ? 'more alerts'
+              : t.after < t.before
+                ? 'fewer alerts'
+                : 'same alerts',
+          subject: name,
+          reason: `${t.before} alert(s) before, ${t.after} after${inHead ? '' : ' (rule removed)'}`,
+          count: t.after,
+          ...(t.examples.length > 0 ? { examples: t.examples } : {}),
+        });
+      }
+      notes.push(
+        `${stats.events} recorded event(s) replayed through the rules of the base and of the head (${head.ruleset.matching} matching).`,
+      );
+    }
+    for (const problem of [...base.ruleset.problems, ...head.ruleset.problems])
+      notes.push(`Rule ${problem.rule} cannot be evaluated: ${problem.message}`);
+    return { kind: 'falco', title: 'Falco rules', items, impacts, notes };
+  },
+};

@@ -1,0 +1,200 @@
+/**
+ * Pod security: the per-control diff of the repository's policies (a stricter level or a new
+ * control narrows what is admitted) and the workloads of the cluster that the new policies would
+ * reject (block mode) or warn about (monitor mode), one per controller, with PSA's reasons.
+ */
+import { SourceFile } from '../core/source.js';
+import { evaluateAgainstPolicies } from '../languages/pod-security/evaluate.js';
+import { loadPolicyFile } from '../languages/pod-security/load.js';
+import type { PodSecurityPolicy } from '../languages/pod-security/policy.js';
+import { PSS_LEVELS } from '../languages/pod-security/version.js';
+import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
+import type { Workload, Workloads } from './cluster.js';
+import type { ImpactFinding, ItemChange } from './model.js';
+import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
+
+export interface PodSecuritySide {
+  policies: Map<string, PodSecurityPolicy>;
+  tree: PolicyTree;
+}
+
+export function loadPodSecuritySide(tree: PolicyTree): PodSecuritySide {
+  const policies = new Map<string, PodSecurityPolicy>();
+  for (const path of tree.files.get('pod-security') ?? []) {
+    const text = tree.read(path);
+    if (text === undefined) continue;
+    for (const policy of loadPolicyFile(new SourceFile(path, text)).policies)
+      if (!policies.has(policy.name)) policies.set(policy.name, policy);
+  }
+  return { policies, tree };
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecuritySide): ItemChange[] {
+  const items: ItemChange[] = [];
+  const item = (i: Omit<ItemChange, 'kind'>): void => void items.push({ kind: 'pod-security', ...i });
+  for (const [name, p] of base.policies)
+    if (!head.policies.has(name)) item({ file: p.file ?? '', itemType: 'policy', name, change: 'removed' });
+  for (const [name, after] of head.policies) {
+    const file = after.file ?? '';
+    const before = base.policies.get(name);
+    const modeAfter = strongestMode(head.tree.config, after.spec.mode);
+    if (!before) {
+      item({ file, itemType: 'policy', name, change: 'added', to: modeAfter });
+      continue;
+    }
+    const modeBefore = strongestMode(base.tree.config, before.spec.mode);
+    if (modeBefore !== modeAfter)
+      item({
+        file,
+        itemType: 'policy',
+        name,
+        change: 'mode-changed',
+        from: modeBefore,
+        to: modeAfter,
+        detail:
+          modeAfter === 'block'
+            ? 'violations are now denied at admission'
+            : 'violations now only warn and audit',
+      });
+    if (before.level !== after.level) {
+      const rank = (l: string | undefined): number => (l === undefined ? -1 : PSS_LEVELS.indexOf(l as never));
+      const d = rank(after.level) - rank(before.level);
+      item({
+        file,
+        itemType: 'control',
+        name: `${name}: level`,
+        change: d > 0 ? 'narrowed' : 'widened',
+        from: before.level ?? 'none',
+        to: after.level ?? 'none',
+      });
+    }
+    if (before.version.text !== after.version.text)
+      item({
+        file,
+        itemType: 'control',
+        name: `${name}: version`,
+        change: 'modified',
+        from: before.version.text,
+        to: after.version.text,
+      });
+    const keys = new Set([...Object.keys(before.controls), ...Object.keys(after.controls)]);
+    for (const key of [...keys].sort()) {
+      const b = (before.controls as Record<string, unknown>)[key];
+      const a = (after.controls as Record<string, unknown>)[key];
+      if (same(a, b)) continue;
+      const change = b === undefined ? 'narrowed' : a === undefined ? 'widened' : 'modified';
+      item({
+        file,
+        itemType: 'control',
+        name: `${name}: ${key}`,
+        change,
+        detail:
+          b === undefined
+            ? 'control added'
+            : a === undefined
+              ? 'control removed'
+              : `${JSON.stringify(b)} → ${JSON.stringify(a)}`,
+      });
+    }
+    for (const key of ['namespaces', 'namespaceSelector', 'exemptions'] as const)
+      if (!same(before.spec[key], after.spec[key]))
+        item({
+          file,
+          itemType: 'scope',
+          name: `${name}: ${key}`,
+          change: 'modified',
+          detail: 'the namespaces the policy applies to changed',
+        });
+  }
+  return items;
+}
+
+interface Verdicts {
+  /** `policy/check` -> whether it is denied (block mode) in the workload's namespace. */
+  violations: Map<string, boolean>;
+  /** The admission messages, per policy. */
+  messages: Map<string, string>;
+}
+
+function judge(w: Workload, side: PodSecuritySide, workloads: Workloads): Verdicts {
+  const out: Verdicts = { violations: new Map(), messages: new Map() };
+  const namespaceLabels = workloads.namespaceLabels.get(w.namespace) ?? {};
+  for (const policy of side.policies.values()) {
+    const result = evaluateAgainstPolicies(w.object, [policy], { namespace: w.namespace, namespaceLabels });
+    if (result.allowed) continue;
+    const blocks = modeIn(side.tree.config, policy.spec.mode, w.namespace) === 'block';
+    out.messages.set(policy.name, result.message);
+    for (const v of result.violations) out.violations.set(`${policy.name}/${v.check}`, blocks);
+  }
+  return out;
+}
+
+/**
+ * The workloads whose admission the change makes worse: a violation the base did not have, or
+ * one that only warned and is now denied (a policy switched from monitor to block).
+ */
+export function podSecurityImpacts(
+  base: PodSecuritySide,
+  head: PodSecuritySide,
+  workloads: Workloads,
+): { impacts: ImpactFinding[]; already: number; fixed: number } {
+  const impacts: ImpactFinding[] = [];
+  let already = 0;
+  let fixed = 0;
+  for (const w of workloads.list) {
+    const before = judge(w, base, workloads);
+    const after = judge(w, head, workloads);
+    const worse = [...after.violations].filter(([key, blocks]) => {
+      const was = before.violations.get(key);
+      return was === undefined || (blocks && !was);
+    });
+    if (worse.length === 0) {
+      if (after.violations.size > 0) already++;
+      else if (before.violations.size > 0) fixed++;
+      continue;
+    }
+    const policies = [...new Set(worse.map(([k]) => k.slice(0, k.indexOf('/'))))];
+    const blocking = worse.some(([, blocks]) => blocks);
+    const target = targetOf(head.tree.config, w.namespace);
+    impacts.push({
+      kind: 'pod-security',
+      severity: blocking ? 'block' : 'warn',
+      category: blocking ? 'rejected by admission' : 'admitted with a warning',
+      ...(target ? { target } : {}),
+      namespace: w.namespace,
+      subject: w.owner,
+      reason: policies.map((name) => after.messages.get(name) ?? name).join('; '),
+      count: worse.length,
+    });
+  }
+  return { impacts, already, fixed };
+}
+
+export const podSecuritySection: ImpactSection = {
+  kind: 'pod-security',
+  title: 'Pod security policies',
+  async analyse(inputs: ImpactInputs) {
+    const base = loadPodSecuritySide(inputs.base);
+    const head = loadPodSecuritySide(inputs.head);
+    const items = podSecurityItemChanges(base, head);
+    const notes: string[] = [];
+    let impacts: ImpactFinding[] = [];
+    if (inputs.cluster) {
+      const workloads = workloadsOf(inputs.cluster);
+      const result = podSecurityImpacts(base, head, workloads);
+      impacts = result.impacts;
+      notes.push(
+        `${workloads.list.length} workload(s) of ${inputs.cluster.source} evaluated (pods counted once, through their controller).`,
+      );
+      if (result.already > 0)
+        notes.push(`${result.already} workload(s) already violated the base's policies the same way.`);
+      if (result.fixed > 0) notes.push(`${result.fixed} workload(s) no longer violate any policy.`);
+    } else
+      notes.push(
+        'No cluster state was given (--snapshot or --kube-context): the workloads were not evaluated.',
+      );
+    return { kind: 'pod-security', title: 'Pod security policies', items, impacts, notes };
+  },
+};

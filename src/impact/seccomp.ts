@@ -1,0 +1,261 @@
+/**
+ * seccomp: the diff of each profile's decisions, grouped by what changed (calls newly refused,
+ * newly allowed, the default action, the mode), and the system calls that the profiles in block
+ * mode would refuse on the recorded events; workloads naming a removed profile would not start.
+ */
+import { SourceFile } from '../core/source.js';
+import type { Mode } from '../core/kinds.js';
+import { evaluateSyscall, parseSeccompProfile } from '../languages/seccomp/index.js';
+import type { SeccompProfile } from '../languages/seccomp/index.js';
+import { removedProfileFindings, unreferencedFindings } from './apparmor.js';
+import { attribute, unattributedNote } from './attribution.js';
+import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
+import { eventNotes, Tally } from './events.js';
+import type { ImpactFinding, ItemChange } from './model.js';
+import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
+
+export interface SeccompSide {
+  /** Profiles by path relative to the repository root (what a pod's localhostProfile names). */
+  profiles: Map<string, SeccompProfile>;
+  texts: Map<string, string>;
+  tree: PolicyTree;
+}
+
+export function loadSeccompSide(tree: PolicyTree): SeccompSide {
+  const profiles = new Map<string, SeccompProfile>();
+  const texts = new Map<string, string>();
+  for (const path of tree.files.get('seccomp') ?? []) {
+    const text = tree.read(path);
+    if (text === undefined) continue;
+    const parsed = parseSeccompProfile(new SourceFile(path, text), { runtime: tree.config.seccomp.runtime });
+    if (parsed.profile) {
+      profiles.set(path, parsed.profile);
+      texts.set(path, text);
+    }
+  }
+  return { profiles, texts, tree };
+}
+
+const ALLOWED = new Set(['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG']);
+const REFUSED = new Set([
+  'SCMP_ACT_ERRNO',
+  'SCMP_ACT_KILL',
+  'SCMP_ACT_KILL_PROCESS',
+  'SCMP_ACT_KILL_THREAD',
+  'SCMP_ACT_TRAP',
+]);
+
+/** 2 allowed, 1 handed to a tracer or a listener, 0 refused. */
+function permissiveness(action: string): number {
+  return ALLOWED.has(action) ? 2 : REFUSED.has(action) ? 0 : 1;
+}
+
+export function refuses(action: string): boolean {
+  return REFUSED.has(action);
+}
+
+function ownMode(profile: SeccompProfile): Mode | undefined {
+  return profile.mode?.value;
+}
+
+function namesOf(profile: SeccompProfile): Set<string> {
+  const names = new Set<string>();
+  for (const entry of profile.entries) {
+    for (const n of entry.names) names.add(n.value);
+    if (entry.name) names.add(entry.name.value);
+  }
+  return names;
+}
+
+function defaultAction(profile: SeccompProfile): string {
+  return profile.defaultAction?.value ?? '?';
+}
+
+export function seccompItemChanges(base: SeccompSide, head: SeccompSide): ItemChange[] {
+  const items: ItemChange[] = [];
+  for (const path of base.profiles.keys())
+    if (!head.profiles.has(path))
+      items.push({ kind: 'seccomp', file: path, itemType: 'profile', name: path, change: 'removed' });
+  for (const [path, after] of head.profiles) {
+    const before = base.profiles.get(path);
+    const modeAfter = strongestMode(head.tree.config, ownMode(after));
+    if (!before) {
+      items.push({
+        kind: 'seccomp',
+        file: path,
+        itemType: 'profile',
+        name: path,
+        change: 'added',
+        to: modeAfter,
+      });
+      continue;
+    }
+    const modeBefore = strongestMode(base.tree.config, ownMode(before));
+    if (modeBefore !== modeAfter)
+      items.push({
+        kind: 'seccomp',
+        file: path,
+        itemType: 'profile',
+        name: path,
+        change: 'mode-changed',
+        from: modeBefore,
+        to: modeAfter,
+        detail: modeAfter === 'block' ? 'refused calls now fail' : 'refused calls are now only logged',
+      });
+    const da = defaultAction(after);
+    const db = defaultAction(before);
+    if (da !== db) {
+      const p = permissiveness(da) - permissiveness(db);
+      items.push({
+        kind: 'seccomp',
+        file: path,
+        itemType: 'defaultAction',
+        name: `${path} defaultAction`,
+        change: p > 0 ? 'widened' : p < 0 ? 'narrowed' : 'modified',
+        from: db,
+        to: da,
+      });
+    }
+    // Calls named on either side, decided on each: grouped by (before -> after).
+    const groups = new Map<string, string[]>();
+    for (const name of new Set([...namesOf(before), ...namesOf(after)])) {
+      const b = evaluateSyscall(before, { syscall: name });
+      const a = evaluateSyscall(after, { syscall: name });
+      if (!a.known && !b.known) continue;
+      if (a.action === b.action && a.errno === b.errno) continue;
+      const key = `${b.action}\u0000${a.action}`;
+      const list = groups.get(key) ?? [];
+      list.push(name);
+      groups.set(key, list);
+    }
+    for (const [key, names] of groups) {
+      const [from, to] = key.split('\u0000') as [string, string];
+      const p = permissiveness(to) - permissiveness(from);
+      items.push({
+        kind: 'seccomp',
+        file: path,
+        itemType: 'syscall group',
+        name: names.sort().join(', '),
+        change: p > 0 ? 'widened' : p < 0 ? 'narrowed' : 'modified',
+        from,
+        to,
+        detail: `${from} → ${to}`,
+      });
+    }
+  }
+  return items;
+}
+
+/** A removed profile whose exact text reappears under another path was renamed. */
+function renames(base: SeccompSide, head: SeccompSide): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const [path, text] of base.texts) {
+    if (head.profiles.has(path)) continue;
+    const successor = [...head.texts].find(([p, t]) => !base.texts.has(p) && t === text)?.[0];
+    out.set(path, successor);
+  }
+  return out;
+}
+
+export const seccompSection: ImpactSection = {
+  kind: 'seccomp',
+  title: 'seccomp profiles',
+  async analyse(inputs: ImpactInputs) {
+    const base = loadSeccompSide(inputs.base);
+    const head = loadSeccompSide(inputs.head);
+    const items = seccompItemChanges(base, head);
+    const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
+    // profile -> namespace -> syscall -> refusals (nested maps: no string key built per event).
+    const decisions = new Map<string, Map<string, Map<string, { head?: string; base?: string }>>>();
+    const groups = new Map<
+      string,
+      { profile: string; namespace: string; owner: string; refused: Tally; fresh: number }
+    >();
+    const unattributed = new Map<string, number>();
+    let calls = 0;
+    let cached = 0;
+    const decide = (
+      profile: string,
+      namespace: string,
+      syscall: string,
+    ): { head?: string; base?: string } => {
+      let byNs = decisions.get(profile);
+      if (!byNs) decisions.set(profile, (byNs = new Map()));
+      let bySyscall = byNs.get(namespace);
+      if (!bySyscall) byNs.set(namespace, (bySyscall = new Map()));
+      let d = bySyscall.get(syscall);
+      if (d) return d;
+      const refusal = (side: SeccompSide): string | undefined => {
+        const p = side.profiles.get(profile);
+        if (!p || modeIn(side.tree.config, ownMode(p), namespace) !== 'block') return undefined;
+        const e = evaluateSyscall(p, { syscall });
+        return e.known && refuses(e.action) ? e.action : undefined;
+      };
+      const h = refusal(head);
+      const b = refusal(base);
+      d = { ...(h ? { head: h } : {}), ...(b ? { base: b } : {}) };
+      if (cached++ < 200_000) bySyscall.set(syscall, d);
+      return d;
+    };
+    const done = inputs.feed.subscribe((event) => {
+      if (event.source !== 'syscall') return;
+      const syscall = event.fields['evt.type'];
+      if (typeof syscall !== 'string') return;
+      calls++;
+      const who = attribute(event.fields, workloads, 'seccomp');
+      if (!who.ok) {
+        unattributed.set(who.why, (unattributed.get(who.why) ?? 0) + 1);
+        return;
+      }
+      const d = decide(who.profile, who.namespace, syscall);
+      if (!d.head) return;
+      const key = `${who.profile}\u0000${who.namespace}\u0000${who.workload.owner}`;
+      let g = groups.get(key);
+      if (!g)
+        groups.set(
+          key,
+          (g = {
+            profile: who.profile,
+            namespace: who.namespace,
+            owner: who.workload.owner,
+            refused: new Tally(),
+            fresh: 0,
+          }),
+        );
+      g.refused.add(`${syscall} → ${d.head}`);
+      if (!d.base) g.fresh++;
+    });
+    const stats = await done;
+    const impacts: ImpactFinding[] = [];
+    for (const g of groups.values()) {
+      const target = targetOf(inputs.head.config, g.namespace);
+      impacts.push({
+        kind: 'seccomp',
+        severity: g.fresh > 0 ? 'block' : 'info',
+        category: g.fresh > 0 ? 'system calls refused' : 'system calls already refused',
+        ...(target ? { target } : {}),
+        namespace: g.namespace,
+        subject: g.owner,
+        reason: `profile ${g.profile} in block mode refuses ${g.refused.total} recorded system call(s) (${g.fresh} not refused before)`,
+        count: g.refused.total,
+        examples: g.refused.top(3).map((t) => `${t.key} (${t.count}×)`),
+      });
+    }
+    const notes = eventNotes(stats, inputs.events.length);
+    if (workloads) {
+      impacts.push(...removedProfileFindings('seccomp', renames(base, head), workloads, inputs.head.config));
+      impacts.push(...unreferencedFindings('seccomp', head.profiles.keys(), workloads));
+    } else
+      notes.push(
+        'No cluster state was given (--snapshot or --kube-context): workloads and profile references were not checked.',
+      );
+    if (inputs.events.length > 0) {
+      notes.push(
+        `${calls} system call event(s) among ${stats.events} recorded event(s) were checked against the profiles in block mode.`,
+      );
+      const note = unattributedNote(unattributed, 'System calls');
+      if (note) notes.push(note);
+    }
+    return { kind: 'seccomp', title: 'seccomp profiles', items, impacts, notes };
+  },
+};

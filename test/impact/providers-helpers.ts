@@ -1,0 +1,88 @@
+/** Small repositories on disk, events and cluster objects for the impact providers' tests. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { ClusterObject } from '../../src/impact/cluster.js';
+import { EventFeed } from '../../src/impact/events.js';
+import type { SectionResult } from '../../src/impact/model.js';
+import type { ImpactSection } from '../../src/impact/section.js';
+import { loadTree } from '../../src/impact/tree.js';
+
+export const CONFIG = `version: 1
+mode: monitor
+targets:
+  - name: production
+    namespaces: [shop]
+    mode: block
+  - name: staging
+    namespaces: [dev]
+`;
+
+function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+}
+
+/** One event a line, `{"source":"syscall","fields":...}`. */
+export function eventLines(events: readonly Record<string, unknown>[]): string {
+  return events.map((fields) => JSON.stringify({ source: 'syscall', fields })).join('\n') + '\n';
+}
+
+export async function analyse(
+  section: ImpactSection,
+  base: Record<string, string>,
+  head: Record<string, string>,
+  options: { events?: readonly Record<string, unknown>[]; cluster?: ClusterObject[] } = {},
+): Promise<SectionResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'chs-impact-'));
+  writeTree(join(dir, 'base'), { 'chs.yaml': CONFIG, ...base });
+  writeTree(join(dir, 'head'), { 'chs.yaml': CONFIG, ...head });
+  const events = options.events ? [{ absolute: join(dir, 'events.jsonl'), display: 'events.jsonl' }] : [];
+  if (options.events) writeFileSync(join(dir, 'events.jsonl'), eventLines(options.events));
+  const feed = new EventFeed(events);
+  const running = section.analyse({
+    base: loadTree(join(dir, 'base')),
+    head: loadTree(join(dir, 'head')),
+    changed: [],
+    events: events.map((e) => e.absolute),
+    feed,
+    ...(options.cluster ? { cluster: { source: 'snapshot.yaml', objects: options.cluster } } : {}),
+  });
+  await feed.run();
+  return running;
+}
+
+export function deployment(
+  namespace: string,
+  name: string,
+  container: Record<string, unknown>,
+): ClusterObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: { template: { metadata: { labels: { app: name } }, spec: { containers: [container] } } },
+  };
+}
+
+export function pod(
+  namespace: string,
+  name: string,
+  container: Record<string, unknown>,
+  owner?: { kind: string; name: string },
+): ClusterObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace,
+      ...(owner
+        ? { ownerReferences: [{ apiVersion: 'apps/v1', ...owner, uid: 'u', controller: true }] }
+        : {}),
+    },
+    spec: { containers: [container] },
+  };
+}
