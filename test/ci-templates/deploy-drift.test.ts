@@ -1,7 +1,8 @@
 /**
- * The deploy and drift jobs, run as a runner would with the variables GitLab sets in a default
- * branch pipeline and a schedule, against a copy of examples/ and the Kubernetes API server of the
- * tests (test/kube-server), with KUBECONFIG as the GitLab agent provides it.
+ * The deploy and drift jobs exactly as the README's snippets include them, run as a runner would
+ * with the variables GitLab sets in a default branch pipeline and a schedule, against a copy of
+ * examples/, the test GitLab server (approval gate, drift issue) and the test Kubernetes API
+ * server (with KUBECONFIG as the GitLab agent provides it). Manual jobs are run as a click would.
  */
 import {
   chmodSync,
@@ -9,17 +10,20 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
+import type { GitLabServer } from '../gitlab-server/server.js';
 import { startKubeServer } from '../kube-server/server.js';
 import type { JsonMap } from '../kube-server/fields.js';
 import type { KubeServer } from '../kube-server/server.js';
-import { Pipeline, missingArtifacts, plan, runJobAsync } from './pipeline.js';
+import { Pipeline, declaredArtifacts, missingArtifacts, plan, runJobAsync } from './pipeline.js';
 import type { PlannedJob } from './pipeline.js';
 import {
   CHS,
@@ -28,57 +32,121 @@ import {
   USER_PROJECT,
   instance,
   predefinedVariables,
+  readmeSnippets,
   templatesProject,
   userProject,
 } from './support.js';
 import type { PipelineKind } from './support.js';
 
-// Until the approval gate and the drift issue land (issue 9, GitLab side), the jobs are told to go
-// without them; everything else is the templates' own script.
-const GITLAB_CI = `include:
-  - component: $CI_SERVER_FQDN/tools/container-host-security/deploy@0.1.0
-    inputs:
-      target: staging
-      args: --require-approval=false
-  - component: $CI_SERVER_FQDN/tools/container-host-security/drift@0.1.0
-    inputs:
-      target: staging
-      issue: false
-`;
+const alice = { id: 3, username: 'alice', name: 'Alice' };
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-describe('deploy and drift jobs against the test Kubernetes API server', () => {
-  let server: KubeServer;
+/** Per snippet: the targets its default branch pipeline deploys (its drift job checks them all). */
+const SNIPPETS: Record<string, string[]> = {
+  component: ['production'],
+  project: ['staging', 'production'],
+  remote: ['production'],
+};
+const TARGETS = ['production', 'staging'] as const;
+type Target = (typeof TARGETS)[number];
+
+/** One kubeconfig with a context per cluster, as the GitLab agent provides them (`shop/agents:NAME`). */
+function agentKubeconfig(clusters: Record<Target, KubeServer>): string {
+  const entries = Object.entries(clusters);
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    ...entries.flatMap(([name, server]) => [
+      `  - name: ${name}`,
+      '    cluster:',
+      `      server: ${server.url}`,
+      '      insecure-skip-tls-verify: true',
+    ]),
+    'users:',
+    '  - name: agent',
+    '    user:',
+    '      token: test-token',
+    'contexts:',
+    ...entries.flatMap(([name]) => [
+      `  - name: "shop/agents:${name}"`,
+      '    context:',
+      `      cluster: ${name}`,
+      '      user: agent',
+    ]),
+    'current-context: "shop/agents:production"',
+    '',
+  ].join('\n');
+}
+
+describe('deploy and drift jobs of the README snippets against the test GitLab and Kubernetes servers', () => {
   let work: string;
   let bin: string;
+  let clusters: Record<Target, KubeServer>;
+  let kube: KubeServer;
+  let seeded: number;
+  let gitlab: GitLabServer;
   let project: string;
   let kubeconfig: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!existsSync(CHS)) throw new Error(`${CHS} is missing: run npm run build first`);
-    server = await startKubeServer();
-    server.seed(
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop-staging' } },
-      'kubectl-create',
-    );
-    // Falco itself is installed in its namespace (by the cluster management project) before our rules.
-    server.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'falco' } }, 'helm');
     work = mkdtempSync(join(tmpdir(), 'chs-ci-deploy-'));
     bin = join(work, 'bin');
     mkdirSync(bin);
     writeFileSync(join(bin, 'chs'), `#!/bin/sh\nexec "${process.execPath}" "${CHS}" "$@"\n`);
     chmodSync(join(bin, 'chs'), 0o755);
-    project = join(work, 'project');
-    cpSync(join(ROOT, 'examples'), project, { recursive: true });
-    kubeconfig = join(work, 'kubeconfig');
-    writeFileSync(kubeconfig, server.kubeconfig(['shop/agents:staging']));
   });
-  afterAll(async () => {
-    await server.close();
-    rmSync(work, { recursive: true, force: true });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  beforeEach(async () => {
+    // Two clusters, production and staging: two targets never share one.
+    clusters = { production: await startKubeServer(), staging: await startKubeServer() };
+    kube = clusters.production;
+    const namespaces: Record<Target, string[]> = {
+      production: ['shop', 'payments'],
+      staging: ['shop-staging'],
+    };
+    for (const target of TARGETS) {
+      for (const name of namespaces[target])
+        clusters[target].seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, 'kubectl-create');
+      // Falco itself is installed in its namespace (by the cluster management project) before our rules.
+      clusters[target].seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'falco' } }, 'helm');
+    }
+    seeded = kube.writes;
+    gitlab = await startFixture();
+    project = mkdtempSync(join(work, 'project-'));
+    cpSync(join(ROOT, 'examples'), project, { recursive: true });
+    // Each target names its agent's context, as a user with two clusters writes chs.yaml.
+    const chsYaml = readFileSync(join(project, 'chs.yaml'), 'utf8');
+    const withContexts = chsYaml.replace(
+      /^(\s*)- name: (production|staging)\n/gm,
+      (line, indent: string, name: string) => `${line}${indent}  kubeContext: shop/agents:${name}\n`,
+    );
+    expect(withContexts.match(/kubeContext/g)).toHaveLength(2);
+    writeFileSync(join(project, 'chs.yaml'), withContexts);
+    kubeconfig = `${project}.kubeconfig`;
+    writeFileSync(kubeconfig, agentKubeconfig(clusters));
+  });
+  afterEach(async () => {
+    await gitlab.close();
+    for (const target of TARGETS) await clusters[target].close();
   });
 
-  function job(kind: PipelineKind, name: string): PlannedJob {
-    const main = userProject(GITLAB_CI);
+  /** The merge request that brought the pipeline's commit to the default branch. */
+  const mergedBy = (approvedBy: (typeof alice)[]) =>
+    gitlab.addMergeRequest(PROJECT_ID, {
+      iid: 20,
+      title: 'Tighten the shell rule',
+      state: 'merged',
+      source_branch: 'tighten',
+      merge_commit_sha: COMMIT,
+      approvals_required: 1,
+      approved_by: approvedBy,
+    });
+
+  function jobs(snippet: string, kind: PipelineKind): PlannedJob[] {
+    const main = userProject(readmeSnippets().get(snippet) ?? '');
     const variables = predefinedVariables(kind, USER_PROJECT, project);
     const loaded = new Pipeline(instance(templatesProject(), main), variables).load(
       main,
@@ -88,52 +156,119 @@ describe('deploy and drift jobs against the test Kubernetes API server', () => {
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
     const planned = plan(loaded.value, variables);
     expect(planned.errors).toEqual([]);
-    const found = planned.jobs.find((j) => j.name === name);
-    if (!found)
-      throw new Error(
-        `no ${name} job in the ${kind} pipeline: ${planned.jobs.map((j) => j.name).join(', ')}`,
-      );
+    return planned.jobs;
+  }
+
+  function job(snippet: string, kind: PipelineKind, name: string): PlannedJob {
+    const found = jobs(snippet, kind).find((j) => j.name === name);
+    if (!found) throw new Error(`no ${name} job in the ${kind} pipeline of the ${snippet} snippet`);
     return found;
   }
 
   const run = (kind: PipelineKind, planned: PlannedJob) =>
-    runJobAsync(planned, predefinedVariables(kind, USER_PROJECT, project), {
-      projectDir: project,
-      path: [bin],
-      extra: { KUBECONFIG: kubeconfig },
-    });
+    runJobAsync(
+      planned,
+      {
+        ...predefinedVariables(kind, USER_PROJECT, project),
+        CI_SERVER_URL: gitlab.url,
+        CI_PROJECT_ID: String(PROJECT_ID),
+      },
+      { projectDir: project, path: [bin], extra: { KUBECONFIG: kubeconfig, CHS_GITLAB_TOKEN: TOKEN } },
+    );
 
-  it('the default branch deploys staging, and keeps what it rendered as artifacts', async () => {
-    const deploy = job('default branch', 'chs-deploy-staging');
+  const issues = () => [...(gitlab.projects.get(PROJECT_ID)?.issues.values() ?? [])];
+  const clusterWrites = () => kube.requests.filter((r) => WRITE_METHODS.has(r.method) && !r.dryRun);
+
+  for (const [snippet, targets] of Object.entries(SNIPPETS)) {
+    it(`${snippet} snippet: an approved merge deploys ${targets.join(' and ')}; a schedule finds no drift, then opens the drift issue once`, async () => {
+      mergedBy([alice]);
+      for (const target of targets) {
+        const deploy = job(snippet, 'default branch', `chs-deploy-${target}`);
+        const result = await run('default branch', deploy);
+        expect(result.status, result.output).toBe(0);
+        expect(result.output).toContain(
+          'chs: approved: merge request !20 (Tighten the shell rule) was merged and approved by alice',
+        );
+        expect(result.output).toMatch(/\x1b\[0Ksection_start:\d+:chs_render\[collapsed=true\]/);
+        expect(declaredArtifacts(deploy).length).toBeGreaterThan(0);
+        expect(missingArtifacts(deploy, project)).toEqual([]);
+        expect(readdirSync(join(project, 'chs-reports', 'rendered'))).toContain(target);
+      }
+      for (const target of targets) expect(clusters[target as Target].writes).toBeGreaterThan(seeded);
+
+      const drift = job(snippet, 'schedule', 'chs-drift');
+      expect(drift.definition.script as string[]).toContain(
+        'CHS_ISSUE=""; if [ "true" = "true" ]; then CHS_ISSUE="--issue"; fi',
+      );
+      const clean = await run('schedule', drift);
+      expect(clean.status, clean.output).toBe(0);
+      expect(missingArtifacts(drift, project)).toEqual([]);
+      expect(issues()).toEqual([]);
+
+      const ours = kube
+        .all('v1', 'ConfigMap')
+        .filter(
+          (object) =>
+            (object.metadata as { labels?: Record<string, string> }).labels?.[
+              'app.kubernetes.io/managed-by'
+            ] === 'container-host-security',
+        );
+      expect(ours.length).toBeGreaterThan(0);
+      const edited = structuredClone(ours[0]) as JsonMap;
+      const data = edited.data as Record<string, string>;
+      const key = Object.keys(data)[0] as string;
+      data[key] = `${data[key]}\n# edited by hand\n`;
+      kube.seed(edited, 'kubectl-edit');
+      const name = (edited.metadata as { name: string }).name;
+
+      const drifted = await run('schedule', drift);
+      expect(drifted.status, drifted.output).toBe(1);
+      expect(drifted.output).toContain(`changed: configmap/${name}`);
+      // Only production drifted (staging, where the project snippet deploys too, did not).
+      expect(issues().map((i) => i.title)).toEqual([
+        'Drift in target production: the cluster differs from the repository',
+      ]);
+      expect(issues().every((i) => i.state === 'opened' && i.description?.includes(name))).toBe(true);
+
+      // The next schedule finds the same drift: the issue stays as it is, no second one.
+      const writes = gitlab.writes().length;
+      const again = await run('schedule', drift);
+      expect(again.status, again.output).toBe(1);
+      expect(again.output).toContain(': unchanged');
+      expect(issues()).toHaveLength(1);
+      expect(gitlab.writes()).toHaveLength(writes);
+      expect(`${clean.output}${drifted.output}${again.output}`).not.toContain(TOKEN);
+    });
+  }
+
+  it('component snippet: a merge nobody approved is refused with exit 1, and nothing is written to the cluster', async () => {
+    mergedBy([]);
+    const deploy = job('component', 'default branch', 'chs-deploy-production');
     const result = await run('default branch', deploy);
-    expect(result.status, result.output).toBe(0);
-    expect(result.output).toMatch(/\x1b\[0Ksection_start:\d+:chs_render\[collapsed=true\]/);
+    expect(result.status, result.output).toBe(1);
+    expect(result.output).toContain(
+      `chs: not approved: merge request !20 (Tighten the shell rule) brought commit ${COMMIT.slice(0, 12)} to main but is not approved`,
+    );
+    expect(clusterWrites()).toEqual([]);
+    expect(kube.writes).toBe(seeded);
+    // The rendered objects are kept all the same (artifacts: when: always), for the reviewer.
     expect(missingArtifacts(deploy, project)).toEqual([]);
-    expect(readdirSync(join(project, 'chs-reports', 'rendered'))).toContain('staging');
-    expect(server.writes).toBeGreaterThan(0);
   });
 
-  it('a schedule finds no drift right after the deploy, then finds it when someone edits an object', async () => {
-    const drift = job('schedule', 'chs-drift');
-    const clean = await run('schedule', drift);
-    expect(clean.status, clean.output).toBe(0);
-
-    const ours = server
-      .all('v1', 'ConfigMap')
-      .filter(
-        (object) =>
-          (object.metadata as { labels?: Record<string, string> }).labels?.[
-            'app.kubernetes.io/managed-by'
-          ] === 'container-host-security',
-      );
-    expect(ours.length).toBeGreaterThan(0);
-    const edited = structuredClone(ours[0]) as JsonMap;
-    const data = edited.data as Record<string, string>;
-    const key = Object.keys(data)[0] as string;
-    data[key] = `${data[key]}\n# edited by hand\n`;
-    server.seed(edited, 'kubectl-edit');
-    const drifted = await run('schedule', drift);
-    expect(drifted.status, drifted.output).toBe(1);
-    expect(drifted.output).toContain(`changed: configmap/${(edited.metadata as { name: string }).name}`);
+  it('component snippet: a direct push to the default branch (no merge request) is refused too', async () => {
+    gitlab.projects.get(PROJECT_ID)?.commits.set(COMMIT, {
+      id: COMMIT,
+      short_id: COMMIT.slice(0, 8),
+      title: 'Pushed straight to main',
+      message: 'Pushed straight to main\n',
+      parent_ids: [],
+      created_at: new Date().toISOString(),
+      tree: new Map(),
+    });
+    const deploy = job('component', 'default branch', 'chs-deploy-production');
+    const result = await run('default branch', deploy);
+    expect(result.status, result.output).toBe(1);
+    expect(result.output).toContain('(a direct push is not approved)');
+    expect(clusterWrites()).toEqual([]);
   });
 });

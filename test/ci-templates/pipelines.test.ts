@@ -337,6 +337,4 @@ describe('running the lint job of a merge request pipeline against examples/', (
     expect(paths).toEqual(direct.issues.map((issue) => `examples/${issue.location.path}`));
     expect(paths).toContain('examples/policies/falco/custom.yaml');
   });
-
-  it.todo('runs the preview job against the local GitLab server once `chs preview` lands (issue 8)');
 });

@@ -96,23 +96,25 @@ describe('chs preview: the report', () => {
     expect(document.count('<details>')).toBe(document.count('</details>'));
     expect(document.summaries()).toEqual([
       'Falco rules: 4 items changed, 2 impacts',
-      'AppArmor profiles: 3 items changed, 1 impact',
+      'AppArmor profiles: 32 items changed, 2 impacts',
       'seccomp profiles: 2 items changed, 3 impacts',
       'Pod security policies: 1 item changed, 5 impacts',
-      'Policy diff: 4 files changed',
+      'Policy diff: 5 files changed',
       '<code>policies/falco/shop.yaml</code> modified (+9 −2)',
-      '<code>policies/apparmor/k8s-nginx</code> modified (+3 −1)',
+      '<code>policies/apparmor/k8s-nginx</code> modified (+43 −7)',
       '<code>policies/seccomp/shop-api.json</code> modified (+7 −3)',
       '<code>policies/pod-security/no-root.yaml</code> modified (+0 −1)',
+      '<code>policies/tests/apparmor-nginx.yaml</code> added (+42 −0)',
       'Lint: 0 new, 1 fixed',
       'Inputs',
     ]);
     // The summary table: one row per kind and the lint row.
     expect(document.firstTableRows()).toEqual([
       ['Falco rules', '1 file (+9 −2)', '4 items', '1 warning'],
-      ['AppArmor profiles', '1 file (+3 −1)', '3 items', '1 blocking'],
+      ['AppArmor profiles', '1 file (+43 −7)', '32 items', '1 blocking'],
       ['seccomp profiles', '1 file (+7 −3)', '2 items', '1 blocking'],
       ['Pod security policies', '1 file (+0 −1)', '1 item', '5 blocking'],
+      ['Policy tests', '1 file (+42 −0)', '—', '—'],
       ['Lint', 'no new finding', '—', '1 fixed'],
     ]);
     // Monitor to block is bold; the impacts name the workloads, deduplicated by controller.
@@ -144,6 +146,7 @@ describe('chs preview: the report', () => {
       'modified policies/apparmor/k8s-nginx',
       'modified policies/seccomp/shop-api.json',
       'modified policies/pod-security/no-root.yaml',
+      'added policies/tests/apparmor-nginx.yaml',
     ]);
     expect(existsSync(join(head, 'out/report.md'))).toBe(true);
   });
