@@ -24,6 +24,7 @@ const extra = process.argv.slice(2);
 // The CLI tests run the built command, so the build always runs.
 if (step('build', bin('tsc'), ['-p', 'tsconfig.build.json'])) {
   step('validators', process.execPath, ['scripts/build-validators.mjs']);
+  step('bundle', process.execPath, ['scripts/bundle.mjs']);
 }
 if (!process.env.CHS_TEST_SKIP_STATIC) {
   step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);

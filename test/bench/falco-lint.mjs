@@ -54,7 +54,7 @@ try {
     const start = performance.now();
     const run = spawnSync(
       process.execPath,
-      ['--import', report, join(root, 'dist/src/cli/main.js'), 'lint', '--format', 'json', '-C', repo],
+      ['--import', report, join(root, 'dist/bundle/main.mjs'), 'lint', '--format', 'json', '-C', repo],
       { encoding: 'utf8' },
     );
     runs.push(performance.now() - start);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, time } from './_util.mjs';
 
-const chs = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const chs = fileURLToPath(new URL('../../dist/bundle/main.mjs', import.meta.url));
 const examples = fileURLToPath(new URL('../../examples', import.meta.url));
 const run = (args, cwd) =>
   spawnSync(process.execPath, [chs, ...args], {
