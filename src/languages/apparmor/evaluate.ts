@@ -16,7 +16,7 @@ import {
   normalizeSlashes,
 } from './aare.js';
 import type { PolicyModel, ProfileModel } from './model.js';
-import { NETWORK_DOMAINS } from './tables.js';
+import { NETWORK_DOMAINS, NETWORK_PERMISSIONS } from './tables.js';
 
 export type Access =
   | { path: string; permissions: string; owner?: boolean }
@@ -587,25 +587,6 @@ const NETWORK_ALIASES: Record<string, string[]> = {
   write: NETWORK_WRITE,
   rw: [...NETWORK_READ, ...NETWORK_WRITE],
 };
-const NETWORK_WORDS = new Set([
-  'create',
-  'bind',
-  'listen',
-  'accept',
-  'connect',
-  'shutdown',
-  'getattr',
-  'setattr',
-  'getopt',
-  'setopt',
-  'send',
-  'receive',
-  'r',
-  'w',
-  'rw',
-  'read',
-  'write',
-]);
 
 /** A predicate for a non-file rule, with its names, sets and patterns prepared once. */
 function compileOther(
@@ -624,10 +605,10 @@ function compileOther(
       const all = words(rule);
       const perms = rule.parenthesized
         ? rule.permissions.map((w) => w.text)
-        : all.filter((w) => NETWORK_WORDS.has(w));
+        : all.filter((w) => NETWORK_PERMISSIONS.has(w));
       const rest = rule.parenthesized
         ? rule.words.map((w) => w.text)
-        : all.filter((w) => !NETWORK_WORDS.has(w));
+        : all.filter((w) => !NETWORK_PERMISSIONS.has(w));
       let domain: string | undefined;
       let kind: string | undefined;
       if (rest[0] !== undefined && NETWORK_DOMAINS.has(rest[0])) [domain, kind] = rest;
