@@ -10,10 +10,10 @@ import type { Access, ProfileSet } from '../languages/apparmor/evaluate.js';
 import type { ProfileModel } from '../languages/apparmor/model.js';
 import type { Mode } from '../core/kinds.js';
 import type { Fields } from '../languages/falco/evaluate/fields.js';
-import { attribute, unattributedNote } from './attribution.js';
+import { attribute, DenialGroups, unattributedNote } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import type { Workloads } from './cluster.js';
-import { eventNotes, Tally } from './events.js';
+import { eventNotes } from './events.js';
 import type { ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
 
@@ -223,11 +223,7 @@ export const appArmorSection: ImpactSection = {
     const head = loadAppArmorSide(inputs.head);
     const items = appArmorItemChanges(base, head);
     const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
-    const groups = new Map<
-      string,
-      { profile: string; namespace: string; owner: string; denied: Tally; fresh: number }
-    >();
-    const unattributed = new Map<string, number>();
+    const groups = new DenialGroups();
     let accesses = 0;
     // A decision depends on the profile and the access; the mode (per namespace) is applied after.
     const decisions = new Map<string, { head: boolean; base: boolean }>();
@@ -268,26 +264,11 @@ export const appArmorSection: ImpactSection = {
       accesses++;
       const who = attribute(event.fields, workloads, 'apparmor');
       if (!who.ok) {
-        unattributed.set(who.why, (unattributed.get(who.why) ?? 0) + 1);
+        groups.notAttributed(who.why);
         return;
       }
       const d = decide(who.profile, who.namespace, access);
-      if (!d.head) return;
-      const key = `${who.profile}\u0000${who.namespace}\u0000${who.workload.owner}`;
-      let g = groups.get(key);
-      if (!g)
-        groups.set(
-          key,
-          (g = {
-            profile: who.profile,
-            namespace: who.namespace,
-            owner: who.workload.owner,
-            denied: new Tally(),
-            fresh: 0,
-          }),
-        );
-      g.denied.add(describe(access));
-      if (!d.base) g.fresh++;
+      if (d.head) groups.add(who, describe(access), !d.base);
     });
     const stats = await done;
     const impacts: ImpactFinding[] = [];
@@ -317,7 +298,7 @@ export const appArmorSection: ImpactSection = {
       notes.push(
         `${accesses} file open(s) and exec(s) among ${stats.events} recorded event(s) were checked against the profiles in block mode.`,
       );
-      const note = unattributedNote(unattributed, 'Accesses');
+      const note = unattributedNote(groups.unattributed, 'Accesses');
       if (note) notes.push(note);
     }
     return { kind: 'apparmor', title: 'AppArmor profiles', items, impacts, notes };

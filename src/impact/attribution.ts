@@ -5,6 +5,7 @@
  */
 import type { Fields } from '../languages/falco/evaluate/fields.js';
 import type { Workload, Workloads } from './cluster.js';
+import { Tally } from './events.js';
 
 export type Attribution =
   | { ok: true; workload: Workload; profile: string; namespace: string }
@@ -47,4 +48,52 @@ export function unattributedNote(counts: ReadonlyMap<string, number>, what: stri
     .map(([why, n]) => `${n} ${WHY[why] ?? why}`);
   if (parts.length === 0) return undefined;
   return `${what} not attributed to a profile (counted, not guessed): ${parts.join('; ')}.`;
+}
+
+/** One profile's denials for one workload: how many, which, and how many the base did not deny. */
+export interface DenialGroup {
+  profile: string;
+  namespace: string;
+  owner: string;
+  denied: Tally;
+  fresh: number;
+}
+
+/**
+ * What profiles in block mode would deny, grouped by profile, namespace and owning workload, and
+ * the events that could not be attributed to a profile, by reason. Shared by the AppArmor and
+ * seccomp providers.
+ */
+export class DenialGroups {
+  private readonly groups = new Map<string, DenialGroup>();
+  readonly unattributed = new Map<string, number>();
+
+  notAttributed(why: string): void {
+    this.unattributed.set(why, (this.unattributed.get(why) ?? 0) + 1);
+  }
+
+  add(
+    who: { profile: string; namespace: string; workload: Workload },
+    example: string,
+    fresh: boolean,
+  ): void {
+    const key = `${who.profile}\u0000${who.namespace}\u0000${who.workload.owner}`;
+    let group = this.groups.get(key);
+    if (!group) {
+      group = {
+        profile: who.profile,
+        namespace: who.namespace,
+        owner: who.workload.owner,
+        denied: new Tally(),
+        fresh: 0,
+      };
+      this.groups.set(key, group);
+    }
+    group.denied.add(example);
+    if (fresh) group.fresh++;
+  }
+
+  values(): IterableIterator<DenialGroup> {
+    return this.groups.values();
+  }
 }

@@ -8,9 +8,9 @@ import type { Mode } from '../core/kinds.js';
 import { evaluateSyscall, parseSeccompProfile } from '../languages/seccomp/index.js';
 import type { SeccompProfile } from '../languages/seccomp/index.js';
 import { removedProfileFindings, unreferencedFindings } from './apparmor.js';
-import { attribute, unattributedNote } from './attribution.js';
+import { attribute, DenialGroups, unattributedNote } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
-import { eventNotes, Tally } from './events.js';
+import { eventNotes } from './events.js';
 import type { ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
 
@@ -167,11 +167,7 @@ export const seccompSection: ImpactSection = {
     const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
     // profile -> namespace -> syscall -> refusals (nested maps: no string key built per event).
     const decisions = new Map<string, Map<string, Map<string, { head?: string; base?: string }>>>();
-    const groups = new Map<
-      string,
-      { profile: string; namespace: string; owner: string; refused: Tally; fresh: number }
-    >();
-    const unattributed = new Map<string, number>();
+    const groups = new DenialGroups();
     let calls = 0;
     let cached = 0;
     const decide = (
@@ -204,26 +200,11 @@ export const seccompSection: ImpactSection = {
       calls++;
       const who = attribute(event.fields, workloads, 'seccomp');
       if (!who.ok) {
-        unattributed.set(who.why, (unattributed.get(who.why) ?? 0) + 1);
+        groups.notAttributed(who.why);
         return;
       }
       const d = decide(who.profile, who.namespace, syscall);
-      if (!d.head) return;
-      const key = `${who.profile}\u0000${who.namespace}\u0000${who.workload.owner}`;
-      let g = groups.get(key);
-      if (!g)
-        groups.set(
-          key,
-          (g = {
-            profile: who.profile,
-            namespace: who.namespace,
-            owner: who.workload.owner,
-            refused: new Tally(),
-            fresh: 0,
-          }),
-        );
-      g.refused.add(`${syscall} → ${d.head}`);
-      if (!d.base) g.fresh++;
+      if (d.head) groups.add(who, `${syscall} → ${d.head}`, !d.base);
     });
     const stats = await done;
     const impacts: ImpactFinding[] = [];
@@ -236,9 +217,9 @@ export const seccompSection: ImpactSection = {
         ...(target ? { target } : {}),
         namespace: g.namespace,
         subject: g.owner,
-        reason: `profile ${g.profile} in block mode refuses ${g.refused.total} recorded system call(s) (${g.fresh} not refused before)`,
-        count: g.refused.total,
-        examples: g.refused.top(3).map((t) => `${t.key} (${t.count}×)`),
+        reason: `profile ${g.profile} in block mode refuses ${g.denied.total} recorded system call(s) (${g.fresh} not refused before)`,
+        count: g.denied.total,
+        examples: g.denied.top(3).map((t) => `${t.key} (${t.count}×)`),
       });
     }
     const notes = eventNotes(stats, inputs.events.length);
@@ -253,7 +234,7 @@ export const seccompSection: ImpactSection = {
       notes.push(
         `${calls} system call event(s) among ${stats.events} recorded event(s) were checked against the profiles in block mode.`,
       );
-      const note = unattributedNote(unattributed, 'System calls');
+      const note = unattributedNote(groups.unattributed, 'System calls');
       if (note) notes.push(note);
     }
     return { kind: 'seccomp', title: 'seccomp profiles', items, impacts, notes };
