@@ -202,6 +202,29 @@ export function unreferencedFindings(
     }));
 }
 
+/**
+ * What the cluster state says about a kind's profiles: workloads that name a removed or renamed
+ * profile, and profiles no workload references; without cluster state, a note that says so.
+ */
+export function profileReferences(
+  kind: 'apparmor' | 'seccomp',
+  removed: () => ReadonlyMap<string, string | undefined>,
+  profiles: Iterable<string>,
+  workloads: Workloads | undefined,
+  config: PolicyTree['config'],
+  impacts: ImpactFinding[],
+  notes: string[],
+): void {
+  if (!workloads) {
+    notes.push(
+      'No cluster state was given (--snapshot or --kube-context): workloads and profile references were not checked.',
+    );
+    return;
+  }
+  impacts.push(...removedProfileFindings(kind, removed(), workloads, config));
+  impacts.push(...unreferencedFindings(kind, profiles, workloads));
+}
+
 /** A removed profile looks renamed when its file now defines a profile the base did not have. */
 function renames(base: AppArmorSide, head: AppArmorSide): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
@@ -287,13 +310,15 @@ export const appArmorSection: ImpactSection = {
       });
     }
     const notes = eventNotes(stats, inputs.events.length);
-    if (workloads) {
-      impacts.push(...removedProfileFindings('apparmor', renames(base, head), workloads, inputs.head.config));
-      impacts.push(...unreferencedFindings('apparmor', head.profiles.keys(), workloads));
-    } else
-      notes.push(
-        'No cluster state was given (--snapshot or --kube-context): workloads and profile references were not checked.',
-      );
+    profileReferences(
+      'apparmor',
+      () => renames(base, head),
+      head.profiles.keys(),
+      workloads,
+      inputs.head.config,
+      impacts,
+      notes,
+    );
     if (inputs.events.length > 0) {
       notes.push(
         `${accesses} file open(s) and exec(s) among ${stats.events} recorded event(s) were checked against the profiles in block mode.`,

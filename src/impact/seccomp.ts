@@ -7,7 +7,7 @@ import { SourceFile } from '../core/source.js';
 import type { Mode } from '../core/kinds.js';
 import { evaluateSyscall, parseSeccompProfile } from '../languages/seccomp/index.js';
 import type { SeccompProfile } from '../languages/seccomp/index.js';
-import { removedProfileFindings, unreferencedFindings } from './apparmor.js';
+import { profileReferences } from './apparmor.js';
 import { attribute, DenialGroups, unattributedNote } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import { eventNotes } from './events.js';
@@ -223,13 +223,15 @@ export const seccompSection: ImpactSection = {
       });
     }
     const notes = eventNotes(stats, inputs.events.length);
-    if (workloads) {
-      impacts.push(...removedProfileFindings('seccomp', renames(base, head), workloads, inputs.head.config));
-      impacts.push(...unreferencedFindings('seccomp', head.profiles.keys(), workloads));
-    } else
-      notes.push(
-        'No cluster state was given (--snapshot or --kube-context): workloads and profile references were not checked.',
-      );
+    profileReferences(
+      'seccomp',
+      () => renames(base, head),
+      head.profiles.keys(),
+      workloads,
+      inputs.head.config,
+      impacts,
+      notes,
+    );
     if (inputs.events.length > 0) {
       notes.push(
         `${calls} system call event(s) among ${stats.events} recorded event(s) were checked against the profiles in block mode.`,

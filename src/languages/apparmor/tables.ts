@@ -269,6 +269,26 @@ export const CONFLICTING_FLAGS: readonly (readonly [string, string])[] = [
   ['chroot_attach', 'chroot_no_attach'],
 ];
 
+/** Propagation options: a mount rule with one of them takes no source. */
+export const PROPAGATION_OPTIONS: ReadonlySet<string> = new Set([
+  'unbindable',
+  'make-unbindable',
+  'runbindable',
+  'make-runbindable',
+  'private',
+  'make-private',
+  'rprivate',
+  'make-rprivate',
+  'slave',
+  'make-slave',
+  'rslave',
+  'make-rslave',
+  'shared',
+  'make-shared',
+  'rshared',
+  'make-rshared',
+]);
+
 /** Mount options apparmor_parser accepts in `options=`. */
 export const MOUNT_OPTIONS: ReadonlySet<string> = new Set([
   'ro',
@@ -305,22 +325,7 @@ export const MOUNT_OPTIONS: ReadonlySet<string> = new Set([
   'loud',
   'acl',
   'noacl',
-  'unbindable',
-  'make-unbindable',
-  'runbindable',
-  'make-runbindable',
-  'private',
-  'make-private',
-  'rprivate',
-  'make-rprivate',
-  'slave',
-  'make-slave',
-  'rslave',
-  'make-rslave',
-  'shared',
-  'make-shared',
-  'rshared',
-  'make-rshared',
+  ...PROPAGATION_OPTIONS,
   'relatime',
   'norelatime',
   'iversion',
@@ -331,26 +336,6 @@ export const MOUNT_OPTIONS: ReadonlySet<string> = new Set([
   'nolazytime',
   'user',
   'nouser',
-]);
-
-/** Propagation options: a mount rule with one of them takes no source. */
-export const PROPAGATION_OPTIONS: ReadonlySet<string> = new Set([
-  'unbindable',
-  'make-unbindable',
-  'runbindable',
-  'make-runbindable',
-  'private',
-  'make-private',
-  'rprivate',
-  'make-rprivate',
-  'slave',
-  'make-slave',
-  'rslave',
-  'make-rslave',
-  'shared',
-  'make-shared',
-  'rshared',
-  'make-rshared',
 ]);
 
 /** errno names accepted by `flags=(error=...)`. */
