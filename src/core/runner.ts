@@ -61,9 +61,25 @@ function toDiagnostic(finding: Finding): Diagnostic {
   return diagnostic;
 }
 
+/**
+ * `CHS_TIMING=1` prints how long each phase of the run took to standard error (as ESLint's
+ * `TIMING=1` does), to find which language or file slows a repository's lint.
+ */
+function phaseTimer(): (phase: string) => void {
+  if (!process.env.CHS_TIMING) return () => undefined;
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    process.stderr.write(`chs timing: ${phase.padEnd(28)} ${(now - last).toFixed(1).padStart(7)} ms\n`);
+    last = now;
+  };
+}
+
 export async function lint(options: LintOptions): Promise<LintResult> {
+  const phase = phaseTimer();
   const cwd = resolve(options.cwd);
   const loaded = options.config ?? loadConfig(cwd, cwd);
+  phase('configuration');
   const { config } = loaded;
   const result: LintResult = {
     config,
@@ -138,6 +154,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     byKind.set(kind, list);
   }
   result.filesByKind = byKind;
+  phase('discovery and reading');
 
   const context: LintContext = {
     config,
@@ -151,10 +168,14 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     report,
     facts: emptyFacts(),
   };
-  for (const language of options.languages) language.collectFacts?.(byKind.get(language.kind) ?? [], context);
+  for (const language of options.languages) {
+    language.collectFacts?.(byKind.get(language.kind) ?? [], context);
+    phase(`${language.kind}: facts`);
+  }
   for (const language of options.languages) {
     const files = byKind.get(language.kind);
     if (files && files.length > 0) await language.lint(files, context);
+    phase(`${language.kind}: lint`);
   }
 
   // Severity overrides, then suppressions.
@@ -208,6 +229,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
   }
   result.diagnostics = kept.sort(compareDiagnostics);
+  phase('suppressions and severities');
   return result;
 }
 
