@@ -1,12 +1,14 @@
 /** `chs preview`: the impact report of a merge request, written as an artifact and optionally posted as its note. */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../core/config.js';
 import { displayPath, walkFiles } from '../core/discovery.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { globBase, globToRegExp } from '../core/glob.js';
 import { buildImpactReport } from '../impact/preview.js';
 import type { ClusterState } from '../impact/cluster.js';
+import type { Spent } from '../impact/events.js';
 import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
@@ -95,6 +97,32 @@ async function readCluster(
   }
 }
 
+/**
+ * `CHS_TIMING=1`: each phase of the preview and the time it took (wall clock and CPU) on standard
+ * error, as the lint's phases are.
+ */
+function previewTimer(
+  env: Readonly<Record<string, string | undefined>>,
+  stderr: CommandContext['stderr'],
+): { phase: (name: string, spent: Spent) => void; tick: (name?: string) => void } | undefined {
+  if (!env.CHS_TIMING) return undefined;
+  const phase = (name: string, spent: Spent): void =>
+    void stderr.write(
+      `chs timing: preview: ${name.padEnd(48)} ${spent.wall.toFixed(1).padStart(8)} ms${spent.cpu === undefined ? '' : ` (CPU ${spent.cpu.toFixed(1)} ms)`}\n`,
+    );
+  let cpu = process.cpuUsage();
+  let wall = performance.now();
+  /** Reports the time since the last tick under `name` (without a name, only restarts the clock). */
+  const tick = (name?: string): void => {
+    const used = process.cpuUsage(cpu);
+    if (name !== undefined)
+      phase(name, { cpu: (used.user + used.system) / 1000, wall: performance.now() - wall });
+    cpu = process.cpuUsage();
+    wall = performance.now();
+  };
+  return { phase, tick };
+}
+
 export async function previewCommand(
   ctx: CommandContext,
   flags: PreviewFlags,
@@ -122,7 +150,9 @@ export async function previewCommand(
     gitlab = { settings: gitLabSettings(env, config.gitlab.tokenVariable), iid: mergeRequestIid(env) };
   }
 
+  const timer = previewTimer(env, ctx.stderr);
   const cluster = await readCluster(snapshot, flags.kubeContext, ctx.cwd);
+  timer?.tick('read the cluster state');
 
   let baseDir: string;
   let cleanup = (): void => {};
@@ -144,6 +174,7 @@ export async function previewCommand(
     base = { ref };
   }
 
+  timer?.tick('the base');
   let report: ImpactReport;
   try {
     report = await buildImpactReport({
@@ -156,10 +187,12 @@ export async function previewCommand(
       ...(cluster ? { cluster } : {}),
       languages,
       registry,
+      ...(timer ? { onPhase: timer.phase } : {}),
     });
   } finally {
     cleanup();
   }
+  timer?.tick();
 
   const url = artifactUrl(env, out);
   const markdown = impactMarkdown(report, { artifact: out, ...(url ? { artifactUrl: url } : {}) });
@@ -173,6 +206,7 @@ export async function previewCommand(
     );
   }
   ctx.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdown);
+  timer?.tick('render and write the report');
 
   if (gitlab) {
     const { openGitLab } = await import('../gitlab/client.js');

@@ -11,6 +11,7 @@ import type { ProfileModel } from '../languages/apparmor/model.js';
 import type { Mode } from '../core/kinds.js';
 import type { Fields } from '../languages/falco/evaluate/fields.js';
 import { attribute, DenialGroups, unattributedNote } from './attribution.js';
+import type { Attribution } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import type { Workloads } from './cluster.js';
 import { eventNotes } from './events.js';
@@ -123,9 +124,46 @@ export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): Ite
   return items;
 }
 
+interface Decision {
+  head: boolean;
+  base: boolean;
+  /** How the access reads in the report. */
+  example: string;
+}
+
+/** One profile's decisions by access: execs and opens by permissions, each by path. */
+interface ProfileDecisions {
+  exec: Map<string, Decision>;
+  r: Map<string, Decision>;
+  w: Map<string, Decision>;
+  rw: Map<string, Decision>;
+  '': Map<string, Decision>;
+}
+
+function newProfileDecisions(): ProfileDecisions {
+  return { exec: new Map(), r: new Map(), w: new Map(), rw: new Map(), '': new Map() };
+}
+
+function openDecisions(decisions: ProfileDecisions, permissions: string): Map<string, Decision> | undefined {
+  return permissions === 'r' || permissions === 'w' || permissions === 'rw' || permissions === ''
+    ? decisions[permissions]
+    : undefined;
+}
+
 const OPEN_TYPES = new Set(['open', 'openat', 'openat2', 'creat']);
 const EXEC_TYPES = new Set(['execve', 'execveat']);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** What an open's flags say, by flags text (recorded events repeat a handful of them). */
+const flagsSeen = new Map<string, { write: boolean; readWrite: boolean }>();
+function openFlags(flags: string): { write: boolean; readWrite: boolean } {
+  let seen = flagsSeen.get(flags);
+  if (!seen) {
+    seen = { write: /O_(WRONLY|RDWR|CREAT|TRUNC|APPEND)/.test(flags), readWrite: /O_RDWR/.test(flags) };
+    if (flagsSeen.size < 1_000) flagsSeen.set(flags, seen);
+  }
+  return seen;
+}
 
 /** The file access an event records, if it is an open or an exec with a path. */
 export function accessOf(fields: Fields): Access | undefined {
@@ -139,13 +177,10 @@ export function accessOf(fields: Fields): Access | undefined {
   if (OPEN_TYPES.has(type)) {
     const path = str(fields['fd.name']) ?? str(fields['evt.arg.name']);
     if (!path?.startsWith('/')) return undefined;
-    const flags = String(fields['evt.arg.flags'] ?? '');
-    const write =
-      fields['evt.is_open_write'] === true ||
-      /O_(WRONLY|RDWR|CREAT|TRUNC|APPEND)/.test(flags) ||
-      type === 'creat';
-    const read = fields['evt.is_open_read'] === true || !write || /O_RDWR/.test(flags);
-    return { path, permissions: `${read ? 'r' : ''}${write ? 'w' : ''}` };
+    const flags = openFlags(String(fields['evt.arg.flags'] ?? ''));
+    const write = fields['evt.is_open_write'] === true || flags.write || type === 'creat';
+    const read = fields['evt.is_open_read'] === true || !write || flags.readWrite;
+    return { path, permissions: read ? (write ? 'rw' : 'r') : write ? 'w' : '' };
   }
   return undefined;
 }
@@ -248,38 +283,51 @@ export const appArmorSection: ImpactSection = {
     const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
     const groups = new DenialGroups();
     let accesses = 0;
-    // A decision depends on the profile and the access; the mode (per namespace) is applied after.
-    const decisions = new Map<string, { head: boolean; base: boolean }>();
-    const blocks = new Map<string, Map<string, { head: boolean; base: boolean }>>();
-    const decide = (profile: string, namespace: string, access: Access): { head: boolean; base: boolean } => {
-      let byNs = blocks.get(profile);
-      if (!byNs) blocks.set(profile, (byNs = new Map()));
-      let mode = byNs.get(namespace);
+    // A decision depends on the profile and the access; the mode (per namespace) is applied
+    // after. Recorded events repeat the same accesses: each distinct (profile, access) is
+    // evaluated once and the answer, with its description, kept.
+    const decisions = new Map<string, ProfileDecisions>();
+    let cached = 0;
+    const decide = (profile: string, access: Access): Decision => {
+      let byAccess = decisions.get(profile);
+      if (!byAccess) decisions.set(profile, (byAccess = newProfileDecisions()));
+      const byPath =
+        'exec' in access
+          ? byAccess.exec
+          : 'path' in access
+            ? openDecisions(byAccess, access.permissions)
+            : undefined;
+      const path = 'exec' in access ? access.exec : 'path' in access ? access.path : '';
+      let d = byPath?.get(path);
+      if (d) return d;
+      const denies = (side: AppArmorSide): boolean => {
+        if (!side.profiles.has(profile)) return false;
+        try {
+          return evaluateAccess(side.set, profile, access, { enforce: true }).decision === 'deny';
+        } catch {
+          return false;
+        }
+      };
+      const headDenies = denies(head);
+      // The base's answer only matters for accesses the head denies.
+      d = { head: headDenies, base: headDenies && denies(base), example: describe(access) };
+      if (byPath && cached++ < 200_000) byPath.set(path, d);
+      return d;
+    };
+    // Whether the profile blocks in the namespace, on each side, by attribution (the same object
+    // comes back for every event of a workload and container).
+    const modes = new Map<object, { head: boolean; base: boolean }>();
+    const modeOf = (who: Attribution & { ok: true }): { head: boolean; base: boolean } => {
+      let mode = modes.get(who);
       if (!mode) {
         const inBlock = (side: AppArmorSide): boolean => {
-          const p = side.profiles.get(profile);
-          return p !== undefined && modeIn(side.tree.config, ownMode(p), namespace) === 'block';
+          const p = side.profiles.get(who.profile);
+          return p !== undefined && modeIn(side.tree.config, ownMode(p), who.namespace) === 'block';
         };
-        byNs.set(namespace, (mode = { head: inBlock(head), base: inBlock(base) }));
+        mode = { head: inBlock(head), base: inBlock(base) };
+        if (modes.size < 100_000) modes.set(who, mode);
       }
-      if (!mode.head) return { head: false, base: false };
-      const key = `${profile}\u0000${describe(access)}`;
-      let d = decisions.get(key);
-      if (!d) {
-        const denies = (side: AppArmorSide): boolean => {
-          if (!side.profiles.has(profile)) return false;
-          try {
-            return evaluateAccess(side.set, profile, access, { enforce: true }).decision === 'deny';
-          } catch {
-            return false;
-          }
-        };
-        const headDenies = denies(head);
-        // The base's answer only matters for accesses the head denies.
-        d = { head: headDenies, base: headDenies && denies(base) };
-        if (decisions.size < 200_000) decisions.set(key, d);
-      }
-      return { head: d.head, base: mode.base && d.base };
+      return mode;
     };
     const done = inputs.feed.subscribe((event) => {
       const access = accessOf(event.fields);
@@ -290,9 +338,11 @@ export const appArmorSection: ImpactSection = {
         groups.notAttributed(who.why);
         return;
       }
-      const d = decide(who.profile, who.namespace, access);
-      if (d.head) groups.add(who, describe(access), !d.base);
-    });
+      const mode = modeOf(who);
+      if (!mode.head) return;
+      const d = decide(who.profile, access);
+      if (d.head) groups.add(who, d.example, !(mode.base && d.base));
+    }, 'apparmor');
     const stats = await done;
     const impacts: ImpactFinding[] = [];
     for (const g of groups.values()) {

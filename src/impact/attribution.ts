@@ -12,8 +12,40 @@ export type Attribution =
   /** The container runs without a Localhost profile of this kind. */
   | { ok: false; why: 'no-profile' | 'no-pod-fields' | 'unknown-pod' | 'ambiguous-container' };
 
+type Failure = Extract<Attribution, { ok: false }>;
+const FAILED: Record<Failure['why'], Failure> = {
+  'no-profile': { ok: false, why: 'no-profile' },
+  'no-pod-fields': { ok: false, why: 'no-pod-fields' },
+  'unknown-pod': { ok: false, why: 'unknown-pod' },
+  'ambiguous-container': { ok: false, why: 'ambiguous-container' },
+};
+
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/** A workload's answers by kind and container name ('' when the event names no container). */
+type Answers = Map<string, Attribution>;
+const answered = new WeakMap<Workload, Record<'apparmor' | 'seccomp', Answers>>();
+
+function decide(
+  workload: Workload,
+  container: string | undefined,
+  kind: 'apparmor' | 'seccomp',
+): Attribution {
+  const named =
+    container === undefined ? undefined : workload.containers.find((c) => c.container === container);
+  const candidates = named ? [named] : workload.containers;
+  const profiles = new Set(candidates.map((c) => c[kind]));
+  if (profiles.size !== 1) return FAILED['ambiguous-container'];
+  const profile = [...profiles][0];
+  if (profile === undefined) return FAILED['no-profile'];
+  return { ok: true, workload, profile, namespace: workload.namespace };
+}
+
+/**
+ * The profile an event ran under. Called for every recorded event by two providers: the answer
+ * depends only on the workload, the container name and the kind, so it is computed once for each
+ * and the same object is returned after (nothing is allocated per event).
+ */
 export function attribute(
   fields: Fields,
   workloads: Workloads | undefined,
@@ -21,18 +53,21 @@ export function attribute(
 ): Attribution {
   const namespace = text(fields['k8s.ns.name']);
   const pod = text(fields['k8s.pod.name']);
-  if (!namespace || !pod || !workloads) return { ok: false, why: 'no-pod-fields' };
+  if (!namespace || !pod || !workloads) return FAILED['no-pod-fields'];
   const workload = workloads.podOwner(namespace, pod);
-  if (!workload) return { ok: false, why: 'unknown-pod' };
+  if (!workload) return FAILED['unknown-pod'];
   const container = text(fields['k8s.container.name']) ?? text(fields['container.name']);
-  const named =
-    container === undefined ? undefined : workload.containers.find((c) => c.container === container);
-  const candidates = named ? [named] : workload.containers;
-  const profiles = new Set(candidates.map((c) => c[kind]));
-  if (profiles.size !== 1) return { ok: false, why: 'ambiguous-container' };
-  const profile = [...profiles][0];
-  if (profile === undefined) return { ok: false, why: 'no-profile' };
-  return { ok: true, workload, profile, namespace };
+  let byKind = answered.get(workload);
+  if (!byKind) answered.set(workload, (byKind = { apparmor: new Map(), seccomp: new Map() }));
+  const answers = byKind[kind];
+  const key = container ?? '';
+  let answer = answers.get(key);
+  if (!answer) {
+    answer = decide(workload, container, kind);
+    // Container names come from the events: a few per workload, bounded all the same.
+    if (answers.size < 1_000) answers.set(key, answer);
+  }
+  return answer;
 }
 
 const WHY: Record<string, string> = {
@@ -66,6 +101,8 @@ export interface DenialGroup {
  */
 export class DenialGroups {
   private readonly groups = new Map<string, DenialGroup>();
+  /** The group of an attribution object (`attribute` returns the same one for a workload). */
+  private readonly byAttribution = new Map<object, DenialGroup>();
   readonly unattributed = new Map<string, number>();
 
   notAttributed(why: string): void {
@@ -77,17 +114,21 @@ export class DenialGroups {
     example: string,
     fresh: boolean,
   ): void {
-    const key = `${who.profile}\u0000${who.namespace}\u0000${who.workload.owner}`;
-    let group = this.groups.get(key);
+    let group = this.byAttribution.get(who);
     if (!group) {
-      group = {
-        profile: who.profile,
-        namespace: who.namespace,
-        owner: who.workload.owner,
-        denied: new Tally(),
-        fresh: 0,
-      };
-      this.groups.set(key, group);
+      const key = `${who.profile}\u0000${who.namespace}\u0000${who.workload.owner}`;
+      group = this.groups.get(key);
+      if (!group) {
+        group = {
+          profile: who.profile,
+          namespace: who.namespace,
+          owner: who.workload.owner,
+          denied: new Tally(),
+          fresh: 0,
+        };
+        this.groups.set(key, group);
+      }
+      if (this.byAttribution.size < 100_000) this.byAttribution.set(who, group);
     }
     group.denied.add(example);
     if (fresh) group.fresh++;

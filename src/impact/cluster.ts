@@ -243,20 +243,25 @@ function buildWorkloads(state: ClusterState): Workloads {
     }
     indexOf(m.namespace).set(m.name, workload);
   }
-  let last: { namespace?: string; pod?: string; workload?: Workload | undefined } = {};
+  // Several sections ask about the same event in a row: the last answer is kept (in plain
+  // variables: this runs for every recorded event).
+  let lastNamespace: string | undefined;
+  let lastPod: string | undefined;
+  let lastWorkload: Workload | undefined;
   return {
     list,
     namespaceLabels,
     podOwner(namespace, pod) {
-      // Several sections ask about the same event in a row: the last answer is kept.
-      if (namespace === last.namespace && pod === last.pod) return last.workload;
+      if (namespace === lastNamespace && pod === lastPod) return lastWorkload;
       const inNs = indexOf(namespace);
       let found = inNs.get(pod);
       if (found === undefined && !inNs.has(pod)) {
         found = controllers.get(namespace)?.find((w) => madeBy(w.kind, w.name, pod));
         if (inNs.size < 100_000) inNs.set(pod, found);
       }
-      last = { namespace, pod, workload: found };
+      lastNamespace = namespace;
+      lastPod = pod;
+      lastWorkload = found;
       return found;
     },
   };

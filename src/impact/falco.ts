@@ -14,6 +14,7 @@ import { priorityName } from '../languages/falco/evaluate/output.js';
 import { loadRules } from '../languages/falco/loader/index.js';
 import type { CompiledRule, LoadedFile } from '../languages/falco/loader/index.js';
 import { eventNotes } from './events.js';
+import { PairedReplay } from './falco-pair.js';
 import type { RecordedEvent } from './events.js';
 import type { ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
@@ -254,39 +255,55 @@ export const falcoSection: ImpactSection = {
     const position = (set: Ruleset): Map<EngineRule, number> => new Map(set.compiled.map((c, i) => [c, i]));
     const basePosition = position(base.ruleset);
     const headPosition = position(head.ruleset);
-    const onHead = (rule: EngineRule, event: RecordedEvent): void => {
+    let current: RecordedEvent | undefined;
+    const onBase = (rule: EngineRule): void => {
+      (baseTallies[basePosition.get(rule) as number] as RuleTally).before++;
+    };
+    const onHead = (rule: EngineRule): void => {
       const t = headTallies[headPosition.get(rule) as number] as RuleTally;
       t.after++;
-      if (t.examples.length < EXAMPLES) t.examples.push(buildAlert(rule, event, '').output);
+      if (t.examples.length < EXAMPLES)
+        t.examples.push(buildAlert(rule, current as RecordedEvent, '').output);
     };
+    // The changed conditions an event can meet, by source and event type (computed once for each).
+    const changedFor = new Map<string, Map<unknown, typeof changedConditions>>();
+    const relevantChanges = (source: string, type: unknown): typeof changedConditions => {
+      let byType = changedFor.get(source);
+      if (!byType) changedFor.set(source, (byType = new Map()));
+      const key = typeof type === 'string' ? type : undefined;
+      let list = byType.get(key);
+      if (!list) {
+        list = changedConditions.filter(
+          (c) =>
+            source === c.after.rule.source &&
+            (key === undefined || hasType(c.before.types, key) || hasType(c.after.types, key)),
+        );
+        if (byType.size < 4096) byType.set(key, list);
+      }
+      return list;
+    };
+    // Both sides in one pass: a condition they share is tested once per event.
+    const pair = new PairedReplay(base.ruleset, head.ruleset);
     const done = inputs.feed.subscribe((event) => {
-      if (base.ruleset.matching === 'all') {
-        for (const rule of base.ruleset.evaluate(event))
-          (baseTallies[basePosition.get(rule) as number] as RuleTally).before++;
-      } else {
-        const rule = base.ruleset.first(event);
-        if (rule) (baseTallies[basePosition.get(rule) as number] as RuleTally).before++;
-      }
-      if (head.ruleset.matching === 'all') {
-        for (const rule of head.ruleset.evaluate(event)) onHead(rule, event);
-      } else {
-        const rule = head.ruleset.first(event);
-        if (rule) onHead(rule, event);
-      }
-      const type = event.fields['evt.type'];
-      for (const c of changedConditions) {
-        if (event.source !== c.after.rule.source) continue;
-        if (typeof type === 'string' && !hasType(c.before.types, type) && !hasType(c.after.types, type))
-          continue;
-        const b = c.before.test(event.fields);
-        const a = c.after.test(event.fields);
+      current = event;
+      pair.begin(event);
+      pair.fire(base.ruleset, event, onBase);
+      pair.fire(head.ruleset, event, onHead);
+      const changes =
+        changedConditions.length === 0
+          ? changedConditions
+          : relevantChanges(event.source, event.fields['evt.type']);
+      for (let i = 0; i < changes.length; i++) {
+        const c = changes[i] as (typeof changedConditions)[number];
+        const b = pair.test(c.before);
+        const a = pair.test(c.after);
         if (a !== b) {
           const t = tally(c.name);
           if (a) t.onlyAfter++;
           else t.onlyBefore++;
         }
       }
-    });
+    }, 'falco');
     const stats = await done;
     const impacts: ImpactFinding[] = [];
     const notes = eventNotes(stats, inputs.events.length);

@@ -2,6 +2,7 @@
  * Building the impact report from two directories: the file diff, each kind's section (when
  * its provider exists), the lint delta and the verdict.
  */
+import { performance } from 'node:perf_hooks';
 import { POLICY_KINDS } from '../core/kinds.js';
 import type { PolicyKind } from '../core/kinds.js';
 import type { Language } from '../core/language.js';
@@ -10,6 +11,7 @@ import { diffTrees } from './file-diff.js';
 import { lintDelta, lintSide } from './lint-delta.js';
 import type { ClusterState } from './cluster.js';
 import { EventFeed } from './events.js';
+import type { Spent } from './events.js';
 import type { ImpactReport, SectionResult } from './model.js';
 import type { ImpactSection } from './section.js';
 import { impactSections } from './sections.js';
@@ -31,13 +33,31 @@ export interface BuildOptions {
   languages: readonly Language[];
   registry: RuleRegistry;
   sections?: Partial<Record<PolicyKind, ImpactSection>>;
+  /** Called after each phase with the time it took (`CHS_TIMING=1`, the benchmark). */
+  onPhase?: (phase: string, spent: Spent) => void;
+}
+
+/** A clock that reports the time since its last tick (nothing at all without a listener). */
+function phaseClock(onPhase: BuildOptions['onPhase']): (phase?: string) => void {
+  if (!onPhase) return () => undefined;
+  let cpu = process.cpuUsage();
+  let wall = performance.now();
+  return (phase) => {
+    const used = process.cpuUsage(cpu);
+    if (phase !== undefined)
+      onPhase(phase, { cpu: (used.user + used.system) / 1000, wall: performance.now() - wall });
+    cpu = process.cpuUsage();
+    wall = performance.now();
+  };
 }
 
 export async function buildImpactReport(options: BuildOptions): Promise<ImpactReport> {
   const providers = options.sections ?? impactSections;
+  const tick = phaseClock(options.onPhase);
   const base = loadTree(options.baseDir);
   const head = loadTree(options.headDir);
   const files = diffTrees(base, head);
+  tick('read both sides, diff the files');
   const notAnalysed: PolicyKind[] = [];
   const feed = new EventFeed(options.events);
   const running: Promise<SectionResult>[] = [];
@@ -63,9 +83,28 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
       }),
     );
   }
-  const [sections] = await Promise.all([Promise.all(running), feed.run()]);
+  tick('providers: load policies, diff items, cluster');
+  const all = Promise.all(running);
+  // Awaited below, once the events were read; a provider failing meanwhile is not unhandled.
+  all.catch(() => undefined);
+  await feed.run();
+  tick();
+  if (options.onPhase && feed.files.length > 0) {
+    const { pass, consumers } = feed.times;
+    options.onPhase('events: one pass for every provider', pass);
+    let rest = pass.wall;
+    for (const [label, wall] of consumers) {
+      options.onPhase(`  of which ${label}`, { wall });
+      rest -= wall;
+    }
+    options.onPhase('  of which reading and parsing (the rest)', { wall: rest });
+  }
+  const sections = await all;
+  tick('providers: summarise');
   const baseFindings = await lintSide(options.baseDir, options.languages, options.registry);
+  tick('lint the base');
   const headFindings = await lintSide(options.headDir, options.languages, options.registry);
+  tick('lint the head');
   const lint = lintDelta(baseFindings, headFindings);
   return {
     version: 1,

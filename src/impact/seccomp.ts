@@ -9,6 +9,7 @@ import { evaluateSyscall, parseSeccompProfile } from '../languages/seccomp/index
 import type { SeccompProfile } from '../languages/seccomp/index.js';
 import { profileReferences } from './apparmor.js';
 import { attribute, DenialGroups, unattributedNote } from './attribution.js';
+import type { Attribution } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import { eventNotes } from './events.js';
 import type { ImpactFinding, ItemChange } from './model.js';
@@ -48,6 +49,14 @@ const REFUSED = new Set([
 /** 2 allowed, 1 handed to a tracer or a listener, 0 refused. */
 function permissiveness(action: string): number {
   return ALLOWED.has(action) ? 2 : REFUSED.has(action) ? 0 : 1;
+}
+
+/** What a profile in its mode does to one system call, on each side. */
+interface Refusal {
+  head?: string;
+  base?: string;
+  /** `syscall → action`, when the head refuses it. */
+  example?: string;
 }
 
 export function refuses(action: string): boolean {
@@ -165,22 +174,30 @@ export const seccompSection: ImpactSection = {
     const head = loadSeccompSide(inputs.head);
     const items = seccompItemChanges(base, head);
     const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
-    // profile -> namespace -> syscall -> refusals (nested maps: no string key built per event).
-    const decisions = new Map<string, Map<string, Map<string, { head?: string; base?: string }>>>();
+    // The refusals of a system call depend on the profile, the namespace (its mode) and the call:
+    // by attribution (the same object for every event of a workload and container), then by
+    // call, each decided once with its description (nothing built per event).
+    const byAttribution = new Map<object, Map<string, Refusal>>();
+    const decisions = new Map<string, Map<string, Map<string, Refusal>>>();
     const groups = new DenialGroups();
     let calls = 0;
     let cached = 0;
-    const decide = (
-      profile: string,
-      namespace: string,
-      syscall: string,
-    ): { head?: string; base?: string } => {
+    const callsOf = (profile: string, namespace: string): Map<string, Refusal> => {
       let byNs = decisions.get(profile);
       if (!byNs) decisions.set(profile, (byNs = new Map()));
       let bySyscall = byNs.get(namespace);
       if (!bySyscall) byNs.set(namespace, (bySyscall = new Map()));
+      return bySyscall;
+    };
+    const decide = (who: Attribution & { ok: true }, syscall: string): Refusal => {
+      let bySyscall = byAttribution.get(who);
+      if (!bySyscall) {
+        bySyscall = callsOf(who.profile, who.namespace);
+        if (byAttribution.size < 100_000) byAttribution.set(who, bySyscall);
+      }
       let d = bySyscall.get(syscall);
       if (d) return d;
+      const { profile, namespace } = who;
       const refusal = (side: SeccompSide): string | undefined => {
         const p = side.profiles.get(profile);
         if (!p || modeIn(side.tree.config, ownMode(p), namespace) !== 'block') return undefined;
@@ -189,7 +206,10 @@ export const seccompSection: ImpactSection = {
       };
       const h = refusal(head);
       const b = refusal(base);
-      d = { ...(h ? { head: h } : {}), ...(b ? { base: b } : {}) };
+      d = {
+        ...(h ? { head: h, example: `${syscall} → ${h}` } : {}),
+        ...(b ? { base: b } : {}),
+      };
       if (cached++ < 200_000) bySyscall.set(syscall, d);
       return d;
     };
@@ -203,9 +223,9 @@ export const seccompSection: ImpactSection = {
         groups.notAttributed(who.why);
         return;
       }
-      const d = decide(who.profile, who.namespace, syscall);
-      if (d.head) groups.add(who, `${syscall} → ${d.head}`, !d.base);
-    });
+      const d = decide(who, syscall);
+      if (d.example !== undefined) groups.add(who, d.example, !d.base);
+    }, 'seccomp');
     const stats = await done;
     const impacts: ImpactFinding[] = [];
     for (const g of groups.values()) {

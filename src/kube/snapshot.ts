@@ -5,7 +5,8 @@
  */
 import { readTextFile } from '../core/read.js';
 import { SourceFile } from '../core/source.js';
-import { parseYaml } from '../core/yaml.js';
+import { constructFromEvents, EVENT_ID, parseEvents } from 'js-yaml';
+import { MAX_DEPTH, parseYaml } from '../core/yaml.js';
 import type { YamlNode } from '../core/yaml.js';
 import type { KubeClient } from './client.js';
 import type { KubeObject } from './objects.js';
@@ -37,10 +38,64 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The objects of a List (Lists nested in it included) or of one object; undefined when not well formed. */
+function objectsOf(value: unknown, out: KubeObject[]): boolean {
+  if (!isMap(value)) return false;
+  if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+    for (const item of value.items) if (!objectsOf(item, out)) return false;
+    return true;
+  }
+  const metadata = value.metadata;
+  if (
+    typeof value.apiVersion !== 'string' ||
+    typeof value.kind !== 'string' ||
+    !isMap(metadata) ||
+    typeof metadata.name !== 'string'
+  )
+    return false;
+  out.push(value as KubeObject);
+  return true;
+}
+
+/**
+ * The objects of a well-formed snapshot without the positions of every node, which only a problem
+ * needs: JSON (`kubectl get -o json`) through JSON.parse, YAML through js-yaml's constructor.
+ * Anything unusual (aliases, tags, duplicate keys, a problem) returns undefined and the full
+ * parse with positions decides, so the objects are the same either way.
+ */
+function quickObjects(text: string): KubeObject[] | undefined {
+  const objects: KubeObject[] = [];
+  const first = /\S/.exec(text)?.[0];
+  if (first === '{') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    return objectsOf(value, objects) ? objects : undefined;
+  }
+  let values: unknown[];
+  try {
+    const events = parseEvents(text, { maxDepth: MAX_DEPTH });
+    for (const event of events) {
+      if (event.type === EVENT_ID.ALIAS) return undefined;
+      if ('tagStart' in event && event.tagStart !== -1) return undefined;
+    }
+    values = constructFromEvents(events, { source: text });
+  } catch {
+    return undefined;
+  }
+  for (const value of values) if (value !== null && !objectsOf(value, objects)) return undefined;
+  return objects;
+}
+
 export function parseSnapshot(
   display: string,
   text: string,
 ): { snapshot: ClusterSnapshot; problems: SnapshotProblem[] } {
+  const quick = quickObjects(text);
+  if (quick) return { snapshot: { source: display, objects: quick }, problems: [] };
   const source = new SourceFile(display, text);
   const problems: SnapshotProblem[] = [];
   const at = (offset: number, message: string): void => {
