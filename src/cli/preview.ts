@@ -70,6 +70,9 @@ function artifactUrl(env: Readonly<Record<string, string | undefined>>, out: str
   return `${job.replace(/\/+$/, '')}/artifacts/file/${encodeURI(out.split('\\').join('/'))}`;
 }
 
+/** What the live read lists (read-only): the resources of `SNAPSHOT_KINDS`. */
+const READ_ACCESS = 'namespaces, pods, deployments, daemonsets, statefulsets, jobs and cronjobs';
+
 /** The cluster state: the snapshot file, else a live read-only listing through the kube context. */
 async function readCluster(
   snapshot: InputFile | undefined,
@@ -87,13 +90,21 @@ async function readCluster(
     return state;
   }
   if (kubeContext === undefined) return undefined;
-  const { connect } = await import('../kube/client.js');
+  const { connect, KubeApiError } = await import('../kube/client.js');
   const { readLiveSnapshot } = await import('../kube/snapshot.js');
+  const client = await connect({ cwd, context: kubeContext });
   try {
-    return await readLiveSnapshot(await connect({ cwd, context: kubeContext }));
+    return await readLiveSnapshot(client);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UserError(`cluster of context "${kubeContext}": ${message.split('\n')[0] ?? ''}`);
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const status = error instanceof KubeApiError ? error.status : undefined;
+    const why =
+      status === 401
+        ? "the API server refused the credentials (401 Unauthorized): renew the token or the agent's kubeconfig"
+        : status === 403
+          ? `${message} (the preview needs get and list on ${READ_ACCESS} in every namespace)`
+          : message;
+    throw new UserError(`cluster of context "${kubeContext}": ${why}`);
   }
 }
 

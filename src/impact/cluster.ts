@@ -117,6 +117,8 @@ export function containerProfiles(object: ClusterObject): ContainerProfiles[] {
   return out;
 }
 
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** A pod's name as its controller makes it: `web-<hash>-<id>`, `db-0`, `job-<id>`, `cron-<n>-<id>`. */
 function madeBy(kind: string, controller: string, pod: string): boolean {
   if (!pod.startsWith(`${controller}-`)) return false;
@@ -243,6 +245,9 @@ function buildWorkloads(state: ClusterState): Workloads {
     }
     indexOf(m.namespace).set(m.name, workload);
   }
+  // The cluster's listing order (a snapshot file's, or the API server's per kind) must not change
+  // the report: workloads are reported by namespace, then owner.
+  list.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.owner, b.owner));
   // Several sections ask about the same event in a row: the last answer is kept (in plain
   // variables: this runs for every recorded event).
   let lastNamespace: string | undefined;

@@ -78,6 +78,8 @@ export interface ConnectOptions {
   context?: string;
   /** How long one request may take; default CHS_KUBE_TIMEOUT seconds, else 30 s. */
   timeoutMs?: number;
+  /** Objects per list request (`limit`, then `continue` for the next page); default 500, as kubectl. */
+  listChunkSize?: number;
 }
 
 function requestTimeout(options: ConnectOptions): number {
@@ -159,6 +161,7 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
     );
 
   const timeoutMs = requestTimeout(options);
+  const chunkSize = options.listChunkSize ?? 500;
 
   class RawObjectApi extends k8s.KubernetesObjectApi {
     /** Every request, discovery included, gives up after the timeout: a silent server must not hang a deploy. */
@@ -221,20 +224,37 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
       }
     },
     async list(apiVersion, kind, labelSelector) {
-      try {
-        const list = await api.list(
-          apiVersion,
-          kind,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          labelSelector,
-        );
-        return list.items.map((item) => ({ ...(item as KubeObject), apiVersion, kind }));
-      } catch (error) {
-        throw toApiError(error, `listing ${kind} (${apiVersion})`, timeoutMs);
+      // In chunks, as kubectl does (--chunk-size 500): a large cluster's pods are never one huge
+      // answer. A continue token that expired between pages (410) means the list is started again.
+      const what = `listing ${kind} (${apiVersion})`;
+      for (let attempt = 1; ; attempt++) {
+        const items: KubeObject[] = [];
+        let token: string | undefined;
+        try {
+          do {
+            const page = await api.list(
+              apiVersion,
+              kind,
+              undefined,
+              undefined,
+              undefined,
+              undefined,
+              undefined,
+              labelSelector,
+              chunkSize,
+              token,
+            );
+            for (const item of page.items) items.push({ ...(item as KubeObject), apiVersion, kind });
+            const next =
+              page.metadata?._continue ?? (page.metadata as { continue?: string } | undefined)?.continue;
+            token = next === undefined || next === '' ? undefined : next;
+          } while (token !== undefined);
+          return items;
+        } catch (error) {
+          const expired = (error as { code?: unknown }).code === 410 && token !== undefined;
+          if (expired && attempt < 3) continue;
+          throw toApiError(error, what, timeoutMs);
+        }
       }
     },
     async apply(object, { dryRun, force }) {

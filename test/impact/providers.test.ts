@@ -362,12 +362,13 @@ describe('pod security: controls and the workloads rejected or warned about', ()
       'control levels: level: narrowed baseline->restricted',
       'control levels: readOnlyRootFilesystem: narrowed',
     ]);
+    // By namespace, then owner, whatever order the cluster state listed them in.
     expect(result.impacts.map((i) => [i.severity, i.namespace, i.subject])).toEqual([
-      ['warn', 'shop', 'Deployment/web'],
       ['warn', 'dev', 'Pod/tool'],
+      ['warn', 'shop', 'Deployment/web'],
       ['warn', 'shop', 'Pod/[x](http://evil)'],
     ]);
-    expect(result.impacts[1]?.reason).toMatch(
+    expect(result.impacts[0]?.reason).toMatch(
       /^pods "tool" is forbidden: violates PodSecurity "restricted:latest|v1\.\d+": allowPrivilegeEscalation != false/,
     );
   });

@@ -58,6 +58,13 @@ export interface Faults {
   mode?: 'reset' | '500' | 'hang';
   /** Answers these statuses (InternalError for 5xx) to the next requests, any verb, in order. */
   failNext?: number[];
+  /**
+   * Resources (plurals) the user may not read: any request on them answers 403 Forbidden with
+   * RBAC's message, as a service account without `list` on them gets.
+   */
+  forbidden?: string[];
+  /** The next this many list requests that carry a `continue` token answer 410 Expired. */
+  expireContinue?: number;
 }
 
 export interface KubeServerOptions {
@@ -95,6 +102,8 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export class KubeServer {
   readonly types: ResourceType[] = [...BUILTIN_TYPES];
   readonly requests: RequestRecord[] = [];
+  /** Every list answered: the resource, how many items the page held, whether a token followed. */
+  readonly listed: { plural: string; items: number; continued?: boolean }[] = [];
   faults: Faults = {};
   /** Persisted writes so far (dry runs and no-op applies excluded). */
   writes = 0;
@@ -369,6 +378,16 @@ export class KubeServer {
     }
     const type = served.find((t) => t.plural === plural);
     if (!type) throw new HttpError(404, 'NotFound', 'the server could not find the requested resource');
+    if (this.faults.forbidden?.includes(plural)) {
+      const verb = name !== undefined ? 'get' : method === 'GET' ? 'list' : method.toLowerCase();
+      const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
+      throw new HttpError(
+        403,
+        'Forbidden',
+        `${plural}${group ? `.${group}` : ''} is forbidden: User "system:serviceaccount:gitlab-agent:chs-preview" cannot ${verb} resource "${plural}" in API group "${group}" ${scope}`,
+        { kind: plural, ...(group ? { group } : {}) },
+      );
+    }
     if (!type.namespaced && namespace !== undefined)
       throw new HttpError(404, 'NotFound', 'the server could not find the requested resource');
     const dryRun = query.dryRun;
@@ -585,7 +604,7 @@ export class KubeServer {
           );
         return { field: m[1] === 'metadata.name' ? 'name' : 'namespace', negate: m[2] === '!=', value: m[3] };
       });
-    const items = [...this.store.values()]
+    const selected = [...this.store.values()]
       .filter((s) => s.type === type)
       .filter((s) => {
         const metadata = s.object.metadata as JsonMap;
@@ -594,21 +613,62 @@ export class KubeServer {
         if (!matches(requirements, labels)) return false;
         return fields.every((f) => (metadata[f.field] === f.value) !== f.negate);
       })
-      .sort((a, b) => this.sortKey(a).localeCompare(this.sortKey(b)))
-      .map((s) => {
-        const rendered = this.render(s);
-        if (!type.custom) {
-          delete rendered.apiVersion;
-          delete rendered.kind;
-        }
-        return rendered;
-      });
-    return {
-      kind: `${type.kind}List`,
-      apiVersion: groupVersion(type),
-      metadata: { resourceVersion: String(this.resourceVersion) },
-      items,
-    };
+      .sort((a, b) => this.sortKey(a).localeCompare(this.sortKey(b)));
+    // List chunking as the API server does it: `limit` items at most, and a `continue` token
+    // (opaque to clients) naming the last key served and the resourceVersion of the first page.
+    // A token older than the last write answers 410 Gone (ResourceExpired), as one whose etcd
+    // revision was compacted does.
+    let from = 0;
+    let listVersion = this.resourceVersion;
+    if (query.continue !== undefined && query.continue !== '') {
+      let token: { rv?: unknown; after?: unknown };
+      try {
+        token = JSON.parse(Buffer.from(query.continue, 'base64url').toString('utf8')) as typeof token;
+      } catch {
+        throw new HttpError(400, 'BadRequest', 'continue key is not valid: illegal base64 data');
+      }
+      if (typeof token.rv !== 'number' || typeof token.after !== 'string')
+        throw new HttpError(
+          400,
+          'BadRequest',
+          'continue key is not valid: incorrect encoded start resourceVersion',
+        );
+      const expire = (this.faults.expireContinue ?? 0) > 0;
+      if (expire) this.faults.expireContinue = (this.faults.expireContinue ?? 0) - 1;
+      if (expire || token.rv !== this.resourceVersion)
+        throw new HttpError(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
+      const after = token.after;
+      from = selected.findIndex((s) => this.sortKey(s) > after);
+      if (from === -1) from = selected.length;
+      listVersion = token.rv;
+    }
+    const limit = query.limit === undefined ? 0 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new HttpError(400, 'BadRequest', `invalid limit: ${query.limit ?? ''}`);
+    const page = limit > 0 ? selected.slice(from, from + limit) : selected.slice(from);
+    const last = page[page.length - 1];
+    const more = limit > 0 && from + page.length < selected.length && last !== undefined;
+    this.listed.push({ plural: type.plural, items: page.length, ...(more ? { continued: true } : {}) });
+    const items = page.map((s) => {
+      const rendered = this.render(s);
+      if (!type.custom) {
+        delete rendered.apiVersion;
+        delete rendered.kind;
+      }
+      return rendered;
+    });
+    const metadata: JsonMap = { resourceVersion: String(listVersion) };
+    if (more) {
+      metadata.continue = Buffer.from(
+        JSON.stringify({ rv: listVersion, after: this.sortKey(last) }),
+      ).toString('base64url');
+      metadata.remainingItemCount = selected.length - from - page.length;
+    }
+    return { kind: `${type.kind}List`, apiVersion: groupVersion(type), metadata, items };
   }
 
   private sortKey(s: Stored): string {
