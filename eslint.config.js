@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS sources (the launcher) import with `import x = require(...)`, as TypeScript wants.
+    files: ['**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }] },
+  },
+  {
     files: ['src/languages/**', 'src/core/**'],
     rules: {
       'no-restricted-imports': [

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../dist/bundle/main.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/bundle/chs.cjs', import.meta.url));
 const run = (title, args) => {
   process.stdout.write(`\n$ chs ${args.join(' ')}\n`);
   const result = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit' });

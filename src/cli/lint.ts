@@ -5,13 +5,10 @@ import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js
 import type { PolicyKind } from '../core/kinds.js';
 import { lint } from '../core/runner.js';
 import { languages, registry } from '../languages/index.js';
-import { codeQuality } from '../report/codequality.js';
 import { colorsFor } from '../report/colors.js';
 import { lintJson } from '../report/json.js';
-import { junit } from '../report/junit.js';
 import { buildReport } from '../report/positions.js';
 import type { LintReport } from '../report/positions.js';
-import { sarif } from '../report/sarif.js';
 import { stylish } from '../report/stylish.js';
 import type { CommandContext } from './run.js';
 import { packageVersion } from './version.js';
@@ -25,10 +22,16 @@ interface LintFlags {
   quiet?: boolean;
 }
 
-const REPORTERS: Record<string, (report: LintReport) => string> = {
-  codequality: codeQuality,
-  junit,
-  sarif: (report) => sarif(report, registry.all(), packageVersion()),
+type Reporter = (report: LintReport) => string;
+
+/** The report formats, each loaded only when asked for (Code Quality's hashes need node:crypto). */
+const REPORTERS: Record<string, () => Promise<Reporter>> = {
+  codequality: async () => (await import('../report/codequality.js')).codeQuality,
+  junit: async () => (await import('../report/junit.js')).junit,
+  sarif: async () => {
+    const { sarif } = await import('../report/sarif.js');
+    return (report) => sarif(report, registry.all(), packageVersion());
+  },
 };
 
 export function parseReportFlags(values: readonly string[], cwd: string): { type: string; path: string }[] {
@@ -68,9 +71,10 @@ export async function lintCommand(ctx: CommandContext, paths: string[], flags: L
   const linted = [...result.filesByKind.values()].flat().map((f) => f.path);
   const report = buildReport(diagnostics, result.files, linted);
   for (const { type, path } of reports) {
+    const reporter = await (REPORTERS[type] as () => Promise<Reporter>)();
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, (REPORTERS[type] as (r: LintReport) => string)(report));
+      writeFileSync(path, reporter(report));
     } catch (error) {
       throw new UserError(
         `cannot write the ${type} report to ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * `chs`: argument parsing only. Each command lives in its own module, imported when it runs, so
  * that `chs lint` never loads the Kubernetes or GitLab clients.
@@ -226,9 +225,8 @@ function podSecurityVersion(argv: readonly string[]): string[] {
   return out;
 }
 
-try {
-  await program.parseAsync(podSecurityVersion(process.argv));
-} catch (error) {
+// Not a top-level await: the bundle that runs this (dist/bundle/program.cjs) is CommonJS.
+program.parseAsync(podSecurityVersion(process.argv)).catch((error: unknown) => {
   if (error instanceof CommanderError) {
     const ok =
       error.code === 'commander.helpDisplayed' ||
@@ -239,4 +237,4 @@ try {
   } else {
     fail(error);
   }
-}
+});

@@ -3,13 +3,13 @@
  * exact key or value it is about, with "did you mean" for misspelt keys. Shared by the
  * configuration and every language whose files have a schema.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMeanSuffix } from './did-you-mean.js';
+import { schemaKey } from './schema-key.js';
 import type { Range } from './diagnostic.js';
 import { rangeAt } from './yaml.js';
 import type { YamlNode } from './yaml.js';
@@ -44,7 +44,7 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
   if (validate) return validate;
   // A validator precompiled at build time from this very schema (same content hash) spares
   // loading and compiling ajv; otherwise compile now.
-  const hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 24);
+  const hash = schemaKey(schema);
   const dir = precompiledDir();
   const file = dir === undefined ? undefined : join(dir, `${hash}.cjs`);
   if (file !== undefined && existsSync(file)) {

@@ -9,7 +9,8 @@ import type { Instance, Project } from './pipeline.js';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CI_SCHEMA_PATH = corpusPath('gitlab', 'ci.json');
 export const hasCiSchema = existsSync(CI_SCHEMA_PATH);
-export const CHS = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The `bin` of the package, as a user's job runs it. */
+export const CHS = join(ROOT, 'dist', 'bundle', 'chs.cjs');
 export const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string })
   .version;
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CHS = fileURLToPath(new URL('../../dist/bundle/main.mjs', import.meta.url));
+export const CHS = fileURLToPath(new URL('../../dist/bundle/chs.cjs', import.meta.url));
 
 export interface CliResult {
   code: number | null;

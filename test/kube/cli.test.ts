@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { workspace } from './helpers.js';
 import type { Workspace } from './helpers.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'cli', 'main.js');
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'bundle', 'chs.cjs');
 const built = existsSync(CLI);
 if (!built) console.warn('chs CLI tests skipped: dist/ is not built (npm run build)');
 
