@@ -141,7 +141,7 @@ process.stdout.write(
 // What a merge request pipeline runs: `chs preview` (the bundled CLI), each run in its own
 // process, cold as in CI. CPU time (user + system, all threads) and peak RSS come from the child
 // itself (_usage.mjs, preloaded); CHS_TIMING=1 gives the phases.
-const cli = fileURLToPath(new URL('../../dist/bundle/main.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../../dist/bundle/chs.cjs', import.meta.url));
 const usage = fileURLToPath(new URL('./_usage.mjs', import.meta.url));
 const args = [
   '--import',
