@@ -100,7 +100,13 @@ export class EventFeed {
           stats.events += counts.events;
           stats.badLines += counts.bad;
         } catch (error) {
-          dispatch();
+          // The events read before the failure still count; a consumer that failed on them
+          // would fail again, so the batch is then dropped with the file reported.
+          try {
+            dispatch();
+          } catch {
+            batch.length = 0;
+          }
           stats.unreadable.push(`${file.display}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
         }
       }
