@@ -46,11 +46,17 @@ const IGNORED_SUFFIXES = [
 
 const MAX_INCLUDE_DEPTH = 64;
 
-/** Included files parsed in this process, by include roots, place and path. */
+/**
+ * Included files parsed in this process, by include roots, working directory, place and path.
+ * An entry whose resolution used the relative bases (a `"..."` or bare include inside it) is
+ * kept for those bases only; the others (the system abstractions) serve every run.
+ */
 const SHARED = new Map<
   string,
   {
     stamp: string;
+    /** The bases the entry was resolved with, when its resolution depended on them. */
+    bases: string | undefined;
     statements: Statement[];
     findings: { finding: Finding; absolute: string | undefined }[];
     /** The texts of the file and its own includes, by display path. */
@@ -74,6 +80,9 @@ export class Loader {
   private readonly absoluteOf = new Map<string, string>();
   /** Texts of every included file, by display path (for the text of a deciding rule). */
   readonly texts = new Map<string, string>();
+  /** How many relative includes were resolved (against the bases): an include that resolved
+   * some depends on the bases. */
+  private relative = 0;
 
   constructor(private options: LoadOptions) {}
 
@@ -146,6 +155,7 @@ export class Loader {
     const path = include.path;
     if (isAbsolute(path)) return [path];
     if (include.angle) return this.options.roots.map((root) => join(root, path));
+    this.relative++;
     return [...this.options.bases, dir].map((base) => resolve(base, path));
   }
 
@@ -193,9 +203,11 @@ export class Loader {
     key: string,
   ): Statement[] | undefined {
     const stamp = stampOf(absolute);
-    const sharedKey = `${this.options.roots.join('\0')}\u0001${this.options.bases.join('\0')}\u0001${this.options.cwd}\u0001${key}`;
+    const sharedKey = `${this.options.roots.join('\0')}\u0001${this.options.cwd}\u0001${key}`;
+    const bases = this.options.bases.join('\0');
     const shared = SHARED.get(sharedKey);
-    if (shared && shared.stamp === stamp) {
+    if (shared && shared.stamp === stamp && (shared.bases === undefined || shared.bases === bases)) {
+      if (shared.bases !== undefined) this.relative++;
       this.cache.set(key, shared.statements);
       for (const [path, text] of shared.texts) this.texts.set(path, text);
       if (shared.findings.length > 0) {
@@ -229,13 +241,15 @@ export class Loader {
     this.options = { ...this.options, report: capture };
     const before = new Set(this.texts.keys());
     this.texts.set(shown, read.file.text);
+    const relativeBefore = this.relative;
     try {
       const statements = parseApparmor(read.file.text, { file: shown, report: capture }, where);
       this.cache.set(key, statements);
       this.resolveAll(statements, where, [...stack, absolute], dirname(absolute), shown);
       if (SHARED.size > 4096) SHARED.clear();
       const texts = [...this.texts].filter(([path]) => !before.has(path) || path === shown);
-      SHARED.set(sharedKey, { stamp, statements, findings, texts });
+      const dependent = this.relative !== relativeBefore;
+      SHARED.set(sharedKey, { stamp, bases: dependent ? bases : undefined, statements, findings, texts });
       return statements;
     } finally {
       this.options = { ...this.options, report: outer };
@@ -265,8 +279,21 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** Directory listings by path, while the directory's modification time stays the same. */
+const LISTINGS = new Map<string, { stamp: string; files: string[] }>();
+
 /** The regular files of an included directory, sorted, without hidden and backup files. */
 function directoryFiles(dir: string): string[] {
+  const stamp = stampOf(dir);
+  const known = LISTINGS.get(dir);
+  if (known && known.stamp === stamp) return known.files;
+  const files = listDirectory(dir);
+  if (LISTINGS.size > 256) LISTINGS.clear();
+  LISTINGS.set(dir, { stamp, files });
+  return files;
+}
+
+function listDirectory(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
