@@ -5,10 +5,14 @@
  * raw ones (of inet and inet6; icmp of inet only). An access names a socket by domain, type and
  * protocol; a part left out stands for every value, so it is allowed only when all are.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProfileSet } from '../../src/languages/apparmor/analyze.js';
 import { evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
 import type { Access } from '../../src/languages/apparmor/evaluate.js';
+import { runChs } from '../helpers/cli.js';
 import { apparmorParserAccepts, hasApparmorParser, parserFindings, skipping } from './helpers.js';
 
 type Net = Extract<Access, { network: unknown }>['network'];
@@ -146,4 +150,35 @@ describe('network accesses', () => {
     expect(apparmorParserAccepts('profile p {\n  network inet6 udp,\n  network icmp,\n}\n', [])).toBe(true);
   });
   if (!hasApparmorParser) skipping('the apparmor_parser check of the network profiles', 'no apparmor_parser');
+});
+
+describe('network accesses in chs test cases', () => {
+  it('are refused when the type is unknown or contradicts the protocol', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'chs-network-'));
+    try {
+      mkdirSync(join(root, 'policies', 'apparmor'), { recursive: true });
+      mkdirSync(join(root, 'policies', 'tests'), { recursive: true });
+      writeFileSync(join(root, 'policies', 'apparmor', 'web'), 'profile web {\n  network inet tcp,\n}\n');
+      writeFileSync(
+        join(root, 'policies', 'tests', 'net.yaml'),
+        [
+          'tests:',
+          '  - {name: a, apparmor: {profile: web, access: {network: {domain: inet, type: strem}}, expect: allow}}',
+          '  - {name: b, apparmor: {profile: web, access: {network: {domain: inet, type: dgram, protocol: tcp}}, expect: deny}}',
+          '  - {name: c, apparmor: {profile: web, access: {network: {domain: inet, protocol: sctp}}, expect: deny}}',
+          '  - {name: d, apparmor: {profile: web, access: {network: {domain: inet, protocol: tcp}}, expect: allow}}',
+          '',
+        ].join('\n'),
+      );
+      const result = await runChs(['test'], { cwd: root });
+      expect(result.stdout).toContain('unknown socket type "strem"; did you mean "stream"?');
+      expect(result.stdout).toContain('tcp sockets are of type stream, not dgram');
+      expect(result.stdout).toContain(
+        'protocol "sctp" names no type (tcp, udp and icmp do): give "type" too',
+      );
+      expect(result.stdout).toContain('4 test cases: 1 passed, 3 failed');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

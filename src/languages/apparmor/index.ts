@@ -23,10 +23,20 @@ import { checkUnreferencedProfile } from './rules/unreferenced-profile.js';
 
 export const SYSTEM_INCLUDE_ROOT = '/etc/apparmor.d';
 
-/** Include roots in search order: --include-dir, chs.yaml apparmor.includeDirs, /etc/apparmor.d. */
+/**
+ * The system's include root when it exists: /etc/apparmor.d, or CHS_APPARMOR_SYSTEM_ROOT when set
+ * (empty: none; the tests use it to run as in a CI image without AppArmor).
+ */
+export function systemIncludeRoot(): string | undefined {
+  const root = process.env.CHS_APPARMOR_SYSTEM_ROOT ?? SYSTEM_INCLUDE_ROOT;
+  return root !== '' && existsSync(root) ? root : undefined;
+}
+
+/** Include roots in search order: --include-dir, chs.yaml apparmor.includeDirs, the system's. */
 export function includeRoots(context: Pick<LintContext, 'includeDirs' | 'config'>): string[] {
   const roots = [...context.includeDirs, ...context.config.apparmor.includeDirs];
-  if (existsSync(SYSTEM_INCLUDE_ROOT)) roots.push(SYSTEM_INCLUDE_ROOT);
+  const system = systemIncludeRoot();
+  if (system !== undefined) roots.push(system);
   return roots;
 }
 

@@ -6,6 +6,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { Range } from '../../core/diagnostic.js';
 import type { ReadResult } from '../../core/read.js';
 import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
@@ -13,6 +14,8 @@ import type { Abi, Include, Statement } from './ast.js';
 import type { Where } from './parser.js';
 import { parseApparmor } from './parser.js';
 import { missingInclude } from './rules/missing-include.js';
+import { uncheckedInclude } from './rules/unchecked-include.js';
+import { SHIPPED_INCLUDES, SHIPPED_SOURCE, SHIPPED_VARIABLES } from './shipped.generated.js';
 
 export interface LoadOptions {
   /** Roots for `<...>` includes, in search order. */
@@ -139,6 +142,10 @@ export class Loader {
     const candidates = this.candidates(abi, dir);
     if (candidates.some((candidate) => exists(candidate))) return;
     const roots = abi.angle ? this.options.roots : [...this.options.bases, dir];
+    if (abi.angle && isShipped(abi.path)) {
+      this.reportUnchecked(`<${abi.path}>`, roots, display, abi);
+      return;
+    }
     this.options.report({
       rule: missingInclude,
       messageId: 'missingAbi',
@@ -164,6 +171,11 @@ export class Loader {
     if (found === undefined) {
       if (include.ifExists) return;
       const roots = include.angle ? this.options.roots : [...this.options.bases, dir];
+      if (include.angle && isShipped(include.path)) {
+        include.unchecked = { variables: SHIPPED_VARIABLES[shippedPath(include.path)] ?? {} };
+        this.reportUnchecked(`<${include.path}>`, roots, display, include.pathRange);
+        return;
+      }
       this.options.report({
         rule: missingInclude,
         messageId: 'missing',
@@ -256,10 +268,37 @@ export class Loader {
     }
   }
 
+  private reportUnchecked(path: string, roots: readonly string[], display: string, range: Range): void {
+    this.options.report({
+      rule: uncheckedInclude,
+      messageId: 'unchecked',
+      data: {
+        path,
+        roots:
+          roots.length > 0 ? `looked in ${roots.map((r) => this.display(r)).join(', ')}` : 'no include roots',
+        source: SHIPPED_SOURCE,
+      },
+      file: display,
+      range,
+    });
+  }
+
   private display(absolute: string): string {
     const rel = relative(this.options.cwd, absolute);
     return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
   }
+}
+
+/** A `<...>` path as the shipped list writes it (no trailing or doubled slashes). */
+function shippedPath(path: string): string {
+  return path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+}
+
+const SHIPPED = new Set(SHIPPED_INCLUDES);
+
+/** Whether the AppArmor distribution installs this `<...>` path under /etc/apparmor.d. */
+export function isShipped(path: string): boolean {
+  return SHIPPED.has(shippedPath(path));
 }
 
 function exists(path: string): boolean {

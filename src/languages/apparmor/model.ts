@@ -95,6 +95,10 @@ function collectPreamble(statements: Statement[], file: string, walker: Walker):
   for (const statement of statements) {
     if (statement.kind === 'include') {
       for (const included of statement.files) collectPreamble(included.statements, included.path, walker);
+      // A shipped tunables file that is not available here: its variables, as the package has them.
+      for (const [name, values] of Object.entries(statement.unchecked?.variables ?? {})) {
+        if (!walker.model.variables.has(name)) walker.model.variables.set(name, [...values]);
+      }
     } else if (statement.kind === 'variable') {
       assign(statement, walker, report);
       for (const value of statement.values) walker.uses.push({ word: value, file });
