@@ -10,6 +10,7 @@ import type { SourceFile } from '../../core/source.js';
 import { analyze } from './analyze.js';
 import type { Statement } from './ast.js';
 import type { Analysis } from './analyze.js';
+import type { FileInfo } from './load.js';
 import { checkAbi4Syntax } from './rules/abi4-syntax.js';
 import { checkClassMatchesSlash } from './rules/class-matches-slash.js';
 import { checkComplainInBlock } from './rules/complain-in-block.js';
@@ -48,25 +49,33 @@ interface Analyzed {
   findings: Finding[];
 }
 
-/** One run's analyses, shared by collectFacts and lint (each file is parsed once). */
-const runs = new WeakMap<LintContext, Map<SourceFile, Analyzed>>();
+/**
+ * One run's analyses, shared by collectFacts and lint (each file is parsed once), with the run's
+ * include roots and the stats of the files it includes (files do not change during a run).
+ */
+const runs = new WeakMap<
+  LintContext,
+  { analyses: Map<SourceFile, Analyzed>; roots: string[]; fileInfo: Map<string, FileInfo> }
+>();
 
 function analyzeFile(file: SourceFile, context: LintContext): Analyzed {
-  let cache = runs.get(context);
-  if (!cache) {
-    cache = new Map();
-    runs.set(context, cache);
+  let run = runs.get(context);
+  if (!run) {
+    run = { analyses: new Map(), roots: includeRoots(context), fileInfo: new Map() };
+    runs.set(context, run);
   }
+  const cache = run.analyses;
   const cached = cache.get(file);
   if (cached) return cached;
   const findings: Finding[] = [];
   const absolute = resolve(context.cwd, file.path);
   const analysis = analyze([{ file, absolute }], {
-    roots: includeRoots(context),
+    roots: run.roots,
     bases: [context.cwd, dirname(absolute)],
     cwd: context.cwd,
     readFile: context.readFile,
     report: (finding) => findings.push(finding),
+    fileInfo: run.fileInfo,
   });
   const result = { analysis, findings };
   cache.set(file, result);

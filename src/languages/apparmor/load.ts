@@ -26,6 +26,8 @@ export interface LoadOptions {
   cwd: string;
   readFile(absolute: string, display: string): ReadResult;
   report(finding: Finding): void;
+  /** Stats kept for a run (files do not change during one); absent: a stat per question. */
+  fileInfo?: Map<string, FileInfo>;
 }
 
 export interface LoadedFile {
@@ -67,13 +69,38 @@ const SHARED = new Map<
   }
 >();
 
-function stampOf(path: string): string {
+/** What one stat of a path says: whether it exists, is a directory, and its size and time. */
+export interface FileInfo {
+  exists: boolean;
+  directory: boolean;
+  stamp: string;
+}
+
+function statOf(path: string): FileInfo {
   try {
     const stat = statSync(path);
-    return `${stat.size}:${stat.mtimeMs}`;
+    return { exists: true, directory: stat.isDirectory(), stamp: `${stat.size}:${stat.mtimeMs}` };
   } catch {
-    return 'missing';
+    return { exists: false, directory: false, stamp: 'missing' };
   }
+}
+
+/**
+ * Paths stat-ed once per lint run (a run reads each include root's files for every profile):
+ * the runs pass a map they keep; without one, every question is a stat.
+ */
+function infoOf(path: string, memo: Map<string, FileInfo> | undefined): FileInfo {
+  if (!memo) return statOf(path);
+  let info = memo.get(path);
+  if (!info) {
+    info = statOf(path);
+    memo.set(path, info);
+  }
+  return info;
+}
+
+function stampOf(path: string, memo?: Map<string, FileInfo>): string {
+  return infoOf(path, memo).stamp;
 }
 
 export class Loader {
@@ -140,7 +167,7 @@ export class Loader {
   /** apparmor_parser reads the abi file too: a missing one fails the load. */
   private checkAbi(abi: Abi, dir: string, display: string): void {
     const candidates = this.candidates(abi, dir);
-    if (candidates.some((candidate) => exists(candidate))) return;
+    if (candidates.some((candidate) => infoOf(candidate, this.options.fileInfo).exists)) return;
     const roots = abi.angle ? this.options.roots : [...this.options.bases, dir];
     if (abi.angle && isShipped(abi.path)) {
       this.reportUnchecked(`<${abi.path}>`, roots, display, abi);
@@ -167,7 +194,9 @@ export class Loader {
   }
 
   private resolve(include: Include, where: Where, stack: string[], dir: string, display: string): void {
-    const found = this.candidates(include, dir).find((candidate) => exists(candidate));
+    const found = this.candidates(include, dir).find(
+      (candidate) => infoOf(candidate, this.options.fileInfo).exists,
+    );
     if (found === undefined) {
       if (include.ifExists) return;
       const roots = include.angle ? this.options.roots : [...this.options.bases, dir];
@@ -188,7 +217,9 @@ export class Loader {
       });
       return;
     }
-    const files = isDirectory(found) ? directoryFiles(found) : [found];
+    const files = infoOf(found, this.options.fileInfo).directory
+      ? directoryFiles(found, this.options.fileInfo)
+      : [found];
     for (const absolute of files) {
       if (stack.includes(absolute) || stack.length > MAX_INCLUDE_DEPTH) continue;
       const key = `${where}\0${absolute}`;
@@ -214,7 +245,7 @@ export class Loader {
     display: string,
     key: string,
   ): Statement[] | undefined {
-    const stamp = stampOf(absolute);
+    const stamp = stampOf(absolute, this.options.fileInfo);
     const sharedKey = `${this.options.roots.join('\0')}\u0001${this.options.cwd}\u0001${key}`;
     const bases = this.options.bases.join('\0');
     const shared = SHARED.get(sharedKey);
@@ -301,29 +332,12 @@ export function isShipped(path: string): boolean {
   return SHIPPED.has(shippedPath(path));
 }
 
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** Directory listings by path, while the directory's modification time stays the same. */
 const LISTINGS = new Map<string, { stamp: string; files: string[] }>();
 
 /** The regular files of an included directory, sorted, without hidden and backup files. */
-function directoryFiles(dir: string): string[] {
-  const stamp = stampOf(dir);
+function directoryFiles(dir: string, memo: Map<string, FileInfo> | undefined): string[] {
+  const stamp = stampOf(dir, memo);
   const known = LISTINGS.get(dir);
   if (known && known.stamp === stamp) return known.files;
   const files = listDirectory(dir);
