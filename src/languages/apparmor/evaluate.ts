@@ -7,6 +7,7 @@
 import type { Range } from '../../core/diagnostic.js';
 import type { MediationRule, Rule, Word } from './ast.js';
 import {
+  aareToRegexSource,
   compileAare,
   expandAlternatives,
   expandPattern,
@@ -78,17 +79,13 @@ interface Compiled {
 }
 
 interface CompiledFile extends Compiled {
-  /** Undefined: every path (`file,` and `all,`). */
-  regex: RegExp | undefined;
-  /** The pattern (after expansion). */
-  pattern?: string;
-  /** The expression for combined expressions (no anchors, no capturing groups), made on first use. */
-  source?: string;
+  /** The pattern (after expansion); undefined: every path (`file,` and `all,`). */
+  at: CompiledPattern | undefined;
   prefix: string;
   literal: boolean;
   bits: number;
-  exec?: string;
-  target?: string;
+  exec: string | undefined;
+  target: string | undefined;
 }
 
 interface CompiledOther extends Compiled {
@@ -163,6 +160,24 @@ function firstComponent(path: string): string | undefined {
   return slash === -1 ? undefined : path.slice(1, slash);
 }
 
+/** `file,` and `all,`: every path, every permission, exec inherits. */
+function everyPath(base: Compiled): CompiledFile {
+  return {
+    rule: base.rule,
+    file: base.file,
+    deny: base.deny,
+    audit: base.audit,
+    owner: base.owner,
+    priority: base.priority,
+    at: undefined,
+    prefix: '',
+    literal: false,
+    bits: ALL_FILE,
+    exec: 'ix',
+    target: undefined,
+  };
+}
+
 function baseOf(rule: Rule, file: string): Compiled {
   return {
     rule,
@@ -186,10 +201,9 @@ function compileProfile(profile: ProfileModel): CompiledProfile {
     }
     const base = baseOf(rule, file);
     if (rule.kind === 'file') {
-      files.push({ ...base, regex: undefined, prefix: '', literal: false, bits: ALL_FILE, exec: 'ix' });
+      files.push(everyPath(base));
     } else {
-      if (rule.kind === 'all')
-        files.push({ ...base, regex: undefined, prefix: '', literal: false, bits: ALL_FILE, exec: 'ix' });
+      if (rule.kind === 'all') files.push(everyPath(base));
       others.push({ ...base, matches: compileOther(rule, variables) });
     }
   }
@@ -199,7 +213,7 @@ function compileProfile(profile: ProfileModel): CompiledProfile {
   const anyRules: number[] = [];
   files.forEach((rule, index) => {
     const component =
-      rule.regex === undefined || !rule.prefix.includes('/', 1) ? undefined : firstComponent(rule.prefix);
+      rule.at === undefined || !rule.prefix.includes('/', 1) ? undefined : firstComponent(rule.prefix);
     if (component === undefined) anyRules.push(index);
     else {
       const list = ownRules.get(component);
@@ -242,7 +256,6 @@ function compileFileRule(
   const key = target === undefined ? expanded : `${expanded}\u0000${target}`;
   const known = compiledRules.get(rule);
   if (known && known.key === key && known.compiled[0]?.file === file) return known.compiled;
-  const base = baseOf(rule, file);
   const compiled: CompiledFile[] = [];
   let bits = L;
   let exec: string | undefined;
@@ -258,21 +271,58 @@ function compileFileRule(
     if (p.exec) bits |= X;
     exec = p.exec;
   }
-  for (const pattern of expandAlternatives(expanded, new Map())) {
-    const one: CompiledFile = {
-      ...base,
-      pattern,
-      regex: compileAare(pattern),
-      prefix: literalPrefix(pattern),
-      literal: rule.kind === 'file' && !/[*?[{]/.test(pattern),
+  const q = rule.qualifiers;
+  for (const at of patternsOf(expanded)) {
+    // Every field written, in one order: one object shape for all compiled rules.
+    compiled.push({
+      rule,
+      file,
+      deny: q.deny !== undefined,
+      audit: q.audit !== undefined,
+      owner: q.owner !== undefined,
+      priority: q.priority?.value ?? 0,
+      at,
+      prefix: at.prefix,
+      literal: rule.kind === 'file' && at.literal,
       bits,
-    };
-    if (exec) one.exec = exec;
-    if (target !== undefined) one.target = target;
-    compiled.push(one);
+      exec,
+      target,
+    });
   }
   compiledRules.set(rule, { key, compiled });
   return compiled;
+}
+
+/** One alternative of a path pattern; its expressions are made when first needed. */
+interface CompiledPattern {
+  pattern: string;
+  prefix: string;
+  literal: boolean;
+  regex?: RegExp;
+  /** The expression for combined expressions (no anchors, no capturing groups). */
+  source?: string;
+}
+
+function regexOf(at: CompiledPattern): RegExp {
+  at.regex ??= compileAare(at.pattern);
+  return at.regex;
+}
+
+/** The alternatives of a pattern, compiled, by the pattern's text (rules repeat across files). */
+const patterns = new Map<string, CompiledPattern[]>();
+
+function patternsOf(expanded: string): CompiledPattern[] {
+  let known = patterns.get(expanded);
+  if (!known) {
+    known = expandAlternatives(expanded, new Map()).map((pattern) => ({
+      pattern,
+      prefix: literalPrefix(pattern),
+      literal: !/[*?[{]/.test(pattern),
+    }));
+    if (patterns.size > 50_000) patterns.clear();
+    patterns.set(expanded, known);
+  }
+  return known;
 }
 
 /** The bucket for paths of a first component (built on first use). */
@@ -353,17 +403,30 @@ const CHUNK = 24;
 function laneOf(rules: CompiledFile[]): Lane {
   const chunks: Lane['chunks'] = [];
   for (let from = 0; from < rules.length; from += CHUNK) {
-    const alternatives = rules.slice(from, from + CHUNK).map((rule) => `(${ruleSource(rule)})`);
-    chunks.push({ from, regex: new RegExp(`^(?:${alternatives.join('|')})$`, 's') });
+    const chunk = rules.slice(from, from + CHUNK);
+    let regex: RegExp;
+    try {
+      regex = combined(chunk.map((rule) => ruleSource(rule, false)));
+    } catch {
+      // A pattern apparmor_parser refuses: its literal stand-in (compileAare) instead.
+      regex = combined(chunk.map((rule) => ruleSource(rule, true)));
+    }
+    chunks.push({ from, regex });
   }
   return { rules, chunks };
 }
 
+function combined(sources: string[]): RegExp {
+  return new RegExp(`^(?:${sources.map((source) => `(${source})`).join('|')})$`, 's');
+}
+
 /** A rule's expression without anchors or capturing groups (so that groups number the rules). */
-function ruleSource(rule: CompiledFile): string {
-  if (rule.regex === undefined) return '[\\s\\S]*';
-  rule.source ??= nonCapturing(rule.regex.source.slice(1, -1));
-  return rule.source;
+function ruleSource(rule: CompiledFile, safe: boolean): string {
+  const at = rule.at;
+  if (at === undefined) return '[\\s\\S]*';
+  if (safe) return nonCapturing(regexOf(at).source.slice(1, -1));
+  at.source ??= nonCapturing(aareToRegexSource(at.pattern));
+  return at.source;
 }
 
 /** Turns the capturing groups of an expression into non-capturing ones. */
@@ -481,7 +544,7 @@ function bitsOf(permissions: string): number {
 function fileRuleMatches(rule: CompiledFile, path: string, owner: boolean): boolean {
   return (
     (!rule.owner || owner) &&
-    (rule.regex === undefined || (path.startsWith(rule.prefix) && rule.regex.test(path)))
+    (rule.at === undefined || (path.startsWith(rule.prefix) && regexOf(rule.at).test(path)))
   );
 }
 
