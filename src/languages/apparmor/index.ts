@@ -82,12 +82,21 @@ function analyzeFile(file: SourceFile, context: LintContext): Analyzed {
   return result;
 }
 
+/** The files an included file includes in turn, by its statements (shared includes are walked once). */
+const includedBy = new WeakMap<readonly Statement[], Set<string>>();
+
 function collectIncluded(statements: readonly Statement[], out: Set<string>): void {
   for (const statement of statements) {
     if (statement.kind === 'include') {
       for (const file of statement.files) {
         out.add(file.path);
-        collectIncluded(file.statements, out);
+        let inner = includedBy.get(file.statements);
+        if (!inner) {
+          inner = new Set();
+          collectIncluded(file.statements, inner);
+          includedBy.set(file.statements, inner);
+        }
+        for (const path of inner) out.add(path);
       }
     } else if (statement.kind === 'profile') collectIncluded(statement.body, out);
     else if (statement.kind === 'block') collectIncluded(statement.body, out);
