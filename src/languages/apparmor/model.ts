@@ -394,6 +394,8 @@ export function ruleWords(rule: Rule): Word[] {
 
 /** Signatures by the variables' text: equal definitions share one short signature. */
 const signatures = new Map<string, string>();
+/** Never reused, even once the map is emptied (a cached result must not meet another set's signature). */
+let nextSignature = 0;
 
 /** A short fingerprint of the variables' values (uses in shared includes are checked once per fingerprint). */
 function variablesSignature(variables: ReadonlyMap<string, readonly string[]>): string {
@@ -402,7 +404,7 @@ function variablesSignature(variables: ReadonlyMap<string, readonly string[]>): 
   let signature = signatures.get(text);
   if (signature === undefined) {
     if (signatures.size > 4096) signatures.clear();
-    signature = String(signatures.size);
+    signature = String(nextSignature++);
     signatures.set(text, signature);
   }
   return signature;
