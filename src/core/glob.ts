@@ -3,6 +3,19 @@
  * path component, `[abc]` classes and `{a,b}` alternatives. Paths use `/`.
  */
 export function globToRegExp(glob: string): RegExp {
+  let regex = compiledGlobs.get(glob);
+  if (!regex) {
+    regex = compileGlob(glob);
+    if (compiledGlobs.size > 1024) compiledGlobs.clear();
+    compiledGlobs.set(glob, regex);
+  }
+  return regex;
+}
+
+/** Compiled globs: discovery asks for the same few globs once per file. */
+const compiledGlobs = new Map<string, RegExp>();
+
+function compileGlob(glob: string): RegExp {
   let re = '';
   let i = 0;
   let braces = 0;

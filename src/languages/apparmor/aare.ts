@@ -157,16 +157,17 @@ export function expandPattern(text: string, variables: VariableValues): string {
 }
 
 /**
- * The patterns a pattern stands for once variables and `{a,b}` alternations are expanded (at most
- * `limit`; past it, the pattern is kept whole). Used to give each alternative its own literal
- * prefix, so that matching skips most rules with a string comparison.
+ * The patterns a pattern stands for once variables and the `{a,b}` alternations of its literal
+ * start are expanded (at most `limit`; past it, the pattern is kept whole). Used to give each
+ * alternative its own literal prefix, so that matching skips most rules with a string comparison;
+ * alternations after the first wildcard would not lengthen any prefix, so they stay as they are.
  */
 export function expandAlternatives(text: string, variables: VariableValues, limit = 64): string[] {
   const out: string[] = [];
   const withVariables = expandPattern(text, variables);
   const visit = (pattern: string): boolean => {
     const group = firstGroup(pattern);
-    if (!group) {
+    if (!group || wildcardBefore(pattern, group.start)) {
       out.push(normalizeSlashes(pattern));
       return out.length <= limit;
     }
@@ -177,6 +178,16 @@ export function expandAlternatives(text: string, variables: VariableValues, limi
   };
   if (!visit(withVariables)) return [withVariables];
   return [...new Set(out)];
+}
+
+/** Whether a pattern has `*`, `?` or a class before `end`. */
+function wildcardBefore(pattern: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '*' || c === '?' || c === '[') return true;
+  }
+  return false;
 }
 
 /** The first top-level `{...}` of a pattern outside classes, with its choices. */

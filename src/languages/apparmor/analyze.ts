@@ -8,7 +8,7 @@ import type { ReadResult } from '../../core/read.js';
 import type { Finding } from '../../core/rule.js';
 import { SourceFile } from '../../core/source.js';
 import { Loader } from './load.js';
-import type { LoadedFile } from './load.js';
+import type { FileInfo, LoadedFile } from './load.js';
 import { buildModel } from './model.js';
 import type { PolicyModel } from './model.js';
 import { profileSet } from './evaluate.js';
@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
   report: (finding: Finding) => void;
   readFile?: (absolute: string, display: string) => ReadResult;
   validate?: boolean;
+  /** Stats kept for a run (see load.ts). */
+  fileInfo?: Map<string, FileInfo>;
 }
 
 export interface Analysis {
@@ -47,6 +49,7 @@ export function analyze(
     cwd: options.cwd,
     readFile,
     report: options.report,
+    ...(options.fileInfo ? { fileInfo: options.fileInfo } : {}),
   });
   const files = inputs.map(({ file, absolute }) => {
     texts.set(file.path, file);

@@ -129,6 +129,11 @@ export interface Include extends Range {
   ifExists: boolean;
   /** Filled by the loader: the parsed files (a directory gives several). */
   files: IncludedFile[];
+  /**
+   * Filled by the loader for an include the AppArmor distribution ships but no include root
+   * provides here: the variables the shipped file defines (its rules are not known).
+   */
+  unchecked?: { variables: Readonly<Record<string, readonly string[]>> };
 }
 
 export interface IncludedFile {

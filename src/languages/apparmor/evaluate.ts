@@ -16,7 +16,7 @@ import {
   normalizeSlashes,
 } from './aare.js';
 import type { PolicyModel, ProfileModel } from './model.js';
-import { NETWORK_DOMAINS, NETWORK_PERMISSIONS } from './tables.js';
+import { NETWORK_DOMAINS, NETWORK_PERMISSIONS, NETWORK_PROTOCOL_TYPES, NETWORK_TYPES } from './tables.js';
 
 export type Access =
   | { path: string; permissions: string; owner?: boolean }
@@ -79,39 +79,49 @@ interface Compiled {
 }
 
 interface CompiledFile extends Compiled {
-  /** Undefined: every path (`file,` and `all,`). */
-  regex: RegExp | undefined;
-  /** The pattern (after expansion), for combined expressions. */
-  pattern?: string;
+  /** The pattern (after expansion); undefined: every path (`file,` and `all,`). */
+  at: CompiledPattern | undefined;
   prefix: string;
   literal: boolean;
   bits: number;
-  exec?: string;
-  target?: string;
+  exec: string | undefined;
+  target: string | undefined;
 }
 
 interface CompiledOther extends Compiled {
   matches: (access: Access) => boolean;
 }
 
+/**
+ * The rules of one permission bit that can match a path, most specific first, searched with
+ * combined expressions: one regular expression per chunk of rules, whose first matching
+ * alternative is the first matching rule (a chunk that does not match skips all its rules).
+ */
+interface Lane {
+  rules: CompiledFile[];
+  chunks: { from: number; regex: RegExp }[];
+}
+
 /** The file rules that can match paths of one first component, arranged for quick decisions. */
 interface Bucket {
   /** In the profile's order (the general path, with priorities). */
   all: CompiledFile[];
-  /** Per permission bit (0..6): allow and deny rules, most specific first. */
-  allow: CompiledFile[][];
-  deny: CompiledFile[][];
-  /** Per permission bit: one expression for all deny rules (a miss skips them all). */
-  anyDeny: (RegExp | undefined)[];
+  /** Per permission bit (0..6): allow and deny rules, most specific first (built on first use). */
+  allow: (Lane | undefined)[];
+  deny: (Lane | undefined)[];
 }
 
 interface CompiledProfile {
   profile: ProfileModel;
   files: CompiledFile[];
-  /** File rules that can match a path, by the path's first component ("etc" for /etc/x). */
+  /** File rules (indices in `files`) whose literal prefix names a first component ("etc" for /etc/x). */
+  ownRules: Map<string, number[]>;
+  /** File rules (indices in `files`) whose first component is a pattern: candidates for every path. */
+  anyRules: number[];
+  /** Buckets built on first use, by first component (a path's own rules and the pattern-led ones). */
   byComponent: Map<string, Bucket>;
-  /** File rules whose first component is a pattern: candidates for every path. */
-  anyComponent: Bucket;
+  /** The bucket of paths whose first component no rule names. */
+  anyComponent: Bucket | undefined;
   /** Whether any rule has a priority (then the general path decides). */
   priorities: boolean;
   /** Non-file rules by the access they can decide (`all,` rules in every list). */
@@ -150,93 +160,203 @@ function firstComponent(path: string): string | undefined {
   return slash === -1 ? undefined : path.slice(1, slash);
 }
 
+/** `file,` and `all,`: every path, every permission, exec inherits. */
+function everyPath(base: Compiled): CompiledFile {
+  return {
+    rule: base.rule,
+    file: base.file,
+    deny: base.deny,
+    audit: base.audit,
+    owner: base.owner,
+    priority: base.priority,
+    at: undefined,
+    prefix: '',
+    literal: false,
+    bits: ALL_FILE,
+    exec: 'ix',
+    target: undefined,
+  };
+}
+
+function baseOf(rule: Rule, file: string): Compiled {
+  return {
+    rule,
+    file,
+    deny: rule.qualifiers.deny !== undefined,
+    audit: rule.qualifiers.audit !== undefined,
+    owner: rule.qualifiers.owner !== undefined,
+    priority: rule.qualifiers.priority?.value ?? 0,
+  };
+}
+
 function compileProfile(profile: ProfileModel): CompiledProfile {
   const variables = new Map(profile.variables);
   variables.set('profile_name', [profile.name]);
   const files: CompiledFile[] = [];
   const others: CompiledOther[] = [];
   for (const { rule, file } of profile.rules) {
-    const base: Compiled = {
-      rule,
-      file,
-      deny: rule.qualifiers.deny !== undefined,
-      audit: rule.qualifiers.audit !== undefined,
-      owner: rule.qualifiers.owner !== undefined,
-      priority: rule.qualifiers.priority?.value ?? 0,
-    };
+    if ((rule.kind === 'file' && rule.path) || rule.kind === 'link') {
+      files.push(...compileFileRule(rule, file, variables));
+      continue;
+    }
+    const base = baseOf(rule, file);
     if (rule.kind === 'file') {
-      if (!rule.path) {
-        files.push({ ...base, regex: undefined, prefix: '', literal: false, bits: ALL_FILE, exec: 'ix' });
-        continue;
-      }
-      const p = rule.permissions;
-      let bits = 0;
-      if (p.read) bits |= R;
-      if (p.write) bits |= W | A;
-      if (p.append) bits |= A;
-      if (p.link) bits |= L;
-      if (p.lock) bits |= K;
-      if (p.mmap) bits |= M;
-      if (p.exec) bits |= X;
-      const target = rule.target ? expandVariables(rule.target.text, variables) : undefined;
-      for (const pattern of expandAlternatives(rule.path.text, variables)) {
-        const compiled: CompiledFile = {
-          ...base,
-          pattern,
-          regex: compileAare(pattern),
-          prefix: literalPrefix(pattern),
-          literal: !/[*?[{]/.test(pattern),
-          bits,
-        };
-        if (p.exec) compiled.exec = p.exec;
-        if (target !== undefined) compiled.target = target;
-        files.push(compiled);
-      }
-    } else if (rule.kind === 'link') {
-      for (const pattern of expandAlternatives(rule.path.text, variables)) {
-        files.push({
-          ...base,
-          pattern,
-          regex: compileAare(pattern),
-          prefix: literalPrefix(pattern),
-          literal: false,
-          bits: L,
-        });
-      }
+      files.push(everyPath(base));
     } else {
-      if (rule.kind === 'all')
-        files.push({ ...base, regex: undefined, prefix: '', literal: false, bits: ALL_FILE, exec: 'ix' });
+      if (rule.kind === 'all') files.push(everyPath(base));
       others.push({ ...base, matches: compileOther(rule, variables) });
     }
   }
-  const componentOf = (rule: CompiledFile): string | undefined =>
-    rule.regex === undefined || !rule.prefix.includes('/', 1) ? undefined : firstComponent(rule.prefix);
-  const components = new Set<string>();
-  for (const rule of files) {
-    const component = componentOf(rule);
-    if (component !== undefined) components.add(component);
-  }
-  // Each bucket keeps the profile's rule order: its own rules and the pattern-led ones.
-  const byComponent = new Map<string, Bucket>();
-  for (const component of components) {
-    byComponent.set(
-      component,
-      bucketOf(files.filter((rule) => [undefined, component].includes(componentOf(rule)))),
-    );
-  }
-  const anyComponent = bucketOf(files.filter((rule) => componentOf(rule) === undefined));
+  // Group the rules by the first component their literal prefix names, in one pass; the
+  // buckets (and their expressions) are built when a path of that component is first decided.
+  const ownRules = new Map<string, number[]>();
+  const anyRules: number[] = [];
+  files.forEach((rule, index) => {
+    const component =
+      rule.at === undefined || !rule.prefix.includes('/', 1) ? undefined : firstComponent(rule.prefix);
+    if (component === undefined) anyRules.push(index);
+    else {
+      const list = ownRules.get(component);
+      if (list) list.push(index);
+      else ownRules.set(component, [index]);
+    }
+  });
   const flags = profile.flags;
   return {
     profile,
     files,
-    byComponent,
-    anyComponent,
+    ownRules,
+    anyRules,
+    byComponent: new Map(),
+    anyComponent: undefined,
     priorities: files.some((rule) => rule.priority !== 0),
     others: byAccessKind(others),
     complain: flags.has('complain') || flags.has('prompt'),
     unconfined: flags.has('unconfined') || flags.has('default_allow'),
     audit: flags.has('audit'),
   };
+}
+
+/**
+ * Compiled path rules by rule and by the rule's text once variables are expanded. Included
+ * abstractions are parsed once per process (load.ts) and shared by every profile that includes
+ * them, so their rules are compiled once too, not once per profile.
+ */
+const compiledRules = new WeakMap<Rule, { key: string; compiled: CompiledFile[] }>();
+
+function compileFileRule(
+  rule: Rule & { kind: 'file' | 'link' },
+  file: string,
+  variables: ReadonlyMap<string, readonly string[]>,
+): CompiledFile[] {
+  const path = rule.path as Word;
+  const target =
+    rule.kind === 'file' && rule.target ? expandVariables(rule.target.text, variables) : undefined;
+  const expanded = expandPattern(path.text, variables);
+  const key = target === undefined ? expanded : `${expanded}\u0000${target}`;
+  const known = compiledRules.get(rule);
+  if (known && known.key === key && known.compiled[0]?.file === file) return known.compiled;
+  const compiled: CompiledFile[] = [];
+  let bits = L;
+  let exec: string | undefined;
+  if (rule.kind === 'file') {
+    const p = rule.permissions;
+    bits = 0;
+    if (p.read) bits |= R;
+    if (p.write) bits |= W | A;
+    if (p.append) bits |= A;
+    if (p.link) bits |= L;
+    if (p.lock) bits |= K;
+    if (p.mmap) bits |= M;
+    if (p.exec) bits |= X;
+    exec = p.exec;
+  }
+  const q = rule.qualifiers;
+  for (const at of patternsOf(expanded)) {
+    // Every field written, in one order: one object shape for all compiled rules.
+    compiled.push({
+      rule,
+      file,
+      deny: q.deny !== undefined,
+      audit: q.audit !== undefined,
+      owner: q.owner !== undefined,
+      priority: q.priority?.value ?? 0,
+      at,
+      prefix: at.prefix,
+      literal: rule.kind === 'file' && at.literal,
+      bits,
+      exec,
+      target,
+    });
+  }
+  compiledRules.set(rule, { key, compiled });
+  return compiled;
+}
+
+/** One alternative of a path pattern; its expressions are made when first needed. */
+interface CompiledPattern {
+  pattern: string;
+  prefix: string;
+  literal: boolean;
+  regex?: RegExp;
+  /** The expression for combined expressions (no anchors, no capturing groups). */
+  source?: string;
+}
+
+function regexOf(at: CompiledPattern): RegExp {
+  at.regex ??= compileAare(at.pattern);
+  return at.regex;
+}
+
+/** The alternatives of a pattern, compiled, by the pattern's text (rules repeat across files). */
+const patterns = new Map<string, CompiledPattern[]>();
+
+function patternsOf(expanded: string): CompiledPattern[] {
+  let known = patterns.get(expanded);
+  if (!known) {
+    known = expandAlternatives(expanded, new Map()).map((pattern) => ({
+      pattern,
+      prefix: literalPrefix(pattern),
+      literal: !/[*?[{]/.test(pattern),
+    }));
+    if (patterns.size > 50_000) patterns.clear();
+    patterns.set(expanded, known);
+  }
+  return known;
+}
+
+/** The bucket for paths of a first component (built on first use). */
+function bucketFor(profile: CompiledProfile, component: string | undefined): Bucket {
+  const own = component === undefined ? undefined : profile.ownRules.get(component);
+  if (own === undefined || component === undefined) {
+    profile.anyComponent ??= bucketOf(profile.anyRules.map((i) => profile.files[i] as CompiledFile));
+    return profile.anyComponent;
+  }
+  let bucket = profile.byComponent.get(component);
+  if (!bucket) {
+    bucket = bucketOf(mergeInOrder(own, profile.anyRules).map((i) => profile.files[i] as CompiledFile));
+    profile.byComponent.set(component, bucket);
+  }
+  return bucket;
+}
+
+/** Two ascending lists of rule indices merged (the profile's order). */
+function mergeInOrder(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      out.push(x as number);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
 }
 
 const ACCESS_KINDS = ['capability', 'network', 'signal', 'ptrace', 'mount'] as const;
@@ -260,28 +380,96 @@ function byAccessKind(others: CompiledOther[]): Map<string, CompiledOther[]> {
 }
 
 function bucketOf(rules: CompiledFile[]): Bucket {
-  const bucket: Bucket = { all: rules, allow: [], deny: [], anyDeny: [] };
-  const specific = (a: CompiledFile, b: CompiledFile): number => (better(a, b) ? -1 : better(b, a) ? 1 : 0);
-  for (let i = 0; i < 7; i++) {
+  return { all: rules, allow: [], deny: [] };
+}
+
+const specific = (a: CompiledFile, b: CompiledFile): number => (better(a, b) ? -1 : better(b, a) ? 1 : 0);
+
+/** The allow or deny lane of a permission bit (0..6), built when first needed. */
+function laneFor(bucket: Bucket, deny: boolean, i: number): Lane {
+  const lanes = deny ? bucket.deny : bucket.allow;
+  let lane = lanes[i];
+  if (!lane) {
     const bit = 1 << i;
-    const withBit = rules.filter((rule) => rule.bits & bit);
-    bucket.allow.push(withBit.filter((rule) => !rule.deny).sort(specific));
-    const deny = withBit.filter((rule) => rule.deny).sort(specific);
-    bucket.deny.push(deny);
-    let any: RegExp | undefined;
-    if (deny.length > 1 && deny.every((rule) => rule.pattern !== undefined)) {
-      try {
-        any = new RegExp(
-          `^(?:${deny.map((rule) => aareToRegexSource(rule.pattern as string)).join('|')})$`,
-          's',
-        );
-      } catch {
-        any = undefined;
-      }
-    }
-    bucket.anyDeny.push(any);
+    lane = laneOf(bucket.all.filter((rule) => rule.bits & bit && rule.deny === deny).sort(specific));
+    lanes[i] = lane;
   }
-  return bucket;
+  return lane;
+}
+
+/** Rules per combined expression: enough to skip most rules at once, few enough to stay small. */
+const CHUNK = 24;
+
+function laneOf(rules: CompiledFile[]): Lane {
+  const chunks: Lane['chunks'] = [];
+  for (let from = 0; from < rules.length; from += CHUNK) {
+    const chunk = rules.slice(from, from + CHUNK);
+    let regex: RegExp;
+    try {
+      regex = combined(chunk.map((rule) => ruleSource(rule, false)));
+    } catch {
+      // A pattern apparmor_parser refuses: its literal stand-in (compileAare) instead.
+      regex = combined(chunk.map((rule) => ruleSource(rule, true)));
+    }
+    chunks.push({ from, regex });
+  }
+  return { rules, chunks };
+}
+
+function combined(sources: string[]): RegExp {
+  return new RegExp(`^(?:${sources.map((source) => `(${source})`).join('|')})$`, 's');
+}
+
+/** A rule's expression without anchors or capturing groups (so that groups number the rules). */
+function ruleSource(rule: CompiledFile, safe: boolean): string {
+  const at = rule.at;
+  if (at === undefined) return '[\\s\\S]*';
+  if (safe) return nonCapturing(regexOf(at).source.slice(1, -1));
+  at.source ??= nonCapturing(aareToRegexSource(at.pattern));
+  return at.source;
+}
+
+/** Turns the capturing groups of an expression into non-capturing ones. */
+function nonCapturing(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') inClass = true;
+    else if (c === '(' && source[i + 1] !== '?') {
+      out += '(?:';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** The first rule of a lane that matches the path (owner rules only for the owner). */
+function firstMatch(lane: Lane, path: string, owner: boolean): CompiledFile | undefined {
+  const rules = lane.rules;
+  for (const { from, regex } of lane.chunks) {
+    const match = regex.exec(path);
+    if (match === null) continue;
+    let at = 1;
+    while (match[at] === undefined && at < match.length) at++;
+    const rule = rules[from + at - 1] as CompiledFile;
+    if (!rule.owner || owner) return rule;
+    // An owner rule and an access by another user: the rules after it, one by one.
+    const end = Math.min(rules.length, from + CHUNK);
+    for (let k = from + at; k < end; k++) {
+      const next = rules[k] as CompiledFile;
+      if (fileRuleMatches(next, path, owner)) return next;
+    }
+  }
+  return undefined;
 }
 
 function compiledFor(set: ProfileSet, name: string): CompiledProfile {
@@ -329,6 +517,7 @@ export function evaluateAccess(
     );
   if ('exec' in access)
     return decideFile(set, profile, normalizeSlashes(access.exec), X, access.owner ?? true, options);
+  if ('network' in access) return decideNetwork(set, profile, access.network, options);
   const matches: Compiled[] = [];
   for (const other of profile.others.get(accessKind(access)) ?? [])
     if (other.matches(access)) matches.push(other);
@@ -355,7 +544,7 @@ function bitsOf(permissions: string): number {
 function fileRuleMatches(rule: CompiledFile, path: string, owner: boolean): boolean {
   return (
     (!rule.owner || owner) &&
-    (rule.regex === undefined || (path.startsWith(rule.prefix) && rule.regex.test(path)))
+    (rule.at === undefined || (path.startsWith(rule.prefix) && regexOf(rule.at).test(path)))
   );
 }
 
@@ -377,36 +566,23 @@ function decideFile(
   let denyRule: CompiledFile | undefined;
   let allowRule: CompiledFile | undefined;
   let auditAllowed = profile.audit;
-  const component = firstComponent(path);
-  const bucket =
-    (component === undefined ? undefined : profile.byComponent.get(component)) ?? profile.anyComponent;
+  const bucket = bucketFor(profile, firstComponent(path));
   if (!profile.priorities) {
     // Without priorities: per bit, the most specific matching deny, else the most specific allow.
     for (let i = 0; i < 7; i++) {
       const bit = 1 << i;
       if ((wanted & bit) === 0) continue;
-      const any = bucket.anyDeny[i];
-      let bitDenied: CompiledFile | undefined;
-      if (any === undefined || any.test(path)) {
-        for (const rule of bucket.deny[i] as CompiledFile[]) {
-          if (fileRuleMatches(rule, path, owner)) {
-            bitDenied = rule;
-            break;
-          }
-        }
-      }
+      const bitDenied = firstMatch(laneFor(bucket, true, i), path, owner);
       if (bitDenied) {
         // A denied permission denies the access.
         denyRule = bitDenied;
         break;
       }
-      for (const rule of bucket.allow[i] as CompiledFile[]) {
-        if (!fileRuleMatches(rule, path, owner)) continue;
-        allowed |= bit;
-        if (!allowRule || (bit === X && rule.exec) || better(rule, allowRule)) allowRule = rule;
-        if (rule.audit) auditAllowed = true;
-        break;
-      }
+      const rule = firstMatch(laneFor(bucket, false, i), path, owner);
+      if (!rule) continue;
+      allowed |= bit;
+      if (!allowRule || (bit === X && rule.exec) || better(rule, allowRule)) allowRule = rule;
+      if (rule.audit) auditAllowed = true;
     }
   } else {
     decideWithPriorities(
@@ -526,7 +702,7 @@ function describe(access: Access): string {
   if ('capability' in access) return `capability ${access.capability}`;
   if ('network' in access) {
     const n = access.network;
-    return `network ${[n.access, n.domain, n.type ?? n.protocol].filter(Boolean).join(' ') || '(any)'}`;
+    return `network ${[n.access, n.domain, n.type, n.protocol].filter(Boolean).join(' ') || '(any)'}`;
   }
   if ('signal' in access)
     return `signal ${[access.signal.access, access.signal.signal, access.signal.peer && `peer=${access.signal.peer}`].filter(Boolean).join(' ')}`;
@@ -609,19 +785,23 @@ function compileOther(
       const rest = rule.parenthesized
         ? rule.words.map((w) => w.text)
         : all.filter((w) => !NETWORK_PERMISSIONS.has(w));
-      let domain: string | undefined;
-      let kind: string | undefined;
-      if (rest[0] !== undefined && NETWORK_DOMAINS.has(rest[0])) [domain, kind] = rest;
-      else kind = rest[0];
-      if (domain === 'local') domain = 'unix';
+      const entries = networkEntries(rest);
       const granted = new Set(perms.flatMap((p) => [p, ...(NETWORK_ALIASES[p] ?? [])]));
       // ip=, port= and peer= narrow a rule to addresses the access does not name.
       const narrowed = rule.conditions.length > 0;
       return (access) => {
         if (!('network' in access) || narrowed) return false;
         const n = access.network;
-        if (domain !== undefined && domain !== (n.domain === 'local' ? 'unix' : n.domain)) return false;
-        if (kind !== undefined && kind !== n.type && kind !== n.protocol) return false;
+        const domain = n.domain === 'local' ? 'unix' : n.domain;
+        const type = n.type;
+        let covered = false;
+        for (const entry of entries) {
+          if (entry.domain !== undefined && entry.domain !== domain) continue;
+          if (entry.types !== undefined && (type === undefined || !entry.types.has(type))) continue;
+          covered = true;
+          break;
+        }
+        if (!covered) return false;
         if (granted.size === 0) return true;
         return n.access !== undefined && granted.has(n.access);
       };
@@ -681,6 +861,93 @@ function compileOther(
     default:
       return () => false;
   }
+}
+
+/** The sockets a network rule covers: a domain (undefined: every one) and its types (undefined: every one). */
+interface NetworkEntry {
+  domain?: string;
+  types?: ReadonlySet<string>;
+}
+
+/**
+ * The sockets of a network rule's words, as apparmor_parser's mapping table has them: `network`
+ * every socket; `network D` domain D with the types the table lists for every domain (stream,
+ * dgram, seqpacket, rdm, raw, packet); `network T` type T in every domain; `network tcp` (udp,
+ * icmp) the protocol's type in the domains it is mapped for; `network D T` and `network D tcp`
+ * likewise within D. Words that name no entry cover nothing (apparmor_parser refuses them).
+ */
+function networkEntries(words: readonly string[]): NetworkEntry[] {
+  const [first, second] = words;
+  if (first === undefined) return [{}];
+  if (NETWORK_DOMAINS.has(first)) {
+    const domain = first === 'local' ? 'unix' : first;
+    if (second === undefined) return [{ domain, types: NETWORK_TYPES }];
+    if (NETWORK_TYPES.has(second)) return [{ domain, types: new Set([second]) }];
+    const mapped = NETWORK_PROTOCOL_TYPES[second];
+    return mapped?.domains.includes(domain) ? [{ domain, types: new Set([mapped.type]) }] : [];
+  }
+  if (second !== undefined) return [];
+  if (NETWORK_TYPES.has(first)) return [{ types: new Set([first]) }];
+  const mapped = NETWORK_PROTOCOL_TYPES[first];
+  return mapped ? mapped.domains.map((domain) => ({ domain, types: new Set([mapped.type]) })) : [];
+}
+
+type NetworkAccess = Extract<Access, { network: unknown }>['network'];
+
+/** Every domain once (`local` is `unix`). */
+const ALL_DOMAINS = [...NETWORK_DOMAINS].filter((domain) => domain !== 'local');
+
+/**
+ * The sockets an access stands for, each a domain and a type. The protocol only chooses the type
+ * (`tcp` a stream socket, `udp` a dgram one, `icmp` a raw one), as the kernel's socket(2) does
+ * with protocol 0; a part left out stands for every value (the access is allowed only when all
+ * of them are).
+ */
+function networkSockets(n: NetworkAccess): { domain: string; type: string }[] {
+  const mapped = n.protocol === undefined ? undefined : NETWORK_PROTOCOL_TYPES[n.protocol];
+  let types: readonly string[];
+  if (n.type !== undefined) {
+    if (mapped && mapped.type !== n.type)
+      throw new Error(
+        `network access: ${n.protocol} sockets are of type ${mapped.type}, not ${n.type} (socket(2) refuses them)`,
+      );
+    types = [n.type];
+  } else if (mapped) types = [mapped.type];
+  else if (n.protocol !== undefined)
+    throw new Error(
+      `network access: AppArmor mediates sockets by domain and type, and protocol "${n.protocol}" names no type (tcp, udp and icmp do): give the type too`,
+    );
+  else types = [...NETWORK_TYPES];
+  const domains = n.domain === undefined ? ALL_DOMAINS : [n.domain === 'local' ? 'unix' : n.domain];
+  return domains.flatMap((domain) => types.map((type) => ({ domain, type })));
+}
+
+/** A network access, decided per socket it stands for: one denied socket denies it. */
+function decideNetwork(
+  set: ProfileSet,
+  profile: CompiledProfile,
+  n: NetworkAccess,
+  options: EvaluateOptions,
+): AccessDecision {
+  const rules = profile.others.get('network') ?? [];
+  const decideOne = (access: Access): AccessDecision => {
+    const matches: Compiled[] = [];
+    for (const rule of rules) if (rule.matches(access)) matches.push(rule);
+    return decideBy(set, profile, matches, access, options);
+  };
+  // One socket named in full (the usual case): no copies.
+  if (n.domain !== undefined && n.type !== undefined && n.protocol === undefined)
+    return decideOne({ network: n });
+  let result: AccessDecision | undefined;
+  for (const socket of networkSockets(n)) {
+    const one: NetworkAccess = { ...socket };
+    if (n.access !== undefined) one.access = n.access;
+    if (n.protocol !== undefined) one.protocol = n.protocol;
+    const decision = decideOne({ network: one });
+    if (decision.decision === 'deny') return decision;
+    if (!result || (decision.decision === 'audit' && result.decision === 'allow')) result = decision;
+  }
+  return result as AccessDecision;
 }
 
 /** The access words a rule grants (aliases such as `r` expanded); undefined: every access. */

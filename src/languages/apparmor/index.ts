@@ -10,6 +10,7 @@ import type { SourceFile } from '../../core/source.js';
 import { analyze } from './analyze.js';
 import type { Statement } from './ast.js';
 import type { Analysis } from './analyze.js';
+import type { FileInfo } from './load.js';
 import { checkAbi4Syntax } from './rules/abi4-syntax.js';
 import { checkClassMatchesSlash } from './rules/class-matches-slash.js';
 import { checkComplainInBlock } from './rules/complain-in-block.js';
@@ -23,10 +24,20 @@ import { checkUnreferencedProfile } from './rules/unreferenced-profile.js';
 
 export const SYSTEM_INCLUDE_ROOT = '/etc/apparmor.d';
 
-/** Include roots in search order: --include-dir, chs.yaml apparmor.includeDirs, /etc/apparmor.d. */
+/**
+ * The system's include root when it exists: /etc/apparmor.d, or CHS_APPARMOR_SYSTEM_ROOT when set
+ * (empty: none; the tests use it to run as in a CI image without AppArmor).
+ */
+export function systemIncludeRoot(): string | undefined {
+  const root = process.env.CHS_APPARMOR_SYSTEM_ROOT ?? SYSTEM_INCLUDE_ROOT;
+  return root !== '' && existsSync(root) ? root : undefined;
+}
+
+/** Include roots in search order: --include-dir, chs.yaml apparmor.includeDirs, the system's. */
 export function includeRoots(context: Pick<LintContext, 'includeDirs' | 'config'>): string[] {
   const roots = [...context.includeDirs, ...context.config.apparmor.includeDirs];
-  if (existsSync(SYSTEM_INCLUDE_ROOT)) roots.push(SYSTEM_INCLUDE_ROOT);
+  const system = systemIncludeRoot();
+  if (system !== undefined) roots.push(system);
   return roots;
 }
 
@@ -38,37 +49,54 @@ interface Analyzed {
   findings: Finding[];
 }
 
-/** One run's analyses, shared by collectFacts and lint (each file is parsed once). */
-const runs = new WeakMap<LintContext, Map<SourceFile, Analyzed>>();
+/**
+ * One run's analyses, shared by collectFacts and lint (each file is parsed once), with the run's
+ * include roots and the stats of the files it includes (files do not change during a run).
+ */
+const runs = new WeakMap<
+  LintContext,
+  { analyses: Map<SourceFile, Analyzed>; roots: string[]; fileInfo: Map<string, FileInfo> }
+>();
 
 function analyzeFile(file: SourceFile, context: LintContext): Analyzed {
-  let cache = runs.get(context);
-  if (!cache) {
-    cache = new Map();
-    runs.set(context, cache);
+  let run = runs.get(context);
+  if (!run) {
+    run = { analyses: new Map(), roots: includeRoots(context), fileInfo: new Map() };
+    runs.set(context, run);
   }
+  const cache = run.analyses;
   const cached = cache.get(file);
   if (cached) return cached;
   const findings: Finding[] = [];
   const absolute = resolve(context.cwd, file.path);
   const analysis = analyze([{ file, absolute }], {
-    roots: includeRoots(context),
+    roots: run.roots,
     bases: [context.cwd, dirname(absolute)],
     cwd: context.cwd,
     readFile: context.readFile,
     report: (finding) => findings.push(finding),
+    fileInfo: run.fileInfo,
   });
   const result = { analysis, findings };
   cache.set(file, result);
   return result;
 }
 
+/** The files an included file includes in turn, by its statements (shared includes are walked once). */
+const includedBy = new WeakMap<readonly Statement[], Set<string>>();
+
 function collectIncluded(statements: readonly Statement[], out: Set<string>): void {
   for (const statement of statements) {
     if (statement.kind === 'include') {
       for (const file of statement.files) {
         out.add(file.path);
-        collectIncluded(file.statements, out);
+        let inner = includedBy.get(file.statements);
+        if (!inner) {
+          inner = new Set();
+          collectIncluded(file.statements, inner);
+          includedBy.set(file.statements, inner);
+        }
+        for (const path of inner) out.add(path);
       }
     } else if (statement.kind === 'profile') collectIncluded(statement.body, out);
     else if (statement.kind === 'block') collectIncluded(statement.body, out);

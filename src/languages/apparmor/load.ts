@@ -6,6 +6,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { Range } from '../../core/diagnostic.js';
 import type { ReadResult } from '../../core/read.js';
 import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
@@ -13,6 +14,8 @@ import type { Abi, Include, Statement } from './ast.js';
 import type { Where } from './parser.js';
 import { parseApparmor } from './parser.js';
 import { missingInclude } from './rules/missing-include.js';
+import { uncheckedInclude } from './rules/unchecked-include.js';
+import { SHIPPED_INCLUDES, SHIPPED_SOURCE, SHIPPED_VARIABLES } from './shipped.generated.js';
 
 export interface LoadOptions {
   /** Roots for `<...>` includes, in search order. */
@@ -23,6 +26,8 @@ export interface LoadOptions {
   cwd: string;
   readFile(absolute: string, display: string): ReadResult;
   report(finding: Finding): void;
+  /** Stats kept for a run (files do not change during one); absent: a stat per question. */
+  fileInfo?: Map<string, FileInfo>;
 }
 
 export interface LoadedFile {
@@ -46,11 +51,17 @@ const IGNORED_SUFFIXES = [
 
 const MAX_INCLUDE_DEPTH = 64;
 
-/** Included files parsed in this process, by include roots, place and path. */
+/**
+ * Included files parsed in this process, by include roots, working directory, place and path.
+ * An entry whose resolution used the relative bases (a `"..."` or bare include inside it) is
+ * kept for those bases only; the others (the system abstractions) serve every run.
+ */
 const SHARED = new Map<
   string,
   {
     stamp: string;
+    /** The bases the entry was resolved with, when its resolution depended on them. */
+    bases: string | undefined;
     statements: Statement[];
     findings: { finding: Finding; absolute: string | undefined }[];
     /** The texts of the file and its own includes, by display path. */
@@ -58,13 +69,38 @@ const SHARED = new Map<
   }
 >();
 
-function stampOf(path: string): string {
+/** What one stat of a path says: whether it exists, is a directory, and its size and time. */
+export interface FileInfo {
+  exists: boolean;
+  directory: boolean;
+  stamp: string;
+}
+
+function statOf(path: string): FileInfo {
   try {
     const stat = statSync(path);
-    return `${stat.size}:${stat.mtimeMs}`;
+    return { exists: true, directory: stat.isDirectory(), stamp: `${stat.size}:${stat.mtimeMs}` };
   } catch {
-    return 'missing';
+    return { exists: false, directory: false, stamp: 'missing' };
   }
+}
+
+/**
+ * Paths stat-ed once per lint run (a run reads each include root's files for every profile):
+ * the runs pass a map they keep; without one, every question is a stat.
+ */
+function infoOf(path: string, memo: Map<string, FileInfo> | undefined): FileInfo {
+  if (!memo) return statOf(path);
+  let info = memo.get(path);
+  if (!info) {
+    info = statOf(path);
+    memo.set(path, info);
+  }
+  return info;
+}
+
+function stampOf(path: string, memo?: Map<string, FileInfo>): string {
+  return infoOf(path, memo).stamp;
 }
 
 export class Loader {
@@ -74,6 +110,9 @@ export class Loader {
   private readonly absoluteOf = new Map<string, string>();
   /** Texts of every included file, by display path (for the text of a deciding rule). */
   readonly texts = new Map<string, string>();
+  /** How many relative includes were resolved (against the bases): an include that resolved
+   * some depends on the bases. */
+  private relative = 0;
 
   constructor(private options: LoadOptions) {}
 
@@ -128,8 +167,12 @@ export class Loader {
   /** apparmor_parser reads the abi file too: a missing one fails the load. */
   private checkAbi(abi: Abi, dir: string, display: string): void {
     const candidates = this.candidates(abi, dir);
-    if (candidates.some((candidate) => exists(candidate))) return;
+    if (candidates.some((candidate) => infoOf(candidate, this.options.fileInfo).exists)) return;
     const roots = abi.angle ? this.options.roots : [...this.options.bases, dir];
+    if (abi.angle && isShipped(abi.path)) {
+      this.reportUnchecked(`<${abi.path}>`, roots, display, abi);
+      return;
+    }
     this.options.report({
       rule: missingInclude,
       messageId: 'missingAbi',
@@ -146,14 +189,22 @@ export class Loader {
     const path = include.path;
     if (isAbsolute(path)) return [path];
     if (include.angle) return this.options.roots.map((root) => join(root, path));
+    this.relative++;
     return [...this.options.bases, dir].map((base) => resolve(base, path));
   }
 
   private resolve(include: Include, where: Where, stack: string[], dir: string, display: string): void {
-    const found = this.candidates(include, dir).find((candidate) => exists(candidate));
+    const found = this.candidates(include, dir).find(
+      (candidate) => infoOf(candidate, this.options.fileInfo).exists,
+    );
     if (found === undefined) {
       if (include.ifExists) return;
       const roots = include.angle ? this.options.roots : [...this.options.bases, dir];
+      if (include.angle && isShipped(include.path)) {
+        include.unchecked = { variables: SHIPPED_VARIABLES[shippedPath(include.path)] ?? {} };
+        this.reportUnchecked(`<${include.path}>`, roots, display, include.pathRange);
+        return;
+      }
       this.options.report({
         rule: missingInclude,
         messageId: 'missing',
@@ -166,7 +217,9 @@ export class Loader {
       });
       return;
     }
-    const files = isDirectory(found) ? directoryFiles(found) : [found];
+    const files = infoOf(found, this.options.fileInfo).directory
+      ? directoryFiles(found, this.options.fileInfo)
+      : [found];
     for (const absolute of files) {
       if (stack.includes(absolute) || stack.length > MAX_INCLUDE_DEPTH) continue;
       const key = `${where}\0${absolute}`;
@@ -192,10 +245,12 @@ export class Loader {
     display: string,
     key: string,
   ): Statement[] | undefined {
-    const stamp = stampOf(absolute);
-    const sharedKey = `${this.options.roots.join('\0')}\u0001${this.options.bases.join('\0')}\u0001${this.options.cwd}\u0001${key}`;
+    const stamp = stampOf(absolute, this.options.fileInfo);
+    const sharedKey = `${this.options.roots.join('\0')}\u0001${this.options.cwd}\u0001${key}`;
+    const bases = this.options.bases.join('\0');
     const shared = SHARED.get(sharedKey);
-    if (shared && shared.stamp === stamp) {
+    if (shared && shared.stamp === stamp && (shared.bases === undefined || shared.bases === bases)) {
+      if (shared.bases !== undefined) this.relative++;
       this.cache.set(key, shared.statements);
       for (const [path, text] of shared.texts) this.texts.set(path, text);
       if (shared.findings.length > 0) {
@@ -229,17 +284,34 @@ export class Loader {
     this.options = { ...this.options, report: capture };
     const before = new Set(this.texts.keys());
     this.texts.set(shown, read.file.text);
+    const relativeBefore = this.relative;
     try {
       const statements = parseApparmor(read.file.text, { file: shown, report: capture }, where);
       this.cache.set(key, statements);
       this.resolveAll(statements, where, [...stack, absolute], dirname(absolute), shown);
       if (SHARED.size > 4096) SHARED.clear();
       const texts = [...this.texts].filter(([path]) => !before.has(path) || path === shown);
-      SHARED.set(sharedKey, { stamp, statements, findings, texts });
+      const dependent = this.relative !== relativeBefore;
+      SHARED.set(sharedKey, { stamp, bases: dependent ? bases : undefined, statements, findings, texts });
       return statements;
     } finally {
       this.options = { ...this.options, report: outer };
     }
+  }
+
+  private reportUnchecked(path: string, roots: readonly string[], display: string, range: Range): void {
+    this.options.report({
+      rule: uncheckedInclude,
+      messageId: 'unchecked',
+      data: {
+        path,
+        roots:
+          roots.length > 0 ? `looked in ${roots.map((r) => this.display(r)).join(', ')}` : 'no include roots',
+        source: SHIPPED_SOURCE,
+      },
+      file: display,
+      range,
+    });
   }
 
   private display(absolute: string): string {
@@ -248,25 +320,33 @@ export class Loader {
   }
 }
 
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
+/** A `<...>` path as the shipped list writes it (no trailing or doubled slashes). */
+function shippedPath(path: string): string {
+  return path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+const SHIPPED = new Set(SHIPPED_INCLUDES);
+
+/** Whether the AppArmor distribution installs this `<...>` path under /etc/apparmor.d. */
+export function isShipped(path: string): boolean {
+  return SHIPPED.has(shippedPath(path));
 }
+
+/** Directory listings by path, while the directory's modification time stays the same. */
+const LISTINGS = new Map<string, { stamp: string; files: string[] }>();
 
 /** The regular files of an included directory, sorted, without hidden and backup files. */
-function directoryFiles(dir: string): string[] {
+function directoryFiles(dir: string, memo: Map<string, FileInfo> | undefined): string[] {
+  const stamp = stampOf(dir, memo);
+  const known = LISTINGS.get(dir);
+  if (known && known.stamp === stamp) return known.files;
+  const files = listDirectory(dir);
+  if (LISTINGS.size > 256) LISTINGS.clear();
+  LISTINGS.set(dir, { stamp, files });
+  return files;
+}
+
+function listDirectory(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);

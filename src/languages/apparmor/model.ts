@@ -53,6 +53,8 @@ interface Walker {
   lineOf: (file: string, offset: number) => number;
   /** Variable uses to check once every definition is known. */
   uses: { word: Word; file: string }[];
+  /** Plans of included files applied (their uses are checked, and remembered, per plan). */
+  plans: Plan[];
   /** Variables already reported as recursive. */
   cycles: Set<string>;
   validate: boolean;
@@ -77,6 +79,7 @@ export function buildModel(
     topNames: new Map(),
     lineOf: options.lineOf,
     uses: [],
+    plans: [],
     cycles: new Set(),
     validate: options.validate ?? true,
   };
@@ -86,6 +89,7 @@ export function buildModel(
   if (walker.validate) {
     const signature = variablesSignature(model.variables);
     for (const { word, file } of walker.uses) checkVariableUsesOnce(word, file, walker, signature);
+    for (const plan of walker.plans) checkPlanUses(plan, walker, signature);
   }
   return model;
 }
@@ -95,6 +99,10 @@ function collectPreamble(statements: Statement[], file: string, walker: Walker):
   for (const statement of statements) {
     if (statement.kind === 'include') {
       for (const included of statement.files) collectPreamble(included.statements, included.path, walker);
+      // A shipped tunables file that is not available here: its variables, as the package has them.
+      for (const [name, values] of Object.entries(statement.unchecked?.variables ?? {})) {
+        if (!walker.model.variables.has(name)) walker.model.variables.set(name, [...values]);
+      }
     } else if (statement.kind === 'variable') {
       assign(statement, walker, report);
       for (const value of statement.values) walker.uses.push({ word: value, file });
@@ -218,7 +226,11 @@ function walkBody(statements: Statement[], file: string, profile: ProfileModel, 
   for (const statement of statements) {
     switch (statement.kind) {
       case 'include':
-        for (const included of statement.files) walkBody(included.statements, included.path, profile, walker);
+        for (const included of statement.files) {
+          const plan = planFor(included.statements, included.path);
+          if (plan) applyPlan(plan, profile, walker);
+          else walkBody(included.statements, included.path, profile, walker);
+        }
         break;
       case 'profile':
         addProfile(statement, file, profile, walker);
@@ -246,6 +258,87 @@ function walkBody(statements: Statement[], file: string, profile: ProfileModel, 
         }
     }
   }
+}
+
+/**
+ * What walking an included file adds to a profile, when that does not depend on the profile (no
+ * conditionals, no child profiles inside): its rules, their findings and their variable uses.
+ * Included abstractions are shared by every profile that includes them (load.ts), so each is
+ * walked once, not once per profile.
+ */
+interface Plan {
+  rules: PlacedRule[];
+  findings: Finding[];
+  uses: { word: Word; file: string }[];
+  /** The findings of its uses for the variables last checked with. */
+  checked?: { signature: string; findings: Finding[] };
+}
+
+/** Plans by included statements; null: the file needs the walk (conditionals, profiles). */
+const plans = new WeakMap<Statement[], Plan | null>();
+
+function planFor(statements: Statement[], file: string): Plan | undefined {
+  const known = plans.get(statements);
+  if (known !== undefined) return known ?? undefined;
+  const plan: Plan = { rules: [], findings: [], uses: [] };
+  const ok = addToPlan(statements, file, plan);
+  plans.set(statements, ok ? plan : null);
+  return ok ? plan : undefined;
+}
+
+function addToPlan(statements: Statement[], file: string, plan: Plan): boolean {
+  for (const statement of statements) {
+    switch (statement.kind) {
+      case 'include':
+        for (const included of statement.files) {
+          const inner = planFor(included.statements, included.path);
+          if (!inner) return false;
+          for (const rule of inner.rules) plan.rules.push(rule);
+          for (const finding of inner.findings) plan.findings.push(finding);
+          for (const use of inner.uses) plan.uses.push(use);
+        }
+        break;
+      case 'profile':
+      case 'if':
+        return false;
+      case 'block':
+        if (!addToPlan(statement.body, file, plan)) return false;
+        break;
+      case 'variable':
+      case 'boolean':
+      case 'alias':
+      case 'abi':
+        break;
+      default:
+        plan.rules.push({ rule: statement, file });
+        validateOnce(statement, file, (finding) => plan.findings.push(finding));
+        for (const word of ruleWords(statement)) plan.uses.push({ word, file });
+    }
+  }
+  return true;
+}
+
+function applyPlan(plan: Plan, profile: ProfileModel, walker: Walker): void {
+  for (const rule of plan.rules) profile.rules.push(rule);
+  if (!walker.validate) return;
+  for (const finding of plan.findings) walker.report(finding);
+  walker.plans.push(plan);
+}
+
+/** The variable uses of an included file, checked once per set of variable definitions. */
+function checkPlanUses(plan: Plan, walker: Walker, signature: string): void {
+  if (plan.checked?.signature !== signature) {
+    const findings: Finding[] = [];
+    const report = walker.report;
+    walker.report = (finding) => findings.push(finding);
+    try {
+      for (const { word, file } of plan.uses) checkVariableUsesOnce(word, file, walker, signature);
+    } finally {
+      walker.report = report;
+    }
+    plan.checked = { signature, findings };
+  }
+  for (const finding of plan.checked.findings) walker.report(finding);
 }
 
 /**
@@ -299,13 +392,22 @@ export function ruleWords(rule: Rule): Word[] {
   return words;
 }
 
+/** Signatures by the variables' text: equal definitions share one short signature. */
+const signatures = new Map<string, string>();
+/** Never reused, even once the map is emptied (a cached result must not meet another set's signature). */
+let nextSignature = 0;
+
 /** A short fingerprint of the variables' values (uses in shared includes are checked once per fingerprint). */
 function variablesSignature(variables: ReadonlyMap<string, readonly string[]>): string {
-  let hash = 0;
-  for (const [name, values] of variables) {
-    for (const c of `${name}=${values.join(' ')};`) hash = (Math.imul(hash, 31) + c.charCodeAt(0)) | 0;
+  let text = '';
+  for (const [name, values] of variables) text += `${name}=${values.join(' ')};`;
+  let signature = signatures.get(text);
+  if (signature === undefined) {
+    if (signatures.size > 4096) signatures.clear();
+    signature = String(nextSignature++);
+    signatures.set(text, signature);
   }
-  return `${variables.size}:${hash}`;
+  return signature;
 }
 
 const usesChecked = new WeakMap<Word, { signature: string; findings: Finding[] }>();

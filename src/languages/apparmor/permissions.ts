@@ -89,6 +89,7 @@ export function parseFilePermissions(
   if (perms.write && perms.append) problem('writeAppend', { mode });
   else if (perms.exec === 'x' && !qualifiers.deny) problem('bareExec', { mode });
   else if (perms.exec !== undefined && perms.exec !== 'x' && qualifiers.deny) problem('denyExec', { mode });
-  else if (target && !(perms.exec && TRANSITIONS_WITH_TARGET.test(perms.exec))) problem('target', { mode });
+  else if (target && !perms.link && !(perms.exec && TRANSITIONS_WITH_TARGET.test(perms.exec)))
+    problem('target', { mode });
   return perms;
 }

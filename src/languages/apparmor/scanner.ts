@@ -7,15 +7,41 @@ import type { Word } from './ast.js';
 
 const SPACE = new Set([' ', '\t', '\r', '\n', '\f', '\v']);
 
+// Character codes: the scanning loops compare numbers (no one-character strings, no set lookups).
+const TAB = 9;
+const RETURN = 13;
+const BLANK = 32;
+const BANG = 33;
+const QUOTE = 34;
+const HASH = 35;
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+const COMMA = 44;
+const EQUALS = 61;
+const BACKSLASH = 92;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
+function isSpace(code: number): boolean {
+  return code === BLANK || (code >= TAB && code <= RETURN);
+}
+
 /** Characters that end a path word (apparmor_parser's ID_CHARS complement). */
-function endsPath(c: string): boolean {
-  return SPACE.has(c) || c === '"' || c === '!' || c === ',';
+function endsPath(code: number): boolean {
+  return isSpace(code) || code === QUOTE || code === BANG || code === COMMA;
 }
 
 /** Characters that end a name or condition word. */
-function endsName(c: string): boolean {
+function endsName(code: number): boolean {
   return (
-    SPACE.has(c) || c === '"' || c === ',' || c === '=' || c === '(' || c === ')' || c === '{' || c === '}'
+    isSpace(code) ||
+    code === QUOTE ||
+    code === COMMA ||
+    code === EQUALS ||
+    code === OPEN_PAREN ||
+    code === CLOSE_PAREN ||
+    code === OPEN_BRACE ||
+    code === CLOSE_BRACE
   );
 }
 
@@ -46,17 +72,17 @@ export class Scanner {
   /** Skips white space and comments; stops before `#include` when `keepInclude`. */
   skip(keepInclude = true): void {
     const text = this.text;
-    for (;;) {
-      const c = text[this.pos];
-      if (c === undefined) return;
-      if (SPACE.has(c)) {
+    const n = text.length;
+    while (this.pos < n) {
+      const c = text.charCodeAt(this.pos);
+      if (isSpace(c)) {
         this.pos++;
         continue;
       }
-      if (c === '#') {
+      if (c === HASH) {
         if (keepInclude && this.atHashInclude()) return;
         const nl = text.indexOf('\n', this.pos);
-        this.pos = nl === -1 ? text.length : nl + 1;
+        this.pos = nl === -1 ? n : nl + 1;
         continue;
       }
       return;
@@ -65,31 +91,38 @@ export class Scanner {
 
   /** Skips blanks on the current line only (not newlines, not comments). */
   skipBlanks(): void {
-    while (this.peek() === ' ' || this.peek() === '\t' || this.peek() === '\r') this.pos++;
+    const text = this.text;
+    for (;;) {
+      const c = text.charCodeAt(this.pos);
+      if (c !== BLANK && c !== TAB && c !== RETURN) return;
+      this.pos++;
+    }
   }
 
   /** The next name-like word without consuming it ('' when none). */
   peekName(): string {
+    const text = this.text;
     let end = this.pos;
-    while (end < this.text.length && !endsName(this.text[end] as string)) end++;
-    return this.text.slice(this.pos, end);
+    while (end < text.length && !endsName(text.charCodeAt(end))) end++;
+    return text.slice(this.pos, end);
   }
 
   /** A word that follows the path rules; a quoted string when it starts with `"`. */
   readPath(): Word | undefined {
-    if (this.peek() === '"') return this.readQuoted();
-    const start = this.pos;
     const text = this.text;
+    if (text.charCodeAt(this.pos) === QUOTE) return this.readQuoted();
+    const start = this.pos;
+    const n = text.length;
     let i = this.pos;
-    while (i < text.length) {
-      const c = text[i] as string;
-      if (c === '\\' && i + 1 < text.length) {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH && i + 1 < n) {
         i += 2;
         continue;
       }
-      if (c === ',') {
-        const next = text[i + 1];
-        if (next !== undefined && !endsPath(next)) {
+      if (c === COMMA) {
+        // A comma inside a path (`{a,b}`) is followed by more of the path.
+        if (i + 1 < n && !endsPath(text.charCodeAt(i + 1))) {
           i++;
           continue;
         }
@@ -105,24 +138,30 @@ export class Scanner {
 
   /** A name or value word (stops at `=`, parentheses, braces and commas). */
   readName(): Word | undefined {
-    if (this.peek() === '"') return this.readQuoted();
+    const text = this.text;
+    if (text.charCodeAt(this.pos) === QUOTE) return this.readQuoted();
     const start = this.pos;
-    while (!this.eof && !endsName(this.peek())) this.pos++;
-    if (this.pos === start) return undefined;
-    return { text: this.text.slice(start, this.pos), quoted: false, start, end: this.pos };
+    let i = start;
+    while (i < text.length && !endsName(text.charCodeAt(i))) i++;
+    if (i === start) return undefined;
+    this.pos = i;
+    return { text: text.slice(start, i), quoted: false, start, end: i };
   }
 
   /** A value inside parentheses: stops at white space, commas and `)`. */
   readListItem(): Word | undefined {
-    if (this.peek() === '"') return this.readQuoted();
+    const text = this.text;
+    if (text.charCodeAt(this.pos) === QUOTE) return this.readQuoted();
     const start = this.pos;
-    while (!this.eof) {
-      const c = this.peek();
-      if (SPACE.has(c) || c === ',' || c === ')' || c === '(') break;
-      this.pos++;
+    let i = start;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (isSpace(c) || c === COMMA || c === CLOSE_PAREN || c === OPEN_PAREN) break;
+      i++;
     }
-    if (this.pos === start) return undefined;
-    return { text: this.text.slice(start, this.pos), quoted: false, start, end: this.pos };
+    if (i === start) return undefined;
+    this.pos = i;
+    return { text: text.slice(start, i), quoted: false, start, end: i };
   }
 
   /** A double-quoted string; `undefined` (position unchanged) when it is not closed. */

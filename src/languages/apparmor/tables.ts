@@ -107,6 +107,20 @@ export const NETWORK_TYPES: ReadonlySet<string> = new Set([
 
 export const NETWORK_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp']);
 
+/**
+ * What a protocol word stands for in a network rule (apparmor_parser's `network_mappings` table
+ * in network.cc): `network inet tcp` is inet stream sockets, `udp` dgram ones and `icmp` raw
+ * ones, for these domains only (`network inet6 icmp` is an "Invalid network entry"). AppArmor
+ * mediates sockets by domain and type: the protocol does not count beyond choosing the type.
+ */
+export const NETWORK_PROTOCOL_TYPES: Readonly<
+  Record<string, { type: string; domains: readonly string[] } | undefined>
+> = {
+  tcp: { type: 'stream', domains: ['inet', 'inet6'] },
+  udp: { type: 'dgram', domains: ['inet', 'inet6'] },
+  icmp: { type: 'raw', domains: ['inet'] },
+};
+
 export const NETWORK_PERMISSIONS: ReadonlySet<string> = new Set([
   'create',
   'bind',

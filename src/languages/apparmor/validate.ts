@@ -25,6 +25,7 @@ import {
   NETWORK_DOMAINS,
   NETWORK_PERMISSIONS,
   NETWORK_PROTOCOLS,
+  NETWORK_PROTOCOL_TYPES,
   NETWORK_TYPES,
   PLAIN_FLAGS,
   PROPAGATION_OPTIONS,
@@ -151,6 +152,7 @@ function validateCapability(rule: MediationRule, report: Reporter): void {
 function validateNetwork(rule: MediationRule, report: Reporter): void {
   const words = rule.parenthesized ? rule.words : [...rule.permissions, ...rule.words];
   let stage = rule.parenthesized ? 1 : 0; // 0 permissions, 1 domain, 2 type/protocol, 3 done
+  let domain: string | undefined;
   const access: string[] = rule.parenthesized ? rule.permissions.map((p) => p.text) : [];
   for (const word of words) {
     const text = word.text;
@@ -160,10 +162,18 @@ function validateNetwork(rule: MediationRule, report: Reporter): void {
     }
     if (stage <= 1 && NETWORK_DOMAINS.has(text)) {
       stage = 2;
+      domain = text;
       continue;
     }
     if (stage <= 2 && (NETWORK_TYPES.has(text) || NETWORK_PROTOCOLS.has(text))) {
       stage = 3;
+      const mapped = NETWORK_PROTOCOL_TYPES[text];
+      if (mapped && domain !== undefined && !mapped.domains.includes(domain)) {
+        report(invalidOption, 'invalid', word, {
+          detail: `"${domain} ${text}" is no network entry apparmor_parser knows (${text} is mapped for ${mapped.domains.join(' and ')} only)`,
+        });
+        return;
+      }
       continue;
     }
     report(invalidOption, 'badValue', word, {

@@ -1,7 +1,8 @@
 /**
  * `apparmor:` cases: whether a profile of the repository allows an access.
  * `{profile: NAME, access: ACCESS, expect: allow|deny|audit}`, ACCESS one of `{path, permissions}`,
- * `{exec: PATH}`, `{capability: NAME}`, `{network: {domain, type}}`, `{signal: {...}}`,
+ * `{exec: PATH}`, `{capability: NAME}`, `{network: {domain, type, protocol}}` (a part left out
+ * stands for every value; tcp, udp and icmp choose the type), `{signal: {...}}`,
  * `{ptrace: {...}}`, `{mount: {...}}`.
  *
  * Each AppArmor file of the repository is loaded once per run, on its own with its includes (as
@@ -21,7 +22,13 @@ import { loadProfileSet } from '../../languages/apparmor/analyze.js';
 import { evaluateAccess } from '../../languages/apparmor/evaluate.js';
 import type { Access, AccessDecision, ProfileSet } from '../../languages/apparmor/evaluate.js';
 import { includeRoots } from '../../languages/apparmor/index.js';
-import { CAPABILITIES, NETWORK_DOMAINS } from '../../languages/apparmor/tables.js';
+import { uncheckedInclude } from '../../languages/apparmor/rules/unchecked-include.js';
+import {
+  CAPABILITIES,
+  NETWORK_DOMAINS,
+  NETWORK_PROTOCOL_TYPES,
+  NETWORK_TYPES,
+} from '../../languages/apparmor/tables.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
 import { at, loadErrors } from './where.js';
@@ -66,6 +73,7 @@ function validateAccess(access: YamlMap): Problem[] {
         message: `unknown network domain "${domain}"${didYouMeanSuffix(domain, NETWORK_DOMAINS)}`,
         range: span(pairOf(inner, 'domain')?.value as YamlNode),
       });
+    if (shape === 'network') problems.push(...validateSocket(inner));
     return problems;
   }
   const keys = ACCESS_KEYS[shape] as { allowed: string[]; required: string[] };
@@ -96,6 +104,31 @@ function validateAccess(access: YamlMap): Problem[] {
   return problems;
 }
 
+/** A network access's type and protocol: known, and not contradicting each other. */
+function validateSocket(network: YamlMap): Problem[] {
+  const problems: Problem[] = [];
+  const type = stringAt(network, 'type');
+  const protocol = stringAt(network, 'protocol');
+  const rangeOf = (key: string): Problem['range'] => span(pairOf(network, key)?.value as YamlNode);
+  if (typeof type === 'string' && !NETWORK_TYPES.has(type))
+    problems.push({
+      message: `unknown socket type "${type}"${didYouMeanSuffix(type, NETWORK_TYPES)} (${[...NETWORK_TYPES].join(', ')})`,
+      range: rangeOf('type'),
+    });
+  const mapped = typeof protocol === 'string' ? NETWORK_PROTOCOL_TYPES[protocol] : undefined;
+  if (typeof type === 'string' && mapped && mapped.type !== type)
+    problems.push({
+      message: `${protocol} sockets are of type ${mapped.type}, not ${type}`,
+      range: rangeOf('protocol'),
+    });
+  if (typeof protocol === 'string' && !mapped && type === undefined)
+    problems.push({
+      message: `AppArmor mediates sockets by domain and type; protocol "${protocol}" names no type (tcp, udp and icmp do): give "type" too`,
+      range: rangeOf('protocol'),
+    });
+  return problems;
+}
+
 function validate(body: YamlMap): Problem[] {
   const problems = checkKeys(body, WHERE, ['profile', 'access', 'expect'], ['profile', 'access', 'expect']);
   problems.push(...checkString(body, 'profile', WHERE));
@@ -121,6 +154,8 @@ interface LoadedFile {
   set: ProfileSet;
   /** Load errors (`file:line:column: message (rule)`); a profile of this file is not evaluated. */
   errors: string[];
+  /** Shipped includes that no include root provides here (`<abstractions/base>`): their rules are unknown. */
+  unchecked: string[];
 }
 
 function loadRepository(context: RunContext): LoadedFile[] {
@@ -140,7 +175,15 @@ function loadRepository(context: RunContext): LoadedFile[] {
         cwd,
       });
       const files = new Map([...set.texts].map(([path, text]) => [path, new SourceFile(path, text)]));
-      loaded.push({ path: read.file.path, set, errors: loadErrors(findings, config, files) });
+      const unchecked = findings
+        .filter((f) => f.rule.id === uncheckedInclude.id)
+        .map((f) => String(f.data?.['path'] ?? ''));
+      loaded.push({
+        path: read.file.path,
+        set,
+        errors: loadErrors(findings, config, files),
+        unchecked: [...new Set(unchecked)],
+      });
     }
     return loaded;
   });
@@ -238,6 +281,11 @@ function evaluate(body: YamlMap, context: RunContext): CaseOutcome {
       `actual:   ${shown(decision)}`,
       `why:      ${decision.reason}`,
       ...(rule ? [`rule:     ${rule}`] : []),
+      ...(file.unchecked.length > 0
+        ? [
+            `note:     decided without ${file.unchecked.join(', ')}: no include root provides them here (the nodes' /etc/apparmor.d does); pass --include-dir with a copy of it`,
+          ]
+        : []),
     ].join('\n'),
   };
 }

@@ -13,6 +13,7 @@ import { missingChildProfile } from './missing-child-profile.js';
 import { missingInclude } from './missing-include.js';
 import { shadowedDeny } from './shadowed-deny.js';
 import { syntaxError } from './syntax-error.js';
+import { uncheckedInclude } from './unchecked-include.js';
 import { unconfinedExec } from './unconfined-exec.js';
 import { undefinedVariable } from './undefined-variable.js';
 import { unknownCapability } from './unknown-capability.js';
@@ -32,6 +33,7 @@ export const apparmorRules: readonly RuleDefinition[] = [
   missingInclude,
   shadowedDeny,
   syntaxError,
+  uncheckedInclude,
   unconfinedExec,
   undefinedVariable,
   unknownCapability,
