@@ -53,7 +53,7 @@ function inCidr(value: string, cidr: Cidr): boolean {
   return ip !== undefined && ip >= cidr.network && ip < cidr.network + cidr.size;
 }
 
-function boolOf(text: string): boolean | undefined {
+export function boolOf(text: string): boolean | undefined {
   if (text === 'true') return true;
   if (text === 'false') return false;
   const n = parseNumber(text);
