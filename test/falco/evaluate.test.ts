@@ -9,6 +9,7 @@ import { CompileError, compileCondition } from '../../src/languages/falco/evalua
 import { eventTypes, hasType } from '../../src/languages/falco/evaluate/evttypes.js';
 import { Ruleset } from '../../src/languages/falco/evaluate/engine.js';
 import { compileGlob } from '../../src/languages/falco/evaluate/fnmatch.js';
+import { parseIpv4 } from '../../src/languages/falco/evaluate/operators.js';
 
 function ast(condition: string): Expr {
   const result = parse(condition);
@@ -240,6 +241,43 @@ table('and, or, not', [
   ['proc.name = bash and not user.uid = 0', bash, true],
   ['proc.name = a or proc.name = b or proc.name = bash', bash, true],
   ['proc.name = bash and proc.name = bash and proc.name = sh', bash, false],
+]);
+
+describe('IPv4 addresses', () => {
+  it('reads them as the dotted-quad pattern does, by every character', () => {
+    const reference = (text: string): number | undefined => {
+      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+      if (!m || m.slice(1).some((part) => Number(part) > 255)) return undefined;
+      return m.slice(1).reduce((n, part) => n * 256 + Number(part), 0);
+    };
+    const alphabet = ['1', '9', '0', '2', '5', '.', '.', 'a', ' ', '\u0661'];
+    let seed = 7;
+    for (let i = 0; i < 20000; i++) {
+      let text = '';
+      const length = (seed = (seed * 1103515245 + 12345) % 2147483648) % 17;
+      for (let j = 0; j < length; j++)
+        text += alphabet[(seed = (seed * 1103515245 + 12345) % 2147483648) % alphabet.length];
+      expect(parseIpv4(text), JSON.stringify(text)).toBe(reference(text));
+    }
+    for (const text of [
+      '10.0.0.1',
+      '255.255.255.255',
+      '0.0.0.0',
+      '256.0.0.1',
+      '1.2.3',
+      '01.002.3.4',
+      '1.2.3.4.',
+    ])
+      expect(parseIpv4(text), text).toBe(reference(text));
+  });
+});
+
+table('an address out of range is in no network', [
+  ['fd.sip = 10.0.0.0/8', { 'fd.sip': '999.0.0.1' }, false],
+  ['fd.sip != 10.0.0.0/8', { 'fd.sip': '999.0.0.1' }, true],
+  ['fd.sip in (10.0.0.0/8)', { 'fd.sip': '999.0.0.1' }, false],
+  ['fd.sip in (10.0.0.0/8, 192.168.0.0/16)', { 'fd.sip': '192.168.3.4' }, true],
+  ['fd.sip != 10.0.0.0/8', { 'fd.sip': 'ten' }, true],
 ]);
 
 describe('evt.arg spellings', () => {

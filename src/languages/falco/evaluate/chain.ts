@@ -6,7 +6,7 @@
  * - Each field is read from the event at most once per event, however many rules and macros test
  *   it; so is a transformed value (`tolower(proc.name)`) and the ancestors of `proc.aname`. A
  *   large `and`/`or` (most often a macro, shared by several rules) is decided at most once per
- *   event too. These per-event memos are reset before each event, so nothing carries over.
+ *   event too. These per-event memos are cleared before each event, so nothing carries over.
  * - The common checks are written inline (`t === "bash"`, `S.has(t)`, `t.startsWith("/etc/")`,
  *   `t >= 0`), so that V8 compiles a rule into one function, with inline caches that see only
  *   this type's events, instead of megamorphic calls through closures shared by every rule.
@@ -322,6 +322,7 @@ export function compileChain(
         : compute(name);
     });
   const memos = [...uses].filter(([, n]) => n > 1).map(([name]) => name);
+  // Every memo is cleared before each event (cheaper than stamping each with its event).
   const reset = memos.map((name) => `${name} = U;`).join(' ');
   const lines = [
     '"use strict";',
