@@ -43,8 +43,11 @@ export interface RuleChain {
 /** Up to this many values, `in` is a chain of `===` rather than a Set lookup. */
 const INLINE_SET_SIZE = 4;
 
-/** An `and`/`or`/`not` whose code is longer than this is decided in its own function, once per event. */
-const SHARED_GROUP_LENGTH = 240;
+/**
+ * An `and`/`or`/`not` of more than one check is decided once per event when several places hold
+ * it; held in one place, it is written there when its code is no longer than this, else called.
+ */
+const INLINE_GROUP_LENGTH = 240;
 
 /** The marker of a per-event memo not yet computed for this event (no event value can be it). */
 const UNSET: unique symbol = Symbol('unset');
@@ -188,7 +191,7 @@ class ChainWriter {
     const code = fold();
     let out: string;
     if (typeof code === 'boolean') out = String(code);
-    else if (code.length <= SHARED_GROUP_LENGTH) out = code;
+    else if (!code.startsWith('(')) out = code;
     else {
       const id = this.groups.push(code) - 1;
       out = `${MARK}g${id}${MARK}`;
@@ -317,9 +320,9 @@ export function compileChain(
   const resolve = (code: string): string =>
     code.replace(MEMO_USE, (_, kind: string, id: string) => {
       const name = `${kind}${id}`;
-      return (uses.get(name) ?? 0) > 1
-        ? `(${name} !== U ? ${name} : (${name} = ${compute(name)}))`
-        : compute(name);
+      if ((uses.get(name) ?? 0) > 1) return `(${name} !== U ? ${name} : (${name} = ${compute(name)}))`;
+      const group = kind === 'g' ? (writer.groups[Number(id)] as string) : undefined;
+      return group !== undefined && group.length <= INLINE_GROUP_LENGTH ? resolve(group) : compute(name);
     });
   const memos = [...uses].filter(([, n]) => n > 1).map(([name]) => name);
   // Every memo is cleared before each event (cheaper than stamping each with its event).
