@@ -7,7 +7,9 @@ import { parse } from '../../src/languages/falco/condition/parser.js';
 import type { Expr } from '../../src/languages/falco/condition/ast.js';
 import { CompileError, compileCondition } from '../../src/languages/falco/evaluate/compile.js';
 import { eventTypes, hasType } from '../../src/languages/falco/evaluate/evttypes.js';
+import { Ruleset } from '../../src/languages/falco/evaluate/engine.js';
 import { compileGlob } from '../../src/languages/falco/evaluate/fnmatch.js';
+import { parseIpv4 } from '../../src/languages/falco/evaluate/operators.js';
 
 function ast(condition: string): Expr {
   const result = parse(condition);
@@ -18,12 +20,31 @@ function ast(condition: string): Expr {
 const matches = (condition: string, fields: Record<string, unknown>): boolean =>
   compileCondition(ast(condition))(fields);
 
+/**
+ * The same condition as the engine runs it: a one-rule ruleset, its chain generated for the
+ * event's type (or untyped). `source` names the field catalogue (none for "test").
+ */
+function engineMatches(condition: string, fields: Record<string, unknown>, source = 'test'): boolean {
+  const rule = {
+    name: 'r',
+    condition: ast(condition),
+    output: '',
+    priority: 'INFO',
+    source,
+    tags: [],
+    enabled: true,
+  };
+  return new Ruleset([rule], 'first').first({ source, fields }) !== undefined;
+}
+
 type Row = [condition: string, fields: Record<string, unknown>, expected: boolean];
 
 function table(name: string, rows: Row[]): void {
   describe(name, () => {
     it.each(rows)('%s on %j is %s', (condition, fields, expected) => {
       expect(matches(condition, fields)).toBe(expected);
+      expect(engineMatches(condition, fields)).toBe(expected);
+      expect(engineMatches(condition, { ...fields, 'evt.type': 'openat' })).toBe(expected);
     });
   });
 }
@@ -222,6 +243,43 @@ table('and, or, not', [
   ['proc.name = bash and proc.name = bash and proc.name = sh', bash, false],
 ]);
 
+describe('IPv4 addresses', () => {
+  it('reads them as the dotted-quad pattern does, by every character', () => {
+    const reference = (text: string): number | undefined => {
+      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+      if (!m || m.slice(1).some((part) => Number(part) > 255)) return undefined;
+      return m.slice(1).reduce((n, part) => n * 256 + Number(part), 0);
+    };
+    const alphabet = ['1', '9', '0', '2', '5', '.', '.', 'a', ' ', '\u0661'];
+    let seed = 7;
+    for (let i = 0; i < 20000; i++) {
+      let text = '';
+      const length = (seed = (seed * 1103515245 + 12345) % 2147483648) % 17;
+      for (let j = 0; j < length; j++)
+        text += alphabet[(seed = (seed * 1103515245 + 12345) % 2147483648) % alphabet.length];
+      expect(parseIpv4(text), JSON.stringify(text)).toBe(reference(text));
+    }
+    for (const text of [
+      '10.0.0.1',
+      '255.255.255.255',
+      '0.0.0.0',
+      '256.0.0.1',
+      '1.2.3',
+      '01.002.3.4',
+      '1.2.3.4.',
+    ])
+      expect(parseIpv4(text), text).toBe(reference(text));
+  });
+});
+
+table('an address out of range is in no network', [
+  ['fd.sip = 10.0.0.0/8', { 'fd.sip': '999.0.0.1' }, false],
+  ['fd.sip != 10.0.0.0/8', { 'fd.sip': '999.0.0.1' }, true],
+  ['fd.sip in (10.0.0.0/8)', { 'fd.sip': '999.0.0.1' }, false],
+  ['fd.sip in (10.0.0.0/8, 192.168.0.0/16)', { 'fd.sip': '192.168.3.4' }, true],
+  ['fd.sip != 10.0.0.0/8', { 'fd.sip': 'ten' }, true],
+]);
+
 describe('evt.arg spellings', () => {
   it('reads evt.arg.name and evt.arg[name] from either key', () => {
     expect(matches('evt.arg.flags contains O_RDONLY', { 'evt.arg[flags]': 'O_RDONLY' })).toBe(true);
@@ -257,7 +315,49 @@ describe('event types a condition can match', () => {
   });
 });
 
+/** fnmatch for `*`, `?`, `\\` and literals, by plain recursion over code points (small inputs only). */
+function naiveGlob(pattern: string, text: string): boolean {
+  const p = Array.from(pattern);
+  const t = Array.from(text);
+  const match = (i: number, j: number): boolean => {
+    if (i === p.length) return j === t.length;
+    if (p[i] === '*') return match(i + 1, j) || (j < t.length && match(i, j + 1));
+    if (j === t.length) return false;
+    if (p[i] === '?') return match(i + 1, j + 1);
+    const literal = p[i] === '\\' && i + 1 < p.length ? p[++i] : p[i];
+    return literal === t[j] && match(i + 1, j + 1);
+  };
+  return match(0, 0);
+}
+
 describe('glob matcher', () => {
+  it('agrees with a naive fnmatch, characters outside the BMP included', () => {
+    const alphabet = ['a', 'b', '/', '\u{1F600}', 'é'];
+    const wild = [...alphabet, '*', '?', '\\*', '\\?'];
+    let seed = 42;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const word = (from: string[], max: number): string =>
+      Array.from({ length: next(max + 1) }, () => from[next(from.length)]).join('');
+    for (let i = 0; i < 3000; i++) {
+      const pattern = word(wild, 5);
+      const text = word(alphabet, 6);
+      expect(compileGlob(pattern)(text), `${pattern} on ${text}`).toBe(naiveGlob(pattern, text));
+    }
+  });
+
+  it('matches one character outside the BMP with ? and in brackets', () => {
+    expect(compileGlob('/tmp/?x')('/tmp/\u{1F600}x')).toBe(true);
+    expect(compileGlob('/tmp/??x')('/tmp/\u{1F600}x')).toBe(false);
+    expect(compileGlob('[\u{1F600}b]x')('\u{1F600}x')).toBe(true);
+    expect(compileGlob('[!\u{1F600}]x')('\u{1F600}x')).toBe(false);
+    expect(compileGlob('[[:punct:]]*')('/etc')).toBe(true);
+    expect(compileGlob('[[:alpha:]]*')('/etc')).toBe(false);
+    expect(compileGlob('*[[:space:]]')('a\t')).toBe(true);
+  });
+
   it('stays fast on patterns that make naive matchers explode', () => {
     const match = compileGlob(`${'*a'.repeat(30)}b`);
     const start = Date.now();
@@ -284,6 +384,7 @@ describe('values converted to their field type, as Falco holds them', () => {
     ['fd.rport = 22', { 'fd.rport': 'ssh' }, false],
   ] as Row[])('%s on %j is %s', (condition, fields, expected) => {
     expect(typed(condition, fields)).toBe(expected);
+    expect(engineMatches(condition, fields, 'syscall')).toBe(expected);
   });
   it('leaves values as recorded without a catalogue', () => {
     expect(matches('fd.rport > 1000', { 'fd.rport': '22' })).toBe(true);

@@ -6,12 +6,16 @@
  * presence itself.
  */
 import type {
+  AndExpr,
   BinaryCheckExpr,
   Expr,
   FieldExpr,
   FieldLike,
+  NotExpr,
   Operand,
+  OrExpr,
   TransformerArg,
+  UnaryCheckExpr,
 } from '../condition/ast.js';
 import { catalogOf, resolveField } from '../fields/index.js';
 import { conversionFor, fieldExtractor, isAnyAncestor, multiValueExtractor } from './fields.js';
@@ -46,12 +50,17 @@ export function compileCondition(expr: Expr, source?: string): Predicate {
  * fold away. The result is `false` when no such event can match, `true` when every one does.
  *
  * The checks become closures; the `and`/`or`/`not` above them become one generated function of
- * `&&`, `||` and `!` over those closures, so that testing an event costs one call per check
- * reached and nothing per connective.
+ * `&&`, `||` and `!` over those closures. This is the reference evaluation, one rule at a time
+ * (tests, explanations, the impact preview's before/after); the engine's hot path (chain.ts)
+ * folds the same way and writes the checks inline.
  */
 export function compileForType(expr: Expr, type: string | undefined, source?: string): Predicate | boolean {
   const checks: Predicate[] = [];
-  const code = build(expr, type, checks, typesOf(source));
+  const types = typesOf(source);
+  const code = foldCondition(expr, type, types, (check) => {
+    const predicate = check.kind === 'unary' ? compileExists(check, types) : compileBinary(check, types);
+    return `c[${checks.push(predicate) - 1}](f)`;
+  });
   if (typeof code === 'boolean') return code;
   if (code === 'c[0](f)') return checks[0] as Predicate;
   return new Function('c', `return (f) => ${code};`)(checks) as Predicate;
@@ -67,7 +76,6 @@ function isTypeCheck(expr: BinaryCheckExpr): boolean {
   );
 }
 
-/** The expression testing `f` (a JavaScript source over the closures in `checks`), or a constant. */
 /** How each field of a source's catalogue converts (`none` for a field the catalogue lacks). */
 export type FieldTypes = (field: FieldExpr) => Conversion;
 
@@ -82,46 +90,71 @@ export function typesOf(source: string | undefined): FieldTypes {
 
 const NO_TYPES: FieldTypes = () => 'none';
 
-function build(
+/** Writes one check as a JavaScript expression over the event `f`. */
+export type CheckEmitter = (check: UnaryCheckExpr | BinaryCheckExpr) => string;
+
+/**
+ * Sees every `and`, `or` and `not` with the folding of its subtree (`fold`), and returns what
+ * stands for it: the folded code, or another expression of the same value (a name for code
+ * shared by several rules).
+ */
+export type GroupEmitter = (
+  expr: AndExpr | OrExpr | NotExpr,
+  fold: () => string | boolean,
+) => string | boolean;
+
+/**
+ * The condition as a JavaScript expression of `&&`, `||` and `!` over the emitted checks, or a
+ * constant. With `type` given, every check of `evt.type` is decided here and folds away.
+ */
+export function foldCondition(
   expr: Expr,
   type: string | undefined,
-  checks: Predicate[],
   types: FieldTypes,
+  emit: CheckEmitter,
+  group?: GroupEmitter,
 ): string | boolean {
-  const check = (predicate: Predicate): string => `c[${checks.push(predicate) - 1}](f)`;
   switch (expr.kind) {
     case 'and':
     case 'or': {
-      const absorbing = expr.kind === 'or';
-      const parts: string[] = [];
-      for (const child of expr.children) {
-        const built = build(child, type, checks, types);
-        if (built === absorbing) return absorbing;
-        if (typeof built === 'string') parts.push(built);
-      }
-      if (parts.length === 0) return !absorbing;
-      return parts.length === 1 ? (parts[0] as string) : `(${parts.join(absorbing ? ' || ' : ' && ')})`;
+      const fold = (): string | boolean => {
+        const absorbing = expr.kind === 'or';
+        const parts: string[] = [];
+        for (const child of expr.children) {
+          const built = foldCondition(child, type, types, emit, group);
+          if (built === absorbing) return absorbing;
+          if (typeof built === 'string') parts.push(built);
+        }
+        if (parts.length === 0) return !absorbing;
+        return parts.length === 1 ? (parts[0] as string) : `(${parts.join(absorbing ? ' || ' : ' && ')})`;
+      };
+      return group ? group(expr, fold) : fold();
     }
     case 'not': {
-      const child = build(expr.child, type, checks, types);
-      return typeof child === 'boolean' ? !child : `!${child}`;
+      const fold = (): string | boolean => {
+        const child = foldCondition(expr.child, type, types, emit, group);
+        return typeof child === 'boolean' ? !child : `!${child}`;
+      };
+      return group ? group(expr, fold) : fold();
     }
     case 'identifier':
       throw new CompileError(`undefined macro "${expr.name}"`, expr.start, expr.end);
-    case 'unary': {
+    case 'unary':
       if (type !== undefined && expr.left.kind === 'field' && expr.left.name === 'evt.type' && !expr.left.arg)
         return true;
-      const multi = expr.left.kind === 'field' ? multiValueExtractor(expr.left) : undefined;
-      if (multi) return check((f) => multi(f).length > 0);
-      const value = compileValue(expr.left, types);
-      return check((f) => isPresent(value(f)));
-    }
-    case 'binary': {
-      const predicate = compileBinary(expr, types);
-      if (type !== undefined && isTypeCheck(expr)) return predicate({ 'evt.type': type });
-      return check(predicate);
-    }
+      return emit(expr);
+    case 'binary':
+      if (type !== undefined && isTypeCheck(expr)) return compileBinary(expr, types)({ 'evt.type': type });
+      return emit(expr);
   }
+}
+
+/** `field exists`: present, and not an empty list. */
+export function compileExists(expr: UnaryCheckExpr, types: FieldTypes): Predicate {
+  const multi = expr.left.kind === 'field' ? multiValueExtractor(expr.left) : undefined;
+  if (multi) return (f) => multi(f).length > 0;
+  const value = compileValue(expr.left, types);
+  return (f) => isPresent(value(f));
 }
 
 const isPresent = (value: unknown): boolean =>
@@ -179,53 +212,70 @@ function compileTest(expr: BinaryCheckExpr, items: string[]): ScalarTest {
   return scalarTest(op, items[0] as string);
 }
 
-function compileBinary(expr: BinaryCheckExpr, types: FieldTypes): Predicate {
+/** A check against literal values: the values, and the test of one present scalar. */
+export interface LiteralCheck {
+  items: string[];
+  test: ScalarTest;
+}
+
+/** The literal side of a check, or undefined when it compares with another field. Throws CompileError. */
+export function literalCheck(expr: BinaryCheckExpr): LiteralCheck | undefined {
   const items = literalItems(expr.right);
-  if (items === undefined) return compileFieldComparison(expr, types);
-  let test: ScalarTest;
+  if (items === undefined) return undefined;
   try {
-    test = compileTest(expr, items);
+    return { items, test: compileTest(expr, items) };
   } catch (error) {
     if (error instanceof OperatorError)
       throw new CompileError(error.message, expr.right.start, expr.right.end);
     throw error;
   }
+}
+
+/**
+ * How the values of an "any ancestor" or "either end" field decide a check: one of them
+ * satisfying it makes it true, except `fd.ip != X`, which holds when neither end is X
+ * (libsinsp's compare for both ends).
+ */
+export function multiValueTest(
+  field: FieldExpr,
+  op: string,
+  test: ScalarTest,
+): (values: unknown[]) => boolean {
+  if (op === '!=' && !isAnyAncestor(field)) return (values) => values.length > 0 && values.every(test);
+  return (values) => {
+    for (const value of values) if (test(value)) return true;
+    return false;
+  };
+}
+
+/**
+ * How a present value decides a check: a scalar by the test; a list-valued field is `in` the set
+ * when every one of its values is, and satisfies any other operator when one of its values does.
+ */
+export function presentValueTest(expr: BinaryCheckExpr, test: ScalarTest): (value: unknown) => boolean {
+  if (expr.op === 'in' && !expr.modifier)
+    return (v) => (Array.isArray(v) ? v.length > 0 && v.every(test) : test(v));
+  return (v) => (Array.isArray(v) ? v.some(test) : test(v));
+}
+
+function compileBinary(expr: BinaryCheckExpr, types: FieldTypes): Predicate {
+  const literal = literalCheck(expr);
+  if (literal === undefined) return compileFieldComparison(expr, types);
   const multi = expr.left.kind === 'field' ? multiValueExtractor(expr.left) : undefined;
-  if (multi && expr.left.kind === 'field' && expr.op === '!=' && !isAnyAncestor(expr.left)) {
-    // `fd.ip != X` holds when neither end is X (libsinsp's compare for both ends).
-    return (f) => {
-      const values = multi(f);
-      return values.length > 0 && values.every(test);
-    };
-  }
-  if (multi) {
-    // Any ancestor, or either end, satisfying the check makes it true.
-    return (f) => {
-      for (const value of multi(f)) if (test(value)) return true;
-      return false;
-    };
+  if (multi && expr.left.kind === 'field') {
+    const decide = multiValueTest(expr.left, expr.op, literal.test);
+    return (f) => decide(multi(f));
   }
   const value = compileValue(expr.left, types);
-  if (expr.op === 'in' && !expr.modifier) {
-    // A list-valued field is `in` the set when every one of its values is.
-    return (f) => {
-      const v = value(f);
-      if (v === undefined) return false;
-      if (!Array.isArray(v)) return test(v);
-      return v.length > 0 && v.every(test);
-    };
-  }
-  // Any other operator on a list-valued field holds when one of its values does (intersects).
+  const decide = presentValueTest(expr, literal.test);
   return (f) => {
     const v = value(f);
-    if (v === undefined) return false;
-    if (!Array.isArray(v)) return test(v);
-    return v.some(test);
+    return v !== undefined && decide(v);
   };
 }
 
 /** `field op other.field` or `field op val(other.field)`: both must be present. */
-function compileFieldComparison(expr: BinaryCheckExpr, types: FieldTypes): Predicate {
+export function compileFieldComparison(expr: BinaryCheckExpr, types: FieldTypes): Predicate {
   const left = compileValue(expr.left, types);
   const right = compileValue(expr.right as FieldLike, types);
   const op = expr.op;

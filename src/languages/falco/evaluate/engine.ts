@@ -5,7 +5,9 @@
  * the first rule that matches is the only alert, under `all` every matching rule alerts.
  */
 import type { Expr } from '../condition/ast.js';
-import { CompileError, compileCondition, compileForType } from './compile.js';
+import { compileChain } from './chain.js';
+import type { RuleChain } from './chain.js';
+import { CompileError, compileCondition } from './compile.js';
 import type { Predicate } from './compile.js';
 import { eventTypes, hasType } from './evttypes.js';
 import type { TypeSet } from './evttypes.js';
@@ -51,34 +53,57 @@ export interface EngineEvent {
 
 const MAX_CACHED_TYPES = 4096;
 
-/** A rule as it meets the events of one type: its condition specialised for that type. */
+/** A rule as it meets the events of one type. */
 export interface TypedRule {
   compiled: CompiledRule;
-  test: Predicate;
+}
+
+/** The rules that can match events of one type, in load order, and their compiled chain. */
+interface TypeEntry {
+  candidates: readonly TypedRule[];
+  /** `candidates`' rules, by the positions the chain answers with. */
+  rules: readonly CompiledRule[];
+  chain: RuleChain;
 }
 
 class SourceIndex {
-  private readonly byType = new Map<string, TypedRule[]>();
-  private readonly untyped: TypedRule[];
-  constructor(readonly rules: CompiledRule[]) {
-    this.untyped = rules.map((compiled) => ({ compiled, test: compiled.test }));
+  private readonly byType = new Map<string, TypeEntry>();
+  private untypedEntry: TypeEntry | undefined;
+  constructor(
+    readonly source: string,
+    readonly rules: readonly CompiledRule[],
+  ) {}
+
+  /**
+   * The entry for events of this type, built on first sight. An event without a string type
+   * meets every rule of the source, unfolded; so does one of a type seen after MAX_CACHED_TYPES
+   * others (the index only ever narrows, never decides, so that is slower but the same answer).
+   */
+  entry(type: unknown): TypeEntry {
+    if (typeof type !== 'string') return this.untyped();
+    let entry = this.byType.get(type);
+    if (entry === undefined) {
+      if (this.byType.size >= MAX_CACHED_TYPES) return this.untyped();
+      entry = this.build(type);
+      this.byType.set(type, entry);
+    }
+    return entry;
   }
 
-  /** The rules that can match events of this type, in load order, specialised for it. */
-  candidates(type: unknown): readonly TypedRule[] {
-    if (typeof type !== 'string') return this.untyped;
-    let list = this.byType.get(type);
-    if (list === undefined) {
-      list = [];
-      for (const compiled of this.rules) {
-        if (!hasType(compiled.types, type)) continue;
-        const test = compileForType(compiled.rule.condition, type, compiled.rule.source);
-        if (test === false) continue;
-        list.push({ compiled, test: test === true ? () => true : test });
-      }
-      if (this.byType.size < MAX_CACHED_TYPES) this.byType.set(type, list);
-    }
-    return list;
+  private untyped(): TypeEntry {
+    this.untypedEntry ??= this.build(undefined);
+    return this.untypedEntry;
+  }
+
+  private build(type: string | undefined): TypeEntry {
+    const possible = type === undefined ? this.rules : this.rules.filter((c) => hasType(c.types, type));
+    const chain = compileChain(
+      possible.map((c) => c.rule.condition),
+      type,
+      this.source,
+    );
+    const rules = chain.kept.map((i) => possible[i] as CompiledRule);
+    return { candidates: rules.map((compiled) => ({ compiled })), rules, chain };
   }
 }
 
@@ -119,39 +144,39 @@ export class Ruleset {
       list.push(compiled);
       bySource.set(rule.source, list);
     });
-    for (const [source, list] of bySource) this.sources.set(source, new SourceIndex(list));
+    for (const [source, list] of bySource) this.sources.set(source, new SourceIndex(source, list));
   }
 
   /**
-   * The rules an event meets. An event without `evt.type` (an alert that did not print it) meets
-   * every rule of its source: the index only ever narrows, never decides.
+   * The rules an event meets, in load order. An event without `evt.type` (an alert that did not
+   * print it) meets every rule of its source: the index only ever narrows, never decides.
    */
   candidates(event: EngineEvent): readonly TypedRule[] {
     const index = this.sources.get(event.source);
     if (index === undefined) return [];
-    return index.candidates(event.fields['evt.type']);
+    return index.entry(event.fields['evt.type']).candidates;
   }
 
   /** The rules that fire for the event, in load order: at most one under `first`. */
   evaluate(event: EngineEvent): CompiledRule[] {
-    const out: CompiledRule[] = [];
-    for (const { compiled, test } of this.candidates(event)) {
-      if (test(event.fields)) {
-        out.push(compiled);
-        if (this.matching === 'first') break;
-      }
+    if (this.matching === 'first') {
+      const rule = this.first(event);
+      return rule === undefined ? [] : [rule];
     }
-    return out;
+    const index = this.sources.get(event.source);
+    if (index === undefined) return [];
+    const entry = index.entry(event.fields['evt.type']);
+    const fired: number[] = [];
+    entry.chain.all(event.fields, fired);
+    return fired.map((at) => entry.rules[at] as CompiledRule);
   }
 
-  /** The first rule that fires, without allocating: the hot path of `first` matching. */
+  /** The first rule that fires, whatever the matching mode: the hot path of `first` matching. */
   first(event: EngineEvent): CompiledRule | undefined {
-    const candidates = this.candidates(event);
-    const fields = event.fields;
-    for (let i = 0; i < candidates.length; i++) {
-      const candidate = candidates[i] as TypedRule;
-      if (candidate.test(fields)) return candidate.compiled;
-    }
-    return undefined;
+    const index = this.sources.get(event.source);
+    if (index === undefined) return undefined;
+    const entry = index.entry(event.fields['evt.type']);
+    const at = entry.chain.first(event.fields);
+    return at < 0 ? undefined : entry.rules[at];
   }
 }

@@ -64,8 +64,6 @@ export function candidateKeys(field: FieldExpr): string[] {
   return keys;
 }
 
-const present = (value: unknown): unknown => (value === null ? undefined : value);
-
 /**
  * How a recorded value is converted to its field's type, as Falco holds it: a number field
  * written as text (`"fd.rport": "22"`) compares as a number, a text field written as a number
@@ -85,12 +83,38 @@ export function conversionFor(type: string | undefined): Conversion {
   return 'none';
 }
 
-const CONVERT: Readonly<Record<Conversion, string>> = {
-  none: 'return v;',
-  number: 'return typeof v === "string" && /^-?[0-9]+(?:\\.[0-9]+)?$/.test(v) ? Number(v) : v;',
-  text: 'return typeof v === "number" || typeof v === "boolean" ? String(v) : v;',
-  boolean: 'return v === "true" ? true : v === "false" ? false : typeof v === "number" ? v !== 0 : v;',
-};
+/** Text that reads as a number (`"22"`, `"-1"`, `"0.5"`) and converts for a number field. */
+export const NUMERIC_TEXT = /^-?[0-9]+(?:\.[0-9]+)?$/;
+
+/**
+ * The conversion as a JavaScript expression over the present value in variable `v`, for
+ * generated code; `numericText` names a variable holding NUMERIC_TEXT (a literal would build a
+ * new RegExp each time the expression runs).
+ */
+export function conversionCode(conversion: Conversion, v: string, numericText: string): string {
+  switch (conversion) {
+    case 'none':
+      return v;
+    case 'number':
+      return `(typeof ${v} === "string" && ${numericText}.test(${v}) ? Number(${v}) : ${v})`;
+    case 'text':
+      return `(typeof ${v} === "number" || typeof ${v} === "boolean" ? String(${v}) : ${v})`;
+    case 'boolean':
+      return `(${v} === "true" ? true : ${v} === "false" ? false : typeof ${v} === "number" ? ${v} !== 0 : ${v})`;
+  }
+}
+
+/**
+ * The value of the first of `keys` present in event `f` (null is absent), converted, or
+ * undefined: a JavaScript expression that uses the variable `s` as scratch.
+ */
+export function keysLoadCode(keys: readonly string[], conversion: Conversion, numericText: string): string {
+  const loads = keys.map(
+    (key) =>
+      `(s = f[${JSON.stringify(key)}]) !== undefined && s !== null ? ${conversionCode(conversion, 's', numericText)} : `,
+  );
+  return `${loads.join('')}undefined`;
+}
 
 const keyExtractors = new Map<string, Extract>();
 
@@ -105,10 +129,8 @@ function keysExtractor(keys: readonly string[], conversion: Conversion): Extract
   const id = `${conversion}\u0000${keys.join('\u0000')}`;
   let extract = keyExtractors.get(id);
   if (extract === undefined) {
-    const loads = keys.map(
-      (key) => `v = f[${JSON.stringify(key)}]; if (v !== undefined && v !== null) ${CONVERT[conversion]}`,
-    );
-    extract = new Function('f', `let v; ${loads.join(' ')} return undefined;`) as Extract;
+    const code = keysLoadCode(keys, conversion, 'N');
+    extract = new Function('N', `return (f) => { let s; return ${code}; };`)(NUMERIC_TEXT) as Extract;
     keyExtractors.set(id, extract);
   }
   return extract;
@@ -118,28 +140,29 @@ export function fieldExtractor(field: FieldExpr, conversion: Conversion = 'none'
   return keysExtractor(candidateKeys(field), conversion);
 }
 
+/** JavaScript statements that push the value of `key` in event `f` onto `out` when present. */
+const pushPresent = (key: string): string =>
+  `v = f[${JSON.stringify(key)}]; if (v !== undefined && v !== null) out.push(v);`;
+
 /**
  * The ancestors an event records for an ancestor field, parent first: an array under the bare
  * name (`"proc.aname": ["bash", "sshd"]`), else the indexed keys (`proc.pname` or
  * `proc.aname[1]`, then `proc.aname[2]`...). Gaps are skipped: an alert prints only some levels.
+ * The body of a function of `f`; every key is a literal, so that each property load keeps an
+ * inline cache of its own (a load by a computed key would go through V8's megamorphic cache).
  */
-export function ancestorExtractor(name: string): (fields: Fields) => unknown[] {
-  const ancestor = ANCESTORS[name];
-  if (!ancestor) throw new Error(`${name} is not an ancestor field`);
-  const indexed = Array.from({ length: MAX_RECORDED_ANCESTORS }, (_, i) => `${name}[${i + 1}]`);
-  const { parent } = ancestor;
-  return (fields) => {
-    const all = fields[name];
-    if (Array.isArray(all)) return all.filter((v) => v !== null && v !== undefined);
-    const out: unknown[] = [];
-    const first = present(fields[indexed[0] as string]) ?? present(fields[parent]);
-    if (first !== undefined) out.push(first);
-    for (let i = 1; i < indexed.length; i++) {
-      const value = fields[indexed[i] as string];
-      if (value !== undefined && value !== null) out.push(value);
-    }
-    return out;
-  };
+function ancestorCode(name: string, parent: string): string {
+  const lines = [
+    `let v = f[${JSON.stringify(name)}];`,
+    'if (Array.isArray(v)) return v.filter((x) => x !== undefined && x !== null);',
+    'const out = [];',
+    `v = f[${JSON.stringify(`${name}[1]`)}];`,
+    `if (v === undefined || v === null) v = f[${JSON.stringify(parent)}];`,
+    'if (v !== undefined && v !== null) out.push(v);',
+  ];
+  for (let i = 2; i <= MAX_RECORDED_ANCESTORS; i++) lines.push(pushPresent(`${name}[${i}]`));
+  lines.push('return out;');
+  return lines.join('\n');
 }
 
 /**
@@ -166,25 +189,45 @@ const ENDPOINTS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   ],
 };
 
+/** The values of both ends: the field itself when the event holds it, else each end's first key present. */
+function endpointsCode(name: string, ends: readonly (readonly string[])[]): string {
+  const lines = [
+    `let v = f[${JSON.stringify(name)}];`,
+    'if (v !== undefined && v !== null) return [v];',
+    'const out = [];',
+  ];
+  for (const keys of ends) {
+    const loads = keys.map((key) => `(v = f[${JSON.stringify(key)}]) !== undefined && v !== null`);
+    lines.push(`if (${loads.join(' || ')}) out.push(v);`);
+  }
+  lines.push('return out;');
+  return lines.join('\n');
+}
+
+/**
+ * The body of a function of `f` that returns the values an "either end" or "any ancestor"
+ * field has in the event, or undefined for other fields.
+ */
+export function multiValueCode(field: FieldExpr): string | undefined {
+  if (isAnyAncestor(field)) {
+    const ancestor = ANCESTORS[field.name] as { parent: string };
+    return ancestorCode(field.name, ancestor.parent);
+  }
+  const ends = field.arg === undefined ? ENDPOINTS[field.name] : undefined;
+  return ends ? endpointsCode(field.name, ends) : undefined;
+}
+
+const multiValueExtractors = new Map<string, (fields: Fields) => unknown[]>();
+
 /** The values an "either end" or "any ancestor" field has in an event, or undefined for other fields. */
 export function multiValueExtractor(field: FieldExpr): ((fields: Fields) => unknown[]) | undefined {
-  if (isAnyAncestor(field)) return ancestorExtractor(field.name);
-  const ends = field.arg === undefined ? ENDPOINTS[field.name] : undefined;
-  if (!ends) return undefined;
-  const own = field.name;
-  return (fields) => {
-    const direct = present(fields[own]);
-    if (direct !== undefined) return [direct];
-    const out: unknown[] = [];
-    for (const keys of ends) {
-      for (const key of keys) {
-        const value = present(fields[key]);
-        if (value !== undefined) {
-          out.push(value);
-          break;
-        }
-      }
-    }
-    return out;
-  };
+  const key = fieldKey(field);
+  let extract = multiValueExtractors.get(key);
+  if (extract === undefined) {
+    const code = multiValueCode(field);
+    if (code === undefined) return undefined;
+    extract = new Function('f', code) as (fields: Fields) => unknown[];
+    multiValueExtractors.set(key, extract);
+  }
+  return extract;
 }

@@ -2,28 +2,40 @@
  * fnmatch(3) with no flags, as libsinsp's `glob` operator calls it: `*` matches any run of
  * characters, `/` included (no FNM_PATHNAME), `?` one character, `[...]` a bracket expression
  * (`!` or `^` negates, ranges, POSIX classes), `\` quotes the next character. The matcher keeps
- * only the position of the last `*`, so it runs in O(pattern x text), never exponentially.
+ * only the position of the last `*`, so it runs in O(pattern x text), never exponentially. It
+ * steps through the text by code points in place (no array of characters per call).
  */
 
+/** A code point tested against a bracket expression's member. */
+type CodePointTest = (cp: number) => boolean;
+
 type Token =
-  | { kind: 'char'; char: string }
+  | { kind: 'char'; cp: number }
   | { kind: 'any' }
   | { kind: 'star' }
-  | { kind: 'set'; negated: boolean; test: (char: string) => boolean };
+  | { kind: 'set'; negated: boolean; test: CodePointTest };
 
-const CLASSES: Record<string, (c: string) => boolean> = {
-  alpha: (c) => /^[A-Za-z]$/.test(c),
-  digit: (c) => /^[0-9]$/.test(c),
-  alnum: (c) => /^[A-Za-z0-9]$/.test(c),
-  upper: (c) => /^[A-Z]$/.test(c),
-  lower: (c) => /^[a-z]$/.test(c),
-  space: (c) => /^[ \t\n\r\f\v]$/.test(c),
-  blank: (c) => c === ' ' || c === '\t',
-  punct: (c) => /^[!-/:-@[-`{-~]$/.test(c),
-  xdigit: (c) => /^[0-9A-Fa-f]$/.test(c),
-  cntrl: (c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127,
-  print: (c) => c.charCodeAt(0) >= 32 && c.charCodeAt(0) < 127,
-  graph: (c) => c.charCodeAt(0) > 32 && c.charCodeAt(0) < 127,
+const between = (cp: number, low: string, high: string): boolean =>
+  cp >= low.charCodeAt(0) && cp <= high.charCodeAt(0);
+const isUpper = (cp: number): boolean => between(cp, 'A', 'Z');
+const isLower = (cp: number): boolean => between(cp, 'a', 'z');
+const isDigit = (cp: number): boolean => between(cp, '0', '9');
+
+/** The POSIX classes, in the C locale (ASCII only). */
+const CLASSES: Record<string, CodePointTest> = {
+  alpha: (cp) => isUpper(cp) || isLower(cp),
+  digit: isDigit,
+  alnum: (cp) => isUpper(cp) || isLower(cp) || isDigit(cp),
+  upper: isUpper,
+  lower: isLower,
+  space: (cp) => cp === 32 || (cp >= 9 && cp <= 13),
+  blank: (cp) => cp === 32 || cp === 9,
+  punct: (cp) =>
+    between(cp, '!', '/') || between(cp, ':', '@') || between(cp, '[', '`') || between(cp, '{', '~'),
+  xdigit: (cp) => isDigit(cp) || between(cp, 'A', 'F') || between(cp, 'a', 'f'),
+  cntrl: (cp) => cp < 32 || cp === 127,
+  print: (cp) => cp >= 32 && cp < 127,
+  graph: (cp) => cp > 32 && cp < 127,
 };
 
 /** Parses a bracket expression starting after `[`; undefined when it is not closed (then `[` is literal). */
@@ -34,12 +46,12 @@ function parseSet(chars: string[], from: number): { token: Token; next: number }
     negated = true;
     i++;
   }
-  const tests: ((c: string) => boolean)[] = [];
+  const tests: CodePointTest[] = [];
   let first = true;
   while (i < chars.length) {
     const c = chars[i] as string;
     if (c === ']' && !first) {
-      const test = (x: string): boolean => tests.some((t) => t(x));
+      const test: CodePointTest = (cp) => tests.some((t) => t(cp));
       return { token: { kind: 'set', negated, test }, next: i + 1 };
     }
     first = false;
@@ -69,19 +81,18 @@ function parseSet(chars: string[], from: number): { token: Token; next: number }
       }
       const lo = low.codePointAt(0) as number;
       const hi = high.codePointAt(0) as number;
-      tests.push((x) => {
-        const cp = x.codePointAt(0) as number;
-        return cp >= lo && cp <= hi;
-      });
+      tests.push((cp) => cp >= lo && cp <= hi);
       i += skip;
       continue;
     }
-    const literal = low;
-    tests.push((x) => x === literal);
+    const literal = low.codePointAt(0) as number;
+    tests.push((cp) => cp === literal);
     i++;
   }
   return undefined;
 }
+
+const charToken = (c: string): Token => ({ kind: 'char', cp: c.codePointAt(0) as number });
 
 function tokenize(pattern: string): Token[] {
   const chars = Array.from(pattern);
@@ -91,26 +102,26 @@ function tokenize(pattern: string): Token[] {
     if (c === '*') {
       if (out.at(-1)?.kind !== 'star') out.push({ kind: 'star' });
     } else if (c === '?') out.push({ kind: 'any' });
-    else if (c === '\\' && i + 1 < chars.length) out.push({ kind: 'char', char: chars[++i] as string });
+    else if (c === '\\' && i + 1 < chars.length) out.push(charToken(chars[++i] as string));
     else if (c === '[') {
       const set = parseSet(chars, i + 1);
       if (set) {
         out.push(set.token);
         i = set.next - 1;
-      } else out.push({ kind: 'char', char: c });
-    } else out.push({ kind: 'char', char: c });
+      } else out.push(charToken(c));
+    } else out.push(charToken(c));
   }
   return out;
 }
 
-function matchOne(token: Token, c: string): boolean {
+function matchOne(token: Token, cp: number): boolean {
   switch (token.kind) {
     case 'char':
-      return token.char === c;
+      return token.cp === cp;
     case 'any':
       return true;
     case 'set':
-      return token.test(c) !== token.negated;
+      return token.test(cp) !== token.negated;
     case 'star':
       return false;
   }
@@ -121,26 +132,33 @@ export function compileGlob(pattern: string, caseInsensitive = false): (text: st
   const tokens = tokenize(caseInsensitive ? pattern.toLowerCase() : pattern);
   const literal = tokens.every((t) => t.kind === 'char');
   if (literal) {
-    const plain = tokens.map((t) => (t as { char: string }).char).join('');
+    const plain = tokens.map((t) => String.fromCodePoint((t as { cp: number }).cp)).join('');
     return caseInsensitive ? (text) => text.toLowerCase() === plain : (text) => text === plain;
   }
   return (input) => {
-    const text = Array.from(caseInsensitive ? input.toLowerCase() : input);
+    const text = caseInsensitive ? input.toLowerCase() : input;
+    const length = text.length;
+    // Positions are in UTF-16 code units; each step moves by one code point (two units for a
+    // character outside the BMP), as the array of characters this replaced did.
     let t = 0;
     let p = 0;
     let starP = -1;
     let starT = 0;
-    while (t < text.length) {
+    while (t < length) {
       const token = tokens[p];
       if (token !== undefined && token.kind === 'star') {
         starP = p++;
         starT = t;
-      } else if (token !== undefined && matchOne(token, text[t] as string)) {
+        continue;
+      }
+      const cp = text.codePointAt(t) as number;
+      if (token !== undefined && matchOne(token, cp)) {
         p++;
-        t++;
+        t += cp > 0xffff ? 2 : 1;
       } else if (starP !== -1) {
         p = starP + 1;
-        t = ++starT;
+        starT += (text.codePointAt(starT) as number) > 0xffff ? 2 : 1;
+        t = starT;
       } else return false;
     }
     while (tokens[p]?.kind === 'star') p++;

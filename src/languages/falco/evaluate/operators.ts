@@ -19,18 +19,45 @@ export function parseNumber(text: string): number | undefined {
   return undefined;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/** `scanIpv4`'s answer for text that is not four dot-separated groups of one to three digits. */
+const NOT_DOTTED = -2;
+/** `scanIpv4`'s answer for four such groups with one above 255. */
+const OUT_OF_RANGE = -1;
+
+/**
+ * Reads `a.b.c.d` (one to three ASCII digits each) without a regular expression (this runs for
+ * every address an event holds against every network check): the address as a number, or
+ * OUT_OF_RANGE, or NOT_DOTTED.
+ */
+function scanIpv4(text: string): number {
+  const length = text.length;
+  if (length < 7 || length > 15) return NOT_DOTTED;
+  let out = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  let inRange = true;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return NOT_DOTTED;
+      part = part * 10 + (c - 48);
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return NOT_DOTTED;
+      if (part > 255) inRange = false;
+      out = out * 256 + part;
+      part = 0;
+      digits = 0;
+    } else return NOT_DOTTED;
+  }
+  if (dots !== 3 || digits === 0) return NOT_DOTTED;
+  if (part > 255 || !inRange) return OUT_OF_RANGE;
+  return out * 256 + part;
+}
 
 export function parseIpv4(text: string): number | undefined {
-  const m = IPV4.exec(text);
-  if (!m) return undefined;
-  let out = 0;
-  for (let i = 1; i <= 4; i++) {
-    const part = Number(m[i]);
-    if (part > 255) return undefined;
-    out = out * 256 + part;
-  }
-  return out;
+  const ip = scanIpv4(text);
+  return ip >= 0 ? ip : undefined;
 }
 
 interface Cidr {
@@ -48,12 +75,11 @@ export function parseCidr(text: string): Cidr | undefined {
   return { network: Math.floor(ip / size) * size, size };
 }
 
-function inCidr(value: string, cidr: Cidr): boolean {
-  const ip = parseIpv4(value);
-  return ip !== undefined && ip >= cidr.network && ip < cidr.network + cidr.size;
-}
+/** Whether an address (as scanIpv4 reads it) is in the network; never for a bad address. */
+const inCidr = (ip: number, cidr: Cidr): boolean =>
+  ip >= 0 && ip >= cidr.network && ip < cidr.network + cidr.size;
 
-function boolOf(text: string): boolean | undefined {
+export function boolOf(text: string): boolean | undefined {
   if (text === 'true') return true;
   if (text === 'false') return false;
   const n = parseNumber(text);
@@ -94,7 +120,10 @@ function equalityOrOrdering(op: string, rhs: string): ScalarTest {
   const negate = op === '!=';
   return (value) => {
     if (typeof value === 'string') {
-      if (cidr && IPV4.test(value)) return inCidr(value, cidr) !== negate;
+      if (cidr) {
+        const ip = scanIpv4(value);
+        if (ip !== NOT_DOTTED) return inCidr(ip, cidr) !== negate;
+      }
       return ordering(op, compare(value, rhs));
     }
     if (typeof value === 'number') {
@@ -209,8 +238,12 @@ export function setTest(items: readonly string[]): ScalarTest {
     if (c) cidrs.push(c);
   }
   return (value) => {
-    if (typeof value === 'string')
-      return strings.has(value) || (cidrs.length > 0 && cidrs.some((c) => inCidr(value, c)));
+    if (typeof value === 'string') {
+      if (strings.has(value)) return true;
+      if (cidrs.length === 0) return false;
+      const ip = scanIpv4(value);
+      return ip >= 0 && cidrs.some((c) => inCidr(ip, c));
+    }
     if (typeof value === 'number') return numbers.has(value);
     if (typeof value === 'boolean') return bools.has(value);
     return false;
