@@ -67,7 +67,7 @@ export class PairedReplay {
     const fields = event.fields;
     for (let i = 0; i < candidates.length; i++) {
       const candidate = candidates[i] as TypedRule;
-      if (this.holds(ids[i] as number, candidate.test, fields)) {
+      if (this.holds(ids[i] as number, candidate.compiled.test, fields)) {
         onRule(candidate.compiled);
         if (first) return;
       }
@@ -83,7 +83,6 @@ export class PairedReplay {
 
   private holds(id: number, test: (fields: Fields) => boolean, fields: Fields): boolean {
     if (this.stamp[id] === this.serial) return this.value[id] === 1;
-    // A condition specialised for the event's type answers as the whole condition does on it.
     const holds = test(fields);
     this.stamp[id] = this.serial;
     this.value[id] = holds ? 1 : 0;
