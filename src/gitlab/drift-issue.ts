@@ -2,6 +2,7 @@
  * The drift issue: one GitLab issue per target, found by a hidden marker and a label, opened
  * when drift appears, edited when it changes, closed when it is gone.
  */
+import { GitLabCallError } from './client.js';
 import type { IssueRef, Platform } from './platform.js';
 
 export const DRIFT_LABEL = 'container-host-security::drift';
@@ -45,11 +46,23 @@ export async function upsertDriftIssue(
     if (current?.state !== 'opened') return result('none', current);
     return result('closed', await platform.editIssue(current.iid, { stateEvent: 'close' }));
   }
-  if (current === undefined)
-    return result(
-      'created',
-      await platform.createIssue({ title: options.title, description, labels: [label] }),
-    );
+  if (current === undefined) {
+    try {
+      return result(
+        'created',
+        await platform.createIssue({ title: options.title, description, labels: [label] }),
+      );
+    } catch (error) {
+      // A 5xx on POST may hide an issue that landed: look for it before anyone creates another.
+      if (!(error instanceof GitLabCallError) || error.status === undefined || error.status < 500)
+        throw error;
+      const landed = (await platform.issues({ labels: [label], state: 'opened' })).find((issue) =>
+        issue.description.includes(marker),
+      );
+      if (!landed) throw error;
+      return result('created', landed);
+    }
+  }
   const changed = current.description !== description || current.title !== options.title;
   if (current.state === 'closed') {
     return result(

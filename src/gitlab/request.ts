@@ -56,6 +56,8 @@ export interface HandlerHooks {
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+/** Network failures that happen before a request is sent. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export function isRetryable(method: string, status: number): boolean {
   if (status === 429) return true;
@@ -102,8 +104,10 @@ export function createRequestHandler(policy: RetryPolicy, hooks: HandlerHooks = 
       } catch (error) {
         const reason = networkReason(error);
         const wait = backoffMs(policy, attempt);
-        // A refused connection never reached GitLab: safe to repeat whatever the method.
+        // A request that never reached GitLab is safe to repeat; a POST cut off midway may have landed.
+        const repeatable = IDEMPOTENT.has(method) || NOT_SENT.has(reason);
         if (
+          !repeatable ||
           attempt >= policy.maxAttempts ||
           now() - started + wait > policy.maxTotalMs ||
           reason === 'timeout'

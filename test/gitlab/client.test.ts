@@ -284,6 +284,19 @@ describe('calls for deploy and drift', () => {
     expect(await gitlab.readFile('chs-deploy', 'applications/chs/falco/rules.yaml')).toBeUndefined();
     expect(await gitlab.branchHead('nope')).toBeUndefined();
   });
+  it('finds a drift issue that landed although its POST answered 500', async () => {
+    server.faults.push({ method: 'POST', path: '/issues', status: 500, afterApply: true });
+    const gitlab = await platform();
+    const result = await upsertDriftIssue(gitlab, {
+      target: 'production',
+      title: 'Drift',
+      body: 'x',
+      drifted: true,
+    });
+    expect(result).toMatchObject({ action: 'created', iid: 1 });
+    expect(server.projects.get(PROJECT_ID)?.issues.size).toBe(1);
+    expect(server.writes().filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
   it('keeps one drift issue per target: create, unchanged, update, close, reopen', async () => {
     const gitlab = await platform();
     const upsert = (body: string, drifted = true) =>
