@@ -100,6 +100,8 @@ export interface Fault {
   times?: number;
   /** Perform the request first, then answer with the fault (a write that landed but failed). */
   afterApply?: boolean;
+  /** Close the connection instead of answering (with afterApply: once the write has landed). */
+  drop?: boolean;
 }
 
 export interface LoggedRequest {
@@ -240,6 +242,10 @@ export class GitLabServer {
       if (parsed !== undefined) entry.body = parsed;
       if (!url.pathname.startsWith('/api/v4/')) throw new HttpError(404, { message: '404 Not Found' });
       const fault = this.takeFault(method, path);
+      if (fault?.drop && !fault.afterApply) {
+        req.socket.destroy();
+        return;
+      }
       if (fault && !fault.afterApply) throw faultError(fault);
       const spec = token === undefined ? undefined : this.tokens.get(token);
       if (!spec) throw new HttpError(401, { message: '401 Unauthorized' });
@@ -251,6 +257,10 @@ export class GitLabServer {
         });
       }
       const result = this.route(method, path, url.searchParams, parsed, spec.user);
+      if (fault?.drop) {
+        req.socket.destroy();
+        return;
+      }
       if (fault) throw faultError(fault);
       status = result.status ?? 200;
       body = result.body;

@@ -132,6 +132,19 @@ describe('the client through @gitbeaker/rest', () => {
     await expect(gitlab.createNote(MR_IID, 'x')).rejects.toThrow(/GitLab answered 500/);
     expect(server.writes()).toHaveLength(1);
   });
+  it('does not repeat a POST whose connection broke after it was sent', async () => {
+    server.faults.push({ method: 'POST', path: '/notes', status: 0, drop: true, afterApply: true });
+    const gitlab = await platform();
+    await expect(gitlab.createNote(MR_IID, 'x')).rejects.toThrow(/GitLab/);
+    expect(server.writes().filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(server.notesOf(PROJECT_ID, MR_IID)).toHaveLength(1);
+  });
+  it('repeats a GET whose connection broke', async () => {
+    server.faults.push({ method: 'GET', path: '/user', status: 0, drop: true });
+    const gitlab = await platform();
+    await expect(gitlab.currentUser()).resolves.toBeDefined();
+    expect(server.log.filter((r) => r.path === '/user').length).toBeGreaterThanOrEqual(2);
+  });
   it('explains 401 and 403 with the scope and the variable, never the token', async () => {
     const bad = await platform('glpat-wrong-token-999999');
     const unauthorized = (await bad.currentUser().catch((e: unknown) => e)) as Error;
