@@ -11,6 +11,7 @@ import { formatMessage } from '../../src/core/rule.js';
 import { analyzeText } from '../../src/languages/apparmor/analyze.js';
 import { parserRuleIds } from '../../src/languages/apparmor/rules/index.js';
 import { apparmorParserAccepts, hasApparmorParser, skipping } from './helpers.js';
+import { random } from '../helpers/random.js';
 
 const ITERATIONS = Number(process.env.CHS_DIFF_ITERATIONS ?? 25);
 const examples = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../examples/policies/apparmor');
@@ -57,17 +58,6 @@ const TOKENS = [
   'x',
   'file ',
 ];
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.skipIf(!hasApparmorParser)('verdicts on edited profiles, against apparmor_parser', () => {
   it(`agrees on at least 90% of ${ITERATIONS} edited profiles, listing each disagreement`, () => {

@@ -17,6 +17,7 @@ import { evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
 import type { Access } from '../../src/languages/apparmor/evaluate.js';
 import { apparmor } from '../../src/languages/apparmor/index.js';
 import { corpus, hasCorpus } from './helpers.js';
+import { random } from '../helpers/random.js';
 
 const ITERATIONS = Number(process.env.CHS_FUZZ_ITERATIONS ?? 2000);
 /** Cases slower than this (CPU ms) are counted, and written to CHS_FUZZ_DUMP when set. */
@@ -88,18 +89,6 @@ const TOKENS = [
   '}}}}',
   '{{{{',
 ];
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(text: string, next: () => number): string {
   let out = text;

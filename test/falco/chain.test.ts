@@ -18,18 +18,7 @@ import { Ruleset } from '../../src/languages/falco/evaluate/engine.js';
 import type { EngineEvent, EvaluableRule } from '../../src/languages/falco/evaluate/engine.js';
 import { loadRuleset } from '../../src/languages/falco/evaluate/load.js';
 import { corpusDir, hasCorpus, warnSkipped } from './corpus.js';
-
-/** mulberry32: a small seeded generator, so that a failure names the seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../helpers/random.js';
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;

@@ -13,19 +13,9 @@ import { Ruleset as Engine } from '../../src/languages/falco/evaluate/engine.js'
 import { parseSnapshot } from '../../src/kube/snapshot.js';
 import { parseEventLine } from '../../src/languages/falco/evaluate/events.js';
 import type { RecordedEvent } from '../../src/languages/falco/evaluate/events.js';
+import { random } from '../helpers/random.js';
 
 const EXAMPLES = resolve('examples');
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const recorded: EngineEvent[] = ['shop.jsonl', 'shop-2026-11-23.jsonl'].flatMap((file) =>
   readFileSync(join(EXAMPLES, 'events', file), 'utf8')

@@ -9,21 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { evaluateSyscall, parseSeccompProfile, toMonitorMode } from '../../src/languages/seccomp/index.js';
 import { SourceFile } from '../../src/core/source.js';
 import { corpus, hasCorpus, lintText } from './_helpers.js';
+import { random } from '../helpers/random.js';
 
 const ITERATIONS = Number(process.env.CHS_SECCOMP_FUZZ ?? 1000);
 const SEED = Number(process.env.CHS_SECCOMP_FUZZ_SEED ?? 0x5ecc0);
-
-/** mulberry32: small, fast, deterministic. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seeds: object[] = [
   {
