@@ -38,22 +38,31 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A `...List` whose `items` are the objects (kubectl's output). */
+function isList(value: Record<string, unknown>): boolean {
+  return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+/** What the preview needs of every object: apiVersion, kind and metadata.name. */
+function isObject(value: Record<string, unknown>): value is Record<string, unknown> & KubeObject {
+  const metadata = value.metadata;
+  return (
+    typeof value.apiVersion === 'string' &&
+    typeof value.kind === 'string' &&
+    isMap(metadata) &&
+    typeof metadata.name === 'string'
+  );
+}
+
 /** The objects of a List (Lists nested in it included) or of one object; undefined when not well formed. */
 function objectsOf(value: unknown, out: KubeObject[]): boolean {
   if (!isMap(value)) return false;
-  if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
-    for (const item of value.items) if (!objectsOf(item, out)) return false;
+  if (isList(value)) {
+    for (const item of value.items as unknown[]) if (!objectsOf(item, out)) return false;
     return true;
   }
-  const metadata = value.metadata;
-  if (
-    typeof value.apiVersion !== 'string' ||
-    typeof value.kind !== 'string' ||
-    !isMap(metadata) ||
-    typeof metadata.name !== 'string'
-  )
-    return false;
-  out.push(value as KubeObject);
+  if (!isObject(value)) return false;
+  out.push(value);
   return true;
 }
 
@@ -111,22 +120,15 @@ export function parseSnapshot(
   const take = (node: YamlNode): void => {
     const value = node.value;
     if (!isMap(value)) return at(node.start, 'expected a Kubernetes object (a mapping)');
-    if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+    if (isList(value)) {
       if (node.kind !== 'map') return;
       const items = node.pairs.find((p) => p.key === 'items')?.value;
       if (items?.kind === 'seq') for (const item of items.items) take(item);
       return;
     }
-    const metadata = value.metadata;
-    if (
-      typeof value.apiVersion !== 'string' ||
-      typeof value.kind !== 'string' ||
-      !isMap(metadata) ||
-      typeof metadata.name !== 'string'
-    ) {
+    if (!isObject(value))
       return at(node.start, 'not a Kubernetes object: apiVersion, kind and metadata.name are required');
-    }
-    snapshot.objects.push(value as KubeObject);
+    snapshot.objects.push(value);
   };
   for (const document of parsed.documents) if (document.root && document.value !== null) take(document.root);
   return { snapshot, problems };
