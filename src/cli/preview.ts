@@ -1,14 +1,14 @@
 /** `chs preview`: the impact report of a merge request, written as an artifact and optionally posted as its note. */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../core/config.js';
 import { displayPath, walkFiles } from '../core/discovery.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { globBase, globToRegExp } from '../core/glob.js';
 import { buildImpactReport } from '../impact/preview.js';
 import type { ClusterState } from '../impact/cluster.js';
-import type { Spent } from '../impact/events.js';
+import { phaseClock, timingLine } from '../core/timing.js';
+import type { Spent } from '../core/timing.js';
 import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
@@ -118,20 +118,8 @@ function previewTimer(
 ): { phase: (name: string, spent: Spent) => void; tick: (name?: string) => void } | undefined {
   if (!env.CHS_TIMING) return undefined;
   const phase = (name: string, spent: Spent): void =>
-    void stderr.write(
-      `chs timing: preview: ${name.padEnd(48)} ${spent.wall.toFixed(1).padStart(8)} ms${spent.cpu === undefined ? '' : ` (CPU ${spent.cpu.toFixed(1)} ms)`}\n`,
-    );
-  let cpu = process.cpuUsage();
-  let wall = performance.now();
-  /** Reports the time since the last tick under `name` (without a name, only restarts the clock). */
-  const tick = (name?: string): void => {
-    const used = process.cpuUsage(cpu);
-    if (name !== undefined)
-      phase(name, { cpu: (used.user + used.system) / 1000, wall: performance.now() - wall });
-    cpu = process.cpuUsage();
-    wall = performance.now();
-  };
-  return { phase, tick };
+    void stderr.write(timingLine(`preview: ${name}`, spent, 57));
+  return { phase, tick: phaseClock(phase) };
 }
 
 export async function previewCommand(

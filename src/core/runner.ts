@@ -19,6 +19,7 @@ import { formatMessage } from './rule.js';
 import type { Finding } from './rule.js';
 import { fileUnreadable, unknownKind, unknownRule, unusedSuppression } from './rules.js';
 import { SourceFile } from './source.js';
+import { phaseClock, timingLine } from './timing.js';
 import { applySuppressions, findSuppressions } from './suppress.js';
 import type { Suppression } from './suppress.js';
 import { rangeAt } from './yaml.js';
@@ -61,22 +62,12 @@ function toDiagnostic(finding: Finding): Diagnostic {
   return diagnostic;
 }
 
-/**
- * `CHS_TIMING=1` prints how long each phase of the run took to standard error (as ESLint's
- * `TIMING=1` does), to find which language or file slows a repository's lint.
- */
-function phaseTimer(): (phase: string) => void {
-  if (!process.env.CHS_TIMING) return () => undefined;
-  let last = performance.now();
-  return (phase) => {
-    const now = performance.now();
-    process.stderr.write(`chs timing: ${phase.padEnd(28)} ${(now - last).toFixed(1).padStart(7)} ms\n`);
-    last = now;
-  };
-}
-
 export async function lint(options: LintOptions): Promise<LintResult> {
-  const phase = phaseTimer();
+  // CHS_TIMING=1: how long each phase took, on standard error (as ESLint's TIMING=1), to find
+  // which language or file slows a repository's lint.
+  const phase = phaseClock(
+    process.env.CHS_TIMING ? (name, spent) => process.stderr.write(timingLine(name, spent, 28)) : undefined,
+  );
   const cwd = resolve(options.cwd);
   const loaded = options.config ?? loadConfig(cwd, cwd);
   phase('configuration');

@@ -6,6 +6,7 @@
 import type { RecordedEvent } from '../languages/falco/evaluate/events.js';
 import { performance } from 'node:perf_hooks';
 import { readEvents } from '../languages/falco/evaluate/events.js';
+import type { Spent } from '../core/timing.js';
 
 export type { RecordedEvent } from '../languages/falco/evaluate/events.js';
 
@@ -19,15 +20,6 @@ export interface FeedStats {
 }
 
 export type EventConsumer = (event: RecordedEvent) => void;
-
-/**
- * Time spent, in milliseconds: wall clock, and CPU (user and system, every thread of the process)
- * where it was measured.
- */
-export interface Spent {
-  wall: number;
-  cpu?: number;
-}
 
 /**
  * Where the time of the event pass went: the whole pass (CPU and wall clock), and the wall-clock

@@ -2,7 +2,6 @@
  * Building the impact report from two directories: the file diff, each kind's section (when
  * its provider exists), the lint delta and the verdict.
  */
-import { performance } from 'node:perf_hooks';
 import { POLICY_KINDS } from '../core/kinds.js';
 import type { PolicyKind } from '../core/kinds.js';
 import type { Language } from '../core/language.js';
@@ -11,7 +10,8 @@ import { diffTrees } from './file-diff.js';
 import { lintDelta, lintSide } from './lint-delta.js';
 import type { ClusterState } from './cluster.js';
 import { EventFeed } from './events.js';
-import type { Spent } from './events.js';
+import { phaseClock } from '../core/timing.js';
+import type { Spent } from '../core/timing.js';
 import type { ImpactReport, SectionResult } from './model.js';
 import type { ImpactSection } from './section.js';
 import { impactSections } from './sections.js';
@@ -35,20 +35,6 @@ export interface BuildOptions {
   sections?: Partial<Record<PolicyKind, ImpactSection>>;
   /** Called after each phase with the time it took (`CHS_TIMING=1`, the benchmark). */
   onPhase?: (phase: string, spent: Spent) => void;
-}
-
-/** A clock that reports the time since its last tick (nothing at all without a listener). */
-function phaseClock(onPhase: BuildOptions['onPhase']): (phase?: string) => void {
-  if (!onPhase) return () => undefined;
-  let cpu = process.cpuUsage();
-  let wall = performance.now();
-  return (phase) => {
-    const used = process.cpuUsage(cpu);
-    if (phase !== undefined)
-      onPhase(phase, { cpu: (used.user + used.system) / 1000, wall: performance.now() - wall });
-    cpu = process.cpuUsage();
-    wall = performance.now();
-  };
 }
 
 export async function buildImpactReport(options: BuildOptions): Promise<ImpactReport> {
