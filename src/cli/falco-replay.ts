@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_OK, UserError } from '../core/errors.js';
+import { notARegularFile } from '../core/read.js';
 import { alertJson } from '../languages/falco/evaluate/alert.js';
 import type { Alert } from '../languages/falco/evaluate/alert.js';
 import { loadRuleset } from '../languages/falco/evaluate/load.js';
@@ -26,13 +27,15 @@ const MAX_BAD_LINES_SHOWN = 20;
 
 function existingFile(cwd: string, path: string, what: string): string {
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);
-  let isFile: boolean;
+  let stat;
   try {
-    isFile = statSync(absolute).isFile();
+    stat = statSync(absolute);
   } catch {
     throw new UserError(`${path}: no such ${what} file`);
   }
-  if (!isFile) throw new UserError(`${path}: not a file (give the ${what} files themselves)`);
+  const kind = notARegularFile(stat);
+  if (kind !== undefined)
+    throw new UserError(`${path}: is ${kind}, not a file (give the ${what} files themselves)`);
   return absolute;
 }
 

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { readTextFile } from '../core/read.js';
+import { readDataText } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
 import { asObj, asString } from '../languages/pod-security/checks/pod.js';
 import { evaluateAgainstPolicies, evaluatePodSecurity } from '../languages/pod-security/evaluate.js';
@@ -46,7 +46,7 @@ function readObjects(
   const labels = new Map<string, Record<string, string>>();
   let errors = 0;
   for (const path of files) {
-    const read = readTextFile(resolve(ctx.cwd, path), path);
+    const read = readDataText(resolve(ctx.cwd, path), path);
     if (!read.ok) {
       ctx.stderr.write(`chs: ${path}: ${read.failure.message}\n`);
       errors++;

@@ -3,7 +3,7 @@
  * `kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,namespaces -A -o yaml` prints
  * it (a `List`; several documents or JSON are accepted too), or the same objects read live.
  */
-import { readTextFile } from '../core/read.js';
+import { readDataText } from '../core/read.js';
 import { SourceFile } from '../core/source.js';
 import { constructFromEvents, EVENT_ID, parseEvents } from 'js-yaml';
 import { MAX_DEPTH, parseYaml } from '../core/yaml.js';
@@ -138,7 +138,7 @@ export function readSnapshotFile(
   absolute: string,
   display: string,
 ): { snapshot: ClusterSnapshot; problems: SnapshotProblem[] } {
-  const read = readTextFile(absolute, display, 256 * 1024 * 1024);
+  const read = readDataText(absolute, display);
   if (!read.ok)
     return {
       snapshot: { source: display, objects: [] },
