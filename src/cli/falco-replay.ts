@@ -1,5 +1,6 @@
 /** `chs falco replay --rules FILE... --events FILE... [--summary] [--format text|json]`. */
 import { statSync } from 'node:fs';
+import { maxOf } from '../core/arrays.js';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
@@ -40,7 +41,10 @@ function existingFile(cwd: string, path: string, what: string): string {
 }
 
 function summaryText(summary: ReplaySummary): string {
-  const width = Math.max(4, ...summary.rules.map((r) => r.rule.length));
+  const width = maxOf(
+    summary.rules.map((r) => r.rule.length),
+    4,
+  );
   const lines = [`${'rule'.padEnd(width)}  ${'priority'.padEnd(13)}  alerts`];
   for (const r of summary.rules)
     lines.push(`${r.rule.padEnd(width)}  ${r.priority.padEnd(13)}  ${String(r.alerts).padStart(6)}`);

@@ -4,6 +4,7 @@
  * it (a `List`; several documents or JSON are accepted too), or the same objects read live.
  */
 import { readDataText } from '../core/read.js';
+import { append } from '../core/arrays.js';
 import { SourceFile } from '../core/source.js';
 import { constructFromEvents, EVENT_ID, parseEvents } from 'js-yaml';
 import { MAX_DEPTH, parseYaml } from '../core/yaml.js';
@@ -152,7 +153,7 @@ export async function readLiveSnapshot(client: KubeClient): Promise<ClusterSnaps
   const objects: KubeObject[] = [];
   for (const { apiVersion, kind } of SNAPSHOT_KINDS) {
     if (!(await client.resource(apiVersion, kind))) continue;
-    objects.push(...(await client.list(apiVersion, kind)));
+    append(objects, await client.list(apiVersion, kind));
   }
   return { source: `context ${client.context}`, objects };
 }

@@ -4,6 +4,7 @@
  * this stage (variables defined, names unique) and, per rule, validate.ts.
  */
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
+import { append } from '../../core/arrays.js';
 import type { Finding } from '../../core/rule.js';
 import type { Abi, Profile, Rule, Statement, VariableAssignment, Word } from './ast.js';
 import { checkExpandedPattern, checkPattern, expandOrCycle, expandVariables } from './aare.js';
@@ -128,7 +129,7 @@ function assign(statement: VariableAssignment, walker: Walker, report: Reporter)
       if (walker.validate)
         report(undefinedVariable, 'append', statement.nameRange, { name: `@{${statement.name}}` });
       variables.set(statement.name, values);
-    } else existing.push(...values);
+    } else append(existing, values);
   } else {
     if (existing && walker.validate)
       report(undefinedVariable, 'redefined', statement.nameRange, { name: `@{${statement.name}}` });
@@ -386,8 +387,8 @@ export function ruleWords(rule: Rule): Word[] {
   const words = [...rule.words, ...rule.permissions];
   if (rule.target) words.push(rule.target);
   for (const condition of rule.conditions) {
-    words.push(...condition.values);
-    for (const nested of condition.nested ?? []) words.push(...nested.values);
+    append(words, condition.values);
+    for (const nested of condition.nested ?? []) append(words, nested.values);
   }
   return words;
 }
