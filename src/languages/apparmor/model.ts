@@ -7,7 +7,15 @@ import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import { append } from '../../core/arrays.js';
 import type { Finding } from '../../core/rule.js';
 import type { Abi, Profile, Rule, Statement, VariableAssignment, Word } from './ast.js';
-import { checkExpandedPattern, checkPattern, expandOrCycle, expandVariables } from './aare.js';
+import {
+  checkExpandedPattern,
+  checkPattern,
+  expandedSizes,
+  expandOrCycle,
+  expandVariables,
+  MAX_EXPANDED_CHARS,
+  referencedVariables,
+} from './aare.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
 import { duplicateProfile } from './rules/duplicate-profile.js';
 import { undefinedVariable } from './rules/undefined-variable.js';
@@ -58,6 +66,8 @@ interface Walker {
   plans: Plan[];
   /** Variables already reported as recursive. */
   cycles: Set<string>;
+  /** Where each variable was last defined, for findings about its value. */
+  definitions: Map<string, { file: string; statement: VariableAssignment }>;
   validate: boolean;
 }
 
@@ -82,10 +92,12 @@ export function buildModel(
     uses: [],
     plans: [],
     cycles: new Set(),
+    definitions: new Map(),
     validate: options.validate ?? true,
   };
   // Variables first (apparmor_parser expands them after reading everything).
   for (const { file, statements } of files) collectPreamble(statements, file, walker);
+  boundExpansion(walker);
   for (const { file, statements } of files) walkPreamble(statements, file, walker);
   if (walker.validate) {
     const signature = variablesSignature(model.variables);
@@ -106,6 +118,7 @@ function collectPreamble(statements: Statement[], file: string, walker: Walker):
       }
     } else if (statement.kind === 'variable') {
       assign(statement, walker, report);
+      walker.definitions.set(statement.name, { file, statement });
       for (const value of statement.values) walker.uses.push({ word: value, file });
     } else if (statement.kind === 'boolean') {
       if (walker.model.booleans.has(statement.name) && walker.validate) {
@@ -135,6 +148,34 @@ function assign(statement: VariableAssignment, walker: Walker, report: Reporter)
       report(undefinedVariable, 'redefined', statement.nameRange, { name: `@{${statement.name}}` });
     variables.set(statement.name, values);
   }
+}
+
+/**
+ * Variables that would expand past MAX_EXPANDED_CHARS are reported at their definition (the first
+ * of a chain only) and then left unexpanded, so that no check pays for the expansion.
+ */
+function boundExpansion(walker: Walker): void {
+  const variables = walker.model.variables;
+  const sizes = expandedSizes(variables);
+  const over = (name: string): boolean => (sizes.get(name) ?? 0) > MAX_EXPANDED_CHARS;
+  const oversized = [...variables.keys()].filter(over);
+  for (const name of oversized) {
+    const values = variables.get(name) ?? [];
+    const first = !values.some((value) => referencedVariables(value).some(over));
+    const definition = walker.definitions.get(name);
+    if (first && definition && walker.validate)
+      reporterFor(definition.file, walker.report)(
+        undefinedVariable,
+        'tooLarge',
+        definition.statement.nameRange,
+        {
+          name: `@{${name}}`,
+          size: (sizes.get(name) ?? 0).toLocaleString('en-US'),
+          limit: MAX_EXPANDED_CHARS.toLocaleString('en-US'),
+        },
+      );
+  }
+  for (const name of oversized) variables.set(name, []);
 }
 
 function walkPreamble(statements: Statement[], file: string, walker: Walker): void {
