@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
+import { jsonItemLines } from '../core/json-lines.js';
 import { readDataText } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
 import { asObj, asString } from '../languages/pod-security/checks/pod.js';
@@ -37,53 +38,62 @@ interface FoundObject {
   object: unknown;
 }
 
-/** Every object of the files, `kind: List` items included, with the namespaces' labels. */
-function readObjects(
-  ctx: CommandContext,
-  files: readonly string[],
-): { objects: FoundObject[]; labels: Map<string, Record<string, string>>; errors: number } {
-  const objects: FoundObject[] = [];
-  const labels = new Map<string, Record<string, string>>();
-  let errors = 0;
-  for (const path of files) {
-    const read = readDataText(resolve(ctx.cwd, path), path);
-    if (!read.ok) {
-      ctx.stderr.write(`chs: ${path}: ${read.failure.message}\n`);
-      errors++;
-      continue;
-    }
-    const source = read.file;
-    const parsed = parseYaml(source.text);
-    if (!parsed.ok) {
-      const { line, column } = source.position(parsed.error.offset);
-      ctx.stderr.write(`chs: ${path}:${line}:${column}: invalid YAML: ${parsed.error.message}\n`);
-      errors++;
-      continue;
-    }
-    for (const document of parsed.documents) {
-      if (!document.root) continue;
-      const top = asObj(document.value);
-      const items =
-        asString(top?.kind) === 'List' && document.root.kind === 'map'
-          ? (document.root.pairs.find((p) => p.key === 'items')?.value ?? null)
-          : null;
-      const entries =
-        items && items.kind === 'seq'
-          ? items.items.map((node) => ({ node, value: node.value }))
-          : [{ node: document.root, value: document.value }];
-      for (const { node, value } of entries) {
-        const object = asObj(value);
-        if (asString(object?.kind) === 'Namespace') {
-          const metadata = asObj(object?.metadata);
-          const nsLabels: Record<string, string> = {};
-          for (const [k, v] of Object.entries(asObj(metadata?.labels) ?? {})) nsLabels[k] = asString(v);
-          labels.set(asString(metadata?.name), nsLabels);
-        }
-        objects.push({ file: path, line: source.position(node.start).line, object: value });
-      }
-    }
+/**
+ * The objects of one file, `kind: List` items included, with their lines; undefined (said on
+ * stderr) when the file cannot be read. JSON as `kubectl get -o json` prints it goes through
+ * JSON.parse, its items' lines found by a scan of the text; anything else through the YAML parser
+ * that keeps every position.
+ */
+function readObjects(ctx: CommandContext, path: string): FoundObject[] | undefined {
+  const read = readDataText(resolve(ctx.cwd, path), path);
+  if (!read.ok) {
+    ctx.stderr.write(`chs: ${path}: ${read.failure.message}\n`);
+    return undefined;
   }
-  return { objects, labels, errors };
+  const source = read.file;
+  const quick = jsonObjects(path, source.text);
+  if (quick) return quick;
+  const parsed = parseYaml(source.text);
+  if (!parsed.ok) {
+    const { line, column } = source.position(parsed.error.offset);
+    ctx.stderr.write(`chs: ${path}:${line}:${column}: invalid YAML: ${parsed.error.message}\n`);
+    return undefined;
+  }
+  const objects: FoundObject[] = [];
+  for (const document of parsed.documents) {
+    if (!document.root) continue;
+    const top = asObj(document.value);
+    const items =
+      asString(top?.kind) === 'List' && document.root.kind === 'map'
+        ? (document.root.pairs.find((p) => p.key === 'items')?.value ?? null)
+        : null;
+    const entries =
+      items && items.kind === 'seq'
+        ? items.items.map((node) => ({ node, value: node.value }))
+        : [{ node: document.root, value: document.value }];
+    for (const { node, value } of entries)
+      objects.push({ file: path, line: source.position(node.start).line, object: value });
+  }
+  return objects;
+}
+
+/** A JSON object or List read without a position per node; undefined when it is not plain JSON. */
+function jsonObjects(path: string, text: string): FoundObject[] | undefined {
+  const first = /\S/.exec(text);
+  if (first?.[0] !== '{') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined; // The YAML parser says where.
+  }
+  const top = asObj(value);
+  if (asString(top?.kind) === 'List' && Array.isArray(top?.items)) {
+    const lines = jsonItemLines(text);
+    return (top.items as unknown[]).map((object, i) => ({ file: path, line: lines[i] ?? 1, object }));
+  }
+  const line = text.slice(0, first.index).split('\n').length;
+  return [{ file: path, line, object: value }];
 }
 
 export function formatText(results: readonly CheckResultLine[]): string {
@@ -128,11 +138,11 @@ export async function podSecurityCheckCommand(
     policies = repository.policies;
   }
 
-  const { objects, labels, errors } = readObjects(ctx, files);
   const results: CheckResultLine[] = [];
-  for (const found of objects) {
+  const labels = new Map<string, Record<string, string>>();
+  const check = (found: FoundObject): void => {
     const source = podSource(found.object);
-    if (!source) continue;
+    if (!source) return;
     const namespace = source.namespace || 'default';
     const result: PodSecurityResult = level
       ? evaluatePodSecurity(found.object, { level, version })
@@ -150,7 +160,30 @@ export async function podSecurityCheckCommand(
       message: result.message,
       violations: result.violations,
     });
+  };
+  // Against a level, each file's objects are checked and let go before the next file is read;
+  // against policies, a Namespace's labels may come in a later file, so the checks wait for all.
+  const waiting: FoundObject[] = [];
+  let errors = 0;
+  for (const path of files) {
+    const objects = readObjects(ctx, path);
+    if (!objects) {
+      errors++;
+      continue;
+    }
+    for (const found of objects) {
+      const object = asObj(found.object);
+      if (asString(object?.kind) === 'Namespace') {
+        const metadata = asObj(object?.metadata);
+        const nsLabels: Record<string, string> = {};
+        for (const [k, v] of Object.entries(asObj(metadata?.labels) ?? {})) nsLabels[k] = asString(v);
+        labels.set(asString(metadata?.name), nsLabels);
+      }
+      if (level) check(found);
+      else waiting.push(found);
+    }
   }
+  for (const found of waiting) check(found);
   if (flags.format === 'json') {
     const json = results.map(({ line: _line, ...rest }) => rest);
     ctx.stdout.write(`${JSON.stringify({ results: json }, null, 2)}\n`);
