@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { jsonItemLines } from '../core/json-lines.js';
+import { jsonItems } from '../core/json-lines.js';
+import type { JsonItem } from '../core/json-lines.js';
 import { readDataText } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
 import { asObj, asString } from '../languages/pod-security/checks/pod.js';
@@ -44,7 +45,7 @@ interface FoundObject {
  * JSON.parse, its items' lines found by a scan of the text; anything else through the YAML parser
  * that keeps every position.
  */
-function readObjects(ctx: CommandContext, path: string): FoundObject[] | undefined {
+function readObjects(ctx: CommandContext, path: string): Iterable<FoundObject> | undefined {
   const read = readDataText(resolve(ctx.cwd, path), path);
   if (!read.ok) {
     ctx.stderr.write(`chs: ${path}: ${read.failure.message}\n`);
@@ -77,23 +78,58 @@ function readObjects(ctx: CommandContext, path: string): FoundObject[] | undefin
   return objects;
 }
 
-/** A JSON object or List read without a position per node; undefined when it is not plain JSON. */
-function jsonObjects(path: string, text: string): FoundObject[] | undefined {
+/**
+ * A JSON object or List read without a position per node, each item parsed alone when it is
+ * wanted so that a file's objects need not all be in memory at once; undefined when it is not
+ * plain JSON (the YAML parser then says where it is wrong).
+ */
+function jsonObjects(path: string, text: string): Iterable<FoundObject> | undefined {
   const first = /\S/.exec(text);
   if (first?.[0] !== '{') return undefined;
+  const items = jsonItems(text);
+  if (items.length > 0) {
+    try {
+      // The envelope, items left out, tells whether it is a List at all and whether it is JSON.
+      const last = items.at(-1) as JsonItem;
+      const envelope = asObj(JSON.parse(text.slice(0, (items[0] as JsonItem).start) + text.slice(last.end)));
+      if (asString(envelope?.kind) === 'List') return listItems(path, text, items);
+    } catch {
+      // Not JSON as a whole: the whole parse below decides.
+    }
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return undefined; // The YAML parser says where.
+    return undefined;
   }
   const top = asObj(value);
-  if (asString(top?.kind) === 'List' && Array.isArray(top?.items)) {
-    const lines = jsonItemLines(text);
-    return (top.items as unknown[]).map((object, i) => ({ file: path, line: lines[i] ?? 1, object }));
-  }
+  if (asString(top?.kind) === 'List' && Array.isArray(top?.items))
+    return (top.items as unknown[]).map((object) => ({ file: path, line: 1, object }));
   const line = text.slice(0, first.index).split('\n').length;
   return [{ file: path, line, object: value }];
+}
+
+/** An item of a JSON List that is not JSON, found only when it is reached. */
+class ItemError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function* listItems(path: string, text: string, items: readonly JsonItem[]): Iterable<FoundObject> {
+  for (const item of items) {
+    let object: unknown;
+    try {
+      object = JSON.parse(text.slice(item.start, item.end));
+    } catch (error) {
+      throw new ItemError(item.line, (error as Error).message);
+    }
+    yield { file: path, line: item.line, object };
+  }
 }
 
 export function formatText(results: readonly CheckResultLine[]): string {
@@ -171,16 +207,28 @@ export async function podSecurityCheckCommand(
       errors++;
       continue;
     }
-    for (const found of objects) {
-      const object = asObj(found.object);
-      if (asString(object?.kind) === 'Namespace') {
-        const metadata = asObj(object?.metadata);
-        const nsLabels: Record<string, string> = {};
-        for (const [k, v] of Object.entries(asObj(metadata?.labels) ?? {})) nsLabels[k] = asString(v);
-        labels.set(asString(metadata?.name), nsLabels);
+    // A file with a broken item contributes nothing, as a file that does not parse.
+    const marks = { results: results.length, waiting: waiting.length };
+    try {
+      for (const found of objects) {
+        const object = asObj(found.object);
+        if (asString(object?.kind) === 'Namespace') {
+          const metadata = asObj(object?.metadata);
+          const nsLabels: Record<string, string> = {};
+          for (const [k, v] of Object.entries(asObj(metadata?.labels) ?? {})) nsLabels[k] = asString(v);
+          labels.set(asString(metadata?.name), nsLabels);
+        }
+        if (level) check(found);
+        else waiting.push(found);
       }
-      if (level) check(found);
-      else waiting.push(found);
+    } catch (error) {
+      if (!(error instanceof ItemError)) throw error;
+      ctx.stderr.write(
+        `chs: ${path}:${error.line}: invalid JSON in this item of the List: ${error.message}\n`,
+      );
+      results.length = marks.results;
+      waiting.length = marks.waiting;
+      errors++;
     }
   }
   for (const found of waiting) check(found);

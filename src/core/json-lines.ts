@@ -8,12 +8,21 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
 
+/** One element of a List's `items`: its text is `text.slice(start, end)` (blanks around it included). */
+export interface JsonItem {
+  start: number;
+  end: number;
+  /** 1-based. */
+  line: number;
+}
+
 /**
- * The 1-based line of each element of the root object's `"items"` array, in order; empty when the
- * root is no object or has no such array. Assumes text that JSON.parse accepted.
+ * Each element of the root object's `"items"` array, in order, so that each can be parsed alone
+ * and let go; empty when the root is no object or has no such array. Assumes text that JSON.parse
+ * accepts.
  */
-export function jsonItemLines(text: string): number[] {
-  const lines: number[] = [];
+export function jsonItems(text: string): JsonItem[] {
+  const items: JsonItem[] = [];
   let line = 1;
   let depth = 0;
   /** The depth of the `items` array's elements while inside it, else -1. */
@@ -28,7 +37,7 @@ export function jsonItemLines(text: string): number[] {
     }
     if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
     if (expectElement) {
-      if (c !== 0x5d) lines.push(line);
+      if (c !== 0x5d) items.push({ start: i, end: text.length, line });
       expectElement = false;
     }
     if (c === QUOTE) {
@@ -49,9 +58,17 @@ export function jsonItemLines(text: string): number[] {
         expectElement = true;
       }
     } else if (c === 0x7d || c === 0x5d) {
-      if (c === 0x5d && depth === itemsDepth) itemsDepth = -2;
+      if (c === 0x5d && depth === itemsDepth) {
+        itemsDepth = -2;
+        const last = items.at(-1);
+        if (last) last.end = i;
+      }
       depth--;
-    } else if (c === 0x2c && depth === itemsDepth) expectElement = true;
+    } else if (c === 0x2c && depth === itemsDepth) {
+      const last = items.at(-1);
+      if (last) last.end = i;
+      expectElement = true;
+    }
   }
-  return lines;
+  return items;
 }

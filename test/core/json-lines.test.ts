@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { jsonItemLines } from '../../src/core/json-lines.js';
+import { jsonItems } from '../../src/core/json-lines.js';
 
-describe('jsonItemLines', () => {
+describe('jsonItems', () => {
   it.each([
     [
       'kubectl layout',
@@ -14,7 +14,11 @@ describe('jsonItemLines', () => {
     ['escaped quotes in keys and values', '{"k\\"":"v\\\\","items":\n[\n{"x":"\\"]"}\n,\n{}]}', [3, 5]],
     ['not an object', '[{"items":[{}]}]', []],
   ])('%s', (_name, text, lines) => {
-    JSON.parse(text);
-    expect(jsonItemLines(text)).toEqual(lines);
+    const items = (JSON.parse(text) as { items?: unknown }).items;
+    const found = jsonItems(text);
+    expect(found.map((item) => item.line)).toEqual(lines);
+    // Each element parses alone to what JSON.parse gave for it.
+    if (lines.length > 0)
+      expect(found.map((item) => JSON.parse(text.slice(item.start, item.end)))).toEqual(items);
   });
 });

@@ -178,6 +178,6 @@ describe('chs pod-security check', () => {
     const cwd = repo({ 'pods.json': '{\n  "kind": "List",\n  "items": [\n    {"a": 1 "b": 2}\n  ]\n}\n' });
     const { code, err } = await run(cwd, ['pods.json'], { level: 'baseline' });
     expect(code).toBe(2);
-    expect(err).toMatch(/^chs: pods\.json:4:\d+: invalid YAML: /);
+    expect(err).toMatch(/^chs: pods\.json:4: invalid JSON in this item of the List: /);
   });
 });
