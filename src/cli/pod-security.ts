@@ -132,16 +132,19 @@ function* listItems(path: string, text: string, items: readonly JsonItem[]): Ite
   }
 }
 
+function resultLine(r: CheckResultLine): string {
+  const where = `${r.file}:${r.line}`;
+  const what = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+  return r.allowed ? `${where}: ${what}: allowed` : `${where}: ${what}: ${r.message}`;
+}
+
+function summaryLine(checked: number, rejected: number): string {
+  return `${checked} ${checked === 1 ? 'object' : 'objects'} checked, ${rejected} not allowed`;
+}
+
 export function formatText(results: readonly CheckResultLine[]): string {
-  const lines = results.map((r) => {
-    const where = `${r.file}:${r.line}`;
-    const what = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-    return r.allowed ? `${where}: ${what}: allowed` : `${where}: ${what}: ${r.message}`;
-  });
-  const rejected = results.filter((r) => !r.allowed).length;
-  lines.push(
-    `${results.length} ${results.length === 1 ? 'object' : 'objects'} checked, ${rejected} not allowed`,
-  );
+  const lines = results.map(resultLine);
+  lines.push(summaryLine(results.length, results.filter((r) => !r.allowed).length));
   return `${lines.join('\n')}\n`;
 }
 
@@ -201,6 +204,17 @@ export async function podSecurityCheckCommand(
   // against policies, a Namespace's labels may come in a later file, so the checks wait for all.
   const waiting: FoundObject[] = [];
   let errors = 0;
+  // Text is written file by file, so that a cluster's results need not all be kept.
+  const json = flags.format === 'json';
+  let checked = 0;
+  let rejected = 0;
+  const flush = (): void => {
+    if (results.length === 0) return;
+    ctx.stdout.write(`${results.map(resultLine).join('\n')}\n`);
+    checked += results.length;
+    rejected += results.filter((r) => !r.allowed).length;
+    results.length = 0;
+  };
   for (const path of files) {
     const objects = readObjects(ctx, path);
     if (!objects) {
@@ -230,14 +244,18 @@ export async function podSecurityCheckCommand(
       waiting.length = marks.waiting;
       errors++;
     }
+    if (!json) flush();
   }
   for (const found of waiting) check(found);
-  if (flags.format === 'json') {
-    const json = results.map(({ line: _line, ...rest }) => rest);
-    ctx.stdout.write(`${JSON.stringify({ results: json }, null, 2)}\n`);
+  if (json) {
+    const out = results.map(({ line: _line, ...rest }) => rest);
+    ctx.stdout.write(`${JSON.stringify({ results: out }, null, 2)}\n`);
+    checked = results.length;
+    rejected = results.filter((r) => !r.allowed).length;
   } else {
-    ctx.stdout.write(formatText(results));
+    flush();
+    ctx.stdout.write(`${summaryLine(checked, rejected)}\n`);
   }
   if (errors > 0) return EXIT_ERROR;
-  return results.some((r) => !r.allowed) ? EXIT_FINDINGS : EXIT_OK;
+  return rejected > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
