@@ -231,9 +231,53 @@ function stringVariables(value: unknown): Record<string, string> {
   return out;
 }
 
+const MAX_EXTENDS_DEPTH = 11;
+
+/**
+ * GitLab's `extends` (lib/gitlab/ci/config/extendable): each job named in `extends` (a name or a
+ * list, later ones winning) is deep-merged under the job, recursively (at most 11 levels), with
+ * lists replaced rather than merged. Errors are GitLab's.
+ */
+export function resolveExtends(config: Record<string, unknown>): Result<Record<string, unknown>> {
+  const out: Record<string, unknown> = { ...config };
+  const done = new Set<string>();
+  const resolve = (name: string, chain: string[]): string | undefined => {
+    const entry = out[name];
+    if (done.has(name) || !isPlainObject(entry) || entry.extends === undefined) return undefined;
+    if (chain.includes(name)) return `${name}: circular dependency detected in \`extends\``;
+    if (chain.length >= MAX_EXTENDS_DEPTH) return `${name}: nesting too deep in \`extends\``;
+    const bases = Array.isArray(entry.extends) ? entry.extends.map(String) : [String(entry.extends)];
+    let merged: Record<string, unknown> = {};
+    for (const base of bases) {
+      if (!(base in out)) return `${name}: unknown key in \`extends\` (${base})`;
+      const error = resolve(base, [...chain, name]);
+      if (error) return error;
+      const value = out[base];
+      if (!isPlainObject(value)) return `${name}: invalid base hash in \`extends\` (${base})`;
+      const body = { ...value };
+      delete body.extends;
+      merged = deepMerge(merged, body);
+    }
+    out[name] = deepMerge(merged, entry);
+    done.add(name);
+    return undefined;
+  };
+  for (const name of Object.keys(out)) {
+    const error = resolve(name, []);
+    if (error) return { ok: false, errors: [error] };
+  }
+  return { ok: true, value: out };
+}
+
 /** The jobs a pipeline with these predefined variables gets, and the errors GitLab would report. */
-export function plan(config: Record<string, unknown>, predefined: Readonly<Record<string, string>>): Plan {
+export function plan(
+  unresolved: Record<string, unknown>,
+  predefined: Readonly<Record<string, string>>,
+): Plan {
   const errors: string[] = [];
+  const extended = resolveExtends(unresolved);
+  if (!extended.ok) return { created: false, jobs: [], errors: extended.errors };
+  const config = extended.value;
   const globals = stringVariables(config.variables);
   const variables = { ...predefined, ...globals };
   const workflow = isPlainObject(config.workflow) ? config.workflow : undefined;
@@ -247,7 +291,7 @@ export function plan(config: Record<string, unknown>, predefined: Readonly<Recor
   const jobs: PlannedJob[] = [];
   for (const [name, definition] of Object.entries(config)) {
     if (RESERVED.has(name) || name.startsWith('.') || !isPlainObject(definition)) continue;
-    for (const key of ['extends', 'only', 'except'])
+    for (const key of ['only', 'except'])
       if (key in definition) errors.push(`jobs:${name} ${key} is not modelled here`);
     let when = typeof definition.when === 'string' ? definition.when : 'on_success';
     if (definition.rules !== undefined) {
@@ -433,6 +477,28 @@ export function declaredArtifacts(job: PlannedJob): DeclaredArtifact[] {
     for (const [kind, value] of Object.entries(artifacts.reports))
       for (const path of Array.isArray(value) ? value : [value]) out.push({ kind, path: String(path) });
   return out;
+}
+
+export type JobStatus = 'success' | 'failed' | 'warning';
+
+/**
+ * What GitLab shows for a job that ended with `status`: `warning` when it failed but
+ * `allow_failure` lets the pipeline pass (`true`, or `exit_codes` listing the status).
+ */
+export function jobStatus(job: PlannedJob, status: number): JobStatus {
+  if (status === 0) return 'success';
+  const allow = job.definition.allow_failure;
+  if (allow === true) return 'warning';
+  if (isPlainObject(allow)) {
+    const codes = Array.isArray(allow.exit_codes) ? allow.exit_codes : [allow.exit_codes];
+    if (codes.includes(status)) return 'warning';
+  }
+  return 'failed';
+}
+
+/** The pipeline's status from its jobs': failed when one job failed, passed otherwise (warnings included). */
+export function pipelineStatus(statuses: readonly JobStatus[]): 'passed' | 'failed' {
+  return statuses.includes('failed') ? 'failed' : 'passed';
 }
 
 export function missingArtifacts(job: PlannedJob, projectDir: string): string[] {
