@@ -154,7 +154,7 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
       '.gitlab-ci.yml',
     );
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-    const planned = plan(loaded.value, variables);
+    const planned = plan(loaded.value, variables, main.files);
     expect(planned.errors).toEqual([]);
     return planned.jobs;
   }

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { globToRegExp } from '../../src/core/glob.js';
 import { ExpressionError, evaluateIf } from './expression.js';
 import { errorMessage, interpolateFile, isPlainObject, loadCiFile } from './inputs.js';
 import type { Result } from './inputs.js';
@@ -17,6 +18,8 @@ import type { Result } from './inputs.js';
 export interface Project {
   path: string;
   read(file: string, ref: string): string | undefined;
+  /** Every file of the project, as GitLab lists them for `rules:exists` (when a test needs them). */
+  files?: readonly string[];
 }
 
 export interface Instance {
@@ -208,17 +211,40 @@ export interface Plan {
   errors: string[];
 }
 
+/**
+ * `rules:exists` (lib/gitlab/ci/build/rules/rule/clause/exists.rb): true when a file of the
+ * project matches one of the globs (variables expanded), matched as File.fnmatch? with
+ * FNM_PATHNAME | FNM_DOTMATCH | FNM_EXTGLOB matches them: `*` within a directory, `**\/` any
+ * number of them, `{a,b}`. A path is matched as GitLab lists it: no leading `./`.
+ */
+function existsMatch(
+  exists: unknown,
+  variables: Readonly<Record<string, string>>,
+  files: readonly string[] | undefined,
+  where: string,
+): boolean {
+  if (!files) throw new ExpressionError(`${where}: rules:exists needs the project's files`);
+  const globs = isPlainObject(exists) ? exists.paths : exists;
+  if (!Array.isArray(globs)) throw new ExpressionError(`${where}: rules:exists should be an array of globs`);
+  return globs.some((glob) => {
+    const pattern = globToRegExp(expandVariables(String(glob), variables));
+    return files.some((file) => pattern.test(file));
+  });
+}
+
 function ruleMatch(
   rules: unknown,
   variables: Readonly<Record<string, string>>,
   where: string,
+  files?: readonly string[],
 ): Record<string, unknown> | undefined {
   if (!Array.isArray(rules)) throw new ExpressionError(`${where}: rules should be an array`);
   for (const rule of rules) {
     if (!isPlainObject(rule)) throw new ExpressionError(`${where}: a rule should be a hash`);
-    for (const key of ['changes', 'exists'])
-      if (key in rule) throw new ExpressionError(`${where}: rules:${key} is not modelled here`);
-    if (rule.if === undefined || evaluateIf(String(rule.if), variables)) return rule;
+    if ('changes' in rule) throw new ExpressionError(`${where}: rules:changes is not modelled here`);
+    if (rule.if !== undefined && !evaluateIf(String(rule.if), variables)) continue;
+    if (rule.exists !== undefined && !existsMatch(rule.exists, variables, files, where)) continue;
+    return rule;
   }
   return undefined;
 }
@@ -273,6 +299,8 @@ export function resolveExtends(config: Record<string, unknown>): Result<Record<s
 export function plan(
   unresolved: Record<string, unknown>,
   predefined: Readonly<Record<string, string>>,
+  /** The files of the project at the pipeline's commit, for `rules:exists`. */
+  files?: readonly string[],
 ): Plan {
   const errors: string[] = [];
   const extended = resolveExtends(unresolved);
@@ -302,6 +330,7 @@ export function plan(
         definition.rules,
         { ...variables, ...stringVariables(definition.variables) },
         `jobs:${name}`,
+        files,
       );
       if (!rule) continue;
       when = typeof rule.when === 'string' ? rule.when : 'on_success';

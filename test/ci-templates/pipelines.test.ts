@@ -55,7 +55,7 @@ function configOf(main: Project, kind: PipelineKind, projectDir?: string): Recor
 }
 
 function planOf(main: Project, kind: PipelineKind, projectDir?: string): Plan {
-  return plan(configOf(main, kind, projectDir), predefinedVariables(kind, main.path, projectDir));
+  return plan(configOf(main, kind, projectDir), predefinedVariables(kind, main.path, projectDir), main.files);
 }
 
 const summary = (p: Plan): string[] =>
@@ -70,26 +70,26 @@ function snippetProject(name: string): Project {
 describe("the README's include snippets, as GitLab builds their pipelines", () => {
   const expected: Record<string, Record<PipelineKind, string[]>> = {
     component: {
-      'merge request': ['chs-lint', 'chs-preview'],
+      'merge request': ['chs-lint', 'chs-test', 'chs-preview'],
       'branch with an open merge request': [],
-      branch: ['chs-lint'],
-      'default branch': ['chs-lint', 'chs-deploy-production (manual)'],
+      branch: ['chs-lint', 'chs-test'],
+      'default branch': ['chs-lint', 'chs-test', 'chs-deploy-production (manual)'],
       schedule: ['chs-drift'],
       tag: [],
     },
     project: {
-      'merge request': ['chs-lint', 'chs-preview'],
+      'merge request': ['chs-lint', 'chs-test', 'chs-preview'],
       'branch with an open merge request': [],
-      branch: ['chs-lint'],
-      'default branch': ['chs-lint', 'chs-deploy-staging', 'chs-deploy-production (manual)'],
+      branch: ['chs-lint', 'chs-test'],
+      'default branch': ['chs-lint', 'chs-test', 'chs-deploy-staging', 'chs-deploy-production (manual)'],
       schedule: ['chs-drift'],
       tag: [],
     },
     remote: {
-      'merge request': ['chs-lint', 'chs-preview'],
+      'merge request': ['chs-lint', 'chs-test', 'chs-preview'],
       'branch with an open merge request': [],
-      branch: ['chs-lint'],
-      'default branch': ['chs-lint', 'chs-deploy-production'],
+      branch: ['chs-lint', 'chs-test'],
+      'default branch': ['chs-lint', 'chs-test', 'chs-deploy-production'],
       schedule: ['chs-drift'],
       tag: [],
     },
@@ -159,15 +159,19 @@ describe("the README's include snippets, as GitLab builds their pipelines", () =
 });
 
 describe("the project's own pipeline (.gitlab-ci.yml)", () => {
-  const self: Project = {
-    path: TEMPLATES_PROJECT,
-    read: (file, ref) => templatesProject().read(file, ref),
-  };
+  const self: Project = templatesProject();
   const expected: Record<PipelineKind, string[] | 'none'> = {
-    'merge request': ['self-test-lint', 'self-test-preview', 'test: [20]', 'test: [22]', 'package'],
+    'merge request': [
+      'self-test-lint',
+      'self-test-test',
+      'self-test-preview',
+      'test: [20]',
+      'test: [22]',
+      'package',
+    ],
     'branch with an open merge request': 'none',
-    branch: ['self-test-lint', 'test: [20]', 'test: [22]', 'package'],
-    'default branch': ['self-test-lint', 'test: [20]', 'test: [22]', 'package'],
+    branch: ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
+    'default branch': ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
     schedule: ['test: [20]', 'test: [22]', 'package'],
     tag: ['test: [20]', 'test: [22]', 'package'],
   };
@@ -182,7 +186,7 @@ describe("the project's own pipeline (.gitlab-ci.yml)", () => {
 
   it('publishes the version a tag names to npm, then releases the components, when NPM_TOKEN is set', () => {
     const variables = { ...predefinedVariables('tag', TEMPLATES_PROJECT), NPM_TOKEN: 'npm_x' };
-    const result = plan(configOf(self, 'tag'), variables);
+    const result = plan(configOf(self, 'tag'), variables, self.files);
     expect(result.errors).toEqual([]);
     expect(summary(result)).toEqual(['test: [20]', 'test: [22]', 'package', 'publish', 'catalog-release']);
     const publish = result.jobs.find((job) => job.name === 'publish')?.definition;
@@ -316,10 +320,7 @@ describe('running the lint job of a merge request pipeline against examples/', (
   it("the project's self-test job (root: examples) lints examples/, with Code Quality paths from the repository root", () => {
     const dir = projectDir('self', 'examples');
     addFinding(join(dir, 'examples'));
-    const self: Project = {
-      path: TEMPLATES_PROJECT,
-      read: (file, ref) => templatesProject().read(file, ref),
-    };
+    const self: Project = templatesProject();
     const job = lintJob(self, dir, 'self-test-lint');
     const direct = directLint(join(dir, 'examples'));
     // Its before_script installs the package the `package` job packed; here chs of this checkout stands in.

@@ -125,7 +125,7 @@ describe('the preview job of a merge request pipeline against the test GitLab se
       '.gitlab-ci.yml',
     );
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-    const planned = plan(loaded.value, variables);
+    const planned = plan(loaded.value, variables, main.files);
     expect(planned.errors).toEqual([]);
     const job = planned.jobs.find((j) => j.name === 'chs-preview');
     if (!job) throw new Error(`no chs-preview job in the ${snippet} snippet's merge request pipeline`);

@@ -1,6 +1,6 @@
 /** What the CI template tests share: paths, the templates, the README's snippets, a GitLab instance. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEMPLATES } from '../../scripts/ci-templates.mjs';
 import { corpusPath } from '../helpers/corpus.js';
@@ -33,10 +33,26 @@ export function readmeSnippets(): Map<string, string> {
   return snippets;
 }
 
+/** The files under `dir`, relative to it with `/`, as GitLab lists a repository's (for `rules:exists`). */
+export function listFiles(dir: string, skip: readonly string[] = ['.git', 'node_modules', 'dist']): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .filter((file) => !skip.includes(file.split('/')[0] as string))
+    .sort();
+}
+
+/** The files of a user's project that holds examples/ at its root, as the snippets are tested. */
+export const EXAMPLE_FILES: readonly string[] = [
+  ...listFiles(join(ROOT, 'examples')),
+  '.gitlab-ci.yml',
+].sort();
+
 /** This working tree as the templates project, readable at the release tag and at COMMIT. */
 export function templatesProject(): Project {
   return {
     path: TEMPLATES_PROJECT,
+    files: listFiles(ROOT),
     read(file, ref) {
       if (ref !== VERSION && ref !== COMMIT) return undefined;
       const path = join(ROOT, file);
@@ -45,11 +61,19 @@ export function templatesProject(): Project {
   };
 }
 
-/** A user's project whose only file of interest is its `.gitlab-ci.yml`. */
-export function userProject(gitlabCi: string, files: Record<string, string> = {}): Project {
+/**
+ * A user's project whose only file read is its `.gitlab-ci.yml`; `files` is what `rules:exists`
+ * sees (by default examples/ at the root, as the snippets are tested).
+ */
+export function userProject(
+  gitlabCi: string,
+  contents: Record<string, string> = {},
+  files: readonly string[] = EXAMPLE_FILES,
+): Project {
   return {
     path: USER_PROJECT,
-    read: (file) => (file === '.gitlab-ci.yml' ? gitlabCi : files[file]),
+    read: (file) => (file === '.gitlab-ci.yml' ? gitlabCi : contents[file]),
+    files,
   };
 }
 
