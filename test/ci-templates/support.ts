@@ -145,3 +145,42 @@ export function predefinedVariables(
       };
   }
 }
+
+/** Every input of all.yml set to something other than its default. */
+export const ALL_OVERRIDDEN = `include:
+  - component: $CI_SERVER_FQDN/tools/container-host-security/all@0.1.0
+    inputs:
+      job-prefix: policy
+      image: registry.example.com/chs:0.1.0
+      chs-version: 0.1.0-rc.1
+      root: sub
+      token-variable: SHOP_BOT_TOKEN
+      lint-stage: verify
+      lint-args: --max-warnings 0
+      lint-allow-failure: true
+      lint-rules: [{if: '$CI_PIPELINE_SOURCE == "web"'}]
+      test-stage: verify
+      test-args: policies/tests/falco.yaml
+      test-allow-failure: true
+      test-rules: [{if: '$CI_PIPELINE_SOURCE == "web"'}]
+      preview-stage: review
+      post: false
+      preview-args: --snapshot cluster/snapshot.yaml
+      preview-impact: failure
+      preview-allow-failure: false
+      preview-rules: [{if: '$CI_PIPELINE_SOURCE == "web"'}]
+      deploy-stage: ship
+      target: production
+      environment-prefix: clusters/
+      deploy-when: manual
+      deploy-args: --prune
+      deploy-allow-failure: true
+      deploy-rules: [{if: '$CI_PIPELINE_SOURCE == "web"', when: manual}]
+      drift-stage: verify
+      drift-target: staging
+      issue: false
+      drift-args: --format json
+      drift-allow-failure: true
+      drift-rules: [{if: '$CI_PIPELINE_SOURCE == "web"'}]
+stages: [verify, review, ship]
+`;
