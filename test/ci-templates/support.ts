@@ -82,7 +82,15 @@ export function instance(...projects: Project[]): Instance {
 }
 
 export type PipelineKind =
-  'merge request' | 'branch with an open merge request' | 'branch' | 'default branch' | 'schedule' | 'tag';
+  | 'merge request'
+  | 'branch with an open merge request'
+  | 'branch'
+  | 'default branch'
+  | 'schedule'
+  | 'tag'
+  | 'web, default branch'
+  | 'api, default branch'
+  | 'trigger, default branch';
 
 /** The predefined variables GitLab sets in each kind of pipeline (those our jobs and rules read). */
 export function predefinedVariables(
@@ -134,6 +142,15 @@ export function predefinedVariables(
       };
     case 'default branch':
       return { ...common, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_NAME: 'main' };
+    case 'web, default branch':
+    case 'api, default branch':
+    case 'trigger, default branch':
+      return {
+        ...common,
+        CI_PIPELINE_SOURCE: kind.split(',')[0] as string,
+        CI_COMMIT_BRANCH: 'main',
+        CI_COMMIT_REF_NAME: 'main',
+      };
     case 'tag':
       return { ...common, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_TAG: VERSION, CI_COMMIT_REF_NAME: VERSION };
     case 'schedule':
