@@ -14,11 +14,13 @@ import { Pipeline, plan } from './pipeline.js';
 import { COMMIT, ROOT, USER_PROJECT, instance, listFiles, predefinedVariables } from './support.js';
 import type { PipelineKind } from './support.js';
 import type { Project } from './pipeline.js';
+import { skipping } from '../helpers/skip.js';
 
 const COMMAND = process.env.CHS_GITLAB_CI_LOCAL;
 if (!COMMAND)
-  console.warn(
-    'skipped: the gitlab-ci-local oracle (set CHS_GITLAB_CI_LOCAL to the gitlab-ci-local command, run by Node.js 22 or newer)',
+  skipping(
+    'the CI simulation against gitlab-ci-local',
+    'CHS_GITLAB_CI_LOCAL does not name a gitlab-ci-local command (run by Node.js 22 or newer)',
   );
 
 const SOURCES: [string, PipelineKind][] = [
