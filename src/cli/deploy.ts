@@ -7,8 +7,7 @@ import type { Config, TargetConfig } from '../core/config.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import type { ClientOptions } from '../gitlab/client.js';
 import type { Platform } from '../gitlab/platform.js';
-import { TOKEN_USES } from '../gitlab/settings.js';
-import type { Env, GitLabSettings, TokenUse } from '../gitlab/settings.js';
+import type { Env, GitLabSettings, TokenUseName } from '../gitlab/settings.js';
 import type { DeployResult, Step } from '../kube/deploy.js';
 import { describeRef } from '../kube/objects.js';
 import type { RenderedTarget } from '../render/index.js';
@@ -74,10 +73,10 @@ export async function deployCommand(
     return EXIT_FINDINGS;
   }
 
-  const openPlatform = async (projectId: string, use: TokenUse): Promise<Platform> => {
-    const { gitLabSettings } = await import('../gitlab/settings.js');
+  const openPlatform = async (projectId: string, use: TokenUseName): Promise<Platform> => {
+    const { TOKEN_USES, gitLabSettings } = await import('../gitlab/settings.js');
     const { openGitLab } = await import('../gitlab/client.js');
-    const settings: GitLabSettings = gitLabSettings(env, use, config.gitlab.tokenVariable);
+    const settings: GitLabSettings = gitLabSettings(env, TOKEN_USES[use], config.gitlab.tokenVariable);
     return openGitLab({ ...settings, projectId }, { ...deps.clientOptions, onRetry: retryLine(ctx) });
   };
 
@@ -115,7 +114,7 @@ async function gate(
   ctx: CommandContext,
   env: Env,
   flags: DeployFlags,
-  openPlatform: (projectId: string, use: TokenUse) => Promise<Platform>,
+  openPlatform: (projectId: string, use: TokenUseName) => Promise<Platform>,
 ): Promise<boolean> {
   const inCi = env.GITLAB_CI === 'true' || env.CI_COMMIT_SHA !== undefined;
   const requireApproval = flags.requireApproval !== false;
@@ -138,7 +137,7 @@ async function gate(
   }
   const projectId = env.CI_PROJECT_ID?.trim();
   if (!projectId) throw new UserError('CI_PROJECT_ID is not set: the approval gate needs a GitLab CI/CD job');
-  const approval = await approvalVerdict(await openPlatform(projectId, TOKEN_USES.approvals), env);
+  const approval = await approvalVerdict(await openPlatform(projectId, 'approvals'), env);
   ctx.stderr.write(`chs: ${approval.allowed ? 'approved' : 'not approved'}: ${approval.reason}\n`);
   return approval.allowed;
 }
@@ -149,7 +148,7 @@ async function deployThroughCmp(
   config: Config,
   rendered: RenderedTarget,
   flags: DeployFlags,
-  openPlatform: (projectId: string, use: TokenUse) => Promise<Platform>,
+  openPlatform: (projectId: string, use: TokenUseName) => Promise<Platform>,
 ): Promise<number> {
   const cmp = config.clusterManagementProject;
   if (!cmp) return EXIT_OK; // checked by the caller
@@ -167,7 +166,7 @@ async function deployThroughCmp(
   const source = env.CI_PROJECT_PATH;
   const origin = sha ? ` from ${source ? `${source}@` : ''}${sha}` : '';
   const result = await deployToClusterManagementProject(
-    await openPlatform(cmp.project, TOKEN_USES.clusterManagement),
+    await openPlatform(cmp.project, 'clusterManagement'),
     {
       directory: cmp.directory,
       ...(cmp.branch !== undefined ? { branch: cmp.branch } : {}),

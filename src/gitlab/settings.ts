@@ -54,6 +54,8 @@ export const TOKEN_USES = {
   },
 } as const satisfies Record<string, TokenUse>;
 
+export type TokenUseName = keyof typeof TOKEN_USES;
+
 export function gitLabSettings(
   env: Env,
   use: TokenUse,
