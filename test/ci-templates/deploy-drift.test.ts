@@ -293,6 +293,26 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     expect(checked.output).not.toContain('no target "default"');
   });
 
+  it('all.yml with no inputs on a chs.yaml with targets: the deploy says which input names the target (exit 2), drift checks every target', async () => {
+    const gitlabCi = 'include:\n  - component: $CI_SERVER_FQDN/tools/container-host-security/all@0.1.0\n';
+    mergedBy([alice]);
+    const deploy = jobs('all', 'default branch', gitlabCi).find((j) => j.name === 'chs-deploy-default');
+    if (!deploy) throw new Error('no chs-deploy-default job');
+    const refused = await run('default branch', deploy);
+    expect(refused.status, refused.output).toBe(2);
+    expect(refused.output).toContain(
+      'chs: no target "default" in chs.yaml (targets: production, staging): "default" is the one target of a chs.yaml without targets; name one of these with --target (in CI, the deploy template\'s `target` input)',
+    );
+    expect(clusterWrites()).toEqual([]);
+    const drift = jobs('all', 'schedule', gitlabCi).find((j) => j.name === 'chs-drift');
+    if (!drift) throw new Error('no chs-drift job');
+    const checked = await run('schedule', drift);
+    expect(checked.status, checked.output).toBe(1);
+    expect(checked.output).toMatch(
+      /target production \(context shop\/agents:production\): drift: \d+ missing/,
+    );
+  });
+
   const tokenCases: { job: string; kind: PipelineKind; message: string }[] = [
     {
       job: 'chs-drift',
