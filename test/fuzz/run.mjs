@@ -4,10 +4,11 @@
 // time per case (p50, p99, p99.9) and exits 1 on a crash or a hang. Each target runs in a worker
 // that a watchdog ends when one case takes longer than CHS_FUZZ_HANG_MS (30 s), naming the case.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clearInterval, setInterval } from 'node:timers';
 import { Worker } from 'node:worker_threads';
 import { TARGETS } from './targets.mjs';
 
