@@ -1,9 +1,10 @@
 /** `chs lint`. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { writeArtifact } from '../core/artifact.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import type { PolicyKind } from '../core/kinds.js';
 import { lint } from '../core/runner.js';
+import { secrets } from '../core/secrets.js';
 import { languages, registry } from '../languages/index.js';
 import { colorsFor } from '../report/colors.js';
 import { lintJson } from '../report/json.js';
@@ -69,17 +70,11 @@ export async function lintCommand(ctx: CommandContext, paths: string[], flags: L
     ? result.diagnostics.filter((d) => d.severity === 'error')
     : result.diagnostics;
   const linted = [...result.filesByKind.values()].flat().map((f) => f.path);
-  const report = buildReport(diagnostics, result.files, linted);
+  // Masked before it is formatted: escaping (JSON, XML) would hide a secret from the final mask.
+  const report = secrets.maskDeep(buildReport(diagnostics, result.files, linted));
   for (const { type, path } of reports) {
     const reporter = await (REPORTERS[type] as () => Promise<Reporter>)();
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, reporter(report));
-    } catch (error) {
-      throw new UserError(
-        `cannot write the ${type} report to ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      );
-    }
+    writeArtifact(path, reporter(report), `the ${type} report`);
   }
   ctx.stdout.write(flags.format === 'json' ? lintJson(report) : stylish(report, colorsFor(ctx.stdout)));
   if (report.summary.errors > 0) return EXIT_FINDINGS;

@@ -1,8 +1,13 @@
 /** `chs preview`: the impact report of a merge request, written as an artifact and optionally posted as its note. */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { writeArtifact } from '../core/artifact.js';
 import { loadConfig } from '../core/config.js';
 import { displayPath, walkFiles } from '../core/discovery.js';
+import type { WalkProblem } from '../core/discovery.js';
+import { OUTSIDE_REASON, Reach } from '../core/reach.js';
+import { credentialVariables, protectVariables, secrets } from '../core/secrets.js';
+import { steeringFromBase } from '../core/steering.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { globBase, globToRegExp } from '../core/glob.js';
 import { buildImpactReport } from '../impact/preview.js';
@@ -51,17 +56,34 @@ function inputFile(value: string, cwd: string, flag: string): InputFile {
   return { absolute, display: value };
 }
 
-/** chs.yaml's preview.events are globs relative to the repository root. */
-function configuredEvents(globs: readonly string[], root: string, cwd: string): InputFile[] {
+/**
+ * chs.yaml's preview.events files are globs relative to the repository root, and stay inside it
+ * (the sources reached over the network are read by their own clients).
+ */
+function configuredEvents(entries: readonly unknown[], root: string, cwd: string): InputFile[] {
   const out: InputFile[] = [];
-  for (const glob of globs) {
+  const reach = new Reach([root]);
+  for (const glob of entries) {
+    if (typeof glob !== 'string') continue;
     const matcher = globToRegExp(glob);
-    for (const file of walkFiles(resolve(root, globBase(glob)), [], cwd)) {
+    const problems: WalkProblem[] = [];
+    for (const file of walkFiles(resolve(root, globBase(glob)), problems, cwd, reach)) {
       const rel = relative(root, file).split('\\').join('/');
       if (matcher.test(rel)) out.push({ absolute: file, display: displayPath(file, cwd) });
     }
+    const outside = problems.find((p) => p.outside);
+    if (outside)
+      throw new UserError(`chs.yaml preview.events '${glob}': ${outside.display} is ${OUTSIDE_REASON}`);
   }
   return out;
+}
+
+/** A file named by chs.yaml: inside the repository, or a configuration error. */
+function repositoryFile(value: string, root: string, cwd: string, setting: string): InputFile {
+  const absolute = resolve(root, value);
+  if (!new Reach([root]).contains(absolute))
+    throw new UserError(`chs.yaml ${setting} '${value}' is ${OUTSIDE_REASON}`);
+  return inputFile(displayPath(absolute, cwd), cwd, setting);
 }
 
 function artifactUrl(env: Readonly<Record<string, string | undefined>>, out: string): string | undefined {
@@ -130,29 +152,9 @@ export async function previewCommand(
   const env = deps.env ?? process.env;
   if (flags.base !== undefined && flags.baseDir !== undefined)
     throw new UserError('give either --base REF or --base-dir DIR, not both');
-  const { config } = loadConfig(ctx.cwd, ctx.cwd);
-  const events =
-    flags.events && flags.events.length > 0
-      ? flags.events.map((e) => inputFile(e, ctx.cwd, '--events'))
-      : configuredEvents(config.preview.events, config.root, ctx.cwd);
-  const snapshotPath =
-    flags.snapshot ??
-    (config.preview.snapshot === undefined
-      ? undefined
-      : displayPath(resolve(config.root, config.preview.snapshot), ctx.cwd));
-  const snapshot = snapshotPath === undefined ? undefined : inputFile(snapshotPath, ctx.cwd, '--snapshot');
-  const out = flags.out ?? 'chs-preview.md';
-  // Settings first: a job without its variables fails before any work is done.
-  let gitlab: { settings: GitLabSettings; iid: number } | undefined;
-  if (flags.post) {
-    const { gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
-    gitlab = { settings: gitLabSettings(env, config.gitlab.tokenVariable), iid: mergeRequestIid(env) };
-  }
-
   const timer = previewTimer(env, ctx.stderr);
-  const cluster = await readCluster(snapshot, flags.kubeContext, ctx.cwd);
-  timer?.tick('read the cluster state');
 
+  // The base first: what steers credentials, the network and the reading comes from its chs.yaml.
   let baseDir: string;
   let cleanup = (): void => {};
   let base: ImpactReport['base'];
@@ -172,38 +174,74 @@ export async function previewCommand(
     cleanup = checkedOut.cleanup;
     base = { ref };
   }
-
-  timer?.tick('the base');
-  let report: ImpactReport;
   try {
-    report = await buildImpactReport({
-      baseDir,
-      headDir: ctx.cwd,
-      base,
-      events,
-      ...(snapshot ? { snapshot } : {}),
-      ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
-      ...(cluster ? { cluster } : {}),
-      languages,
-      registry,
-      ...(timer ? { onPhase: timer.phase } : {}),
-    });
+    return await previewWithBase(ctx, flags, deps, env, { baseDir, base, timer });
   } finally {
     cleanup();
   }
+}
+
+async function previewWithBase(
+  ctx: CommandContext,
+  flags: PreviewFlags,
+  deps: PreviewDeps,
+  env: Readonly<Record<string, string | undefined>>,
+  side: { baseDir: string; base: ImpactReport['base']; timer: ReturnType<typeof previewTimer> },
+): Promise<number> {
+  const { baseDir, base, timer } = side;
+  const headLoaded = loadConfig(ctx.cwd, ctx.cwd);
+  const baseLoaded = loadConfig(baseDir, baseDir);
+  const trusted = steeringFromBase(baseLoaded.config, headLoaded.config);
+  const config = trusted.config;
+  const headConfig = { config, problems: headLoaded.problems };
+  // Every secret the job holds, with the credential variables either side's chs.yaml names.
+  protectVariables(env, [
+    ...credentialVariables([baseLoaded.config.gitlab, baseLoaded.config.preview.events]),
+    ...credentialVariables([headLoaded.config.gitlab, headLoaded.config.preview.events]),
+  ]);
+  const events =
+    flags.events && flags.events.length > 0
+      ? flags.events.map((e) => inputFile(e, ctx.cwd, '--events'))
+      : configuredEvents(config.preview.events, config.root, ctx.cwd);
+  const snapshot =
+    flags.snapshot !== undefined
+      ? inputFile(flags.snapshot, ctx.cwd, '--snapshot')
+      : config.preview.snapshot === undefined
+        ? undefined
+        : repositoryFile(config.preview.snapshot, config.root, ctx.cwd, 'preview.snapshot');
+  const out = flags.out ?? 'chs-preview.md';
+  // Settings before the work: a job without its variables fails before any work is done.
+  let gitlab: { settings: GitLabSettings; iid: number } | undefined;
+  if (flags.post) {
+    const { gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
+    gitlab = { settings: gitLabSettings(env, config.gitlab.tokenVariable), iid: mergeRequestIid(env) };
+  }
+  timer?.tick('the base');
+
+  const cluster = await readCluster(snapshot, flags.kubeContext, ctx.cwd);
+  timer?.tick('read the cluster state');
+
+  const built = await buildImpactReport({
+    baseDir,
+    headDir: ctx.cwd,
+    base,
+    events,
+    ...(snapshot ? { snapshot } : {}),
+    ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
+    ...(cluster ? { cluster } : {}),
+    languages,
+    registry,
+    ...(timer ? { onPhase: timer.phase } : {}),
+    headConfig,
+    configurationChanges: trusted.changes,
+  });
+  // Masked before it is rendered: escaping (Markdown, JSON) would hide a secret from the final mask.
+  const report = secrets.maskDeep(built);
   timer?.tick();
 
   const url = artifactUrl(env, out);
   const markdown = impactMarkdown(report, { artifact: out, ...(url ? { artifactUrl: url } : {}) });
-  const outPath = resolve(ctx.cwd, out);
-  try {
-    mkdirSync(dirname(outPath), { recursive: true });
-    writeFileSync(outPath, markdown);
-  } catch (error) {
-    throw new UserError(
-      `cannot write the report to ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+  writeArtifact(resolve(ctx.cwd, out), markdown, 'the report', out);
   ctx.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdown);
   timer?.tick('render and write the report');
 

@@ -8,6 +8,7 @@ import { globBase, globToRegExp } from './glob.js';
 import type { PolicyKind } from './kinds.js';
 import { POLICY_KINDS } from './kinds.js';
 import { UserError } from './errors.js';
+import { OUTSIDE_REASON, Reach } from './reach.js';
 
 export type PathsConfig = Record<PolicyKind | 'tests', string[]>;
 
@@ -34,15 +35,27 @@ export interface DiscoveredFile {
 export interface WalkProblem {
   display: string;
   message: string;
+  /** The path leads out of the reach: nothing of it was read. */
+  outside?: boolean;
 }
 
 function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-/** Every regular file below a directory (sorted, symlinked directories not followed). */
-export function walkFiles(dir: string, problems: WalkProblem[], cwd: string): string[] {
+/**
+ * Every regular file below a directory (sorted, symlinked directories not followed) that lies
+ * within `reach`: a directory or a symbolic link that leads out of it is a problem, not walked.
+ */
+export function walkFiles(dir: string, problems: WalkProblem[], cwd: string, reach: Reach): string[] {
   const out: string[] = [];
+  const outside = (path: string): void => {
+    problems.push({ display: displayPath(path, cwd), message: OUTSIDE_REASON, outside: true });
+  };
+  if (!reach.contains(dir)) {
+    outside(dir);
+    return out;
+  }
   const visit = (current: string, depth: number): void => {
     if (depth > 64) return;
     let entries;
@@ -65,6 +78,10 @@ export function walkFiles(dir: string, problems: WalkProblem[], cwd: string): st
         if (!SKIP_DIRS.has(entry.name)) visit(full, depth + 1);
       } else if (entry.isFile()) out.push(full);
       else if (entry.isSymbolicLink()) {
+        if (!reach.contains(full)) {
+          outside(full);
+          continue;
+        }
         try {
           if (statSync(full).isFile()) out.push(full);
         } catch {
@@ -90,7 +107,10 @@ export function kindByPath(relPath: string, paths: PathsConfig): PolicyKind | 't
   return undefined;
 }
 
-/** Discovers the repository's policy files from the configured globs, in the globs' order. */
+/**
+ * Discovers the repository's policy files from the configured globs, in the globs' order; only
+ * files inside the repository (a glob such as `../x/**` or `/etc/**` is a problem).
+ */
 export function discover(
   root: string,
   cwd: string,
@@ -99,11 +119,22 @@ export function discover(
 ): DiscoveredFile[] {
   const seen = new Set<string>();
   const out: DiscoveredFile[] = [];
+  const reach = new Reach([root]);
+  // Several globs walk the same directories: each problem is reported once.
+  const found: WalkProblem[] = [];
+  const reported = new Set(problems.map((p) => `${p.display}\0${p.message}`));
   for (const kind of [...POLICY_KINDS, 'tests'] as const) {
     for (const glob of paths[kind]) {
       const matcher = globToRegExp(glob);
       const base = resolve(root, globBase(glob));
-      for (const file of walkFiles(base, problems, cwd)) {
+      found.length = 0;
+      const files = walkFiles(base, found, cwd, reach);
+      for (const problem of found) {
+        const key = `${problem.display}\0${problem.message}`;
+        if (!reported.has(key)) problems.push(problem);
+        reported.add(key);
+      }
+      for (const file of files) {
         const rel = toPosix(relative(root, file));
         if (seen.has(file) || !matcher.test(rel)) continue;
         seen.add(file);
@@ -142,7 +173,9 @@ export function expandArguments(
       }
       continue;
     }
-    for (const file of walkFiles(absolute, problems, cwd)) {
+    // A directory named on the command line is trusted; what its links lead to must stay in it
+    // or in the repository.
+    for (const file of walkFiles(absolute, problems, cwd, new Reach([root, absolute]))) {
       if (seen.has(file)) continue;
       seen.add(file);
       const kind = kindByPath(toPosix(relative(root, file)), paths);

@@ -9,7 +9,7 @@ import { SourceFile } from './source.js';
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export type ReadFailure = {
-  reason: 'missing' | 'directory' | 'unreadable' | 'too-large' | 'binary' | 'encoding';
+  reason: 'missing' | 'directory' | 'unreadable' | 'too-large' | 'binary' | 'encoding' | 'outside';
   message: string;
   /** 0-based offset of the bad byte in the decoded prefix, where there is one. */
   offset?: number;

@@ -56,7 +56,7 @@ describe('settings', () => {
     expect(() => mergeRequestIid({ CI_MERGE_REQUEST_IID: '7a' })).toThrow(/must be a number/);
   });
   it('masks secrets', () => {
-    expect(mask(`token ${TOKEN} in ${TOKEN}`, [TOKEN])).toBe('token [MASKED] in [MASKED]');
+    expect(mask(`token ${TOKEN} in ${TOKEN}`, [TOKEN])).toBe('token [masked] in [masked]');
   });
 });
 
