@@ -224,4 +224,39 @@ describe('chs preview of a hostile merge request', () => {
     }
     rmSync(join(mr.head, 'chs.yaml'));
   });
+
+  it('posts [masked] where a finding, a diff or a name would hold a token', async () => {
+    const mr = mergeRequest();
+    rmSync(join(mr.head, 'chs.yaml'));
+    cpSync(join(mr.base, 'chs.yaml'), join(mr.head, 'chs.yaml'));
+    // A value Markdown escapes (underscores), in a variable whose name says secret.
+    const lokiToken = 'loki_s3cret_value_4711';
+    write(mr.head, {
+      'policies/falco/rules.yaml':
+        RULE(`leak ${TOKEN}`, 'evt.type = execve') + RULE('x', `proc.name = ${lokiToken} and`),
+      'policies/apparmor/p': `profile p {\n  capability ${lokiToken},\n  capability ${TOKEN},\n}\n`,
+    });
+    const run = capture(mr.head);
+    await previewCommand(
+      run.ctx,
+      { baseDir: '../base', post: true },
+      { env: { ...env(), LOKI_TOKEN: lokiToken } },
+    );
+    const note = server.notesOf(PROJECT_ID, MR_IID)[0]?.body ?? '';
+    if (process.env.SHOW_NOTE) writeFileSync('/tmp/untrusted-note2.md', note);
+    for (const output of [
+      note,
+      run.out(),
+      run.err(),
+      readFileSync(join(mr.head, 'chs-preview.md'), 'utf8'),
+    ]) {
+      expect(output).not.toContain(TOKEN);
+      expect(output).not.toContain(lokiToken);
+      expect(output).not.toContain(lokiToken.replace(/_/g, '\\_'));
+    }
+    // In the item table, the lint's findings and the diff.
+    expect(note).toContain('`leak [masked]`');
+    expect(note).toContain('unknown capability "\\[masked\\]"');
+    expect(note).toContain('+  capability [masked],');
+  });
 });
