@@ -2,6 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { writeArtifact } from '../core/artifact.js';
+import { Budget, BudgetExceeded, DEFAULT_TIME_LIMIT_SECONDS, defaultMemoryLimitMiB } from '../core/budget.js';
+import type { Meter } from '../core/budget.js';
 import { loadConfig } from '../core/config.js';
 import { displayPath, walkFiles } from '../core/discovery.js';
 import type { WalkProblem } from '../core/discovery.js';
@@ -31,12 +33,17 @@ export interface PreviewFlags {
   format?: 'markdown' | 'json';
   out?: string;
   post?: boolean;
+  /** The job's budget: seconds and MiB of resident memory (src/core/budget.ts). */
+  timeLimit?: number;
+  memoryLimit?: number;
 }
 
 /** What tests replace: the environment and the GitLab client's retry settings. */
 export interface PreviewDeps {
   env?: Readonly<Record<string, string | undefined>>;
   clientOptions?: ClientOptions;
+  /** The clock and memory gauge of the budget. */
+  meter?: Meter;
 }
 
 interface InputFile {
@@ -131,6 +138,34 @@ async function readCluster(
 }
 
 /**
+ * The report of a preview stopped over its budget: one verdict line saying which limit, where and
+ * what to do; the configuration changes and inputs, as they are known before any analysis.
+ */
+function stoppedReport(
+  error: BudgetExceeded,
+  base: ImpactReport['base'],
+  inputs: ImpactReport['inputs'],
+  changes: ImpactReport['configurationChanges'],
+): ImpactReport {
+  const flag = error.resource === 'time' ? '--time-limit' : '--memory-limit';
+  return {
+    version: 1,
+    base,
+    verdict: {
+      level: 'blocking',
+      headline: `Preview stopped: ${error.message}. Nothing was measured; if the change is meant to be this large, raise ${flag} in the preview job`,
+    },
+    files: [],
+    sections: [],
+    notAnalysed: [],
+    lint: { introduced: [], fixed: [], head: { errors: 0, warnings: 0 }, base: { errors: 0, warnings: 0 } },
+    ...(changes && changes.length > 0 ? { configurationChanges: changes } : {}),
+    stopped: { resource: error.resource, where: error.where, spent: error.spent, limit: error.limit },
+    inputs,
+  };
+}
+
+/**
  * `CHS_TIMING=1`: each phase of the preview and the time it took (wall clock and CPU) on standard
  * error, as the lint's phases are.
  */
@@ -153,6 +188,13 @@ export async function previewCommand(
   if (flags.base !== undefined && flags.baseDir !== undefined)
     throw new UserError('give either --base REF or --base-dir DIR, not both');
   const timer = previewTimer(env, ctx.stderr);
+  const budget = new Budget(
+    {
+      seconds: flags.timeLimit ?? DEFAULT_TIME_LIMIT_SECONDS,
+      memoryMiB: flags.memoryLimit ?? defaultMemoryLimitMiB(),
+    },
+    deps.meter,
+  );
 
   // The base first: what steers credentials, the network and the reading comes from its chs.yaml.
   let baseDir: string;
@@ -175,7 +217,7 @@ export async function previewCommand(
     base = { ref };
   }
   try {
-    return await previewWithBase(ctx, flags, deps, env, { baseDir, base, timer });
+    return await previewWithBase(ctx, flags, deps, env, { baseDir, base, timer, budget });
   } finally {
     cleanup();
   }
@@ -186,9 +228,14 @@ async function previewWithBase(
   flags: PreviewFlags,
   deps: PreviewDeps,
   env: Readonly<Record<string, string | undefined>>,
-  side: { baseDir: string; base: ImpactReport['base']; timer: ReturnType<typeof previewTimer> },
+  side: {
+    baseDir: string;
+    base: ImpactReport['base'];
+    timer: ReturnType<typeof previewTimer>;
+    budget: Budget;
+  },
 ): Promise<number> {
-  const { baseDir, base, timer } = side;
+  const { baseDir, base, timer, budget } = side;
   const headLoaded = loadConfig(ctx.cwd, ctx.cwd);
   const baseLoaded = loadConfig(baseDir, baseDir);
   const trusted = steeringFromBase(baseLoaded.config, headLoaded.config);
@@ -218,23 +265,37 @@ async function previewWithBase(
   }
   timer?.tick('the base');
 
-  const cluster = await readCluster(snapshot, flags.kubeContext, ctx.cwd);
-  timer?.tick('read the cluster state');
-
-  const built = await buildImpactReport({
-    baseDir,
-    headDir: ctx.cwd,
-    base,
-    events,
-    ...(snapshot ? { snapshot } : {}),
+  const inputs = {
+    events: events.map((e) => e.display),
+    ...(snapshot ? { snapshot: snapshot.display } : {}),
     ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
-    ...(cluster ? { cluster } : {}),
-    languages,
-    registry,
-    ...(timer ? { onPhase: timer.phase } : {}),
-    headConfig,
-    configurationChanges: trusted.changes,
+  };
+  // Everything the merge request can make long or large, under the job's budget.
+  const analyse = async (): Promise<ImpactReport> => {
+    const cluster = await readCluster(snapshot, flags.kubeContext, ctx.cwd);
+    timer?.tick('read the cluster state');
+    budget.check('reading the cluster state');
+    return buildImpactReport({
+      baseDir,
+      headDir: ctx.cwd,
+      base,
+      events,
+      ...(snapshot ? { snapshot } : {}),
+      ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
+      ...(cluster ? { cluster } : {}),
+      languages,
+      registry,
+      ...(timer ? { onPhase: timer.phase } : {}),
+      headConfig,
+      configurationChanges: trusted.changes,
+      checkpoint: (where) => budget.check(where),
+    });
+  };
+  const built = await analyse().catch((error: unknown) => {
+    if (error instanceof BudgetExceeded) return stoppedReport(error, base, inputs, trusted.changes);
+    throw error;
   });
+  if (built.stopped) ctx.stderr.write(`chs: ${built.verdict.headline}\n`);
   // Masked before it is rendered: escaping (Markdown, JSON) would hide a secret from the final mask.
   const report = secrets.maskDeep(built);
   timer?.tick();

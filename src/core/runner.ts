@@ -42,6 +42,8 @@ export interface LintOptions {
    * and on protected refs, see `workingTreeTrusted`; the preview passes the base's, trusted).
    */
   trustConfig?: boolean;
+  /** Called between steps (a file read, a language linted); throws to stop the run (a budget). */
+  checkpoint?: (where: string) => void;
 }
 
 export interface LintResult {
@@ -128,9 +130,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       });
   }
 
+  const checkpoint = options.checkpoint ?? ((): void => undefined);
   const byKind = new Map<PolicyKind, SourceFile[]>();
   for (const entry of discovered) {
     if (entry.kind === 'tests' && !options.kind) continue;
+    checkpoint(`reading ${entry.display}`);
     const read = readTextFile(entry.absolute, entry.display);
     if (!read.ok) {
       if (read.failure.prefix !== undefined)
@@ -194,11 +198,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   for (const language of options.languages) {
     language.collectFacts?.(byKind.get(language.kind) ?? [], context);
     phase(`${language.kind}: facts`);
+    checkpoint(`reading the ${language.kind} files`);
   }
   for (const language of options.languages) {
     const files = byKind.get(language.kind);
     if (files && files.length > 0) await language.lint(files, context);
     phase(`${language.kind}: lint`);
+    checkpoint(`linting the ${language.kind} files`);
   }
 
   // Severity overrides, then suppressions.

@@ -21,6 +21,7 @@ export async function lintSide(
   languages: readonly Language[],
   registry: RuleRegistry,
   config?: LoadedConfig,
+  checkpoint?: (where: string) => void,
 ): Promise<LintFinding[]> {
   const result = await lint({
     cwd: root,
@@ -29,6 +30,7 @@ export async function lintSide(
     registry,
     trustConfig: true,
     ...(config ? { config } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
   });
   const diagnostics: Diagnostic[] = [...result.configProblems, ...result.diagnostics];
   return buildReport(diagnostics, result.files, []).diagnostics.map((d) => ({

@@ -100,5 +100,7 @@ export interface ImpactReport {
    * preview used the base's values; they take effect once merged.
    */
   configurationChanges?: SteeringChange[];
+  /** Set when the preview stopped over its time or memory budget: nothing else was measured. */
+  stopped?: { resource: 'time' | 'memory'; where: string; spent: string; limit: string };
   inputs: { events: string[]; snapshot?: string; kubeContext?: string };
 }

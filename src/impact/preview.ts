@@ -43,17 +43,22 @@ export interface BuildOptions {
    */
   headConfig?: LoadedConfig;
   configurationChanges?: readonly SteeringChange[];
+  /** Called between steps; throws to stop the preview (the job's budget, `src/core/budget.ts`). */
+  checkpoint?: (where: string) => void;
 }
 
 export async function buildImpactReport(options: BuildOptions): Promise<ImpactReport> {
   const providers = options.sections ?? impactSections;
   const tick = phaseClock(options.onPhase);
+  const checkpoint = options.checkpoint ?? ((): void => undefined);
   const base = loadTree(options.baseDir);
   const head = loadTree(options.headDir, options.headConfig);
+  checkpoint('reading both sides');
   const files = diffTrees(base, head);
   tick('read both sides, diff the files');
+  checkpoint('comparing the files');
   const notAnalysed: PolicyKind[] = [];
-  const feed = new EventFeed(options.events);
+  const feed = new EventFeed(options.events, checkpoint);
   const running: Promise<SectionResult>[] = [];
   for (const kind of POLICY_KINDS) {
     const changed = files.filter((f) => f.kind === kind);
@@ -78,6 +83,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
     );
   }
   tick('providers: load policies, diff items, cluster');
+  checkpoint('loading the policies of both sides');
   const all = Promise.all(running);
   // Awaited below, once the events were read; a provider failing meanwhile is not unhandled.
   all.catch(() => undefined);
