@@ -20,6 +20,7 @@ import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
 import type { ClientOptions } from '../gitlab/client.js';
+import type { Platform } from '../gitlab/platform.js';
 import type { GitLabSettings } from '../gitlab/settings.js';
 import { checkoutBase } from './git-base.js';
 import type { CommandContext } from './run.js';
@@ -263,6 +264,23 @@ async function previewWithBase(
     const { gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
     gitlab = { settings: gitLabSettings(env, config.gitlab.tokenVariable), iid: mergeRequestIid(env) };
   }
+  // With the client open before any output: the project's masked variables are masked too,
+  // when the token may list them.
+  let platform: Platform | undefined;
+  if (gitlab) {
+    const { openGitLab } = await import('../gitlab/client.js');
+    platform = await openGitLab(gitlab.settings, {
+      ...deps.clientOptions,
+      onRetry: ({ method, endpoint, status, waitMs, attempt }) => {
+        const what =
+          typeof status === 'number' ? `GitLab answered ${status} to` : `cannot reach GitLab (${status}) for`;
+        ctx.stderr.write(
+          `chs: ${what} ${method} ${endpoint}; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})\n`,
+        );
+      },
+    });
+    protectVariables(env, (await platform.maskedVariables()) ?? []);
+  }
   timer?.tick('the base');
 
   const inputs = {
@@ -306,20 +324,9 @@ async function previewWithBase(
   ctx.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdown);
   timer?.tick('render and write the report');
 
-  if (gitlab) {
-    const { openGitLab } = await import('../gitlab/client.js');
+  if (gitlab && platform) {
     const { PREVIEW_MARKER, upsertStickyNote } = await import('../gitlab/sticky-note.js');
-    const { settings, iid } = gitlab;
-    const platform = await openGitLab(settings, {
-      ...deps.clientOptions,
-      onRetry: ({ method, endpoint, status, waitMs, attempt }) => {
-        const what =
-          typeof status === 'number' ? `GitLab answered ${status} to` : `cannot reach GitLab (${status}) for`;
-        ctx.stderr.write(
-          `chs: ${what} ${method} ${endpoint}; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})\n`,
-        );
-      },
-    });
+    const { iid } = gitlab;
     const note = impactMarkdown(report, {
       artifact: out,
       ...(url ? { artifactUrl: url } : {}),

@@ -167,6 +167,19 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
       });
       return entries.filter((e) => e.type === 'blob').map((e) => String(e.path));
     },
+    maskedVariables: async () => {
+      try {
+        const list = (await api.ProjectVariables.all(project, {
+          perPage: 100,
+          maxPages: 20,
+        } as never)) as Json[];
+        return list.filter((v) => v.masked === true || v.hidden === true).map((v) => String(v.key));
+      } catch (error) {
+        // Below Maintainer the list is refused: the names that say secret are all there is.
+        if (error instanceof GitLabHttpError && [401, 403, 404].includes(error.status)) return undefined;
+        throw gitLabUserError(error, settings, 'listing the CI/CD variables');
+      }
+    },
     readFile: async (ref, path) => {
       try {
         const raw = await api.RepositoryFiles.showRaw(project, path, ref);

@@ -259,4 +259,33 @@ describe('chs preview of a hostile merge request', () => {
     expect(note).toContain('unknown capability "\\[masked\\]"');
     expect(note).toContain('+  capability [masked],');
   });
+
+  it("masks the project's masked variables when the token may list them, whatever their names", async () => {
+    const mr = mergeRequest();
+    rmSync(join(mr.head, 'chs.yaml'));
+    cpSync(join(mr.base, 'chs.yaml'), join(mr.head, 'chs.yaml'));
+    const value = 'https://shop:hunter22@db.internal';
+    write(mr.head, { 'policies/apparmor/p': `profile p {\n  capability ${value},\n}\n` });
+    const project = server.projects.get(PROJECT_ID);
+    project?.variables.push(
+      { key: 'SHOP_DB_URL', value, masked: true, protected: false },
+      { key: 'SHOP_NAME', value: 'the-shop-name', masked: false, protected: false },
+    );
+    const post = async (): Promise<string> => {
+      const run = capture(mr.head);
+      await previewCommand(
+        run.ctx,
+        { baseDir: '../base', post: true },
+        { env: { ...env(), SHOP_DB_URL: value } },
+      );
+      return [server.notesOf(PROJECT_ID, MR_IID)[0]?.body ?? '', run.out(), run.err()].join('\n');
+    };
+    // A Developer's token cannot list the variables: the name says nothing, the value shows.
+    expect(await post()).toContain(value);
+    const spec = server.tokens.get(TOKEN);
+    if (spec) spec.maintainer = true;
+    const outputs = await post();
+    expect(outputs).not.toContain(value);
+    expect(outputs).toContain('+  capability [masked],');
+  });
 });
