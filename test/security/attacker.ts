@@ -64,6 +64,8 @@ export function attackerRepository(): Attack {
     'policies/apparmor/linked': 'profile linked {\n  include "includes/leak"\n}\n',
     'policies/apparmor/directory': 'profile directory {\n  include "includes/outdir"\n}\n',
     'policies/apparmor/abi': `abi "${outside}/secret.txt",\nprofile abi {\n}\n`,
+    // The job's own environment, tokens included.
+    'policies/apparmor/environ': 'profile environ {\n  include "/proc/self/environ"\n}\n',
     'policies/apparmor/optional': 'profile optional {\n  include if exists <secret>\n}\n',
     'includes/ok': '# an include of the repository\n',
     'policies/falco/rules.yaml':

@@ -12,8 +12,15 @@ import type { CliResult } from '../helpers/cli.js';
 import { attackerRepository } from './attacker.js';
 import type { Attack } from './attacker.js';
 
+const JOB_TOKEN = 'job-token-in-the-environment-4711';
+
 /** A merge request job: in CI, on an unprotected ref, with no system AppArmor root. */
-const JOB = { CI: 'true', CI_COMMIT_REF_PROTECTED: 'false', CHS_APPARMOR_SYSTEM_ROOT: '' };
+const JOB = {
+  CI: 'true',
+  CI_COMMIT_REF_PROTECTED: 'false',
+  CHS_APPARMOR_SYSTEM_ROOT: '',
+  CI_JOB_TOKEN: JOB_TOKEN,
+};
 
 interface Found {
   file: string;
@@ -63,6 +70,7 @@ describe('a merge request that names files outside the repository', () => {
       expect(output).not.toContain(attack.secret);
       expect(output).not.toContain('oops');
       expect(output).not.toContain('CHS_GITLAB_TOKEN=');
+      expect(output).not.toContain(JOB_TOKEN);
     }
   });
 
@@ -76,6 +84,7 @@ describe('a merge request that names files outside the repository', () => {
     ['policies/apparmor/angle', 2, /^include <\.\.\/\.\.\/outside\/secret\.txt> is outside the repository/],
     ['policies/apparmor/linked', 2, /^include "includes\/leak" is outside the repository/],
     ['policies/apparmor/directory', 2, /^include "includes\/outdir" is outside the repository/],
+    ['policies/apparmor/environ', 2, /^include "\/proc\/self\/environ" is outside the repository/],
     ['policies/apparmor/abi', 1, /^abi "\/.*\/outside\/secret\.txt" is outside the repository/],
     [
       'policies/apparmor/zz-linked-profile',
