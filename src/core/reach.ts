@@ -39,6 +39,7 @@ export class Reach {
   /** The roots as given (for messages) and resolved (for the checks). */
   readonly roots: readonly string[];
   private readonly real: readonly string[];
+  private readonly answers = new Map<string, boolean>();
 
   constructor(roots: Iterable<string>) {
     this.roots = [...new Set([...roots].map((r) => resolve(r)))];
@@ -56,10 +57,15 @@ export class Reach {
    */
   contains(absolute: string): boolean {
     const path = resolve(absolute);
-    const written = this.roots.some((r) => isInside(r, path)) || this.real.some((r) => isInside(r, path));
-    if (!written) return false;
-    const real = realPath(path);
-    return this.real.some((r) => isInside(r, real));
+    let answer = this.answers.get(path);
+    if (answer === undefined) {
+      const written = this.roots.some((r) => isInside(r, path)) || this.real.some((r) => isInside(r, path));
+      answer = written && this.real.some((r) => isInside(r, realPath(path)));
+      // Files do not change during a run; every profile asks about the same includes.
+      if (this.answers.size > 65_536) this.answers.clear();
+      this.answers.set(path, answer);
+    }
+    return answer;
   }
 }
 
