@@ -35,6 +35,14 @@ export function realPath(absolute: string): string {
   }
 }
 
+/**
+ * A repository's `.git` is not the repository's content: its config holds the job's remote URL
+ * (a job token in it, or an authorisation header, base64-encoded where no mask finds it).
+ */
+function inGitDirectory(root: string, path: string): boolean {
+  return relative(root, path).split(/[\\/]/).includes('.git');
+}
+
 export class Reach {
   /** The roots as given (for messages) and resolved (for the checks). */
   readonly roots: readonly string[];
@@ -60,7 +68,10 @@ export class Reach {
     let answer = this.answers.get(path);
     if (answer === undefined) {
       const written = this.roots.some((r) => isInside(r, path)) || this.real.some((r) => isInside(r, path));
-      answer = written && this.real.some((r) => isInside(r, realPath(path)));
+      if (written) {
+        const real = realPath(path);
+        answer = this.real.some((r) => isInside(r, real) && !inGitDirectory(r, real));
+      } else answer = false;
       // Files do not change during a run; every profile asks about the same includes.
       if (this.answers.size > 65_536) this.answers.clear();
       this.answers.set(path, answer);

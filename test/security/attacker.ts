@@ -56,8 +56,13 @@ export function attackerRepository(): Attack {
       '  includeDirs: [includes, ../outside]',
       'falco:',
       `  baseline: [${outside}/secret.yaml, ../outside/*.yaml]`,
+      'paths:',
+      "  tests: ['policies/tests/**/*.yaml', '.git/**']",
       '',
     ].join('\n'),
+    // A CI clone's remote holds the job token.
+    '.git/config': `[remote "origin"]\n\turl = https://gitlab-ci-token:${secret}@gitlab.example.com/g/p.git\n`,
+    'policies/apparmor/gitconfig': 'profile gitconfig {\n  include "../../.git/config"\n}\n',
     'policies/apparmor/absolute': `profile absolute {\n  include "${outside}/secret.txt"\n}\n`,
     'policies/apparmor/walk': 'profile walk {\n  include "../../../outside/secret.txt"\n}\n',
     'policies/apparmor/angle': 'profile angle {\n  include <../../outside/secret.txt>\n}\n',

@@ -4,7 +4,7 @@
  * baseline, a glob, a test's profile). Each is a finding "outside the repository", and no byte of
  * the outside file reaches any output: standard output and error, JSON, the report files.
  */
-import { readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChs } from '../helpers/cli.js';
@@ -57,6 +57,8 @@ describe('a merge request that names files outside the repository', () => {
     tests = [await runChs(['test'], { cwd: attack.repo, env: JOB })];
     rmSync(join(attack.repo, 'policies/falco/linked.yaml'));
     rmSync(join(attack.repo, 'policies/apparmor/zz-linked-profile'));
+    const config = join(attack.repo, 'chs.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(", '.git/**'", ''));
     tests.push(
       await runChs(['test'], { cwd: attack.repo, env: JOB }),
       await runChs(['test', '--format', 'json'], { cwd: attack.repo, env: JOB }),
@@ -85,6 +87,8 @@ describe('a merge request that names files outside the repository', () => {
     ['policies/apparmor/linked', 2, /^include "includes\/leak" is outside the repository/],
     ['policies/apparmor/directory', 2, /^include "includes\/outdir" is outside the repository/],
     ['policies/apparmor/environ', 2, /^include "\/proc\/self\/environ" is outside the repository/],
+    ['policies/apparmor/gitconfig', 2, /^include "\.\.\/\.\.\/\.git\/config" is outside the repository/],
+    ['.git', 1, /^\.git is outside the repository/],
     ['policies/apparmor/abi', 1, /^abi "\/.*\/outside\/secret\.txt" is outside the repository/],
     [
       'policies/apparmor/zz-linked-profile',
@@ -126,7 +130,7 @@ describe('a merge request that names files outside the repository', () => {
     );
     expect(tests[0]?.code).toBe(2);
     expect(tests[0]?.stderr).toMatch(
-      /^chs: policies\/(apparmor\/zz-linked-profile|falco\/linked\.yaml): outside the repository/m,
+      /^chs: (policies\/apparmor\/zz-linked-profile|policies\/falco\/linked\.yaml|\.git): outside the repository/m,
     );
     expect(tests[2]?.code).toBe(1);
     const results = (
