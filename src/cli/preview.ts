@@ -261,8 +261,11 @@ async function previewWithBase(
   // Settings before the work: a job without its variables fails before any work is done.
   let gitlab: { settings: GitLabSettings; iid: number } | undefined;
   if (flags.post) {
-    const { gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
-    gitlab = { settings: gitLabSettings(env, config.gitlab.tokenVariable), iid: mergeRequestIid(env) };
+    const { TOKEN_USES, gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
+    gitlab = {
+      settings: gitLabSettings(env, TOKEN_USES.note, config.gitlab.tokenVariable),
+      iid: mergeRequestIid(env),
+    };
   }
   // With the client open before any output: the project's masked variables are masked too,
   // when the token may list them.
