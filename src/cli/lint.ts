@@ -2,6 +2,7 @@
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import type { PolicyKind } from '../core/kinds.js';
 import { lint } from '../core/runner.js';
+import { secrets } from '../core/secrets.js';
 import { languages, registry } from '../languages/index.js';
 import { colorsFor } from '../report/colors.js';
 import { lintJson } from '../report/json.js';
@@ -55,7 +56,8 @@ export async function lintCommand(ctx: CommandContext, paths: string[], flags: L
     ? result.diagnostics.filter((d) => d.severity === 'error')
     : result.diagnostics;
   const linted = [...result.filesByKind.values()].flat().map((f) => f.path);
-  const report = buildReport(diagnostics, result.files, linted);
+  // Masked before it is formatted: escaping (JSON, XML) would hide a secret from the final mask.
+  const report = secrets.maskDeep(buildReport(diagnostics, result.files, linted));
   const rebased =
     flags.reportBase === undefined
       ? report

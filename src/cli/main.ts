@@ -163,6 +163,14 @@ program
   .addOption(formatOption(['markdown', 'json']).default('markdown'))
   .option('--out <file>', 'the full Markdown report, for the job artifacts', 'chs-preview.md')
   .option('--post', 'upsert the report as the merge request note')
+  .option('--time-limit <seconds>', 'stop with a verdict past this many seconds (default 600)', (v) =>
+    parsePositive(v, '--time-limit'),
+  )
+  .option(
+    '--memory-limit <MiB>',
+    'stop with a verdict past this much resident memory (default 1536, less on a small runner)',
+    (v) => parsePositive(v, '--memory-limit'),
+  )
   .action((options: Record<string, unknown>, command: Command) =>
     run(command, async (ctx) => (await import('./preview.js')).previewCommand(ctx, options)),
   );
@@ -213,6 +221,16 @@ program
 function parseCount(value: string, flag: string): number {
   if (!/^\d+$/.test(value))
     throw new CommanderError(2, 'chs.invalidArgument', `${flag} takes a whole number, not "${value}"`);
+  return Number(value);
+}
+
+function parsePositive(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || Number(value) === 0)
+    throw new CommanderError(
+      2,
+      'chs.invalidArgument',
+      `${flag} takes a whole number above 0, not "${value}"`,
+    );
   return Number(value);
 }
 

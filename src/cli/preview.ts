@@ -1,8 +1,15 @@
 /** `chs preview`: the impact report of a merge request, written as an artifact and optionally posted as its note. */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { writeArtifact } from '../core/artifact.js';
+import { Budget, BudgetExceeded, DEFAULT_TIME_LIMIT_SECONDS, defaultMemoryLimitMiB } from '../core/budget.js';
+import type { Meter } from '../core/budget.js';
 import { loadConfig } from '../core/config.js';
 import { displayPath, walkFiles } from '../core/discovery.js';
+import type { WalkProblem } from '../core/discovery.js';
+import { OUTSIDE_REASON, Reach } from '../core/reach.js';
+import { credentialVariables, protectVariables, secrets } from '../core/secrets.js';
+import { steeringFromBase } from '../core/steering.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { globBase, globToRegExp } from '../core/glob.js';
 import { notARegularFile } from '../core/read.js';
@@ -14,6 +21,7 @@ import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
 import type { ClientOptions } from '../gitlab/client.js';
+import type { Platform } from '../gitlab/platform.js';
 import type { GitLabSettings } from '../gitlab/settings.js';
 import { checkoutBase } from './git-base.js';
 import type { CommandContext } from './run.js';
@@ -27,12 +35,17 @@ export interface PreviewFlags {
   format?: 'markdown' | 'json';
   out?: string;
   post?: boolean;
+  /** The job's budget: seconds and MiB of resident memory (src/core/budget.ts). */
+  timeLimit?: number;
+  memoryLimit?: number;
 }
 
 /** What tests replace: the environment and the GitLab client's retry settings. */
 export interface PreviewDeps {
   env?: Readonly<Record<string, string | undefined>>;
   clientOptions?: ClientOptions;
+  /** The clock and memory gauge of the budget. */
+  meter?: Meter;
 }
 
 interface InputFile {
@@ -55,17 +68,34 @@ function inputFile(value: string, cwd: string, flag: string, pipes = false): Inp
   return { absolute, display: value };
 }
 
-/** chs.yaml's preview.events are globs relative to the repository root. */
-function configuredEvents(globs: readonly string[], root: string, cwd: string): InputFile[] {
+/**
+ * chs.yaml's preview.events files are globs relative to the repository root, and stay inside it
+ * (the sources reached over the network are read by their own clients).
+ */
+function configuredEvents(entries: readonly unknown[], root: string, cwd: string): InputFile[] {
   const out: InputFile[] = [];
-  for (const glob of globs) {
+  const reach = new Reach([root]);
+  for (const glob of entries) {
+    if (typeof glob !== 'string') continue;
     const matcher = globToRegExp(glob);
-    for (const file of walkFiles(resolve(root, globBase(glob)), [], cwd)) {
+    const problems: WalkProblem[] = [];
+    for (const file of walkFiles(resolve(root, globBase(glob)), problems, cwd, reach)) {
       const rel = relative(root, file).split('\\').join('/');
       if (matcher.test(rel)) out.push({ absolute: file, display: displayPath(file, cwd) });
     }
+    const outside = problems.find((p) => p.outside);
+    if (outside)
+      throw new UserError(`chs.yaml preview.events '${glob}': ${outside.display} is ${OUTSIDE_REASON}`);
   }
   return out;
+}
+
+/** A file named by chs.yaml: inside the repository, or a configuration error. */
+function repositoryFile(value: string, root: string, cwd: string, setting: string): InputFile {
+  const absolute = resolve(root, value);
+  if (!new Reach([root]).contains(absolute))
+    throw new UserError(`chs.yaml ${setting} '${value}' is ${OUTSIDE_REASON}`);
+  return inputFile(displayPath(absolute, cwd), cwd, setting);
 }
 
 function artifactUrl(env: Readonly<Record<string, string | undefined>>, out: string): string | undefined {
@@ -113,6 +143,34 @@ async function readCluster(
 }
 
 /**
+ * The report of a preview stopped over its budget: one verdict line saying which limit, where and
+ * what to do; the configuration changes and inputs, as they are known before any analysis.
+ */
+function stoppedReport(
+  error: BudgetExceeded,
+  base: ImpactReport['base'],
+  inputs: ImpactReport['inputs'],
+  changes: ImpactReport['configurationChanges'],
+): ImpactReport {
+  const flag = error.resource === 'time' ? '--time-limit' : '--memory-limit';
+  return {
+    version: 1,
+    base,
+    verdict: {
+      level: 'blocking',
+      headline: `Preview stopped: ${error.message}. Nothing was measured; if the change is meant to be this large, raise ${flag} in the preview job`,
+    },
+    files: [],
+    sections: [],
+    notAnalysed: [],
+    lint: { introduced: [], fixed: [], head: { errors: 0, warnings: 0 }, base: { errors: 0, warnings: 0 } },
+    ...(changes && changes.length > 0 ? { configurationChanges: changes } : {}),
+    stopped: { resource: error.resource, where: error.where, spent: error.spent, limit: error.limit },
+    inputs,
+  };
+}
+
+/**
  * `CHS_TIMING=1`: each phase of the preview and the time it took (wall clock and CPU) on standard
  * error, as the lint's phases are.
  */
@@ -134,33 +192,16 @@ export async function previewCommand(
   const env = deps.env ?? process.env;
   if (flags.base !== undefined && flags.baseDir !== undefined)
     throw new UserError('give either --base REF or --base-dir DIR, not both');
-  const { config } = loadConfig(ctx.cwd, ctx.cwd);
-  const events =
-    flags.events && flags.events.length > 0
-      ? flags.events.map((e) => inputFile(e, ctx.cwd, '--events'))
-      : configuredEvents(config.preview.events, config.root, ctx.cwd);
-  const snapshotPath =
-    flags.snapshot ??
-    (config.preview.snapshot === undefined
-      ? undefined
-      : displayPath(resolve(config.root, config.preview.snapshot), ctx.cwd));
-  const snapshot =
-    snapshotPath === undefined ? undefined : inputFile(snapshotPath, ctx.cwd, '--snapshot', true);
-  const out = flags.out ?? 'chs-preview.md';
-  // Settings first: a job without its variables fails before any work is done.
-  let gitlab: { settings: GitLabSettings; iid: number } | undefined;
-  if (flags.post) {
-    const { TOKEN_USES, gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
-    gitlab = {
-      settings: gitLabSettings(env, TOKEN_USES.note, config.gitlab.tokenVariable),
-      iid: mergeRequestIid(env),
-    };
-  }
-
   const timer = previewTimer(env, ctx.stderr);
-  const cluster = await readCluster(snapshot, flags.kubeContext, ctx.cwd);
-  timer?.tick('read the cluster state');
+  const budget = new Budget(
+    {
+      seconds: flags.timeLimit ?? DEFAULT_TIME_LIMIT_SECONDS,
+      memoryMiB: flags.memoryLimit ?? defaultMemoryLimitMiB(),
+    },
+    deps.meter,
+  );
 
+  // The base first: what steers credentials, the network and the reading comes from its chs.yaml.
   let baseDir: string;
   let cleanup = (): void => {};
   let base: ImpactReport['base'];
@@ -180,11 +221,86 @@ export async function previewCommand(
     cleanup = checkedOut.cleanup;
     base = { ref };
   }
-
-  timer?.tick('the base');
-  let report: ImpactReport;
   try {
-    report = await buildImpactReport({
+    return await previewWithBase(ctx, flags, deps, env, { baseDir, base, timer, budget });
+  } finally {
+    cleanup();
+  }
+}
+
+async function previewWithBase(
+  ctx: CommandContext,
+  flags: PreviewFlags,
+  deps: PreviewDeps,
+  env: Readonly<Record<string, string | undefined>>,
+  side: {
+    baseDir: string;
+    base: ImpactReport['base'];
+    timer: ReturnType<typeof previewTimer>;
+    budget: Budget;
+  },
+): Promise<number> {
+  const { baseDir, base, timer, budget } = side;
+  const headLoaded = loadConfig(ctx.cwd, ctx.cwd);
+  const baseLoaded = loadConfig(baseDir, baseDir);
+  const trusted = steeringFromBase(baseLoaded.config, headLoaded.config);
+  const config = trusted.config;
+  const headConfig = { config, problems: headLoaded.problems };
+  // Every secret the job holds, with the credential variables either side's chs.yaml names.
+  protectVariables(env, [
+    ...credentialVariables([baseLoaded.config.gitlab, baseLoaded.config.preview.events]),
+    ...credentialVariables([headLoaded.config.gitlab, headLoaded.config.preview.events]),
+  ]);
+  const events =
+    flags.events && flags.events.length > 0
+      ? flags.events.map((e) => inputFile(e, ctx.cwd, '--events'))
+      : configuredEvents(config.preview.events, config.root, ctx.cwd);
+  const snapshot =
+    flags.snapshot !== undefined
+      ? inputFile(flags.snapshot, ctx.cwd, '--snapshot', true)
+      : config.preview.snapshot === undefined
+        ? undefined
+        : repositoryFile(config.preview.snapshot, config.root, ctx.cwd, 'preview.snapshot');
+  const out = flags.out ?? 'chs-preview.md';
+  // Settings before the work: a job without its variables fails before any work is done.
+  let gitlab: { settings: GitLabSettings; iid: number } | undefined;
+  if (flags.post) {
+    const { TOKEN_USES, gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
+    gitlab = {
+      settings: gitLabSettings(env, TOKEN_USES.note, config.gitlab.tokenVariable),
+      iid: mergeRequestIid(env),
+    };
+  }
+  // With the client open before any output: the project's masked variables are masked too,
+  // when the token may list them.
+  let platform: Platform | undefined;
+  if (gitlab) {
+    const { openGitLab } = await import('../gitlab/client.js');
+    platform = await openGitLab(gitlab.settings, {
+      ...deps.clientOptions,
+      onRetry: ({ method, endpoint, status, waitMs, attempt }) => {
+        const what =
+          typeof status === 'number' ? `GitLab answered ${status} to` : `cannot reach GitLab (${status}) for`;
+        ctx.stderr.write(
+          `chs: ${what} ${method} ${endpoint}; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})\n`,
+        );
+      },
+    });
+    protectVariables(env, (await platform.maskedVariables()) ?? []);
+  }
+  timer?.tick('the base');
+
+  const inputs = {
+    events: events.map((e) => e.display),
+    ...(snapshot ? { snapshot: snapshot.display } : {}),
+    ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
+  };
+  // Everything the merge request can make long or large, under the job's budget.
+  const analyse = async (): Promise<ImpactReport> => {
+    const cluster = await readCluster(snapshot, flags.kubeContext, ctx.cwd);
+    timer?.tick('read the cluster state');
+    budget.check('reading the cluster state');
+    return buildImpactReport({
       baseDir,
       headDir: ctx.cwd,
       base,
@@ -195,40 +311,29 @@ export async function previewCommand(
       languages,
       registry,
       ...(timer ? { onPhase: timer.phase } : {}),
+      headConfig,
+      configurationChanges: trusted.changes,
+      checkpoint: (where) => budget.check(where),
     });
-  } finally {
-    cleanup();
-  }
+  };
+  const built = await analyse().catch((error: unknown) => {
+    if (error instanceof BudgetExceeded) return stoppedReport(error, base, inputs, trusted.changes);
+    throw error;
+  });
+  if (built.stopped) ctx.stderr.write(`chs: ${built.verdict.headline}\n`);
+  // Masked before it is rendered: escaping (Markdown, JSON) would hide a secret from the final mask.
+  const report = secrets.maskDeep(built);
   timer?.tick();
 
   const url = artifactUrl(env, out);
   const markdown = impactMarkdown(report, { artifact: out, ...(url ? { artifactUrl: url } : {}) });
-  const outPath = resolve(ctx.cwd, out);
-  try {
-    mkdirSync(dirname(outPath), { recursive: true });
-    writeFileSync(outPath, markdown);
-  } catch (error) {
-    throw new UserError(
-      `cannot write the report to ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+  writeArtifact(resolve(ctx.cwd, out), markdown, 'the report', out);
   ctx.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdown);
   timer?.tick('render and write the report');
 
-  if (gitlab) {
-    const { openGitLab } = await import('../gitlab/client.js');
+  if (gitlab && platform) {
     const { PREVIEW_MARKER, upsertStickyNote } = await import('../gitlab/sticky-note.js');
-    const { settings, iid } = gitlab;
-    const platform = await openGitLab(settings, {
-      ...deps.clientOptions,
-      onRetry: ({ method, endpoint, status, waitMs, attempt }) => {
-        const what =
-          typeof status === 'number' ? `GitLab answered ${status} to` : `cannot reach GitLab (${status}) for`;
-        ctx.stderr.write(
-          `chs: ${what} ${method} ${endpoint}; retrying in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1})\n`,
-        );
-      },
-    });
+    const { iid } = gitlab;
     const note = impactMarkdown(report, {
       artifact: out,
       ...(url ? { artifactUrl: url } : {}),

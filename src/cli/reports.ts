@@ -1,6 +1,6 @@
 /** `--report TYPE=FILE` (repeatable) and `--report-base DIR`, for the commands that write report files. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { writeArtifact } from '../core/artifact.js';
 import { UserError } from '../core/errors.js';
 
 export interface ReportRequest {
@@ -25,22 +25,15 @@ export function parseReportFlags(
   });
 }
 
-/** Writes each report, its directory created; a file that cannot be written is a user error. */
+/**
+ * Writes each report (a job artifact: secrets masked), its directory created; a file that cannot
+ * be written is a user error.
+ */
 export async function writeReports(
   requests: readonly ReportRequest[],
   render: (type: string) => Promise<string>,
 ): Promise<void> {
-  for (const { type, path } of requests) {
-    const content = await render(type);
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
-    } catch (error) {
-      throw new UserError(
-        `cannot write the ${type} report to ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      );
-    }
-  }
+  for (const { type, path } of requests) writeArtifact(path, await render(type), `the ${type} report`);
 }
 
 /** Where report paths are relative to: `--report-base` (resolved against the working directory), else it. */

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_ERROR, UserError, errorMessage } from '../core/errors.js';
+import { maskProcessOutput, protectVariables } from '../core/secrets.js';
 
 export interface CommandContext {
   /** Absolute working directory (after -C). */
@@ -18,6 +19,9 @@ export function globalOptions(command: Command): { cwd?: string } {
 
 /** Runs a command body; its return value is the exit code. */
 export async function run(command: Command, body: (ctx: CommandContext) => Promise<number>): Promise<void> {
+  // Before anything is printed: the job log is public to whoever sees the pipeline.
+  protectVariables(process.env);
+  maskProcessOutput();
   const { cwd } = globalOptions(command);
   const ctx: CommandContext = {
     cwd: resolve(cwd ?? process.cwd()),

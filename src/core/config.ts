@@ -9,6 +9,7 @@ import type { Diagnostic, Severity } from './diagnostic.js';
 import { DEFAULT_PATHS, displayPath } from './discovery.js';
 import type { PathsConfig } from './discovery.js';
 import type { Mode } from './kinds.js';
+import { OUTSIDE_REASON, Reach } from './reach.js';
 import { readTextFile } from './read.js';
 import { validateAgainstSchema } from './schema.js';
 import type { SourceFile } from './source.js';
@@ -127,6 +128,8 @@ export function loadConfig(root: string, cwd: string): LoadedConfig {
   if (name === undefined) return { config, problems: [] };
   const absolute = join(absoluteRoot, name);
   const display = displayPath(absolute, cwd);
+  if (!new Reach([absoluteRoot]).contains(absolute))
+    return { config, problems: [configProblem(display, `${name} is ${OUTSIDE_REASON}`)] };
   const read = readTextFile(absolute, display, 1024 * 1024);
   if (!read.ok) return { config, problems: [configProblem(display, read.failure.message)] };
   const source = read.file;

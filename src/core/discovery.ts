@@ -9,6 +9,7 @@ import { globBase, globToRegExp } from './glob.js';
 import type { PolicyKind } from './kinds.js';
 import { POLICY_KINDS } from './kinds.js';
 import { UserError } from './errors.js';
+import { OUTSIDE_REASON, Reach } from './reach.js';
 
 export type PathsConfig = Record<PolicyKind | 'tests', string[]>;
 
@@ -35,6 +36,8 @@ export interface DiscoveredFile {
 export interface WalkProblem {
   display: string;
   message: string;
+  /** The path leads out of the reach: nothing of it was read. */
+  outside?: boolean;
 }
 
 function toPosix(p: string): string {
@@ -59,27 +62,34 @@ function codeOf(error: unknown): string {
 }
 
 /**
- * Every regular file below a directory (sorted, symlinked directories not followed). What is
- * skipped is said in `problems`: devices, pipes, sockets, links that loop or lead nowhere,
+ * Every regular file below a directory (sorted, symlinked directories not followed) that lies
+ * within `reach`: a directory or a symbolic link that leads out of it is a problem, not walked.
+ * What is skipped is said in `problems`: devices, pipes, sockets, links that loop or lead nowhere,
  * directories named like policy files, directories too deep.
  */
 export function walkFiles(
   dir: string,
   problems: WalkProblem[],
   cwd: string,
+  reach: Reach,
   options: WalkOptions = {},
 ): string[] {
   const out: string[] = [];
   const wanted = options.wanted ?? (() => true);
   // Discovery walks a directory once per glob: a problem is said once.
-  const say = (full: string, message: string): void => {
+  const say = (full: string, message: string, outside = false): void => {
     const display = displayPath(full, cwd);
     if (!problems.some((p) => p.display === display && p.message === message))
-      problems.push({ display, message });
+      problems.push(outside ? { display, message, outside } : { display, message });
   };
   const skipped = (full: string, message: string): void => {
     if (wanted(full)) say(full, message);
   };
+  const outside = (path: string): void => say(path, OUTSIDE_REASON, true);
+  if (!reach.contains(dir)) {
+    outside(dir);
+    return out;
+  }
   const visit = (current: string, depth: number): void => {
     if (depth > MAX_WALK_DEPTH) {
       say(current, `more than ${MAX_WALK_DEPTH} directories deep; not searched`);
@@ -104,6 +114,10 @@ export function walkFiles(
         else if (!SKIP_DIRS.has(entry.name)) visit(full, depth + 1);
       } else if (entry.isFile()) out.push(full);
       else if (entry.isSymbolicLink()) {
+        if (!reach.contains(full)) {
+          outside(full);
+          continue;
+        }
         let stat;
         try {
           stat = statSync(full);
@@ -148,7 +162,10 @@ export function kindByPath(relPath: string, paths: PathsConfig): PolicyKind | 't
   return undefined;
 }
 
-/** Discovers the repository's policy files from the configured globs, in the globs' order. */
+/**
+ * Discovers the repository's policy files from the configured globs, in the globs' order; only
+ * files inside the repository (a glob such as `../x/**` or `/etc/**` is a problem).
+ */
 export function discover(
   root: string,
   cwd: string,
@@ -157,6 +174,7 @@ export function discover(
 ): DiscoveredFile[] {
   const seen = new Set<string>();
   const out: DiscoveredFile[] = [];
+  const reach = new Reach([root]);
   for (const kind of [...POLICY_KINDS, 'tests'] as const) {
     for (const glob of paths[kind]) {
       const matcher = globToRegExp(glob);
@@ -164,7 +182,7 @@ export function discover(
       const matches = (absolute: string): boolean => matcher.test(toPosix(relative(root, absolute)));
       // `policies/apparmor/**` names directories too; `**/*.yaml` names only files.
       const namesFiles = !glob.endsWith('**');
-      const walked = walkFiles(base, problems, cwd, {
+      const walked = walkFiles(base, problems, cwd, reach, {
         wanted: matches,
         ...(namesFiles ? { namedLikeFile: matches } : {}),
       });
@@ -213,7 +231,9 @@ export function expandArguments(
       }
       continue;
     }
-    for (const file of walkFiles(absolute, problems, cwd)) {
+    // A directory named on the command line is trusted; what its links lead to must stay in it
+    // or in the repository.
+    for (const file of walkFiles(absolute, problems, cwd, new Reach([root, absolute]))) {
       if (seen.has(file)) continue;
       seen.add(file);
       const kind = kindByPath(toPosix(relative(root, file)), paths);

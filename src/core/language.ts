@@ -5,6 +5,7 @@
 import type { Config } from './config.js';
 import type { Range } from './diagnostic.js';
 import type { PolicyKind } from './kinds.js';
+import type { ReadScope } from './reach.js';
 import type { ReadResult } from './read.js';
 import type { Report, RuleDefinition } from './rule.js';
 import type { SourceFile } from './source.js';
@@ -45,7 +46,12 @@ export interface LintContext {
   cwd: string;
   /** Extra roots for AppArmor includes from `--include-dir`. */
   includeDirs: readonly string[];
-  /** Reads another file (an include, a baseline) with the same guards as policy files. */
+  /** The include roots of the run and what it may read (the repository and those roots). */
+  scope: ReadScope;
+  /**
+   * Reads another file (an include, a baseline) with the same guards as policy files; a file
+   * outside `scope.reach` is refused unread (reason `outside`).
+   */
   readFile(absolutePath: string, displayPath: string): ReadResult;
   report: Report;
   /** Filled by every language's `collectFacts` before any `lint` runs. */

@@ -10,6 +10,18 @@ export const fileUnreadable = defineRule({
   messages: { unreadable: '{{reason}}' },
 });
 
+export const outsideRepository = defineRule({
+  id: 'chs/outside-repository',
+  type: 'problem',
+  description:
+    'A path in a policy or in chs.yaml (an include, an abi, a baseline, a glob, a profile named by a test) that leads outside the repository.',
+  docs: "A merge request's files are read in a job that holds tokens, and what chs finds is posted where everyone reads it: chs never opens, lists or quotes a file outside the repository. Allowed are the repository (symbolic links count where they lead; `.git` is not part of it), the include roots named by the target branch's chs.yaml and by `--include-dir`, and the system AppArmor root (`/etc/apparmor.d`). Copy the file into the repository, or name its directory with `--include-dir` in the job definition. See SECURITY.md.",
+  defaultSeverity: 'error',
+  messages: {
+    outside: '{{what}} is {{reason}}',
+  },
+});
+
 export const unknownKind = defineRule({
   id: 'chs/unknown-kind',
   type: 'problem',
@@ -50,4 +62,11 @@ export const configError = defineRule({
   messages: { invalid: '{{message}}' },
 });
 
-export const coreRules = [configError, fileUnreadable, unknownKind, unknownRule, unusedSuppression];
+export const coreRules = [
+  configError,
+  fileUnreadable,
+  outsideRepository,
+  unknownKind,
+  unknownRule,
+  unusedSuppression,
+];

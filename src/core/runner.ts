@@ -8,16 +8,17 @@ import { loadConfig } from './config.js';
 import { didYouMeanSuffix } from './did-you-mean.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
-import { discover, expandArguments } from './discovery.js';
+import { discover, displayPath, expandArguments } from './discovery.js';
 import type { DiscoveredFile, WalkProblem } from './discovery.js';
 import type { PolicyKind } from './kinds.js';
 import type { Language, LintContext } from './language.js';
 import { emptyFacts } from './language.js';
 import { readTextFile } from './read.js';
+import { outsideFailure, readScope, workingTreeTrusted } from './reach.js';
 import type { RuleRegistry } from './registry.js';
 import { formatMessage } from './rule.js';
 import type { Finding } from './rule.js';
-import { fileUnreadable, unknownKind, unknownRule, unusedSuppression } from './rules.js';
+import { fileUnreadable, outsideRepository, unknownKind, unknownRule, unusedSuppression } from './rules.js';
 import { SourceFile } from './source.js';
 import { phaseClock, timingLine } from './timing.js';
 import { applySuppressions, findSuppressions } from './suppress.js';
@@ -36,6 +37,13 @@ export interface LintOptions {
   registry: RuleRegistry;
   /** An already loaded configuration (else chs.yaml in cwd). */
   config?: LoadedConfig;
+  /**
+   * Whether chs.yaml's include roots outside the repository are honoured (default: outside CI
+   * and on protected refs, see `workingTreeTrusted`; the preview passes the base's, trusted).
+   */
+  trustConfig?: boolean;
+  /** Called between steps (a file read, a language linted); throws to stop the run (a budget). */
+  checkpoint?: (where: string) => void;
 }
 
 export interface LintResult {
@@ -106,17 +114,27 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       ? expandArguments(options.paths, cwd, config.root, config.paths, problems)
       : discover(config.root, cwd, config.paths, problems);
   for (const problem of problems) {
-    report({
-      rule: fileUnreadable,
-      messageId: 'unreadable',
-      data: { reason: problem.message },
-      file: problem.display,
-    });
+    if (problem.outside)
+      report({
+        rule: outsideRepository,
+        messageId: 'outside',
+        data: { what: problem.display, reason: problem.message },
+        file: problem.display,
+      });
+    else
+      report({
+        rule: fileUnreadable,
+        messageId: 'unreadable',
+        data: { reason: problem.message },
+        file: problem.display,
+      });
   }
 
+  const checkpoint = options.checkpoint ?? ((): void => undefined);
   const byKind = new Map<PolicyKind, SourceFile[]>();
   for (const entry of discovered) {
     if (entry.kind === 'tests' && !options.kind) continue;
+    checkpoint(`reading ${entry.display}`);
     const read = readTextFile(entry.absolute, entry.display);
     if (!read.ok) {
       if (read.failure.prefix !== undefined)
@@ -147,12 +165,30 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   result.filesByKind = byKind;
   phase('discovery and reading');
 
+  const includeDirs = (options.includeDirs ?? []).map((d) => resolve(cwd, d));
+  const scope = readScope(config, { includeDirs, trustConfig: options.trustConfig ?? workingTreeTrusted() });
+  for (const { index, dir } of scope.refused) {
+    report({
+      rule: outsideRepository,
+      messageId: 'outside',
+      data: {
+        what: `the include root '${displayPath(dir, cwd)}' (apparmor.includeDirs)`,
+        reason:
+          'outside the repository, and this chs.yaml is not trusted (a job on an unprotected branch or a merge request): give the directory with --include-dir in the job definition, or copy what it holds into the repository',
+      },
+      file: config.source?.path ?? 'chs.yaml',
+      ...withRange(rangeAt(config.tree, ['apparmor', 'includeDirs', index])),
+    });
+  }
   const context: LintContext = {
     config,
     cwd,
-    includeDirs: (options.includeDirs ?? []).map((d) => resolve(cwd, d)),
+    includeDirs,
+    scope,
     readFile: (absolute, display) => {
-      const read = readTextFile(absolute, display);
+      const read = scope.reach.contains(absolute)
+        ? readTextFile(absolute, display)
+        : { ok: false as const, failure: outsideFailure() };
       if (read.ok) result.files.set(read.file.path, read.file);
       return read;
     },
@@ -162,11 +198,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   for (const language of options.languages) {
     language.collectFacts?.(byKind.get(language.kind) ?? [], context);
     phase(`${language.kind}: facts`);
+    checkpoint(`reading the ${language.kind} files`);
   }
   for (const language of options.languages) {
     const files = byKind.get(language.kind);
     if (files && files.length > 0) await language.lint(files, context);
     phase(`${language.kind}: lint`);
+    checkpoint(`linting the ${language.kind} files`);
   }
 
   // Severity overrides, then suppressions.

@@ -41,6 +41,8 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
   );
   const api = new Gitlab({ host: settings.url, token: settings.token, requesterFn });
   const project = settings.projectId;
+  // Everything the bot writes where others read it goes through here.
+  const clean = (text: string): string => mask(text, [settings.token]);
   const guard = async <T>(what: string, call: () => Promise<unknown>): Promise<T> => {
     try {
       return (await call()) as T;
@@ -76,8 +78,8 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
     createMergeRequest: async (mr) =>
       toMergeRequest(
         await guard<Json>(`opening a merge request from ${mr.sourceBranch} to ${mr.targetBranch}`, () =>
-          api.MergeRequests.create(project, mr.sourceBranch, mr.targetBranch, mr.title, {
-            description: mr.description,
+          api.MergeRequests.create(project, mr.sourceBranch, mr.targetBranch, clean(mr.title), {
+            description: clean(mr.description),
             removeSourceBranch: true,
           }),
         ),
@@ -99,13 +101,13 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
     createNote: async (iid, body) =>
       toNote(
         await guard<Json>(`creating a note on merge request !${iid}`, () =>
-          api.MergeRequestNotes.create(project, iid, body),
+          api.MergeRequestNotes.create(project, iid, clean(body)),
         ),
       ),
     editNote: async (iid, noteId, body) =>
       toNote(
         await guard<Json>(`editing note ${noteId} of merge request !${iid}`, () =>
-          api.MergeRequestNotes.edit(project, iid, noteId, { body }),
+          api.MergeRequestNotes.edit(project, iid, noteId, { body: clean(body) }),
         ),
       ),
     deleteNote: async (iid, noteId) => {
@@ -133,7 +135,7 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
     },
     createCommit: async (branch, message, actions, startBranch, force) => {
       const commit = await guard<Json>(`committing ${actions.length} file change(s) to ${branch}`, () =>
-        api.Commits.create(project, branch, message, actions.map(toCommitAction) as never, {
+        api.Commits.create(project, branch, clean(message), actions.map(toCommitAction) as never, {
           ...(startBranch === undefined ? {} : { startBranch }),
           ...(force === true ? { force: true } : {}),
         }),
@@ -165,6 +167,19 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
       });
       return entries.filter((e) => e.type === 'blob').map((e) => String(e.path));
     },
+    maskedVariables: async () => {
+      try {
+        const list = (await api.ProjectVariables.all(project, {
+          perPage: 100,
+          maxPages: 20,
+        } as never)) as Json[];
+        return list.filter((v) => v.masked === true || v.hidden === true).map((v) => String(v.key));
+      } catch (error) {
+        // Below Maintainer the list is refused: the names that say secret are all there is.
+        if (error instanceof GitLabHttpError && [401, 403, 404].includes(error.status)) return undefined;
+        throw gitLabUserError(error, settings, 'listing the CI/CD variables');
+      }
+    },
     readFile: async (ref, path) => {
       try {
         const raw = await api.RepositoryFiles.showRaw(project, path, ref);
@@ -190,8 +205,8 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
     createIssue: async (issue) =>
       toIssue(
         await guard<Json>(`creating the issue "${issue.title}"`, () =>
-          api.Issues.create(project, issue.title, {
-            description: issue.description,
+          api.Issues.create(project, clean(issue.title), {
+            description: clean(issue.description),
             labels: issue.labels.join(','),
           }),
         ),
@@ -200,8 +215,8 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
       toIssue(
         await guard<Json>(`editing issue #${iid}`, () =>
           api.Issues.edit(project, iid, {
-            ...(change.title === undefined ? {} : { title: change.title }),
-            ...(change.description === undefined ? {} : { description: change.description }),
+            ...(change.title === undefined ? {} : { title: clean(change.title) }),
+            ...(change.description === undefined ? {} : { description: clean(change.description) }),
             ...(change.labels === undefined ? {} : { labels: change.labels.join(',') }),
             ...(change.stateEvent === undefined ? {} : { stateEvent: change.stateEvent }),
           }),

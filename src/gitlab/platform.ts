@@ -114,5 +114,10 @@ export interface Platform {
     state?: 'opened' | 'closed' | 'all';
   }): Promise<IssueRef[]>;
   createIssue(issue: { title: string; description: string; labels: string[] }): Promise<IssueRef>;
+  /**
+   * The keys of the project's masked CI/CD variables, or undefined when the token may not list
+   * them (it takes the Maintainer role): the values a job cannot otherwise tell are secret.
+   */
+  maskedVariables(): Promise<string[] | undefined>;
   editIssue(iid: number, change: IssueChange): Promise<IssueRef>;
 }

@@ -1,12 +1,9 @@
-/** Secrets never reach a log line: every message the bot prints goes through `mask`. */
-const MASK = '[MASKED]';
+/** Secrets never reach a log line, a note or an issue: see src/core/secrets.ts. */
+import { SecretMask, secrets as processSecrets } from '../core/secrets.js';
 
+/** `text` with the process's secrets and these ones (the token in use) masked. */
 export function mask(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    // Very short values would mask ordinary words; GitLab tokens are 20 characters or more.
-    if (secret === undefined || secret.length < 6) continue;
-    out = out.split(secret).join(MASK);
-  }
-  return out;
+  const extra = new SecretMask();
+  extra.add(secrets);
+  return extra.mask(processSecrets.mask(text));
 }

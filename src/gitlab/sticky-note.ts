@@ -2,6 +2,7 @@
  * The sticky note (danger-js / Renovate style): one note per merge request, found by a hidden
  * marker, edited only when its body changed; copies left by earlier runs are removed.
  */
+import { maskSecrets } from '../core/secrets.js';
 import { GitLabCallError } from './client.js';
 import type { NoteRef, Platform } from './platform.js';
 
@@ -14,9 +15,9 @@ export interface StickyNoteResult {
   removed: number[];
 }
 
-/** The body as posted: the marker first, line endings as GitLab stores them. */
+/** The body as posted: the marker first, line endings as GitLab stores them, secrets masked. */
 export function stickyBody(body: string, marker: string = PREVIEW_MARKER): string {
-  const text = body.replace(/\r\n/g, '\n');
+  const text = maskSecrets(body.replace(/\r\n/g, '\n'));
   return text.startsWith(marker) ? text : `${marker}\n${text}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { append } from '../core/arrays.js';
+import { Reach } from '../core/reach.js';
 import { loadProfileSet } from '../languages/apparmor/analyze.js';
 import { evaluateAccess } from '../languages/apparmor/evaluate.js';
 import type { Access, ProfileSet } from '../languages/apparmor/evaluate.js';
@@ -32,11 +33,13 @@ export function loadAppArmorSide(tree: PolicyTree): AppArmorSide {
     const text = tree.read(path);
     if (text !== undefined) inputs.push({ path, text });
   }
+  const roots = tree.config.apparmor.includeDirs.map((d) => resolve(tree.root, d));
   const { set } = loadProfileSet(inputs, {
-    roots: tree.config.apparmor.includeDirs.map((d) => resolve(tree.root, d)),
+    roots,
     bases: [tree.root],
     cwd: tree.root,
     validate: false,
+    reach: new Reach([tree.root, ...roots]),
   });
   const profiles = new Map<string, ProfileModel>();
   for (const p of set.model.profiles) if (!p.parent && !profiles.has(p.name)) profiles.set(p.name, p);

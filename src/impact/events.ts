@@ -6,6 +6,7 @@
 import type { RecordedEvent } from '../languages/falco/evaluate/events.js';
 import { performance } from 'node:perf_hooks';
 import { readEvents } from '../languages/falco/evaluate/events.js';
+import { BudgetExceeded } from '../core/budget.js';
 import type { Spent } from '../core/timing.js';
 
 export type { RecordedEvent } from '../languages/falco/evaluate/events.js';
@@ -46,7 +47,11 @@ export class EventFeed {
   private readonly done: Promise<FeedStats>;
   readonly times: FeedTimes = { pass: { cpu: 0, wall: 0 }, consumers: new Map() };
 
-  constructor(readonly files: readonly { absolute: string; display: string }[]) {
+  /** `checkpoint`: called after every batch; throws to stop the pass (the job's budget). */
+  constructor(
+    readonly files: readonly { absolute: string; display: string }[],
+    private readonly checkpoint: (where: string) => void = () => undefined,
+  ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -78,6 +83,7 @@ export class EventFeed {
           clock = now;
         }
         batch.length = 0;
+        this.checkpoint('reading the recorded events');
       };
       const onEvent = (event: RecordedEvent): void => {
         if (batch.push(event) >= BATCH) dispatch();
@@ -92,6 +98,7 @@ export class EventFeed {
           stats.events += counts.events;
           stats.badLines += counts.bad;
         } catch (error) {
+          if (error instanceof BudgetExceeded) throw error;
           // The events read before the failure still count; a consumer that failed on them
           // would fail again, so the batch is then dropped with the file reported.
           try {

@@ -1,4 +1,5 @@
 /** Lint findings of the change: those the head introduces and those it fixes, against the base. */
+import type { LoadedConfig } from '../core/config.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Language } from '../core/language.js';
 import type { RuleRegistry } from '../core/registry.js';
@@ -10,12 +11,27 @@ export interface LintSide {
   findings: LintFinding[];
 }
 
+/**
+ * Lints one side. `config`: the configuration to use instead of the side's own; given, it is the
+ * trusted one (the head's with the base's include roots and baselines), else the side's own is
+ * (the base's).
+ */
 export async function lintSide(
   root: string,
   languages: readonly Language[],
   registry: RuleRegistry,
+  config?: LoadedConfig,
+  checkpoint?: (where: string) => void,
 ): Promise<LintFinding[]> {
-  const result = await lint({ cwd: root, paths: [], languages, registry });
+  const result = await lint({
+    cwd: root,
+    paths: [],
+    languages,
+    registry,
+    trustConfig: true,
+    ...(config ? { config } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
+  });
   const diagnostics: Diagnostic[] = [...result.configProblems, ...result.diagnostics];
   return buildReport(diagnostics, result.files, []).diagnostics.map((d) => ({
     file: d.file,

@@ -4,6 +4,7 @@
  */
 import type { Severity } from '../core/diagnostic.js';
 import type { PolicyKind } from '../core/kinds.js';
+import type { SteeringChange } from '../core/steering.js';
 
 export type FileKind = PolicyKind | 'tests' | 'config';
 
@@ -94,5 +95,12 @@ export interface ImpactReport {
   /** Kinds whose files changed but whose item diff and impact this version cannot compute. */
   notAnalysed: PolicyKind[];
   lint: LintDelta;
+  /**
+   * Settings that steer credentials, the network or what the job reads, changed by the head: the
+   * preview used the base's values; they take effect once merged.
+   */
+  configurationChanges?: SteeringChange[];
+  /** Set when the preview stopped over its time or memory budget: nothing else was measured. */
+  stopped?: { resource: 'time' | 'memory'; where: string; spent: string; limit: string };
   inputs: { events: string[]; snapshot?: string; kubeContext?: string };
 }

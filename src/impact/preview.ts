@@ -4,7 +4,9 @@
  */
 import { POLICY_KINDS } from '../core/kinds.js';
 import type { PolicyKind } from '../core/kinds.js';
+import type { LoadedConfig } from '../core/config.js';
 import type { Language } from '../core/language.js';
+import type { SteeringChange } from '../core/steering.js';
 import type { RuleRegistry } from '../core/registry.js';
 import { diffTrees } from './file-diff.js';
 import { lintDelta, lintSide } from './lint-delta.js';
@@ -35,17 +37,28 @@ export interface BuildOptions {
   sections?: Partial<Record<PolicyKind, ImpactSection>>;
   /** Called after each phase with the time it took (`CHS_TIMING=1`, the benchmark). */
   onPhase?: (phase: string, spent: Spent) => void;
+  /**
+   * The head's configuration with the base's steering settings (`steeringFromBase`), and the
+   * steering changes the head makes, shown as awaiting merge. Absent: each side's own.
+   */
+  headConfig?: LoadedConfig;
+  configurationChanges?: readonly SteeringChange[];
+  /** Called between steps; throws to stop the preview (the job's budget, `src/core/budget.ts`). */
+  checkpoint?: (where: string) => void;
 }
 
 export async function buildImpactReport(options: BuildOptions): Promise<ImpactReport> {
   const providers = options.sections ?? impactSections;
   const tick = phaseClock(options.onPhase);
+  const checkpoint = options.checkpoint ?? ((): void => undefined);
   const base = loadTree(options.baseDir);
-  const head = loadTree(options.headDir);
+  const head = loadTree(options.headDir, options.headConfig);
+  checkpoint('reading both sides');
   const files = diffTrees(base, head);
   tick('read both sides, diff the files');
+  checkpoint('comparing the files');
   const notAnalysed: PolicyKind[] = [];
-  const feed = new EventFeed(options.events);
+  const feed = new EventFeed(options.events, checkpoint);
   const running: Promise<SectionResult>[] = [];
   for (const kind of POLICY_KINDS) {
     const changed = files.filter((f) => f.kind === kind);
@@ -70,6 +83,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
     );
   }
   tick('providers: load policies, diff items, cluster');
+  checkpoint('loading the policies of both sides');
   const all = Promise.all(running);
   // Awaited below, once the events were read; a provider failing meanwhile is not unhandled.
   all.catch(() => undefined);
@@ -89,7 +103,12 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   tick('providers: summarise');
   const baseFindings = await lintSide(options.baseDir, options.languages, options.registry);
   tick('lint the base');
-  const headFindings = await lintSide(options.headDir, options.languages, options.registry);
+  const headFindings = await lintSide(
+    options.headDir,
+    options.languages,
+    options.registry,
+    options.headConfig,
+  );
   tick('lint the head');
   const lint = lintDelta(baseFindings, headFindings);
   return {
@@ -100,6 +119,9 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
     sections,
     notAnalysed,
     lint,
+    ...(options.configurationChanges && options.configurationChanges.length > 0
+      ? { configurationChanges: [...options.configurationChanges] }
+      : {}),
     inputs: {
       events: options.events.map((e) => e.display),
       ...(options.snapshot ? { snapshot: options.snapshot.display } : {}),

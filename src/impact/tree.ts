@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAMES, loadConfig } from '../core/config.js';
-import type { Config } from '../core/config.js';
+import type { Config, LoadedConfig } from '../core/config.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { discover, displayPath } from '../core/discovery.js';
 import type { WalkProblem } from '../core/discovery.js';
 import type { PolicyKind } from '../core/kinds.js';
+import { OUTSIDE_REASON, Reach } from '../core/reach.js';
 import { readTextFile } from '../core/read.js';
 import type { FileKind } from './model.js';
 import type { PolicyTree } from './section.js';
@@ -19,8 +20,9 @@ export interface LoadedTree extends PolicyTree {
   unreadable: ReadonlyMap<string, string>;
 }
 
-export function loadTree(root: string): LoadedTree {
-  const { config, problems } = loadConfig(root, root);
+/** `loaded`: the configuration to use instead of the tree's own (the preview's trusted one). */
+export function loadTree(root: string, loaded?: LoadedConfig): LoadedTree {
+  const { config, problems } = loaded ?? loadConfig(root, root);
   const walkProblems: WalkProblem[] = [];
   const files = new Map<PolicyKind, string[]>();
   const all = new Map<string, FileKind>();
@@ -36,9 +38,15 @@ export function loadTree(root: string): LoadedTree {
   const texts = new Map<string, string | null>();
   const unreadable = new Map<string, string>();
   for (const problem of walkProblems) unreadable.set(problem.display, problem.message);
+  const reach = new Reach([root]);
   const read = (path: string): string | undefined => {
     const cached = texts.get(path);
     if (cached !== undefined) return cached ?? undefined;
+    if (!reach.contains(join(root, path))) {
+      unreadable.set(path, OUTSIDE_REASON);
+      texts.set(path, null);
+      return undefined;
+    }
     const result = readTextFile(join(root, path), displayPath(join(root, path), root));
     if (!result.ok) {
       unreadable.set(path, result.failure.message);

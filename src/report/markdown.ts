@@ -187,6 +187,27 @@ function lintBlock(report: ImpactReport): MdBlock | undefined {
   };
 }
 
+/** Steering settings the head changes: shown, never used (src/core/steering.ts). */
+function configurationBlocks(report: ImpactReport): MdBlock[] {
+  const changes = report.configurationChanges ?? [];
+  if (changes.length === 0) return [];
+  return [
+    {
+      type: 'raw',
+      text: `**🔒 ${plural(changes.length, 'configuration change')} awaiting merge.** This merge request changes chs.yaml settings that steer credentials, the network or what the job reads. This preview used the target branch's values; the new ones take effect once the change is merged.`,
+    },
+    {
+      type: 'table',
+      header: ['Setting', 'In force (target branch)', 'This merge request'],
+      rows: changes.map((c) => [
+        codeSpan(c.setting, true),
+        c.base === undefined ? 'not set' : codeSpan(c.base, true),
+        c.head === undefined ? 'not set' : codeSpan(c.head, true),
+      ]),
+    },
+  ];
+}
+
 function inputsBlock(report: ImpactReport): MdBlock {
   const lines: string[] = [];
   const base = report.base.ref
@@ -209,6 +230,7 @@ function inputsBlock(report: ImpactReport): MdBlock {
 function blocksOf(report: ImpactReport): MdBlock[] {
   const blocks: MdBlock[] = [
     { type: 'raw', text: `**${ICON[report.verdict.level]} ${escapeText(report.verdict.headline)}**` },
+    ...configurationBlocks(report),
   ];
   if (report.files.length > 0) blocks.push(summaryTable(report));
   for (const section of report.sections) blocks.push(sectionBlock(section));

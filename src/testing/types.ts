@@ -1,6 +1,7 @@
 /** The policy test runner's vocabulary: cases, the kinds of case, and their outcomes. */
 import type { Config } from '../core/config.js';
 import type { Range } from '../core/diagnostic.js';
+import type { ReadScope } from '../core/reach.js';
 import type { SourceFile } from '../core/source.js';
 import type { YamlMap, YamlNode } from '../core/yaml.js';
 import type { Ruleset } from '../languages/falco/evaluate/engine.js';
@@ -42,6 +43,8 @@ export interface RunContext {
   config: Config;
   /** Extra roots for AppArmor `<...>` includes (`--include-dir`), before chs.yaml's. */
   includeDirs: readonly string[];
+  /** The run's include roots and what it may read (the repository and those roots). */
+  scope: ReadScope;
   falcoRuleset(): Promise<Ruleset>;
   /**
    * A value built once per run under a key (the kinds keep their parsed repository files here,

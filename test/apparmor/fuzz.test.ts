@@ -10,6 +10,7 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config.js';
 import { emptyFacts } from '../../src/core/language.js';
+import { readScope } from '../../src/core/reach.js';
 import { readTextFile } from '../../src/core/read.js';
 import { SourceFile } from '../../src/core/source.js';
 import { loadProfileSet } from '../../src/languages/apparmor/analyze.js';
@@ -176,6 +177,7 @@ describe('apparmor fuzzing', () => {
             config: defaultConfig(process.cwd()),
             cwd: process.cwd(),
             includeDirs: [],
+            scope: readScope(defaultConfig(process.cwd()), { trustConfig: true }),
             readFile: readTextFile,
             report: (): void => {
               withFindings++;

@@ -8,6 +8,7 @@ import { defaultConfig } from '../../src/core/config.js';
 import type { Config } from '../../src/core/config.js';
 import { emptyFacts } from '../../src/core/language.js';
 import type { LintContext } from '../../src/core/language.js';
+import { readScope } from '../../src/core/reach.js';
 import { readTextFile } from '../../src/core/read.js';
 import { formatMessage } from '../../src/core/rule.js';
 import type { Finding } from '../../src/core/rule.js';
@@ -37,6 +38,7 @@ function lintText(
     config,
     cwd: process.cwd(),
     includeDirs: [],
+    scope: readScope(config, { trustConfig: true }),
     readFile: readTextFile,
     report: (finding) => findings.push(finding),
     facts,
@@ -191,6 +193,7 @@ describe('apparmor container rules', () => {
       config: defaultConfig(process.cwd()),
       cwd: process.cwd(),
       includeDirs: [],
+      scope: readScope(defaultConfig(process.cwd()), { trustConfig: true }),
       readFile: readTextFile,
       report: () => undefined,
       facts: emptyFacts(),

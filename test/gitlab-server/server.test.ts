@@ -234,3 +234,23 @@ describe('GitLab test server: repository, merge requests and issues', () => {
     expect(reopened.body).toMatchObject({ state: 'opened', closed_at: null });
   });
 });
+
+describe('GitLab test server: CI/CD variables', () => {
+  it('lists them to a Maintainer only, never showing a hidden value', async () => {
+    server.projects.get(PROJECT_ID)?.variables.push(
+      { key: 'A_URL', value: 'https://a', masked: true, protected: false },
+      { key: 'B', value: 'never-shown', masked: true, hidden: true, protected: true },
+    );
+    const path = `/projects/${PROJECT_ID}/variables`;
+    expect(await call('GET', path)).toMatchObject({ status: 403, body: { message: '403 Forbidden' } });
+    const spec = server.tokens.get(TOKEN);
+    if (spec) spec.maintainer = true;
+    const listed = await call('GET', path);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject([
+      { key: 'A_URL', value: 'https://a', masked: true, hidden: false, protected: false },
+      { key: 'B', value: null, masked: true, hidden: true, protected: true },
+    ]);
+    expect(listed.headers.get('x-total')).toBe('2');
+  });
+});

@@ -20,6 +20,17 @@ export interface TokenSpec {
   user: User;
   /** `api` allows everything; `read_api` only reads. */
   scopes: string[];
+  /** The token's role is Maintainer or above: it may list the project's CI/CD variables. */
+  maintainer?: boolean;
+}
+
+/** A project CI/CD variable as GitLab lists it (`hidden`: masked and hidden, its value never shown). */
+export interface Variable {
+  key: string;
+  value: string;
+  masked: boolean;
+  hidden?: boolean;
+  protected: boolean;
 }
 
 export interface Note {
@@ -87,6 +98,7 @@ export interface Project {
   commits: Map<string, Commit>;
   mergeRequests: Map<number, MergeRequest>;
   issues: Map<number, Issue>;
+  variables: Variable[];
 }
 
 export interface Fault {
@@ -145,6 +157,7 @@ export class GitLabServer {
       commits: new Map(),
       mergeRequests: new Map(),
       issues: new Map(),
+      variables: [],
     };
     const commit = this.makeCommit(new Map(Object.entries(files)), [], 'Initial commit');
     project.commits.set(commit.id, commit);
@@ -256,7 +269,7 @@ export class GitLabServer {
           scope: 'api',
         });
       }
-      const result = this.route(method, path, url.searchParams, parsed, spec.user);
+      const result = this.route(method, path, url.searchParams, parsed, spec.user, spec);
       if (fault?.drop) {
         req.socket.destroy();
         return;
@@ -318,6 +331,7 @@ export class GitLabServer {
     params: URLSearchParams,
     body: unknown,
     user: User,
+    spec?: TokenSpec,
   ): { status?: number; body: unknown; headers?: Record<string, string> } {
     if (method === 'GET' && path === '/user') return { body: user };
     const m = /^\/projects\/([^/]+)(\/.*)?$/.exec(path);
@@ -500,6 +514,23 @@ export class GitLabServer {
           last_commit_id: commit.id,
         },
       };
+    }
+
+    // CI/CD variables: Maintainers only; a hidden variable's value is never returned.
+    if (rest === '/variables' && method === 'GET') {
+      if (!spec?.maintainer) throw new HttpError(403, { message: '403 Forbidden' });
+      const list = project.variables.map((v) => ({
+        variable_type: 'env_var',
+        key: v.key,
+        value: v.hidden ? null : v.value,
+        protected: v.protected,
+        masked: v.masked,
+        hidden: v.hidden ?? false,
+        raw: false,
+        environment_scope: '*',
+        description: null,
+      }));
+      return paginate(this.url, `/api/v4/projects/${project.id}/variables`, list, params);
     }
 
     // Issues.

@@ -82,7 +82,7 @@ describe('settings', () => {
     });
   }
   it('masks secrets', () => {
-    expect(mask(`token ${TOKEN} in ${TOKEN}`, [TOKEN])).toBe('token [MASKED] in [MASKED]');
+    expect(mask(`token ${TOKEN} in ${TOKEN}`, [TOKEN])).toBe('token [masked] in [masked]');
   });
 });
 

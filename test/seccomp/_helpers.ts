@@ -6,6 +6,7 @@ import type { TargetConfig } from '../../src/core/config.js';
 import type { Mode } from '../../src/core/kinds.js';
 import { emptyFacts } from '../../src/core/language.js';
 import type { LintContext } from '../../src/core/language.js';
+import { readScope } from '../../src/core/reach.js';
 import { readTextFile } from '../../src/core/read.js';
 import { formatMessage } from '../../src/core/rule.js';
 import type { Finding } from '../../src/core/rule.js';
@@ -39,6 +40,7 @@ export function lintText(
     config,
     cwd: '/repo',
     includeDirs: [],
+    scope: readScope(config, { trustConfig: true }),
     readFile: (abs, display) => readTextFile(abs, display),
     facts: emptyFacts(),
     report: (finding: Finding) => {

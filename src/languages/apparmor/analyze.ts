@@ -3,6 +3,7 @@
  * the profiles and report everything apparmor_parser would reject.
  */
 import { resolve } from 'node:path';
+import type { Reach } from '../../core/reach.js';
 import { readTextFile } from '../../core/read.js';
 import type { ReadResult } from '../../core/read.js';
 import type { Finding } from '../../core/rule.js';
@@ -23,6 +24,8 @@ export interface AnalyzeOptions {
   validate?: boolean;
   /** Stats kept for a run (see load.ts). */
   fileInfo?: Map<string, FileInfo>;
+  /** What includes may read (see load.ts); default: the roots and the bases. */
+  reach?: Reach;
 }
 
 export interface Analysis {
@@ -50,6 +53,7 @@ export function analyze(
     readFile,
     report: options.report,
     ...(options.fileInfo ? { fileInfo: options.fileInfo } : {}),
+    ...(options.reach ? { reach: options.reach } : {}),
   });
   const files = inputs.map(({ file, absolute }) => {
     texts.set(file.path, file);

@@ -2,9 +2,9 @@
  * The AppArmor language: apparmor.d profiles parsed with positions, checked as apparmor_parser
  * would check them, then against what matters for containers.
  */
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Language, LintContext } from '../../core/language.js';
+import { readScope, systemAppArmorRoot } from '../../core/reach.js';
 import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
 import { analyze } from './analyze.js';
@@ -29,16 +29,15 @@ export const SYSTEM_INCLUDE_ROOT = '/etc/apparmor.d';
  * (empty: none; the tests use it to run as in a CI image without AppArmor).
  */
 export function systemIncludeRoot(): string | undefined {
-  const root = process.env.CHS_APPARMOR_SYSTEM_ROOT ?? SYSTEM_INCLUDE_ROOT;
-  return root !== '' && existsSync(root) ? root : undefined;
+  return systemAppArmorRoot();
 }
 
-/** Include roots in search order: --include-dir, chs.yaml apparmor.includeDirs, the system's. */
+/**
+ * Include roots in search order: --include-dir, chs.yaml apparmor.includeDirs, the system's (the
+ * configuration taken as trusted; a run's own roots are `LintContext.scope`).
+ */
 export function includeRoots(context: Pick<LintContext, 'includeDirs' | 'config'>): string[] {
-  const roots = [...context.includeDirs, ...context.config.apparmor.includeDirs];
-  const system = systemIncludeRoot();
-  if (system !== undefined) roots.push(system);
-  return roots;
+  return [...readScope(context.config, { includeDirs: context.includeDirs, trustConfig: true }).includeRoots];
 }
 
 const SNIFF =
@@ -61,7 +60,7 @@ const runs = new WeakMap<
 function analyzeFile(file: SourceFile, context: LintContext): Analyzed {
   let run = runs.get(context);
   if (!run) {
-    run = { analyses: new Map(), roots: includeRoots(context), fileInfo: new Map() };
+    run = { analyses: new Map(), roots: [...context.scope.includeRoots], fileInfo: new Map() };
     runs.set(context, run);
   }
   const cache = run.analyses;
@@ -76,6 +75,7 @@ function analyzeFile(file: SourceFile, context: LintContext): Analyzed {
     readFile: context.readFile,
     report: (finding) => findings.push(finding),
     fileInfo: run.fileInfo,
+    reach: context.scope.reach,
   });
   const result = { analysis, findings };
   cache.set(file, result);

@@ -7,7 +7,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Range } from '../../core/diagnostic.js';
+import { OUTSIDE_REASON, Reach } from '../../core/reach.js';
 import type { ReadResult } from '../../core/read.js';
+import { outsideRepository } from '../../core/rules.js';
 import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
 import type { Abi, Include, Statement } from './ast.js';
@@ -28,6 +30,11 @@ export interface LoadOptions {
   report(finding: Finding): void;
   /** Stats kept for a run (files do not change during one); absent: a stat per question. */
   fileInfo?: Map<string, FileInfo>;
+  /**
+   * What may be read (the repository and the include roots); an include or abi that leads out of
+   * it is a finding, never stat-ed or read. Default: the roots and the bases.
+   */
+  reach?: Reach;
 }
 
 export interface LoadedFile {
@@ -114,7 +121,11 @@ export class Loader {
    * some depends on the bases. */
   private relative = 0;
 
-  constructor(private options: LoadOptions) {}
+  private readonly reach: Reach;
+
+  constructor(private options: LoadOptions) {
+    this.reach = options.reach ?? new Reach([...options.roots, ...options.bases]);
+  }
 
   /** Parses a policy file and resolves its includes. */
   load(file: SourceFile, absolute: string): LoadedFile {
@@ -166,8 +177,13 @@ export class Loader {
 
   /** apparmor_parser reads the abi file too: a missing one fails the load. */
   private checkAbi(abi: Abi, dir: string, display: string): void {
-    const candidates = this.candidates(abi, dir);
+    const all = this.candidates(abi, dir);
+    const candidates = all.filter((candidate) => this.reach.contains(candidate));
     if (candidates.some((candidate) => infoOf(candidate, this.options.fileInfo).exists)) return;
+    if (candidates.length < all.length) {
+      this.reportOutside(`abi ${abi.angle ? `<${abi.path}>` : `"${abi.path}"`}`, display, abi);
+      return;
+    }
     const roots = abi.angle ? this.options.roots : [...this.options.bases, dir];
     if (abi.angle && isShipped(abi.path)) {
       this.reportUnchecked(`<${abi.path}>`, roots, display, abi);
@@ -194,9 +210,15 @@ export class Loader {
   }
 
   private resolve(include: Include, where: Where, stack: string[], dir: string, display: string): void {
-    const found = this.candidates(include, dir).find(
-      (candidate) => infoOf(candidate, this.options.fileInfo).exists,
-    );
+    const all = this.candidates(include, dir);
+    const inside = all.filter((candidate) => this.reach.contains(candidate));
+    const found = inside.find((candidate) => infoOf(candidate, this.options.fileInfo).exists);
+    const shownPath = include.angle ? `<${include.path}>` : `"${include.path}"`;
+    if (found === undefined && inside.length < all.length) {
+      // Whether it exists there is not asked either: the answer would be posted too.
+      this.reportOutside(`include ${shownPath}`, display, include.pathRange);
+      return;
+    }
     if (found === undefined) {
       if (include.ifExists) return;
       const roots = include.angle ? this.options.roots : [...this.options.bases, dir];
@@ -221,6 +243,10 @@ export class Loader {
       ? directoryFiles(found, this.options.fileInfo)
       : [found];
     for (const absolute of files) {
+      if (!this.reach.contains(absolute)) {
+        this.reportOutside(`include ${shownPath} (${this.display(absolute)})`, display, include.pathRange);
+        continue;
+      }
       if (stack.includes(absolute) || stack.length > MAX_INCLUDE_DEPTH) continue;
       const key = `${where}\0${absolute}`;
       let statements = this.cache.get(key);
@@ -246,7 +272,7 @@ export class Loader {
     key: string,
   ): Statement[] | undefined {
     const stamp = stampOf(absolute, this.options.fileInfo);
-    const sharedKey = `${this.options.roots.join('\0')}\u0001${this.options.cwd}\u0001${key}`;
+    const sharedKey = `${this.options.roots.join('\0')}\u0001${this.reach.roots.join('\0')}\u0001${this.options.cwd}\u0001${key}`;
     const bases = this.options.bases.join('\0');
     const shared = SHARED.get(sharedKey);
     if (shared && shared.stamp === stamp && (shared.bases === undefined || shared.bases === bases)) {
@@ -297,6 +323,16 @@ export class Loader {
     } finally {
       this.options = { ...this.options, report: outer };
     }
+  }
+
+  private reportOutside(what: string, display: string, range: Range): void {
+    this.options.report({
+      rule: outsideRepository,
+      messageId: 'outside',
+      data: { what, reason: OUTSIDE_REASON },
+      file: display,
+      range,
+    });
   }
 
   private reportUnchecked(path: string, roots: readonly string[], display: string, range: Range): void {

@@ -7,21 +7,33 @@ import { relative, resolve, sep } from 'node:path';
 import { walkFiles } from '../../core/discovery.js';
 import type { WalkProblem } from '../../core/discovery.js';
 import { globBase, globToRegExp } from '../../core/glob.js';
+import type { Reach } from '../../core/reach.js';
 
 const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
 
-/** The absolute paths a baseline glob names, sorted; empty when it matches nothing. */
-export function expandBaseline(glob: string, root: string, cwd: string): string[] {
-  if (!/[*?[{]/.test(glob)) {
-    const problems: WalkProblem[] = [];
-    const absolute = resolve(root, glob);
-    return walkFiles(resolve(absolute, '..'), problems, cwd).filter((f) => f === absolute);
-  }
-  const matcher = globToRegExp(glob);
+/**
+ * The absolute paths a baseline glob names, sorted; empty when it matches nothing. Only files
+ * within `reach`: `outside` says the glob (or a link it met) leads out of it.
+ */
+export function expandBaseline(
+  glob: string,
+  root: string,
+  cwd: string,
+  reach: Reach,
+): { files: string[]; outside: boolean } {
   const problems: WalkProblem[] = [];
-  return walkFiles(resolve(root, globBase(glob)), problems, cwd).filter((file) =>
-    matcher.test(toPosix(relative(root, file))),
-  );
+  let files: string[];
+  if (!/[*?[{]/.test(glob)) {
+    const absolute = resolve(root, glob);
+    if (!reach.contains(absolute)) return { files: [], outside: true };
+    files = walkFiles(resolve(absolute, '..'), problems, cwd, reach).filter((f) => f === absolute);
+  } else {
+    const matcher = globToRegExp(glob);
+    files = walkFiles(resolve(root, globBase(glob)), problems, cwd, reach).filter((file) =>
+      matcher.test(toPosix(relative(root, file))),
+    );
+  }
+  return { files, outside: problems.some((p) => p.outside) };
 }
 
 export const NO_BASELINE_HINT =

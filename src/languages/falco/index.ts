@@ -3,7 +3,8 @@
  * configured baseline files, checked as Falco 0.42-0.44 checks them and by chs's own rules.
  */
 import type { Language, LintContext } from '../../core/language.js';
-import { fileUnreadable } from '../../core/rules.js';
+import { OUTSIDE_REASON } from '../../core/reach.js';
+import { fileUnreadable, outsideRepository } from '../../core/rules.js';
 import type { SourceFile } from '../../core/source.js';
 import { rangeAt } from '../../core/yaml.js';
 import { displayPath } from '../../core/discovery.js';
@@ -24,9 +25,17 @@ function baselineFiles(context: LintContext, linted: Set<string>): LoadedFile[] 
   const out: LoadedFile[] = [];
   const seen = new Set<string>();
   config.falco.baseline.forEach((glob, index) => {
-    const matches = expandBaseline(glob, config.root, context.cwd);
-    if (matches.length === 0 && config.source) {
-      const where = rangeAt(config.tree, ['falco', 'baseline', index]);
+    const { files: matches, outside } = expandBaseline(glob, config.root, context.cwd, context.scope.reach);
+    const where = rangeAt(config.tree, ['falco', 'baseline', index]);
+    if (outside)
+      context.report({
+        rule: outsideRepository,
+        messageId: 'outside',
+        data: { what: `falco.baseline '${glob}'`, reason: OUTSIDE_REASON },
+        file: config.source?.path ?? 'chs.yaml',
+        ...(where ? { range: where } : {}),
+      });
+    if (matches.length === 0 && !outside && config.source) {
       context.report({
         rule: fileUnreadable,
         messageId: 'unreadable',

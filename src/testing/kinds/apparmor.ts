@@ -11,7 +11,7 @@
  * is allowed and logged (an `audit` rule, complain mode) is allowed: `expect: allow` holds for it;
  * `expect: audit` asks for the log too.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import { discover } from '../../core/discovery.js';
 import { readTextFile } from '../../core/read.js';
@@ -21,7 +21,6 @@ import { pairOf } from '../../core/yaml.js';
 import { loadProfileSet } from '../../languages/apparmor/analyze.js';
 import { evaluateAccess } from '../../languages/apparmor/evaluate.js';
 import type { Access, AccessDecision, ProfileSet } from '../../languages/apparmor/evaluate.js';
-import { includeRoots } from '../../languages/apparmor/index.js';
 import { uncheckedInclude } from '../../languages/apparmor/rules/unchecked-include.js';
 import {
   CAPABILITIES,
@@ -161,16 +160,14 @@ interface LoadedFile {
 function loadRepository(context: RunContext): LoadedFile[] {
   return context.cached('apparmor', () => {
     const { config, cwd } = context;
-    const roots = includeRoots({
-      includeDirs: context.includeDirs.map((d) => resolve(cwd, d)),
-      config,
-    });
+    const roots = context.scope.includeRoots;
     const loaded: LoadedFile[] = [];
     for (const entry of discover(config.root, cwd, config.paths, []).filter((f) => f.kind === 'apparmor')) {
       const read = readTextFile(entry.absolute, entry.display);
       if (!read.ok) continue; // not a profile that can be named; chs lint reports it
       const { set, findings } = loadProfileSet([{ path: read.file.path, text: read.file.text }], {
         roots,
+        reach: context.scope.reach,
         bases: [cwd, dirname(entry.absolute)],
         cwd,
       });

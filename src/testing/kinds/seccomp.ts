@@ -4,9 +4,10 @@
  * The profile is a path from the repository root (as a pod's `localhostProfile` names it),
  * parsed once per run; the answer is `evaluateSyscall`'s, for the profile as written.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import { discover } from '../../core/discovery.js';
+import { OUTSIDE_REASON, Reach } from '../../core/reach.js';
 import { readTextFile } from '../../core/read.js';
 import type { SourceFile } from '../../core/source.js';
 import type { YamlMap } from '../../core/yaml.js';
@@ -111,9 +112,8 @@ function loadProfile(path: string, context: RunContext): Loaded {
   const { config } = context;
   const absolute = resolve(config.root, path);
   return context.cached(`seccomp:${absolute}`, (): Loaded => {
-    const inside = relative(config.root, absolute);
-    if (inside.startsWith('..') || isAbsolute(inside))
-      return { ok: false, message: `seccomp profile "${path}" is outside the repository` };
+    if (!new Reach([config.root]).contains(absolute))
+      return { ok: false, message: `seccomp profile "${path}" is ${OUTSIDE_REASON}` };
     const display = relative(context.cwd, absolute) || absolute;
     const read = readTextFile(absolute, display);
     if (!read.ok) {
