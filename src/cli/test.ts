@@ -1,6 +1,7 @@
 /** `chs test [PATH...] [--format json]`: runs the policy test cases. */
 import { loadConfig } from '../core/config.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
+import { languages } from '../languages/index.js';
 import { colorsFor } from '../report/colors.js';
 import { summarize, testJson, testText } from '../testing/report.js';
 import { createRunContext } from '../testing/context.js';
@@ -19,7 +20,8 @@ export async function testCommand(
     cwd: ctx.cwd,
     config,
     paths,
-    context: createRunContext({ config, cwd: ctx.cwd, includeDirs: flags.includeDir ?? [] }),
+    languages,
+    context: createRunContext({ config, cwd: ctx.cwd, languages, includeDirs: flags.includeDir ?? [] }),
   });
   if (run.files.length === 0 && flags.format !== 'json') {
     ctx.stderr.write('chs: no test files found (policies/tests/**/*.yaml, or chs.yaml paths.tests)\n');

@@ -6,19 +6,33 @@ import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { globBase, globToRegExp } from './glob.js';
 import type { PolicyKind } from './kinds.js';
-import { POLICY_KINDS } from './kinds.js';
 import { UserError } from './errors.js';
 
-export type PathsConfig = Record<PolicyKind | 'tests', string[]>;
+/**
+ * The globs chs.yaml's `paths` sets, by kind (`pod-security`) and `tests`; a kind it does not name
+ * keeps its language's default (`Language.defaultPaths`).
+ */
+export type PathsConfig = Partial<Record<PolicyKind | 'tests', string[]>>;
 
-/** The repository layout of PRODUCT.md. */
-export const DEFAULT_PATHS: PathsConfig = {
-  falco: ['policies/falco/**/*.yaml', 'policies/falco/**/*.yml'],
-  apparmor: ['policies/apparmor/**'],
-  seccomp: ['policies/seccomp/**/*.json'],
-  'pod-security': ['policies/pod-security/**/*.yaml', 'policies/pod-security/**/*.yml'],
-  tests: ['policies/tests/**/*.yaml', 'policies/tests/**/*.yml'],
-};
+/** Where the test files are in the repository layout of PRODUCT.md. */
+export const DEFAULT_TEST_PATHS: readonly string[] = ['policies/tests/**/*.yaml', 'policies/tests/**/*.yml'];
+
+/** The globs of each kind, in the languages' order, then the tests' (the order files are found in). */
+export type Layout = readonly { kind: PolicyKind | 'tests'; globs: readonly string[] }[];
+
+/** The layout of a repository: chs.yaml's paths where it sets them, else each language's default. */
+export function layoutOf(
+  paths: PathsConfig,
+  languages: readonly { kind: PolicyKind; defaultPaths: readonly string[] }[],
+): Layout {
+  return [
+    ...languages.map((language) => ({
+      kind: language.kind,
+      globs: paths[language.kind] ?? language.defaultPaths,
+    })),
+    { kind: 'tests', globs: paths.tests ?? DEFAULT_TEST_PATHS },
+  ];
+}
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.chs']);
 
@@ -83,9 +97,9 @@ export function displayPath(absolute: string, cwd: string): string {
 }
 
 /** Kinds by the configured globs, matched against paths relative to the repository root. */
-export function kindByPath(relPath: string, paths: PathsConfig): PolicyKind | 'tests' | undefined {
-  for (const kind of [...POLICY_KINDS, 'tests'] as const) {
-    if (paths[kind].some((glob) => globToRegExp(glob).test(relPath))) return kind;
+export function kindByPath(relPath: string, layout: Layout): PolicyKind | 'tests' | undefined {
+  for (const { kind, globs } of layout) {
+    if (globs.some((glob) => globToRegExp(glob).test(relPath))) return kind;
   }
   return undefined;
 }
@@ -94,13 +108,13 @@ export function kindByPath(relPath: string, paths: PathsConfig): PolicyKind | 't
 export function discover(
   root: string,
   cwd: string,
-  paths: PathsConfig,
+  layout: Layout,
   problems: WalkProblem[],
 ): DiscoveredFile[] {
   const seen = new Set<string>();
   const out: DiscoveredFile[] = [];
-  for (const kind of [...POLICY_KINDS, 'tests'] as const) {
-    for (const glob of paths[kind]) {
+  for (const { kind, globs } of layout) {
+    for (const glob of globs) {
       const matcher = globToRegExp(glob);
       const base = resolve(root, globBase(glob));
       for (const file of walkFiles(base, problems, cwd)) {
@@ -119,7 +133,7 @@ export function expandArguments(
   args: readonly string[],
   cwd: string,
   root: string,
-  paths: PathsConfig,
+  layout: Layout,
   problems: WalkProblem[],
 ): DiscoveredFile[] {
   const out: DiscoveredFile[] = [];
@@ -137,7 +151,7 @@ export function expandArguments(
     if (!isDir) {
       if (!seen.has(absolute)) {
         seen.add(absolute);
-        const kind = kindByPath(toPosix(relative(root, absolute)), paths);
+        const kind = kindByPath(toPosix(relative(root, absolute)), layout);
         out.push(kind === undefined ? { absolute, display: arg } : { absolute, display: arg, kind });
       }
       continue;
@@ -145,7 +159,7 @@ export function expandArguments(
     for (const file of walkFiles(absolute, problems, cwd)) {
       if (seen.has(file)) continue;
       seen.add(file);
-      const kind = kindByPath(toPosix(relative(root, file)), paths);
+      const kind = kindByPath(toPosix(relative(root, file)), layout);
       const display = toPosix(join(arg, relative(absolute, file)));
       out.push(kind === undefined ? { absolute: file, display } : { absolute: file, display, kind });
     }

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { CONFIG_FILE_NAMES, loadConfig } from '../core/config.js';
 import type { Config } from '../core/config.js';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { discover, displayPath } from '../core/discovery.js';
+import { discover, displayPath, layoutOf } from '../core/discovery.js';
 import type { WalkProblem } from '../core/discovery.js';
 import type { PolicyKind } from '../core/kinds.js';
+import type { Language } from '../core/language.js';
+import { languages as allLanguages } from '../languages/list.js';
 import { readTextFile } from '../core/read.js';
 import type { FileKind } from './model.js';
 import type { PolicyTree } from './section.js';
@@ -19,12 +21,12 @@ export interface LoadedTree extends PolicyTree {
   unreadable: ReadonlyMap<string, string>;
 }
 
-export function loadTree(root: string): LoadedTree {
+export function loadTree(root: string, languages: readonly Language[] = allLanguages): LoadedTree {
   const { config, problems } = loadConfig(root, root);
   const walkProblems: WalkProblem[] = [];
   const files = new Map<PolicyKind, string[]>();
   const all = new Map<string, FileKind>();
-  for (const entry of discover(root, root, config.paths, walkProblems)) {
+  for (const entry of discover(root, root, layoutOf(config.paths, languages), walkProblems)) {
     const kind = entry.kind ?? 'tests';
     all.set(entry.display, kind);
     if (kind === 'tests') continue;

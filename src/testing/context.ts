@@ -1,5 +1,8 @@
 /** The shared state of one `chs test` run: configuration, and what the kinds load once. */
 import type { Config } from '../core/config.js';
+import { layoutOf } from '../core/discovery.js';
+import type { Language } from '../core/language.js';
+import { languages as allLanguages } from '../languages/list.js';
 import type { Ruleset } from '../languages/falco/evaluate/engine.js';
 import { loadRepositoryRuleset } from '../languages/falco/evaluate/load.js';
 import type { RunContext } from './types.js';
@@ -7,6 +10,8 @@ import type { RunContext } from './types.js';
 export interface RunContextOptions {
   config: Config;
   cwd: string;
+  /** The languages, for where their files are (default: all). */
+  languages?: readonly Language[];
   includeDirs?: readonly string[];
   /** Replaces the repository's Falco rules (tests). */
   falcoRuleset?: () => Promise<Ruleset>;
@@ -19,6 +24,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
   return {
     cwd,
     config,
+    layout: layoutOf(config.paths, options.languages ?? allLanguages),
     includeDirs: options.includeDirs ?? [],
     falcoRuleset: options.falcoRuleset ?? (() => (ruleset ??= loadRepositoryRuleset(config, cwd))),
     cached<T>(key: string, build: () => T): T {

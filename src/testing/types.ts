@@ -1,5 +1,6 @@
 /** The policy test runner's vocabulary: cases, the kinds of case, and their outcomes. */
 import type { Config } from '../core/config.js';
+import type { Layout } from '../core/discovery.js';
 import type { Range } from '../core/diagnostic.js';
 import type { SourceFile } from '../core/source.js';
 import type { YamlMap, YamlNode } from '../core/yaml.js';
@@ -40,6 +41,8 @@ export interface CaseOutcome {
 export interface RunContext {
   cwd: string;
   config: Config;
+  /** Where each kind's files are (chs.yaml's paths, else the languages' defaults). */
+  layout: Layout;
   /** Extra roots for AppArmor `<...>` includes (`--include-dir`), before chs.yaml's. */
   includeDirs: readonly string[];
   falcoRuleset(): Promise<Ruleset>;

@@ -109,6 +109,7 @@ function collectIncluded(statements: readonly Statement[], out: Set<string>): vo
 
 export const apparmor: Language = {
   kind: 'apparmor',
+  defaultPaths: ['policies/apparmor/**'],
   rules: apparmorRules,
   sniff: (file) => SNIFF.test(file.text),
   collectFacts(files, context) {

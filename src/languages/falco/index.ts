@@ -10,6 +10,7 @@ import { displayPath } from '../../core/discovery.js';
 import { expandBaseline, NO_BASELINE_HINT } from './baseline.js';
 import { loadRules } from './loader/index.js';
 import type { LoadedFile } from './loader/index.js';
+import { FALCO_PATHS } from './paths.js';
 import { falcoRules, falcoRulesById } from './rules/index.js';
 
 const RULES_FILE = /^-\s+(?:rule|macro|list|required_engine_version|required_plugin_versions)\s*:/m;
@@ -58,6 +59,7 @@ function baselineFiles(context: LintContext, linted: Set<string>): LoadedFile[] 
 
 export const falco: Language = {
   kind: 'falco',
+  defaultPaths: FALCO_PATHS,
   rules: falcoRules,
   sniff: sniffFalco,
   lint(files: readonly SourceFile[], context: LintContext): void {

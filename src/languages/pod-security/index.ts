@@ -7,6 +7,7 @@ import type { SourceFile } from '../../core/source.js';
 import { rangeAt } from '../../core/yaml.js';
 import { loadPolicyFile, looksLikePolicy } from './load.js';
 import type { LoadedFile } from './load.js';
+import { POD_SECURITY_PATHS } from './paths.js';
 import type { PodSecurityPolicy } from './policy.js';
 import { checkKubeSystem } from './rules/block-kube-system.js';
 import { checkContradictions } from './rules/contradictory-controls.js';
@@ -53,6 +54,7 @@ function recordReferences(policy: PodSecurityPolicy, context: LintContext): void
 
 export const podSecurity: Language = {
   kind: 'pod-security',
+  defaultPaths: POD_SECURITY_PATHS,
   rules: podSecurityRules,
   sniff: (file) => /\.(ya?ml|json)$/i.test(file.path) && looksLikePolicy(file.text),
   collectFacts(files, context) {

@@ -93,6 +93,7 @@ export function lintProfile(file: SourceFile, context: LintContext): void {
 
 export const seccomp: Language = {
   kind: 'seccomp',
+  defaultPaths: ['policies/seccomp/**/*.json'],
   rules: seccompRules.map((rule) => rule.definition),
   sniff(file) {
     const head = file.text.slice(0, 64 * 1024);

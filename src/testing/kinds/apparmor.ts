@@ -166,7 +166,7 @@ function loadRepository(context: RunContext): LoadedFile[] {
       config,
     });
     const loaded: LoadedFile[] = [];
-    for (const entry of discover(config.root, cwd, config.paths, []).filter((f) => f.kind === 'apparmor')) {
+    for (const entry of discover(config.root, cwd, context.layout, []).filter((f) => f.kind === 'apparmor')) {
       const read = readTextFile(entry.absolute, entry.display);
       if (!read.ok) continue; // not a profile that can be named; chs lint reports it
       const { set, findings } = loadProfileSet([{ path: read.file.path, text: read.file.text }], {

@@ -73,7 +73,7 @@ function loadRepository(context: RunContext): Repository {
   return context.cached('podSecurity', () => {
     const { config, cwd } = context;
     const repository: Repository = { policies: [], files: new Map(), errors: new Map() };
-    const entries = discover(config.root, cwd, config.paths, []).filter((f) => f.kind === 'pod-security');
+    const entries = discover(config.root, cwd, context.layout, []).filter((f) => f.kind === 'pod-security');
     for (const entry of entries) {
       const read = readTextFile(entry.absolute, entry.display);
       if (!read.ok) {

@@ -101,7 +101,7 @@ type Loaded = { ok: true; profile: SeccompProfile; source: SourceFile } | { ok: 
 function repositoryProfiles(context: RunContext): string[] {
   return context.cached('seccomp:paths', () => {
     const { config } = context;
-    return discover(config.root, context.cwd, config.paths, [])
+    return discover(config.root, context.cwd, context.layout, [])
       .filter((f) => f.kind === 'seccomp')
       .map((f) => relative(config.root, f.absolute).split('\\').join('/'));
   });
