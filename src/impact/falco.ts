@@ -7,7 +7,7 @@ import type { Expr } from '../languages/falco/condition/ast.js';
 import { printCondition } from '../languages/falco/condition/print.js';
 import { buildAlert } from '../languages/falco/evaluate/alert.js';
 import { Ruleset } from '../languages/falco/evaluate/engine.js';
-import { hasType } from '../languages/falco/evaluate/evttypes.js';
+import { hasType } from '../languages/falco/condition/evttypes.js';
 import { repositoryRulesFiles } from '../languages/falco/evaluate/load.js';
 import type { CompiledRule as EngineRule } from '../languages/falco/evaluate/engine.js';
 import { priorityName } from '../languages/falco/evaluate/output.js';

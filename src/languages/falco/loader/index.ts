@@ -13,7 +13,7 @@ import { printCondition } from '../condition/print.js';
 import { catalogOf, DEPRECATED_FIELDS, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
 import { Collector, normalizeComp } from './collector.js';
 import { ConditionCompiler } from './compile.js';
-import { codeCount, eventTypesOf } from './evttypes.js';
+import { codeCount, eventTypes } from '../condition/evttypes.js';
 import { addExceptions, expandMacros, substituteLists } from './expand.js';
 import type { CompiledList } from './expand.js';
 import { outputTokens } from './output.js';
@@ -306,7 +306,7 @@ class Compiler {
         );
         compiler.compile(expanded, (e) => this.rootText.get(e));
         if (failed || skipped) continue;
-        if (rule.source === SYSCALL_SOURCE && rule.warnEvttypes && codeCount(eventTypesOf(expanded)) > 100) {
+        if (rule.source === SYSCALL_SOURCE && rule.warnEvttypes && codeCount(eventTypes(expanded)) > 100) {
           this.add(
             ID.noEvttype,
             'Rule matches too many evt.type values. This has a significant performance penalty.',
