@@ -1,10 +1,10 @@
 /** `chs preview`: the impact report of a merge request, written as an artifact and optionally posted as its note. */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
-import { displayPath, walkFiles } from '../core/discovery.js';
+import { displayPath, expandGlob } from '../core/discovery.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { globBase, globToRegExp } from '../core/glob.js';
+import { toPosix } from '../core/paths.js';
 import { buildImpactReport } from '../impact/preview.js';
 import type { ClusterState } from '../impact/cluster.js';
 import { phaseClock, timingLine } from '../core/timing.js';
@@ -55,11 +55,8 @@ function inputFile(value: string, cwd: string, flag: string): InputFile {
 function configuredEvents(globs: readonly string[], root: string, cwd: string): InputFile[] {
   const out: InputFile[] = [];
   for (const glob of globs) {
-    const matcher = globToRegExp(glob);
-    for (const file of walkFiles(resolve(root, globBase(glob)), [], cwd)) {
-      const rel = relative(root, file).split('\\').join('/');
-      if (matcher.test(rel)) out.push({ absolute: file, display: displayPath(file, cwd) });
-    }
+    for (const file of expandGlob(glob, root, cwd, []))
+      out.push({ absolute: file, display: displayPath(file, cwd) });
   }
   return out;
 }
@@ -67,7 +64,7 @@ function configuredEvents(globs: readonly string[], root: string, cwd: string): 
 function artifactUrl(env: Readonly<Record<string, string | undefined>>, out: string): string | undefined {
   const job = env.CI_JOB_URL;
   if (!job || !/^https?:\/\/[^\s()<>]+$/.test(job)) return undefined;
-  return `${job.replace(/\/+$/, '')}/artifacts/file/${encodeURI(out.split('\\').join('/'))}`;
+  return `${job.replace(/\/+$/, '')}/artifacts/file/${encodeURI(toPosix(out))}`;
 }
 
 /** What the live read lists (read-only): the resources of `SNAPSHOT_KINDS`. */

@@ -3,8 +3,9 @@
  * paths given on the command line.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { globBase, globToRegExp } from './glob.js';
+import { relativePosix, toPosix } from './paths.js';
 import type { PolicyKind } from './kinds.js';
 import { UserError } from './errors.js';
 
@@ -50,10 +51,6 @@ export interface WalkProblem {
   message: string;
 }
 
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
-}
-
 /** Every regular file below a directory (sorted, symlinked directories not followed). */
 export function walkFiles(dir: string, problems: WalkProblem[], cwd: string): string[] {
   const out: string[] = [];
@@ -91,6 +88,17 @@ export function walkFiles(dir: string, problems: WalkProblem[], cwd: string): st
   return out;
 }
 
+/**
+ * The files below `root` a glob names (matched against their `/`-separated paths relative to
+ * `root`), in walk order: only the glob's literal leading directories are walked.
+ */
+export function expandGlob(glob: string, root: string, cwd: string, problems: WalkProblem[]): string[] {
+  const matcher = globToRegExp(glob);
+  return walkFiles(resolve(root, globBase(glob)), problems, cwd).filter((file) =>
+    matcher.test(relativePosix(root, file)),
+  );
+}
+
 export function displayPath(absolute: string, cwd: string): string {
   const rel = relative(cwd, absolute);
   return toPosix(rel === '' ? '.' : rel);
@@ -115,11 +123,8 @@ export function discover(
   const out: DiscoveredFile[] = [];
   for (const { kind, globs } of layout) {
     for (const glob of globs) {
-      const matcher = globToRegExp(glob);
-      const base = resolve(root, globBase(glob));
-      for (const file of walkFiles(base, problems, cwd)) {
-        const rel = toPosix(relative(root, file));
-        if (seen.has(file) || !matcher.test(rel)) continue;
+      for (const file of expandGlob(glob, root, cwd, problems)) {
+        if (seen.has(file)) continue;
         seen.add(file);
         out.push({ absolute: file, display: displayPath(file, cwd), kind });
       }
@@ -151,7 +156,7 @@ export function expandArguments(
     if (!isDir) {
       if (!seen.has(absolute)) {
         seen.add(absolute);
-        const kind = kindByPath(toPosix(relative(root, absolute)), layout);
+        const kind = kindByPath(relativePosix(root, absolute), layout);
         out.push(kind === undefined ? { absolute, display: arg } : { absolute, display: arg, kind });
       }
       continue;
@@ -159,7 +164,7 @@ export function expandArguments(
     for (const file of walkFiles(absolute, problems, cwd)) {
       if (seen.has(file)) continue;
       seen.add(file);
-      const kind = kindByPath(toPosix(relative(root, file)), layout);
+      const kind = kindByPath(relativePosix(root, file), layout);
       const display = toPosix(join(arg, relative(absolute, file)));
       out.push(kind === undefined ? { absolute: file, display } : { absolute: file, display, kind });
     }

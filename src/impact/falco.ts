@@ -2,7 +2,7 @@
  * Falco: the rule, macro and list diff (classified as falcosecurity/rules' `compare` does) and the
  * noise preview: every rule's alerts on the recorded events before and after the change.
  */
-import { relative } from 'node:path';
+import { relativePosix } from '../core/paths.js';
 import type { Expr } from '../languages/falco/condition/ast.js';
 import { printCondition } from '../languages/falco/condition/print.js';
 import { buildAlert } from '../languages/falco/evaluate/alert.js';
@@ -32,7 +32,7 @@ export function loadFalcoSide(tree: PolicyTree): FalcoSide {
   const seen = new Set<string>();
   const { files: ordered } = repositoryRulesFiles(tree.config, tree.root);
   for (const file of ordered) {
-    const path = relative(tree.root, file.absolute).split('\\').join('/');
+    const path = relativePosix(tree.root, file.absolute);
     if (seen.has(path)) continue;
     seen.add(path);
     const text = tree.read(path);

@@ -3,7 +3,7 @@
  * plus the namespace and the profile loader they need, labelled and in apply order. Pure given the
  * files: the same repository gives the same bytes.
  */
-import { relative, sep } from 'node:path';
+import { relativePosix } from '../core/paths.js';
 import type { Config, TargetConfig } from '../core/config.js';
 import { effectiveMode } from '../core/config.js';
 import { didYouMeanSuffix } from '../core/did-you-mean.js';
@@ -62,7 +62,7 @@ export function readPolicyFiles(
       problems.push({ file: file.display, message: read.failure.message });
       continue;
     }
-    const path = relative(config.root, file.absolute).split(sep).join('/');
+    const path = relativePosix(config.root, file.absolute);
     files.get(file.kind)?.push({ path, display: file.display, text: read.file.text });
   }
   return { files, problems };

@@ -3,12 +3,9 @@
  * falco_rules.yaml, or a file of the team's own macros and lists), so that rules can use their
  * macros and lists. Their own findings are not reported.
  */
-import { relative, resolve, sep } from 'node:path';
-import { walkFiles } from '../../core/discovery.js';
+import { resolve } from 'node:path';
+import { expandGlob, walkFiles } from '../../core/discovery.js';
 import type { WalkProblem } from '../../core/discovery.js';
-import { globBase, globToRegExp } from '../../core/glob.js';
-
-const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
 
 /** The absolute paths a baseline glob names, sorted; empty when it matches nothing. */
 export function expandBaseline(glob: string, root: string, cwd: string): string[] {
@@ -17,11 +14,7 @@ export function expandBaseline(glob: string, root: string, cwd: string): string[
     const absolute = resolve(root, glob);
     return walkFiles(resolve(absolute, '..'), problems, cwd).filter((f) => f === absolute);
   }
-  const matcher = globToRegExp(glob);
-  const problems: WalkProblem[] = [];
-  return walkFiles(resolve(root, globBase(glob)), problems, cwd).filter((file) =>
-    matcher.test(toPosix(relative(root, file))),
-  );
+  return expandGlob(glob, root, cwd, []);
 }
 
 export const NO_BASELINE_HINT =

@@ -5,6 +5,7 @@
  * parsed once per run; the answer is `evaluateSyscall`'s, for the profile as written.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
+import { relativePosix } from '../../core/paths.js';
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import { discover } from '../../core/discovery.js';
 import { readTextFile } from '../../core/read.js';
@@ -103,7 +104,7 @@ function repositoryProfiles(context: RunContext): string[] {
     const { config } = context;
     return discover(config.root, context.cwd, context.layout, [])
       .filter((f) => f.kind === 'seccomp')
-      .map((f) => relative(config.root, f.absolute).split('\\').join('/'));
+      .map((f) => relativePosix(config.root, f.absolute));
   });
 }
 
