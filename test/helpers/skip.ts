@@ -11,7 +11,7 @@ import { appendFileSync } from 'node:fs';
 export const WHY = {
   noCorpus: 'the reference corpora (../shared/corpus beside the repository) are absent',
   noApparmorParser: 'apparmor_parser (Debian package apparmor) is not installed',
-  noApparmorPackage: "Debian's apparmor package is not installed",
+  noApparmorPackage: "Debian's apparmor package is not installed here (no /etc/apparmor.d/tunables/global)",
   noScmpResolver: 'scmp_sys_resolver (Debian package seccomp) is not installed',
   noOpenssl: 'openssl is not installed',
   noSh: 'there is no /bin/sh',
