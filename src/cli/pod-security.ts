@@ -4,14 +4,14 @@ import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { readTextFile } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
-import { asObj, asString } from '../languages/pod-security/checks/pod.js';
-import { evaluateAgainstPolicies, evaluatePodSecurity } from '../languages/pod-security/evaluate.js';
-import type { PodSecurityResult, Violation } from '../languages/pod-security/evaluate.js';
-import type { PodSecurityPolicy } from '../languages/pod-security/policy.js';
-import { loadRepositoryPolicies } from '../languages/pod-security/repository.js';
-import { isPssLevel, parseVersion } from '../languages/pod-security/version.js';
-import type { PolicyVersion, PssLevel } from '../languages/pod-security/version.js';
-import { podSource } from '../languages/pod-security/workload.js';
+import { asObj, asString } from '../languages/pod-security/index.js';
+import { evaluateAgainstPolicies, evaluatePodSecurity } from '../languages/pod-security/index.js';
+import type { PodSecurityResult, Violation } from '../languages/pod-security/index.js';
+import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
+import { loadRepositoryPolicies } from '../languages/pod-security/index.js';
+import { isPssLevel, parseVersion } from '../languages/pod-security/index.js';
+import type { PolicyVersion, PssLevel } from '../languages/pod-security/index.js';
+import { podSource } from '../languages/pod-security/index.js';
 import type { CommandContext } from './run.js';
 
 interface CheckFlags {

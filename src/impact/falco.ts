@@ -3,16 +3,16 @@
  * noise preview: every rule's alerts on the recorded events before and after the change.
  */
 import { relativePosix } from '../core/paths.js';
-import type { Expr } from '../languages/falco/condition/ast.js';
-import { printCondition } from '../languages/falco/condition/print.js';
-import { buildAlert } from '../languages/falco/evaluate/alert.js';
-import { Ruleset } from '../languages/falco/evaluate/engine.js';
-import { hasType } from '../languages/falco/condition/evttypes.js';
-import { repositoryRulesFiles } from '../languages/falco/evaluate/load.js';
-import type { CompiledRule as EngineRule } from '../languages/falco/evaluate/engine.js';
-import { priorityName } from '../languages/falco/evaluate/output.js';
-import { loadRules } from '../languages/falco/loader/index.js';
-import type { CompiledRule, LoadedFile } from '../languages/falco/loader/index.js';
+import type { Expr } from '../languages/falco/index.js';
+import { printCondition } from '../languages/falco/index.js';
+import { buildAlert } from '../languages/falco/index.js';
+import { Ruleset } from '../languages/falco/index.js';
+import { hasType } from '../languages/falco/index.js';
+import { repositoryRulesFiles } from '../languages/falco/index.js';
+import type { EngineRule } from '../languages/falco/index.js';
+import { priorityName } from '../languages/falco/index.js';
+import { loadRules } from '../languages/falco/index.js';
+import type { CompiledRule, LoadedFile } from '../languages/falco/index.js';
 import { eventNotes } from './events.js';
 import { PairedReplay } from './falco-pair.js';
 import type { RecordedEvent } from './events.js';

@@ -3,8 +3,8 @@ import type { Config } from '../core/config.js';
 import { layoutOf } from '../core/discovery.js';
 import type { Language } from '../core/language.js';
 import { languages as allLanguages } from '../languages/list.js';
-import type { Ruleset } from '../languages/falco/evaluate/engine.js';
-import { loadRepositoryRuleset } from '../languages/falco/evaluate/load.js';
+import type { Ruleset } from '../languages/falco/index.js';
+import { loadRepositoryRuleset } from '../languages/falco/index.js';
 import type { RunContext } from './types.js';
 
 export interface RunContextOptions {

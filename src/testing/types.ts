@@ -4,7 +4,7 @@ import type { Layout } from '../core/discovery.js';
 import type { Range } from '../core/diagnostic.js';
 import type { SourceFile } from '../core/source.js';
 import type { YamlMap, YamlNode } from '../core/yaml.js';
-import type { Ruleset } from '../languages/falco/evaluate/engine.js';
+import type { Ruleset } from '../languages/falco/index.js';
 
 /** One entry of a test file's `tests:` list. */
 export interface TestCase {

@@ -112,3 +112,7 @@ export const seccomp: Language = {
     for (const file of files) lintProfile(file, context);
   },
 };
+
+// The public API beyond linting: what the preview, chs test, chs render and the CLI use.
+export { ACTIONS, isAction } from './actions.js';
+export { DOCKER_ARCHES, SCMP_ARCHES, isKnownSyscall, scmpArch, syscallNames } from './syscalls.js';

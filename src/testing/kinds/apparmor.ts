@@ -18,17 +18,17 @@ import { readTextFile } from '../../core/read.js';
 import { SourceFile } from '../../core/source.js';
 import type { YamlMap, YamlNode } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
-import { loadProfileSet } from '../../languages/apparmor/analyze.js';
-import { evaluateAccess } from '../../languages/apparmor/evaluate.js';
-import type { Access, AccessDecision, ProfileSet } from '../../languages/apparmor/evaluate.js';
+import { loadProfileSet } from '../../languages/apparmor/index.js';
+import { evaluateAccess } from '../../languages/apparmor/index.js';
+import type { Access, AccessDecision, ProfileSet } from '../../languages/apparmor/index.js';
 import { includeRoots } from '../../languages/apparmor/index.js';
-import { uncheckedInclude } from '../../languages/apparmor/rules/unchecked-include.js';
+import { uncheckedInclude } from '../../languages/apparmor/index.js';
 import {
   CAPABILITIES,
   NETWORK_DOMAINS,
   NETWORK_PROTOCOL_TYPES,
   NETWORK_TYPES,
-} from '../../languages/apparmor/tables.js';
+} from '../../languages/apparmor/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
 import { at, loadErrors } from './where.js';

@@ -12,7 +12,7 @@ import { readTextFile } from '../../core/read.js';
 import type { SourceFile } from '../../core/source.js';
 import type { YamlMap } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
-import { ACTIONS, isAction, sameAction } from '../../languages/seccomp/actions.js';
+import { ACTIONS, isAction, sameAction } from '../../languages/seccomp/index.js';
 import { evaluateSyscall, parseSeccompProfile } from '../../languages/seccomp/index.js';
 import type { Evaluation, SeccompProfile } from '../../languages/seccomp/index.js';
 import {
@@ -21,7 +21,7 @@ import {
   SCMP_ARCHES,
   scmpArch,
   syscallNames,
-} from '../../languages/seccomp/syscalls.js';
+} from '../../languages/seccomp/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
 import { at } from './where.js';
