@@ -13,7 +13,7 @@ import { outputTokens } from './output.js';
 import { atNode, ID } from './results.js';
 import type { LoaderRuleId, Where } from './results.js';
 import type { CompiledRule } from './types.js';
-import type { LoadOptions } from './index.js';
+import type { LoadOptions } from './types.js';
 
 type Report = (ruleId: LoaderRuleId, message: string, where: Where, ruleName: string) => void;
 

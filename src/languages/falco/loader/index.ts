@@ -6,6 +6,7 @@
  *
  * The compiled rules (`CompiledRule`, in ./types.ts) are what an evaluator consumes.
  */
+import type { LoadOptions } from './types.js';
 import type { YamlResult } from '../../../core/yaml.js';
 import type { Expr, Node } from '../condition/ast.js';
 import { parse } from '../condition/parser.js';
@@ -29,14 +30,7 @@ import { parseRulesYaml } from './yaml-compat.js';
 export type { CompiledRule, LoadMessage } from './types.js';
 export type { LoadedFile } from './text.js';
 
-export interface LoadOptions {
-  /** chs.yaml `falco.ruleMatching`: under `first`, a rule that an earlier one always pre-empts is reported. */
-  ruleMatching?: 'first' | 'all';
-  /** Plugins loaded besides those the files require (their event sources become known). */
-  plugins?: readonly string[];
-  /** Said after "Undefined macro" when no baseline is configured. */
-  undefinedMacroHint?: string;
-}
+export type { LoadOptions };
 
 export interface LoadResult {
   messages: LoadMessage[];
