@@ -2,6 +2,7 @@
  * What the cluster says about a kind's profiles (AppArmor's and seccomp's alike): workloads that
  * name a removed or renamed profile, and profiles no workload references.
  */
+import { append } from '../core/arrays.js';
 import { targetOf } from './cluster.js';
 import type { Workloads } from './cluster.js';
 import type { ImpactFinding } from './model.js';
@@ -72,6 +73,6 @@ export function profileReferences(
     );
     return;
   }
-  impacts.push(...removedProfileFindings(kind, removed(), workloads, config));
-  impacts.push(...unreferencedFindings(kind, profiles, workloads));
+  append(impacts, removedProfileFindings(kind, removed(), workloads, config));
+  append(impacts, unreferencedFindings(kind, profiles, workloads));
 }

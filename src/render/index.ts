@@ -3,6 +3,7 @@
  * plus the namespace and the profile loader they need, labelled and in apply order. Pure given the
  * files: the same repository gives the same bytes.
  */
+import { append } from '../core/arrays.js';
 import { relativePosix } from '../core/paths.js';
 import type { Config, TargetConfig } from '../core/config.js';
 import { effectiveMode } from '../core/config.js';
@@ -95,10 +96,10 @@ export function renderTarget(
       continue;
     }
     const result = renderer.render({ target, mode, files: kindFiles, settings });
-    out.objects.push(...result.objects);
-    out.files.push(...result.files);
-    out.problems.push(...result.problems);
-    out.notes.push(...result.notes);
+    append(out.objects, result.objects);
+    append(out.files, result.files);
+    append(out.problems, result.problems);
+    append(out.notes, result.notes);
     for (const ns of result.namespaceLabels) {
       const labels = namespaceLabels.get(ns.metadata.name) ?? {};
       namespaceLabels.set(ns.metadata.name, { ...labels, ...(ns.metadata.labels ?? {}) });
@@ -107,7 +108,7 @@ export function renderTarget(
     if (result.loader?.seccomp) loader.seccomp = result.loader.seccomp;
   }
   if (loader.apparmor || loader.seccomp)
-    out.objects.push(...renderLoader(target.name, mode, settings, loader));
+    append(out.objects, renderLoader(target.name, mode, settings, loader));
   if (out.objects.some((o) => o.metadata.namespace === settings.namespace)) {
     const labels = namespaceLabels.get(settings.namespace);
     namespaceLabels.delete(settings.namespace);
