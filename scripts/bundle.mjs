@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the built CLI (dist/src/cli/main.js) into one CommonJS file, dist/bundle/program.cjs, and
+// Bundles the built CLI (dist/src/cli/chs.js) into one CommonJS file, dist/bundle/program.cjs, and
 // puts the launcher (dist/src/cli/launcher.cjs, the `bin`) beside it as dist/bundle/chs.cjs.
 //
 // Why: loading one file instead of a few hundred modules, and resolving no package names on the
@@ -36,7 +36,7 @@ module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => 
 const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [new URL('../dist/src/cli/main.js', import.meta.url).pathname],
+  entryPoints: [new URL('../dist/src/cli/chs.js', import.meta.url).pathname],
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -8,8 +8,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { readTextFile } from '../core/read.js';
 import type { SourceFile } from '../core/source.js';
-import { loadRules } from '../languages/falco/loader/index.js';
-import { falcoRulesById } from '../languages/falco/rules/index.js';
+import { loadRules } from '../languages/falco/index.js';
+import { falcoRulesById } from '../languages/falco/index.js';
 import type { CommandContext } from './run.js';
 
 export interface CompileFlags {

@@ -1,7 +1,7 @@
 /** `chs falco parse`: Falco conditions in, one JSON line each out (syntax only). */
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { append } from '../core/arrays.js';
-import { parse } from '../languages/falco/condition/parser.js';
+import { parse } from '../languages/falco/index.js';
 import type { CommandContext } from './run.js';
 
 export interface ParseFlags {

@@ -6,12 +6,12 @@ import { isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_OK, UserError } from '../core/errors.js';
 import { notARegularFile } from '../core/read.js';
-import { alertJson } from '../languages/falco/evaluate/alert.js';
-import type { Alert } from '../languages/falco/evaluate/alert.js';
-import { loadRuleset } from '../languages/falco/evaluate/load.js';
-import { replay } from '../languages/falco/evaluate/replay.js';
-import type { EventFile, ReplaySummary } from '../languages/falco/evaluate/replay.js';
-import { EventFileError } from '../languages/falco/evaluate/replay.js';
+import { alertJson } from '../languages/falco/index.js';
+import type { Alert } from '../languages/falco/index.js';
+import { loadRuleset } from '../languages/falco/index.js';
+import { replay } from '../languages/falco/index.js';
+import type { EventFile, ReplaySummary } from '../languages/falco/index.js';
+import { EventFileError } from '../languages/falco/index.js';
 import type { CommandContext } from './run.js';
 
 interface ReplayFlags {

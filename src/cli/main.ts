@@ -1,6 +1,6 @@
 /**
- * `chs`: argument parsing only. Each command lives in its own module, imported when it runs, so
- * that `chs lint` never loads the Kubernetes or GitLab clients.
+ * `chs`: argument parsing only (src/cli/chs.ts runs it). Each command lives in its own module,
+ * imported when it runs, so that `chs lint` never loads the Kubernetes or GitLab clients.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from './version.js';
@@ -21,13 +21,16 @@ program
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const formatOption = (choices: string[] = ['text', 'json']): Option =>
   new Option('--format <format>', 'output format').choices(choices).default('text');
-const kindOption = (): Option =>
-  new Option('--kind <kind>', 'force the kind of the files named').choices([
-    'falco',
-    'apparmor',
-    'seccomp',
-    'pod-security',
-  ]);
+const kindOption = (): Option => new Option('--kind <kind>', 'force the kind of the files named');
+
+// --kind's choices are the kinds of the languages list, read only by the commands that have the
+// option (before they parse or print their help): the others start without loading a language.
+program.hook('preSubcommand', async (_program, subcommand) => {
+  const kind = subcommand.options.find((option) => option.long === '--kind');
+  if (!kind) return;
+  const { languages } = await import('../languages/list.js');
+  kind.choices(languages.map((language) => language.kind));
+});
 
 program
   .command('lint')
@@ -256,16 +259,20 @@ function podSecurityVersion(argv: readonly string[]): string[] {
   return out;
 }
 
-// Not a top-level await: the bundle that runs this (dist/bundle/program.cjs) is CommonJS.
-program.parseAsync(podSecurityVersion(process.argv)).catch((error: unknown) => {
-  if (error instanceof CommanderError) {
-    const ok =
-      error.code === 'commander.helpDisplayed' ||
-      error.code === 'commander.version' ||
-      error.code === 'commander.help';
-    process.exitCode = ok ? 0 : 2;
-    if (error.code === 'chs.invalidArgument') process.stderr.write(`chs: ${error.message}\n`);
-  } else {
-    fail(error);
+/** Parses and runs a command line (as `process.argv`) once; sets `process.exitCode`. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  try {
+    await program.parseAsync(podSecurityVersion(argv));
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const ok =
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help';
+      process.exitCode = ok ? 0 : 2;
+      if (error.code === 'chs.invalidArgument') process.stderr.write(`chs: ${error.message}\n`);
+    } else {
+      fail(error);
+    }
   }
-});
+}

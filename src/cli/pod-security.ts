@@ -6,14 +6,14 @@ import { jsonItems } from '../core/json-lines.js';
 import type { JsonItem } from '../core/json-lines.js';
 import { readDataText } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
-import { asObj, asString } from '../languages/pod-security/checks/pod.js';
-import { evaluateAgainstPolicies, evaluatePodSecurity } from '../languages/pod-security/evaluate.js';
-import type { PodSecurityResult, Violation } from '../languages/pod-security/evaluate.js';
-import type { PodSecurityPolicy } from '../languages/pod-security/policy.js';
-import { loadRepositoryPolicies } from '../languages/pod-security/repository.js';
-import { isPssLevel, parseVersion } from '../languages/pod-security/version.js';
-import type { PolicyVersion, PssLevel } from '../languages/pod-security/version.js';
-import { podSource } from '../languages/pod-security/workload.js';
+import { asObj, asString } from '../languages/pod-security/index.js';
+import { evaluateAgainstPolicies, evaluatePodSecurity } from '../languages/pod-security/index.js';
+import type { PodSecurityResult, Violation } from '../languages/pod-security/index.js';
+import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
+import { loadRepositoryPolicies } from '../languages/pod-security/index.js';
+import { isPssLevel, parseVersion } from '../languages/pod-security/index.js';
+import type { PolicyVersion, PssLevel } from '../languages/pod-security/index.js';
+import { podSource } from '../languages/pod-security/index.js';
 import type { CommandContext } from './run.js';
 
 interface CheckFlags {

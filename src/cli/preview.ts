@@ -1,17 +1,17 @@
 /** `chs preview`: the impact report of a merge request, written as an artifact and optionally posted as its note. */
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { writeArtifact } from '../core/artifact.js';
 import { Budget, BudgetExceeded, DEFAULT_TIME_LIMIT_SECONDS, defaultMemoryLimitMiB } from '../core/budget.js';
 import type { Meter } from '../core/budget.js';
 import { loadConfig } from '../core/config.js';
-import { displayPath, walkFiles } from '../core/discovery.js';
+import { displayPath, expandGlob } from '../core/discovery.js';
 import type { WalkProblem } from '../core/discovery.js';
 import { OUTSIDE_REASON, Reach } from '../core/reach.js';
 import { credentialVariables, protectVariables, secrets } from '../core/secrets.js';
 import { steeringFromBase } from '../core/steering.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { globBase, globToRegExp } from '../core/glob.js';
+import { toPosix } from '../core/paths.js';
 import { notARegularFile } from '../core/read.js';
 import { buildImpactReport } from '../impact/preview.js';
 import type { ClusterState } from '../impact/cluster.js';
@@ -77,12 +77,9 @@ function configuredEvents(entries: readonly unknown[], root: string, cwd: string
   const reach = new Reach([root]);
   for (const glob of entries) {
     if (typeof glob !== 'string') continue;
-    const matcher = globToRegExp(glob);
     const problems: WalkProblem[] = [];
-    for (const file of walkFiles(resolve(root, globBase(glob)), problems, cwd, reach)) {
-      const rel = relative(root, file).split('\\').join('/');
-      if (matcher.test(rel)) out.push({ absolute: file, display: displayPath(file, cwd) });
-    }
+    for (const file of expandGlob(glob, root, cwd, reach, problems))
+      out.push({ absolute: file, display: displayPath(file, cwd) });
     const outside = problems.find((p) => p.outside);
     if (outside)
       throw new UserError(`chs.yaml preview.events '${glob}': ${outside.display} is ${OUTSIDE_REASON}`);
@@ -101,7 +98,7 @@ function repositoryFile(value: string, root: string, cwd: string, setting: strin
 function artifactUrl(env: Readonly<Record<string, string | undefined>>, out: string): string | undefined {
   const job = env.CI_JOB_URL;
   if (!job || !/^https?:\/\/[^\s()<>]+$/.test(job)) return undefined;
-  return `${job.replace(/\/+$/, '')}/artifacts/file/${encodeURI(out.split('\\').join('/'))}`;
+  return `${job.replace(/\/+$/, '')}/artifacts/file/${encodeURI(toPosix(out))}`;
 }
 
 /** What the live read lists (read-only): the resources of `SNAPSHOT_KINDS`. */

@@ -3,6 +3,7 @@ import { loadConfig } from '../core/config.js';
 import { displayPath } from '../core/discovery.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { secrets } from '../core/secrets.js';
+import { languages } from '../languages/index.js';
 import { rebaseFiles } from '../report/paths.js';
 import { colorsFor } from '../report/colors.js';
 import { summarize, testJson, testText } from '../testing/report.js';
@@ -22,12 +23,12 @@ export async function testCommand(
   const { config, problems } = loadConfig(ctx.cwd, ctx.cwd);
   if (problems.length > 0)
     throw new UserError(`chs.yaml: ${problems[0]?.message ?? 'invalid configuration'}`);
-  const context = createRunContext({ config, cwd: ctx.cwd, includeDirs: flags.includeDir ?? [] });
+  const context = createRunContext({ config, cwd: ctx.cwd, languages, includeDirs: flags.includeDir ?? [] });
   for (const { dir } of context.scope.refused)
     ctx.stderr.write(
       `chs: note: chs.yaml apparmor.includeDirs '${displayPath(dir, ctx.cwd)}' is outside the repository and this chs.yaml is not trusted here (a job on an unprotected branch or a merge request): it is not searched; give it with --include-dir in the job definition\n`,
     );
-  const run = await runTests({ cwd: ctx.cwd, config, paths, context });
+  const run = await runTests({ cwd: ctx.cwd, config, paths, languages, context });
   if (run.files.length === 0 && flags.format !== 'json') {
     ctx.stderr.write('chs: no test files found (policies/tests/**/*.yaml, or chs.yaml paths.tests)\n');
   }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Severity } from './diagnostic.js';
-import { DEFAULT_PATHS, displayPath } from './discovery.js';
+import { DEFAULT_TEST_PATHS, displayPath } from './discovery.js';
 import type { PathsConfig } from './discovery.js';
 import type { Mode } from './kinds.js';
 import { OUTSIDE_REASON, Reach } from './reach.js';
@@ -91,7 +91,7 @@ export function configSchema(): Record<string, unknown> {
 export function defaultConfig(root: string): Config {
   return {
     root,
-    paths: structuredClone(DEFAULT_PATHS),
+    paths: { tests: [...DEFAULT_TEST_PATHS] },
     rules: {},
     mode: 'monitor',
     falco: { baseline: [], ruleMatching: 'first' },
@@ -188,7 +188,8 @@ export function loadConfig(root: string, cwd: string): LoadedConfig {
 }
 
 interface RawConfig {
-  paths?: Partial<Record<'falco' | 'apparmor' | 'seccomp' | 'podSecurity' | 'tests', string[]>>;
+  /** By kind in camelCase (`podSecurity`), and `tests`; the schema says which keys exist. */
+  paths?: Record<string, string[]>;
   rules?: Record<string, Severity | 'off'>;
   mode?: Mode;
   falco?: { baseline?: string[]; ruleMatching?: 'first' | 'all' };
@@ -202,12 +203,8 @@ interface RawConfig {
 }
 
 function applyRaw(config: Config, raw: RawConfig): void {
-  const paths = raw.paths ?? {};
-  if (paths.falco) config.paths.falco = paths.falco;
-  if (paths.apparmor) config.paths.apparmor = paths.apparmor;
-  if (paths.seccomp) config.paths.seccomp = paths.seccomp;
-  if (paths.podSecurity) config.paths['pod-security'] = paths.podSecurity;
-  if (paths.tests) config.paths.tests = paths.tests;
+  for (const [key, globs] of Object.entries(raw.paths ?? {}))
+    config.paths[key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)] = globs;
   config.rules = raw.rules ?? {};
   if (raw.mode) config.mode = raw.mode;
   config.falco = { baseline: raw.falco?.baseline ?? [], ruleMatching: raw.falco?.ruleMatching ?? 'first' };

@@ -3,24 +3,39 @@
  * paths given on the command line.
  */
 import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { notARegularFile } from './read.js';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { globBase, globToRegExp } from './glob.js';
+import { relativePosix, toPosix } from './paths.js';
 import type { PolicyKind } from './kinds.js';
-import { POLICY_KINDS } from './kinds.js';
 import { UserError } from './errors.js';
 import { OUTSIDE_REASON, Reach } from './reach.js';
 
-export type PathsConfig = Record<PolicyKind | 'tests', string[]>;
+/**
+ * The globs chs.yaml's `paths` sets, by kind (`pod-security`) and `tests`; a kind it does not name
+ * keeps its language's default (`Language.defaultPaths`).
+ */
+export type PathsConfig = Partial<Record<PolicyKind | 'tests', string[]>>;
 
-/** The repository layout of PRODUCT.md. */
-export const DEFAULT_PATHS: PathsConfig = {
-  falco: ['policies/falco/**/*.yaml', 'policies/falco/**/*.yml'],
-  apparmor: ['policies/apparmor/**'],
-  seccomp: ['policies/seccomp/**/*.json'],
-  'pod-security': ['policies/pod-security/**/*.yaml', 'policies/pod-security/**/*.yml'],
-  tests: ['policies/tests/**/*.yaml', 'policies/tests/**/*.yml'],
-};
+/** Where the test files are in the repository layout of PRODUCT.md. */
+export const DEFAULT_TEST_PATHS: readonly string[] = ['policies/tests/**/*.yaml', 'policies/tests/**/*.yml'];
+
+/** The globs of each kind, in the languages' order, then the tests' (the order files are found in). */
+export type Layout = readonly { kind: PolicyKind | 'tests'; globs: readonly string[] }[];
+
+/** The layout of a repository: chs.yaml's paths where it sets them, else each language's default. */
+export function layoutOf(
+  paths: PathsConfig,
+  languages: readonly { kind: PolicyKind; defaultPaths: readonly string[] }[],
+): Layout {
+  return [
+    ...languages.map((language) => ({
+      kind: language.kind,
+      globs: paths[language.kind] ?? language.defaultPaths,
+    })),
+    { kind: 'tests', globs: paths.tests ?? DEFAULT_TEST_PATHS },
+  ];
+}
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.chs']);
 
@@ -38,10 +53,6 @@ export interface WalkProblem {
   message: string;
   /** The path leads out of the reach: nothing of it was read. */
   outside?: boolean;
-}
-
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
 }
 
 /** Directories deeper than this below a walked directory are not entered (and said so). */
@@ -149,15 +160,38 @@ export function walkFiles(
   return out;
 }
 
+/**
+ * The files below `root` a glob names (matched against their `/`-separated paths relative to
+ * `root`), in walk order: only the glob's literal leading directories are walked. Only files
+ * within `reach` are read: a glob or a link that leads out of it is a problem marked `outside`.
+ */
+export function expandGlob(
+  glob: string,
+  root: string,
+  cwd: string,
+  reach: Reach,
+  problems: WalkProblem[],
+): string[] {
+  const matcher = globToRegExp(glob);
+  const matches = (absolute: string): boolean => matcher.test(relativePosix(root, absolute));
+  // `policies/apparmor/**` names directories too; `**/*.yaml` names only files.
+  const namesFiles = !glob.endsWith('**');
+  const walked = walkFiles(resolve(root, globBase(glob)), problems, cwd, reach, {
+    wanted: matches,
+    ...(namesFiles ? { namedLikeFile: matches } : {}),
+  });
+  return walked.filter(matches);
+}
+
 export function displayPath(absolute: string, cwd: string): string {
   const rel = relative(cwd, absolute);
   return toPosix(rel === '' ? '.' : rel);
 }
 
 /** Kinds by the configured globs, matched against paths relative to the repository root. */
-export function kindByPath(relPath: string, paths: PathsConfig): PolicyKind | 'tests' | undefined {
-  for (const kind of [...POLICY_KINDS, 'tests'] as const) {
-    if (paths[kind].some((glob) => globToRegExp(glob).test(relPath))) return kind;
+export function kindByPath(relPath: string, layout: Layout): PolicyKind | 'tests' | undefined {
+  for (const { kind, globs } of layout) {
+    if (globs.some((glob) => globToRegExp(glob).test(relPath))) return kind;
   }
   return undefined;
 }
@@ -169,26 +203,16 @@ export function kindByPath(relPath: string, paths: PathsConfig): PolicyKind | 't
 export function discover(
   root: string,
   cwd: string,
-  paths: PathsConfig,
+  layout: Layout,
   problems: WalkProblem[],
 ): DiscoveredFile[] {
   const seen = new Set<string>();
   const out: DiscoveredFile[] = [];
   const reach = new Reach([root]);
-  for (const kind of [...POLICY_KINDS, 'tests'] as const) {
-    for (const glob of paths[kind]) {
-      const matcher = globToRegExp(glob);
-      const base = resolve(root, globBase(glob));
-      const matches = (absolute: string): boolean => matcher.test(toPosix(relative(root, absolute)));
-      // `policies/apparmor/**` names directories too; `**/*.yaml` names only files.
-      const namesFiles = !glob.endsWith('**');
-      const walked = walkFiles(base, problems, cwd, reach, {
-        wanted: matches,
-        ...(namesFiles ? { namedLikeFile: matches } : {}),
-      });
-      for (const file of walked) {
-        const rel = toPosix(relative(root, file));
-        if (seen.has(file) || !matcher.test(rel)) continue;
+  for (const { kind, globs } of layout) {
+    for (const glob of globs) {
+      for (const file of expandGlob(glob, root, cwd, reach, problems)) {
+        if (seen.has(file)) continue;
         seen.add(file);
         out.push({ absolute: file, display: displayPath(file, cwd), kind });
       }
@@ -202,7 +226,7 @@ export function expandArguments(
   args: readonly string[],
   cwd: string,
   root: string,
-  paths: PathsConfig,
+  layout: Layout,
   problems: WalkProblem[],
 ): DiscoveredFile[] {
   const out: DiscoveredFile[] = [];
@@ -226,7 +250,7 @@ export function expandArguments(
     if (!isDir) {
       if (!seen.has(absolute)) {
         seen.add(absolute);
-        const kind = kindByPath(toPosix(relative(root, absolute)), paths);
+        const kind = kindByPath(relativePosix(root, absolute), layout);
         out.push(kind === undefined ? { absolute, display: arg } : { absolute, display: arg, kind });
       }
       continue;
@@ -236,7 +260,7 @@ export function expandArguments(
     for (const file of walkFiles(absolute, problems, cwd, new Reach([root, absolute]))) {
       if (seen.has(file)) continue;
       seen.add(file);
-      const kind = kindByPath(toPosix(relative(root, file)), paths);
+      const kind = kindByPath(relativePosix(root, file), layout);
       const display = toPosix(join(arg, relative(absolute, file)));
       out.push(kind === undefined ? { absolute: file, display } : { absolute: file, display, kind });
     }

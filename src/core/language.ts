@@ -1,6 +1,6 @@
 /**
  * What every policy language gives the runner. Languages live in src/languages/<kind>/ and are
- * listed in src/languages/index.ts; core never imports them.
+ * listed in src/languages/list.ts; core never imports them.
  */
 import type { Config } from './config.js';
 import type { Range } from './diagnostic.js';
@@ -60,6 +60,8 @@ export interface LintContext {
 
 export interface Language {
   kind: PolicyKind;
+  /** Where its files are in the conventional layout; chs.yaml's `paths.<kind>` replaces them. */
+  defaultPaths: readonly string[];
   /** Every rule the language can report, for the registry. */
   rules: readonly RuleDefinition[];
   /** Whether a file outside the conventional layout looks like this kind (content sniffing). */

@@ -8,7 +8,7 @@ import { loadConfig } from './config.js';
 import { didYouMeanSuffix } from './did-you-mean.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
-import { discover, displayPath, expandArguments } from './discovery.js';
+import { discover, displayPath, expandArguments, layoutOf } from './discovery.js';
 import type { DiscoveredFile, WalkProblem } from './discovery.js';
 import type { PolicyKind } from './kinds.js';
 import type { Language, LintContext } from './language.js';
@@ -111,8 +111,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const problems: WalkProblem[] = [];
   const discovered: DiscoveredFile[] =
     options.paths.length > 0
-      ? expandArguments(options.paths, cwd, config.root, config.paths, problems)
-      : discover(config.root, cwd, config.paths, problems);
+      ? expandArguments(options.paths, cwd, config.root, layoutOf(config.paths, options.languages), problems)
+      : discover(config.root, cwd, layoutOf(config.paths, options.languages), problems);
   for (const problem of problems) {
     if (problem.outside)
       report({

@@ -4,19 +4,18 @@
  * and the workloads that name a profile the change removes (their containers would not start).
  */
 import { resolve } from 'node:path';
-import { append } from '../core/arrays.js';
 import { Reach } from '../core/reach.js';
-import { loadProfileSet } from '../languages/apparmor/analyze.js';
-import { evaluateAccess } from '../languages/apparmor/evaluate.js';
-import type { Access, ProfileSet } from '../languages/apparmor/evaluate.js';
-import type { ProfileModel } from '../languages/apparmor/model.js';
+import { loadProfileSet } from '../languages/apparmor/index.js';
+import { evaluateAccess } from '../languages/apparmor/index.js';
+import type { Access, ProfileSet } from '../languages/apparmor/index.js';
+import type { ProfileModel } from '../languages/apparmor/index.js';
 import type { Mode } from '../core/kinds.js';
-import type { Fields } from '../languages/falco/evaluate/fields.js';
+import type { Fields } from '../languages/falco/index.js';
 import { attribute, DenialGroups, unattributedNote } from './attribution.js';
 import type { Attribution } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
-import type { Workloads } from './cluster.js';
 import { eventNotes } from './events.js';
+import { profileReferences } from './profile-references.js';
 import type { ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
 
@@ -193,75 +192,6 @@ function describe(access: Access): string {
   if ('exec' in access) return `exec ${access.exec}`;
   if ('path' in access) return `${access.permissions} ${access.path}`;
   return JSON.stringify(access);
-}
-
-/** Pods whose containers name a profile that the base has and the head has not. */
-export function removedProfileFindings(
-  kind: 'apparmor' | 'seccomp',
-  removed: ReadonlyMap<string, string | undefined>,
-  workloads: Workloads,
-  config: PolicyTree['config'],
-): ImpactFinding[] {
-  const out: ImpactFinding[] = [];
-  for (const w of workloads.list) {
-    for (const c of w.containers) {
-      const profile = c[kind];
-      if (profile === undefined || !removed.has(profile)) continue;
-      const renamed = removed.get(profile);
-      const target = targetOf(config, w.namespace);
-      out.push({
-        kind,
-        severity: 'block',
-        category: 'would fail to start',
-        ...(target ? { target } : {}),
-        namespace: w.namespace,
-        subject: w.owner,
-        reason: `container ${c.container} uses the ${kind === 'apparmor' ? 'AppArmor' : 'seccomp'} profile localhost/${profile}, which this change ${renamed ? `renames to ${renamed}` : 'removes'}`,
-      });
-    }
-  }
-  return out;
-}
-
-/** Head profiles that no workload names. */
-export function unreferencedFindings(
-  kind: 'apparmor' | 'seccomp',
-  names: Iterable<string>,
-  workloads: Workloads,
-): ImpactFinding[] {
-  const used = new Set(workloads.list.flatMap((w) => w.containers.map((c) => c[kind])));
-  return [...names]
-    .filter((n) => !used.has(n))
-    .map((n) => ({
-      kind,
-      severity: 'info' as const,
-      category: 'no workload uses it',
-      subject: n,
-      reason: 'no container of the cluster state names this profile',
-    }));
-}
-
-/**
- * What the cluster state says about a kind's profiles: workloads that name a removed or renamed
- * profile, and profiles no workload references; without cluster state, a note that says so.
- */
-export function profileReferences(
-  kind: 'apparmor' | 'seccomp',
-  removed: () => ReadonlyMap<string, string | undefined>,
-  profiles: Iterable<string>,
-  workloads: Workloads | undefined,
-  config: PolicyTree['config'],
-  impacts: ImpactFinding[],
-  notes: string[],
-): void {
-  if (!workloads) {
-    notes.push(
-      'No cluster state was given (--snapshot or --kube-context): workloads and profile references were not checked.',
-    );
-    return;
-  }
-  append(impacts, removedProfileFindings(kind, removed(), workloads, config));
-  append(impacts, unreferencedFindings(kind, profiles, workloads));
 }
 
 /** A removed profile looks renamed when its file now defines a profile the base did not have. */

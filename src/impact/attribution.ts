@@ -3,7 +3,7 @@
  * when recorded) lead to a workload of the cluster state and its container's Localhost profile.
  * An event that cannot be placed is counted as such, never guessed.
  */
-import type { Fields } from '../languages/falco/evaluate/fields.js';
+import type { Fields } from '../languages/falco/index.js';
 import type { Workload, Workloads } from './cluster.js';
 import { Tally } from './events.js';
 

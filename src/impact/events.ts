@@ -3,13 +3,13 @@
  * prepares (before its first `await`), then the preview streams the files a single time. A
  * million events are parsed once, not once per policy kind.
  */
-import type { RecordedEvent } from '../languages/falco/evaluate/events.js';
+import type { RecordedEvent } from '../languages/falco/index.js';
 import { performance } from 'node:perf_hooks';
-import { readEvents } from '../languages/falco/evaluate/events.js';
+import { readEvents } from '../languages/falco/index.js';
 import { BudgetExceeded } from '../core/budget.js';
 import type { Spent } from '../core/timing.js';
 
-export type { RecordedEvent } from '../languages/falco/evaluate/events.js';
+export type { RecordedEvent } from '../languages/falco/index.js';
 
 export interface FeedStats {
   events: number;

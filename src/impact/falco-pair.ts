@@ -6,9 +6,14 @@
  * evidence about changed conditions, reuse the answer. Each side keeps its own rule order and
  * matching mode, so the alerts are exactly those of two separate replays.
  */
-import type { Expr } from '../languages/falco/condition/ast.js';
-import type { CompiledRule, EngineEvent, Ruleset, TypedRule } from '../languages/falco/evaluate/engine.js';
-import type { Fields } from '../languages/falco/evaluate/fields.js';
+import type { Expr } from '../languages/falco/index.js';
+import type {
+  EngineRule as CompiledRule,
+  EngineEvent,
+  Ruleset,
+  TypedRule,
+} from '../languages/falco/index.js';
+import type { Fields } from '../languages/falco/index.js';
 
 /** Offsets into the rules file: where a condition was written, not what it tests. */
 const SPAN_KEYS = new Set(['start', 'end', 'opStart', 'opEnd']);

@@ -2,17 +2,17 @@
  * Falco: the rule, macro and list diff (classified as falcosecurity/rules' `compare` does) and the
  * noise preview: every rule's alerts on the recorded events before and after the change.
  */
-import { relative } from 'node:path';
-import type { Expr } from '../languages/falco/condition/ast.js';
-import { printCondition } from '../languages/falco/condition/print.js';
-import { buildAlert } from '../languages/falco/evaluate/alert.js';
-import { Ruleset } from '../languages/falco/evaluate/engine.js';
-import { hasType } from '../languages/falco/evaluate/evttypes.js';
-import { repositoryRulesFiles } from '../languages/falco/evaluate/load.js';
-import type { CompiledRule as EngineRule } from '../languages/falco/evaluate/engine.js';
-import { priorityName } from '../languages/falco/evaluate/output.js';
-import { loadRules } from '../languages/falco/loader/index.js';
-import type { CompiledRule, LoadedFile } from '../languages/falco/loader/index.js';
+import { relativePosix } from '../core/paths.js';
+import type { Expr } from '../languages/falco/index.js';
+import { printCondition } from '../languages/falco/index.js';
+import { buildAlert } from '../languages/falco/index.js';
+import { Ruleset } from '../languages/falco/index.js';
+import { hasType } from '../languages/falco/index.js';
+import { repositoryRulesFiles } from '../languages/falco/index.js';
+import type { EngineRule } from '../languages/falco/index.js';
+import { priorityName } from '../languages/falco/index.js';
+import { loadRules } from '../languages/falco/index.js';
+import type { CompiledRule, LoadedFile } from '../languages/falco/index.js';
 import { eventNotes } from './events.js';
 import { PairedReplay } from './falco-pair.js';
 import type { RecordedEvent } from './events.js';
@@ -32,7 +32,7 @@ export function loadFalcoSide(tree: PolicyTree): FalcoSide {
   const seen = new Set<string>();
   const { files: ordered } = repositoryRulesFiles(tree.config, tree.root);
   for (const file of ordered) {
-    const path = relative(tree.root, file.absolute).split('\\').join('/');
+    const path = relativePosix(tree.root, file.absolute);
     if (seen.has(path)) continue;
     seen.add(path);
     const text = tree.read(path);

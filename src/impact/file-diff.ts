@@ -1,6 +1,8 @@
 /** The per-file policy diff: added, removed and modified files with compact unified hunks. */
 import { structuredPatch } from 'diff';
 import type { FileChange, FileKind } from './model.js';
+import type { PolicyKind } from '../core/kinds.js';
+import { languages as allLanguages } from '../languages/list.js';
 import type { LoadedTree } from './tree.js';
 
 /** Lines of context around each change. */
@@ -61,8 +63,15 @@ export function diffFile(
   return { path, kind, change, ...hunks };
 }
 
-/** Every file that differs between the trees, sorted by kind order then path. */
-export function diffTrees(base: LoadedTree, head: LoadedTree): FileChange[] {
+/**
+ * Every file that differs between the trees, sorted by kind (chs.yaml, the languages in their
+ * order, the tests) then path.
+ */
+export function diffTrees(
+  base: LoadedTree,
+  head: LoadedTree,
+  languages: readonly { kind: PolicyKind }[] = allLanguages,
+): FileChange[] {
   const paths = new Map<string, FileKind>([...base.all, ...head.all]);
   const out: FileChange[] = [];
   for (const [path, kind] of paths) {
@@ -87,7 +96,7 @@ export function diffTrees(base: LoadedTree, head: LoadedTree): FileChange[] {
     const change = diffFile(path, kind, baseText, headText);
     if (change) out.push(change);
   }
-  const order: FileKind[] = ['config', 'falco', 'apparmor', 'seccomp', 'pod-security', 'tests'];
+  const order: FileKind[] = ['config', ...languages.map((language) => language.kind), 'tests'];
   return out.sort(
     (a, b) =>
       order.indexOf(a.kind) - order.indexOf(b.kind) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),

@@ -4,10 +4,10 @@
  * reject (block mode) or warn about (monitor mode), one per controller, with PSA's reasons.
  */
 import { SourceFile } from '../core/source.js';
-import { evaluateAgainstPolicies } from '../languages/pod-security/evaluate.js';
-import { loadPolicyFile } from '../languages/pod-security/load.js';
-import type { PodSecurityPolicy } from '../languages/pod-security/policy.js';
-import { PSS_LEVELS } from '../languages/pod-security/version.js';
+import { evaluateAgainstPolicies } from '../languages/pod-security/index.js';
+import { loadPolicyFile } from '../languages/pod-security/index.js';
+import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
+import { PSS_LEVELS } from '../languages/pod-security/index.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import type { Workload, Workloads } from './cluster.js';
 import type { ImpactFinding, ItemChange } from './model.js';

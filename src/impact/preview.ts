@@ -2,11 +2,10 @@
  * Building the impact report from two directories: the file diff, each kind's section (when
  * its provider exists), the lint delta and the verdict.
  */
-import { POLICY_KINDS } from '../core/kinds.js';
 import type { PolicyKind } from '../core/kinds.js';
 import type { LoadedConfig } from '../core/config.js';
-import type { Language } from '../core/language.js';
 import type { SteeringChange } from '../core/steering.js';
+import type { PolicyLanguage } from '../languages/language.js';
 import type { RuleRegistry } from '../core/registry.js';
 import { diffTrees } from './file-diff.js';
 import { lintDelta, lintSide } from './lint-delta.js';
@@ -15,8 +14,6 @@ import { EventFeed } from './events.js';
 import { phaseClock } from '../core/timing.js';
 import type { Spent } from '../core/timing.js';
 import type { ImpactReport, SectionResult } from './model.js';
-import type { ImpactSection } from './section.js';
-import { impactSections } from './sections.js';
 import { loadTree } from './tree.js';
 import { verdictOf } from './verdict.js';
 
@@ -32,9 +29,9 @@ export interface BuildOptions {
   kubeContext?: string;
   /** The cluster's objects (from the snapshot or the context), read by the caller. */
   cluster?: ClusterState;
-  languages: readonly Language[];
+  /** The languages: what each lints, and the impact section of those that have one. */
+  languages: readonly PolicyLanguage[];
   registry: RuleRegistry;
-  sections?: Partial<Record<PolicyKind, ImpactSection>>;
   /** Called after each phase with the time it took (`CHS_TIMING=1`, the benchmark). */
   onPhase?: (phase: string, spent: Spent) => void;
   /**
@@ -48,22 +45,22 @@ export interface BuildOptions {
 }
 
 export async function buildImpactReport(options: BuildOptions): Promise<ImpactReport> {
-  const providers = options.sections ?? impactSections;
   const tick = phaseClock(options.onPhase);
   const checkpoint = options.checkpoint ?? ((): void => undefined);
-  const base = loadTree(options.baseDir);
-  const head = loadTree(options.headDir, options.headConfig);
+  const base = loadTree(options.baseDir, options.languages);
+  const head = loadTree(options.headDir, options.languages, options.headConfig);
   checkpoint('reading both sides');
-  const files = diffTrees(base, head);
+  const files = diffTrees(base, head, options.languages);
   tick('read both sides, diff the files');
   checkpoint('comparing the files');
   const notAnalysed: PolicyKind[] = [];
   const feed = new EventFeed(options.events, checkpoint);
   const running: Promise<SectionResult>[] = [];
-  for (const kind of POLICY_KINDS) {
+  const changedKinds = options.languages.filter(({ kind }) => files.some((f) => f.kind === kind));
+  const providers = await Promise.all(changedKinds.map((language) => language.impact?.()));
+  for (const [index, { kind }] of changedKinds.entries()) {
     const changed = files.filter((f) => f.kind === kind);
-    if (changed.length === 0) continue;
-    const provider = providers[kind];
+    const provider = providers[index];
     if (!provider) {
       notAnalysed.push(kind);
       continue;

@@ -7,7 +7,7 @@ import { SourceFile } from '../core/source.js';
 import type { Mode } from '../core/kinds.js';
 import { evaluateSyscall, parseSeccompProfile } from '../languages/seccomp/index.js';
 import type { SeccompProfile } from '../languages/seccomp/index.js';
-import { profileReferences } from './apparmor.js';
+import { profileReferences } from './profile-references.js';
 import { attribute, DenialGroups, unattributedNote } from './attribution.js';
 import type { Attribution } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';

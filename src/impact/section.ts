@@ -1,8 +1,8 @@
 /**
  * The extension point of the preview: one `ImpactSection` per policy kind computes that kind's
  * item-level diff (rules, macros, profiles, controls...) and its impact on the cluster and on
- * recorded events. The table in sections.ts lists them; kinds without an entry are reported as
- * not analysed, never guessed.
+ * recorded events. A language brings its own (`PolicyLanguage.impact`); kinds without one are
+ * reported as not analysed, never guessed.
  */
 import type { Config } from '../core/config.js';
 import type { PolicyKind } from '../core/kinds.js';

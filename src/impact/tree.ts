@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { CONFIG_FILE_NAMES, loadConfig } from '../core/config.js';
 import type { Config, LoadedConfig } from '../core/config.js';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { discover, displayPath } from '../core/discovery.js';
+import { discover, displayPath, layoutOf } from '../core/discovery.js';
 import type { WalkProblem } from '../core/discovery.js';
 import type { PolicyKind } from '../core/kinds.js';
+import type { Language } from '../core/language.js';
 import { OUTSIDE_REASON, Reach } from '../core/reach.js';
+import { languages as allLanguages } from '../languages/list.js';
 import { readTextFile } from '../core/read.js';
 import type { FileKind } from './model.js';
 import type { PolicyTree } from './section.js';
@@ -21,12 +23,16 @@ export interface LoadedTree extends PolicyTree {
 }
 
 /** `loaded`: the configuration to use instead of the tree's own (the preview's trusted one). */
-export function loadTree(root: string, loaded?: LoadedConfig): LoadedTree {
+export function loadTree(
+  root: string,
+  languages: readonly Language[] = allLanguages,
+  loaded?: LoadedConfig,
+): LoadedTree {
   const { config, problems } = loaded ?? loadConfig(root, root);
   const walkProblems: WalkProblem[] = [];
   const files = new Map<PolicyKind, string[]>();
   const all = new Map<string, FileKind>();
-  for (const entry of discover(root, root, config.paths, walkProblems)) {
+  for (const entry of discover(root, root, layoutOf(config.paths, languages), walkProblems)) {
     const kind = entry.kind ?? 'tests';
     all.set(entry.display, kind);
     if (kind === 'tests') continue;

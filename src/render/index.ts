@@ -3,35 +3,24 @@
  * plus the namespace and the profile loader they need, labelled and in apply order. Pure given the
  * files: the same repository gives the same bytes.
  */
-import { relative, sep } from 'node:path';
 import { append } from '../core/arrays.js';
+import { relativePosix } from '../core/paths.js';
 import type { Config, TargetConfig } from '../core/config.js';
 import { effectiveMode } from '../core/config.js';
 import { didYouMeanSuffix } from '../core/did-you-mean.js';
-import { discover } from '../core/discovery.js';
+import { discover, layoutOf } from '../core/discovery.js';
 import type { WalkProblem } from '../core/discovery.js';
 import { UserError } from '../core/errors.js';
 import type { Mode, PolicyKind } from '../core/kinds.js';
-import { POLICY_KINDS } from '../core/kinds.js';
 import { readTextFile } from '../core/read.js';
 import { sortForApply } from '../kube/objects.js';
 import type { KubeObject } from '../kube/objects.js';
-import { apparmorRenderer } from './apparmor.js';
-import { falcoRenderer } from './falco.js';
+import type { PolicyLanguage } from '../languages/language.js';
+import { languages as allLanguages } from '../languages/list.js';
 import { renderLoader } from './loader.js';
 import { finalize } from './objects.js';
-import { podSecurityRenderer } from './pod-security.js';
-import { seccompRenderer } from './seccomp.js';
-import type { LoaderNeed, PolicyText, RenderProblem, RenderedFile, Renderer } from './types.js';
+import type { LoaderNeed, PolicyText, RenderProblem, RenderedFile } from './types.js';
 import { toYamlStream } from './yaml.js';
-
-/** One renderer per policy kind, sorted by kind. */
-export const RENDERERS: Partial<Record<PolicyKind, Renderer>> = {
-  apparmor: apparmorRenderer,
-  falco: falcoRenderer,
-  'pod-security': podSecurityRenderer,
-  seccomp: seccompRenderer,
-};
 
 export interface RenderedTarget {
   target: TargetConfig;
@@ -66,11 +55,12 @@ export function selectTargets(config: Config, name: string | undefined): TargetC
 export function readPolicyFiles(
   config: Config,
   cwd: string,
+  languages: readonly PolicyLanguage[] = allLanguages,
 ): { files: Map<PolicyKind, PolicyText[]>; problems: RenderProblem[] } {
   const walk: WalkProblem[] = [];
-  const discovered = discover(config.root, cwd, config.paths, walk);
+  const discovered = discover(config.root, cwd, layoutOf(config.paths, languages), walk);
   const problems: RenderProblem[] = walk.map((w) => ({ file: w.display, message: w.message }));
-  const files = new Map<PolicyKind, PolicyText[]>(POLICY_KINDS.map((k) => [k, []]));
+  const files = new Map<PolicyKind, PolicyText[]>(languages.map((l) => [l.kind, []]));
   for (const file of discovered) {
     if (file.kind === undefined || file.kind === 'tests') continue;
     const read = readTextFile(file.absolute, file.display);
@@ -78,7 +68,7 @@ export function readPolicyFiles(
       problems.push({ file: file.display, message: read.failure.message });
       continue;
     }
-    const path = relative(config.root, file.absolute).split(sep).join('/');
+    const path = relativePosix(config.root, file.absolute);
     files.get(file.kind)?.push({ path, display: file.display, text: read.file.text });
   }
   return { files, problems };
@@ -88,15 +78,15 @@ export function renderTarget(
   config: Config,
   target: TargetConfig,
   files: Map<PolicyKind, PolicyText[]>,
+  languages: readonly PolicyLanguage[] = allLanguages,
 ): RenderedTarget {
   const mode = effectiveMode(config, undefined, target.name);
   const settings = config.render;
   const out: RenderedTarget = { target, mode, objects: [], files: [], problems: [], notes: [] };
   const loader: { apparmor?: LoaderNeed; seccomp?: LoaderNeed } = {};
   const namespaceLabels = new Map<string, Record<string, string>>();
-  for (const kind of POLICY_KINDS) {
+  for (const { kind, render: renderer } of languages) {
     const kindFiles = files.get(kind) ?? [];
-    const renderer = RENDERERS[kind];
     if (!renderer) {
       if (kindFiles.length > 0) {
         out.notes.push(

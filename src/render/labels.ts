@@ -2,7 +2,13 @@
  * The labels every rendered object carries: who manages it, for which target, and a hash of its
  * content. `chs deploy --prune` and `chs drift` find our objects by the first two.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+
+/** node:crypto when a hash is first taken: the renderers are in the languages list `chs lint` loads. */
+let cryptoModule: typeof Crypto | undefined;
+const crypto = (): typeof Crypto =>
+  (cryptoModule ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto);
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'container-host-security';
@@ -31,7 +37,7 @@ export function canonicalJson(value: unknown): string {
 
 /** A short hash of a value (a label value: at most 63 characters). */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 20);
+  return crypto().createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 20);
 }
 
 /** A DNS-1123 label from a file name: lower case, [a-z0-9-], at most 63 characters. */

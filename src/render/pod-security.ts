@@ -8,9 +8,9 @@
 import type { Finding } from '../core/rule.js';
 import { SourceFile } from '../core/source.js';
 import type { KubeObject } from '../kube/objects.js';
-import { loadPolicyFile } from '../languages/pod-security/load.js';
-import type { PodSecurityPolicy } from '../languages/pod-security/policy.js';
-import { renderPodSecurity } from '../languages/pod-security/render.js';
+import { loadPolicyFile } from '../languages/pod-security/index.js';
+import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
+import { renderPodSecurity } from '../languages/pod-security/index.js';
 import { finalize } from './objects.js';
 import { emptyContribution } from './types.js';
 import type { RenderContribution, RenderInput, Renderer } from './types.js';

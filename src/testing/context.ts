@@ -1,14 +1,19 @@
 /** The shared state of one `chs test` run: configuration, and what the kinds load once. */
 import { resolve } from 'node:path';
 import type { Config } from '../core/config.js';
+import { layoutOf } from '../core/discovery.js';
+import type { Language } from '../core/language.js';
 import { readScope, workingTreeTrusted } from '../core/reach.js';
-import type { Ruleset } from '../languages/falco/evaluate/engine.js';
-import { loadRepositoryRuleset } from '../languages/falco/evaluate/load.js';
+import { languages as allLanguages } from '../languages/list.js';
+import type { Ruleset } from '../languages/falco/index.js';
+import { loadRepositoryRuleset } from '../languages/falco/index.js';
 import type { RunContext } from './types.js';
 
 export interface RunContextOptions {
   config: Config;
   cwd: string;
+  /** The languages, for where their files are (default: all). */
+  languages?: readonly Language[];
   includeDirs?: readonly string[];
   /** Replaces the repository's Falco rules (tests). */
   falcoRuleset?: () => Promise<Ruleset>;
@@ -24,6 +29,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
   return {
     cwd,
     config,
+    layout: layoutOf(config.paths, options.languages ?? allLanguages),
     includeDirs,
     scope: readScope(config, {
       includeDirs: includeDirs.map((d) => resolve(cwd, d)),

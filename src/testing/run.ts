@@ -4,12 +4,13 @@
  * result per case (and one per file that cannot be read).
  */
 import type { Config } from '../core/config.js';
-import { discover, expandArguments } from '../core/discovery.js';
+import { discover, expandArguments, layoutOf } from '../core/discovery.js';
 import type { WalkProblem } from '../core/discovery.js';
 import { UserError } from '../core/errors.js';
 import { readTextFile } from '../core/read.js';
 import type { SourceFile } from '../core/source.js';
-import { CASE_KINDS } from './kinds/index.js';
+import type { PolicyLanguage } from '../languages/language.js';
+import { languages as allLanguages } from '../languages/list.js';
 import { parseTestFile } from './parse.js';
 import type { CaseKind, Problem, RunContext, TestCase, TestResult } from './types.js';
 
@@ -19,7 +20,16 @@ export interface TestRunOptions {
   /** Files or directories; empty for the repository's test files. */
   paths: readonly string[];
   context: RunContext;
+  /** The languages: where their files are, and the test case kinds they bring (default: all). */
+  languages?: readonly PolicyLanguage[];
+  /** Replaces the languages' case kinds (tests). */
   kinds?: readonly CaseKind[];
+}
+
+/** Every language's test case kinds, by key. */
+export async function caseKindsOf(languages: readonly PolicyLanguage[]): Promise<CaseKind[]> {
+  const kinds = await Promise.all(languages.map(async (language) => (await language.testCases?.()) ?? []));
+  return kinds.flat().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 export interface TestRun {
@@ -71,25 +81,26 @@ async function runCase(
   }
 }
 
-export function findTestFiles(options: Pick<TestRunOptions, 'cwd' | 'config' | 'paths'>): {
+export function findTestFiles(options: Pick<TestRunOptions, 'cwd' | 'config' | 'paths' | 'languages'>): {
   files: { absolute: string; display: string }[];
   problems: WalkProblem[];
 } {
   const problems: WalkProblem[] = [];
   const { cwd, config, paths } = options;
+  const layout = layoutOf(config.paths, options.languages ?? allLanguages);
   if (paths.length > 0) {
     const named = new Set(paths);
-    const files = expandArguments(paths, cwd, config.root, config.paths, problems).filter(
+    const files = expandArguments(paths, cwd, config.root, layout, problems).filter(
       (f) => named.has(f.display) || isYaml(f.absolute),
     );
     return { files, problems };
   }
-  const files = discover(config.root, cwd, config.paths, problems).filter((f) => f.kind === 'tests');
+  const files = discover(config.root, cwd, layout, problems).filter((f) => f.kind === 'tests');
   return { files, problems };
 }
 
 export async function runTests(options: TestRunOptions): Promise<TestRun> {
-  const kinds = options.kinds ?? CASE_KINDS;
+  const kinds = options.kinds ?? (await caseKindsOf(options.languages ?? allLanguages));
   const { files, problems } = findTestFiles(options);
   if (problems.length > 0) {
     const first = problems[0] as WalkProblem;

@@ -1,10 +1,11 @@
 /** The policy test runner's vocabulary: cases, the kinds of case, and their outcomes. */
 import type { Config } from '../core/config.js';
+import type { Layout } from '../core/discovery.js';
 import type { Range } from '../core/diagnostic.js';
 import type { ReadScope } from '../core/reach.js';
 import type { SourceFile } from '../core/source.js';
 import type { YamlMap, YamlNode } from '../core/yaml.js';
-import type { Ruleset } from '../languages/falco/evaluate/engine.js';
+import type { Ruleset } from '../languages/falco/index.js';
 
 /** One entry of a test file's `tests:` list. */
 export interface TestCase {
@@ -41,6 +42,8 @@ export interface CaseOutcome {
 export interface RunContext {
   cwd: string;
   config: Config;
+  /** Where each kind's files are (chs.yaml's paths, else the languages' defaults). */
+  layout: Layout;
   /** Extra roots for AppArmor `<...>` includes (`--include-dir`), before chs.yaml's. */
   includeDirs: readonly string[];
   /** The run's include roots and what it may read (the repository and those roots). */

@@ -183,16 +183,45 @@ describe("the project's own pipeline (.gitlab-ci.yml)", () => {
       'self-test-preview',
       'test: [20]',
       'test: [22]',
+      'test: [24]',
       'package',
     ],
     'branch with an open merge request': 'none',
-    branch: ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
-    'default branch': ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
-    schedule: ['test: [20]', 'test: [22]', 'package'],
-    tag: ['test: [20]', 'test: [22]', 'package'],
-    'web, default branch': ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
-    'api, default branch': ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
-    'trigger, default branch': ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
+    branch: ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'test: [24]', 'package'],
+    'default branch': [
+      'self-test-lint',
+      'self-test-test',
+      'test: [20]',
+      'test: [22]',
+      'test: [24]',
+      'package',
+    ],
+    schedule: ['test: [20]', 'test: [22]', 'test: [24]', 'package'],
+    tag: ['test: [20]', 'test: [22]', 'test: [24]', 'package'],
+    'web, default branch': [
+      'self-test-lint',
+      'self-test-test',
+      'test: [20]',
+      'test: [22]',
+      'test: [24]',
+      'package',
+    ],
+    'api, default branch': [
+      'self-test-lint',
+      'self-test-test',
+      'test: [20]',
+      'test: [22]',
+      'test: [24]',
+      'package',
+    ],
+    'trigger, default branch': [
+      'self-test-lint',
+      'self-test-test',
+      'test: [20]',
+      'test: [22]',
+      'test: [24]',
+      'package',
+    ],
   };
   for (const kind of KINDS) {
     it(`a ${kind} pipeline: ${expected[kind] === 'none' ? 'no pipeline' : (expected[kind] as string[]).join(', ')}`, () => {
@@ -207,7 +236,14 @@ describe("the project's own pipeline (.gitlab-ci.yml)", () => {
     const variables = { ...predefinedVariables('tag', TEMPLATES_PROJECT), NPM_TOKEN: 'npm_x' };
     const result = plan(configOf(self, 'tag'), variables, self.files);
     expect(result.errors).toEqual([]);
-    expect(summary(result)).toEqual(['test: [20]', 'test: [22]', 'package', 'publish', 'catalog-release']);
+    expect(summary(result)).toEqual([
+      'test: [20]',
+      'test: [22]',
+      'test: [24]',
+      'package',
+      'publish',
+      'catalog-release',
+    ]);
     const publish = result.jobs.find((job) => job.name === 'publish')?.definition;
     expect((publish?.script as string[]).join('\n')).toContain(
       'npm publish "./container-host-security-$CI_COMMIT_TAG.tgz"',

@@ -22,7 +22,9 @@ describe('loadConfig', () => {
     const { config, problems } = loadConfig(dir, dir);
     expect(problems).toEqual([]);
     expect(config.targets).toEqual([{ name: 'default' }]);
-    expect(config.paths.falco).toContain('policies/falco/**/*.yaml');
+    // chs.yaml sets no kind's paths: each language keeps its own default.
+    expect(config.paths.falco).toBeUndefined();
+    expect(config.paths.tests).toContain('policies/tests/**/*.yaml');
     expect(config.mode).toBe('monitor');
   });
 

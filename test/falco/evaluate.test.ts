@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/languages/falco/condition/parser.js';
 import type { Expr } from '../../src/languages/falco/condition/ast.js';
 import { CompileError, compileCondition } from '../../src/languages/falco/evaluate/compile.js';
-import { eventTypes, hasType } from '../../src/languages/falco/evaluate/evttypes.js';
+import { eventTypes, hasType } from '../../src/languages/falco/condition/evttypes.js';
 import { Ruleset } from '../../src/languages/falco/evaluate/engine.js';
 import { compileGlob } from '../../src/languages/falco/evaluate/fnmatch.js';
 import { parseIpv4 } from '../../src/languages/falco/evaluate/operators.js';

@@ -25,6 +25,7 @@ export const mehWord = defineRule({
 
 export const fakeLanguage: Language = {
   kind: 'falco',
+  defaultPaths: ['policies/falco/**/*.yaml', 'policies/falco/**/*.yml'],
   rules: [badWord, mehWord],
   sniff: (file) => file.text.includes('FAKE'),
   lint(files, context) {

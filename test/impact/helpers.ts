@@ -18,6 +18,7 @@ export const todoRule = defineRule({
 
 export const todoLanguage: Language = {
   kind: 'falco',
+  defaultPaths: ['policies/falco/**/*.yaml', 'policies/falco/**/*.yml'],
   rules: [todoRule],
   sniff: () => false,
   lint(files, context) {

@@ -190,9 +190,18 @@ describe('buildImpactReport', () => {
       headDir: head,
       base: { dir: 'base' },
       events: [{ absolute: '/abs/e.jsonl', display: 'e.jsonl' }],
-      languages: [todoLanguage],
+      // AppArmor's files are found and diffed, but it has no impact section here.
+      languages: [
+        { ...todoLanguage, impact: async () => falcoSection },
+        {
+          kind: 'apparmor',
+          defaultPaths: ['policies/apparmor/**'],
+          rules: [],
+          sniff: () => false,
+          lint() {},
+        },
+      ],
       registry: testRegistry,
-      sections: { falco: falcoSection },
     });
     expect(seen).toEqual(['policies/falco/a.yaml', '/abs/e.jsonl']);
     expect(report.sections.map((s) => s.kind)).toEqual(['falco']);

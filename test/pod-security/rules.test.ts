@@ -21,6 +21,7 @@ afterAll(() => {
 function profilesLanguage(apparmor: string[], seccomp: string[]): Language {
   return {
     kind: 'apparmor',
+    defaultPaths: [],
     rules: [],
     sniff: () => false,
     collectFacts(_files, context) {
@@ -191,7 +192,12 @@ describe('pod-security lint rules', () => {
   it('reports a misspelt key once, with did-you-mean', async () => {
     const found = await lintRepo({ [P]: `${head()}spec:\n  levle: restricted\n  namespaces: [a]\n` });
     expect(found).toMatchObject([
-      { ruleId: 'pod-security/invalid-policy', line: 6, column: 3, message: 'unknown key "levle" in "spec"; did you mean "level"?' },
+      {
+        ruleId: 'pod-security/invalid-policy',
+        line: 6,
+        column: 3,
+        message: 'unknown key "levle" in "spec"; did you mean "level"?',
+      },
     ]);
     const nothing = await lintRepo({ [P]: `${head()}spec:\n  namespaces: [a]\n` });
     expect(nothing).toMatchObject([

@@ -9,7 +9,7 @@
 import type { Range } from '../../core/diagnostic.js';
 import type { Word } from './ast.js';
 import { invalidGlob } from './rules/invalid-glob.js';
-import type { Reporter } from './validate.js';
+import type { Reporter } from './reporter.js';
 
 const SPECIAL = new Set(['.', '+', '(', ')', '|', '^', '$']);
 

@@ -109,6 +109,7 @@ function collectIncluded(statements: readonly Statement[], out: Set<string>): vo
 
 export const apparmor: Language = {
   kind: 'apparmor',
+  defaultPaths: ['policies/apparmor/**'],
   rules: apparmorRules,
   sniff: (file) => SNIFF.test(file.text),
   collectFacts(files, context) {
@@ -185,3 +186,11 @@ export const apparmor: Language = {
     }
   },
 };
+
+// The public API beyond linting: what the preview, chs test, chs render and the CLI use.
+export { loadProfileSet } from './analyze.js';
+export { evaluateAccess } from './evaluate.js';
+export type { Access, AccessDecision, ProfileSet } from './evaluate.js';
+export type { ProfileModel } from './model.js';
+export { uncheckedInclude } from './rules/unchecked-include.js';
+export { CAPABILITIES, NETWORK_DOMAINS, NETWORK_PROTOCOL_TYPES, NETWORK_TYPES } from './tables.js';

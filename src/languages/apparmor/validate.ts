@@ -4,10 +4,9 @@
  * change_profile and rlimit rules, the qualifiers a rule takes, and profile flags.
  */
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
-import type { Range } from '../../core/diagnostic.js';
-import type { Finding, MessageData, RuleDefinition } from '../../core/rule.js';
 import type { Condition, Flag, MediationRule, Profile, Rule, Word } from './ast.js';
 import { checkPattern } from './aare.js';
+import type { Reporter } from './reporter.js';
 import { invalidFlags } from './rules/invalid-flags.js';
 import { invalidOption } from './rules/invalid-option.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
@@ -37,17 +36,8 @@ import {
   USERNS_PERMISSIONS,
 } from './tables.js';
 
-export type Reporter = <M extends string>(
-  rule: RuleDefinition<M>,
-  messageId: M,
-  range: Range,
-  data?: MessageData,
-) => void;
-
-export function reporterFor(file: string, report: (finding: Finding) => void): Reporter {
-  return (rule, messageId, range, data) =>
-    report({ rule, messageId, file, range, ...(data ? { data } : {}) });
-}
+export { reporterFor } from './reporter.js';
+export type { Reporter };
 
 interface KindSpec {
   permissions?: ReadonlySet<string>;

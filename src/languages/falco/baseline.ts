@@ -3,13 +3,10 @@
  * falco_rules.yaml, or a file of the team's own macros and lists), so that rules can use their
  * macros and lists. Their own findings are not reported.
  */
-import { relative, resolve, sep } from 'node:path';
-import { walkFiles } from '../../core/discovery.js';
+import { resolve } from 'node:path';
+import { expandGlob, walkFiles } from '../../core/discovery.js';
 import type { WalkProblem } from '../../core/discovery.js';
-import { globBase, globToRegExp } from '../../core/glob.js';
 import type { Reach } from '../../core/reach.js';
-
-const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
 
 /**
  * The absolute paths a baseline glob names, sorted; empty when it matches nothing. Only files
@@ -28,10 +25,7 @@ export function expandBaseline(
     if (!reach.contains(absolute)) return { files: [], outside: true };
     files = walkFiles(resolve(absolute, '..'), problems, cwd, reach).filter((f) => f === absolute);
   } else {
-    const matcher = globToRegExp(glob);
-    files = walkFiles(resolve(root, globBase(glob)), problems, cwd, reach).filter((file) =>
-      matcher.test(toPosix(relative(root, file))),
-    );
+    files = expandGlob(glob, root, cwd, reach, problems);
   }
   return { files, outside: problems.some((p) => p.outside) };
 }

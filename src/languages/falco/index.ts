@@ -11,6 +11,7 @@ import { displayPath } from '../../core/discovery.js';
 import { expandBaseline, NO_BASELINE_HINT } from './baseline.js';
 import { loadRules } from './loader/index.js';
 import type { LoadedFile } from './loader/index.js';
+import { FALCO_PATHS } from './paths.js';
 import { falcoRules, falcoRulesById } from './rules/index.js';
 
 const RULES_FILE = /^-\s+(?:rule|macro|list|required_engine_version|required_plugin_versions)\s*:/m;
@@ -67,6 +68,7 @@ function baselineFiles(context: LintContext, linted: Set<string>): LoadedFile[] 
 
 export const falco: Language = {
   kind: 'falco',
+  defaultPaths: FALCO_PATHS,
   rules: falcoRules,
   sniff: sniffFalco,
   lint(files: readonly SourceFile[], context: LintContext): void {
@@ -94,3 +96,24 @@ export const falco: Language = {
     }
   },
 };
+
+// The public API beyond linting: what the preview, chs test, chs render and the CLI use.
+export type { Expr } from './condition/ast.js';
+export { hasType } from './condition/evttypes.js';
+export { parse } from './condition/parser.js';
+export { printCondition } from './condition/print.js';
+export { alertJson, buildAlert } from './evaluate/alert.js';
+export type { Alert } from './evaluate/alert.js';
+export { Ruleset } from './evaluate/engine.js';
+export type { CompiledRule as EngineRule, EngineEvent, TypedRule } from './evaluate/engine.js';
+export { readEvents } from './evaluate/events.js';
+export type { RecordedEvent } from './evaluate/events.js';
+export { explainMiss } from './evaluate/explain.js';
+export type { Fields } from './evaluate/fields.js';
+export { loadRepositoryRuleset, loadRuleset, repositoryRulesFiles } from './evaluate/load.js';
+export { compileOutput, priorityName } from './evaluate/output.js';
+export { EventFileError, replay } from './evaluate/replay.js';
+export type { EventFile, ReplaySummary } from './evaluate/replay.js';
+export { loadRules } from './loader/index.js';
+export type { CompiledRule, LoadedFile } from './loader/index.js';
+export { falcoRulesById } from './rules/index.js';

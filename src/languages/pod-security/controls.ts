@@ -17,7 +17,7 @@ import {
 import type { ContainerView, Obj, PodView } from './checks/types.js';
 import { CONTAINERS, SPEC, celList, celString, opt } from './cel.js';
 import type { Controls, PodSecurityPolicy, ProfileControl } from './policy.js';
-import type { Violation } from './evaluate.js';
+import type { Violation } from './violation.js';
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 

@@ -2,6 +2,7 @@
  * Evaluating Pods and workloads as Pod Security Admission does, with its own words, and against the
  * repository's pod security policies (a level and explicit controls per policy).
  */
+import type { Violation } from './violation.js';
 import { checksFor } from './checks/index.js';
 import { podView } from './checks/pod.js';
 import type { PodView } from './checks/types.js';
@@ -12,12 +13,7 @@ import type { PolicyVersion, PssLevel } from './version.js';
 import { podSource, resourceOf } from './workload.js';
 import type { PodSource } from './workload.js';
 
-export interface Violation {
-  /** The PSA check id (`runAsNonRoot`) or the policy control (`no-root/readOnlyRootFilesystem`). */
-  check: string;
-  reason: string;
-  detail: string;
-}
+export type { Violation };
 
 export interface PodSecurityResult {
   readonly allowed: boolean;

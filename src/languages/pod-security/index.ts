@@ -7,6 +7,7 @@ import type { SourceFile } from '../../core/source.js';
 import { rangeAt } from '../../core/yaml.js';
 import { loadPolicyFile, looksLikePolicy } from './load.js';
 import type { LoadedFile } from './load.js';
+import { POD_SECURITY_PATHS } from './paths.js';
 import type { PodSecurityPolicy } from './policy.js';
 import { checkKubeSystem } from './rules/block-kube-system.js';
 import { checkContradictions } from './rules/contradictory-controls.js';
@@ -53,6 +54,7 @@ function recordReferences(policy: PodSecurityPolicy, context: LintContext): void
 
 export const podSecurity: Language = {
   kind: 'pod-security',
+  defaultPaths: POD_SECURITY_PATHS,
   rules: podSecurityRules,
   sniff: (file) => /\.(ya?ml|json)$/i.test(file.path) && looksLikePolicy(file.text),
   collectFacts(files, context) {
@@ -86,3 +88,16 @@ export const podSecurity: Language = {
     }
   },
 };
+
+// The public API beyond linting: what the preview, chs test, chs render and the CLI use.
+export { asObj, asString, podView } from './checks/pod.js';
+export { evaluateAgainstPolicies, evaluatePodSecurity } from './evaluate.js';
+export type { PodSecurityResult, Violation } from './evaluate.js';
+export { loadPolicyFile } from './load.js';
+export { PodSecurityPolicy } from './policy.js';
+export type { PolicySpec } from './policy.js';
+export { renderPodSecurity } from './render.js';
+export { loadRepositoryPolicies } from './repository.js';
+export { PSS_LEVELS, isPssLevel, parseVersion } from './version.js';
+export type { PolicyVersion, PssLevel } from './version.js';
+export { POD_BEARING_KINDS, podSource } from './workload.js';

@@ -5,6 +5,7 @@ import type { WalkProblem } from '../../core/discovery.js';
 import { readTextFile } from '../../core/read.js';
 import type { Finding } from '../../core/rule.js';
 import { loadPolicyFile } from './load.js';
+import { POD_SECURITY_PATHS } from './paths.js';
 import type { PodSecurityPolicy } from './policy.js';
 
 export interface RepositoryPolicies {
@@ -15,7 +16,8 @@ export interface RepositoryPolicies {
 
 export function loadRepositoryPolicies(config: Config, cwd: string): RepositoryPolicies {
   const problems: WalkProblem[] = [];
-  const files = discover(config.root, cwd, config.paths, problems).filter((f) => f.kind === 'pod-security');
+  const globs = config.paths['pod-security'] ?? POD_SECURITY_PATHS;
+  const files = discover(config.root, cwd, [{ kind: 'pod-security', globs }], problems);
   const result: RepositoryPolicies = {
     policies: [],
     errors: problems.map((p) => ({ file: p.display, message: p.message })),

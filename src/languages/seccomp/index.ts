@@ -2,7 +2,8 @@
  * seccomp profiles (OCI / Docker JSON): read with positions, validated, linted, evaluated.
  * Exports what the test runner, the impact preview and the renderer use.
  */
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { relativePosix } from '../../core/paths.js';
 import { effectiveMode } from '../../core/config.js';
 import type { Language, LintContext } from '../../core/language.js';
 import type { SourceFile } from '../../core/source.js';
@@ -24,7 +25,7 @@ const SNIFF = /"(defaultAction|syscalls)"\s*:/;
 
 /** The path a pod's `localhostProfile` would name: relative to the repository root, with slashes. */
 function repositoryPath(file: SourceFile, context: LintContext): string {
-  return relative(context.config.root, resolve(context.cwd, file.path)).split('\\').join('/');
+  return relativePosix(context.config.root, resolve(context.cwd, file.path));
 }
 
 /** Profiles parsed once per lint run (collectFacts and lint see the same files). */
@@ -93,6 +94,7 @@ export function lintProfile(file: SourceFile, context: LintContext): void {
 
 export const seccomp: Language = {
   kind: 'seccomp',
+  defaultPaths: ['policies/seccomp/**/*.json'],
   rules: seccompRules.map((rule) => rule.definition),
   sniff(file) {
     const head = file.text.slice(0, 64 * 1024);
@@ -110,3 +112,7 @@ export const seccomp: Language = {
     for (const file of files) lintProfile(file, context);
   },
 };
+
+// The public API beyond linting: what the preview, chs test, chs render and the CLI use.
+export { ACTIONS, isAction } from './actions.js';
+export { DOCKER_ARCHES, SCMP_ARCHES, isKnownSyscall, scmpArch, syscallNames } from './syscalls.js';

@@ -18,16 +18,16 @@ import { readTextFile } from '../../core/read.js';
 import { SourceFile } from '../../core/source.js';
 import type { YamlMap, YamlNode } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
-import { loadProfileSet } from '../../languages/apparmor/analyze.js';
-import { evaluateAccess } from '../../languages/apparmor/evaluate.js';
-import type { Access, AccessDecision, ProfileSet } from '../../languages/apparmor/evaluate.js';
-import { uncheckedInclude } from '../../languages/apparmor/rules/unchecked-include.js';
+import { loadProfileSet } from '../../languages/apparmor/index.js';
+import { evaluateAccess } from '../../languages/apparmor/index.js';
+import type { Access, AccessDecision, ProfileSet } from '../../languages/apparmor/index.js';
+import { uncheckedInclude } from '../../languages/apparmor/index.js';
 import {
   CAPABILITIES,
   NETWORK_DOMAINS,
   NETWORK_PROTOCOL_TYPES,
   NETWORK_TYPES,
-} from '../../languages/apparmor/tables.js';
+} from '../../languages/apparmor/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
 import { at, loadErrors } from './where.js';
@@ -162,7 +162,7 @@ function loadRepository(context: RunContext): LoadedFile[] {
     const { config, cwd } = context;
     const roots = context.scope.includeRoots;
     const loaded: LoadedFile[] = [];
-    for (const entry of discover(config.root, cwd, config.paths, []).filter((f) => f.kind === 'apparmor')) {
+    for (const entry of discover(config.root, cwd, context.layout, []).filter((f) => f.kind === 'apparmor')) {
       const read = readTextFile(entry.absolute, entry.display);
       if (!read.ok) continue; // not a profile that can be named; chs lint reports it
       const { set, findings } = loadProfileSet([{ path: read.file.path, text: read.file.text }], {

@@ -6,9 +6,9 @@
 import type { YamlMap } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
-import type { CompiledRule, Ruleset } from '../../languages/falco/evaluate/engine.js';
-import { explainMiss } from '../../languages/falco/evaluate/explain.js';
-import { compileOutput, priorityName } from '../../languages/falco/evaluate/output.js';
+import type { EngineRule as CompiledRule, Ruleset } from '../../languages/falco/index.js';
+import { explainMiss } from '../../languages/falco/index.js';
+import { compileOutput, priorityName } from '../../languages/falco/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem } from '../types.js';
 

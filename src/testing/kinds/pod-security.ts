@@ -10,14 +10,14 @@ import { readTextFile } from '../../core/read.js';
 import type { SourceFile } from '../../core/source.js';
 import type { YamlMap, YamlNode } from '../../core/yaml.js';
 import { pairOf, rangeAt } from '../../core/yaml.js';
-import { podView } from '../../languages/pod-security/checks/pod.js';
-import { evaluateAgainstPolicies, evaluatePodSecurity } from '../../languages/pod-security/evaluate.js';
-import type { PodSecurityResult, Violation } from '../../languages/pod-security/evaluate.js';
-import { loadPolicyFile } from '../../languages/pod-security/load.js';
-import { PodSecurityPolicy } from '../../languages/pod-security/policy.js';
-import type { PolicySpec } from '../../languages/pod-security/policy.js';
-import { isPssLevel, parseVersion, PSS_LEVELS } from '../../languages/pod-security/version.js';
-import { POD_BEARING_KINDS, podSource } from '../../languages/pod-security/workload.js';
+import { podView } from '../../languages/pod-security/index.js';
+import { evaluateAgainstPolicies, evaluatePodSecurity } from '../../languages/pod-security/index.js';
+import type { PodSecurityResult, Violation } from '../../languages/pod-security/index.js';
+import { loadPolicyFile } from '../../languages/pod-security/index.js';
+import { PodSecurityPolicy } from '../../languages/pod-security/index.js';
+import type { PolicySpec } from '../../languages/pod-security/index.js';
+import { isPssLevel, parseVersion, PSS_LEVELS } from '../../languages/pod-security/index.js';
+import { POD_BEARING_KINDS, podSource } from '../../languages/pod-security/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
 import { at, loadErrors } from './where.js';
@@ -73,7 +73,7 @@ function loadRepository(context: RunContext): Repository {
   return context.cached('podSecurity', () => {
     const { config, cwd } = context;
     const repository: Repository = { policies: [], files: new Map(), errors: new Map() };
-    const entries = discover(config.root, cwd, config.paths, []).filter((f) => f.kind === 'pod-security');
+    const entries = discover(config.root, cwd, context.layout, []).filter((f) => f.kind === 'pod-security');
     for (const entry of entries) {
       const read = readTextFile(entry.absolute, entry.display);
       if (!read.ok) {

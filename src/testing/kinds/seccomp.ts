@@ -5,6 +5,7 @@
  * parsed once per run; the answer is `evaluateSyscall`'s, for the profile as written.
  */
 import { relative, resolve } from 'node:path';
+import { relativePosix } from '../../core/paths.js';
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import { discover } from '../../core/discovery.js';
 import { OUTSIDE_REASON, Reach } from '../../core/reach.js';
@@ -12,7 +13,7 @@ import { readTextFile } from '../../core/read.js';
 import type { SourceFile } from '../../core/source.js';
 import type { YamlMap } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
-import { ACTIONS, isAction, sameAction } from '../../languages/seccomp/actions.js';
+import { ACTIONS, isAction, sameAction } from '../../languages/seccomp/index.js';
 import { evaluateSyscall, parseSeccompProfile } from '../../languages/seccomp/index.js';
 import type { Evaluation, SeccompProfile } from '../../languages/seccomp/index.js';
 import {
@@ -21,7 +22,7 @@ import {
   SCMP_ARCHES,
   scmpArch,
   syscallNames,
-} from '../../languages/seccomp/syscalls.js';
+} from '../../languages/seccomp/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
 import { at } from './where.js';
@@ -102,9 +103,9 @@ type Loaded = { ok: true; profile: SeccompProfile; source: SourceFile } | { ok: 
 function repositoryProfiles(context: RunContext): string[] {
   return context.cached('seccomp:paths', () => {
     const { config } = context;
-    return discover(config.root, context.cwd, config.paths, [])
+    return discover(config.root, context.cwd, context.layout, [])
       .filter((f) => f.kind === 'seccomp')
-      .map((f) => relative(config.root, f.absolute).split('\\').join('/'));
+      .map((f) => relativePosix(config.root, f.absolute));
   });
 }
 

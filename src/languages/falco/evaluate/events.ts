@@ -5,9 +5,14 @@
  * number; it never stops the stream.
  */
 import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Fields } from './fields.js';
+
+/** zlib on the first gzipped file: the Falco API is loaded by `chs lint`, which reads no events. */
+let zlibModule: typeof Zlib | undefined;
+const zlib = (): typeof Zlib => (zlibModule ??= createRequire(import.meta.url)('node:zlib') as typeof Zlib);
 
 export interface RecordedEvent {
   /** 1-based line number in its file. */
@@ -82,7 +87,7 @@ function isGzip(path: string): boolean {
 /** The file's bytes as a stream, decompressed when it is gzip. Throws on an unreadable file. */
 export function openEventStream(path: string): Readable {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  return isGzip(path) ? raw.pipe(createGunzip()) : raw;
+  return isGzip(path) ? raw.pipe(zlib().createGunzip()) : raw;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Expr, FieldLike, Operand, TransformerArg } from '../condition/ast.js';
 import { compileCondition, compileValue, typesOf } from './compile.js';
 import type { CompiledRule, EngineEvent } from './engine.js';
-import { hasType } from './evttypes.js';
+import { hasType } from '../condition/evttypes.js';
 import { isAnyAncestor, multiValueExtractor } from './fields.js';
 import type { Fields } from './fields.js';
 

@@ -10,6 +10,7 @@ import { readTextFile } from '../../../core/read.js';
 import type { SourceFile } from '../../../core/source.js';
 import { loadRules } from '../loader/index.js';
 import type { LoadedFile } from '../loader/index.js';
+import { FALCO_PATHS } from '../paths.js';
 import { falcoRules } from '../rules/index.js';
 import { Ruleset } from './engine.js';
 import type { EvaluableRule, RuleMatching } from './engine.js';
@@ -75,16 +76,11 @@ export function repositoryRulesFiles(
   cwd: string,
 ): { files: RulesFile[]; problems: WalkProblem[] } {
   const problems: WalkProblem[] = [];
-  const only = (globs: string[]): DiscoveredFile[] =>
-    discover(
-      config.root,
-      cwd,
-      { ...config.paths, falco: globs, apparmor: [], seccomp: [], 'pod-security': [], tests: [] },
-      problems,
-    );
+  const only = (globs: readonly string[]): DiscoveredFile[] =>
+    discover(config.root, cwd, [{ kind: 'falco', globs }], problems);
   const baseline = only(config.falco.baseline);
   const seen = new Set(baseline.map((f) => f.absolute));
-  const own = only(config.paths.falco).filter((f) => !seen.has(f.absolute));
+  const own = only(config.paths.falco ?? FALCO_PATHS).filter((f) => !seen.has(f.absolute));
   return {
     files: [
       ...baseline.map((f) => ({ absolute: f.absolute, display: f.display, baseline: true })),

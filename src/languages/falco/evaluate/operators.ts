@@ -3,7 +3,9 @@
  * compare as Falco converts them: a number field against a number, a string field byte for byte,
  * a boolean against true/false; an IPv4 address against an address or a CIDR network.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type * as Re2 from 're2js';
+import type { RE2JS } from 're2js';
 import type { BinaryOperator, OperatorModifier } from '../condition/ast.js';
 import { compileGlob } from './fnmatch.js';
 
@@ -189,10 +191,17 @@ export function scalarTest(op: BinaryOperator, rhs: string): ScalarTest {
   }
 }
 
+/**
+ * re2js, required on the first regex: the Falco language's API (src/languages/falco/index.ts)
+ * brings the evaluator along, and `chs lint` should not load a regex engine it never uses.
+ */
+let re2: typeof RE2JS | undefined;
+const re2js = (): typeof RE2JS => (re2 ??= (createRequire(import.meta.url)('re2js') as typeof Re2).RE2JS);
+
 /** RE2 syntax on RE2JS, a linear-time engine: no pattern can make matching backtrack. */
 export function compileRegex(pattern: string): RE2JS {
   try {
-    return RE2JS.compile(pattern);
+    return re2js().compile(pattern);
   } catch (error) {
     throw new OperatorError(`invalid regex pattern "${pattern}": ${(error as Error).message}`);
   }

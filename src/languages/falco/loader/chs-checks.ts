@@ -8,12 +8,12 @@ import type { Expr, Node } from '../condition/ast.js';
 import { printCondition } from '../condition/print.js';
 import { catalogOf, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
 import type { Collector } from './collector.js';
-import { eventTypesOf } from './evttypes.js';
+import { eventTypes, isEmpty, isUnrestricted } from '../condition/evttypes.js';
 import { outputTokens } from './output.js';
 import { atNode, ID } from './results.js';
 import type { LoaderRuleId, Where } from './results.js';
 import type { CompiledRule } from './types.js';
-import type { LoadOptions } from './index.js';
+import type { LoadOptions } from './types.js';
 
 type Report = (ruleId: LoaderRuleId, message: string, where: Where, ruleName: string) => void;
 
@@ -140,12 +140,11 @@ export function chsChecks(
     const where = atNode(info.location.file, info.location.node);
     let reason = neverHolds(rule.condition);
     if (!reason && rule.source === SYSCALL_SOURCE && !hasNeverTruePlaceholder(rule.condition)) {
-      const types = eventTypesOf(rule.condition);
-      if (!types.all && types.names.size === 0)
+      if (isEmpty(eventTypes(rule.condition)))
         reason = 'its evt.type checks contradict each other (no event type is left)';
     }
     if (reason) report(ID.neverMatches, `Rule '${rule.name}' can never match: ${reason}`, where, rule.name);
-    if (rule.source === SYSCALL_SOURCE && !info.warnEvttypes && eventTypesOf(rule.condition).all) {
+    if (rule.source === SYSCALL_SOURCE && !info.warnEvttypes && isUnrestricted(eventTypes(rule.condition))) {
       report(
         ID.unconstrainedEvttype,
         `Rule '${rule.name}' does not restrict evt.type, so Falco evaluates it for every event; warn_evttypes: false only hides Falco's warning`,

@@ -6,6 +6,7 @@
  *
  * The compiled rules (`CompiledRule`, in ./types.ts) are what an evaluator consumes.
  */
+import type { LoadOptions } from './types.js';
 import type { YamlResult } from '../../../core/yaml.js';
 import type { Expr, Node } from '../condition/ast.js';
 import { parse } from '../condition/parser.js';
@@ -13,7 +14,7 @@ import { printCondition } from '../condition/print.js';
 import { catalogOf, DEPRECATED_FIELDS, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
 import { Collector, normalizeComp } from './collector.js';
 import { ConditionCompiler } from './compile.js';
-import { codeCount, eventTypesOf } from './evttypes.js';
+import { codeCount, eventTypes } from '../condition/evttypes.js';
 import { addExceptions, expandMacros, substituteLists } from './expand.js';
 import type { CompiledList } from './expand.js';
 import { outputTokens } from './output.js';
@@ -29,14 +30,7 @@ import { parseRulesYaml } from './yaml-compat.js';
 export type { CompiledRule, LoadMessage } from './types.js';
 export type { LoadedFile } from './text.js';
 
-export interface LoadOptions {
-  /** chs.yaml `falco.ruleMatching`: under `first`, a rule that an earlier one always pre-empts is reported. */
-  ruleMatching?: 'first' | 'all';
-  /** Plugins loaded besides those the files require (their event sources become known). */
-  plugins?: readonly string[];
-  /** Said after "Undefined macro" when no baseline is configured. */
-  undefinedMacroHint?: string;
-}
+export type { LoadOptions };
 
 export interface LoadResult {
   messages: LoadMessage[];
@@ -306,7 +300,7 @@ class Compiler {
         );
         compiler.compile(expanded, (e) => this.rootText.get(e));
         if (failed || skipped) continue;
-        if (rule.source === SYSCALL_SOURCE && rule.warnEvttypes && codeCount(eventTypesOf(expanded)) > 100) {
+        if (rule.source === SYSCALL_SOURCE && rule.warnEvttypes && codeCount(eventTypes(expanded)) > 100) {
           this.add(
             ID.noEvttype,
             'Rule matches too many evt.type values. This has a significant performance penalty.',

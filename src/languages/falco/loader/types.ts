@@ -140,3 +140,12 @@ export interface RuleInfo {
   conditionLocation?: Location;
   outputLocation?: Location;
 }
+
+export interface LoadOptions {
+  /** chs.yaml `falco.ruleMatching`: under `first`, a rule that an earlier one always pre-empts is reported. */
+  ruleMatching?: 'first' | 'all';
+  /** Plugins loaded besides those the files require (their event sources become known). */
+  plugins?: readonly string[];
+  /** Said after "Undefined macro" when no baseline is configured. */
+  undefinedMacroHint?: string;
+}
