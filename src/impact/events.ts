@@ -5,8 +5,12 @@
  */
 import type { RecordedEvent } from '../languages/falco/evaluate/events.js';
 import { performance } from 'node:perf_hooks';
-import { readEvents } from '../languages/falco/evaluate/events.js';
 import type { Spent } from '../core/timing.js';
+import { UserError } from '../core/errors.js';
+import type { EventSource } from './sources/index.js';
+import { StoreError } from './sources/http.js';
+import { Progress } from './sources/progress.js';
+import type { ProgressWriter } from './sources/progress.js';
 
 export type { RecordedEvent } from '../languages/falco/evaluate/events.js';
 
@@ -15,8 +19,10 @@ export interface FeedStats {
   badLines: number;
   /** The first bad lines, `file:line: message`. */
   badExamples: string[];
-  /** Files that could not be read at all. */
+  /** Sources that could not be read (to the end): `source: why`. */
   unreadable: string[];
+  /** What each source gave, in order: the Inputs fold shows it. */
+  perSource: { source: string; events: number; bad: number }[];
 }
 
 export type EventConsumer = (event: RecordedEvent) => void;
@@ -46,7 +52,11 @@ export class EventFeed {
   private readonly done: Promise<FeedStats>;
   readonly times: FeedTimes = { pass: { cpu: 0, wall: 0 }, consumers: new Map() };
 
-  constructor(readonly files: readonly { absolute: string; display: string }[]) {
+  constructor(
+    readonly sources: readonly EventSource[],
+    /** Standard error, for the progress of long reads when it is a terminal. */
+    private readonly progressOut?: ProgressWriter,
+  ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -57,11 +67,15 @@ export class EventFeed {
     return this.done;
   }
 
-  /** Streams every file once through every consumer (a no-op pass when nobody subscribed). */
+  /**
+   * Streams every source once through every consumer (a no-op pass when nobody subscribed). A
+   * mistake of the user's (an unset credential variable, a refused credential) rejects: the
+   * preview stops with that line rather than post a report without the events.
+   */
   async run(): Promise<FeedStats> {
     if (this.started) return this.done;
     this.started = true;
-    const stats: FeedStats = { events: 0, badLines: 0, badExamples: [], unreadable: [] };
+    const stats: FeedStats = { events: 0, badLines: 0, badExamples: [], unreadable: [], perSource: [] };
     if (this.consumers.length > 0) {
       const cpu0 = process.cpuUsage();
       const wall0 = performance.now();
@@ -79,29 +93,50 @@ export class EventFeed {
         }
         batch.length = 0;
       };
-      const onEvent = (event: RecordedEvent): void => {
-        if (batch.push(event) >= BATCH) dispatch();
-      };
-      for (const file of this.files) {
+      const progress = this.progressOut?.isTTY ? new Progress(this.progressOut) : undefined;
+      for (const source of this.sources) {
+        const counts = { source: source.display, events: 0, bad: 0 };
+        stats.perSource.push(counts);
+        progress?.begin();
         try {
-          const counts = await readEvents(file.absolute, onEvent, (bad) => {
-            if (stats.badExamples.length < 5)
-              stats.badExamples.push(`${file.display}:${bad.line}: ${bad.message}`);
+          await source.read({
+            event: (event) => {
+              counts.events++;
+              if (batch.push(event) >= BATCH) dispatch();
+            },
+            bad: (where, message) => {
+              counts.bad++;
+              if (stats.badExamples.length < 5) stats.badExamples.push(`${where}: ${message}`);
+            },
+            progress: (fraction) => {
+              dispatch();
+              progress?.update(source.display, counts.events, fraction);
+            },
           });
           dispatch();
-          stats.events += counts.events;
-          stats.badLines += counts.bad;
         } catch (error) {
           // The events read before the failure still count; a consumer that failed on them
-          // would fail again, so the batch is then dropped with the file reported.
+          // would fail again, so the batch is then dropped with the source reported.
           try {
             dispatch();
           } catch {
             batch.length = 0;
           }
-          stats.unreadable.push(`${file.display}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+          if (error instanceof UserError) {
+            progress?.end();
+            throw error;
+          }
+          stats.unreadable.push(
+            error instanceof StoreError
+              ? error.message
+              : `${source.display}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+          );
+        } finally {
+          stats.events += counts.events;
+          stats.badLines += counts.bad;
         }
       }
+      progress?.end();
       const used = process.cpuUsage(cpu0);
       this.times.pass = { cpu: (used.user + used.system) / 1000, wall: performance.now() - wall0 };
       for (const { label, wall } of consumers)
@@ -113,15 +148,15 @@ export class EventFeed {
 }
 
 /** Notes every section adds about its event input. */
-export function eventNotes(stats: FeedStats, files: number): string[] {
+export function eventNotes(stats: FeedStats, sources: number): string[] {
   const notes: string[] = [];
-  if (files === 0)
+  if (sources === 0)
     notes.push('No recorded events were given (--events): the impact on activity was not measured.');
   if (stats.badLines > 0)
     notes.push(
       `${stats.badLines} event line(s) could not be read and were skipped, e.g. ${stats.badExamples[0] ?? ''}`,
     );
-  for (const file of stats.unreadable) notes.push(`Cannot read the events ${file}.`);
+  for (const source of stats.unreadable) notes.push(`Cannot read the events of ${source}.`);
   return notes;
 }
 

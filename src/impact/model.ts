@@ -94,5 +94,12 @@ export interface ImpactReport {
   /** Kinds whose files changed but whose item diff and impact this version cannot compute. */
   notAnalysed: PolicyKind[];
   lint: LintDelta;
-  inputs: { events: string[]; snapshot?: string; kubeContext?: string };
+  inputs: {
+    /** The event sources: file paths, or a store's URL with its query or index. */
+    events: string[];
+    /** Events read from each source, in the same order (when the events were read). */
+    eventCounts?: number[];
+    snapshot?: string;
+    kubeContext?: string;
+  };
 }
