@@ -21,30 +21,41 @@ export function eventFromLokiLine(line: string, n: number): RecordedEvent | BadL
   return parseEventLine(line, n);
 }
 
-let flattened: Map<string, string> | undefined;
+let flattened: Map<string, { name: string; argAllowed: boolean }> | undefined;
 
 /** Falco field names by their flattened form (`k8s_ns_name` -> `k8s.ns.name`), every source. */
-function flattenedNames(): Map<string, string> {
+function flattenedNames(): Map<string, { name: string; argAllowed: boolean }> {
   if (flattened) return flattened;
   flattened = new Map();
   for (const source of KNOWN_SOURCES) {
     const catalog = catalogOf(source);
     if (!catalog) continue;
-    for (const name of catalog.names) {
-      const key = name.replaceAll('.', '_');
-      if (!flattened.has(key)) flattened.set(key, name);
+    for (const field of catalog.fields.values()) {
+      const key = field.name.replaceAll('.', '_');
+      if (!flattened.has(key)) flattened.set(key, { name: field.name, argAllowed: field.argAllowed });
     }
   }
   return flattened;
 }
 
-/** `proc_aname[2]` -> `proc.aname[2]`; a name Falco does not know is kept as written. */
+/**
+ * `k8s_ns_name` -> `k8s.ns.name`, `proc_aname[2]` -> `proc.aname[2]`, `evt_arg_flags` ->
+ * `evt.arg.flags` (a field taking an argument, its argument after a dot); a name Falco does not
+ * know is kept as written.
+ */
 export function unflattenFieldName(key: string): string {
   if (key.includes('.')) return key;
+  const names = flattenedNames();
   const bracket = key.indexOf('[');
   const base = bracket === -1 ? key : key.slice(0, bracket);
-  const name = flattenedNames().get(base);
-  return name === undefined ? key : name + key.slice(base.length);
+  const known = names.get(base);
+  if (known) return known.name + key.slice(base.length);
+  if (bracket !== -1) return key;
+  for (let at = key.lastIndexOf('_'); at > 0; at = key.lastIndexOf('_', at - 1)) {
+    const field = names.get(key.slice(0, at));
+    if (field?.argAllowed) return `${field.name}.${key.slice(at + 1)}`;
+  }
+  return key;
 }
 
 /** An Elasticsearch document's `_source`: the Falco payload, its field names restored. */

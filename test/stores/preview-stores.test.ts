@@ -1,0 +1,128 @@
+// The example merge request previewed with its events read from the JSON Lines files, from the
+// Loki test server and from the Elasticsearch and OpenSearch test servers, loaded in
+// falcosidekick's shapes: the same report, the sources aside.
+import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { previewCommand } from '../../src/cli/preview.js';
+import type { PreviewFlags } from '../../src/cli/preview.js';
+import type { CommandContext } from '../../src/cli/run.js';
+import type { ImpactReport } from '../../src/impact/model.js';
+import { ElasticsearchServer } from '../store-servers/elasticsearch.js';
+import { esDocumentOf, lokiStreamOf, payloadOf } from '../store-servers/falcosidekick.js';
+import { LokiServer } from '../store-servers/loki.js';
+
+const EXAMPLE = resolve('examples');
+const EVENT_FILES = ['events/shop.jsonl', 'events/shop-2026-11-23.jsonl'];
+const WINDOW = { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' };
+
+function exampleCopy(): { head: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'chs-preview-stores-'));
+  cpSync(EXAMPLE, join(dir, 'head'), { recursive: true });
+  renameSync(join(dir, 'head', 'base'), join(dir, 'base'));
+  return { head: join(dir, 'head') };
+}
+
+function sink(append: (s: string) => void): NodeJS.WriteStream {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      append(chunk.toString());
+      done();
+    },
+  }) as unknown as NodeJS.WriteStream;
+}
+
+async function preview(head: string, flags: PreviewFlags, env: Record<string, string> = {}): Promise<{ report: ImpactReport; err: string }> {
+  let out = '';
+  let err = '';
+  const ctx: CommandContext = { cwd: head, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) };
+  await previewCommand(ctx, { baseDir: '../base', snapshot: 'cluster/snapshot.yaml', format: 'json', ...flags }, { env });
+  return { report: JSON.parse(out) as ImpactReport, err };
+}
+
+function exampleLines(): Record<string, unknown>[] {
+  return EVENT_FILES.flatMap((file) =>
+    readFileSync(join(EXAMPLE, file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+  );
+}
+
+/** The report without its inputs (they name the sources). */
+function withoutInputs(report: ImpactReport): Omit<ImpactReport, 'inputs'> {
+  const { inputs: _inputs, ...rest } = report;
+  return rest;
+}
+
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+describe('the example preview from event stores', () => {
+  it('gives the same report from Loki, Elasticsearch and OpenSearch as from the files', async () => {
+    const { head } = exampleCopy();
+    const fromFiles = await preview(head, { events: EVENT_FILES });
+    const events = fromFiles.report.inputs.eventCounts?.reduce((a, b) => a + b, 0);
+    expect(events).toBe(27);
+
+    const loki = await new LokiServer().start();
+    servers.push(loki);
+    loki.multiTenant = true;
+    loki.authorization = 'Bearer loki-secret';
+    loki.push(exampleLines().map((l) => lokiStreamOf(payloadOf(l))), 'security');
+    const fromLoki = await preview(
+      head,
+      { eventsFrom: 'loki', storeUrl: loki.url, storeQuery: '{source="syscall"}', tenant: 'security', tokenEnv: 'CHS_LOKI_TOKEN', ...WINDOW },
+      { CHS_LOKI_TOKEN: 'loki-secret' },
+    );
+    expect(withoutInputs(fromLoki.report)).toEqual(withoutInputs(fromFiles.report));
+    expect(fromLoki.report.inputs.events).toEqual([`loki ${loki.url} {source="syscall"}`]);
+    expect(fromLoki.report.inputs.eventCounts).toEqual([27]);
+    expect(fromLoki.err).not.toContain('loki-secret');
+
+    for (const [flavour, version, flatten] of [
+      ['elasticsearch', '8.15.0', false],
+      ['elasticsearch', '8.15.0', true],
+      ['opensearch', '2.17.0', true],
+      ['elasticsearch', '7.9.3', false],
+    ] as const) {
+      const es = await new ElasticsearchServer().start();
+      servers.push(es);
+      es.flavour = flavour;
+      es.version = version;
+      es.authorization = 'ApiKey es-secret';
+      const docs = exampleLines().map((l) => esDocumentOf(payloadOf(l), flatten));
+      es.add('falco-2026.11.20', docs.slice(0, 13));
+      es.add('falco-2026.11.23', docs.slice(13));
+      es.add('other', docs.slice(0, 2));
+      const fromEs = await preview(
+        head,
+        { eventsFrom: 'elasticsearch', storeUrl: es.url, storeIndex: 'falco-*', apiKeyEnv: 'CHS_ES_KEY', ...WINDOW },
+        { CHS_ES_KEY: 'es-secret' },
+      );
+      expect(withoutInputs(fromEs.report), `${flavour} ${version} flattened: ${flatten}`).toEqual(withoutInputs(fromFiles.report));
+      expect(fromEs.report.inputs.eventCounts).toEqual([27]);
+      expect(es.openContexts).toBe(0);
+    }
+  });
+
+  it('reads the stores configured in chs.yaml', async () => {
+    const { head } = exampleCopy();
+    const loki = await new LokiServer().start();
+    servers.push(loki);
+    loki.push(exampleLines().map((l) => lokiStreamOf(payloadOf(l))));
+    const config = readFileSync(join(head, 'chs.yaml'), 'utf8');
+    writeFileSync(
+      join(head, 'chs.yaml'),
+      `${config.replace(/\npreview:[\s\S]*?(?=\n\S|$)/, '')}\npreview:\n  events:\n    - loki:\n        url: ${loki.url}\n        query: '{source="syscall"}'\n        from: ${WINDOW.from}\n        to: ${WINDOW.to}\n        split: 7d\n`,
+    );
+    const { report } = await preview(head, {});
+    expect(report.inputs.eventCounts).toEqual([27]);
+    // Five pieces of 7 days over 30 days, each one query (27 lines < 5,000).
+    expect(loki.requests.filter((r) => r.path === '/loki/api/v1/query_range')).toHaveLength(5);
+  });
+});
