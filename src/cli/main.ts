@@ -157,7 +157,7 @@ program
   .option('--since <duration>', 'read the store over this long back from now (90s, 30m, 24h, 7d; default 7d)')
   .option('--from <time>', 'start of the window, RFC 3339')
   .option('--to <time>', 'end of the window, RFC 3339 (default now)')
-  .option('--tenant <id>', "Loki: the tenant (X-Scope-OrgID)")
+  .option('--tenant <id>', 'Loki: the tenant (X-Scope-OrgID)')
   .option('--token-env <name>', 'environment variable holding a bearer token')
   .option('--api-key-env <name>', 'environment variable holding an Elasticsearch API key')
   .option('--user-env <name>', 'environment variable holding the basic-auth user')

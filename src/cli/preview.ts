@@ -1,6 +1,6 @@
 /** `chs preview`: the impact report of a merge request, written as an artifact and optionally posted as its note. */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import type { EventSourceConfig } from '../core/config.js';
 import { displayPath } from '../core/discovery.js';
@@ -85,7 +85,9 @@ function flagStore(flags: PreviewFlags): EventSourceConfig | undefined {
   ];
   if (flags.eventsFrom === undefined) {
     if (storeFlags.some((f) => f !== undefined))
-      throw new UserError('--store-url, --since and the other store flags need --events-from loki|elasticsearch');
+      throw new UserError(
+        '--store-url, --since and the other store flags need --events-from loki|elasticsearch',
+      );
     return undefined;
   }
   if (flags.storeUrl === undefined || !/^https?:\/\/\S+$/.test(flags.storeUrl))
@@ -102,14 +104,25 @@ function flagStore(flags: PreviewFlags): EventSourceConfig | undefined {
   };
   if (flags.since === undefined && flags.from === undefined) common.since = '7d';
   if (flags.eventsFrom === 'loki') {
-    if (flags.storeIndex !== undefined) throw new UserError('--store-index is for --events-from elasticsearch; Loki takes --store-query');
+    if (flags.storeIndex !== undefined)
+      throw new UserError('--store-index is for --events-from elasticsearch; Loki takes --store-query');
     if (flags.storeQuery === undefined)
-      throw new UserError('--events-from loki needs --store-query, a LogQL selector such as \'{source="syscall"}\'');
-    return { loki: { ...common, query: flags.storeQuery, ...(flags.tenant !== undefined ? { tenant: flags.tenant } : {}) } };
+      throw new UserError(
+        '--events-from loki needs --store-query, a LogQL selector such as \'{source="syscall"}\'',
+      );
+    return {
+      loki: {
+        ...common,
+        query: flags.storeQuery,
+        ...(flags.tenant !== undefined ? { tenant: flags.tenant } : {}),
+      },
+    };
   }
   if (flags.tenant !== undefined) throw new UserError('--tenant is for --events-from loki');
   if (flags.storeIndex === undefined)
-    throw new UserError('--events-from elasticsearch needs --store-index, an index or pattern such as falco-*');
+    throw new UserError(
+      '--events-from elasticsearch needs --store-index, an index or pattern such as falco-*',
+    );
   let query: Record<string, unknown> | undefined;
   if (flags.storeQuery !== undefined) {
     try {
@@ -118,7 +131,9 @@ function flagStore(flags: PreviewFlags): EventSourceConfig | undefined {
       query = undefined;
     }
     if (query === undefined || typeof query !== 'object' || Array.isArray(query))
-      throw new UserError('--store-query for elasticsearch must be a JSON object of query DSL, such as \'{"term":{"source":"syscall"}}\'');
+      throw new UserError(
+        '--store-query for elasticsearch must be a JSON object of query DSL, such as \'{"term":{"source":"syscall"}}\'',
+      );
   }
   return { elasticsearch: { ...common, index: flags.storeIndex, ...(query ? { query } : {}) } };
 }

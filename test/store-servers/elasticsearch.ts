@@ -51,15 +51,22 @@ type Predicate = (doc: Doc) => boolean;
 /** A query as a predicate, or the error Elasticsearch answers. */
 function compileQuery(query: unknown): Predicate | Answer {
   if (query === undefined) return () => true;
-  if (query === null || typeof query !== 'object' || Array.isArray(query)) return error(400, 'parsing_exception', 'query malformed, must start with start_object');
+  if (query === null || typeof query !== 'object' || Array.isArray(query))
+    return error(400, 'parsing_exception', 'query malformed, must start with start_object');
   const entries = Object.entries(query as Record<string, unknown>);
-  if (entries.length !== 1) return error(400, 'parsing_exception', '[query] malformed query, expected one query');
+  if (entries.length !== 1)
+    return error(400, 'parsing_exception', '[query] malformed query, expected one query');
   const [type, body] = entries[0] as [string, Record<string, unknown>];
   if (type === 'match_all') return () => true;
   if (type === 'bool') {
     const parts: Predicate[] = [];
     for (const clause of ['filter', 'must'] as const) {
-      const list = body[clause] === undefined ? [] : Array.isArray(body[clause]) ? (body[clause] as unknown[]) : [body[clause]];
+      const list =
+        body[clause] === undefined
+          ? []
+          : Array.isArray(body[clause])
+            ? (body[clause] as unknown[])
+            : [body[clause]];
       for (const q of list) {
         const p = compileQuery(q);
         if (typeof p !== 'function') return p;
@@ -67,7 +74,12 @@ function compileQuery(query: unknown): Predicate | Answer {
       }
     }
     const not: Predicate[] = [];
-    const list = body.must_not === undefined ? [] : Array.isArray(body.must_not) ? (body.must_not as unknown[]) : [body.must_not];
+    const list =
+      body.must_not === undefined
+        ? []
+        : Array.isArray(body.must_not)
+          ? (body.must_not as unknown[])
+          : [body.must_not];
     for (const q of list) {
       const p = compileQuery(q);
       if (typeof p !== 'function') return p;
@@ -77,14 +89,20 @@ function compileQuery(query: unknown): Predicate | Answer {
   }
   if (type === 'range') {
     const [field, spec] = Object.entries(body)[0] as [string, Record<string, unknown>];
-    const bound = (key: string): number | undefined => (spec[key] === undefined ? undefined : dateMs(spec[key]));
+    const bound = (key: string): number | undefined =>
+      spec[key] === undefined ? undefined : dateMs(spec[key]);
     const gte = bound('gte');
     const gt = bound('gt');
     const lte = bound('lte');
     const lt = bound('lt');
     return (doc) => {
       const v = field === '@timestamp' ? doc.ms : dateMs(valueAt(doc.source, field));
-      return (gte === undefined || v >= gte) && (gt === undefined || v > gt) && (lte === undefined || v <= lte) && (lt === undefined || v < lt);
+      return (
+        (gte === undefined || v >= gte) &&
+        (gt === undefined || v > gt) &&
+        (lte === undefined || v <= lte) &&
+        (lt === undefined || v < lt)
+      );
     };
   }
   if (type === 'term') {
@@ -136,7 +154,8 @@ export class ElasticsearchServer extends StoreServer {
 
   protected handle(request: LoggedRequest): Answer {
     const { method, path } = request;
-    const body = (): Record<string, unknown> => (request.body === '' ? {} : (JSON.parse(request.body) as Record<string, unknown>));
+    const body = (): Record<string, unknown> =>
+      request.body === '' ? {} : (JSON.parse(request.body) as Record<string, unknown>);
     const opensearch = this.flavour === 'opensearch';
     const [major = 0, minor = 0] = this.version.split('.').map(Number);
     const since = (m: number, n: number): boolean => major > m || (major === m && minor >= n);
@@ -167,25 +186,49 @@ export class ElasticsearchServer extends StoreServer {
     // Points in time.
     if ((m = /^\/([^/]+)\/_pit$/.exec(path)) && method === 'POST' && !opensearch && since(7, 10))
       return this.openContext(m[1] as string, request, 'id');
-    if ((m = /^\/([^/]+)\/_search\/point_in_time$/.exec(path)) && method === 'POST' && opensearch && since(2, 4))
+    if (
+      (m = /^\/([^/]+)\/_search\/point_in_time$/.exec(path)) &&
+      method === 'POST' &&
+      opensearch &&
+      since(2, 4)
+    )
       return this.openContext(m[1] as string, request, 'pit_id');
     if (path === '/_pit' && method === 'DELETE' && !opensearch) {
       const id = body().id;
       const freed = typeof id === 'string' && this.contexts.delete(id);
-      return freed ? { status: 200, body: { succeeded: true, num_freed: 1 } } : error(404, 'search_context_missing_exception', 'No search context found');
+      return freed
+        ? { status: 200, body: { succeeded: true, num_freed: 1 } }
+        : error(404, 'search_context_missing_exception', 'No search context found');
     }
     if (path === '/_search/point_in_time' && method === 'DELETE' && opensearch) {
       const ids = (body().pit_id as string[] | undefined) ?? [];
-      return { status: 200, body: { pits: ids.map((id) => ({ pit_id: id, successful: this.contexts.delete(id) })) } };
+      return {
+        status: 200,
+        body: { pits: ids.map((id) => ({ pit_id: id, successful: this.contexts.delete(id) })) },
+      };
     }
     // Scrolls.
     if (path === '/_search/scroll' && method === 'POST') {
       const b = body();
       const context = this.contexts.get(String(b.scroll_id));
-      if (!context || context.offset === undefined) return error(404, 'search_context_missing_exception', `No search context found for id [${String(b.scroll_id)}]`);
+      if (!context || context.offset === undefined)
+        return error(
+          404,
+          'search_context_missing_exception',
+          `No search context found for id [${String(b.scroll_id)}]`,
+        );
       const hits = context.docs.slice(context.offset, context.offset + (context.size ?? 10));
       context.offset += hits.length;
-      return { status: 200, body: { _scroll_id: b.scroll_id, hits: { total: { value: context.docs.length, relation: 'eq' }, hits: hits.map((d) => this.hit(d, undefined)) } } };
+      return {
+        status: 200,
+        body: {
+          _scroll_id: b.scroll_id,
+          hits: {
+            total: { value: context.docs.length, relation: 'eq' },
+            hits: hits.map((d) => this.hit(d, undefined)),
+          },
+        },
+      };
     }
     if (path === '/_search/scroll' && method === 'DELETE') {
       this.contexts.delete(String(body().scroll_id));
@@ -194,12 +237,22 @@ export class ElasticsearchServer extends StoreServer {
     // Search: under a point in time (no index in the path), or of an index.
     if ((m = /^(?:\/([^/]+))?\/_search$/.exec(path)) && (method === 'POST' || method === 'GET'))
       return this.search(m[1], body(), request.params);
-    if (/\/_pit$|\/_search\/point_in_time$/.test(path)) return error(405, 'illegal_argument_exception', `Incorrect HTTP method for uri [${path}] and method [${method}]`);
+    if (/\/_pit$|\/_search\/point_in_time$/.test(path))
+      return error(
+        405,
+        'illegal_argument_exception',
+        `Incorrect HTTP method for uri [${path}] and method [${method}]`,
+      );
     return error(404, 'index_not_found_exception', `no such index [${path}]`);
   }
 
   private openContext(pattern: string, request: LoggedRequest, key: 'id' | 'pit_id'): Answer {
-    if (!request.params.get('keep_alive')) return error(400, 'action_request_validation_exception', 'Validation Failed: 1: [keep_alive] is not specified;');
+    if (!request.params.get('keep_alive'))
+      return error(
+        400,
+        'action_request_validation_exception',
+        'Validation Failed: 1: [keep_alive] is not specified;',
+      );
     const matcher = this.indexMatcher(pattern);
     const docs = this.docs.filter((d) => matcher(d.index));
     const id = `ctx-${this.nextContext++}`;
@@ -211,14 +264,28 @@ export class ElasticsearchServer extends StoreServer {
     return { _index: doc.index, _id: doc.id, _score: null, _source: doc.source, ...(sort ? { sort } : {}) };
   }
 
-  private search(pattern: string | undefined, body: Record<string, unknown>, params: URLSearchParams): Answer {
+  private search(
+    pattern: string | undefined,
+    body: Record<string, unknown>,
+    params: URLSearchParams,
+  ): Answer {
     const opensearch = this.flavour === 'opensearch';
     const pit = body.pit as { id?: unknown } | undefined;
     let docs: Doc[];
     if (pit) {
-      if (pattern !== undefined) return error(400, 'action_request_validation_exception', 'Validation Failed: 1: [indices] cannot be used with point in time;');
+      if (pattern !== undefined)
+        return error(
+          400,
+          'action_request_validation_exception',
+          'Validation Failed: 1: [indices] cannot be used with point in time;',
+        );
       const context = this.contexts.get(String(pit.id));
-      if (!context) return error(404, 'search_context_missing_exception', `No search context found for id [${String(pit.id)}]`);
+      if (!context)
+        return error(
+          404,
+          'search_context_missing_exception',
+          `No search context found for id [${String(pit.id)}]`,
+        );
       docs = context.docs;
     } else {
       const matcher = this.indexMatcher(pattern ?? '*');
@@ -228,9 +295,17 @@ export class ElasticsearchServer extends StoreServer {
     const from = body.from === undefined ? 0 : Number(body.from);
     const scroll = params.get('scroll');
     if (!scroll && from + size > MAX_RESULT_WINDOW)
-      return error(400, 'illegal_argument_exception', `Result window is too large, from + size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets.`);
+      return error(
+        400,
+        'illegal_argument_exception',
+        `Result window is too large, from + size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets.`,
+      );
     if (scroll && size > MAX_RESULT_WINDOW)
-      return error(400, 'illegal_argument_exception', `Batch size is too large, size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${size}].`);
+      return error(
+        400,
+        'illegal_argument_exception',
+        `Batch size is too large, size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${size}].`,
+      );
     const predicate = compileQuery(body.query);
     if (typeof predicate !== 'function') return predicate;
     // The sort: field names with their order; a date formatted when a format is asked for.
@@ -240,19 +315,38 @@ export class ElasticsearchServer extends StoreServer {
       else {
         const [field, spec] = Object.entries(s as Record<string, unknown>)[0] as [string, unknown];
         const order = typeof spec === 'string' ? spec : (spec as { order?: string }).order;
-        const format = typeof spec === 'object' && spec !== null ? (spec as { format?: string }).format : undefined;
+        const format =
+          typeof spec === 'object' && spec !== null ? (spec as { format?: string }).format : undefined;
         sorts.push({ field, desc: order === 'desc', ...(format ? { format } : {}) });
       }
     }
     for (const s of sorts) {
       if (s.field === '_shard_doc' && (opensearch || !pit))
-        return error(400, 'illegal_argument_exception', opensearch ? 'No mapping found for [_shard_doc] in order to sort on' : '[_shard_doc] sort field cannot be used without [point in time]');
+        return error(
+          400,
+          'illegal_argument_exception',
+          opensearch
+            ? 'No mapping found for [_shard_doc] in order to sort on'
+            : '[_shard_doc] sort field cannot be used without [point in time]',
+        );
       if (s.field === '_id' && !opensearch)
-        return error(400, 'illegal_argument_exception', 'Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled');
+        return error(
+          400,
+          'illegal_argument_exception',
+          'Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster setting: indices.id_field_data.enabled',
+        );
     }
     const keyOf = (doc: Doc): unknown[] =>
       sorts.map((s) =>
-        s.field === '@timestamp' ? doc.ms : s.field === '_shard_doc' ? doc.seq : s.field === '_id' ? doc.id : s.field === '_doc' ? doc.seq : valueAt(doc.source, s.field),
+        s.field === '@timestamp'
+          ? doc.ms
+          : s.field === '_shard_doc'
+            ? doc.seq
+            : s.field === '_id'
+              ? doc.id
+              : s.field === '_doc'
+                ? doc.seq
+                : valueAt(doc.source, s.field),
       );
     const compare = (a: unknown[], b: unknown[]): number => {
       for (let i = 0; i < sorts.length; i++) {
@@ -270,18 +364,38 @@ export class ElasticsearchServer extends StoreServer {
     const after = body.search_after as unknown[] | undefined;
     if (after !== undefined) {
       if (!Array.isArray(after) || after.length !== sorts.length)
-        return error(400, 'illegal_argument_exception', `search_after has ${Array.isArray(after) ? after.length : 0} value(s) but sort has ${sorts.length}.`);
+        return error(
+          400,
+          'illegal_argument_exception',
+          `search_after has ${Array.isArray(after) ? after.length : 0} value(s) but sort has ${sorts.length}.`,
+        );
       const key = after.map((v, i) => (sorts[i]?.field === '@timestamp' ? dateMs(v) : v));
       matched = matched.filter((m) => compare(m.key, key) > 0);
     }
     const shown = (key: unknown[]): unknown[] =>
-      key.map((v, i) => (sorts[i]?.field === '@timestamp' && sorts[i]?.format ? new Date(v as number).toISOString() : v));
+      key.map((v, i) =>
+        sorts[i]?.field === '@timestamp' && sorts[i]?.format ? new Date(v as number).toISOString() : v,
+      );
     const trackTotal = body.track_total_hits;
-    const totalShown = trackTotal === true ? { value: total, relation: 'eq' } : trackTotal === false ? undefined : { value: Math.min(total, 10_000), relation: total > 10_000 ? 'gte' : 'eq' };
+    const totalShown =
+      trackTotal === true
+        ? { value: total, relation: 'eq' }
+        : trackTotal === false
+          ? undefined
+          : { value: Math.min(total, 10_000), relation: total > 10_000 ? 'gte' : 'eq' };
     if (scroll) {
       const id = `scroll-${this.nextContext++}`;
       this.contexts.set(id, { docs: matched.map((m) => m.doc), offset: size, size });
-      return { status: 200, body: { _scroll_id: id, hits: { ...(totalShown ? { total: totalShown } : {}), hits: matched.slice(0, size).map((m) => this.hit(m.doc, sorts.length ? shown(m.key) : undefined)) } } };
+      return {
+        status: 200,
+        body: {
+          _scroll_id: id,
+          hits: {
+            ...(totalShown ? { total: totalShown } : {}),
+            hits: matched.slice(0, size).map((m) => this.hit(m.doc, sorts.length ? shown(m.key) : undefined)),
+          },
+        },
+      };
     }
     const page = matched.slice(from, from + size);
     return {
@@ -290,7 +404,11 @@ export class ElasticsearchServer extends StoreServer {
         ...(pit ? { pit_id: String(pit.id) } : {}),
         took: 1,
         timed_out: false,
-        hits: { ...(totalShown ? { total: totalShown } : {}), max_score: null, hits: page.map((m) => this.hit(m.doc, sorts.length ? shown(m.key) : undefined)) },
+        hits: {
+          ...(totalShown ? { total: totalShown } : {}),
+          max_score: null,
+          hits: page.map((m) => this.hit(m.doc, sorts.length ? shown(m.key) : undefined)),
+        },
       },
     };
   }

@@ -38,8 +38,15 @@ export function payloadOf(line: Record<string, unknown>, uuid: string = randomUU
 }
 
 /** The Loki stream falcosidekick pushes for a payload (`loki.format: json`, or `text`). */
-export function lokiStreamOf(payload: FalcoPayload, format: 'json' | 'text' = 'json'): { stream: Record<string, string>; values: [string, string][] } {
-  const stream: Record<string, string> = { rule: payload.rule, source: payload.source, priority: payload.priority };
+export function lokiStreamOf(
+  payload: FalcoPayload,
+  format: 'json' | 'text' = 'json',
+): { stream: Record<string, string>; values: [string, string][] } {
+  const stream: Record<string, string> = {
+    rule: payload.rule,
+    source: payload.source,
+    priority: payload.priority,
+  };
   const ns = payload.output_fields['k8s.ns.name'];
   if (typeof ns === 'string') stream.k8s_ns_name = ns;
   const pod = payload.output_fields['k8s.pod.name'];

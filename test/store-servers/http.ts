@@ -64,7 +64,8 @@ export abstract class StoreServer {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.headers))
-      if (typeof value === 'string') headers[key] = key === 'authorization' ? (value.split(' ')[0] ?? '') : value;
+      if (typeof value === 'string')
+        headers[key] = key === 'authorization' ? (value.split(' ')[0] ?? '') : value;
     const request: LoggedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,

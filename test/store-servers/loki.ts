@@ -30,7 +30,8 @@ function unquote(text: string): string {
 /** A log query, or the parse error Loki would answer with. */
 export function parseLogQuery(query: string): { matchers: Matcher[]; filters: LineFilter[] } | string {
   const selector = /^\s*\{([^}]*)\}/.exec(query);
-  if (!selector) return `parse error at line 1, col 1: syntax error: unexpected ${query.trim().slice(0, 10) || 'end'}`;
+  if (!selector)
+    return `parse error at line 1, col 1: syntax error: unexpected ${query.trim().slice(0, 10) || 'end'}`;
   const matchers: Matcher[] = [];
   const matcherRe = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|`[^`]*`)\s*(,|$)/y;
   const body = selector[1] as string;
@@ -41,7 +42,12 @@ export function parseLogQuery(query: string): { matchers: Matcher[]; filters: Li
     if (!m) return `parse error: invalid matcher near "${body.slice(at, at + 20)}"`;
     const op = m[2] as Matcher['op'];
     const value = unquote(m[3] as string);
-    matchers.push({ label: m[1] as string, op, value, ...(op.endsWith('~') ? { re: new RegExp(`^(?:${value})$`) } : {}) });
+    matchers.push({
+      label: m[1] as string,
+      op,
+      value,
+      ...(op.endsWith('~') ? { re: new RegExp(`^(?:${value})$`) } : {}),
+    });
     at = matcherRe.lastIndex;
   }
   if (!matchers.some((m) => (m.op === '=' && m.value !== '') || (m.op === '=~' && !m.re?.test(''))))
@@ -121,7 +127,10 @@ export class LokiServer extends StoreServer {
   now: () => number = Date.now;
 
   /** Stores entries as a push does: an entry equal to one stored (stream, time, line) is dropped. */
-  push(streams: readonly { stream: Record<string, string>; values: readonly (readonly [string, string])[] }[], tenant = ''): void {
+  push(
+    streams: readonly { stream: Record<string, string>; values: readonly (readonly [string, string])[] }[],
+    tenant = '',
+  ): void {
     let store = this.tenants.get(tenant);
     if (!store) this.tenants.set(tenant, (store = new Map()));
     for (const { stream, values } of streams) {
@@ -154,11 +163,14 @@ export class LokiServer extends StoreServer {
     const tenant = request.headers['x-scope-orgid'] ?? '';
     if (this.multiTenant && tenant === '') return { status: 401, text: 'no org id\n' };
     if (request.path === '/loki/api/v1/push' && request.method === 'POST') {
-      const body = JSON.parse(request.body) as { streams: { stream: Record<string, string>; values: [string, string][] }[] };
+      const body = JSON.parse(request.body) as {
+        streams: { stream: Record<string, string>; values: [string, string][] }[];
+      };
       this.push(body.streams, tenant);
       return { status: 204, text: '' };
     }
-    if (request.path === '/loki/api/v1/query_range' && request.method === 'GET') return this.queryRange(request.params, tenant);
+    if (request.path === '/loki/api/v1/query_range' && request.method === 'GET')
+      return this.queryRange(request.params, tenant);
     return { status: 404, text: '404 page not found\n' };
   }
 
@@ -171,8 +183,10 @@ export class LokiServer extends StoreServer {
     const nowNs = BigInt(this.now()) * 1_000_000n;
     const end = timeParam(params.get('end'), nowNs);
     const start = timeParam(params.get('start'), (end ?? nowNs) - HOUR_NS);
-    if (end === undefined || start === undefined) return bad('invalid start or end: not a nanosecond timestamp or RFC 3339 date');
-    if (end < start) return bad('invalid start and end: end timestamp must not be before or equal to start time');
+    if (end === undefined || start === undefined)
+      return bad('invalid start or end: not a nanosecond timestamp or RFC 3339 date');
+    if (end < start)
+      return bad('invalid start and end: end timestamp must not be before or equal to start time');
     if (end - start > this.maxQueryLengthNs)
       return bad(
         `the query time range exceeds the limit (query length: ${(Number(end - start) / 3.6e12).toFixed(0)}h, limit: ${(Number(this.maxQueryLengthNs) / 3.6e12).toFixed(0)}h)`,
@@ -181,7 +195,9 @@ export class LokiServer extends StoreServer {
     if (!/^\d+$/.test(limitText) || Number(limitText) === 0) return bad('limit must be a positive value');
     const limit = Number(limitText);
     if (limit > this.maxEntriesLimitPerQuery)
-      return bad(`max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${this.maxEntriesLimitPerQuery})`);
+      return bad(
+        `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${this.maxEntriesLimitPerQuery})`,
+      );
     const direction = params.get('direction') ?? 'backward';
     if (direction !== 'forward' && direction !== 'backward') return bad(`invalid direction "${direction}"`);
     const forward = direction === 'forward';
@@ -203,7 +219,7 @@ export class LokiServer extends StoreServer {
     candidates.sort((a, b) => {
       const ta = a.stream.ts[a.index] as bigint;
       const tb = b.stream.ts[b.index] as bigint;
-      return ta === tb ? 0 : (ta < tb) === forward ? -1 : 1;
+      return ta === tb ? 0 : ta < tb === forward ? -1 : 1;
     });
     const chosen = candidates.slice(0, limit);
     const byStream = new Map<Stream, [string, string][]>();

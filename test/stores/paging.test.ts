@@ -28,7 +28,12 @@ function payloads(count: number, at: number, shared: number, step: bigint): Falc
       priority: 'Debug',
       rule: `rule ${i % 3}`,
       time: nsToRfc3339(ts),
-      output_fields: { 'evt.num': i, 'evt.type': 'openat', 'k8s.ns.name': 'shop', 'k8s.pod.name': `pod-${i % 5}` },
+      output_fields: {
+        'evt.num': i,
+        'evt.type': 'openat',
+        'k8s.ns.name': 'shop',
+        'k8s.pod.name': `pod-${i % 5}`,
+      },
       source: 'syscall',
       tags: ['chs'],
     });
@@ -69,12 +74,17 @@ describe('paging at a boundary that many events share', () => {
     const loki = await new LokiServer().start();
     servers.push(loki);
     loki.push(all.map((p) => lokiStreamOf(p)));
-    const source = lokiSource({ url: loki.url, query: '{source="syscall"}', split: '8d', ...WINDOW }, { env: {} });
+    const source = lokiSource(
+      { url: loki.url, query: '{source="syscall"}', split: '8d', ...WINDOW },
+      { env: {} },
+    );
     const { numbers, bad } = await readAll(source);
     expect(bad).toEqual([]);
     expectEachOnce(numbers, count);
     const queries = loki.requests.filter((r) => r.path.endsWith('/query_range'));
-    expect(queries.every((q) => q.params.get('direction') === 'forward' && q.params.get('limit') === '5000')).toBe(true);
+    expect(
+      queries.every((q) => q.params.get('direction') === 'forward' && q.params.get('limit') === '5000'),
+    ).toBe(true);
     // The second page starts at the shared nanosecond: the 49 lines read there are skipped.
     expect(queries.map((q) => q.params.get('start'))[1]).toBe(lokiStartOf(all[4_951] as FalcoPayload));
     expect(queries).toHaveLength(3);
@@ -87,7 +97,9 @@ describe('paging at a boundary that many events share', () => {
     servers.push(loki);
     loki.maxQueryLengthNs = 25n * 3_600_000_000_000n;
     loki.push(all.map((p) => lokiStreamOf(p)));
-    const { numbers } = await readAll(lokiSource({ url: loki.url, query: '{source="syscall"}', ...WINDOW }, { env: {} }));
+    const { numbers } = await readAll(
+      lokiSource({ url: loki.url, query: '{source="syscall"}', ...WINDOW }, { env: {} }),
+    );
     expectEachOnce(numbers, count);
     expect(loki.requests).toHaveLength(8);
   });
@@ -97,7 +109,9 @@ describe('paging at a boundary that many events share', () => {
     const loki = await new LokiServer().start();
     servers.push(loki);
     loki.push(all.map((p) => lokiStreamOf(p)));
-    const { numbers } = await readAll(lokiSource({ url: loki.url, query: '{source="syscall"}', limit: 40, ...WINDOW }, { env: {} }));
+    const { numbers } = await readAll(
+      lokiSource({ url: loki.url, query: '{source="syscall"}', limit: 40, ...WINDOW }, { env: {} }),
+    );
     expectEachOnce(numbers, 500);
   });
 
@@ -105,7 +119,9 @@ describe('paging at a boundary that many events share', () => {
     const loki = await new LokiServer().start();
     servers.push(loki);
     loki.push(payloads(100, 10, 60, 1_000_000n).map((p) => lokiStreamOf(p)));
-    const error = await readAll(lokiSource({ url: loki.url, query: '{source="syscall"}', limit: 50, ...WINDOW }, { env: {} })).catch((e: unknown) => e);
+    const error = await readAll(
+      lokiSource({ url: loki.url, query: '{source="syscall"}', limit: 50, ...WINDOW }, { env: {} }),
+    ).catch((e: unknown) => e);
     expect(String(error)).toMatch(/more than 50 lines share the timestamp .*; raise limit/);
   });
 
@@ -119,9 +135,17 @@ describe('paging at a boundary that many events share', () => {
       es.version = flavour === 'opensearch' ? '2.17.0' : '8.15.0';
       // Indexed out of time order, as several falcosidekick instances would.
       const docs = all.map((p) => esDocumentOf(p));
-      es.add('falco-a', docs.filter((_, i) => i % 2 === 0));
-      es.add('falco-b', docs.filter((_, i) => i % 2 === 1));
-      const { numbers } = await readAll(elasticsearchSource({ url: es.url, index: 'falco-*', ...WINDOW }, { env: {} }));
+      es.add(
+        'falco-a',
+        docs.filter((_, i) => i % 2 === 0),
+      );
+      es.add(
+        'falco-b',
+        docs.filter((_, i) => i % 2 === 1),
+      );
+      const { numbers } = await readAll(
+        elasticsearchSource({ url: es.url, index: 'falco-*', ...WINDOW }, { env: {} }),
+      );
       expectEachOnce(numbers, count);
       const searches = es.requests.filter((r) => r.path === '/_search');
       expect(searches).toHaveLength(5 + 1);

@@ -34,11 +34,19 @@ function sink(append: (s: string) => void): NodeJS.WriteStream {
   }) as unknown as NodeJS.WriteStream;
 }
 
-async function preview(head: string, flags: PreviewFlags, env: Record<string, string> = {}): Promise<{ report: ImpactReport; err: string }> {
+async function preview(
+  head: string,
+  flags: PreviewFlags,
+  env: Record<string, string> = {},
+): Promise<{ report: ImpactReport; err: string }> {
   let out = '';
   let err = '';
   const ctx: CommandContext = { cwd: head, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) };
-  await previewCommand(ctx, { baseDir: '../base', snapshot: 'cluster/snapshot.yaml', format: 'json', ...flags }, { env });
+  await previewCommand(
+    ctx,
+    { baseDir: '../base', snapshot: 'cluster/snapshot.yaml', format: 'json', ...flags },
+    { env },
+  );
   return { report: JSON.parse(out) as ImpactReport, err };
 }
 
@@ -73,10 +81,20 @@ describe('the example preview from event stores', () => {
     servers.push(loki);
     loki.multiTenant = true;
     loki.authorization = 'Bearer loki-secret';
-    loki.push(exampleLines().map((l) => lokiStreamOf(payloadOf(l))), 'security');
+    loki.push(
+      exampleLines().map((l) => lokiStreamOf(payloadOf(l))),
+      'security',
+    );
     const fromLoki = await preview(
       head,
-      { eventsFrom: 'loki', storeUrl: loki.url, storeQuery: '{source="syscall"}', tenant: 'security', tokenEnv: 'CHS_LOKI_TOKEN', ...WINDOW },
+      {
+        eventsFrom: 'loki',
+        storeUrl: loki.url,
+        storeQuery: '{source="syscall"}',
+        tenant: 'security',
+        tokenEnv: 'CHS_LOKI_TOKEN',
+        ...WINDOW,
+      },
       { CHS_LOKI_TOKEN: 'loki-secret' },
     );
     expect(withoutInputs(fromLoki.report)).toEqual(withoutInputs(fromFiles.report));
@@ -101,10 +119,18 @@ describe('the example preview from event stores', () => {
       es.add('other', docs.slice(0, 2));
       const fromEs = await preview(
         head,
-        { eventsFrom: 'elasticsearch', storeUrl: es.url, storeIndex: 'falco-*', apiKeyEnv: 'CHS_ES_KEY', ...WINDOW },
+        {
+          eventsFrom: 'elasticsearch',
+          storeUrl: es.url,
+          storeIndex: 'falco-*',
+          apiKeyEnv: 'CHS_ES_KEY',
+          ...WINDOW,
+        },
         { CHS_ES_KEY: 'es-secret' },
       );
-      expect(withoutInputs(fromEs.report), `${flavour} ${version} flattened: ${flatten}`).toEqual(withoutInputs(fromFiles.report));
+      expect(withoutInputs(fromEs.report), `${flavour} ${version} flattened: ${flatten}`).toEqual(
+        withoutInputs(fromFiles.report),
+      );
       expect(fromEs.report.inputs.eventCounts).toEqual([27]);
       expect(es.openContexts).toBe(0);
     }

@@ -38,7 +38,8 @@ export function pagingOf(root: unknown): Paging {
     .split('.')
     .map((p) => Number.parseInt(p, 10) || 0);
   const at = (m: number, n: number): boolean => major > m || (major === m && minor >= n);
-  if (version?.distribution === 'opensearch') return at(2, 4) ? { kind: 'pit-opensearch' } : { kind: 'scroll' };
+  if (version?.distribution === 'opensearch')
+    return at(2, 4) ? { kind: 'pit-opensearch' } : { kind: 'scroll' };
   return at(7, 10) ? { kind: 'pit-es' } : { kind: 'scroll' };
 }
 
@@ -46,7 +47,10 @@ export function elasticsearchDisplay(config: ElasticsearchSourceConfig): string 
   return `elasticsearch ${config.url} ${config.index}`;
 }
 
-export function elasticsearchSource(config: ElasticsearchSourceConfig, options: StoreHttpOptions): EventSource {
+export function elasticsearchSource(
+  config: ElasticsearchSourceConfig,
+  options: StoreHttpOptions,
+): EventSource {
   const display = elasticsearchDisplay(config);
   const where = `elasticsearch ${config.url}`;
   const base = config.url.endsWith('/') ? config.url : `${config.url}/`;
@@ -61,10 +65,28 @@ export function elasticsearchSource(config: ElasticsearchSourceConfig, options: 
       const auth = authorization(config, options.env, where);
       if (auth) headers.authorization = auth;
       const call = (method: StoreRequest['method'], path: string, body?: unknown): Promise<unknown> =>
-        storeJson({ method, url: new URL(path, base), headers, where, auth: config, ...(body === undefined ? {} : { body }) }, options);
+        storeJson(
+          {
+            method,
+            url: new URL(path, base),
+            headers,
+            where,
+            auth: config,
+            ...(body === undefined ? {} : { body }),
+          },
+          options,
+        );
 
       const paging = pagingOf(await call('GET', ''));
-      const range = { range: { '@timestamp': { gte: nsToRfc3339(window.startNs), lt: nsToRfc3339(window.endNs), format: 'strict_date_optional_time_nanos' } } };
+      const range = {
+        range: {
+          '@timestamp': {
+            gte: nsToRfc3339(window.startNs),
+            lt: nsToRfc3339(window.endNs),
+            format: 'strict_date_optional_time_nanos',
+          },
+        },
+      };
       const query = { bool: { filter: config.query ? [range, config.query] : [range] } };
       const timeSort = { '@timestamp': { order: 'asc', format: 'strict_date_optional_time_nanos' } };
       const counts: SourceCounts = { events: 0, bad: 0 };
@@ -99,11 +121,15 @@ export function elasticsearchSource(config: ElasticsearchSourceConfig, options: 
         let scrollId = answer._scroll_id;
         try {
           while ((await take(answer)).length > 0 && scrollId) {
-            answer = (await call('POST', '_search/scroll', { scroll: KEEP_ALIVE, scroll_id: scrollId })) as SearchAnswer;
+            answer = (await call('POST', '_search/scroll', {
+              scroll: KEEP_ALIVE,
+              scroll_id: scrollId,
+            })) as SearchAnswer;
             scrollId = answer._scroll_id ?? scrollId;
           }
         } finally {
-          if (scrollId) await call('DELETE', '_search/scroll', { scroll_id: scrollId }).catch(() => undefined);
+          if (scrollId)
+            await call('DELETE', '_search/scroll', { scroll_id: scrollId }).catch(() => undefined);
         }
         return counts;
       }
@@ -111,7 +137,9 @@ export function elasticsearchSource(config: ElasticsearchSourceConfig, options: 
       const opensearch = paging.kind === 'pit-opensearch';
       const opened = (await call(
         'POST',
-        opensearch ? `${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}` : `${index}/_pit?keep_alive=${KEEP_ALIVE}`,
+        opensearch
+          ? `${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}`
+          : `${index}/_pit?keep_alive=${KEEP_ALIVE}`,
       )) as { id?: unknown; pit_id?: unknown };
       let pit = opensearch ? opened.pit_id : opened.id;
       if (typeof pit !== 'string') throw new StoreError(`${where}: opening a point in time answered no id`);
@@ -130,13 +158,15 @@ export function elasticsearchSource(config: ElasticsearchSourceConfig, options: 
           const hits = await take(answer);
           if (hits.length < size) break;
           after = hits[hits.length - 1]?.sort;
-          if (!Array.isArray(after)) throw new StoreError(`${where}: a sorted search answered hits without sort values`);
+          if (!Array.isArray(after))
+            throw new StoreError(`${where}: a sorted search answered hits without sort values`);
         }
       } finally {
         const id = pit;
-        await (opensearch
-          ? call('DELETE', '_search/point_in_time', { pit_id: [id] })
-          : call('DELETE', '_pit', { id })
+        await (
+          opensearch
+            ? call('DELETE', '_search/point_in_time', { pit_id: [id] })
+            : call('DELETE', '_pit', { id })
         ).catch(() => undefined);
       }
       return counts;

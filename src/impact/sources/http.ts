@@ -43,7 +43,9 @@ export function authorization(
     if (name === undefined) return undefined;
     const value = env[name];
     if (value === undefined || value === '')
-      throw new UserError(`${where}: the environment variable ${name} (${key}) is not set; set it in the job's CI/CD variables, or remove ${key}`);
+      throw new UserError(
+        `${where}: the environment variable ${name} (${key}) is not set; set it in the job's CI/CD variables, or remove ${key}`,
+      );
     return value;
   };
   const token = read('tokenEnv');
@@ -62,7 +64,9 @@ export function credentialName(auth: StoreAuth): string {
   const names = [auth.tokenEnv, auth.apiKeyEnv, auth.userEnv, auth.passwordEnv].filter(
     (n): n is string => n !== undefined,
   );
-  return names.length === 0 ? 'no credential is configured (tokenEnv, apiKeyEnv or userEnv/passwordEnv)' : names.map((n) => `$${n}`).join(' and ');
+  return names.length === 0
+    ? 'no credential is configured (tokenEnv, apiKeyEnv or userEnv/passwordEnv)'
+    : names.map((n) => `$${n}`).join(' and ');
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -105,7 +109,9 @@ export async function storeJson(request: StoreRequest, options: StoreHttpOptions
       try {
         return text === '' ? {} : (JSON.parse(text) as unknown);
       } catch {
-        throw new StoreError(`${request.where}: ${request.method} ${path} answered ${response.status} with a body that is not JSON`);
+        throw new StoreError(
+          `${request.where}: ${request.method} ${path} answered ${response.status} with a body that is not JSON`,
+        );
       }
     }
     let retryAfter: number | undefined;
@@ -117,7 +123,10 @@ export async function storeJson(request: StoreRequest, options: StoreHttpOptions
         );
       failure = `${response.status}${reason ? ` (${reason})` : ''}`;
       if (response.status !== 429 && response.status < 500)
-        throw new StoreError(`${request.where}: ${request.method} ${path} answered ${failure}`, response.status);
+        throw new StoreError(
+          `${request.where}: ${request.method} ${path} answered ${failure}`,
+          response.status,
+        );
       retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
     }
     const wait = nextWait(policy, attempt, Date.now() - started, retryAfter);
@@ -138,7 +147,10 @@ async function errorReason(response: Response): Promise<string> {
   const text = (await response.text().catch(() => '')).trim();
   if (text === '') return '';
   try {
-    const parsed = JSON.parse(text) as { error?: { reason?: unknown; type?: unknown } | string; message?: unknown };
+    const parsed = JSON.parse(text) as {
+      error?: { reason?: unknown; type?: unknown } | string;
+      message?: unknown;
+    };
     const error = parsed.error;
     const reason =
       typeof error === 'string'

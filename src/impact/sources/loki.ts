@@ -48,7 +48,8 @@ export function lokiSource(config: LokiSourceConfig, options: StoreHttpOptions):
       const window = windowOf(config, (options.now ?? Date.now)());
       if (typeof window === 'string') throw new UserError(`${where}: ${window}`);
       const split = parseDuration(config.split ?? DEFAULT_SPLIT);
-      if (split === undefined || split <= 0n) throw new UserError(`${where}: split: "${config.split ?? ''}" is not a duration such as 24h`);
+      if (split === undefined || split <= 0n)
+        throw new UserError(`${where}: split: "${config.split ?? ''}" is not a duration such as 24h`);
       const limit = config.limit ?? LOKI_DEFAULT_LIMIT;
       const headers: Record<string, string> = {};
       const auth = authorization(config, options.env, where, 'Bearer');
@@ -69,7 +70,10 @@ export function lokiSource(config: LokiSourceConfig, options: StoreHttpOptions):
         // The lines read at `start` (the previous page's last nanosecond), by stream and text.
         let seenAtStart = new Set<string>();
         for (;;) {
-          const url = new URL('loki/api/v1/query_range', config.url.endsWith('/') ? config.url : `${config.url}/`);
+          const url = new URL(
+            'loki/api/v1/query_range',
+            config.url.endsWith('/') ? config.url : `${config.url}/`,
+          );
           url.searchParams.set('query', config.query);
           url.searchParams.set('start', start.toString());
           url.searchParams.set('end', piece.endNs.toString());
@@ -78,8 +82,11 @@ export function lokiSource(config: LokiSourceConfig, options: StoreHttpOptions):
           const body = await storeJson({ method: 'GET', url, headers, where, auth: config }, options);
           const entries: { ts: bigint; key: string; line: string }[] = [];
           for (const stream of streamsOf(body, where)) {
-            const labels = JSON.stringify(Object.entries(stream.stream).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-            for (const [ts, line] of stream.values) entries.push({ ts: BigInt(ts), key: `${labels}\n${line}`, line });
+            const labels = JSON.stringify(
+              Object.entries(stream.stream).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+            );
+            for (const [ts, line] of stream.values)
+              entries.push({ ts: BigInt(ts), key: `${labels}\n${line}`, line });
           }
           // Streams come one after the other: the events go on in time order.
           entries.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));

@@ -35,7 +35,9 @@ export class Progress {
       const remaining = Math.round((seconds * (1 - fraction)) / fraction);
       left = `, about ${Math.floor(remaining / 60)}:${String(remaining % 60).padStart(2, '0')} left`;
     }
-    this.out.write(`\r\x1b[2Kchs: ${source}: ${events.toLocaleString('en-US')} events read, ${rate.toLocaleString('en-US')}/s${left}`);
+    this.out.write(
+      `\r\x1b[2Kchs: ${source}: ${events.toLocaleString('en-US')} events read, ${rate.toLocaleString('en-US')}/s${left}`,
+    );
     this.wrote = true;
   }
 

@@ -50,7 +50,8 @@ export function windowOf(spec: WindowSpec, nowMs: number): Window | string {
     return 'give either since or from/to, not both';
   if (spec.since !== undefined) {
     const back = parseDuration(spec.since);
-    if (back === undefined) return `since: "${spec.since}" is not a duration; write it as 90s, 30m, 24h, 7d or 2w`;
+    if (back === undefined)
+      return `since: "${spec.since}" is not a duration; write it as 90s, 30m, 24h, 7d or 2w`;
     return { startNs: nowNs - back, endNs: nowNs };
   }
   if (spec.from === undefined) return 'a store needs since (for example 7d) or from (RFC 3339)';
@@ -58,7 +59,8 @@ export function windowOf(spec: WindowSpec, nowMs: number): Window | string {
   if (start === undefined)
     return `from: "${spec.from}" is not an RFC 3339 date; write it as 2026-11-20T00:00:00Z`;
   const end = spec.to === undefined ? nowNs : parseRfc3339(spec.to);
-  if (end === undefined) return `to: "${spec.to ?? ''}" is not an RFC 3339 date; write it as 2026-11-27T00:00:00Z`;
+  if (end === undefined)
+    return `to: "${spec.to ?? ''}" is not an RFC 3339 date; write it as 2026-11-27T00:00:00Z`;
   if (end <= start) return `to (${spec.to ?? 'now'}) must come after from (${spec.from})`;
   return { startNs: start, endNs: end };
 }
