@@ -201,27 +201,35 @@ export class LokiServer extends StoreServer {
     const direction = params.get('direction') ?? 'backward';
     if (direction !== 'forward' && direction !== 'backward') return bad(`invalid direction "${direction}"`);
     const forward = direction === 'forward';
-    // Per matching stream, the entries of [start, end) that pass the filters, in direction order;
-    // then the first `limit` of all of them together.
-    const candidates: { stream: Stream; index: number }[] = [];
+    // The matching streams' entries of [start, end) that pass the filters, merged in direction
+    // order across streams until `limit` (each stream is sorted: a merge, not a sort).
+    const cursors: { stream: Stream; next: number; stop: number }[] = [];
     for (const stream of this.tenants.get(tenant)?.values() ?? []) {
       if (!parsed.matchers.every((m) => matches(stream.labels, m))) continue;
       const from = lowerBound(stream.ts, start);
       const to = lowerBound(stream.ts, end);
-      let taken = 0;
-      for (let k = 0; k < to - from && taken < limit; k++) {
-        const i = forward ? from + k : to - 1 - k;
-        if (!parsed.filters.every((f) => passes(stream.lines[i] as string, f))) continue;
-        candidates.push({ stream, index: i });
-        taken++;
-      }
+      if (from < to)
+        cursors.push(forward ? { stream, next: from, stop: to } : { stream, next: to - 1, stop: from - 1 });
     }
-    candidates.sort((a, b) => {
-      const ta = a.stream.ts[a.index] as bigint;
-      const tb = b.stream.ts[b.index] as bigint;
-      return ta === tb ? 0 : ta < tb === forward ? -1 : 1;
-    });
-    const chosen = candidates.slice(0, limit);
+    const step = forward ? 1 : -1;
+    const chosen: { stream: Stream; index: number }[] = [];
+    while (chosen.length < limit) {
+      let best: (typeof cursors)[number] | undefined;
+      for (const cursor of cursors) {
+        if (cursor.next === cursor.stop) continue;
+        if (!best) best = cursor;
+        else {
+          const a = cursor.stream.ts[cursor.next] as bigint;
+          const b = best.stream.ts[best.next] as bigint;
+          if (forward ? a < b : a > b) best = cursor;
+        }
+      }
+      if (!best) break;
+      const index = best.next;
+      best.next += step;
+      if (parsed.filters.every((f) => passes(best.stream.lines[index] as string, f)))
+        chosen.push({ stream: best.stream, index });
+    }
     const byStream = new Map<Stream, [string, string][]>();
     for (const { stream, index } of chosen) {
       let values = byStream.get(stream);
