@@ -131,6 +131,10 @@ program
   .description('write the Kubernetes objects and Helm values that deploy the policies')
   .option('--target <name>', 'the target to render for')
   .option('--out <dir>', 'output directory (one subdirectory per target)', 'rendered')
+  .option(
+    '--recorder',
+    'also write the Falco rule that records the events the rules read (chs.yaml recorder)',
+  )
   .action((options: Record<string, unknown>, command: Command) =>
     run(command, async (ctx) => (await import('./render.js')).renderCommand(ctx, options)),
   );

@@ -85,7 +85,8 @@ export interface ElasticsearchSourceConfig extends StoreAuth, StoreWindowConfig 
 }
 
 /** One entry of `preview.events`: a file or glob, or a store. */
-export type EventSourceConfig = string | { loki: LokiSourceConfig } | { elasticsearch: ElasticsearchSourceConfig };
+export type EventSourceConfig =
+  string | { loki: LokiSourceConfig } | { elasticsearch: ElasticsearchSourceConfig };
 
 export interface Config {
   /** Absolute path of the repository root (where chs.yaml is, or the working directory). */
@@ -104,6 +105,8 @@ export interface Config {
   targets: TargetConfig[];
   clusterManagementProject?: ClusterManagementProjectConfig;
   preview: { events: EventSourceConfig[]; snapshot?: string };
+  /** `chs render --recorder`: where the recorder rules file goes, and which namespaces it records. */
+  recorder: { out: string; namespaces?: string[] };
   gitlab: { tokenVariable: string };
   render: RenderConfig;
 }
@@ -138,6 +141,7 @@ export function defaultConfig(root: string): Config {
     seccomp: { runtime: 'kubernetes' },
     targets: [{ name: 'default' }],
     preview: { events: [] },
+    recorder: { out: 'chs-recorder.yaml' },
     gitlab: { tokenVariable: 'CHS_GITLAB_TOKEN' },
     render: {
       namespace: 'container-host-security',
@@ -234,6 +238,7 @@ interface RawConfig {
   targets?: TargetConfig[];
   clusterManagementProject?: Omit<ClusterManagementProjectConfig, 'directory'> & { directory?: string };
   preview?: { events?: EventSourceConfig[]; snapshot?: string };
+  recorder?: { out?: string; namespaces?: string[] };
   gitlab?: { tokenVariable?: string };
   render?: Partial<RenderConfig>;
 }
@@ -260,6 +265,8 @@ function applyRaw(config: Config, raw: RawConfig): void {
   }
   config.preview = { events: raw.preview?.events ?? [] };
   if (raw.preview?.snapshot !== undefined) config.preview.snapshot = raw.preview.snapshot;
+  config.recorder = { out: raw.recorder?.out ?? 'chs-recorder.yaml' };
+  if (raw.recorder?.namespaces) config.recorder.namespaces = raw.recorder.namespaces;
   config.gitlab = { tokenVariable: raw.gitlab?.tokenVariable ?? 'CHS_GITLAB_TOKEN' };
   if (raw.render) config.render = { ...config.render, ...raw.render };
 }

@@ -58,10 +58,20 @@ for (let i = 0; i < COUNT; i++) {
   const uuid = `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
   const payload = t.output_fields
     ? { uuid, ...t, time }
-    : { uuid, output: '', priority: 'Debug', rule: 'chs recorder', time, output_fields: t.fields, source: t.source ?? 'syscall', tags: ['chs'] };
+    : {
+        uuid,
+        output: '',
+        priority: 'Debug',
+        rule: 'chs recorder',
+        time,
+        output_fields: t.fields,
+        source: t.source ?? 'syscall',
+        tags: ['chs'],
+      };
   const line = JSON.stringify(payload);
   const stream = { rule: payload.rule, source: payload.source, priority: payload.priority };
-  if (typeof payload.output_fields['k8s.ns.name'] === 'string') stream.k8s_ns_name = payload.output_fields['k8s.ns.name'];
+  if (typeof payload.output_fields['k8s.ns.name'] === 'string')
+    stream.k8s_ns_name = payload.output_fields['k8s.ns.name'];
   batch.push({ stream, values: [[ts.toString(), line]] });
   if (batch.length === 10_000) {
     loki.push(batch);
@@ -83,7 +93,21 @@ function preview(flags) {
     const start = performance.now();
     const child = spawn(
       process.execPath,
-      ['--import', usage, cli, 'preview', '--base-dir', '../base', '--snapshot', 'cluster/snapshot.yaml', '--format', 'json', '--out', join(dir, 'out.md'), ...flags],
+      [
+        '--import',
+        usage,
+        cli,
+        'preview',
+        '--base-dir',
+        '../base',
+        '--snapshot',
+        'cluster/snapshot.yaml',
+        '--format',
+        'json',
+        '--out',
+        join(dir, 'out.md'),
+        ...flags,
+      ],
       { cwd: head, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -100,7 +124,15 @@ function preview(flags) {
 }
 
 const fromFile = await preview(['--events', '../events.jsonl']);
-const fromLoki = await preview(['--events-from', 'loki', '--store-url', loki.url, '--store-query', '{source="syscall"}', ...window]);
+const fromLoki = await preview([
+  '--events-from',
+  'loki',
+  '--store-url',
+  loki.url,
+  '--store-query',
+  '{source="syscall"}',
+  ...window,
+]);
 const queries = loki.requests.length;
 await loki.close();
 rmSync(dir, { recursive: true, force: true });
