@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/core/errors.js';
 import { previewCommand } from '../../src/cli/preview.js';
 import type { PreviewFlags } from '../../src/cli/preview.js';
 import type { CommandContext } from '../../src/cli/run.js';
@@ -150,5 +151,67 @@ describe('the example preview from event stores', () => {
     expect(report.inputs.eventCounts).toEqual([27]);
     // Five pieces of 7 days over 30 days, each one query (27 lines < 5,000).
     expect(loki.requests.filter((r) => r.path === '/loki/api/v1/query_range')).toHaveLength(5);
+  });
+
+  it('refuses store flags that do not fit, each with what to write', async () => {
+    const { head } = exampleCopy();
+    const cases: [PreviewFlags, string][] = [
+      [
+        { storeUrl: 'https://l' },
+        '--store-url, --since and the other store flags need --events-from loki|elasticsearch',
+      ],
+      [{ eventsFrom: 'loki' }, '--events-from loki needs --store-url http(s)://host:port'],
+      [
+        { eventsFrom: 'loki', storeUrl: 'loki:3100' },
+        '--events-from loki needs --store-url http(s)://host:port',
+      ],
+      [
+        { eventsFrom: 'loki', storeUrl: 'https://l' },
+        '--events-from loki needs --store-query, a LogQL selector such as \'{source="syscall"}\'',
+      ],
+      [
+        { eventsFrom: 'loki', storeUrl: 'https://l', storeQuery: '{a="b"}', storeIndex: 'x' },
+        '--store-index is for --events-from elasticsearch; Loki takes --store-query',
+      ],
+      [
+        { eventsFrom: 'elasticsearch', storeUrl: 'https://e' },
+        '--events-from elasticsearch needs --store-index, an index or pattern such as falco-*',
+      ],
+      [
+        { eventsFrom: 'elasticsearch', storeUrl: 'https://e', storeIndex: 'f', tenant: 't' },
+        '--tenant is for --events-from loki',
+      ],
+      [
+        { eventsFrom: 'elasticsearch', storeUrl: 'https://e', storeIndex: 'f', storeQuery: '[1]' },
+        '--store-query for elasticsearch must be a JSON object of query DSL, such as \'{"term":{"source":"syscall"}}\'',
+      ],
+    ];
+    for (const [flags, message] of cases) {
+      const error = await preview(head, flags).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as Error).message).toBe(message);
+    }
+  });
+
+  it('shows the events of each source in the Inputs fold', async () => {
+    const { head } = exampleCopy();
+    const loki = await new LokiServer().start();
+    servers.push(loki);
+    loki.push(
+      exampleLines()
+        .slice(0, 5)
+        .map((l) => lokiStreamOf(payloadOf(l))),
+    );
+    const { report } = await preview(head, {
+      events: ['events/shop.jsonl'],
+      eventsFrom: 'loki',
+      storeUrl: loki.url,
+      storeQuery: '{source="syscall"}',
+      ...WINDOW,
+    });
+    const { impactMarkdown } = await import('../../src/report/markdown.js');
+    expect(impactMarkdown(report, { artifact: 'a.md' })).toContain(
+      `- Recorded events: \`events/shop.jsonl\` (13 events), \`loki ${loki.url} {source="syscall"}\` (5 events)`,
+    );
   });
 });
