@@ -47,6 +47,8 @@ const BATCH = 64;
 
 export class EventFeed {
   private readonly consumers: { consume: EventConsumer; label: string }[] = [];
+  /** The syscall event types every consumer needs; undefined once one needs every event. */
+  private needed: Set<string> | undefined = new Set();
   private started = false;
   private resolveDone!: (stats: FeedStats) => void;
   private readonly done: Promise<FeedStats>;
@@ -60,11 +62,21 @@ export class EventFeed {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
-  /** Registers a consumer; resolves with the counts once every file was read. */
-  subscribe(consumer: EventConsumer, label = 'events'): Promise<FeedStats> {
+  /**
+   * Registers a consumer; resolves with the counts once every source was read. `types`: the only
+   * syscall event types it can use (a store then transfers no other); by default every event.
+   */
+  subscribe(consumer: EventConsumer, label = 'events', types?: ReadonlySet<string>): Promise<FeedStats> {
     if (this.started) throw new Error('EventFeed: subscribe before the events are streamed');
     this.consumers.push({ consume: consumer, label });
+    if (types === undefined) this.needed = undefined;
+    else if (this.needed) for (const type of types) this.needed.add(type);
     return this.done;
+  }
+
+  /** What the stores transfer: only these syscall event types, or (undefined) every event. */
+  get eventTypes(): ReadonlySet<string> | undefined {
+    return this.needed;
   }
 
   /**
@@ -100,6 +112,7 @@ export class EventFeed {
         progress?.begin();
         try {
           await source.read({
+            ...(this.needed ? { types: this.needed } : {}),
             event: (event) => {
               counts.events++;
               if (batch.push(event) >= BATCH) dispatch();

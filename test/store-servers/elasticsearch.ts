@@ -73,6 +73,24 @@ function compileQuery(query: unknown): Predicate | Answer {
         parts.push(p);
       }
     }
+    const should: Predicate[] = [];
+    const shouldList =
+      body.should === undefined
+        ? []
+        : Array.isArray(body.should)
+          ? (body.should as unknown[])
+          : [body.should];
+    for (const q of shouldList) {
+      const p = compileQuery(q);
+      if (typeof p !== 'function') return p;
+      should.push(p);
+    }
+    const minimumShould =
+      body.minimum_should_match === undefined
+        ? parts.length === 0 && should.length > 0
+          ? 1
+          : 0
+        : Number(body.minimum_should_match);
     const not: Predicate[] = [];
     const list =
       body.must_not === undefined
@@ -85,7 +103,10 @@ function compileQuery(query: unknown): Predicate | Answer {
       if (typeof p !== 'function') return p;
       not.push(p);
     }
-    return (doc) => parts.every((p) => p(doc)) && !not.some((p) => p(doc));
+    return (doc) =>
+      parts.every((p) => p(doc)) &&
+      !not.some((p) => p(doc)) &&
+      should.filter((p) => p(doc)).length >= minimumShould;
   }
   if (type === 'range') {
     const [field, spec] = Object.entries(body)[0] as [string, Record<string, unknown>];
@@ -110,6 +131,13 @@ function compileQuery(query: unknown): Predicate | Answer {
     const wanted = spec !== null && typeof spec === 'object' ? (spec as { value?: unknown }).value : spec;
     const path = field.endsWith('.keyword') ? field.slice(0, -'.keyword'.length) : field;
     return (doc) => valueAt(doc.source, path) === wanted;
+  }
+  if (type === 'terms') {
+    const [field, values] = Object.entries(body)[0] as [string, unknown];
+    if (!Array.isArray(values))
+      return error(400, 'parsing_exception', '[terms] query does not support [' + field + ']');
+    const path = field.endsWith('.keyword') ? field.slice(0, -'.keyword'.length) : field;
+    return (doc) => values.includes(valueAt(doc.source, path));
   }
   return error(400, 'parsing_exception', `unknown query [${type}]`);
 }

@@ -1,7 +1,7 @@
 // The example merge request previewed with its events read from the JSON Lines files, from the
 // Loki test server and from the Elasticsearch and OpenSearch test servers, loaded in
 // falcosidekick's shapes: the same report, the sources aside.
-import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -213,5 +213,55 @@ describe('the example preview from event stores', () => {
     expect(impactMarkdown(report, { artifact: 'a.md' })).toContain(
       `- Recorded events: \`events/shop.jsonl\` (13 events), \`loki ${loki.url} {source="syscall"}\` (5 events)`,
     );
+  });
+
+  it('asks the stores only for the event types the changed Falco rules can match', async () => {
+    // The example with only its Falco rules changed: the other kinds as in the base.
+    const { head } = exampleCopy();
+    for (const kind of ['apparmor/k8s-nginx', 'pod-security/no-root.yaml', 'seccomp/shop-api.json'])
+      cpSync(join(head, '..', 'base', 'policies', kind), join(head, 'policies', kind));
+    rmSync(join(head, 'policies', 'tests', 'apparmor-nginx.yaml'));
+    const fromFiles = await preview(head, { events: EVENT_FILES });
+    const falcoOf = (report: ImpactReport) => {
+      const section = report.sections.find((s) => s.kind === 'falco');
+      return { items: section?.items, impacts: section?.impacts };
+    };
+    expect(fromFiles.report.sections.map((s) => s.kind)).toEqual(['falco']);
+
+    const loki = await new LokiServer().start();
+    servers.push(loki);
+    loki.push(exampleLines().map((l) => lokiStreamOf(payloadOf(l))));
+    const fromLoki = await preview(head, {
+      eventsFrom: 'loki',
+      storeUrl: loki.url,
+      storeQuery: '{source="syscall"}',
+      ...WINDOW,
+    });
+    expect(falcoOf(fromLoki.report)).toEqual(falcoOf(fromFiles.report));
+    const query = loki.requests[0]?.params.get('query') ?? '';
+    expect(query).toMatch(/^\{source="syscall"\} \|~ "\\"evt\\\\.type\\":\\"\(.*execve.*\)\\""$/);
+    const read = fromLoki.report.inputs.eventCounts?.[0] ?? 0;
+    expect(read).toBeLessThan(27);
+    expect(read).toBeGreaterThan(0);
+    expect(fromLoki.report.sections[0]?.notes.join('\n')).toContain(
+      'Event stores were asked only for the event types the changed rules can match',
+    );
+
+    for (const flatten of [false, true]) {
+      const es = await new ElasticsearchServer().start();
+      servers.push(es);
+      es.add(
+        'falco',
+        exampleLines().map((l) => esDocumentOf(payloadOf(l), flatten)),
+      );
+      const fromEs = await preview(head, {
+        eventsFrom: 'elasticsearch',
+        storeUrl: es.url,
+        storeIndex: 'falco',
+        ...WINDOW,
+      });
+      expect(falcoOf(fromEs.report)).toEqual(falcoOf(fromFiles.report));
+      expect(fromEs.report.inputs.eventCounts).toEqual([read]);
+    }
   });
 });

@@ -57,6 +57,7 @@ export function elasticsearchSource(
   const index = encodeURIComponent(config.index).replace(/%2A/gi, '*').replace(/%2C/gi, ',');
   return {
     display,
+    store: true,
     async read(sink: EventSink): Promise<SourceCounts> {
       const window = windowOf(config, (options.now ?? Date.now)());
       if (typeof window === 'string') throw new UserError(`${where}: ${window}`);
@@ -87,7 +88,21 @@ export function elasticsearchSource(
           },
         },
       };
-      const query = { bool: { filter: config.query ? [range, config.query] : [range] } };
+      const filter: unknown[] = config.query ? [range, config.query] : [range];
+      if (sink.types) {
+        // The field as dynamic mapping keeps it, and as flattenfields (or the index template) writes it.
+        const types = [...sink.types].sort();
+        filter.push({
+          bool: {
+            should: [
+              { terms: { 'output_fields.evt.type.keyword': types } },
+              { terms: { 'output_fields.evt_type.keyword': types } },
+            ],
+            minimum_should_match: 1,
+          },
+        });
+      }
+      const query = { bool: { filter } };
       const timeSort = { '@timestamp': { order: 'asc', format: 'strict_date_optional_time_nanos' } };
       const counts: SourceCounts = { events: 0, bad: 0 };
       let total: number | undefined;

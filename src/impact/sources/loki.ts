@@ -34,6 +34,15 @@ function streamsOf(body: unknown, where: string): LokiStream[] {
   return data.result as LokiStream[];
 }
 
+/**
+ * A line filter that keeps the payloads of the given event types: falcosidekick writes the
+ * payload with Go's encoding/json, so a field reads `"evt.type":"openat"`, without spaces.
+ */
+export function typeFilter(types: ReadonlySet<string>): string {
+  const names = [...types].sort().map((t) => t.replace(/[^A-Za-z0-9_]/g, ''));
+  return ` |~ ${JSON.stringify(`"evt\\.type":"(${names.join('|')})"`)}`;
+}
+
 /** The display name of a Loki source: its URL and query, never a credential. */
 export function lokiDisplay(config: LokiSourceConfig): string {
   return `loki ${config.url} ${config.query}`;
@@ -44,6 +53,7 @@ export function lokiSource(config: LokiSourceConfig, options: StoreHttpOptions):
   const where = `loki ${config.url}`;
   return {
     display,
+    store: true,
     async read(sink: EventSink): Promise<SourceCounts> {
       const window = windowOf(config, (options.now ?? Date.now)());
       if (typeof window === 'string') throw new UserError(`${where}: ${window}`);
@@ -56,6 +66,7 @@ export function lokiSource(config: LokiSourceConfig, options: StoreHttpOptions):
       if (auth) headers.authorization = auth;
       if (config.tenant) headers['x-scope-orgid'] = config.tenant;
       const counts: SourceCounts = { events: 0, bad: 0 };
+      const query = sink.types ? `${config.query}${typeFilter(sink.types)}` : config.query;
       const span = Number(window.endNs - window.startNs);
       for (let pieceStart = window.startNs; pieceStart < window.endNs; pieceStart += split) {
         const pieceEnd = pieceStart + split < window.endNs ? pieceStart + split : window.endNs;
@@ -74,7 +85,7 @@ export function lokiSource(config: LokiSourceConfig, options: StoreHttpOptions):
             'loki/api/v1/query_range',
             config.url.endsWith('/') ? config.url : `${config.url}/`,
           );
-          url.searchParams.set('query', config.query);
+          url.searchParams.set('query', query);
           url.searchParams.set('start', start.toString());
           url.searchParams.set('end', piece.endNs.toString());
           url.searchParams.set('limit', String(limit));

@@ -6,6 +6,11 @@
 import type { RecordedEvent } from '../../languages/falco/evaluate/events.js';
 
 export interface EventSink {
+  /**
+   * The only events the consumers use: syscall events of these types. A store may leave the
+   * others out of what it transfers (a file is read whole: its lines cost no transfer).
+   */
+  types?: ReadonlySet<string>;
   event(event: RecordedEvent): void;
   /** An entry that is no event: `where` says which (file and line, or store and entry). */
   bad(where: string, message: string): void;
@@ -21,6 +26,8 @@ export interface SourceCounts {
 export interface EventSource {
   /** How the report and the messages name the source: a path, or `loki https://host {query}`. */
   readonly display: string;
+  /** A store, which transfers only the event types the sink asks for (a file is read whole). */
+  readonly store?: boolean;
   /** Rejects only when the source cannot be read at all (what was read before still counts). */
   read(sink: EventSink): Promise<SourceCounts>;
 }
