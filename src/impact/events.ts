@@ -23,6 +23,11 @@ export interface FeedStats {
   unreadable: string[];
   /** What each source gave, in order: the Inputs fold shows it. */
   perSource: { source: string; events: number; bad: number }[];
+  /**
+   * When the stores transferred only some event types: their alerts per rule over the window,
+   * counted by the stores themselves (the rules the change does not touch).
+   */
+  storeAlerts?: Map<string, number>;
 }
 
 export type EventConsumer = (event: RecordedEvent) => void;
@@ -72,6 +77,23 @@ export class EventFeed {
     if (types === undefined) this.needed = undefined;
     else if (this.needed) for (const type of types) this.needed.add(type);
     return this.done;
+  }
+
+  /** Alerts per rule, asked of every store as an aggregation; a store that cannot say is noted. */
+  private async countInStores(stats: FeedStats): Promise<void> {
+    for (const source of this.sources) {
+      if (!source.countByRule) continue;
+      try {
+        const counts = await source.countByRule();
+        stats.storeAlerts ??= new Map();
+        for (const [rule, n] of counts) stats.storeAlerts.set(rule, (stats.storeAlerts.get(rule) ?? 0) + n);
+      } catch (error) {
+        if (error instanceof UserError) throw error;
+        stats.unreadable.push(
+          `the alerts per rule of ${error instanceof StoreError ? error.message : `${source.display}: ${String(error)}`}`,
+        );
+      }
+    }
   }
 
   /** What the stores transfer: only these syscall event types, or (undefined) every event. */
@@ -150,6 +172,7 @@ export class EventFeed {
         }
       }
       progress?.end();
+      if (this.needed) await this.countInStores(stats);
       const used = process.cpuUsage(cpu0);
       this.times.pass = { cpu: (used.user + used.system) / 1000, wall: performance.now() - wall0 };
       for (const { label, wall } of consumers)

@@ -426,6 +426,24 @@ export class ElasticsearchServer extends StoreServer {
       };
     }
     const page = matched.slice(from, from + size);
+    const aggs = body.aggs as Record<string, { terms?: { field?: string; size?: number } }> | undefined;
+    const aggregations: Record<string, unknown> = {};
+    for (const [name, agg] of Object.entries(aggs ?? {})) {
+      const field = agg.terms?.field;
+      if (!field)
+        return error(400, 'parsing_exception', `aggregation [${name}]: this test server knows terms only`);
+      const path = field.endsWith('.keyword') ? field.slice(0, -'.keyword'.length) : field;
+      const counts = new Map<string, number>();
+      for (const m of matched) {
+        const value = valueAt(m.doc.source, path);
+        if (typeof value === 'string') counts.set(value, (counts.get(value) ?? 0) + 1);
+      }
+      const buckets = [...counts]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, agg.terms?.size ?? 10)
+        .map(([key, doc_count]) => ({ key, doc_count }));
+      aggregations[name] = { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets };
+    }
     return {
       status: 200,
       body: {
@@ -437,6 +455,7 @@ export class ElasticsearchServer extends StoreServer {
           max_score: null,
           hits: page.map((m) => this.hit(m.doc, sorts.length ? shown(m.key) : undefined)),
         },
+        ...(aggs ? { aggregations } : {}),
       },
     };
   }

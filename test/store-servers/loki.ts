@@ -171,7 +171,51 @@ export class LokiServer extends StoreServer {
     }
     if (request.path === '/loki/api/v1/query_range' && request.method === 'GET')
       return this.queryRange(request.params, tenant);
+    if (request.path === '/loki/api/v1/query' && request.method === 'GET')
+      return this.countByLabel(request.params, tenant);
     return { status: 404, text: '404 page not found\n' };
+  }
+
+  /**
+   * The one metric query the tests need, as an instant query: `sum by (label)
+   * (count_over_time({selector} [Ns]))`, counting the entries of (time - N s, time].
+   */
+  private countByLabel(params: URLSearchParams, tenant: string): Answer {
+    const bad = (text: string): Answer => ({ status: 400, text: `${text}\n` });
+    const match = /^sum by \((\w+)\) \(count_over_time\((.*) \[(\d+)s\]\)\)$/.exec(params.get('query') ?? '');
+    if (!match)
+      return bad('parse error: this test server answers sum by (label) (count_over_time({...} [Ns])) only');
+    const parsed = parseLogQuery(match[2] as string);
+    if (typeof parsed === 'string') return bad(parsed);
+    const rangeNs = BigInt(match[3] as string) * 1_000_000_000n;
+    if (rangeNs > this.maxQueryLengthNs) return bad('the query time range exceeds the limit');
+    const time = timeParam(params.get('time'), BigInt(this.now()) * 1_000_000n);
+    if (time === undefined) return bad('invalid time');
+    const counts = new Map<string, number>();
+    for (const stream of this.tenants.get(tenant)?.values() ?? []) {
+      if (!parsed.matchers.every((m) => matches(stream.labels, m))) continue;
+      const from = lowerBound(stream.ts, time - rangeNs + 1n);
+      const to = lowerBound(stream.ts, time + 1n);
+      let n = 0;
+      for (let i = from; i < to; i++)
+        if (parsed.filters.every((f) => passes(stream.lines[i] as string, f))) n++;
+      if (n === 0) continue;
+      const key = stream.labels[match[1] as string] ?? '';
+      counts.set(key, (counts.get(key) ?? 0) + n);
+    }
+    return {
+      status: 200,
+      body: {
+        status: 'success',
+        data: {
+          resultType: 'vector',
+          result: [...counts].map(([value, n]) => ({
+            metric: { [match[1] as string]: value },
+            value: [Number(time / 1_000_000n) / 1000, String(n)],
+          })),
+        },
+      },
+    };
   }
 
   private queryRange(params: URLSearchParams, tenant: string): Answer {

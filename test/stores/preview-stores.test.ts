@@ -246,6 +246,13 @@ describe('the example preview from event stores', () => {
     expect(fromLoki.report.sections[0]?.notes.join('\n')).toContain(
       'Event stores were asked only for the event types the changed rules can match',
     );
+    // The rules the change leaves alone: counted by the store, not transferred.
+    const counted =
+      /Alerts of the rules the change does not touch, the same before and after, counted by the stores: (.*)\./.exec(
+        fromLoki.report.sections[0]?.notes.join('\n') ?? '',
+      );
+    expect(counted?.[1]).toBe('chs recorder 25, Terminal shell in container 1');
+    expect(loki.requests.filter((r) => r.path === '/loki/api/v1/query').length).toBe(30);
 
     for (const flatten of [false, true]) {
       const es = await new ElasticsearchServer().start();
@@ -262,6 +269,9 @@ describe('the example preview from event stores', () => {
       });
       expect(falcoOf(fromEs.report)).toEqual(falcoOf(fromFiles.report));
       expect(fromEs.report.inputs.eventCounts).toEqual([read]);
+      expect(fromEs.report.sections[0]?.notes.join('\n')).toContain(
+        'counted by the stores: chs recorder 25, Terminal shell in container 1.',
+      );
     }
   });
 });

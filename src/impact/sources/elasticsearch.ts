@@ -55,39 +55,56 @@ export function elasticsearchSource(
   const where = `elasticsearch ${config.url}`;
   const base = config.url.endsWith('/') ? config.url : `${config.url}/`;
   const index = encodeURIComponent(config.index).replace(/%2A/gi, '*').replace(/%2C/gi, ',');
+  const prepare = (): {
+    range: unknown;
+    call: (method: StoreRequest['method'], path: string, body?: unknown) => Promise<unknown>;
+  } => {
+    const window = windowOf(config, (options.now ?? Date.now)());
+    if (typeof window === 'string') throw new UserError(`${where}: ${window}`);
+    const headers: Record<string, string> = {};
+    const auth = authorization(config, options.env, where);
+    if (auth) headers.authorization = auth;
+    const range = {
+      range: {
+        '@timestamp': {
+          gte: nsToRfc3339(window.startNs),
+          lt: nsToRfc3339(window.endNs),
+          format: 'strict_date_optional_time_nanos',
+        },
+      },
+    };
+    const call = (method: StoreRequest['method'], path: string, body?: unknown): Promise<unknown> =>
+      storeJson(
+        {
+          method,
+          url: new URL(path, base),
+          headers,
+          where,
+          auth: config,
+          ...(body === undefined ? {} : { body }),
+        },
+        options,
+      );
+    return { range, call };
+  };
   return {
     display,
     store: true,
+    async countByRule(): Promise<Map<string, number>> {
+      const { range, call } = prepare();
+      const answer = (await call('POST', `${index}/_search`, {
+        size: 0,
+        query: { bool: { filter: config.query ? [range, config.query] : [range] } },
+        aggs: { rules: { terms: { field: 'rule.keyword', size: 10_000 } } },
+      })) as { aggregations?: { rules?: { buckets?: { key?: unknown; doc_count?: unknown }[] } } };
+      const buckets = answer.aggregations?.rules?.buckets;
+      if (!Array.isArray(buckets)) throw new StoreError(`${where}: the count per rule answered no buckets`);
+      return new Map(buckets.map((b) => [String(b.key), Number(b.doc_count)]));
+    },
     async read(sink: EventSink): Promise<SourceCounts> {
-      const window = windowOf(config, (options.now ?? Date.now)());
-      if (typeof window === 'string') throw new UserError(`${where}: ${window}`);
+      const { range, call } = prepare();
       const size = config.pageSize ?? DEFAULT_PAGE;
-      const headers: Record<string, string> = {};
-      const auth = authorization(config, options.env, where);
-      if (auth) headers.authorization = auth;
-      const call = (method: StoreRequest['method'], path: string, body?: unknown): Promise<unknown> =>
-        storeJson(
-          {
-            method,
-            url: new URL(path, base),
-            headers,
-            where,
-            auth: config,
-            ...(body === undefined ? {} : { body }),
-          },
-          options,
-        );
-
       const paging = pagingOf(await call('GET', ''));
-      const range = {
-        range: {
-          '@timestamp': {
-            gte: nsToRfc3339(window.startNs),
-            lt: nsToRfc3339(window.endNs),
-            format: 'strict_date_optional_time_nanos',
-          },
-        },
-      };
       const filter: unknown[] = config.query ? [range, config.query] : [range];
       if (sink.types) {
         // The field as dynamic mapping keeps it, and as flattenfields (or the index template) writes it.

@@ -51,20 +51,48 @@ export function lokiDisplay(config: LokiSourceConfig): string {
 export function lokiSource(config: LokiSourceConfig, options: StoreHttpOptions): EventSource {
   const display = lokiDisplay(config);
   const where = `loki ${config.url}`;
+  const base = config.url.endsWith('/') ? config.url : `${config.url}/`;
+  const prepare = (): { window: Window; split: bigint; headers: Record<string, string> } => {
+    const window = windowOf(config, (options.now ?? Date.now)());
+    if (typeof window === 'string') throw new UserError(`${where}: ${window}`);
+    const split = parseDuration(config.split ?? DEFAULT_SPLIT);
+    if (split === undefined || split <= 0n)
+      throw new UserError(`${where}: split: "${config.split ?? ''}" is not a duration such as 24h`);
+    const headers: Record<string, string> = {};
+    const auth = authorization(config, options.env, where, 'Bearer');
+    if (auth) headers.authorization = auth;
+    if (config.tenant) headers['x-scope-orgid'] = config.tenant;
+    return { window, split, headers };
+  };
   return {
     display,
     store: true,
+    async countByRule(): Promise<Map<string, number>> {
+      const { window, split, headers } = prepare();
+      const counts = new Map<string, number>();
+      // One instant query per piece, at its end, over its length: Loki's max_query_length holds.
+      for (let pieceStart = window.startNs; pieceStart < window.endNs; pieceStart += split) {
+        const pieceEnd = pieceStart + split < window.endNs ? pieceStart + split : window.endNs;
+        const seconds = (pieceEnd - pieceStart + 999_999_999n) / 1_000_000_000n;
+        const url = new URL('loki/api/v1/query', base);
+        url.searchParams.set('query', `sum by (rule) (count_over_time(${config.query} [${seconds}s]))`);
+        url.searchParams.set('time', pieceEnd.toString());
+        const body = (await storeJson({ method: 'GET', url, headers, where, auth: config }, options)) as {
+          data?: { resultType?: unknown; result?: { metric?: { rule?: unknown }; value?: unknown[] }[] };
+        };
+        if (body.data?.resultType !== 'vector' || !Array.isArray(body.data.result))
+          throw new StoreError(`${where}: the count per rule did not answer a vector`);
+        for (const sample of body.data.result) {
+          const rule = typeof sample.metric?.rule === 'string' ? sample.metric.rule : '';
+          const n = Number(sample.value?.[1]);
+          if (Number.isFinite(n)) counts.set(rule, (counts.get(rule) ?? 0) + n);
+        }
+      }
+      return counts;
+    },
     async read(sink: EventSink): Promise<SourceCounts> {
-      const window = windowOf(config, (options.now ?? Date.now)());
-      if (typeof window === 'string') throw new UserError(`${where}: ${window}`);
-      const split = parseDuration(config.split ?? DEFAULT_SPLIT);
-      if (split === undefined || split <= 0n)
-        throw new UserError(`${where}: split: "${config.split ?? ''}" is not a duration such as 24h`);
+      const { window, split, headers } = prepare();
       const limit = config.limit ?? LOKI_DEFAULT_LIMIT;
-      const headers: Record<string, string> = {};
-      const auth = authorization(config, options.env, where, 'Bearer');
-      if (auth) headers.authorization = auth;
-      if (config.tenant) headers['x-scope-orgid'] = config.tenant;
       const counts: SourceCounts = { events: 0, bad: 0 };
       const query = sink.types ? `${config.query}${typeFilter(sink.types)}` : config.query;
       const span = Number(window.endNs - window.startNs);
@@ -81,10 +109,7 @@ export function lokiSource(config: LokiSourceConfig, options: StoreHttpOptions):
         // The lines read at `start` (the previous page's last nanosecond), by stream and text.
         let seenAtStart = new Set<string>();
         for (;;) {
-          const url = new URL(
-            'loki/api/v1/query_range',
-            config.url.endsWith('/') ? config.url : `${config.url}/`,
-          );
+          const url = new URL('loki/api/v1/query_range', base);
           url.searchParams.set('query', query);
           url.searchParams.set('start', start.toString());
           url.searchParams.set('end', piece.endNs.toString());

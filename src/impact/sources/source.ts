@@ -28,6 +28,11 @@ export interface EventSource {
   readonly display: string;
   /** A store, which transfers only the event types the sink asks for (a file is read whole). */
   readonly store?: boolean;
+  /**
+   * A store's alerts per rule over its window, counted by the store (an aggregation: nothing
+   * transferred but the counts). Files have none.
+   */
+  countByRule?(): Promise<Map<string, number>>;
   /** Rejects only when the source cannot be read at all (what was read before still counts). */
   read(sink: EventSink): Promise<SourceCounts>;
 }
