@@ -4,6 +4,7 @@
  * position; appends and overrides edit the earlier definition.
  */
 import { catalogOf } from '../fields/index.js';
+import { append } from '../../../core/arrays.js';
 import { parse } from '../condition/parser.js';
 import { LoadError, ID, atNode } from './results.js';
 import type { Results } from './results.js';
@@ -147,7 +148,7 @@ export class Collector {
         info.name,
       );
     }
-    prev.items.push(...info.items);
+    append(prev.items, info.items);
     prev.visibility = this.id++;
   }
 
@@ -338,7 +339,7 @@ export class Collector {
             ex.name,
           );
         }
-        existing.values.push(...ex.values);
+        append(existing.values, ex.values);
       }
     }
     prev.visibility = this.id++;
