@@ -102,5 +102,12 @@ export interface ImpactReport {
   configurationChanges?: SteeringChange[];
   /** Set when the preview stopped over its time or memory budget: nothing else was measured. */
   stopped?: { resource: 'time' | 'memory'; where: string; spent: string; limit: string };
-  inputs: { events: string[]; snapshot?: string; kubeContext?: string };
+  inputs: {
+    /** The event sources: file paths, or a store's URL with its query or index. */
+    events: string[];
+    /** Events read from each source, in the same order (when the events were read). */
+    eventCounts?: number[];
+    snapshot?: string;
+    kubeContext?: string;
+  };
 }

@@ -12,6 +12,8 @@ import { diffTrees } from './file-diff.js';
 import { lintDelta, lintSide } from './lint-delta.js';
 import type { ClusterState } from './cluster.js';
 import { EventFeed } from './events.js';
+import type { EventSource } from './sources/index.js';
+import type { ProgressWriter } from './sources/progress.js';
 import { phaseClock } from '../core/timing.js';
 import type { Spent } from '../core/timing.js';
 import type { ImpactReport, SectionResult } from './model.js';
@@ -26,8 +28,10 @@ export interface BuildOptions {
   headDir: string;
   /** How the base is shown in the report. */
   base: { ref?: string; dir?: string };
-  /** Recorded events: absolute paths for the providers, display paths for the report. */
-  events: readonly { absolute: string; display: string }[];
+  /** Where the recorded events come from: files and stores. */
+  events: readonly EventSource[];
+  /** Standard error, for the progress of long reads (shown when it is a terminal). */
+  progress?: ProgressWriter;
   snapshot?: { absolute: string; display: string };
   kubeContext?: string;
   /** The cluster's objects (from the snapshot or the context), read by the caller. */
@@ -58,7 +62,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   tick('read both sides, diff the files');
   checkpoint('comparing the files');
   const notAnalysed: PolicyKind[] = [];
-  const feed = new EventFeed(options.events, checkpoint);
+  const feed = new EventFeed(options.events, options.progress, checkpoint);
   const running: Promise<SectionResult>[] = [];
   for (const kind of POLICY_KINDS) {
     const changed = files.filter((f) => f.kind === kind);
@@ -74,7 +78,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
         base,
         head,
         changed,
-        events: options.events.map((e) => e.absolute),
+        events: options.events.map((e) => e.display),
         feed,
         ...(options.snapshot ? { snapshot: options.snapshot.absolute } : {}),
         ...(options.kubeContext ? { kubeContext: options.kubeContext } : {}),
@@ -87,9 +91,9 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   const all = Promise.all(running);
   // Awaited below, once the events were read; a provider failing meanwhile is not unhandled.
   all.catch(() => undefined);
-  await feed.run();
+  const eventStats = await feed.run();
   tick();
-  if (options.onPhase && feed.files.length > 0) {
+  if (options.onPhase && feed.sources.length > 0) {
     const { pass, consumers } = feed.times;
     options.onPhase('events: one pass for every provider', pass);
     let rest = pass.wall;
@@ -124,6 +128,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
       : {}),
     inputs: {
       events: options.events.map((e) => e.display),
+      ...(eventStats.perSource.length > 0 ? { eventCounts: eventStats.perSource.map((s) => s.events) } : {}),
       ...(options.snapshot ? { snapshot: options.snapshot.display } : {}),
       ...(options.kubeContext ? { kubeContext: options.kubeContext } : {}),
     },

@@ -208,6 +208,10 @@ function configurationBlocks(report: ImpactReport): MdBlock[] {
   ];
 }
 
+function countOf(events: number | undefined): string {
+  return events === undefined ? '' : ` (${events.toLocaleString('en-US')} event${events === 1 ? '' : 's'})`;
+}
+
 function inputsBlock(report: ImpactReport): MdBlock {
   const lines: string[] = [];
   const base = report.base.ref
@@ -215,7 +219,7 @@ function inputsBlock(report: ImpactReport): MdBlock {
     : `directory ${codeSpan(report.base.dir ?? '?')}`;
   lines.push(`- Base: ${base}`);
   lines.push(
-    `- Recorded events: ${report.inputs.events.length === 0 ? 'none' : report.inputs.events.map((e) => codeSpan(e)).join(', ')}`,
+    `- Recorded events: ${report.inputs.events.length === 0 ? 'none' : report.inputs.events.map((e, i) => `${codeSpan(e)}${countOf(report.inputs.eventCounts?.[i])}`).join(', ')}`,
   );
   lines.push(
     `- Cluster: ${report.inputs.snapshot ? `snapshot ${codeSpan(report.inputs.snapshot)}` : report.inputs.kubeContext ? `context ${codeSpan(report.inputs.kubeContext)}` : 'none'}`,
