@@ -12,6 +12,9 @@ import type { Spent } from '../core/timing.js';
 import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
+import { linksFromEnv } from '../report/note-links.js';
+import { impactText } from '../report/preview-text.js';
+import { packageVersion } from './version.js';
 import type { ClientOptions } from '../gitlab/client.js';
 import type { GitLabSettings } from '../gitlab/settings.js';
 import { checkoutBase } from './git-base.js';
@@ -23,7 +26,7 @@ export interface PreviewFlags {
   events?: string[];
   snapshot?: string;
   kubeContext?: string;
-  format?: 'markdown' | 'json';
+  format?: 'text' | 'markdown' | 'json';
   out?: string;
   post?: boolean;
 }
@@ -194,7 +197,14 @@ export async function previewCommand(
   timer?.tick();
 
   const url = artifactUrl(env, out);
-  const markdown = impactMarkdown(report, { artifact: out, ...(url ? { artifactUrl: url } : {}) });
+  const links = linksFromEnv(env, out);
+  const noteOptions = {
+    artifact: out,
+    ...(url ? { artifactUrl: url } : {}),
+    links,
+    version: packageVersion(),
+  };
+  const markdown = impactMarkdown(report, noteOptions);
   const outPath = resolve(ctx.cwd, out);
   try {
     mkdirSync(dirname(outPath), { recursive: true });
@@ -204,7 +214,14 @@ export async function previewCommand(
       `cannot write the report to ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
-  ctx.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdown);
+  // The job log shows characters as they are: plain text there, Markdown in the artifact and note.
+  ctx.stdout.write(
+    flags.format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : flags.format === 'markdown'
+        ? markdown
+        : impactText(report, out),
+  );
   timer?.tick('render and write the report');
 
   if (gitlab) {
@@ -222,8 +239,7 @@ export async function previewCommand(
       },
     });
     const note = impactMarkdown(report, {
-      artifact: out,
-      ...(url ? { artifactUrl: url } : {}),
+      ...noteOptions,
       limit: GITLAB_NOTE_LIMIT - PREVIEW_MARKER.length - 1,
     });
     const result = await upsertStickyNote(platform, iid, note);

@@ -106,6 +106,7 @@ export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): Ite
           kind: 'apparmor',
           file: after.file,
           itemType: 'profile rule',
+          group: name,
           name: `${name}: ${text}`,
           change: deny ? 'narrowed' : 'widened',
           detail: deny ? 'deny rule added' : 'allow rule added',
@@ -116,6 +117,7 @@ export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): Ite
           kind: 'apparmor',
           file: after.file,
           itemType: 'profile rule',
+          group: name,
           name: `${name}: ${text}`,
           change: deny ? 'widened' : 'narrowed',
           detail: deny ? 'deny rule removed' : 'allow rule removed',
@@ -212,6 +214,11 @@ export function removedProfileFindings(
         ...(target ? { target } : {}),
         namespace: w.namespace,
         subject: w.owner,
+        policy: profile,
+        breaks: [`container ${c.container} does not start (localhost/${profile} missing)`],
+        fix: renamed
+          ? `point container ${c.container} at localhost/${renamed}`
+          : `keep the profile ${profile}, or remove it from container ${c.container} first`,
         reason: `container ${c.container} uses the ${kind === 'apparmor' ? 'AppArmor' : 'seccomp'} profile localhost/${profile}, which this change ${renamed ? `renames to ${renamed}` : 'removes'}`,
       });
     }
@@ -347,8 +354,16 @@ export const appArmorSection: ImpactSection = {
     const impacts: ImpactFinding[] = [];
     for (const g of groups.values()) {
       const target = targetOf(inputs.head.config, g.namespace);
+      const before = base.profiles.get(g.profile);
+      const blockedBefore =
+        before !== undefined && modeIn(base.tree.config, ownMode(before), g.namespace) === 'block';
       impacts.push({
         kind: 'apparmor',
+        policy: g.profile,
+        breaks: g.denied.top(3).map((t) => (t.count > 1 ? `${t.key} (${t.count}×)` : t.key)),
+        fix: blockedBefore
+          ? `allow these accesses in ${g.profile} again`
+          : `keep ${g.profile} in monitor, or allow these accesses in it`,
         severity: g.fresh > 0 ? 'block' : 'info',
         category: g.fresh > 0 ? 'accesses denied' : 'accesses already denied',
         ...(target ? { target } : {}),

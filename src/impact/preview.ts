@@ -12,7 +12,10 @@ import type { ClusterState } from './cluster.js';
 import { EventFeed } from './events.js';
 import { phaseClock } from '../core/timing.js';
 import type { Spent } from '../core/timing.js';
-import type { ImpactReport, SectionResult } from './model.js';
+import type { ImpactReport, SectionResult, TestSummary } from './model.js';
+import { loadConfig } from '../core/config.js';
+import { createRunContext } from '../testing/context.js';
+import { runTests } from '../testing/run.js';
 import type { ImpactSection } from './section.js';
 import { impactSections } from './sections.js';
 import { loadTree } from './tree.js';
@@ -35,6 +38,20 @@ export interface BuildOptions {
   sections?: Partial<Record<PolicyKind, ImpactSection>>;
   /** Called after each phase with the time it took (`CHS_TIMING=1`, the benchmark). */
   onPhase?: (phase: string, spent: Spent) => void;
+}
+
+/** The head's policy tests, as `chs test` runs them; undefined when it has none. */
+async function headTests(root: string): Promise<TestSummary | undefined> {
+  const { config, problems } = loadConfig(root, root);
+  if (problems.length > 0) return undefined;
+  const run = await runTests({ cwd: root, config, paths: [], context: createRunContext({ config, cwd: root }) });
+  if (run.files.length === 0) return undefined;
+  const failed = run.results.filter((r) => !r.passed);
+  return {
+    passed: run.results.length - failed.length,
+    failed: failed.length,
+    failures: failed.map((r) => ({ file: r.file, name: r.name, message: r.message })),
+  };
 }
 
 export async function buildImpactReport(options: BuildOptions): Promise<ImpactReport> {
@@ -92,6 +109,8 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   const headFindings = await lintSide(options.headDir, options.languages, options.registry);
   tick('lint the head');
   const lint = lintDelta(baseFindings, headFindings);
+  const tests = await headTests(options.headDir);
+  tick('run the head\'s policy tests');
   return {
     version: 1,
     base: options.base,
@@ -100,6 +119,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
     sections,
     notAnalysed,
     lint,
+    ...(tests ? { tests } : {}),
     inputs: {
       events: options.events.map((e) => e.display),
       ...(options.snapshot ? { snapshot: options.snapshot.display } : {}),
