@@ -120,7 +120,7 @@ export function seccompItemChanges(base: SeccompSide, head: SeccompSide): ItemCh
         file: path,
         itemType: 'defaultAction',
         group: path,
-        name: `${path}: defaultAction`,
+        name: `${path} defaultAction`,
         change: p > 0 ? 'widened' : p < 0 ? 'narrowed' : 'modified',
         from: db,
         to: da,

@@ -84,6 +84,9 @@ function policyCell(f: ImpactFinding): string {
 }
 
 function breaksCell(f: ImpactFinding): string {
+  // The controls are named in the fix and in the matrix of the pod security fold.
+  if (f.controls && f.controls.length > 0)
+    return `${f.severity === 'block' ? 'new pods rejected at admission' : 'admitted with a warning'}: ${plural(f.controls.length, 'control')} ${f.controls.length === 1 ? 'fails' : 'fail'}`;
   const breaks = f.breaks ?? f.examples ?? [];
   if (breaks.length === 0) return escapeText(f.category);
   return `${BREAK_VERB[f.kind]} ${breaks.map((b) => codeSpan(b, true)).join(', ')}`;
