@@ -15,6 +15,7 @@ import type { Attribution } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import type { Workloads } from './cluster.js';
 import { eventNotes } from './events.js';
+import { lineOf } from './lines.js';
 import type { ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
 
@@ -49,8 +50,8 @@ export function ownMode(profile: ProfileModel): Mode | undefined {
   return undefined;
 }
 
-function ruleTexts(side: AppArmorSide, profile: ProfileModel): Map<string, { deny: boolean }> {
-  const out = new Map<string, { deny: boolean }>();
+function ruleTexts(side: AppArmorSide, profile: ProfileModel): Map<string, { deny: boolean; file: string; start: number }> {
+  const out = new Map<string, { deny: boolean; file: string; start: number }>();
   for (const placed of profile.rules) {
     const text = side.set.texts.get(placed.file);
     if (text === undefined) continue;
@@ -59,10 +60,12 @@ function ruleTexts(side: AppArmorSide, profile: ProfileModel): Map<string, { den
       .replace(/\s+/g, ' ')
       .replace(/\s*,$/, '')
       .trim();
-    out.set(source, { deny: placed.rule.qualifiers.deny !== undefined });
+    out.set(source, { deny: placed.rule.qualifiers.deny !== undefined, file: placed.file, start: placed.rule.start });
   }
   return out;
 }
+
+const optionalLine = (line: number | undefined): { line?: number } => (line === undefined ? {} : { line });
 
 export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): ItemChange[] {
   const items: ItemChange[] = [];
@@ -88,6 +91,7 @@ export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): Ite
       items.push({
         kind: 'apparmor',
         file: after.file,
+        ...optionalLine(lineOf(head.tree, after.file, after.node.start)),
         itemType: 'profile',
         name,
         change: 'mode-changed',
@@ -100,11 +104,12 @@ export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): Ite
       });
     const rulesBefore = ruleTexts(base, before);
     const rulesAfter = ruleTexts(head, after);
-    for (const [text, { deny }] of rulesAfter)
+    for (const [text, { deny, file, start }] of rulesAfter)
       if (!rulesBefore.has(text))
         items.push({
           kind: 'apparmor',
           file: after.file,
+          ...optionalLine(file === after.file ? lineOf(head.tree, file, start) : undefined),
           itemType: 'profile rule',
           group: name,
           name: `${name}: ${text}`,

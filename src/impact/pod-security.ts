@@ -10,6 +10,7 @@ import type { PodSecurityPolicy } from '../languages/pod-security/policy.js';
 import { PSS_LEVELS } from '../languages/pod-security/version.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import type { Workload, Workloads } from './cluster.js';
+import { lineOf } from './lines.js';
 import type { FailedControl, ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
 
@@ -33,7 +34,11 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === 
 
 export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecuritySide): ItemChange[] {
   const items: ItemChange[] = [];
-  const item = (i: Omit<ItemChange, 'kind'>): void => void items.push({ kind: 'pod-security', ...i });
+  const item = (i: Omit<ItemChange, 'kind'>): void => {
+    const policy = head.policies.get(i.group ?? i.name);
+    const line = policy?.file === i.file ? lineOf(head.tree, i.file, policy?.range?.start) : undefined;
+    items.push({ kind: 'pod-security', ...i, ...(line === undefined ? {} : { line }) });
+  };
   for (const [name, p] of base.policies)
     if (!head.policies.has(name)) item({ file: p.file ?? '', itemType: 'policy', name, change: 'removed' });
   for (const [name, after] of head.policies) {

@@ -51,6 +51,13 @@ export function link(text: string, href: string): string {
   return `[${text}](${href})`;
 }
 
+/** A line of a repository file: `L12`, linked to the line at the head commit when the links allow it. */
+export function lineRef(links: NoteLinks, path: string, line: number | undefined): string {
+  if (line === undefined) return '';
+  if (!links.project || !links.commit || path === '') return `L${line}`;
+  return link(`L${line}`, `${links.project}/-/blob/${links.commit}/${encodePath(path)}#L${line}`);
+}
+
 /** A repository file (and line) as code, linked to the head commit when the links allow it. */
 export function fileRef(links: NoteLinks, path: string, line?: number, inTable = false): string {
   const shown = codeSpan(line === undefined ? path : `${path}:${line}`, inTable);

@@ -8,7 +8,7 @@ import type { ImpactFinding, ItemChange, SectionResult } from '../impact/model.j
 import { codeSpan, escapeHtml, escapeText, htmlCode } from './markdown-blocks.js';
 import type { MdBlock } from './markdown-blocks.js';
 import { LANGUAGE, plural } from './note-first-screen.js';
-import { fileRef } from './note-links.js';
+import { fileRef, lineRef } from './note-links.js';
 import type { NoteLinks } from './note-links.js';
 
 export type Severity = 'block' | 'warn' | 'info';
@@ -114,7 +114,8 @@ function itemRows(items: readonly ItemChange[], links: NoteLinks): string[][] {
       codeSpan(shortName(item), true),
       changeText(item),
       escapeText(item.itemType),
-      fileRef(links, item.file, item.line, true),
+      fileRef(links, item.file, undefined, true),
+      lineRef(links, item.file, item.line),
     ]);
 }
 
@@ -133,7 +134,7 @@ function counts(items: readonly ItemChange[]): string {
 
 /** Items grouped by profile or policy: one line each, the full list folded when it is long. */
 function itemBlocks(section: SectionResult, links: NoteLinks): MdBlock[] {
-  const groups = new Map<string, { head: ItemChange[]; members: ItemChange[]; file: string }>();
+  const groups = new Map<string, { head: ItemChange[]; members: ItemChange[]; file: string; line?: number }>();
   const loose: ItemChange[] = [];
   for (const item of section.items) {
     const name = item.group ?? (item.itemType === 'profile' || item.itemType === 'policy' ? item.name : undefined);
@@ -143,6 +144,7 @@ function itemBlocks(section: SectionResult, links: NoteLinks): MdBlock[] {
     }
     const group = groups.get(name) ?? { head: [], members: [], file: item.file };
     (item.group === undefined ? group.head : group.members).push(item);
+    if (item.group === undefined && item.line !== undefined) group.line ??= item.line;
     groups.set(name, group);
   }
   const blocks: MdBlock[] = [];
@@ -155,19 +157,20 @@ function itemBlocks(section: SectionResult, links: NoteLinks): MdBlock[] {
       ? group.members.map((m) => `${codeSpan(shortName(m))} ${changeText(m)}`).join('; ')
       : counts(group.members);
     const parts = [...own, members].filter(Boolean);
-    const where = name === group.file ? fileRef(links, name) : `${codeSpan(name)} (${fileRef(links, group.file)})`;
+    const where =
+      name === group.file ? fileRef(links, name, group.line) : `${codeSpan(name)} (${fileRef(links, group.file, group.line)})`;
     lines.push(`- ${where}: ${parts.join('; ')}`);
     if (!few) {
       folds.push({
         type: 'details',
         summary: `All ${group.members.length} changes of ${htmlCode(name)}`,
-        children: compactTable(['Item', 'Change', 'Type', 'File'], itemRows(group.members, links), ['Item', 'Change']),
+        children: compactTable(['Item', 'Change', 'Type', 'File', 'Line'], itemRows(group.members, links), ['Item', 'Change']),
       });
     }
   }
   if (lines.length > 0) blocks.push({ type: 'raw', text: lines.join('\n') });
   blocks.push(...folds);
-  if (loose.length > 0) blocks.push(...compactTable(['Item', 'Change', 'Type', 'File'], itemRows(loose, links), ['Item', 'Change']));
+  if (loose.length > 0) blocks.push(...compactTable(['Item', 'Change', 'Type', 'File', 'Line'], itemRows(loose, links), ['Item', 'Change']));
   return blocks;
 }
 

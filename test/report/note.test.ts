@@ -166,10 +166,15 @@ describe('the example note, as GitLab renders it', () => {
 
   it('sums up each profile in one line and folds the full list, without constant columns', () => {
     expect(visible(html)).toContain(
-      'k8s-nginx (policies/apparmor/k8s-nginx): mode monitor → block; 14 × allow rule added, 13 × deny rule added, 3 × allow rule removed, 1 × deny rule removed',
+      'k8s-nginx (policies/apparmor/k8s-nginx:8): mode monitor → block; 14 × allow rule added, 13 × deny rule added, 3 × allow rule removed, 1 × deny rule removed',
     );
+    // Type and file are the same on every row: said once above the table; each rule links its line.
     const list = html.slice(html.indexOf('All 31 changes of'));
-    expect(firstTable(list).header).toEqual(['Item', 'Change']);
+    expect(visible(list.slice(0, list.indexOf('<table>')))).toContain('Type: profile rule · File: policies/apparmor/k8s-nginx');
+    const { header, rows } = firstTable(list);
+    expect(header).toEqual(['Item', 'Change', 'Line']);
+    expect(rows.find((r) => r[0] === 'deny network raw')).toEqual(['deny network raw', 'deny rule added', 'L16']);
+    expect(list).toContain(`<a href="${CI.CI_PROJECT_URL}/-/blob/${CI.CI_COMMIT_SHA}/policies/apparmor/k8s-nginx#L16">L16</a>`);
   });
 
   it('draws the Falco alerts before and after as bars of block characters, with short examples', () => {
