@@ -26,8 +26,22 @@ const ci = {
 const notePath = join(out, 'note.md');
 const preview = spawnSync(
   process.execPath,
-  [cli, '-C', join(root, 'examples'), 'preview', '--base-dir', 'base', '--events', 'events/shop.jsonl',
-    '--events', 'events/shop-2026-11-23.jsonl', '--snapshot', 'cluster/snapshot.yaml', '--out', notePath],
+  [
+    cli,
+    '-C',
+    join(root, 'examples'),
+    'preview',
+    '--base-dir',
+    'base',
+    '--events',
+    'events/shop.jsonl',
+    '--events',
+    'events/shop-2026-11-23.jsonl',
+    '--snapshot',
+    'cluster/snapshot.yaml',
+    '--out',
+    notePath,
+  ],
   { env: { ...process.env, ...ci }, encoding: 'utf8' },
 );
 if (preview.status === 2) {
@@ -37,16 +51,31 @@ if (preview.status === 2) {
 
 // A drift issue: the Falco rules missing, the loader script edited by hand, a long diff.
 const { driftIssueBody, driftIssueTitle } = await import(join(root, 'dist', 'src', 'cli', 'drift-issue.js'));
-const long = Array.from({ length: 100 }, (_, i) => `-    rule ${i}: keep\n+    rule ${i}: changed by hand`).join('\n');
-const ref = (kind, name, namespace) => ({ apiVersion: kind === 'DaemonSet' ? 'apps/v1' : 'v1', kind, name, namespace });
+const long = Array.from(
+  { length: 100 },
+  (_, i) => `-    rule ${i}: keep\n+    rule ${i}: changed by hand`,
+).join('\n');
+const ref = (kind, name, namespace) => ({
+  apiVersion: kind === 'DaemonSet' ? 'apps/v1' : 'v1',
+  kind,
+  name,
+  namespace,
+});
 const report = {
   target: 'production',
   context: 'shop/agents:production',
   missing: [ref('ConfigMap', 'chs-falco-rules', 'falco')],
   changed: [
-    { ref: ref('ConfigMap', 'chs-profile-loader', 'container-host-security'), managers: ['kubectl-edit'],
-      diff: `--- a\n+++ b\n@@ -1,4 +1,4 @@\n data:\n   load.sh: |\n-    set -u\n+    echo tampered\n` },
-    { ref: ref('DaemonSet', 'chs-profile-loader', 'container-host-security'), managers: [], diff: `--- a\n+++ b\n@@ -1,200 +1,200 @@\n${long}\n` },
+    {
+      ref: ref('ConfigMap', 'chs-profile-loader', 'container-host-security'),
+      managers: ['kubectl-edit'],
+      diff: `--- a\n+++ b\n@@ -1,4 +1,4 @@\n data:\n   load.sh: |\n-    set -u\n+    echo tampered\n`,
+    },
+    {
+      ref: ref('DaemonSet', 'chs-profile-loader', 'container-host-security'),
+      managers: [],
+      diff: `--- a\n+++ b\n@@ -1,200 +1,200 @@\n${long}\n`,
+    },
   ],
   extra: [],
   components: new Map([
@@ -62,7 +91,10 @@ const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find(
   (name) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0,
 );
 const shots = [];
-for (const [name, markdown] of [['note', readFileSync(notePath, 'utf8')], ['drift-issue', issue]]) {
+for (const [name, markdown] of [
+  ['note', readFileSync(notePath, 'utf8')],
+  ['drift-issue', issue],
+]) {
   const html = renderGitLab(markdown);
   for (const open of [false, true]) {
     const file = join(out, `${name}${open ? '-open' : ''}.html`);
@@ -72,11 +104,19 @@ for (const [name, markdown] of [['note', readFileSync(notePath, 'utf8')], ['drif
     const height = open ? 6000 : 1400;
     const shot = spawnSync(
       chromium,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--window-size=1100,${height}`,
-        `--screenshot=${png}`, `file://${file}`],
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--hide-scrollbars',
+        `--window-size=1100,${height}`,
+        `--screenshot=${png}`,
+        `file://${file}`,
+      ],
       { encoding: 'utf8', timeout: 60_000 },
     );
-    if (shot.status !== 0) process.stderr.write(`look: ${chromium} failed on ${file}: ${shot.stderr.split('\n')[0]}\n`);
+    if (shot.status !== 0)
+      process.stderr.write(`look: ${chromium} failed on ${file}: ${shot.stderr.split('\n')[0]}\n`);
     else shots.push(png);
   }
 }

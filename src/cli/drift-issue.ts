@@ -51,7 +51,8 @@ const MEANING: Record<string, Meaning> = {
     extra: 'Nodes still get seccomp profiles that the repository no longer has.',
   },
   'seccomp-profile': {
-    missing: 'The Security Profiles Operator does not install this seccomp profile: pods that name it do not start.',
+    missing:
+      'The Security Profiles Operator does not install this seccomp profile: pods that name it do not start.',
     changed: "The Security Profiles Operator installs a profile that differs from the repository's.",
     extra: 'The Security Profiles Operator still installs a profile the repository no longer has.',
   },
@@ -63,8 +64,9 @@ const MEANING: Record<string, Meaning> = {
   },
   'pod-security': {
     missing:
-      "The pod security policy is not in effect: workloads it should reject or warn about are admitted silently.",
-    changed: "Admission checks differ from the repository's policy: it may reject, warn or admit other workloads.",
+      'The pod security policy is not in effect: workloads it should reject or warn about are admitted silently.',
+    changed:
+      "Admission checks differ from the repository's policy: it may reject, warn or admit other workloads.",
     extra: 'A pod security policy the repository no longer has still rejects or warns about workloads.',
   },
 };
@@ -82,7 +84,12 @@ function meaning(report: DriftReport, ref: ObjectRef, what: keyof Meaning): stri
   return (component ? MEANING[component] : undefined)?.[what] ?? GENERIC[what];
 }
 
-function objectLine(report: DriftReport, ref: ObjectRef, what: keyof Meaning, managers: readonly string[] = []): string {
+function objectLine(
+  report: DriftReport,
+  ref: ObjectRef,
+  what: keyof Meaning,
+  managers: readonly string[] = [],
+): string {
   const by = managers.length > 0 ? ` Changed by ${managers.map((m) => codeSpan(m)).join(', ')}.` : '';
   return `- ${codeSpan(describeRef(ref))}: ${escapeText(meaning(report, ref, what))}${by}`;
 }
@@ -126,7 +133,9 @@ export function nextStep(report: DriftReport, context: DriftIssueContext): strin
       `${linked}: its deploy job ${job} commits the objects of target ${target} to the cluster management project again, and that project's pipeline applies them.`,
     );
   } else {
-    lines.push(`${linked}: its deploy job ${job} applies the repository's objects to target ${target} again.${takeBack}`);
+    lines.push(
+      `${linked}: its deploy job ${job} applies the repository's objects to target ${target} again.${takeBack}`,
+    );
     lines.push(
       '',
       'From a workstation whose kube context reaches the cluster instead:',
@@ -137,8 +146,14 @@ export function nextStep(report: DriftReport, context: DriftIssueContext): strin
     );
   }
   if (report.extra.length > 0 && context.via !== 'cluster-management-project')
-    lines.push('', `Objects the repository no longer has go only with ${codeSpan('--prune')} (the deploy job's ${codeSpan('args')} input).`);
-  lines.push('', 'This issue closes itself at the next drift check that finds the cluster as the repository says.');
+    lines.push(
+      '',
+      `Objects the repository no longer has go only with ${codeSpan('--prune')} (the deploy job's ${codeSpan('args')} input).`,
+    );
+  lines.push(
+    '',
+    'This issue closes itself at the next drift check that finds the cluster as the repository says.',
+  );
   return lines.join('\n');
 }
 
@@ -153,7 +168,11 @@ function blocksOf(report: DriftReport & { context: string }, context: DriftIssue
   if (report.missing.length > 0)
     blocks.push({
       type: 'raw',
-      text: ['### Missing from the cluster', '', ...report.missing.map((ref) => objectLine(report, ref, 'missing'))].join('\n'),
+      text: [
+        '### Missing from the cluster',
+        '',
+        ...report.missing.map((ref) => objectLine(report, ref, 'missing')),
+      ].join('\n'),
     });
   if (report.changed.length > 0) {
     blocks.push({

@@ -38,7 +38,11 @@ export async function driftCommand(
     return EXIT_FINDINGS;
   }
   const { checkDrift, hasDrift } = await import('../kube/drift.js');
-  const reports: (DriftReport & { context: string; objects: number; via: 'apply' | 'cluster-management-project' })[] = [];
+  const reports: (DriftReport & {
+    context: string;
+    objects: number;
+    via: 'apply' | 'cluster-management-project';
+  })[] = [];
   for (const { target, objects } of rendered) {
     const client = await connectTarget(ctx, config, target, flags);
     try {

@@ -14,7 +14,9 @@ function docsBase(): string {
   if (configured) return configured.replace(/\/+$/, '');
   if (homepage === undefined) {
     try {
-      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { homepage?: unknown };
+      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+        homepage?: unknown;
+      };
       homepage = typeof pkg.homepage === 'string' ? pkg.homepage.replace(/[#/]+$/, '') : '';
     } catch {
       homepage = '';

@@ -50,7 +50,10 @@ export function ownMode(profile: ProfileModel): Mode | undefined {
   return undefined;
 }
 
-function ruleTexts(side: AppArmorSide, profile: ProfileModel): Map<string, { deny: boolean; file: string; start: number }> {
+function ruleTexts(
+  side: AppArmorSide,
+  profile: ProfileModel,
+): Map<string, { deny: boolean; file: string; start: number }> {
   const out = new Map<string, { deny: boolean; file: string; start: number }>();
   for (const placed of profile.rules) {
     const text = side.set.texts.get(placed.file);
@@ -60,7 +63,11 @@ function ruleTexts(side: AppArmorSide, profile: ProfileModel): Map<string, { den
       .replace(/\s+/g, ' ')
       .replace(/\s*,$/, '')
       .trim();
-    out.set(source, { deny: placed.rule.qualifiers.deny !== undefined, file: placed.file, start: placed.rule.start });
+    out.set(source, {
+      deny: placed.rule.qualifiers.deny !== undefined,
+      file: placed.file,
+      start: placed.rule.start,
+    });
   }
   return out;
 }

@@ -4,7 +4,11 @@ import type { PolicyTree } from './section.js';
 
 const files = new WeakMap<PolicyTree, Map<string, SourceFile | null>>();
 
-export function lineOf(tree: PolicyTree | undefined, path: string, offset: number | undefined): number | undefined {
+export function lineOf(
+  tree: PolicyTree | undefined,
+  path: string,
+  offset: number | undefined,
+): number | undefined {
   if (!tree || offset === undefined) return undefined;
   let byPath = files.get(tree);
   if (!byPath) files.set(tree, (byPath = new Map()));

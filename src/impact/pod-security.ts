@@ -154,7 +154,9 @@ export function failedControl(key: string, detail: string): FailedControl {
   const slash = key.indexOf('/');
   const policy = key.slice(0, slash);
   const control = key.slice(slash + 1);
-  const must = /^(?:containers? ((?:"[^"]*"(?:, )?)+) )?must (not )?(.*?)(?:, or the pod must)?$/.exec(detail);
+  const must = /^(?:containers? ((?:"[^"]*"(?:, )?)+) )?must (not )?(.*?)(?:, or the pod must)?$/.exec(
+    detail,
+  );
   if (!must) return { control, policy, containers: [], fix: `${control}: change ${detail}` };
   const containers = [...(must[1] ?? '').matchAll(/"([^"]*)"/g)].map((m) => m[1] as string);
   const what = must[3] as string;
@@ -183,9 +185,9 @@ export function podSecurityImpacts(
   base: PodSecuritySide,
   head: PodSecuritySide,
   workloads: Workloads,
-): { impacts: ImpactFinding[]; already: number; fixed: number } {
+): { impacts: ImpactFinding[]; already: string[]; fixed: number } {
   const impacts: ImpactFinding[] = [];
-  let already = 0;
+  const already: string[] = [];
   let fixed = 0;
   for (const w of workloads.list) {
     const before = judge(w, base, workloads);
@@ -195,7 +197,7 @@ export function podSecurityImpacts(
       return was === undefined || (blocks && !was);
     });
     if (worse.length === 0) {
-      if (after.violations.size > 0) already++;
+      if (after.violations.size > 0) already.push(`${w.namespace}/${w.owner}`);
       else if (before.violations.size > 0) fixed++;
       continue;
     }
@@ -241,8 +243,10 @@ export const podSecuritySection: ImpactSection = {
       notes.push(
         `${workloads.list.length} workload(s) of ${inputs.cluster.source} evaluated (pods counted once, through their controller).`,
       );
-      if (result.already > 0)
-        notes.push(`${result.already} workload(s) already violated the base's policies the same way.`);
+      if (result.already.length > 0)
+        notes.push(
+          `${result.already.length} workload(s) already violated the base's policies the same way (not counted above): ${result.already.join(', ')}.`,
+        );
       if (result.fixed > 0) notes.push(`${result.fixed} workload(s) no longer violate any policy.`);
     } else
       notes.push(

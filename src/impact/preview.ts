@@ -44,7 +44,12 @@ export interface BuildOptions {
 async function headTests(root: string): Promise<TestSummary | undefined> {
   const { config, problems } = loadConfig(root, root);
   if (problems.length > 0) return undefined;
-  const run = await runTests({ cwd: root, config, paths: [], context: createRunContext({ config, cwd: root }) });
+  const run = await runTests({
+    cwd: root,
+    config,
+    paths: [],
+    context: createRunContext({ config, cwd: root }),
+  });
   if (run.files.length === 0) return undefined;
   const failed = run.results.filter((r) => !r.passed);
   return {
@@ -110,7 +115,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   tick('lint the head');
   const lint = lintDelta(baseFindings, headFindings);
   const tests = await headTests(options.headDir);
-  tick('run the head\'s policy tests');
+  tick("run the head's policy tests");
   return {
     version: 1,
     base: options.base,

@@ -24,7 +24,12 @@ type JsonMap = Record<string, unknown>;
 const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The paths (down to the first list) where the live object differs from the wanted one. */
-function differingPaths(wanted: unknown, live: unknown, path: string[] = [], out: string[][] = []): string[][] {
+function differingPaths(
+  wanted: unknown,
+  live: unknown,
+  path: string[] = [],
+  out: string[][] = [],
+): string[][] {
   if (isMap(wanted) && isMap(live)) {
     for (const key of new Set([...Object.keys(wanted), ...Object.keys(live)]))
       differingPaths(wanted[key], live[key], [...path, key], out);
@@ -50,7 +55,9 @@ export function editors(desired: KubeObject, live: KubeObject): string[] {
   const paths = differingPaths(wanted, projectLive(desired, live)).filter(
     (p) => p[0] !== 'metadata' || ['labels', 'annotations'].includes(p[1] ?? ''),
   );
-  const managed = Array.isArray(live.metadata.managedFields) ? (live.metadata.managedFields as unknown[]) : [];
+  const managed = Array.isArray(live.metadata.managedFields)
+    ? (live.metadata.managedFields as unknown[])
+    : [];
   const out = new Set<string>();
   for (const entry of managed) {
     if (!isMap(entry) || typeof entry.manager !== 'string' || entry.manager === FIELD_MANAGER) continue;

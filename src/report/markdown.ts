@@ -112,7 +112,11 @@ function lintBlock(report: ImpactReport, links: NoteLinks): MdBlock | undefined 
   }
   if (fixed.length > 0) {
     children.push({ type: 'raw', text: '**Fixed findings**' });
-    children.push({ type: 'table', header: ['Severity', 'Where', 'Rule', 'Message'], rows: lintRows(fixed, links) });
+    children.push({
+      type: 'table',
+      header: ['Severity', 'Where', 'Rule', 'Message'],
+      rows: lintRows(fixed, links),
+    });
   }
   return {
     type: 'details',
@@ -147,7 +151,9 @@ function footer(report: ImpactReport, options: MarkdownOptions): MdBlock {
     const short = codeSpan(links.commit.slice(0, 12));
     parts.push(`head ${links.project ? `[${short}](${links.project}/-/commit/${links.commit})` : short}`);
   }
-  parts.push(`base ${report.base.ref ? codeSpan(report.base.ref.slice(0, 12)) : codeSpan(report.base.dir ?? '?')}`);
+  parts.push(
+    `base ${report.base.ref ? codeSpan(report.base.ref.slice(0, 12)) : codeSpan(report.base.dir ?? '?')}`,
+  );
   if (links.job) parts.push(`[job](${links.job})`);
   if (options.artifactUrl) parts.push(`[full report](${options.artifactUrl})`);
   return { type: 'raw', text: `<sub>${parts.join(' · ')}</sub>` };

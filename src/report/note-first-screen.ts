@@ -120,7 +120,10 @@ export function modeSwitches(report: ImpactReport): ItemChange[] {
 
 function modeLine(switches: readonly ItemChange[]): string {
   return `**Mode switches:** ${switches
-    .map((i) => `${LANGUAGE[i.kind]} ${codeSpan(i.name)} ${escapeText(i.from ?? '?')} → **${escapeText(i.to ?? '?')}**`)
+    .map(
+      (i) =>
+        `${LANGUAGE[i.kind]} ${codeSpan(i.name)} ${escapeText(i.from ?? '?')} → **${escapeText(i.to ?? '?')}**`,
+    )
     .join(' · ')}`;
 }
 
@@ -128,8 +131,11 @@ function testsLine(report: ImpactReport): string {
   const t = report.tests;
   if (!t) return '**Policy tests on the head:** none';
   const head = `**Policy tests on the head:** ${t.failed > 0 ? '❌' : '✅'} ${t.passed} passed, ${t.failed} failed`;
-  const shown = t.failures.slice(0, 5).map((f) => `${codeSpan(f.name)} (${codeSpan(f.file)}): ${escapeText(f.message)}`);
-  const more = t.failures.length > shown.length ? [`… ${t.failures.length - shown.length} more in the artifact`] : [];
+  const shown = t.failures
+    .slice(0, 5)
+    .map((f) => `${codeSpan(f.name)} (${codeSpan(f.file)}): ${escapeText(f.message)}`);
+  const more =
+    t.failures.length > shown.length ? [`… ${t.failures.length - shown.length} more in the artifact`] : [];
   return [head, ...[...shown, ...more].map((line) => `- ${line}`)].join('\n');
 }
 
@@ -139,7 +145,10 @@ function falcoLine(report: ImpactReport): string | undefined {
     .filter((i) => i.kind === 'falco' && i.severity === 'warn');
   if (noisier.length === 0) return undefined;
   return `**Falco:** ${noisier
-    .map((i) => `${codeSpan(i.subject)} ${escapeText(i.reason.replace(/ alert\(s\) before, /, ' → ').replace(/ after.*$/, ' alerts'))}`)
+    .map(
+      (i) =>
+        `${codeSpan(i.subject)} ${escapeText(i.reason.replace(/ alert\(s\) before, /, ' → ').replace(/ after.*$/, ' alerts'))}`,
+    )
     .join(' · ')}`;
 }
 
@@ -150,7 +159,10 @@ export function firstScreen(report: ImpactReport): MdBlock[] {
   if (rows.length > 0) {
     const blocked = rows.filter((r) => r.severity === 'block').length;
     const warned = rows.length - blocked;
-    const counts = [blocked ? `${plural(blocked, 'workload')} blocked` : '', warned ? `${plural(warned, 'workload')} warned` : '']
+    const counts = [
+      blocked ? `${plural(blocked, 'workload')} blocked` : '',
+      warned ? `${plural(warned, 'workload')} warned` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     blocks.push({ type: 'raw', text: `${counts}:` });

@@ -24,7 +24,10 @@ function url(value: string | undefined): string | undefined {
 }
 
 /** The links that the CI variables allow; each value checked for the shape of a URL or a SHA. */
-export function linksFromEnv(env: Readonly<Record<string, string | undefined>>, artifactPath?: string): NoteLinks {
+export function linksFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  artifactPath?: string,
+): NoteLinks {
   const project = url(env.CI_PROJECT_URL);
   const job = url(env.CI_JOB_URL);
   const commit = /^[0-9a-f]{7,64}$/i.test(env.CI_COMMIT_SHA ?? '') ? env.CI_COMMIT_SHA : undefined;
@@ -42,7 +45,9 @@ export function linksFromEnv(env: Readonly<Record<string, string | undefined>>, 
 function encodePath(path: string): string {
   return path
     .split('/')
-    .map((s) => encodeURIComponent(s).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map((s) =>
+      encodeURIComponent(s).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
     .join('/');
 }
 

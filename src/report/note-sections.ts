@@ -46,7 +46,9 @@ export function compactTable(header: string[], rows: string[][], keep: readonly 
 
 function distinctWorkloads(impacts: readonly ImpactFinding[], severity: Severity): number {
   return new Set(
-    impacts.filter((i) => i.severity === severity && i.namespace !== undefined).map((i) => `${i.target ?? ''}/${i.namespace}/${i.subject}`),
+    impacts
+      .filter((i) => i.severity === severity && i.namespace !== undefined)
+      .map((i) => `${i.target ?? ''}/${i.namespace}/${i.subject}`),
   ).size;
 }
 
@@ -85,18 +87,23 @@ function infoLine(impacts: readonly ImpactFinding[]): MdBlock | undefined {
   return {
     type: 'raw',
     text: `ℹ️ ${[...byCategory]
-      .map(([category, subjects]) => `${escapeText(category)}: ${subjects.map((s) => codeSpan(s)).join(', ')}`)
+      .map(
+        ([category, subjects]) => `${escapeText(category)}: ${subjects.map((s) => codeSpan(s)).join(', ')}`,
+      )
       .join(' · ')}`,
   };
 }
 
 /** The change as one phrase: the detail when there is one, else the change and its values. */
 function changeText(item: ItemChange): string {
-  if (item.change === 'mode-changed') return `**mode ${escapeText(item.from ?? '?')} → ${escapeText(item.to ?? '?')}**`;
+  if (item.change === 'mode-changed')
+    return `**mode ${escapeText(item.from ?? '?')} → ${escapeText(item.to ?? '?')}**`;
   if (item.detail) return escapeText(item.detail);
   if (item.change === 'added' && item.to !== undefined) return escapeText(`added (${item.to})`);
   if (item.from !== undefined || item.to !== undefined)
-    return escapeText(`${item.change} ${item.from ?? ''}${item.from !== undefined && item.to !== undefined ? ' → ' : ''}${item.to ?? ''}`.trim());
+    return escapeText(
+      `${item.change} ${item.from ?? ''}${item.from !== undefined && item.to !== undefined ? ' → ' : ''}${item.to ?? ''}`.trim(),
+    );
   return escapeText(item.change);
 }
 
@@ -105,7 +112,15 @@ function shortName(item: ItemChange): string {
   return prefix && item.name.startsWith(prefix) ? item.name.slice(prefix.length) : item.name;
 }
 
-const CHANGE_ORDER = ['mode-changed', 'removed', 'narrowed', 'priority-changed', 'modified', 'widened', 'added'];
+const CHANGE_ORDER = [
+  'mode-changed',
+  'removed',
+  'narrowed',
+  'priority-changed',
+  'modified',
+  'widened',
+  'added',
+];
 
 function itemRows(items: readonly ItemChange[], links: NoteLinks): string[][] {
   return [...items]
@@ -134,10 +149,14 @@ function counts(items: readonly ItemChange[]): string {
 
 /** Items grouped by profile or policy: one line each, the full list folded when it is long. */
 function itemBlocks(section: SectionResult, links: NoteLinks): MdBlock[] {
-  const groups = new Map<string, { head: ItemChange[]; members: ItemChange[]; file: string; line?: number }>();
+  const groups = new Map<
+    string,
+    { head: ItemChange[]; members: ItemChange[]; file: string; line?: number }
+  >();
   const loose: ItemChange[] = [];
   for (const item of section.items) {
-    const name = item.group ?? (item.itemType === 'profile' || item.itemType === 'policy' ? item.name : undefined);
+    const name =
+      item.group ?? (item.itemType === 'profile' || item.itemType === 'policy' ? item.name : undefined);
     if (name === undefined) {
       loose.push(item);
       continue;
@@ -158,19 +177,27 @@ function itemBlocks(section: SectionResult, links: NoteLinks): MdBlock[] {
       : counts(group.members);
     const parts = [...own, members].filter(Boolean);
     const where =
-      name === group.file ? fileRef(links, name, group.line) : `${codeSpan(name)} (${fileRef(links, group.file, group.line)})`;
+      name === group.file
+        ? fileRef(links, name, group.line)
+        : `${codeSpan(name)} (${fileRef(links, group.file, group.line)})`;
     lines.push(`- ${where}: ${parts.join('; ')}`);
     if (!few) {
       folds.push({
         type: 'details',
         summary: `All ${group.members.length} changes of ${htmlCode(name)}`,
-        children: compactTable(['Item', 'Change', 'Type', 'File', 'Line'], itemRows(group.members, links), ['Item', 'Change']),
+        children: compactTable(['Item', 'Change', 'Type', 'File', 'Line'], itemRows(group.members, links), [
+          'Item',
+          'Change',
+        ]),
       });
     }
   }
   if (lines.length > 0) blocks.push({ type: 'raw', text: lines.join('\n') });
   blocks.push(...folds);
-  if (loose.length > 0) blocks.push(...compactTable(['Item', 'Change', 'Type', 'File', 'Line'], itemRows(loose, links), ['Item', 'Change']));
+  if (loose.length > 0)
+    blocks.push(
+      ...compactTable(['Item', 'Change', 'Type', 'File', 'Line'], itemRows(loose, links), ['Item', 'Change']),
+    );
   return blocks;
 }
 
@@ -206,7 +233,8 @@ function podSecurityBlocks(section: SectionResult): MdBlock[] {
   const controls: { control: string; fix: string; policy: string }[] = [];
   for (const i of impacts)
     for (const c of i.controls ?? [])
-      if (!controls.some((k) => k.control === c.control)) controls.push({ control: c.control, fix: c.fix, policy: c.policy });
+      if (!controls.some((k) => k.control === c.control))
+        controls.push({ control: c.control, fix: c.fix, policy: c.policy });
   const blocks = compactTable(
     ['', 'Workload', 'Target', 'Namespace', ...controls.map((c) => codeSpan(c.control, true))],
     impacts.map((i) => [
@@ -214,24 +242,32 @@ function podSecurityBlocks(section: SectionResult): MdBlock[] {
       codeSpan(i.subject, true),
       i.target ? escapeText(i.target) : '—',
       i.namespace ? codeSpan(i.namespace, true) : '—',
-      ...controls.map((c) => {
-        const failed = i.controls?.find((k) => k.control === c.control);
-        return failed ? `✗${failed.containers.length > 0 ? ` ${failed.containers.map((n) => codeSpan(n, true)).join(', ')}` : ''}` : '';
-      }),
+      // Which containers fail is in the admission messages below: the matrix stays narrow.
+      ...controls.map((c) => (i.controls?.some((k) => k.control === c.control) ? '✗' : '')),
     ]),
     ['', 'Workload', ...controls.map((c) => codeSpan(c.control, true))],
   );
   blocks.push({
     type: 'raw',
-    text: ['**How to pass each control**', ...controls.map((c) => `- ${codeSpan(c.control)} (${codeSpan(c.policy)}): ${fixText(c.fix)}`)].join('\n'),
+    text: [
+      '**How to pass each control**',
+      ...controls.map((c) => `- ${codeSpan(c.control)} (${codeSpan(c.policy)}): ${fixText(c.fix)}`),
+    ].join('\n'),
   });
-  const switched = section.items.filter((i) => i.change === 'mode-changed' && i.to === 'block').map((i) => codeSpan(i.name));
+  const switched = section.items
+    .filter((i) => i.change === 'mode-changed' && i.to === 'block')
+    .map((i) => codeSpan(i.name));
   if (switched.length > 0)
-    blocks.push({ type: 'raw', text: `Or keep ${switched.join(', ')} in monitor until these workloads pass: they are then only warned about.` });
+    blocks.push({
+      type: 'raw',
+      text: `Or keep ${switched.join(', ')} in monitor until these workloads pass: they are then only warned about.`,
+    });
   blocks.push({
     type: 'details',
     summary: 'Admission messages, as the API server would return them',
-    children: [{ type: 'code', lang: 'text', text: impacts.map((i) => `${i.subject}: ${i.reason}`).join('\n') }],
+    children: [
+      { type: 'code', lang: 'text', text: impacts.map((i) => `${i.subject}: ${i.reason}`).join('\n') },
+    ],
   });
   return blocks;
 }
@@ -241,7 +277,8 @@ const BAR_WIDTH = 12;
 /** A bar of block characters (they show in every client, e-mail included) and the number. */
 function bar(n: number, max: number, full: string): string {
   const width = n === 0 ? 0 : Math.max(1, Math.round((n / Math.max(1, max)) * BAR_WIDTH));
-  return codeSpan(`${full.repeat(width)}${'·'.repeat(BAR_WIDTH - width)} ${n}`, true);
+  // A no-break space: the count stays beside its bar in a narrow cell.
+  return codeSpan(`${full.repeat(width)}${'·'.repeat(BAR_WIDTH - width)}\u00a0${n}`, true);
 }
 
 /** An alert as its time to the second and the fields in its output's parentheses. */
@@ -278,7 +315,10 @@ function falcoBlocks(section: SectionResult): MdBlock[] {
           codeSpan(i.subject, true),
           bar(before, max, '░'),
           bar(after, max, '█'),
-          (i.examples ?? []).slice(0, 2).map((e) => codeSpan(shortAlert(e), true)).join('<br>'),
+          (i.examples ?? [])
+            .slice(0, 2)
+            .map((e) => codeSpan(shortAlert(e), true))
+            .join('<br>'),
         ];
       }),
     },

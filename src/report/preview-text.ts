@@ -26,19 +26,27 @@ export function impactText(report: ImpactReport, artifact: string): string {
       `  ${row.severity === 'block' ? 'blocked' : 'warned'}  ${flat(row.subject)} (${row.target ? `${flat(row.target)}, ` : ''}namespace ${flat(row.namespace)})`,
     );
     for (const f of row.findings) {
-      lines.push(`      by ${LANGUAGE[f.kind]} ${flat(f.policy ?? f.category)}: ${flat((f.breaks ?? f.examples ?? []).join(', '))}`);
+      lines.push(
+        `      by ${LANGUAGE[f.kind]} ${flat(f.policy ?? f.category)}: ${flat((f.breaks ?? f.examples ?? []).join(', '))}`,
+      );
       if (f.fix) lines.push(`      fix: ${flat(f.fix)}`);
     }
   }
   const switches = modeSwitches(report);
   if (switches.length > 0)
-    lines.push('', `Mode switches: ${switches.map((i) => `${LANGUAGE[i.kind]} ${flat(i.name)} ${i.from ?? '?'} -> ${i.to ?? '?'}`).join('; ')}`);
+    lines.push(
+      '',
+      `Mode switches: ${switches.map((i) => `${LANGUAGE[i.kind]} ${flat(i.name)} ${i.from ?? '?'} -> ${i.to ?? '?'}`).join('; ')}`,
+    );
   if (report.tests) {
     lines.push(`Policy tests on the head: ${report.tests.passed} passed, ${report.tests.failed} failed`);
-    for (const f of report.tests.failures) lines.push(`  failed: ${flat(f.file)}: ${flat(f.name)}: ${flat(f.message)}`);
+    for (const f of report.tests.failures)
+      lines.push(`  failed: ${flat(f.file)}: ${flat(f.name)}: ${flat(f.message)}`);
   }
   for (const section of report.sections) {
-    const counts = ['block', 'warn', 'info'].map((s) => section.impacts.filter((i) => i.severity === s).length);
+    const counts = ['block', 'warn', 'info'].map(
+      (s) => section.impacts.filter((i) => i.severity === s).length,
+    );
     lines.push(
       `${section.title}: ${plural(section.items.length, 'item')} changed; ${counts[0]} blocking, ${counts[1]} warning, ${counts[2]} info finding(s)`,
     );

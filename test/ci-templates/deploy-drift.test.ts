@@ -253,14 +253,18 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     kc.setCurrentContext('shop/agents:production');
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const name = (
-      kube.all('v1', 'ConfigMap').find(
-        (o) => (o.metadata as { namespace?: string }).namespace === 'falco',
-      )?.metadata as { name: string }
+      kube.all('v1', 'ConfigMap').find((o) => (o.metadata as { namespace?: string }).namespace === 'falco')
+        ?.metadata as { name: string }
     ).name;
     const live = await core.readNamespacedConfigMap({ name, namespace: 'falco' });
     const key = Object.keys(live.data ?? {})[0] as string;
     live.data = { ...live.data, [key]: '# emptied by hand\n' };
-    await core.replaceNamespacedConfigMap({ name, namespace: 'falco', body: live, fieldManager: 'kubectl-edit' });
+    await core.replaceNamespacedConfigMap({
+      name,
+      namespace: 'falco',
+      body: live,
+      fieldManager: 'kubectl-edit',
+    });
 
     const drift = job('component', 'schedule', 'chs-drift');
     const withCi = (planned: PlannedJob) => ({
@@ -278,7 +282,9 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
       });
     const drifted = await runDrift();
     expect(drifted.status, drifted.output).toBe(1);
-    expect(drifted.output).toContain(`changed: configmap/${name} (namespace falco) (changed by kubectl-edit)`);
+    expect(drifted.output).toContain(
+      `changed: configmap/${name} (namespace falco) (changed by kubectl-edit)`,
+    );
     const [issue] = issues();
     const body = issue?.description ?? '';
     expect(body).toContain('Falco loads rules that differ from the repository');
@@ -286,7 +292,9 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     expect(body).toMatch(/<details><summary>Diff of <code>configmap\//);
 
     // The step as written: the Run pipeline link (branch and variables) and the deploy job it names.
-    const step = /\[Run a new pipeline on `([^`]+)`[^\]]*\]\(([^)\s]+)\): its deploy job `([^`]+)`/.exec(body);
+    const step = /\[Run a new pipeline on `([^`]+)`[^\]]*\]\(([^)\s]+)\): its deploy job `([^`]+)`/.exec(
+      body,
+    );
     expect(step, body).not.toBeNull();
     const [, branch, href, jobName] = step as unknown as [string, string, string, string];
     const url = new URL(href);
@@ -301,7 +309,10 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     expect(variables).toEqual({ CHS_FORCE_CONFLICTS: 'true' });
     expect(branch).toBe('main');
     // A pipeline run from the web on the default branch, with the variables of the form.
-    const web = { ...predefinedVariables('default branch', USER_PROJECT, project), CI_PIPELINE_SOURCE: 'web' };
+    const web = {
+      ...predefinedVariables('default branch', USER_PROJECT, project),
+      CI_PIPELINE_SOURCE: 'web',
+    };
     const main = userProject(readmeSnippets().get('component') ?? '');
     const loaded = new Pipeline(instance(templatesProject(), main), { ...web, ...variables }).load(
       main,
@@ -312,11 +323,15 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     const planned = plan(loaded.value, { ...web, ...variables }).jobs.find((j) => j.name === jobName);
     expect(planned, `no job ${jobName} in a web pipeline on main`).toBeDefined();
     const pipelineRun = (extra: Record<string, string>) =>
-      runJobAsync(planned as PlannedJob, { ...web, CI_SERVER_URL: gitlab.url, CI_PROJECT_ID: String(PROJECT_ID) }, {
-        projectDir: project,
-        path: [bin],
-        extra: { KUBECONFIG: kubeconfig, CHS_GITLAB_TOKEN: TOKEN, ...extra },
-      });
+      runJobAsync(
+        planned as PlannedJob,
+        { ...web, CI_SERVER_URL: gitlab.url, CI_PROJECT_ID: String(PROJECT_ID) },
+        {
+          projectDir: project,
+          path: [bin],
+          extra: { KUBECONFIG: kubeconfig, CHS_GITLAB_TOKEN: TOKEN, ...extra },
+        },
+      );
     // Without the variable the deploy refuses, as the issue says.
     const refused = await pipelineRun({});
     expect(refused.status, refused.output).toBe(1);

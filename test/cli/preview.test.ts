@@ -104,7 +104,12 @@ describe('chs preview: the report', () => {
     const md = capture(head);
     await previewCommand(
       md.ctx,
-      { baseDir: '../base', events: ['events/shop.jsonl'], snapshot: 'cluster/snapshot.yaml', format: 'markdown' },
+      {
+        baseDir: '../base',
+        events: ['events/shop.jsonl'],
+        snapshot: 'cluster/snapshot.yaml',
+        format: 'markdown',
+      },
       { env: {} },
     );
     expect(md.out()).toBe(markdown);

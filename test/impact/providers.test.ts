@@ -350,7 +350,9 @@ describe('pod security: controls and the workloads rejected or warned about', ()
     expect(result.impacts[0]?.reason).toContain(
       "ValidatingAdmissionPolicy 'chs-no-root' with binding 'chs-no-root' denied request: runAsNonRoot != true",
     );
-    expect(result.notes).toContain("1 workload(s) already violated the base's policies the same way.");
+    expect(result.notes).toContain(
+      "1 workload(s) already violated the base's policies the same way (not counted above): dev/Pod/tool.",
+    );
   });
   it("a stricter level warns (monitor) with PSA's own message, and a new control narrows", async () => {
     const result = await analyse(

@@ -39,7 +39,8 @@ function balanced(markdown: string): boolean {
   for (const line of markdown.split('\n')) {
     const run = /^(`{3,})(.*)$/.exec(line);
     if (fence !== undefined) {
-      if (run && (run[1] as string).length >= fence.length && (run[2] as string).trim() === '') fence = undefined;
+      if (run && (run[1] as string).length >= fence.length && (run[2] as string).trim() === '')
+        fence = undefined;
       continue;
     }
     if (run) fence = run[1] as string;
@@ -65,20 +66,26 @@ describe('the drift issue', () => {
     );
     expect(body).toContain('chs deploy --target production --force-conflicts --require-approval=false');
     const html = renderGitLab(body);
-    expect(html).toMatch(/<details>\s*<summary>Diff of <code>configmap\/chs-profile-loader \(namespace chs\)<\/code>/);
+    expect(html).toMatch(
+      /<details>\s*<summary>Diff of <code>configmap\/chs-profile-loader \(namespace chs\)<\/code>/,
+    );
     expect(html).toMatch(/<pre><code class="language-diff">/);
   });
 
   it('asks for no variable when nobody else owns a changed field, and says where to click outside a known project', () => {
     const step = nextStep(report({ changed: [{ ...report().changed[0]!, managers: [] }] }), {});
-    expect(step).toContain('Run a new pipeline on `main` (Build → Pipelines → Run pipeline): its deploy job `chs-deploy-production`');
+    expect(step).toContain(
+      'Run a new pipeline on `main` (Build → Pipelines → Run pipeline): its deploy job `chs-deploy-production`',
+    );
     expect(step).not.toContain('CHS_FORCE_CONFLICTS');
     expect(step).toContain('chs deploy --target production --require-approval=false\n');
   });
 
   it('sends a cluster management project target through its pipeline, with no apply command', () => {
     const step = nextStep(report(), { via: 'cluster-management-project', defaultBranch: 'trunk' });
-    expect(step).toContain('commits the objects of target production to the cluster management project again');
+    expect(step).toContain(
+      'commits the objects of target production to the cluster management project again',
+    );
     expect(step).not.toContain('chs deploy --target');
   });
 

@@ -73,10 +73,15 @@ beforeAll(async () => {
 function firstTable(fragment: string): { header: string[]; rows: string[][] } {
   const table = /<table>([\s\S]*?)<\/table>/.exec(fragment)?.[1] ?? '';
   const cells = (row: string, tag: string): string[] =>
-    [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((c) => visible(c[1] as string).trim());
+    [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((c) =>
+      visible(c[1] as string).trim(),
+    );
   const header = cells(/<thead>([\s\S]*?)<\/thead>/.exec(table)?.[1] ?? '', 'th');
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)?.[1] ?? '';
-  return { header, rows: [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => cells(r[1] as string, 'td')) };
+  return {
+    header,
+    rows: [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => cells(r[1] as string, 'td')),
+  };
 }
 
 describe('the example note, as GitLab renders it', () => {
@@ -90,7 +95,13 @@ describe('the example note, as GitLab renders it', () => {
   it('names each of the six workloads once, with what blocks it and how to fix it; the totals add up', () => {
     const screen = html.slice(0, html.indexOf('<details>'));
     const { header, rows } = firstTable(screen);
-    expect(header).toEqual(['Workload', 'Where', 'Blocked or warned by', 'What would break', 'How to fix it']);
+    expect(header).toEqual([
+      'Workload',
+      'Where',
+      'Blocked or warned by',
+      'What would break',
+      'How to fix it',
+    ]);
     const names = rows.map((r) => (r[0] as string).replace(/^⛔ /, ''));
     expect(names.sort()).toEqual([
       'Deployment/cart',
@@ -118,7 +129,9 @@ describe('the example note, as GitLab renders it', () => {
 
   it('names the mode switches and the policy tests run on the head', () => {
     const screen = visible(html.slice(0, html.indexOf('<details>')));
-    expect(screen).toContain('Mode switches: AppArmor k8s-nginx monitor → block · pod security no-root monitor → block');
+    expect(screen).toContain(
+      'Mode switches: AppArmor k8s-nginx monitor → block · pod security no-root monitor → block',
+    );
     expect(screen).toMatch(/Policy tests on the head: ✅ \d+ passed, 0 failed/);
     expect(screen).toContain('Falco: Shell in a shop container 5 → 6 alerts');
   });
@@ -149,9 +162,9 @@ describe('the example note, as GitLab renders it', () => {
       'privileged',
     ]);
     expect(rows).toHaveLength(5);
-    const fixes = [...(/How to pass each control[\s\S]*?<\/ul>/.exec(fold)?.[0] ?? '').matchAll(/<li>([\s\S]*?)<\/li>/g)].map(
-      (m) => visible(m[1] as string),
-    );
+    const fixes = [
+      ...(/How to pass each control[\s\S]*?<\/ul>/.exec(fold)?.[0] ?? '').matchAll(/<li>([\s\S]*?)<\/li>/g),
+    ].map((m) => visible(m[1] as string));
     expect(fixes).toEqual([
       'runAsNonRoot (no-root): set securityContext.runAsNonRoot=true',
       'allowPrivilegeEscalation (no-root): set securityContext.allowPrivilegeEscalation=false',
@@ -170,17 +183,29 @@ describe('the example note, as GitLab renders it', () => {
     );
     // Type and file are the same on every row: said once above the table; each rule links its line.
     const list = html.slice(html.indexOf('All 31 changes of'));
-    expect(visible(list.slice(0, list.indexOf('<table>')))).toContain('Type: profile rule · File: policies/apparmor/k8s-nginx');
+    expect(visible(list.slice(0, list.indexOf('<table>')))).toContain(
+      'Type: profile rule · File: policies/apparmor/k8s-nginx',
+    );
     const { header, rows } = firstTable(list);
     expect(header).toEqual(['Item', 'Change', 'Line']);
-    expect(rows.find((r) => r[0] === 'deny network raw')).toEqual(['deny network raw', 'deny rule added', 'L16']);
-    expect(list).toContain(`<a href="${CI.CI_PROJECT_URL}/-/blob/${CI.CI_COMMIT_SHA}/policies/apparmor/k8s-nginx#L16">L16</a>`);
+    expect(rows.find((r) => r[0] === 'deny network raw')).toEqual([
+      'deny network raw',
+      'deny rule added',
+      'L16',
+    ]);
+    expect(list).toContain(
+      `<a href="${CI.CI_PROJECT_URL}/-/blob/${CI.CI_COMMIT_SHA}/policies/apparmor/k8s-nginx#L16">L16</a>`,
+    );
   });
 
   it('draws the Falco alerts before and after as bars of block characters, with short examples', () => {
     const { header, rows } = firstTable(html.slice(html.indexOf('Falco rules:')));
     expect(header).toEqual(['', 'Rule', 'Alerts before', 'after', 'Examples']);
-    expect(rows[0]?.slice(1, 4)).toEqual(['Shell in a shop container', '░░░░░░░░░░·· 5', '████████████ 6']);
+    expect(rows[0]?.slice(1, 4)).toEqual([
+      'Shell in a shop container',
+      '░░░░░░░░░░··\u00a05',
+      '████████████\u00a06',
+    ]);
     expect(rows[0]?.[4]).toMatch(/^09:12:01 user=root pod=cart-7d9f8-abcde/);
   });
 
