@@ -17,7 +17,7 @@ export const ICON: Record<ImpactReport['verdict']['level'], string> = {
 
 const VERDICT: Record<ImpactReport['verdict']['level'], string> = {
   none: 'Safe to merge',
-  info: 'Safe to merge',
+  info: 'No known impact',
   warning: 'Review before merging',
   blocking: 'Not safe to merge',
 };

@@ -118,3 +118,39 @@ describe('the drift issue', () => {
     expect(renderGitLab(body)).not.toMatch(/<(img|script|a)\b/);
   });
 });
+
+describe('CHS_FORCE_CONFLICTS, as the drift issue asks a pipeline to set it', () => {
+  it('refuses a value that is neither true nor false, with exit 2 and nothing read', async () => {
+    const { deployCommand } = await import('../../src/cli/deploy.js');
+    const { FIXTURE, runCommand } = await import('../kube/helpers.js');
+    const run = await runCommand(FIXTURE, (ctx) =>
+      deployCommand(
+        ctx,
+        { requireApproval: false, kubeconfig: '/nonexistent' },
+        { env: { CHS_FORCE_CONFLICTS: 'yes please' } },
+      ),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'chs: CHS_FORCE_CONFLICTS=yes please: set it to true (take over fields other field managers own) or false\n',
+    );
+  });
+});
+
+describe('rule pages', () => {
+  it('link under CHS_DOCS_URL, and not at all when no base is known', async () => {
+    const { ruleDocsUrl } = await import('../../src/core/rule-docs.js');
+    const saved = process.env.CHS_DOCS_URL;
+    try {
+      process.env.CHS_DOCS_URL = 'https://docs.example.com/chs/rules/';
+      expect(ruleDocsUrl('falco/unused-macro')).toBe(
+        'https://docs.example.com/chs/rules/falco/unused-macro.md',
+      );
+      process.env.CHS_DOCS_URL = 'javascript:alert(1)';
+      expect(ruleDocsUrl('falco/unused-macro')).toBe('');
+    } finally {
+      if (saved === undefined) delete process.env.CHS_DOCS_URL;
+      else process.env.CHS_DOCS_URL = saved;
+    }
+  });
+});
