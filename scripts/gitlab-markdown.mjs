@@ -1,11 +1,11 @@
 // Markdown as GitLab shows it in a note or an issue, near enough to look at and to test: GFM
-// tables, raw <details>/<summary>/<sub> kept, soft line breaks as GitLab renders them (GitLab
-// turns a single newline into a line break in notes), and a style sheet after GitLab's.
+// tables, raw <details>/<summary>/<sub> kept, CommonMark paragraphs (the note never relies on a
+// single newline breaking a line), and a style sheet after GitLab's.
 import { marked } from 'marked';
 
 /** The HTML of a note's body. */
 export function renderGitLab(markdown) {
-  return marked.parse(markdown, { async: false, gfm: true, breaks: true });
+  return marked.parse(markdown, { async: false, gfm: true, breaks: false });
 }
 
 const CSS = `

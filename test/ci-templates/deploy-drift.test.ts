@@ -343,7 +343,7 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     const clean = await runDrift();
     expect(clean.status, clean.output).toBe(0);
     expect(issues().map((i) => i.state)).toEqual(['closed']);
-  });
+  }, 240_000); // six job runs, each a cold start of chs on a shared machine
 
   it('component snippet: a merge nobody approved is refused with exit 1, and nothing is written to the cluster', async () => {
     mergedBy([]);
