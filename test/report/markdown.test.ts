@@ -269,3 +269,21 @@ describe('renderBlocks', () => {
     expect(html(out)).toContain('````\ninner\n````');
   });
 });
+
+describe('links in CI', () => {
+  it('link a file at the head commit with its line, whatever its name holds', async () => {
+    const { fileRef, linksFromEnv } = await import('../../src/report/note-links.js');
+    const links = linksFromEnv({
+      CI_PROJECT_URL: 'https://gitlab.example.com/g/p/',
+      CI_COMMIT_SHA: 'abc1234def',
+      CI_JOB_URL: 'https://gitlab.example.com/g/p/-/jobs/9',
+    });
+    const rendered = html(fileRef(links, 'policies/a (b)/c d)[x].yaml', 12));
+    expect(rendered).toBe(
+      '<p><a href="https://gitlab.example.com/g/p/-/blob/abc1234def/policies/a%20%28b%29/c%20d%29%5Bx%5D.yaml#L12"><code>policies/a (b)/c d)[x].yaml:12</code></a></p>\n',
+    );
+    // Outside CI, or with variables that are not a URL and a SHA: code, no link.
+    expect(html(fileRef({}, 'p.yaml', 3))).toBe('<p><code>p.yaml:3</code></p>\n');
+    expect(linksFromEnv({ CI_PROJECT_URL: 'javascript:alert(1)', CI_COMMIT_SHA: 'main; rm' })).toEqual({});
+  });
+});
