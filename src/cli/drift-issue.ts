@@ -94,10 +94,9 @@ function objectLine(
   return `- ${codeSpan(describeRef(ref))}: ${escapeText(meaning(report, ref, what))}${by}`;
 }
 
-/** `?ref=main&var[CHS_FORCE_CONFLICTS]=true`: GitLab's "Run pipeline" page with the values filled in. */
-function pipelineUrl(projectUrl: string, branch: string, force: boolean): string {
-  const query = [`ref=${encodeURIComponent(branch)}`, ...(force ? ['var[CHS_FORCE_CONFLICTS]=true'] : [])];
-  return `${projectUrl.replace(/\/+$/, '')}/-/pipelines/new?${query.join('&')}`;
+/** The project's pipelines on the default branch, the latest first. */
+function pipelinesUrl(projectUrl: string, branch: string): string {
+  return `${projectUrl.replace(/\/+$/, '')}/-/pipelines?ref=${encodeURIComponent(branch)}`;
 }
 
 /** The target as a shell word (target names are `[A-Za-z0-9_.-]`; anything else is quoted). */
@@ -121,20 +120,23 @@ export function nextStep(report: DriftReport, context: DriftIssueContext): strin
   const lines: string[] = ['### Next step', ''];
   const branch = context.defaultBranch ?? 'main';
   const job = codeSpan(deployJob(report.target, context.jobName));
-  const run = force
-    ? `Run a new pipeline on ${codeSpan(branch)} with the CI/CD variable ${codeSpan('CHS_FORCE_CONFLICTS')} set to ${codeSpan('true')}`
-    : `Run a new pipeline on ${codeSpan(branch)}`;
-  const linked =
+  // The deploy job runs in push pipelines of the default branch: a retry of it takes the
+  // project's variables as they are then, a new web pipeline would not run it at all.
+  const pipelines =
     context.projectUrl && /^https?:\/\/[^\s()<>]+$/.test(context.projectUrl)
-      ? `[${run}](${pipelineUrl(context.projectUrl, branch, force)})`
-      : `${run} (Build → Pipelines → Run pipeline)`;
+      ? `[the latest pipeline on ${codeSpan(branch)}](${pipelinesUrl(context.projectUrl, branch)})`
+      : `the latest pipeline on ${codeSpan(branch)} (Build → Pipelines)`;
+  const retry = `retry the job ${job} of ${pipelines}`;
+  const linked = force
+    ? `Set the CI/CD variable ${codeSpan('CHS_FORCE_CONFLICTS')} to ${codeSpan('true')} (Settings → CI/CD → Variables), ${retry}, then delete the variable`
+    : `R${retry.slice(1)}`;
   if (context.via === 'cluster-management-project') {
     lines.push(
-      `${linked}: its deploy job ${job} commits the objects of target ${target} to the cluster management project again, and that project's pipeline applies them.`,
+      `${linked}: the deploy job commits the objects of target ${target} to the cluster management project again, and that project's pipeline applies them.`,
     );
   } else {
     lines.push(
-      `${linked}: its deploy job ${job} applies the repository's objects to target ${target} again.${takeBack}`,
+      `${linked}: the deploy job applies the repository's objects to target ${target} again.${takeBack}`,
     );
     lines.push(
       '',

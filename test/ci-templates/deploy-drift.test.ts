@@ -245,7 +245,7 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     });
   }
 
-  it('component snippet: a hand edit opens the drift issue; its next step, taken as written in a default branch pipeline, restores the cluster and the next check closes the issue', async () => {
+  it('component snippet: a hand edit opens the drift issue; its next step, taken as written (variable set, deploy job of main retried), restores the cluster and the next check closes the issue', async () => {
     mergedBy([alice]);
     const deployJob = job('component', 'default branch', 'chs-deploy-production');
     expect((await run('default branch', deployJob)).status).toBe(0);
@@ -295,41 +295,40 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     expect(body).toContain('Changed by `kubectl-edit`');
     expect(body).toMatch(/<details><summary>Diff of <code>configmap\//);
 
-    // The step as written: the Run pipeline link (branch and variables) and the deploy job it names.
-    const step = /\[Run a new pipeline on `([^`]+)`[^\]]*\]\(([^)\s]+)\): its deploy job `([^`]+)`/.exec(
-      body,
-    );
+    // The step as written: the variable to set, the job to retry and the branch of its pipeline.
+    const step =
+      /Set the CI\/CD variable `(\w+)` to `([^`]+)` \(Settings → CI\/CD → Variables\), retry the job `([^`]+)` of \[the latest pipeline on `([^`]+)`\]\(([^)\s]+)\)/.exec(
+        body,
+      );
     expect(step, body).not.toBeNull();
-    const [, branch, href, jobName] = step as unknown as [string, string, string, string];
-    const url = new URL(href);
-    expect(url.pathname).toBe(`/${USER_PROJECT}/-/pipelines/new`);
-    expect(url.searchParams.get('ref')).toBe(branch);
-    const variables = Object.fromEntries(
-      [...url.searchParams].flatMap(([k, v]) => {
-        const m = /^var\[(\w+)\]$/.exec(k);
-        return m ? [[m[1] as string, v]] : [];
-      }),
-    );
-    expect(variables).toEqual({ CHS_FORCE_CONFLICTS: 'true' });
+    const [, variable, value, jobName, branch, href] = step as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    expect(new URL(href).pathname).toBe(`/${USER_PROJECT}/-/pipelines`);
+    expect(new URL(href).searchParams.get('ref')).toBe(branch);
     expect(branch).toBe('main');
-    // A pipeline run from the web on the default branch, with the variables of the form.
-    const web = {
-      ...predefinedVariables('default branch', USER_PROJECT, project),
-      CI_PIPELINE_SOURCE: 'web',
-    };
+    const variables = { [variable]: value };
+    expect(variables).toEqual({ CHS_FORCE_CONFLICTS: 'true' });
+    // The latest pipeline on main is a push pipeline; its job, retried, gets the project's variables as they are now.
+    const push = predefinedVariables('default branch', USER_PROJECT, project);
     const main = userProject(readmeSnippets().get('component') ?? '');
-    const loaded = new Pipeline(instance(templatesProject(), main), { ...web, ...variables }).load(
+    const loaded = new Pipeline(instance(templatesProject(), main), push).load(
       main,
       COMMIT,
       '.gitlab-ci.yml',
     );
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-    const planned = plan(loaded.value, { ...web, ...variables }).jobs.find((j) => j.name === jobName);
-    expect(planned, `no job ${jobName} in a web pipeline on main`).toBeDefined();
+    const planned = plan(loaded.value, push, main.files).jobs.find((j) => j.name === jobName);
+    expect(planned, `no job ${jobName} in the pipeline of main`).toBeDefined();
     const pipelineRun = (extra: Record<string, string>) =>
       runJobAsync(
         planned as PlannedJob,
-        { ...web, CI_SERVER_URL: gitlab.url, CI_PROJECT_ID: String(PROJECT_ID) },
+        { ...push, CI_SERVER_URL: gitlab.url, CI_PROJECT_ID: String(PROJECT_ID) },
         {
           projectDir: project,
           path: [bin],

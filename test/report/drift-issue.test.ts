@@ -62,7 +62,7 @@ describe('the drift issue', () => {
     );
     expect(body).toContain('Changed by `kubectl-edit`.');
     expect(body).toContain(
-      '[Run a new pipeline on `main` with the CI/CD variable `CHS_FORCE_CONFLICTS` set to `true`](https://gitlab.example.com/shop/policies/-/pipelines/new?ref=main&var[CHS_FORCE_CONFLICTS]=true): its deploy job `ops-deploy-production`',
+      'Set the CI/CD variable `CHS_FORCE_CONFLICTS` to `true` (Settings → CI/CD → Variables), retry the job `ops-deploy-production` of [the latest pipeline on `main`](https://gitlab.example.com/shop/policies/-/pipelines?ref=main), then delete the variable: the deploy job applies',
     );
     expect(body).toContain('chs deploy --target production --force-conflicts --require-approval=false');
     const html = renderGitLab(body);
@@ -75,7 +75,7 @@ describe('the drift issue', () => {
   it('asks for no variable when nobody else owns a changed field, and says where to click outside a known project', () => {
     const step = nextStep(report({ changed: [{ ...report().changed[0]!, managers: [] }] }), {});
     expect(step).toContain(
-      'Run a new pipeline on `main` (Build → Pipelines → Run pipeline): its deploy job `chs-deploy-production`',
+      'Retry the job `chs-deploy-production` of the latest pipeline on `main` (Build → Pipelines): the deploy job applies',
     );
     expect(step).not.toContain('CHS_FORCE_CONFLICTS');
     expect(step).toContain('chs deploy --target production --require-approval=false\n');
