@@ -181,7 +181,7 @@ program
   .option('--password-env <name>', 'environment variable holding the basic-auth password')
   .option('--snapshot <file>', 'a cluster snapshot (kubectl get ... -o yaml)')
   .option('--kube-context <name>', 'read the live cluster through this kube context (read-only)')
-  .addOption(formatOption(['markdown', 'json']).default('markdown'))
+  .addOption(formatOption(['text', 'markdown', 'json']))
   .option('--out <file>', 'the full Markdown report, for the job artifacts', 'chs-preview.md')
   .option('--post', 'upsert the report as the merge request note')
   .option('--time-limit <seconds>', 'stop with a verdict past this many seconds (default 600)', (v) =>
@@ -208,7 +208,10 @@ program
     ]),
   )
   .option('--prune', 'delete our objects of this target that are no longer wanted')
-  .option('--force-conflicts', 'take over fields that another field manager owns')
+  .option(
+    '--force-conflicts',
+    'take over fields that another field manager owns (also CHS_FORCE_CONFLICTS=true, for a pipeline run)',
+  )
   .option(
     '--require-approval <bool>',
     'refuse unless the merge request that brought the commit was approved (true|false)',

@@ -21,6 +21,9 @@ import type { Spent } from '../core/timing.js';
 import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
+import { linksFromEnv } from '../report/note-links.js';
+import { impactText } from '../report/preview-text.js';
+import { packageVersion } from './version.js';
 import type { ClientOptions } from '../gitlab/client.js';
 import type { Platform } from '../gitlab/platform.js';
 import type { GitLabSettings } from '../gitlab/settings.js';
@@ -46,7 +49,7 @@ export interface PreviewFlags {
   passwordEnv?: string;
   snapshot?: string;
   kubeContext?: string;
-  format?: 'markdown' | 'json';
+  format?: 'text' | 'markdown' | 'json';
   out?: string;
   post?: boolean;
   /** The job's budget: seconds and MiB of resident memory (src/core/budget.ts). */
@@ -411,17 +414,30 @@ async function previewWithBase(
   timer?.tick();
 
   const url = artifactUrl(env, out);
-  const markdown = impactMarkdown(report, { artifact: out, ...(url ? { artifactUrl: url } : {}) });
+  const links = linksFromEnv(env, out);
+  const noteOptions = {
+    artifact: out,
+    ...(url ? { artifactUrl: url } : {}),
+    links,
+    version: packageVersion(),
+  };
+  const markdown = impactMarkdown(report, noteOptions);
   writeArtifact(resolve(ctx.cwd, out), markdown, 'the report', out);
-  ctx.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdown);
+  // The job log shows characters as they are: plain text there, Markdown in the artifact and note.
+  ctx.stdout.write(
+    flags.format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : flags.format === 'markdown'
+        ? markdown
+        : impactText(report, out),
+  );
   timer?.tick('render and write the report');
 
   if (gitlab && platform) {
     const { PREVIEW_MARKER, upsertStickyNote } = await import('../gitlab/sticky-note.js');
     const { iid } = gitlab;
     const note = impactMarkdown(report, {
-      artifact: out,
-      ...(url ? { artifactUrl: url } : {}),
+      ...noteOptions,
       limit: GITLAB_NOTE_LIMIT - PREVIEW_MARKER.length - 1,
     });
     const result = await upsertStickyNote(platform, iid, note);

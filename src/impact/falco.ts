@@ -14,6 +14,7 @@ import { priorityName } from '../languages/falco/evaluate/output.js';
 import { loadRules } from '../languages/falco/loader/index.js';
 import type { CompiledRule, LoadedFile } from '../languages/falco/loader/index.js';
 import { eventNotes } from './events.js';
+import { lineOf } from './lines.js';
 import { PairedReplay } from './falco-pair.js';
 import type { RecordedEvent } from './events.js';
 import type { ImpactFinding, ItemChange } from './model.js';
@@ -135,7 +136,13 @@ export function falcoItemChanges(
   const where = (type: 'list' | 'macro', name: string, removed = false): string =>
     definedIn(removed ? trees?.base : trees?.head, type, name);
   const items: ItemChange[] = [];
-  const item = (i: Omit<ItemChange, 'kind'>): void => void items.push({ kind: 'falco', ...i });
+  const item = (i: Omit<ItemChange, 'kind'>): void => {
+    // Rules carry where they are defined: the line links to the head's file (the base's, removed).
+    const rule = i.itemType === 'rule' ? (headRules.get(i.name) ?? baseRules.get(i.name)) : undefined;
+    const tree = rule && headRules.has(i.name) ? trees?.head : trees?.base;
+    const line = rule && rule.file === i.file ? lineOf(tree, rule.file, rule.range?.start) : undefined;
+    items.push({ kind: 'falco', ...i, ...(line === undefined ? {} : { line }) });
+  };
   const baseRules = new Map(base.rules.map((r) => [r.name, r]));
   const headRules = new Map(head.rules.map((r) => [r.name, r]));
   for (const [name, before] of baseRules)

@@ -16,7 +16,11 @@ import type { EventSource } from './sources/index.js';
 import type { ProgressWriter } from './sources/progress.js';
 import { phaseClock } from '../core/timing.js';
 import type { Spent } from '../core/timing.js';
-import type { ImpactReport, SectionResult } from './model.js';
+import type { ImpactReport, SectionResult, TestSummary } from './model.js';
+import { loadConfig } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import { createRunContext } from '../testing/context.js';
+import { runTests } from '../testing/run.js';
 import type { ImpactSection } from './section.js';
 import { impactSections } from './sections.js';
 import { loadTree } from './tree.js';
@@ -49,6 +53,35 @@ export interface BuildOptions {
   configurationChanges?: readonly SteeringChange[];
   /** Called between steps; throws to stop the preview (the job's budget, `src/core/budget.ts`). */
   checkpoint?: (where: string) => void;
+}
+
+/**
+ * The head's policy tests, as `chs test` runs them, with the head's configuration as the preview
+ * trusts it (steering settings from the base). Undefined when it has none, or when they cannot run
+ * (a test file outside the repository, a broken chs.yaml): lint reports why.
+ */
+async function headTests(root: string, trusted: LoadedConfig | undefined): Promise<TestSummary | undefined> {
+  const { config, problems } = trusted ?? loadConfig(root, root);
+  if (problems.length > 0) return undefined;
+  let run;
+  try {
+    run = await runTests({
+      cwd: root,
+      config,
+      paths: [],
+      context: createRunContext({ config, cwd: root, trustConfig: trusted !== undefined }),
+    });
+  } catch (error) {
+    if (error instanceof UserError) return undefined;
+    throw error;
+  }
+  if (run.files.length === 0) return undefined;
+  const failed = run.results.filter((r) => !r.passed);
+  return {
+    passed: run.results.length - failed.length,
+    failed: failed.length,
+    failures: failed.map((r) => ({ file: r.file, name: r.name, message: r.message })),
+  };
 }
 
 export async function buildImpactReport(options: BuildOptions): Promise<ImpactReport> {
@@ -115,6 +148,8 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   );
   tick('lint the head');
   const lint = lintDelta(baseFindings, headFindings);
+  const tests = await headTests(options.headDir, options.headConfig);
+  tick("run the head's policy tests");
   return {
     version: 1,
     base: options.base,
@@ -126,6 +161,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
     ...(options.configurationChanges && options.configurationChanges.length > 0
       ? { configurationChanges: [...options.configurationChanges] }
       : {}),
+    ...(tests ? { tests } : {}),
     inputs: {
       events: options.events.map((e) => e.display),
       ...(eventStats.perSource.length > 0 ? { eventCounts: eventStats.perSource.map((s) => s.events) } : {}),
