@@ -54,6 +54,11 @@ export async function deployCommand(
 ): Promise<number> {
   const env = deps.env ?? process.env;
   const config = loadRepositoryConfig(ctx.cwd);
+  // A pipeline run with the variable set (as the drift issue says) is the flag given.
+  if (flags.forceConflicts !== true && forceFromEnv(env)) {
+    flags = { ...flags, forceConflicts: true };
+    ctx.stderr.write('chs: CHS_FORCE_CONFLICTS=true: fields that other field managers own are taken over\n');
+  }
   const via = (target: TargetConfig): Via =>
     flags.via ?? target.via ?? (config.clusterManagementProject ? 'cluster-management-project' : 'apply');
   const throughCmp = selectTargets(config, flags.target).filter(
@@ -94,6 +99,15 @@ export async function deployCommand(
     if (code !== EXIT_OK) exit = code;
   }
   return exit;
+}
+
+function forceFromEnv(env: Env): boolean {
+  const value = env.CHS_FORCE_CONFLICTS?.trim().toLowerCase() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new UserError(
+    `CHS_FORCE_CONFLICTS=${env.CHS_FORCE_CONFLICTS ?? ''}: set it to true (take over fields other field managers own) or false`,
+  );
 }
 
 function retryLine(ctx: CommandContext): NonNullable<ClientOptions['onRetry']> {

@@ -41,7 +41,11 @@ export async function driftCommand(
     return EXIT_FINDINGS;
   }
   const { checkDrift, hasDrift } = await import('../kube/drift.js');
-  const reports: (DriftReport & { context: string; objects: number })[] = [];
+  const reports: (DriftReport & {
+    context: string;
+    objects: number;
+    via: 'apply' | 'cluster-management-project';
+  })[] = [];
   for (const { target, objects } of rendered) {
     const client = await connectTarget(ctx, config, target, flags);
     try {
@@ -49,6 +53,7 @@ export async function driftCommand(
         ...(await checkDrift(client, target.name, objects)),
         context: client.context,
         objects: objects.length,
+        via: target.via ?? (config.clusterManagementProject ? 'cluster-management-project' : 'apply'),
       });
     } catch (error) {
       throw unreachable(client, error);
@@ -84,12 +89,19 @@ export async function driftCommand(
       );
       for (const m of r.missing) ctx.stdout.write(`  missing: ${describeRef(m)}\n`);
       for (const c of r.changed) {
-        ctx.stdout.write(`  changed: ${describeRef(c.ref)}\n`);
+        const by = c.managers && c.managers.length > 0 ? ` (changed by ${c.managers.join(', ')})` : '';
+        ctx.stdout.write(`  changed: ${describeRef(c.ref)}${by}\n`);
         for (const line of c.diff.trimEnd().split('\n')) ctx.stdout.write(`    ${line}\n`);
       }
       for (const e of r.extra) ctx.stdout.write(`  extra: ${describeRef(e)}\n`);
     }
-    if (drift) ctx.stdout.write('run chs deploy to bring the cluster back in line with the repository\n');
+    const conflicts = reports.some((r) => r.changed.some((c) => (c.managers ?? []).length > 0));
+    if (drift)
+      ctx.stdout.write(
+        conflicts
+          ? 'run chs deploy --force-conflicts (in a pipeline: CHS_FORCE_CONFLICTS=true) to bring the cluster back in line with the repository: other field managers own fields it must take back\n'
+          : 'run chs deploy to bring the cluster back in line with the repository\n',
+      );
   }
   if (settings) {
     const { openGitLab } = await import('../gitlab/client.js');
@@ -100,7 +112,12 @@ export async function driftCommand(
       const result = await upsertDriftIssue(platform, {
         target: report.target,
         title: driftIssueTitle(report.target),
-        body: driftIssueBody(report),
+        body: driftIssueBody(report, {
+          via: report.via,
+          ...(env.CI_PROJECT_URL ? { projectUrl: env.CI_PROJECT_URL } : {}),
+          ...(env.CI_DEFAULT_BRANCH ? { defaultBranch: env.CI_DEFAULT_BRANCH } : {}),
+          ...(env.CI_JOB_NAME ? { jobName: env.CI_JOB_NAME } : {}),
+        }),
         drifted: hasDrift(report),
       });
       const duplicates =

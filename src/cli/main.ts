@@ -147,6 +147,10 @@ program
   .description('write the Kubernetes objects and Helm values that deploy the policies')
   .option('--target <name>', 'the target to render for')
   .option('--out <dir>', 'output directory (one subdirectory per target)', 'rendered')
+  .option(
+    '--recorder',
+    'also write the Falco rule that records the events the rules read (chs.yaml recorder)',
+  )
   .action((options: Record<string, unknown>, command: Command) =>
     run(command, async (ctx) => (await import('./render.js')).renderCommand(ctx, options)),
   );
@@ -161,9 +165,26 @@ program
     'recorded events, JSON Lines (repeatable; default: chs.yaml preview.events)',
     collect,
   )
+  .addOption(
+    new Option('--events-from <store>', 'read events from a store (see docs/event-stores.md)').choices([
+      'loki',
+      'elasticsearch',
+    ]),
+  )
+  .option('--store-url <url>', "the store's base URL")
+  .option('--store-query <query>', 'Loki: a LogQL selector; Elasticsearch: a JSON query DSL filter')
+  .option('--store-index <index>', 'Elasticsearch/OpenSearch: index or pattern (falco-*)')
+  .option('--since <duration>', 'read the store over this long back from now (90s, 30m, 24h, 7d; default 7d)')
+  .option('--from <time>', 'start of the window, RFC 3339')
+  .option('--to <time>', 'end of the window, RFC 3339 (default now)')
+  .option('--tenant <id>', 'Loki: the tenant (X-Scope-OrgID)')
+  .option('--token-env <name>', 'environment variable holding a bearer token')
+  .option('--api-key-env <name>', 'environment variable holding an Elasticsearch API key')
+  .option('--user-env <name>', 'environment variable holding the basic-auth user')
+  .option('--password-env <name>', 'environment variable holding the basic-auth password')
   .option('--snapshot <file>', 'a cluster snapshot (kubectl get ... -o yaml)')
   .option('--kube-context <name>', 'read the live cluster through this kube context (read-only)')
-  .addOption(formatOption(['markdown', 'json']).default('markdown'))
+  .addOption(formatOption(['text', 'markdown', 'json']))
   .option('--out <file>', 'the full Markdown report, for the job artifacts', 'chs-preview.md')
   .option('--post', 'upsert the report as the merge request note')
   .option('--time-limit <seconds>', 'stop with a verdict past this many seconds (default 600)', (v) =>
@@ -190,7 +211,10 @@ program
     ]),
   )
   .option('--prune', 'delete our objects of this target that are no longer wanted')
-  .option('--force-conflicts', 'take over fields that another field manager owns')
+  .option(
+    '--force-conflicts',
+    'take over fields that another field manager owns (also CHS_FORCE_CONFLICTS=true, for a pipeline run)',
+  )
   .option(
     '--require-approval <bool>',
     'refuse unless the merge request that brought the commit was approved (true|false)',

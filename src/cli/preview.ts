@@ -5,14 +5,16 @@ import { writeArtifact } from '../core/artifact.js';
 import { Budget, BudgetExceeded, DEFAULT_TIME_LIMIT_SECONDS, defaultMemoryLimitMiB } from '../core/budget.js';
 import type { Meter } from '../core/budget.js';
 import { loadConfig } from '../core/config.js';
-import { displayPath, expandGlob } from '../core/discovery.js';
-import type { WalkProblem } from '../core/discovery.js';
+import type { EventSourceConfig } from '../core/config.js';
+import { displayPath } from '../core/discovery.js';
 import { OUTSIDE_REASON, Reach } from '../core/reach.js';
 import { credentialVariables, protectVariables, secrets } from '../core/secrets.js';
 import { steeringFromBase } from '../core/steering.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { toPosix } from '../core/paths.js';
 import { notARegularFile } from '../core/read.js';
+import { configuredSources, fileSource } from '../impact/sources/index.js';
+import type { EventSource, StoreHttpOptions } from '../impact/sources/index.js';
 import { buildImpactReport } from '../impact/preview.js';
 import type { ClusterState } from '../impact/cluster.js';
 import { phaseClock, timingLine } from '../core/timing.js';
@@ -20,6 +22,9 @@ import type { Spent } from '../core/timing.js';
 import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
+import { linksFromEnv } from '../report/note-links.js';
+import { impactText } from '../report/preview-text.js';
+import { packageVersion } from './version.js';
 import type { ClientOptions } from '../gitlab/client.js';
 import type { Platform } from '../gitlab/platform.js';
 import type { GitLabSettings } from '../gitlab/settings.js';
@@ -30,9 +35,22 @@ export interface PreviewFlags {
   base?: string;
   baseDir?: string;
   events?: string[];
+  /** A store to read events from, with its settings as flags (the keys of chs.yaml's entries). */
+  eventsFrom?: 'loki' | 'elasticsearch';
+  storeUrl?: string;
+  storeQuery?: string;
+  storeIndex?: string;
+  since?: string;
+  from?: string;
+  to?: string;
+  tenant?: string;
+  tokenEnv?: string;
+  apiKeyEnv?: string;
+  userEnv?: string;
+  passwordEnv?: string;
   snapshot?: string;
   kubeContext?: string;
-  format?: 'markdown' | 'json';
+  format?: 'text' | 'markdown' | 'json';
   out?: string;
   post?: boolean;
   /** The job's budget: seconds and MiB of resident memory (src/core/budget.ts). */
@@ -46,6 +64,8 @@ export interface PreviewDeps {
   clientOptions?: ClientOptions;
   /** The clock and memory gauge of the budget. */
   meter?: Meter;
+  /** The event stores' retry settings and clock. */
+  storeOptions?: Omit<StoreHttpOptions, 'env' | 'onRetry'>;
 }
 
 interface InputFile {
@@ -68,23 +88,91 @@ function inputFile(value: string, cwd: string, flag: string, pipes = false): Inp
   return { absolute, display: value };
 }
 
-/**
- * chs.yaml's preview.events files are globs relative to the repository root, and stay inside it
- * (the sources reached over the network are read by their own clients).
- */
-function configuredEvents(entries: readonly unknown[], root: string, cwd: string): InputFile[] {
-  const out: InputFile[] = [];
-  const reach = new Reach([root]);
-  for (const glob of entries) {
-    if (typeof glob !== 'string') continue;
-    const problems: WalkProblem[] = [];
-    for (const file of expandGlob(glob, root, cwd, reach, problems))
-      out.push({ absolute: file, display: displayPath(file, cwd) });
-    const outside = problems.find((p) => p.outside);
-    if (outside)
-      throw new UserError(`chs.yaml preview.events '${glob}': ${outside.display} is ${OUTSIDE_REASON}`);
+/** The store given on the command line (`--events-from`), as the entry chs.yaml would hold. */
+function flagStore(flags: PreviewFlags): EventSourceConfig | undefined {
+  const storeFlags = [
+    flags.storeUrl,
+    flags.storeQuery,
+    flags.storeIndex,
+    flags.since,
+    flags.from,
+    flags.to,
+    flags.tenant,
+    flags.tokenEnv,
+    flags.apiKeyEnv,
+    flags.userEnv,
+    flags.passwordEnv,
+  ];
+  if (flags.eventsFrom === undefined) {
+    if (storeFlags.some((f) => f !== undefined))
+      throw new UserError(
+        '--store-url, --since and the other store flags need --events-from loki|elasticsearch',
+      );
+    return undefined;
   }
-  return out;
+  if (flags.storeUrl === undefined || !/^https?:\/\/\S+$/.test(flags.storeUrl))
+    throw new UserError(`--events-from ${flags.eventsFrom} needs --store-url http(s)://host:port`);
+  const common = {
+    url: flags.storeUrl,
+    ...(flags.since !== undefined ? { since: flags.since } : {}),
+    ...(flags.from !== undefined ? { from: flags.from } : {}),
+    ...(flags.to !== undefined ? { to: flags.to } : {}),
+    ...(flags.tokenEnv !== undefined ? { tokenEnv: flags.tokenEnv } : {}),
+    ...(flags.apiKeyEnv !== undefined ? { apiKeyEnv: flags.apiKeyEnv } : {}),
+    ...(flags.userEnv !== undefined ? { userEnv: flags.userEnv } : {}),
+    ...(flags.passwordEnv !== undefined ? { passwordEnv: flags.passwordEnv } : {}),
+  };
+  if (flags.since === undefined && flags.from === undefined) common.since = '7d';
+  if (flags.eventsFrom === 'loki') {
+    if (flags.storeIndex !== undefined)
+      throw new UserError('--store-index is for --events-from elasticsearch; Loki takes --store-query');
+    if (flags.storeQuery === undefined)
+      throw new UserError(
+        '--events-from loki needs --store-query, a LogQL selector such as \'{source="syscall"}\'',
+      );
+    return {
+      loki: {
+        ...common,
+        query: flags.storeQuery,
+        ...(flags.tenant !== undefined ? { tenant: flags.tenant } : {}),
+      },
+    };
+  }
+  if (flags.tenant !== undefined) throw new UserError('--tenant is for --events-from loki');
+  if (flags.storeIndex === undefined)
+    throw new UserError(
+      '--events-from elasticsearch needs --store-index, an index or pattern such as falco-*',
+    );
+  let query: Record<string, unknown> | undefined;
+  if (flags.storeQuery !== undefined) {
+    try {
+      query = JSON.parse(flags.storeQuery) as Record<string, unknown>;
+    } catch {
+      query = undefined;
+    }
+    if (query === undefined || typeof query !== 'object' || Array.isArray(query))
+      throw new UserError(
+        '--store-query for elasticsearch must be a JSON object of query DSL, such as \'{"term":{"source":"syscall"}}\'',
+      );
+  }
+  return { elasticsearch: { ...common, index: flags.storeIndex, ...(query ? { query } : {}) } };
+}
+
+/** The event sources: the command line's when it names any, else chs.yaml's `preview.events`. */
+function eventSources(
+  flags: PreviewFlags,
+  configured: readonly EventSourceConfig[],
+  root: string,
+  cwd: string,
+  http: StoreHttpOptions,
+): EventSource[] {
+  const store = flagStore(flags);
+  const files = (flags.events ?? []).map((e) => inputFile(e, cwd, '--events'));
+  if (files.length === 0 && store === undefined) return configuredSources(configured, root, cwd, http);
+  return [
+    ...files.map((f) => fileSource(f.absolute, f.display)),
+    ...(store ? configuredSources([store], root, cwd, http) : []),
+  ];
 }
 
 /** A file named by chs.yaml: inside the repository, or a configuration error. */
@@ -248,10 +336,13 @@ async function previewWithBase(
     ...credentialVariables([baseLoaded.config.gitlab, baseLoaded.config.preview.events]),
     ...credentialVariables([headLoaded.config.gitlab, headLoaded.config.preview.events]),
   ]);
-  const events =
-    flags.events && flags.events.length > 0
-      ? flags.events.map((e) => inputFile(e, ctx.cwd, '--events'))
-      : configuredEvents(config.preview.events, config.root, ctx.cwd);
+  // Store URLs and credential names come from this configuration object only (the base's, by
+  // steeringFromBase): the sources never read chs.yaml themselves.
+  const events = eventSources(flags, config.preview.events, config.root, ctx.cwd, {
+    ...deps.storeOptions,
+    env,
+    onRetry: (line) => void ctx.stderr.write(`${line}\n`),
+  });
   const snapshot =
     flags.snapshot !== undefined
       ? inputFile(flags.snapshot, ctx.cwd, '--snapshot', true)
@@ -302,6 +393,7 @@ async function previewWithBase(
       headDir: ctx.cwd,
       base,
       events,
+      progress: ctx.stderr,
       ...(snapshot ? { snapshot } : {}),
       ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
       ...(cluster ? { cluster } : {}),
@@ -323,17 +415,30 @@ async function previewWithBase(
   timer?.tick();
 
   const url = artifactUrl(env, out);
-  const markdown = impactMarkdown(report, { artifact: out, ...(url ? { artifactUrl: url } : {}) });
+  const links = linksFromEnv(env, out);
+  const noteOptions = {
+    artifact: out,
+    ...(url ? { artifactUrl: url } : {}),
+    links,
+    version: packageVersion(),
+  };
+  const markdown = impactMarkdown(report, noteOptions);
   writeArtifact(resolve(ctx.cwd, out), markdown, 'the report', out);
-  ctx.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : markdown);
+  // The job log shows characters as they are: plain text there, Markdown in the artifact and note.
+  ctx.stdout.write(
+    flags.format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : flags.format === 'markdown'
+        ? markdown
+        : impactText(report, out),
+  );
   timer?.tick('render and write the report');
 
   if (gitlab && platform) {
     const { PREVIEW_MARKER, upsertStickyNote } = await import('../gitlab/sticky-note.js');
     const { iid } = gitlab;
     const note = impactMarkdown(report, {
-      artifact: out,
-      ...(url ? { artifactUrl: url } : {}),
+      ...noteOptions,
       limit: GITLAB_NOTE_LIMIT - PREVIEW_MARKER.length - 1,
     });
     const result = await upsertStickyNote(platform, iid, note);

@@ -2,13 +2,17 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
+import type { TargetConfig } from '../core/config.js';
+import { loadRuleset, repositoryRulesFiles } from '../languages/falco/index.js';
 import { readPolicyFiles, renderTarget, selectTargets } from '../render/index.js';
+import { recorderRules } from '../render/recorder.js';
 import { formatProblem, loadRepositoryConfig } from './repository.js';
 import type { CommandContext } from './run.js';
 
 interface RenderFlags {
   target?: string;
   out?: string;
+  recorder?: boolean;
 }
 
 const MARKER = '.chs-rendered';
@@ -49,5 +53,34 @@ export async function renderCommand(ctx: CommandContext, flags: RenderFlags): Pr
       `${shown}: ${result.objects.length} object(s) for target ${result.target.name} (${result.mode} mode)${list ? `: ${list}` : ''}\n`,
     );
   }
+  if (flags.recorder) writeRecorder(ctx, config, targets, out);
   return EXIT_OK;
+}
+
+/** `--recorder`: the Falco rules file that records what the repository's rules read. */
+function writeRecorder(
+  ctx: CommandContext,
+  config: ReturnType<typeof loadRepositoryConfig>,
+  targets: readonly TargetConfig[],
+  out: string,
+): void {
+  const { files } = repositoryRulesFiles(config, ctx.cwd);
+  const { rules } = loadRuleset(files, config.falco.ruleMatching);
+  const namespaces = config.recorder.namespaces ?? targets.flatMap((t) => t.namespaces ?? []);
+  const recorder = recorderRules(rules, namespaces);
+  if (recorder.types.length === 0)
+    throw new UserError(
+      'no enabled Falco syscall rule names an event type (evt.type): the recorder would have nothing to record',
+    );
+  const path = resolve(out, config.recorder.out);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, recorder.text);
+  const rel = relative(ctx.cwd, path);
+  ctx.stdout.write(
+    `${rel.startsWith('..') ? path : rel}: the recorder rule: ${recorder.types.length} event type(s), ${recorder.fields.length} field(s), ${recorder.namespaces.length > 0 ? `namespaces ${recorder.namespaces.join(', ')}` : 'every namespace'}\n`,
+  );
+  if (recorder.unbounded.length > 0)
+    ctx.stderr.write(
+      `chs: note: the recorder does not cover ${recorder.unbounded.length} rule(s) that can match any event type (${recorder.unbounded.slice(0, 3).join(', ')}${recorder.unbounded.length > 3 ? ', ...' : ''}): give them an evt.type\n`,
+    );
 }

@@ -48,6 +48,47 @@ export interface RenderConfig {
   kubeletDir: string;
 }
 
+/** Credentials of an event store: the names of the environment variables that hold them. */
+export interface StoreAuth {
+  tokenEnv?: string;
+  apiKeyEnv?: string;
+  userEnv?: string;
+  passwordEnv?: string;
+}
+
+/** The time an event store is read over: `since` back from now, or `from`/`to` (RFC 3339). */
+export interface StoreWindowConfig {
+  since?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface LokiSourceConfig extends StoreAuth, StoreWindowConfig {
+  url: string;
+  /** A LogQL stream selector, with an optional line filter pipeline. */
+  query: string;
+  /** X-Scope-OrgID. */
+  tenant?: string;
+  /** Lines per query (Loki's max_entries_limit_per_query, 5,000 by default). */
+  limit?: number;
+  /** The longest window one query covers (below Loki's max_query_length). */
+  split?: string;
+}
+
+export interface ElasticsearchSourceConfig extends StoreAuth, StoreWindowConfig {
+  url: string;
+  /** An index, alias or pattern (falco-*). */
+  index: string;
+  /** A query DSL filter, added to the time range. */
+  query?: Record<string, unknown>;
+  /** Documents per page (at most 10,000). */
+  pageSize?: number;
+}
+
+/** One entry of `preview.events`: a file or glob, or a store. */
+export type EventSourceConfig =
+  string | { loki: LokiSourceConfig } | { elasticsearch: ElasticsearchSourceConfig };
+
 export interface Config {
   /** Absolute path of the repository root (where chs.yaml is, or the working directory). */
   root: string;
@@ -64,7 +105,9 @@ export interface Config {
   /** Never empty: without configured targets there is one, `default`. */
   targets: TargetConfig[];
   clusterManagementProject?: ClusterManagementProjectConfig;
-  preview: { events: string[]; snapshot?: string };
+  preview: { events: EventSourceConfig[]; snapshot?: string };
+  /** `chs render --recorder`: where the recorder rules file goes, and which namespaces it records. */
+  recorder: { out: string; namespaces?: string[] };
   gitlab: { tokenVariable: string };
   render: RenderConfig;
 }
@@ -99,6 +142,7 @@ export function defaultConfig(root: string): Config {
     seccomp: { runtime: 'kubernetes' },
     targets: [{ name: 'default' }],
     preview: { events: [] },
+    recorder: { out: 'chs-recorder.yaml' },
     gitlab: { tokenVariable: 'CHS_GITLAB_TOKEN' },
     render: {
       namespace: 'container-host-security',
@@ -197,7 +241,8 @@ interface RawConfig {
   seccomp?: { runtime?: 'kubernetes' | 'docker' };
   targets?: TargetConfig[];
   clusterManagementProject?: Omit<ClusterManagementProjectConfig, 'directory'> & { directory?: string };
-  preview?: { events?: string[]; snapshot?: string };
+  preview?: { events?: EventSourceConfig[]; snapshot?: string };
+  recorder?: { out?: string; namespaces?: string[] };
   gitlab?: { tokenVariable?: string };
   render?: Partial<RenderConfig>;
 }
@@ -220,6 +265,8 @@ function applyRaw(config: Config, raw: RawConfig): void {
   }
   config.preview = { events: raw.preview?.events ?? [] };
   if (raw.preview?.snapshot !== undefined) config.preview.snapshot = raw.preview.snapshot;
+  config.recorder = { out: raw.recorder?.out ?? 'chs-recorder.yaml' };
+  if (raw.recorder?.namespaces) config.recorder.namespaces = raw.recorder.namespaces;
   config.gitlab = { tokenVariable: raw.gitlab?.tokenVariable ?? 'CHS_GITLAB_TOKEN' };
   if (raw.render) config.render = { ...config.render, ...raw.render };
 }

@@ -7,24 +7,11 @@
  * here: it may have landed, and only its caller can check (see sticky-note.ts).
  */
 import { GitLabHttpError, GitLabNetworkError } from './errors.js';
+import { backoffMs, nextWait, parseRetryAfter } from '../core/retry.js';
+import type { RetryPolicy } from '../core/retry.js';
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** No retry starts once this much time has passed since the first attempt. */
-  maxTotalMs: number;
-  /** The first backoff; it doubles with every attempt (plus up to 25 % jitter). */
-  baseDelayMs: number;
-  /** Longest single wait: a longer Retry-After ends the retries. */
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 6,
-  maxTotalMs: 120_000,
-  baseDelayMs: 1_000,
-  maxDelayMs: 60_000,
-};
+export type { RetryPolicy } from '../core/retry.js';
+export { DEFAULT_RETRY, backoffMs, parseRetryAfter } from '../core/retry.js';
 
 export interface RequestOptions {
   method?: string;
@@ -62,21 +49,6 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 export function isRetryable(method: string, status: number): boolean {
   if (status === 429) return true;
   return status >= 500 && status <= 599 && IDEMPOTENT.has(method);
-}
-
-/** Retry-After in milliseconds: delta-seconds or an HTTP date; undefined when absent or bad. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}
-
-export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
-  const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
-  return Math.min(policy.maxDelayMs, Math.round(exponential * (1 + 0.25 * random())));
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,13 +94,8 @@ export function createRequestHandler(policy: RetryPolicy, hooks: HandlerHooks = 
       if (!isRetryable(method, response.status))
         throw new GitLabHttpError(response.status, method, shown, description, attempt, scope);
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-      // Retrying before Retry-After would only be refused again: past the longest wait, give up.
-      const wait = retryAfter ?? backoffMs(policy, attempt);
-      if (
-        attempt >= policy.maxAttempts ||
-        wait > policy.maxDelayMs ||
-        now() - started + wait > policy.maxTotalMs
-      )
+      const wait = nextWait(policy, attempt, now() - started, retryAfter);
+      if (wait === undefined)
         throw new GitLabHttpError(response.status, method, shown, description, attempt, scope);
       hooks.onRetry?.({ method, endpoint: shown, status: response.status, waitMs: wait, attempt });
       await sleep(wait);

@@ -16,6 +16,7 @@ import type { Attribution } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import { eventNotes } from './events.js';
 import { profileReferences } from './profile-references.js';
+import { lineOf } from './lines.js';
 import type { ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
 
@@ -52,8 +53,11 @@ export function ownMode(profile: ProfileModel): Mode | undefined {
   return undefined;
 }
 
-function ruleTexts(side: AppArmorSide, profile: ProfileModel): Map<string, { deny: boolean }> {
-  const out = new Map<string, { deny: boolean }>();
+function ruleTexts(
+  side: AppArmorSide,
+  profile: ProfileModel,
+): Map<string, { deny: boolean; file: string; start: number }> {
+  const out = new Map<string, { deny: boolean; file: string; start: number }>();
   for (const placed of profile.rules) {
     const text = side.set.texts.get(placed.file);
     if (text === undefined) continue;
@@ -62,10 +66,16 @@ function ruleTexts(side: AppArmorSide, profile: ProfileModel): Map<string, { den
       .replace(/\s+/g, ' ')
       .replace(/\s*,$/, '')
       .trim();
-    out.set(source, { deny: placed.rule.qualifiers.deny !== undefined });
+    out.set(source, {
+      deny: placed.rule.qualifiers.deny !== undefined,
+      file: placed.file,
+      start: placed.rule.start,
+    });
   }
   return out;
 }
+
+const optionalLine = (line: number | undefined): { line?: number } => (line === undefined ? {} : { line });
 
 export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): ItemChange[] {
   const items: ItemChange[] = [];
@@ -91,6 +101,7 @@ export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): Ite
       items.push({
         kind: 'apparmor',
         file: after.file,
+        ...optionalLine(lineOf(head.tree, after.file, after.node.start)),
         itemType: 'profile',
         name,
         change: 'mode-changed',
@@ -103,12 +114,14 @@ export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): Ite
       });
     const rulesBefore = ruleTexts(base, before);
     const rulesAfter = ruleTexts(head, after);
-    for (const [text, { deny }] of rulesAfter)
+    for (const [text, { deny, file, start }] of rulesAfter)
       if (!rulesBefore.has(text))
         items.push({
           kind: 'apparmor',
           file: after.file,
+          ...optionalLine(file === after.file ? lineOf(head.tree, file, start) : undefined),
           itemType: 'profile rule',
+          group: name,
           name: `${name}: ${text}`,
           change: deny ? 'narrowed' : 'widened',
           detail: deny ? 'deny rule added' : 'allow rule added',
@@ -119,6 +132,7 @@ export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): Ite
           kind: 'apparmor',
           file: after.file,
           itemType: 'profile rule',
+          group: name,
           name: `${name}: ${text}`,
           change: deny ? 'widened' : 'narrowed',
           detail: deny ? 'deny rule removed' : 'allow rule removed',
@@ -281,8 +295,16 @@ export const appArmorSection: ImpactSection = {
     const impacts: ImpactFinding[] = [];
     for (const g of groups.values()) {
       const target = targetOf(inputs.head.config, g.namespace);
+      const before = base.profiles.get(g.profile);
+      const blockedBefore =
+        before !== undefined && modeIn(base.tree.config, ownMode(before), g.namespace) === 'block';
       impacts.push({
         kind: 'apparmor',
+        policy: g.profile,
+        breaks: g.denied.top(3).map((t) => (t.count > 1 ? `${t.key} (${t.count}×)` : t.key)),
+        fix: blockedBefore
+          ? `allow these accesses in ${g.profile} again`
+          : `keep ${g.profile} in monitor, or allow these accesses in it`,
         severity: g.fresh > 0 ? 'block' : 'info',
         category: g.fresh > 0 ? 'accesses denied' : 'accesses already denied',
         ...(target ? { target } : {}),

@@ -5,9 +5,13 @@
  */
 import type { RecordedEvent } from '../languages/falco/index.js';
 import { performance } from 'node:perf_hooks';
-import { readEvents } from '../languages/falco/index.js';
 import { BudgetExceeded } from '../core/budget.js';
 import type { Spent } from '../core/timing.js';
+import { UserError } from '../core/errors.js';
+import type { EventSource } from './sources/index.js';
+import { StoreError } from './sources/http.js';
+import { Progress } from './sources/progress.js';
+import type { ProgressWriter } from './sources/progress.js';
 
 export type { RecordedEvent } from '../languages/falco/index.js';
 
@@ -16,8 +20,15 @@ export interface FeedStats {
   badLines: number;
   /** The first bad lines, `file:line: message`. */
   badExamples: string[];
-  /** Files that could not be read at all. */
+  /** Sources that could not be read (to the end): `source: why`. */
   unreadable: string[];
+  /** What each source gave, in order: the Inputs fold shows it. */
+  perSource: { source: string; events: number; bad: number }[];
+  /**
+   * When the stores transferred only some event types: their alerts per rule over the window,
+   * counted by the stores themselves (the rules the change does not touch).
+   */
+  storeAlerts?: Map<string, number>;
 }
 
 export type EventConsumer = (event: RecordedEvent) => void;
@@ -42,6 +53,8 @@ const BATCH = 64;
 
 export class EventFeed {
   private readonly consumers: { consume: EventConsumer; label: string }[] = [];
+  /** The syscall event types every consumer needs; undefined once one needs every event. */
+  private needed: Set<string> | undefined = new Set();
   private started = false;
   private resolveDone!: (stats: FeedStats) => void;
   private readonly done: Promise<FeedStats>;
@@ -49,24 +62,57 @@ export class EventFeed {
 
   /** `checkpoint`: called after every batch; throws to stop the pass (the job's budget). */
   constructor(
-    readonly files: readonly { absolute: string; display: string }[],
+    readonly sources: readonly EventSource[],
+    /** Standard error, for the progress of long reads when it is a terminal. */
+    private readonly progressOut?: ProgressWriter,
     private readonly checkpoint: (where: string) => void = () => undefined,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
-  /** Registers a consumer; resolves with the counts once every file was read. */
-  subscribe(consumer: EventConsumer, label = 'events'): Promise<FeedStats> {
+  /**
+   * Registers a consumer; resolves with the counts once every source was read. `types`: the only
+   * syscall event types it can use (a store then transfers no other); by default every event.
+   */
+  subscribe(consumer: EventConsumer, label = 'events', types?: ReadonlySet<string>): Promise<FeedStats> {
     if (this.started) throw new Error('EventFeed: subscribe before the events are streamed');
     this.consumers.push({ consume: consumer, label });
+    if (types === undefined) this.needed = undefined;
+    else if (this.needed) for (const type of types) this.needed.add(type);
     return this.done;
   }
 
-  /** Streams every file once through every consumer (a no-op pass when nobody subscribed). */
+  /** Alerts per rule, asked of every store as an aggregation; a store that cannot say is noted. */
+  private async countInStores(stats: FeedStats): Promise<void> {
+    for (const source of this.sources) {
+      if (!source.countByRule) continue;
+      try {
+        const counts = await source.countByRule();
+        stats.storeAlerts ??= new Map();
+        for (const [rule, n] of counts) stats.storeAlerts.set(rule, (stats.storeAlerts.get(rule) ?? 0) + n);
+      } catch (error) {
+        if (error instanceof UserError) throw error;
+        stats.unreadable.push(
+          `the alerts per rule of ${error instanceof StoreError ? error.message : `${source.display}: ${String(error)}`}`,
+        );
+      }
+    }
+  }
+
+  /** What the stores transfer: only these syscall event types, or (undefined) every event. */
+  get eventTypes(): ReadonlySet<string> | undefined {
+    return this.needed;
+  }
+
+  /**
+   * Streams every source once through every consumer (a no-op pass when nobody subscribed). A
+   * mistake of the user's (an unset credential variable, a refused credential) rejects: the
+   * preview stops with that line rather than post a report without the events.
+   */
   async run(): Promise<FeedStats> {
     if (this.started) return this.done;
     this.started = true;
-    const stats: FeedStats = { events: 0, badLines: 0, badExamples: [], unreadable: [] };
+    const stats: FeedStats = { events: 0, badLines: 0, badExamples: [], unreadable: [], perSource: [] };
     if (this.consumers.length > 0) {
       const cpu0 = process.cpuUsage();
       const wall0 = performance.now();
@@ -85,30 +131,53 @@ export class EventFeed {
         batch.length = 0;
         this.checkpoint('reading the recorded events');
       };
-      const onEvent = (event: RecordedEvent): void => {
-        if (batch.push(event) >= BATCH) dispatch();
-      };
-      for (const file of this.files) {
+      const progress = this.progressOut?.isTTY ? new Progress(this.progressOut) : undefined;
+      for (const source of this.sources) {
+        const counts = { source: source.display, events: 0, bad: 0 };
+        stats.perSource.push(counts);
+        progress?.begin();
         try {
-          const counts = await readEvents(file.absolute, onEvent, (bad) => {
-            if (stats.badExamples.length < 5)
-              stats.badExamples.push(`${file.display}:${bad.line}: ${bad.message}`);
+          await source.read({
+            ...(this.needed ? { types: this.needed } : {}),
+            event: (event) => {
+              counts.events++;
+              if (batch.push(event) >= BATCH) dispatch();
+            },
+            bad: (where, message) => {
+              counts.bad++;
+              if (stats.badExamples.length < 5) stats.badExamples.push(`${where}: ${message}`);
+            },
+            progress: (fraction) => {
+              dispatch();
+              progress?.update(source.display, counts.events, fraction);
+            },
           });
           dispatch();
-          stats.events += counts.events;
-          stats.badLines += counts.bad;
         } catch (error) {
           if (error instanceof BudgetExceeded) throw error;
           // The events read before the failure still count; a consumer that failed on them
-          // would fail again, so the batch is then dropped with the file reported.
+          // would fail again, so the batch is then dropped with the source reported.
           try {
             dispatch();
           } catch {
             batch.length = 0;
           }
-          stats.unreadable.push(`${file.display}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+          if (error instanceof UserError) {
+            progress?.end();
+            throw error;
+          }
+          stats.unreadable.push(
+            error instanceof StoreError
+              ? error.message
+              : `${source.display}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+          );
+        } finally {
+          stats.events += counts.events;
+          stats.badLines += counts.bad;
         }
       }
+      progress?.end();
+      if (this.needed) await this.countInStores(stats);
       const used = process.cpuUsage(cpu0);
       this.times.pass = { cpu: (used.user + used.system) / 1000, wall: performance.now() - wall0 };
       for (const { label, wall } of consumers)
@@ -120,15 +189,15 @@ export class EventFeed {
 }
 
 /** Notes every section adds about its event input. */
-export function eventNotes(stats: FeedStats, files: number): string[] {
+export function eventNotes(stats: FeedStats, sources: number): string[] {
   const notes: string[] = [];
-  if (files === 0)
+  if (sources === 0)
     notes.push('No recorded events were given (--events): the impact on activity was not measured.');
   if (stats.badLines > 0)
     notes.push(
       `${stats.badLines} event line(s) could not be read and were skipped, e.g. ${stats.badExamples[0] ?? ''}`,
     );
-  for (const file of stats.unreadable) notes.push(`Cannot read the events ${file}.`);
+  for (const source of stats.unreadable) notes.push(`Cannot read the events of ${source}.`);
   return notes;
 }
 

@@ -14,6 +14,7 @@ import { priorityName } from '../languages/falco/index.js';
 import { loadRules } from '../languages/falco/index.js';
 import type { CompiledRule, LoadedFile } from '../languages/falco/index.js';
 import { eventNotes } from './events.js';
+import { lineOf } from './lines.js';
 import { PairedReplay } from './falco-pair.js';
 import type { RecordedEvent } from './events.js';
 import type { ImpactFinding, ItemChange } from './model.js';
@@ -135,7 +136,13 @@ export function falcoItemChanges(
   const where = (type: 'list' | 'macro', name: string, removed = false): string =>
     definedIn(removed ? trees?.base : trees?.head, type, name);
   const items: ItemChange[] = [];
-  const item = (i: Omit<ItemChange, 'kind'>): void => void items.push({ kind: 'falco', ...i });
+  const item = (i: Omit<ItemChange, 'kind'>): void => {
+    // Rules carry where they are defined: the line links to the head's file (the base's, removed).
+    const rule = i.itemType === 'rule' ? (headRules.get(i.name) ?? baseRules.get(i.name)) : undefined;
+    const tree = rule && headRules.has(i.name) ? trees?.head : trees?.base;
+    const line = rule && rule.file === i.file ? lineOf(tree, rule.file, rule.range?.start) : undefined;
+    items.push({ kind: 'falco', ...i, ...(line === undefined ? {} : { line }) });
+  };
   const baseRules = new Map(base.rules.map((r) => [r.name, r]));
   const headRules = new Map(head.rules.map((r) => [r.name, r]));
   for (const [name, before] of baseRules)
@@ -227,6 +234,47 @@ interface RuleTally {
 
 const EXAMPLES = 3;
 
+/** The rules the change touches: added, removed, or changed in any way (expanded conditions too). */
+export function touchedRules(base: FalcoSide, head: FalcoSide, items: readonly ItemChange[]): Set<string> {
+  const named = new Set(items.filter((i) => i.itemType === 'rule').map((i) => i.name));
+  const baseByName = new Map(base.ruleset.compiled.map((c) => [c.rule.name, c]));
+  const headByName = new Map(head.ruleset.compiled.map((c) => [c.rule.name, c]));
+  const touched = new Set<string>();
+  for (const name of new Set([...baseByName.keys(), ...headByName.keys()])) {
+    const before = baseByName.get(name);
+    const after = headByName.get(name);
+    if (
+      named.has(name) ||
+      !before ||
+      !after ||
+      printCondition(before.rule.condition) !== printCondition(after.rule.condition)
+    )
+      touched.add(name);
+  }
+  return touched;
+}
+
+/**
+ * The syscall event types on which the change can make a difference: those the touched rules
+ * (added, removed, or changed in any way, their expanded conditions included) can match on
+ * either side. Elsewhere every rule alerts the same before and after, whatever the rule order.
+ * Undefined when a touched rule can match any event, or is of another source.
+ */
+export function touchedTypes(
+  base: FalcoSide,
+  head: FalcoSide,
+  items: readonly ItemChange[],
+): Set<string> | undefined {
+  const touched = touchedRules(base, head, items);
+  const types = new Set<string>();
+  for (const side of [...base.ruleset.compiled, ...head.ruleset.compiled]) {
+    if (!touched.has(side.rule.name)) continue;
+    if (side.rule.source !== 'syscall' || side.types.all) return undefined;
+    for (const type of side.types.only) types.add(type);
+  }
+  return types;
+}
+
 export const falcoSection: ImpactSection = {
   kind: 'falco',
   title: 'Falco rules',
@@ -284,26 +332,32 @@ export const falcoSection: ImpactSection = {
     };
     // Both sides in one pass: a condition they share is tested once per event.
     const pair = new PairedReplay(base.ruleset, head.ruleset);
-    const done = inputs.feed.subscribe((event) => {
-      current = event;
-      pair.begin(event);
-      pair.fire(base.ruleset, event, onBase);
-      pair.fire(head.ruleset, event, onHead);
-      const changes =
-        changedConditions.length === 0
-          ? changedConditions
-          : relevantChanges(event.source, event.fields['evt.type']);
-      for (let i = 0; i < changes.length; i++) {
-        const c = changes[i] as (typeof changedConditions)[number];
-        const b = pair.test(c.before);
-        const a = pair.test(c.after);
-        if (a !== b) {
-          const t = tally(c.name);
-          if (a) t.onlyAfter++;
-          else t.onlyBefore++;
+    const types = touchedTypes(base, head, items);
+    const touchedNames = touchedRules(base, head, items);
+    const done = inputs.feed.subscribe(
+      (event) => {
+        current = event;
+        pair.begin(event);
+        pair.fire(base.ruleset, event, onBase);
+        pair.fire(head.ruleset, event, onHead);
+        const changes =
+          changedConditions.length === 0
+            ? changedConditions
+            : relevantChanges(event.source, event.fields['evt.type']);
+        for (let i = 0; i < changes.length; i++) {
+          const c = changes[i] as (typeof changedConditions)[number];
+          const b = pair.test(c.before);
+          const a = pair.test(c.after);
+          if (a !== b) {
+            const t = tally(c.name);
+            if (a) t.onlyAfter++;
+            else t.onlyBefore++;
+          }
         }
-      }
-    }, 'falco');
+      },
+      'falco',
+      types,
+    );
     const stats = await done;
     const impacts: ImpactFinding[] = [];
     const notes = eventNotes(stats, inputs.events.length);
@@ -343,6 +397,23 @@ export const falcoSection: ImpactSection = {
       notes.push(
         `${stats.events} recorded event(s) replayed through the rules of the base and of the head (${head.ruleset.matching} matching).`,
       );
+      if (inputs.feed.eventTypes && inputs.feed.sources.some((source) => source.store === true))
+        notes.push(
+          `Event stores were asked only for the event types the changed rules can match (${[...inputs.feed.eventTypes].sort().join(', ') || 'none'}): the other rules' alerts are the same before and after.`,
+        );
+      if (stats.storeAlerts && stats.storeAlerts.size > 0) {
+        // The rules the change leaves alone: what they alerted over the window, counted by the stores.
+        const untouched = [...stats.storeAlerts]
+          .filter(([rule]) => !touchedNames.has(rule))
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+        if (untouched.length > 0)
+          notes.push(
+            `Alerts of the rules the change does not touch, the same before and after, counted by the stores: ${untouched
+              .slice(0, 10)
+              .map(([rule, n]) => `${rule} ${n.toLocaleString('en-US')}`)
+              .join(', ')}${untouched.length > 10 ? ` and ${untouched.length - 10} more rule(s)` : ''}.`,
+          );
+      }
     }
     for (const problem of [...base.ruleset.problems, ...head.ruleset.problems])
       notes.push(`Rule ${problem.rule} cannot be evaluated: ${problem.message}`);

@@ -33,6 +33,22 @@ export interface ItemChange {
   from?: string;
   to?: string;
   detail?: string;
+  /** The profile or policy a rule, call group or control belongs to. */
+  group?: string;
+  /** 1-based line of the item in `file`, when known (for links to the file). */
+  line?: number;
+}
+
+/** A pod security control that a workload fails, and what to set to pass it. */
+export interface FailedControl {
+  /** `runAsNonRoot`, `capabilities`, or a level's check id. */
+  control: string;
+  /** The policy that has the control. */
+  policy: string;
+  /** The containers concerned (empty when the pod as a whole is). */
+  containers: string[];
+  /** What to change, as an instruction ("set securityContext.runAsNonRoot=true"). */
+  fix: string;
 }
 
 /** Something the change does to the cluster or to recorded activity. */
@@ -49,6 +65,14 @@ export interface ImpactFinding {
   reason: string;
   count?: number;
   examples?: string[];
+  /** The policy that blocks or warns (a profile, policy or rule as the repository names it). */
+  policy?: string;
+  /** What would break, short phrases: a recorded access, a system call, a failed control. */
+  breaks?: string[];
+  /** How to fix it, one instruction. */
+  fix?: string;
+  /** Pod security: the controls the workload fails. */
+  controls?: FailedControl[];
 }
 
 /** What one policy language contributes: its item diff and its impact. */
@@ -85,6 +109,14 @@ export interface Verdict {
   headline: string;
 }
 
+/** The policy tests of the head, run by the preview. */
+export interface TestSummary {
+  passed: number;
+  failed: number;
+  /** The failed cases. */
+  failures: { file: string; name: string; message: string }[];
+}
+
 export interface ImpactReport {
   version: 1;
   /** The base as given: a git ref, or a directory (as the user wrote it). */
@@ -102,5 +134,14 @@ export interface ImpactReport {
   configurationChanges?: SteeringChange[];
   /** Set when the preview stopped over its time or memory budget: nothing else was measured. */
   stopped?: { resource: 'time' | 'memory'; where: string; spent: string; limit: string };
-  inputs: { events: string[]; snapshot?: string; kubeContext?: string };
+  /** The head's policy tests (absent when the head has none). */
+  tests?: TestSummary;
+  inputs: {
+    /** The event sources: file paths, or a store's URL with its query or index. */
+    events: string[];
+    /** Events read from each source, in the same order (when the events were read). */
+    eventCounts?: number[];
+    snapshot?: string;
+    kubeContext?: string;
+  };
 }

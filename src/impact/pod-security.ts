@@ -10,7 +10,8 @@ import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
 import { PSS_LEVELS } from '../languages/pod-security/index.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import type { Workload, Workloads } from './cluster.js';
-import type { ImpactFinding, ItemChange } from './model.js';
+import { lineOf } from './lines.js';
+import type { FailedControl, ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
 
 export interface PodSecuritySide {
@@ -33,7 +34,11 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === 
 
 export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecuritySide): ItemChange[] {
   const items: ItemChange[] = [];
-  const item = (i: Omit<ItemChange, 'kind'>): void => void items.push({ kind: 'pod-security', ...i });
+  const item = (i: Omit<ItemChange, 'kind'>): void => {
+    const policy = head.policies.get(i.group ?? i.name);
+    const line = policy?.file === i.file ? lineOf(head.tree, i.file, policy?.range?.start) : undefined;
+    items.push({ kind: 'pod-security', ...i, ...(line === undefined ? {} : { line }) });
+  };
   for (const [name, p] of base.policies)
     if (!head.policies.has(name)) item({ file: p.file ?? '', itemType: 'policy', name, change: 'removed' });
   for (const [name, after] of head.policies) {
@@ -64,6 +69,7 @@ export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecurityS
       item({
         file,
         itemType: 'control',
+        group: name,
         name: `${name}: level`,
         change: d > 0 ? 'narrowed' : 'widened',
         from: before.level ?? 'none',
@@ -74,6 +80,7 @@ export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecurityS
       item({
         file,
         itemType: 'control',
+        group: name,
         name: `${name}: version`,
         change: 'modified',
         from: before.version.text,
@@ -88,6 +95,7 @@ export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecurityS
       item({
         file,
         itemType: 'control',
+        group: name,
         name: `${name}: ${key}`,
         change,
         detail:
@@ -114,21 +122,59 @@ export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecurityS
 interface Verdicts {
   /** `policy/check` -> whether it is denied (block mode) in the workload's namespace. */
   violations: Map<string, boolean>;
+  /** `policy/check` -> the violation's detail (`container "x" must set ...`). */
+  details: Map<string, string>;
   /** The admission messages, per policy. */
   messages: Map<string, string>;
 }
 
 function judge(w: Workload, side: PodSecuritySide, workloads: Workloads): Verdicts {
-  const out: Verdicts = { violations: new Map(), messages: new Map() };
+  const out: Verdicts = { violations: new Map(), details: new Map(), messages: new Map() };
   const namespaceLabels = workloads.namespaceLabels.get(w.namespace) ?? {};
   for (const policy of side.policies.values()) {
     const result = evaluateAgainstPolicies(w.object, [policy], { namespace: w.namespace, namespaceLabels });
     if (result.allowed) continue;
     const blocks = modeIn(side.tree.config, policy.spec.mode, w.namespace) === 'block';
     out.messages.set(policy.name, result.message);
-    for (const v of result.violations) out.violations.set(`${policy.name}/${v.check}`, blocks);
+    for (const v of result.violations) {
+      // A policy's own controls come as `policy/control`, a level's checks as the PSA check id.
+      const key = v.check.startsWith(`${policy.name}/`) ? v.check : `${policy.name}/${v.check}`;
+      out.violations.set(key, blocks);
+      out.details.set(key, v.detail);
+    }
   }
   return out;
+}
+
+/**
+ * A violation as a control and an instruction: `container "a" must set X=true` says which
+ * containers and what to set; other details are quoted as what to change.
+ */
+export function failedControl(key: string, detail: string): FailedControl {
+  const slash = key.indexOf('/');
+  const policy = key.slice(0, slash);
+  const control = key.slice(slash + 1);
+  const must = /^(?:containers? ((?:"[^"]*"(?:, )?)+) )?must (not )?(.*?)(?:, or the pod must)?$/.exec(
+    detail,
+  );
+  if (!must) return { control, policy, containers: [], fix: `${control}: change ${detail}` };
+  const containers = [...(must[1] ?? '').matchAll(/"([^"]*)"/g)].map((m) => m[1] as string);
+  const what = must[3] as string;
+  const fix = must[2] ? `do not ${what}` : what;
+  return { control, policy, containers, fix };
+}
+
+/** The controls' fixes in one phrase: "set runAsNonRoot=true, privileged=false in securityContext". */
+function compactFix(controls: readonly FailedControl[]): string {
+  const fields: string[] = [];
+  const others: string[] = [];
+  for (const c of controls) {
+    const m = /^(do not )?set securityContext\.(\S+?)=(\S+)$/.exec(c.fix);
+    if (!m) others.push(c.fix);
+    else fields.push(`${m[2] as string}=${m[1] && m[3] === 'true' ? 'false' : (m[3] as string)}`);
+  }
+  const set = fields.length > 0 ? [`set ${[...new Set(fields)].join(', ')} in securityContext`] : [];
+  return [...set, ...new Set(others)].join('; ');
 }
 
 /**
@@ -139,9 +185,9 @@ export function podSecurityImpacts(
   base: PodSecuritySide,
   head: PodSecuritySide,
   workloads: Workloads,
-): { impacts: ImpactFinding[]; already: number; fixed: number } {
+): { impacts: ImpactFinding[]; already: string[]; fixed: number } {
   const impacts: ImpactFinding[] = [];
-  let already = 0;
+  const already: string[] = [];
   let fixed = 0;
   for (const w of workloads.list) {
     const before = judge(w, base, workloads);
@@ -151,12 +197,17 @@ export function podSecurityImpacts(
       return was === undefined || (blocks && !was);
     });
     if (worse.length === 0) {
-      if (after.violations.size > 0) already++;
+      if (after.violations.size > 0) already.push(`${w.namespace}/${w.owner}`);
       else if (before.violations.size > 0) fixed++;
       continue;
     }
     const policies = [...new Set(worse.map(([k]) => k.slice(0, k.indexOf('/'))))];
     const blocking = worse.some(([, blocks]) => blocks);
+    const controls = worse.map(([key]) => failedControl(key, after.details.get(key) ?? ''));
+    const switched = policies.filter((name) => {
+      const b = base.policies.get(name);
+      return b !== undefined && modeIn(base.tree.config, b.spec.mode, w.namespace) !== 'block';
+    });
     const target = targetOf(head.tree.config, w.namespace);
     impacts.push({
       kind: 'pod-security',
@@ -167,6 +218,10 @@ export function podSecurityImpacts(
       subject: w.owner,
       reason: policies.map((name) => after.messages.get(name) ?? name).join('; '),
       count: worse.length,
+      policy: policies.join(', '),
+      breaks: controls.map((c) => c.control),
+      fix: `${compactFix(controls)}${blocking && switched.length > 0 ? `; or keep ${switched.join(', ')} in monitor` : ''}`,
+      controls,
     });
   }
   return { impacts, already, fixed };
@@ -188,8 +243,10 @@ export const podSecuritySection: ImpactSection = {
       notes.push(
         `${workloads.list.length} workload(s) of ${inputs.cluster.source} evaluated (pods counted once, through their controller).`,
       );
-      if (result.already > 0)
-        notes.push(`${result.already} workload(s) already violated the base's policies the same way.`);
+      if (result.already.length > 0)
+        notes.push(
+          `${result.already.length} workload(s) already violated the base's policies the same way (not counted above): ${result.already.join(', ')}.`,
+        );
       if (result.fixed > 0) notes.push(`${result.fixed} workload(s) no longer violate any policy.`);
     } else
       notes.push(

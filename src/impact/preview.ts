@@ -11,9 +11,15 @@ import { diffTrees } from './file-diff.js';
 import { lintDelta, lintSide } from './lint-delta.js';
 import type { ClusterState } from './cluster.js';
 import { EventFeed } from './events.js';
+import type { EventSource } from './sources/index.js';
+import type { ProgressWriter } from './sources/progress.js';
 import { phaseClock } from '../core/timing.js';
 import type { Spent } from '../core/timing.js';
-import type { ImpactReport, SectionResult } from './model.js';
+import type { ImpactReport, SectionResult, TestSummary } from './model.js';
+import { loadConfig } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import { createRunContext } from '../testing/context.js';
+import { runTests } from '../testing/run.js';
 import { loadTree } from './tree.js';
 import { verdictOf } from './verdict.js';
 
@@ -23,8 +29,10 @@ export interface BuildOptions {
   headDir: string;
   /** How the base is shown in the report. */
   base: { ref?: string; dir?: string };
-  /** Recorded events: absolute paths for the providers, display paths for the report. */
-  events: readonly { absolute: string; display: string }[];
+  /** Where the recorded events come from: files and stores. */
+  events: readonly EventSource[];
+  /** Standard error, for the progress of long reads (shown when it is a terminal). */
+  progress?: ProgressWriter;
   snapshot?: { absolute: string; display: string };
   kubeContext?: string;
   /** The cluster's objects (from the snapshot or the context), read by the caller. */
@@ -44,6 +52,35 @@ export interface BuildOptions {
   checkpoint?: (where: string) => void;
 }
 
+/**
+ * The head's policy tests, as `chs test` runs them, with the head's configuration as the preview
+ * trusts it (steering settings from the base). Undefined when it has none, or when they cannot run
+ * (a test file outside the repository, a broken chs.yaml): lint reports why.
+ */
+async function headTests(root: string, trusted: LoadedConfig | undefined): Promise<TestSummary | undefined> {
+  const { config, problems } = trusted ?? loadConfig(root, root);
+  if (problems.length > 0) return undefined;
+  let run;
+  try {
+    run = await runTests({
+      cwd: root,
+      config,
+      paths: [],
+      context: createRunContext({ config, cwd: root, trustConfig: trusted !== undefined }),
+    });
+  } catch (error) {
+    if (error instanceof UserError) return undefined;
+    throw error;
+  }
+  if (run.files.length === 0) return undefined;
+  const failed = run.results.filter((r) => !r.passed);
+  return {
+    passed: run.results.length - failed.length,
+    failed: failed.length,
+    failures: failed.map((r) => ({ file: r.file, name: r.name, message: r.message })),
+  };
+}
+
 export async function buildImpactReport(options: BuildOptions): Promise<ImpactReport> {
   const tick = phaseClock(options.onPhase);
   const checkpoint = options.checkpoint ?? ((): void => undefined);
@@ -54,7 +91,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   tick('read both sides, diff the files');
   checkpoint('comparing the files');
   const notAnalysed: PolicyKind[] = [];
-  const feed = new EventFeed(options.events, checkpoint);
+  const feed = new EventFeed(options.events, options.progress, checkpoint);
   const running: Promise<SectionResult>[] = [];
   const changedKinds = options.languages.filter(({ kind }) => files.some((f) => f.kind === kind));
   const providers = await Promise.all(changedKinds.map((language) => language.impact?.()));
@@ -71,7 +108,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
         base,
         head,
         changed,
-        events: options.events.map((e) => e.absolute),
+        events: options.events.map((e) => e.display),
         feed,
         ...(options.snapshot ? { snapshot: options.snapshot.absolute } : {}),
         ...(options.kubeContext ? { kubeContext: options.kubeContext } : {}),
@@ -84,9 +121,9 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   const all = Promise.all(running);
   // Awaited below, once the events were read; a provider failing meanwhile is not unhandled.
   all.catch(() => undefined);
-  await feed.run();
+  const eventStats = await feed.run();
   tick();
-  if (options.onPhase && feed.files.length > 0) {
+  if (options.onPhase && feed.sources.length > 0) {
     const { pass, consumers } = feed.times;
     options.onPhase('events: one pass for every provider', pass);
     let rest = pass.wall;
@@ -108,6 +145,8 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   );
   tick('lint the head');
   const lint = lintDelta(baseFindings, headFindings);
+  const tests = await headTests(options.headDir, options.headConfig);
+  tick("run the head's policy tests");
   return {
     version: 1,
     base: options.base,
@@ -119,8 +158,10 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
     ...(options.configurationChanges && options.configurationChanges.length > 0
       ? { configurationChanges: [...options.configurationChanges] }
       : {}),
+    ...(tests ? { tests } : {}),
     inputs: {
       events: options.events.map((e) => e.display),
+      ...(eventStats.perSource.length > 0 ? { eventCounts: eventStats.perSource.map((s) => s.events) } : {}),
       ...(options.snapshot ? { snapshot: options.snapshot.display } : {}),
       ...(options.kubeContext ? { kubeContext: options.kubeContext } : {}),
     },

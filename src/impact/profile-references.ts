@@ -29,6 +29,11 @@ export function removedProfileFindings(
         ...(target ? { target } : {}),
         namespace: w.namespace,
         subject: w.owner,
+        policy: profile,
+        breaks: [`container ${c.container} does not start (localhost/${profile} missing)`],
+        fix: renamed
+          ? `point container ${c.container} at localhost/${renamed}`
+          : `keep the profile ${profile}, or remove it from container ${c.container} first`,
         reason: `container ${c.container} uses the ${kind === 'apparmor' ? 'AppArmor' : 'seccomp'} profile localhost/${profile}, which this change ${renamed ? `renames to ${renamed}` : 'removes'}`,
       });
     }
@@ -76,3 +81,4 @@ export function profileReferences(
   append(impacts, removedProfileFindings(kind, removed(), workloads, config));
   append(impacts, unreferencedFindings(kind, profiles, workloads));
 }
+

@@ -119,6 +119,7 @@ export function seccompItemChanges(base: SeccompSide, head: SeccompSide): ItemCh
         kind: 'seccomp',
         file: path,
         itemType: 'defaultAction',
+        group: path,
         name: `${path} defaultAction`,
         change: p > 0 ? 'widened' : p < 0 ? 'narrowed' : 'modified',
         from: db,
@@ -144,6 +145,7 @@ export function seccompItemChanges(base: SeccompSide, head: SeccompSide): ItemCh
         kind: 'seccomp',
         file: path,
         itemType: 'syscall group',
+        group: path,
         name: names.sort().join(', '),
         change: p > 0 ? 'widened' : p < 0 ? 'narrowed' : 'modified',
         from,
@@ -230,8 +232,17 @@ export const seccompSection: ImpactSection = {
     const impacts: ImpactFinding[] = [];
     for (const g of groups.values()) {
       const target = targetOf(inputs.head.config, g.namespace);
+      const before = base.profiles.get(g.profile);
+      const blockedBefore =
+        before !== undefined && modeIn(base.tree.config, ownMode(before), g.namespace) === 'block';
+      const calls = g.denied.top(3).map((t) => t.key.split(' → ')[0] as string);
       impacts.push({
         kind: 'seccomp',
+        policy: g.profile,
+        breaks: g.denied.top(3).map((t) => (t.count > 1 ? `${t.key} (${t.count}×)` : t.key)),
+        fix: blockedBefore
+          ? `allow ${calls.join(', ')} in ${g.profile} again`
+          : `allow ${calls.join(', ')} in ${g.profile}, or keep it in monitor`,
         severity: g.fresh > 0 ? 'block' : 'info',
         category: g.fresh > 0 ? 'system calls refused' : 'system calls already refused',
         ...(target ? { target } : {}),

@@ -26,7 +26,7 @@ export interface ImpactInputs {
   head: PolicyTree;
   /** The changed files of this section's kind. */
   changed: readonly FileChange[];
-  /** Absolute paths of recorded event files (JSON Lines, optionally gzipped). */
+  /** How the event sources are named (files and stores); empty when no events were given. */
   events: readonly string[];
   /**
    * The recorded events, streamed once for all sections: subscribe while preparing, before the

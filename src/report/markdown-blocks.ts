@@ -26,18 +26,82 @@ export function escapeHtml(text: string): string {
   );
 }
 
+/** ASCII punctuation: a backslash before one of these is an escape, before anything else a backslash. */
+const PUNCTUATION = /[!-/:-@[-`{-~]/;
+
 /**
- * Untrusted text as inline Markdown that reads as the same text: no HTML, no emphasis or links,
- * no table cell breaks, and none of GitLab's references (@user, #1, !1, ~label, %milestone,
- * $snippet, &epic) or autolinks, which are broken with a zero-width space.
+ * Untrusted text as inline Markdown that reads as the same text: no HTML, no emphasis, links or
+ * block syntax, no table cell breaks, and none of GitLab's references (@user, #1, !1, ~label,
+ * %milestone, $snippet, &epic), inline diffs, emoji or autolinks, which are broken with a
+ * zero-width space. Only what Markdown or GitLab would act on is touched: `SCMP_ACT_ALLOW`,
+ * `priority-changed` and `alert(s)` stay as they are, in the Markdown as in the page.
  */
+const word = (ch: string): boolean => /[\p{L}\p{N}]/u.test(ch);
+
 export function escapeText(text: string): string {
-  // Quotes stay as they are: as entities (&#39;) their `#` would be escaped below and show.
-  let out = clean(text).replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] as string);
-  out = out.replace(/[\\`*_[\]()|{}#+!~-]/g, '\\$&');
-  out = out.replace(/([@%$]|\\[#!~]|&amp;)(?=[\p{L}\p{N}_])/gu, `$1${ZWSP}`);
-  out = out.replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);
-  return out;
+  const flat = clean(text);
+  let out = '';
+  for (let i = 0; i < flat.length; i++) {
+    const c = flat[i] as string;
+    const before = flat[i - 1] ?? ' ';
+    const after = flat[i + 1] ?? ' ';
+    switch (c) {
+      case '&':
+        out += word(after) ? `&amp;${ZWSP}` : '&amp;';
+        break;
+      case '<':
+        out += '&lt;';
+        break;
+      case '>':
+        out += '&gt;';
+        break;
+      case '\\':
+        // A backslash escapes only the punctuation after it (and ends a line at the end of one).
+        out += PUNCTUATION.test(after) || i === flat.length - 1 ? '\\\\' : '\\';
+        break;
+      case '`':
+      case '*':
+      case '[':
+      case ']':
+      case '|':
+      case '$':
+        out += `\\${c}`;
+        // `[-deletion-]` is one of GitLab's inline diffs, made from the text after Markdown.
+        if (c === '[' && (after === '-' || after === '+')) out += ZWSP;
+        break;
+      case '~':
+        // Strikethrough, and a label reference when a word follows.
+        out += word(after) ? `\\~${ZWSP}` : '\\~';
+        break;
+      case '_':
+        // Inside a word an underscore emphasises nothing (CommonMark's flanking rules).
+        out += word(before) && word(after) ? '_' : '\\_';
+        break;
+      case '#':
+      case '!':
+      case '@':
+      case '%':
+        // References and mentions are found in the text after Markdown: only a break stops them.
+        out += c === '#' && i === 0 && /[\s#]/.test(after) ? '\\#' : c;
+        if (word(after) || (c === '%' && after === '"')) out += ZWSP;
+        break;
+      case '{':
+        out += after === '+' || after === '-' ? `{${ZWSP}` : c;
+        break;
+      case ':':
+        // `:name:` is an emoji, `://` an autolink.
+        out += c;
+        if (/^[\w+-]*[a-z][\w+-]*:/i.test(flat.slice(i + 1)) || flat.startsWith('//', i + 1)) out += ZWSP;
+        break;
+      default:
+        out += c;
+    }
+  }
+  // Block syntax, should the text start a line: a list item, a setext underline.
+  out = out.replace(/^([-+](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$)/, (m) =>
+    /^\d/.test(m) ? `${m}\\` : `\\${m}`,
+  );
+  return out.replace(/\b(www)\./gi, `$1${ZWSP}.`);
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
- * The impact report as Markdown for the merge request note: the verdict line first, a summary
- * table, then the details folded in <details>. Every name, path and message from the repository
- * or the cluster goes through escapeText or codeSpan.
+ * The impact report as Markdown for the merge request note: the first screen (verdict, each
+ * affected workload once with its fix, mode switches, tests), then the folds by severity, the
+ * diff, the inputs and a footer. Every name, path and message from the repository or the cluster
+ * goes through escapeText or codeSpan.
  */
-import type { FileChange, ImpactFinding, ImpactReport, LintFinding, SectionResult } from '../impact/model.js';
+import { ruleDocsUrl } from '../core/rule-docs.js';
+import type { FileChange, ImpactReport, LintFinding } from '../impact/model.js';
 import {
   GITLAB_NOTE_LIMIT,
   codeSpan,
@@ -13,6 +15,11 @@ import {
   renderBlocks,
 } from './markdown-blocks.js';
 import type { MdBlock } from './markdown-blocks.js';
+import { firstScreen, plural } from './note-first-screen.js';
+import { fileRef } from './note-links.js';
+import type { NoteLinks } from './note-links.js';
+import { SEVERITY_ICON, sectionFold, sectionSeverity } from './note-sections.js';
+import type { Severity } from './note-sections.js';
 
 export { GITLAB_NOTE_LIMIT, codeSpan, escapeText } from './markdown-blocks.js';
 
@@ -22,14 +29,11 @@ export interface MarkdownOptions {
   /** The artifact's file name, and where to download it when known (CI_JOB_URL). */
   artifact?: string;
   artifactUrl?: string;
+  /** Links to files, the job and the artifact (in CI). */
+  links?: NoteLinks;
+  /** chs's version, for the footer. */
+  version?: string;
 }
-
-const ICON: Record<ImpactReport['verdict']['level'], string> = {
-  none: '✅',
-  info: 'ℹ️',
-  warning: '⚠️',
-  blocking: '⛔',
-};
 
 const KIND_TITLE: Record<string, string> = {
   falco: 'Falco rules',
@@ -42,53 +46,6 @@ const KIND_TITLE: Record<string, string> = {
 
 /** Diffs longer than this many lines are cut in the note (the artifact has them whole). */
 const MAX_DIFF_LINES = 400;
-
-function plural(n: number, one: string, many: string = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-function summaryTable(report: ImpactReport): MdBlock {
-  const rows: string[][] = [];
-  const kinds = [...new Set(report.files.map((f) => f.kind))];
-  for (const kind of kinds) {
-    const files = report.files.filter((f) => f.kind === kind);
-    const plus = files.reduce((n, f) => n + f.additions, 0);
-    const minus = files.reduce((n, f) => n + f.deletions, 0);
-    const section = report.sections.find((s) => s.kind === kind);
-    let impact = '—';
-    if (section) {
-      const block = section.impacts.filter((i) => i.severity === 'block').length;
-      const warn = section.impacts.filter((i) => i.severity === 'warn').length;
-      impact =
-        block + warn === 0
-          ? 'none'
-          : [block ? `${block} blocking` : '', warn ? `${warn} warning` : ''].filter(Boolean).join(', ');
-    } else if (report.notAnalysed.includes(kind as never)) impact = 'not analysed in this version';
-    const items = section ? plural(section.items.length, 'item') : '—';
-    rows.push([
-      escapeText(KIND_TITLE[kind] ?? kind),
-      `${plural(files.length, 'file')} (+${plus} −${minus})`,
-      items,
-      impact,
-    ]);
-  }
-  const { introduced, fixed } = report.lint;
-  const errors = introduced.filter((f) => f.severity === 'error').length;
-  const warnings = introduced.filter((f) => f.severity === 'warning').length;
-  const others = introduced.length - errors - warnings;
-  const lintChange =
-    introduced.length === 0
-      ? 'no new finding'
-      : [
-          errors ? plural(errors, 'new error') : '',
-          warnings ? plural(warnings, 'new warning') : '',
-          others ? `${others} new info` : '',
-        ]
-          .filter(Boolean)
-          .join(', ');
-  rows.push(['Lint', lintChange, '—', fixed.length > 0 ? `${fixed.length} fixed` : '—']);
-  return { type: 'table', header: ['Area', 'Files', 'Items', 'Impact'], rows };
-}
 
 function fileBlock(file: FileChange): MdBlock {
   const counts = file.note ? escapeHtml(file.note) : `+${file.additions} −${file.deletions}`;
@@ -107,64 +64,41 @@ function fileBlock(file: FileChange): MdBlock {
   return { type: 'details', summary, children: [{ type: 'code', lang: 'diff', text: shown }] };
 }
 
-function impactRows(impacts: readonly ImpactFinding[]): string[][] {
-  return impacts.map((i) => [
-    i.severity === 'block' ? '⛔ block' : i.severity === 'warn' ? '⚠️ warn' : 'ℹ️ info',
-    i.target ? codeSpan(i.target, true) : '—',
-    i.namespace ? codeSpan(i.namespace, true) : '—',
-    codeSpan(i.subject, true),
-    escapeText(i.category),
-    escapeText(i.reason) +
-      (i.count !== undefined ? ` (${i.count}×)` : '') +
-      (i.examples && i.examples.length > 0
-        ? `<br>e.g. ${i.examples
-            .slice(0, 3)
-            .map((e) => codeSpan(e, true))
-            .join(', ')}`
-        : ''),
-  ]);
+const LINT_ICON: Record<string, string> = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
+
+function lintRows(findings: readonly LintFinding[], links: NoteLinks): string[][] {
+  return findings.map((f) => {
+    const docs = ruleDocsUrl(f.ruleId);
+    return [
+      `${LINT_ICON[f.severity] ?? ''} ${escapeText(f.severity)}`,
+      fileRef(links, f.file, f.line, true),
+      docs ? `[${codeSpan(f.ruleId, true)}](${docs})` : codeSpan(f.ruleId, true),
+      escapeText(f.message),
+    ];
+  });
 }
 
-function sectionBlock(section: SectionResult): MdBlock {
-  const children: MdBlock[] = [];
-  if (section.items.length > 0) {
-    children.push({
-      type: 'table',
-      header: ['Item', 'Type', 'Change', 'File', 'Detail'],
-      rows: section.items.map((item) => [
-        codeSpan(item.name, true),
-        escapeText(item.itemType),
-        item.change === 'mode-changed'
-          ? `**mode ${escapeText(item.from ?? '?')} → ${escapeText(item.to ?? '?')}**`
-          : escapeText(item.change),
-        codeSpan(item.file, true),
-        escapeText(item.detail ?? ''),
-      ]),
-    });
-  }
-  if (section.impacts.length > 0) {
-    children.push({
-      type: 'table',
-      header: ['', 'Target', 'Namespace', 'Subject', 'What', 'Why'],
-      rows: impactRows(section.impacts),
-    });
-  }
-  for (const note of section.notes) children.push({ type: 'raw', text: escapeText(note) });
-  if (children.length === 0) children.push({ type: 'raw', text: 'No item changed.' });
-  const summary = `${escapeHtml(section.title)}: ${plural(section.items.length, 'item')} changed, ${plural(section.impacts.length, 'impact')}`;
-  return { type: 'details', summary, children };
+function lintCounts(report: ImpactReport): string {
+  const { introduced, fixed } = report.lint;
+  const by = (severity: string): number => introduced.filter((f) => f.severity === severity).length;
+  const parts = [
+    by('error') ? plural(by('error'), 'new error') : '',
+    by('warning') ? plural(by('warning'), 'new warning') : '',
+    by('info') ? `${by('info')} new info` : '',
+    introduced.length === 0 ? 'nothing new' : '',
+    fixed.length > 0 ? `${fixed.length} fixed` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
 }
 
-function lintRows(findings: readonly LintFinding[]): string[][] {
-  return findings.map((f) => [
-    escapeText(f.severity),
-    codeSpan(`${f.file}:${f.line}:${f.column}`, true),
-    codeSpan(f.ruleId, true),
-    escapeText(f.message),
-  ]);
+function lintSeverity(report: ImpactReport): Severity {
+  const { introduced } = report.lint;
+  if (introduced.some((f) => f.severity === 'error')) return 'block';
+  if (introduced.some((f) => f.severity === 'warning')) return 'warn';
+  return 'info';
 }
 
-function lintBlock(report: ImpactReport): MdBlock | undefined {
+function lintBlock(report: ImpactReport, links: NoteLinks): MdBlock | undefined {
   const { introduced, fixed } = report.lint;
   if (introduced.length === 0 && fixed.length === 0) return undefined;
   const children: MdBlock[] = [];
@@ -173,16 +107,20 @@ function lintBlock(report: ImpactReport): MdBlock | undefined {
     children.push({
       type: 'table',
       header: ['Severity', 'Where', 'Rule', 'Message'],
-      rows: lintRows(introduced),
+      rows: lintRows(introduced, links),
     });
   }
   if (fixed.length > 0) {
     children.push({ type: 'raw', text: '**Fixed findings**' });
-    children.push({ type: 'table', header: ['Severity', 'Where', 'Rule', 'Message'], rows: lintRows(fixed) });
+    children.push({
+      type: 'table',
+      header: ['Severity', 'Where', 'Rule', 'Message'],
+      rows: lintRows(fixed, links),
+    });
   }
   return {
     type: 'details',
-    summary: `Lint: ${introduced.length} new, ${fixed.length} fixed`,
+    summary: `${SEVERITY_ICON[lintSeverity(report)]} Lint: ${lintCounts(report)}`,
     children,
   };
 }
@@ -208,6 +146,10 @@ function configurationBlocks(report: ImpactReport): MdBlock[] {
   ];
 }
 
+function countOf(events: number | undefined): string {
+  return events === undefined ? '' : ` (${events.toLocaleString('en-US')} event${events === 1 ? '' : 's'})`;
+}
+
 function inputsBlock(report: ImpactReport): MdBlock {
   const lines: string[] = [];
   const base = report.base.ref
@@ -215,7 +157,7 @@ function inputsBlock(report: ImpactReport): MdBlock {
     : `directory ${codeSpan(report.base.dir ?? '?')}`;
   lines.push(`- Base: ${base}`);
   lines.push(
-    `- Recorded events: ${report.inputs.events.length === 0 ? 'none' : report.inputs.events.map((e) => codeSpan(e)).join(', ')}`,
+    `- Recorded events: ${report.inputs.events.length === 0 ? 'none' : report.inputs.events.map((e, i) => `${codeSpan(e)}${countOf(report.inputs.eventCounts?.[i])}`).join(', ')}`,
   );
   lines.push(
     `- Cluster: ${report.inputs.snapshot ? `snapshot ${codeSpan(report.inputs.snapshot)}` : report.inputs.kubeContext ? `context ${codeSpan(report.inputs.kubeContext)}` : 'none'}`,
@@ -224,25 +166,52 @@ function inputsBlock(report: ImpactReport): MdBlock {
     lines.push(
       `- Not analysed in this version (file diff and lint only): ${report.notAnalysed.map((k) => escapeText(KIND_TITLE[k] ?? k)).join(', ')}`,
     );
-  return { type: 'details', summary: 'Inputs', children: [{ type: 'raw', text: lines.join('\n') }] };
+  return { type: 'details', summary: '📥 Inputs', children: [{ type: 'raw', text: lines.join('\n') }] };
 }
 
-function blocksOf(report: ImpactReport): MdBlock[] {
-  const blocks: MdBlock[] = [
-    { type: 'raw', text: `**${ICON[report.verdict.level]} ${escapeText(report.verdict.headline)}**` },
-    ...configurationBlocks(report),
-  ];
-  if (report.files.length > 0) blocks.push(summaryTable(report));
-  for (const section of report.sections) blocks.push(sectionBlock(section));
-  if (report.files.length > 0)
-    blocks.push({
-      type: 'details',
-      summary: `Policy diff: ${plural(report.files.length, 'file')} changed`,
-      children: report.files.map(fileBlock),
-    });
-  const lint = lintBlock(report);
-  if (lint) blocks.push(lint);
+function footer(report: ImpactReport, options: MarkdownOptions): MdBlock {
+  const links = options.links ?? {};
+  const parts = [`chs ${escapeText(options.version ?? '')}`.trim()];
+  if (links.commit) {
+    const short = codeSpan(links.commit.slice(0, 12));
+    parts.push(`head ${links.project ? `[${short}](${links.project}/-/commit/${links.commit})` : short}`);
+  }
+  parts.push(
+    `base ${report.base.ref ? codeSpan(report.base.ref.slice(0, 12)) : codeSpan(report.base.dir ?? '?')}`,
+  );
+  if (links.job) parts.push(`[job](${links.job})`);
+  if (options.artifactUrl) parts.push(`[full report](${options.artifactUrl})`);
+  return { type: 'raw', text: `<sub>${parts.join(' · ')}</sub>` };
+}
+
+function diffFold(report: ImpactReport): MdBlock {
+  const plus = report.files.reduce((n, f) => n + f.additions, 0);
+  const minus = report.files.reduce((n, f) => n + f.deletions, 0);
+  return {
+    type: 'details',
+    summary: `📝 Policy diff: ${plural(report.files.length, 'file')} changed (+${plus} −${minus})`,
+    children: report.files.map(fileBlock),
+  };
+}
+
+const RANK: Record<Severity, number> = { block: 0, warn: 1, info: 2 };
+
+function blocksOf(report: ImpactReport, options: MarkdownOptions): MdBlock[] {
+  const links = options.links ?? {};
+  // A configuration change of the head that awaits merge is shown on the first screen, before the folds.
+  const blocks: MdBlock[] = [...firstScreen(report), ...configurationBlocks(report)];
+  const folds: { severity: Severity; block: MdBlock }[] = report.sections.map((section) => ({
+    severity: sectionSeverity(section),
+    block: sectionFold(section, links),
+  }));
+  const lint = lintBlock(report, links);
+  if (lint) folds.push({ severity: lintSeverity(report), block: lint });
+  // Sorted by severity; the order of the languages within one severity is kept.
+  folds.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  blocks.push(...folds.map((f) => f.block));
+  if (report.files.length > 0) blocks.push(diffFold(report));
   blocks.push(inputsBlock(report));
+  blocks.push(footer(report, options));
   return blocks;
 }
 
@@ -254,7 +223,7 @@ function truncationNotice(options: MarkdownOptions): string {
 
 export function impactMarkdown(report: ImpactReport, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? Infinity;
-  const blocks = blocksOf(report);
+  const blocks = blocksOf(report, options);
   const whole = renderBlocks(blocks);
   if (whole.text.length + 1 <= limit) return `${whole.text}\n`;
   const notice = truncationNotice(options);

@@ -245,6 +245,109 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     });
   }
 
+  it('component snippet: a hand edit opens the drift issue; its next step, taken as written (variable set, deploy job of main retried), restores the cluster and the next check closes the issue', async () => {
+    mergedBy([alice]);
+    const deployJob = job('component', 'default branch', 'chs-deploy-production');
+    expect((await run('default branch', deployJob)).status).toBe(0);
+
+    // Someone edits the Falco rules in place (an Update: the field becomes kubectl-edit's).
+    const k8s = await import('@kubernetes/client-node');
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    kc.setCurrentContext('shop/agents:production');
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const name = (
+      kube.all('v1', 'ConfigMap').find((o) => (o.metadata as { namespace?: string }).namespace === 'falco')
+        ?.metadata as { name: string }
+    ).name;
+    const live = await core.readNamespacedConfigMap({ name, namespace: 'falco' });
+    const key = Object.keys(live.data ?? {})[0] as string;
+    live.data = { ...live.data, [key]: '# emptied by hand\n' };
+    await core.replaceNamespacedConfigMap({
+      name,
+      namespace: 'falco',
+      body: live,
+      fieldManager: 'kubectl-edit',
+    });
+
+    const drift = job('component', 'schedule', 'chs-drift');
+    const withCi = (planned: PlannedJob) => ({
+      ...predefinedVariables('schedule', USER_PROJECT, project),
+      CI_SERVER_URL: gitlab.url,
+      CI_PROJECT_ID: String(PROJECT_ID),
+      CI_PROJECT_URL: `https://gitlab.example.com/${USER_PROJECT}`,
+      CI_JOB_NAME: planned.name,
+    });
+    const runDrift = () =>
+      runJobAsync(drift, withCi(drift), {
+        projectDir: project,
+        path: [bin],
+        extra: { KUBECONFIG: kubeconfig, CHS_GITLAB_TOKEN: TOKEN },
+      });
+    const drifted = await runDrift();
+    expect(drifted.status, drifted.output).toBe(1);
+    expect(drifted.output).toContain(
+      `changed: configmap/${name} (namespace falco) (changed by kubectl-edit)`,
+    );
+    const [issue] = issues();
+    const body = issue?.description ?? '';
+    expect(body).toContain('Falco loads rules that differ from the repository');
+    expect(body).toContain('Changed by `kubectl-edit`');
+    expect(body).toMatch(/<details><summary>Diff of <code>configmap\//);
+
+    // The step as written: the variable to set, the job to retry and the branch of its pipeline.
+    const step =
+      /Set the CI\/CD variable `(\w+)` to `([^`]+)` \(Settings → CI\/CD → Variables\), retry the job `([^`]+)` of \[the latest pipeline on `([^`]+)`\]\(([^)\s]+)\)/.exec(
+        body,
+      );
+    expect(step, body).not.toBeNull();
+    const [, variable, value, jobName, branch, href] = step as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    expect(new URL(href).pathname).toBe(`/${USER_PROJECT}/-/pipelines`);
+    expect(new URL(href).searchParams.get('ref')).toBe(branch);
+    expect(branch).toBe('main');
+    const variables = { [variable]: value };
+    expect(variables).toEqual({ CHS_FORCE_CONFLICTS: 'true' });
+    // The latest pipeline on main is a push pipeline; its job, retried, gets the project's variables as they are now.
+    const push = predefinedVariables('default branch', USER_PROJECT, project);
+    const main = userProject(readmeSnippets().get('component') ?? '');
+    const loaded = new Pipeline(instance(templatesProject(), main), push).load(
+      main,
+      COMMIT,
+      '.gitlab-ci.yml',
+    );
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const planned = plan(loaded.value, push, main.files).jobs.find((j) => j.name === jobName);
+    expect(planned, `no job ${jobName} in the pipeline of main`).toBeDefined();
+    const pipelineRun = (extra: Record<string, string>) =>
+      runJobAsync(
+        planned as PlannedJob,
+        { ...push, CI_SERVER_URL: gitlab.url, CI_PROJECT_ID: String(PROJECT_ID) },
+        {
+          projectDir: project,
+          path: [bin],
+          extra: { KUBECONFIG: kubeconfig, CHS_GITLAB_TOKEN: TOKEN, ...extra },
+        },
+      );
+    // Without the variable the deploy refuses, as the issue says.
+    const refused = await pipelineRun({});
+    expect(refused.status, refused.output).toBe(1);
+    expect(refused.output).toContain('field manager "kubectl-edit" owns');
+    const restored = await pipelineRun(variables);
+    expect(restored.status, restored.output).toBe(0);
+    expect(restored.output).toContain(`configmap/${name} (namespace falco) configured`);
+
+    const clean = await runDrift();
+    expect(clean.status, clean.output).toBe(0);
+    expect(issues().map((i) => i.state)).toEqual(['closed']);
+  }, 240_000); // six job runs, each a cold start of chs on a shared machine
+
   it('component snippet: a merge nobody approved is refused with exit 1, and nothing is written to the cluster', async () => {
     mergedBy([]);
     const deploy = job('component', 'default branch', 'chs-deploy-production');

@@ -67,6 +67,21 @@ describe('loadConfig', () => {
     ['mode: monitor\nmode: block\n', '2:1', 'duplicate key "mode"'],
     ['a: [b\n', '2:1', 'invalid YAML'],
     ['- 1\n- 2\n', '1:1', 'chs.yaml must be a mapping'],
+    [
+      'preview:\n  events:\n    - loki: {url: https://l, query: "{a=\\"b\\"}", tokenEnv: $TOKEN}\n',
+      '3:60',
+      'tokenEnv',
+    ],
+    ['preview:\n  events:\n    - loki: {url: l.example.com, query: "{}"}\n', '3:19', 'url'],
+    ['preview:\n  events:\n    - loki: {url: https://l, query: "{}", since: 7days}\n', '3:50', 'since'],
+    [
+      'preview:\n  events:\n    - elasticsearch: {url: https://e, index: falco-*, pagesize: 10}\n',
+      '3:55',
+      'pagesize',
+    ],
+    ['preview:\n  events:\n    - elasticsearch: {url: https://e}\n', '3:22', 'index'],
+    ['preview:\n  events:\n    - loki: {url: https://l, query: "{}", limit: 0}\n', '3:50', 'limit'],
+    ['recorder:\n  namespaces: [Shop]\n', '2:16', 'namespaces'],
   ])('reports %j at %s', (text, position, message) => {
     const { problems } = withConfig(text);
     expect(problems.length).toBeGreaterThan(0);

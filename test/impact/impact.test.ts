@@ -6,6 +6,7 @@ import { diffFile, diffTrees } from '../../src/impact/file-diff.js';
 import { lintDelta } from '../../src/impact/lint-delta.js';
 import type { LintFinding, SectionResult } from '../../src/impact/model.js';
 import { buildImpactReport } from '../../src/impact/preview.js';
+import { fileSource } from '../../src/impact/sources/index.js';
 import type { ImpactSection } from '../../src/impact/section.js';
 import { loadTree } from '../../src/impact/tree.js';
 import { verdictOf } from '../../src/impact/verdict.js';
@@ -189,7 +190,7 @@ describe('buildImpactReport', () => {
       baseDir: base,
       headDir: head,
       base: { dir: 'base' },
-      events: [{ absolute: '/abs/e.jsonl', display: 'e.jsonl' }],
+      events: [fileSource('/abs/e.jsonl', 'e.jsonl')],
       // AppArmor's files are found and diffed, but it has no impact section here.
       languages: [
         { ...todoLanguage, impact: async () => falcoSection },
@@ -203,7 +204,7 @@ describe('buildImpactReport', () => {
       ],
       registry: testRegistry,
     });
-    expect(seen).toEqual(['policies/falco/a.yaml', '/abs/e.jsonl']);
+    expect(seen).toEqual(['policies/falco/a.yaml', 'e.jsonl']);
     expect(report.sections.map((s) => s.kind)).toEqual(['falco']);
     expect(report.notAnalysed).toEqual(['apparmor']);
     expect(report.lint.introduced.map((f) => f.message)).toEqual(['TODO left: new']);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ClusterObject } from '../../src/impact/cluster.js';
 import { EventFeed } from '../../src/impact/events.js';
+import { fileSource } from '../../src/impact/sources/index.js';
 import type { SectionResult } from '../../src/impact/model.js';
 import type { ImpactSection } from '../../src/impact/section.js';
 import { loadTree } from '../../src/impact/tree.js';
@@ -39,14 +40,14 @@ export async function analyse(
   const dir = mkdtempSync(join(tmpdir(), 'chs-impact-'));
   writeTree(join(dir, 'base'), { 'chs.yaml': CONFIG, ...base });
   writeTree(join(dir, 'head'), { 'chs.yaml': CONFIG, ...head });
-  const events = options.events ? [{ absolute: join(dir, 'events.jsonl'), display: 'events.jsonl' }] : [];
+  const events = options.events ? [fileSource(join(dir, 'events.jsonl'), 'events.jsonl')] : [];
   if (options.events) writeFileSync(join(dir, 'events.jsonl'), eventLines(options.events));
   const feed = new EventFeed(events);
   const running = section.analyse({
     base: loadTree(join(dir, 'base')),
     head: loadTree(join(dir, 'head')),
     changed: [],
-    events: events.map((e) => e.absolute),
+    events: events.map((e) => e.display),
     feed,
     ...(options.cluster ? { cluster: { source: 'snapshot.yaml', objects: options.cluster } } : {}),
   });

@@ -178,6 +178,9 @@ describe('AppArmor: profiles, rules and the accesses denied in block mode', () =
           'profile k8s-nginx in block mode denies 3 recorded access(es) (3 not denied before, 2 distinct)',
         count: 3,
         examples: ['exec /bin/sh (2×)', 'rw /etc/nginx/nginx.conf (1×)'],
+        policy: 'k8s-nginx',
+        breaks: ['exec /bin/sh (2×)', 'rw /etc/nginx/nginx.conf'],
+        fix: 'keep k8s-nginx in monitor, or allow these accesses in it',
       },
     ]);
     expect(result.notes.join('\n')).toContain(
@@ -293,6 +296,9 @@ describe('seccomp: syscall groups and the calls refused in block mode', () => {
           'profile policies/seccomp/api.json in block mode refuses 3 recorded system call(s) (3 not refused before)',
         count: 3,
         examples: ['personality → SCMP_ACT_ERRNO (2×)', 'ptrace → SCMP_ACT_KILL_PROCESS (1×)'],
+        policy: 'policies/seccomp/api.json',
+        breaks: ['personality → SCMP_ACT_ERRNO (2×)', 'ptrace → SCMP_ACT_KILL_PROCESS'],
+        fix: 'allow personality, ptrace in policies/seccomp/api.json again',
       },
     ]);
   });
@@ -344,7 +350,9 @@ describe('pod security: controls and the workloads rejected or warned about', ()
     expect(result.impacts[0]?.reason).toContain(
       "ValidatingAdmissionPolicy 'chs-no-root' with binding 'chs-no-root' denied request: runAsNonRoot != true",
     );
-    expect(result.notes).toContain("1 workload(s) already violated the base's policies the same way.");
+    expect(result.notes).toContain(
+      "1 workload(s) already violated the base's policies the same way (not counted above): dev/Pod/tool.",
+    );
   });
   it("a stricter level warns (monitor) with PSA's own message, and a new control narrows", async () => {
     const result = await analyse(

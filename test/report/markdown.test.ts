@@ -45,10 +45,29 @@ describe('escapeText', () => {
   });
   it('breaks GitLab references and mentions with a zero-width space', () => {
     expect(escapeText('@alice')).toBe('@&#8203;alice');
-    expect(escapeText('#12')).toBe('\\#&#8203;12');
-    expect(escapeText('!3')).toBe('\\!&#8203;3');
+    expect(escapeText('#12')).toBe('#&#8203;12');
+    expect(escapeText('see #12')).toBe('see #&#8203;12');
+    expect(escapeText('!3')).toBe('!&#8203;3');
     expect(escapeText('&9')).toBe('&amp;&#8203;9');
-    expect(escapeText('a # b')).toBe('a \\# b');
+    expect(escapeText('a # b')).toBe('a # b');
+    expect(escapeText('# b')).toBe('\\# b');
+  });
+  it.each([
+    ['priority-changed', 'priority-changed'],
+    ['alert(s)', 'alert(s)'],
+    ['SCMP_ACT_ALLOW', 'SCMP_ACT_ALLOW'],
+    ['k8s-nginx: deny /etc/** wl', 'k8s-nginx: deny /etc/\\*\\* wl'],
+    ['_em_ and *strong*', '\\_em\\_ and \\*strong\\*'],
+    ['- item', '\\- item'],
+    ['1. item', '1\\. item'],
+    ['v1.2 and 0.1.0', 'v1.2 and 0.1.0'],
+    ['a\\b and a\\*', 'a\\b and a\\\\\\*'],
+    ['{+added+} [-removed-]', '{&#8203;+added+} \\[&#8203;-removed-\\]'],
+    [':smile: at 09:12:01', ':&#8203;smile: at 09:12:01'],
+    ['$x$ ~~y~~', '\\$x\\$ \\~\\~&#8203;y\\~\\~'],
+  ])('escapes %j only where Markdown or GitLab would act: %j', (text, escaped) => {
+    expect(escapeText(text)).toBe(escaped);
+    expect(visible(html(escaped)).trim()).toBe(text);
   });
   it('flattens newlines and removes control and bidirectional characters', () => {
     expect(escapeText('a\nb\r\nc')).toBe('a b c');
@@ -156,13 +175,14 @@ function balanced(markdown: string): void {
 }
 
 describe('impactMarkdown', () => {
-  it('puts the verdict first, then the summary table, then details; every name escaped', () => {
+  it('puts the verdict first, then the workloads, then details; every name escaped', () => {
     const markdown = impactMarkdown(report());
-    expect(markdown.split('\n')[0]).toBe('**⛔ Blocks 1 workload in production**');
+    expect(markdown.split('\n')[0]).toBe('**⛔ Not safe to merge: blocks 1 workload in production**');
     const rendered = html(markdown);
     expect(rendered).not.toMatch(/<img\b/);
     expect(rendered).not.toMatch(/<a\b/);
-    expect(rendered.match(/<table>/g)?.length).toBe(4);
+    // The workloads, the pod security matrix, the new lint findings.
+    expect(rendered.match(/<table>/g)?.length).toBe(3);
     expect(rendered.match(/<details>/g)?.length).toBe(rendered.match(/<\/details>/g)?.length);
     expect(rendered.indexOf('<strong>')).toBe(rendered.indexOf('<p>') + 3);
     expect(rendered.indexOf('<table>')).toBeLessThan(rendered.indexOf('<details>'));
@@ -186,7 +206,7 @@ describe('impactMarkdown', () => {
         },
       }),
     );
-    expect(markdown.startsWith('**✅ No policy change**')).toBe(true);
+    expect(markdown.startsWith('**✅ Safe to merge: no policy change**')).toBe(true);
     expect(html(markdown)).not.toContain('<table>');
   });
   it("cuts a report past GitLab's limit cleanly and points to the artifact", () => {
@@ -210,7 +230,7 @@ describe('impactMarkdown', () => {
     expect(cut.length).toBeLessThanOrEqual(GITLAB_NOTE_LIMIT);
     expect(cut.length).toBeGreaterThan(GITLAB_NOTE_LIMIT * 0.9);
     expect(cut).toContain("cut to fit GitLab's 1,000,000-character limit");
-    expect(cut.startsWith('**⛔ Blocks 1 workload in production**')).toBe(true);
+    expect(cut.startsWith('**⛔ Not safe to merge: blocks 1 workload in production**')).toBe(true);
     balanced(cut);
     const rendered = html(cut);
     expect(rendered).toContain(
@@ -247,5 +267,23 @@ describe('renderBlocks', () => {
     const out = renderBlocks([{ type: 'code', lang: '', text: '````\ninner\n````' }]).text;
     expect(out.startsWith('`````\n')).toBe(true);
     expect(html(out)).toContain('````\ninner\n````');
+  });
+});
+
+describe('links in CI', () => {
+  it('link a file at the head commit with its line, whatever its name holds', async () => {
+    const { fileRef, linksFromEnv } = await import('../../src/report/note-links.js');
+    const links = linksFromEnv({
+      CI_PROJECT_URL: 'https://gitlab.example.com/g/p/',
+      CI_COMMIT_SHA: 'abc1234def',
+      CI_JOB_URL: 'https://gitlab.example.com/g/p/-/jobs/9',
+    });
+    const rendered = html(fileRef(links, 'policies/a (b)/c d)[x].yaml', 12));
+    expect(rendered).toBe(
+      '<p><a href="https://gitlab.example.com/g/p/-/blob/abc1234def/policies/a%20%28b%29/c%20d%29%5Bx%5D.yaml#L12"><code>policies/a (b)/c d)[x].yaml:12</code></a></p>\n',
+    );
+    // Outside CI, or with variables that are not a URL and a SHA: code, no link.
+    expect(html(fileRef({}, 'p.yaml', 3))).toBe('<p><code>p.yaml:3</code></p>\n');
+    expect(linksFromEnv({ CI_PROJECT_URL: 'javascript:alert(1)', CI_COMMIT_SHA: 'main; rm' })).toEqual({});
   });
 });

@@ -95,7 +95,7 @@ describe('chs preview over its budget', () => {
     });
     expect(err.text()).toContain('chs: Preview stopped: over its time budget');
     expect(readFileSync(join(head, 'chs-preview.md'), 'utf8').split('\n')[0]).toBe(
-      '**⛔ Preview stopped: over its time budget \\(61 s of 60 s\\) while reading the recorded events. Nothing was measured; if the change is meant to be this large, raise \\-\\-time\\-limit in the preview job**',
+      '**⛔ Not safe to merge: preview stopped: over its time budget (61 s of 60 s) while reading the recorded events. Nothing was measured; if the change is meant to be this large, raise --time-limit in the preview job**',
     );
   });
 
@@ -104,7 +104,7 @@ describe('chs preview over its budget', () => {
     const result = await runChs(['preview', '--base-dir', '../base', '--memory-limit', '1'], { cwd: head });
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')[0]).toMatch(
-      /^\*\*⛔ Preview stopped: over its memory budget \\\(\d+ MiB of 1 MiB\\\) while reading the cluster state\. .*raise \\-\\-memory\\-limit/,
+      /^NOT SAFE TO MERGE: Preview stopped: over its memory budget \(\d+ MiB of 1 MiB\) while reading the cluster state\. .*raise --memory-limit/,
     );
     expect(result.stderr).toMatch(/^chs: Preview stopped: over its memory budget/);
   });

@@ -99,17 +99,20 @@ export const falco: Language = {
 
 // The public API beyond linting: what the preview, chs test, chs render and the CLI use.
 export type { Expr } from './condition/ast.js';
-export { hasType } from './condition/evttypes.js';
+export { walk } from './condition/ast.js';
+export { eventTypes, hasType } from './condition/evttypes.js';
 export { parse } from './condition/parser.js';
-export { printCondition } from './condition/print.js';
+export { escapeValue, printCondition } from './condition/print.js';
 export { alertJson, buildAlert } from './evaluate/alert.js';
 export type { Alert } from './evaluate/alert.js';
 export { Ruleset } from './evaluate/engine.js';
-export type { CompiledRule as EngineRule, EngineEvent, TypedRule } from './evaluate/engine.js';
-export { readEvents } from './evaluate/events.js';
-export type { RecordedEvent } from './evaluate/events.js';
+export type { CompiledRule as EngineRule, EngineEvent, EvaluableRule, TypedRule } from './evaluate/engine.js';
+export { eventFromValue, parseEventLine, readEvents } from './evaluate/events.js';
+export type { BadLine, RecordedEvent } from './evaluate/events.js';
 export { explainMiss } from './evaluate/explain.js';
+export { candidateKeys } from './evaluate/fields.js';
 export type { Fields } from './evaluate/fields.js';
+export { KNOWN_SOURCES, catalogOf } from './fields/index.js';
 export { loadRepositoryRuleset, loadRuleset, repositoryRulesFiles } from './evaluate/load.js';
 export { compileOutput, priorityName } from './evaluate/output.js';
 export { EventFileError, replay } from './evaluate/replay.js';

@@ -58,6 +58,11 @@ export function parseEventLine(text: string, line: number): RecordedEvent | BadL
   } catch (error) {
     return { line, message: `not valid JSON (${(error as Error).message})` };
   }
+  return eventFromValue(value, line);
+}
+
+/** A parsed JSON value's event (a Falco alert or `{"fields": ...}`), or the reason it is not one. */
+export function eventFromValue(value: unknown, line: number): RecordedEvent | BadLine {
   if (!isObject(value)) return { line, message: 'not a JSON object' };
   const fields = isObject(value.output_fields)
     ? value.output_fields
