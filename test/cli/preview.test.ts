@@ -2,35 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { marked } from 'marked';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../src/cli/run.js';
 import { previewCommand } from '../../src/cli/preview.js';
 import type { PreviewFlags } from '../../src/cli/preview.js';
 import { UserError } from '../../src/core/errors.js';
 import { PREVIEW_MARKER } from '../../src/gitlab/sticky-note.js';
 import { MR_IID, PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
 import type { GitLabServer } from '../gitlab-server/server.js';
+import { capture } from '../helpers/capture.js';
 
 const EXAMPLE = resolve('examples');
-
-function capture(cwd: string): { ctx: CommandContext; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void): NodeJS.WriteStream =>
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        append(chunk.toString());
-        done();
-      },
-    }) as unknown as NodeJS.WriteStream;
-  return {
-    ctx: { cwd, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 /** A copy of the example merge request: examples/ in <tmp>/head, examples/base in <tmp>/base. */
 function exampleCopy(): { head: string; base: string } {

@@ -6,31 +6,13 @@
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { previewCommand } from '../../src/cli/preview.js';
-import type { CommandContext } from '../../src/cli/run.js';
 import type { ImpactReport } from '../../src/impact/model.js';
 import { MR_IID, OTHER_TOKEN, PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
 import type { GitLabServer } from '../gitlab-server/server.js';
 import { link, outsideSecret, write } from './attacker.js';
-
-function capture(cwd: string): { ctx: CommandContext; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void): NodeJS.WriteStream =>
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        append(chunk.toString());
-        done();
-      },
-    }) as unknown as NodeJS.WriteStream;
-  return {
-    ctx: { cwd, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { capture } from '../helpers/capture.js';
 
 const BASE_CONFIG = [
   'version: 1',
