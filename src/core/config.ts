@@ -227,7 +227,7 @@ export function loadConfig(root: string, cwd: string): LoadedConfig {
     );
   }
   if (problems.length > 0) return { config, problems };
-  applyRaw(config, raw as RawConfig);
+  applyRaw(config, raw);
   return { config, problems };
 }
 

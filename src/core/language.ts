@@ -52,7 +52,7 @@ export interface LintContext {
    * Reads another file (an include, a baseline) with the same guards as policy files; a file
    * outside `scope.reach` is refused unread (reason `outside`).
    */
-  readFile(absolutePath: string, displayPath: string): ReadResult;
+  readFile: (absolutePath: string, displayPath: string) => ReadResult;
   report: Report;
   /** Filled by every language's `collectFacts` before any `lint` runs. */
   facts: RepositoryFacts;

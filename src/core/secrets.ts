@@ -151,6 +151,6 @@ export function maskProcessOutput(): void {
       if (chunk instanceof Uint8Array)
         return write(secrets.mask(Buffer.from(chunk).toString('utf8')), ...rest);
       return write(chunk, ...rest);
-    }) as typeof stream.write;
+    });
   }
 }

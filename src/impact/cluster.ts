@@ -195,7 +195,7 @@ function buildWorkloads(state: ClusterState): Workloads {
   const podIndex = new Map<string, Map<string, Workload | undefined>>();
   const indexOf = (namespace: string): Map<string, Workload | undefined> => {
     let inNs = podIndex.get(namespace);
-    if (!inNs) podIndex.set(namespace, (inNs = new Map()));
+    if (!inNs) podIndex.set(namespace, (inNs = new Map<string, Workload | undefined>()));
     return inNs;
   };
   for (const pod of pods) {

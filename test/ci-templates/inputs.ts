@@ -82,8 +82,8 @@ export function loadCiFile(text: string, name: string): Result<CiFile> {
   return {
     ok: true,
     value: {
-      header: hasHeader ? (first as Record<string, unknown>) : undefined,
-      content: (content ?? {}) as Record<string, unknown>,
+      header: hasHeader ? (first) : undefined,
+      content: (content ?? {}),
     },
   };
 }

@@ -346,7 +346,7 @@ describe('through @kubernetes/client-node 1.4', () => {
           kind: 'ConfigMap',
           metadata: { name: 'a', namespace: 'n', labels: { x: 'y' } },
           data: { k: 'v' },
-        } as V1ConfigMap,
+        },
         undefined,
         undefined,
         'chs',

@@ -16,7 +16,7 @@ const compiled = new Map<string, (context: Record<string, unknown>) => unknown>(
 function program(expression: string): (context: Record<string, unknown>) => unknown {
   let fn = compiled.get(expression);
   if (!fn) {
-    fn = env.parse(expression) as unknown as (context: Record<string, unknown>) => unknown;
+    fn = env.parse(expression);
     compiled.set(expression, fn);
   }
   return fn;

@@ -68,7 +68,7 @@ export function eventFromDocument(source: unknown, n: number): RecordedEvent | B
     // Flattened: rebuild the object with the dotted names, in the same order.
     const restored: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) restored[unflattenFieldName(k)] = v;
-    fields = restored as typeof fields;
+    fields = restored;
     break;
   }
   event.fields = fields;

@@ -126,7 +126,7 @@ function sysctlAllowed(name: string, allowed: readonly string[]): boolean {
 export type AnyControlRule = ControlRule<keyof Controls>;
 
 function define<K extends keyof Controls>(rule: ControlRule<K>): AnyControlRule {
-  return rule as unknown as AnyControlRule;
+  return rule;
 }
 
 export const CONTROL_RULES: readonly AnyControlRule[] = [

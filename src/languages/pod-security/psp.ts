@@ -293,7 +293,7 @@ function suggestLevel(spec: Obj, controls: Controls): PssLevel {
     (caps ?? []).every((c) => c === 'NET_BIND_SERVICE') &&
     (controls.seccomp?.allowedProfiles ?? []).length > 0 &&
     (controls.volumes?.allowed ?? ['*']).every((v) =>
-      (ALLOWED_VOLUME_TYPES as readonly string[]).includes(v),
+      (ALLOWED_VOLUME_TYPES).includes(v),
     );
   return restrictedOk ? 'restricted' : 'baseline';
 }
