@@ -69,5 +69,5 @@ export interface Language {
   /** First pass: record what the files define and reference (no findings). */
   collectFacts?(files: readonly SourceFile[], context: LintContext): void;
   /** Second pass: report findings for the files, which are given in load order. */
-  lint(files: readonly SourceFile[], context: LintContext): void | Promise<void>;
+  lint: (files: readonly SourceFile[], context: LintContext) => void | Promise<void>;
 }

@@ -500,7 +500,8 @@ function shellQuote(text: string): string {
 }
 
 export interface DeclaredArtifact {
-  kind: 'path' | 'codequality' | 'junit' | string;
+  /** `path`, or the report type under `artifacts:reports:` (`codequality`, `junit`, ...). */
+  kind: string;
   path: string;
 }
 
