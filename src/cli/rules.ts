@@ -9,11 +9,11 @@ export async function rulesCommand(ctx: CommandContext, flags: { format?: string
     ctx.stdout.write(
       JSON.stringify(
         rules.map((r) => ({
-          id: r.id,
+          id: r.meta.id,
           type: r.type,
-          severity: r.defaultSeverity,
+          severity: r.meta.severity,
           description: r.description,
-          falcoCode: r.falcoCode,
+          falcoCode: r.meta.falcoCode,
           docs: r.docs,
         })),
         null,
@@ -22,8 +22,8 @@ export async function rulesCommand(ctx: CommandContext, flags: { format?: string
     );
     return EXIT_OK;
   }
-  const width = Math.max(...rules.map((r) => r.id.length));
+  const width = Math.max(...rules.map((r) => r.meta.id.length));
   for (const rule of rules)
-    ctx.stdout.write(`${rule.id.padEnd(width)}  ${rule.defaultSeverity.padEnd(7)}  ${rule.description}\n`);
+    ctx.stdout.write(`${rule.meta.id.padEnd(width)}  ${rule.meta.severity.padEnd(7)}  ${rule.description}\n`);
   return EXIT_OK;
 }

@@ -2,51 +2,91 @@
 import { defineRule } from './rule.js';
 
 export const fileUnreadable = defineRule({
-  id: 'chs/unreadable-file',
-  type: 'problem',
-  description: 'A policy file that cannot be read: missing, too large, binary, not UTF-8, or not permitted.',
-  docs: 'chs reads every policy file as UTF-8 text of at most 8 MiB. Fix the file or move it out of the policy paths.',
-  defaultSeverity: 'error',
+  meta: {
+    id: 'chs/unreadable-file',
+    severity: 'error',
+    type: 'problem',
+    description:
+      'A policy file that cannot be read: missing, too large, binary, not UTF-8, or not permitted.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        'chs reads every policy file as UTF-8 text of at most 8 MiB. Fix the file or move it out of the policy paths.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: { unreadable: '{{reason}}' },
 });
 
 export const unknownKind = defineRule({
-  id: 'chs/unknown-kind',
-  type: 'problem',
-  description: 'A file given on the command line whose policy kind cannot be told.',
-  docs: 'Files in the conventional layout (policies/falco, policies/apparmor, ...) or chs.yaml paths have a kind. For others, chs looks at the content; when that fails, name the kind with --kind.',
-  defaultSeverity: 'warning',
+  meta: {
+    id: 'chs/unknown-kind',
+    severity: 'warning',
+    type: 'problem',
+    description: 'A file given on the command line whose policy kind cannot be told.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        'Files in the conventional layout (policies/falco, policies/apparmor, ...) or chs.yaml paths have a kind. For others, chs looks at the content; when that fails, name the kind with --kind.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: {
     unknown: 'cannot tell what kind of policy this is; pass --kind falco|apparmor|seccomp|pod-security',
   },
 });
 
 export const unusedSuppression = defineRule({
-  id: 'chs/unused-suppression',
-  type: 'suggestion',
-  description: 'A chs-disable-next-line comment that suppresses nothing.',
-  docs: 'A suppression that no longer matches a finding hides nothing today but would hide a future finding: remove it.',
-  defaultSeverity: 'warning',
+  meta: {
+    id: 'chs/unused-suppression',
+    severity: 'warning',
+    type: 'suggestion',
+    description: 'A chs-disable-next-line comment that suppresses nothing.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        'A suppression that no longer matches a finding hides nothing today but would hide a future finding: remove it.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: {
     unused: 'chs-disable-next-line suppresses nothing{{which}}; remove it',
   },
 });
 
 export const unknownRule = defineRule({
-  id: 'chs/unknown-rule',
-  type: 'problem',
-  description: 'A rule id in chs.yaml or a suppression comment that no rule has.',
-  docs: 'Rule ids are namespaced (`falco/unused-macro`). `chs rules` lists them all.',
-  defaultSeverity: 'warning',
+  meta: {
+    id: 'chs/unknown-rule',
+    severity: 'warning',
+    type: 'problem',
+    description: 'A rule id in chs.yaml or a suppression comment that no rule has.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale: 'Rule ids are namespaced (`falco/unused-macro`). `chs rules` lists them all.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: { unknown: 'unknown rule "{{id}}"{{hint}}' },
 });
 
 export const configError = defineRule({
-  id: 'chs/config',
-  type: 'problem',
-  description: 'chs.yaml does not match its schema (schemas/chs.schema.json).',
-  docs: 'The configuration is validated against schemas/chs.schema.json; point your editor at it for completion.',
-  defaultSeverity: 'error',
+  meta: {
+    id: 'chs/config',
+    severity: 'error',
+    type: 'problem',
+    description: 'chs.yaml does not match its schema (schemas/chs.schema.json).',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        'The configuration is validated against schemas/chs.schema.json; point your editor at it for completion.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: { invalid: '{{message}}' },
 });
 

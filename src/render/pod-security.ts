@@ -18,7 +18,7 @@ import type { RenderContribution, RenderInput, Renderer } from './types.js';
 function findingMessage(finding: Finding): string {
   const data = finding.data as Record<string, unknown> | undefined;
   const text = data?.message;
-  return typeof text === 'string' ? text : `${finding.rule.id} (${finding.messageId})`;
+  return typeof text === 'string' ? text : `${finding.rule.meta.id} (${finding.messageId})`;
 }
 
 export const podSecurityRenderer: Renderer = {
@@ -31,7 +31,7 @@ export const podSecurityRenderer: Renderer = {
     for (const file of input.files) {
       const source = new SourceFile(file.display, file.text);
       const loaded = loadPolicyFile(source);
-      const errors = loaded.findings.filter((f) => (f.severity ?? f.rule.defaultSeverity) === 'error');
+      const errors = loaded.findings.filter((f) => (f.severity ?? f.rule.meta.severity) === 'error');
       for (const error of errors) {
         out.problems.push({
           file: file.display,

@@ -6,15 +6,15 @@ describe('every rule', () => {
   it('is registered', () => {
     expect(rules.length).toBeGreaterThan(0);
   });
-  it.each(rules.map((rule) => [rule.id, rule] as const))(
+  it.each(rules.map((rule) => [rule.meta.id, rule] as const))(
     '%s has an id, a description, documentation and messages',
     (id, rule) => {
       expect(id).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/);
-      expect(rule.description.length).toBeGreaterThan(10);
-      expect(rule.docs.length).toBeGreaterThan(20);
+      expect(rule.meta.description.length).toBeGreaterThan(10);
+      expect(rule.meta.docs.rationale.length).toBeGreaterThan(20);
       expect(Object.keys(rule.messages).length).toBeGreaterThan(0);
-      expect(['error', 'warning', 'info']).toContain(rule.defaultSeverity);
-      if (rule.falcoCode) expect(rule.falcoCode).toMatch(/^LOAD_[A-Z_]+$/);
+      expect(['error', 'warning', 'info']).toContain(rule.meta.severity);
+      if (rule.meta.falcoCode) expect(rule.meta.falcoCode).toMatch(/^LOAD_[A-Z_]+$/);
     },
   );
 });

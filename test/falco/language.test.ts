@@ -41,12 +41,12 @@ describe('the Falco language', () => {
   it('is registered, with every rule documented and every loader rule id defined', () => {
     expect(languages).toContain(falco);
     for (const rule of falcoRules) {
-      expect(registry.get(rule.id)).toBe(rule);
-      expect(rule.id).toMatch(/^falco\/[a-z-]+$/);
-      expect(rule.description.length).toBeGreaterThan(20);
-      expect(rule.docs.length).toBeGreaterThan(40);
+      expect(registry.get(rule.meta.id)).toBe(rule);
+      expect(rule.meta.id).toMatch(/^falco\/[a-z-]+$/);
+      expect(rule.meta.description.length).toBeGreaterThan(20);
+      expect(rule.meta.docs.rationale.length).toBeGreaterThan(40);
     }
-    const ids = falcoRules.map((r) => r.id);
+    const ids = falcoRules.map((r) => r.meta.id);
     expect(ids).toEqual([...ids].sort());
     for (const id of Object.values(ID)) expect(ids).toContain(id);
   });

@@ -5,7 +5,7 @@
  */
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import type { Range } from '../../core/diagnostic.js';
-import type { Finding, MessageData, RuleDefinition } from '../../core/rule.js';
+import type { AnyRule, Finding, MessageArgs, MessageData, MessageId } from '../../core/rule.js';
 import type { Condition, Flag, MediationRule, Profile, Rule, Word } from './ast.js';
 import { checkPattern } from './aare.js';
 import { invalidFlags } from './rules/invalid-flags.js';
@@ -37,16 +37,19 @@ import {
   USERNS_PERMISSIONS,
 } from './tables.js';
 
-export type Reporter = <M extends string>(
-  rule: RuleDefinition<M>,
-  messageId: M,
+export type Reporter = <R extends AnyRule, K extends MessageId<R>>(
+  rule: R,
+  messageId: K,
   range: Range,
-  data?: MessageData,
+  ...data: MessageArgs<R, K>
 ) => void;
 
 export function reporterFor(file: string, report: (finding: Finding) => void): Reporter {
-  return (rule, messageId, range, data) =>
-    report({ rule, messageId, file, range, ...(data ? { data } : {}) });
+  return (rule, messageId, range, ...[data]) => {
+    const finding: Finding = { rule, messageId, file, range };
+    if (data) finding.data = data as MessageData;
+    report(finding);
+  };
 }
 
 interface KindSpec {

@@ -1,11 +1,19 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidFlags = defineRule({
-  id: 'apparmor/invalid-flags',
-  type: 'problem',
-  description: 'Profile flags apparmor_parser rejects: unknown, contradictory or with a bad value.',
-  docs: 'A profile has at most one mode (`enforce`, `complain`, `kill`, `unconfined`, `prompt`, `default_allow`); `attach_disconnected`/`no_attach_disconnected`, `chroot_relative`/`namespace_relative`, `chroot_attach`/`chroot_no_attach` and `mediate_deleted`/`delegate_deleted` exclude each other. `kill.signal=` takes a signal name, `error=` an errno name such as `EPERM`, `attach_disconnected.path=` an absolute path.',
-  defaultSeverity: 'error',
+  meta: {
+    id: 'apparmor/invalid-flags',
+    severity: 'error',
+    type: 'problem',
+    description: 'Profile flags apparmor_parser rejects: unknown, contradictory or with a bad value.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        'A profile has at most one mode (`enforce`, `complain`, `kill`, `unconfined`, `prompt`, `default_allow`); `attach_disconnected`/`no_attach_disconnected`, `chroot_relative`/`namespace_relative`, `chroot_attach`/`chroot_no_attach` and `mediate_deleted`/`delegate_deleted` exclude each other. `kill.signal=` takes a signal name, `error=` an errno name such as `EPERM`, `attach_disconnected.path=` an absolute path.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: {
     unknown: 'unknown profile flag "{{name}}"{{hint}}',
     conflict: 'profile flags "{{a}}" and "{{b}}" contradict each other',

@@ -2,15 +2,24 @@ import { defineRule } from '../../../core/rule.js';
 import type { CheckContext } from './context.js';
 
 export const unreferencedProfile = defineRule({
-  id: 'apparmor/unreferenced-profile',
-  type: 'suggestion',
-  description: 'A profile that no pod, workload, pod security policy or test of the repository references.',
-  docs: 'A profile is only enforced for pods that name it (`securityContext.appArmorProfile: {type: Localhost, localhostProfile: NAME}` or the older annotation), usually through a pod security policy. A profile that nothing references is loaded on every node and protects nothing: reference it, or remove it. Reported only when the repository references at least one AppArmor profile.',
-  defaultSeverity: 'warning',
+  meta: {
+    id: 'apparmor/unreferenced-profile',
+    severity: 'warning',
+    type: 'suggestion',
+    description: 'A profile that no pod, workload, pod security policy or test of the repository references.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        'A profile is only enforced for pods that name it (`securityContext.appArmorProfile: {type: Localhost, localhostProfile: NAME}` or the older annotation), usually through a pod security policy. A profile that nothing references is loaded on every node and protects nothing: reference it, or remove it. Reported only when the repository references at least one AppArmor profile.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: { unreferenced: 'profile "{{name}}" is not referenced by any pod, pod security policy or test' },
+  check: checkUnreferencedProfile,
 });
 
-export function checkUnreferencedProfile(context: CheckContext): void {
+function checkUnreferencedProfile(context: CheckContext): void {
   const referenced = context.facts.referencedApparmorProfiles;
   if (referenced.size === 0) return;
   const names = new Set([...referenced.keys()].map((name) => name.replace(/^localhost\//, '')));

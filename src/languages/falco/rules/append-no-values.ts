@@ -1,11 +1,18 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const appendNoValues = defineRule({
-  id: 'falco/append-no-values',
-  type: 'suggestion',
-  description: 'An exception appended or overridden without values.',
-  docs: 'An exception override without `values` adds nothing.',
-  defaultSeverity: 'warning',
-  falcoCode: 'LOAD_APPEND_NO_VALUES',
+  meta: {
+    id: 'falco/append-no-values',
+    severity: 'warning',
+    type: 'suggestion',
+    description: 'An exception appended or overridden without values.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale: 'An exception override without `values` adds nothing.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+    falcoCode: 'LOAD_APPEND_NO_VALUES',
+  },
   messages: { message: '{{message}}' },
 });

@@ -1,12 +1,20 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const conditionWarning = defineRule({
-  id: 'falco/condition-warning',
-  type: 'suggestion',
-  description:
-    'A condition libsinsp compiles with a warning: a field name or transformer written as a string value, a regex a simpler operator would do.',
-  docs: '`proc.name = proc.pname` compares with the string "proc.pname": write `val(proc.pname)` to compare two fields. A regex without special characters is slower than `=`, `contains`, `startswith` or `endswith`.',
-  defaultSeverity: 'warning',
-  falcoCode: 'LOAD_COMPILE_CONDITION',
+  meta: {
+    id: 'falco/condition-warning',
+    severity: 'warning',
+    type: 'suggestion',
+    description:
+      'A condition libsinsp compiles with a warning: a field name or transformer written as a string value, a regex a simpler operator would do.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        '`proc.name = proc.pname` compares with the string "proc.pname": write `val(proc.pname)` to compare two fields. A regex without special characters is slower than `=`, `contains`, `startswith` or `endswith`.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+    falcoCode: 'LOAD_COMPILE_CONDITION',
+  },
   messages: { message: '{{message}}' },
 });

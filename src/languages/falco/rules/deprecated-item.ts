@@ -1,11 +1,19 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const deprecatedItem = defineRule({
-  id: 'falco/deprecated-item',
-  type: 'suggestion',
-  description: 'A deprecated construct: the `append` key, the standalone `enabled` key, `%container.info`.',
-  docs: 'Use `override` with `append` or `replace` per key instead of `append: true` and standalone `enabled`; drop `%container.info` (the container plugin adds its fields to the output).',
-  defaultSeverity: 'warning',
-  falcoCode: 'LOAD_DEPRECATED_ITEM',
+  meta: {
+    id: 'falco/deprecated-item',
+    severity: 'warning',
+    type: 'suggestion',
+    description: 'A deprecated construct: the `append` key, the standalone `enabled` key, `%container.info`.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        'Use `override` with `append` or `replace` per key instead of `append: true` and standalone `enabled`; drop `%container.info` (the container plugin adds its fields to the output).',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+    falcoCode: 'LOAD_DEPRECATED_ITEM',
+  },
   messages: { message: '{{message}}' },
 });

@@ -1,11 +1,18 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const exceptionNameNotUnique = defineRule({
-  id: 'falco/exception-name-not-unique',
-  type: 'problem',
-  description: 'Two exceptions with the same name in one rule.',
-  docs: 'Exception names identify exceptions for later appends; give each a distinct name.',
-  defaultSeverity: 'warning',
-  falcoCode: 'LOAD_EXCEPTION_NAME_NOT_UNIQUE',
+  meta: {
+    id: 'falco/exception-name-not-unique',
+    severity: 'warning',
+    type: 'problem',
+    description: 'Two exceptions with the same name in one rule.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale: 'Exception names identify exceptions for later appends; give each a distinct name.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+    falcoCode: 'LOAD_EXCEPTION_NAME_NOT_UNIQUE',
+  },
   messages: { message: '{{message}}' },
 });

@@ -1,10 +1,18 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const globSlash = defineRule({
-  id: 'falco/glob-slash',
-  type: 'suggestion',
-  description: 'A glob pattern written as if `*` stopped at `/`.',
-  docs: "In Falco's `glob`, `*` matches any characters including `/`: `/home/*/.ssh/*` also matches `/home/a/b/.ssh/c`. Add a check on `fd.directory` or use `startswith`/`endswith` if a single level is meant.",
-  defaultSeverity: 'warning',
+  meta: {
+    id: 'falco/glob-slash',
+    severity: 'warning',
+    type: 'suggestion',
+    description: 'A glob pattern written as if `*` stopped at `/`.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        "In Falco's `glob`, `*` matches any characters including `/`: `/home/*/.ssh/*` also matches `/home/a/b/.ssh/c`. Add a check on `fd.directory` or use `startswith`/`endswith` if a single level is meant.",
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: { message: '{{message}}' },
 });

@@ -67,5 +67,5 @@ export const falcoRules: readonly RuleDefinition<'message'>[] = [
 ];
 
 export const falcoRulesById: ReadonlyMap<string, RuleDefinition<'message'>> = new Map(
-  falcoRules.map((rule) => [rule.id, rule]),
+  falcoRules.map((rule) => [rule.meta.id, rule]),
 );

@@ -1,12 +1,20 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidCondition = defineRule({
-  id: 'falco/invalid-condition',
-  type: 'problem',
-  description:
-    "A condition that parses but does not compile: an operator that does not suit the field's type, a value that does not parse for it, a field argument missing or not allowed.",
-  docs: "libsinsp compiles the condition against the rule's event source: numeric fields take numbers and numeric operators, `bcontains` takes hex strings, IP fields take addresses or networks. Falco refuses to load such a rule.",
-  defaultSeverity: 'error',
-  falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
+  meta: {
+    id: 'falco/invalid-condition',
+    severity: 'error',
+    type: 'problem',
+    description:
+      "A condition that parses but does not compile: an operator that does not suit the field's type, a value that does not parse for it, a field argument missing or not allowed.",
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        "libsinsp compiles the condition against the rule's event source: numeric fields take numbers and numeric operators, `bcontains` takes hex strings, IP fields take addresses or networks. Falco refuses to load such a rule.",
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+    falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
+  },
   messages: { message: '{{message}}' },
 });

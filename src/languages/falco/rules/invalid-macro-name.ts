@@ -1,11 +1,18 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidMacroName = defineRule({
-  id: 'falco/invalid-macro-name',
-  type: 'problem',
-  description: 'A macro name that conditions cannot refer to.',
-  docs: 'A macro is referenced by a bare identifier: its name must match `[a-zA-Z]+[a-zA-Z0-9_]*`.',
-  defaultSeverity: 'warning',
-  falcoCode: 'LOAD_INVALID_MACRO_NAME',
+  meta: {
+    id: 'falco/invalid-macro-name',
+    severity: 'warning',
+    type: 'problem',
+    description: 'A macro name that conditions cannot refer to.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale: 'A macro is referenced by a bare identifier: its name must match `[a-zA-Z]+[a-zA-Z0-9_]*`.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+    falcoCode: 'LOAD_INVALID_MACRO_NAME',
+  },
   messages: { message: '{{message}}' },
 });

@@ -1,11 +1,19 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidRegex = defineRule({
-  id: 'falco/invalid-regex',
-  type: 'problem',
-  description: 'A `regex` pattern that RE2 rejects.',
-  docs: "Falco's `regex` operator uses RE2, which has no lookaround, backreferences, possessive quantifiers or atomic groups. Rewrite the pattern without them.",
-  defaultSeverity: 'error',
-  falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
+  meta: {
+    id: 'falco/invalid-regex',
+    severity: 'error',
+    type: 'problem',
+    description: 'A `regex` pattern that RE2 rejects.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        "Falco's `regex` operator uses RE2, which has no lookaround, backreferences, possessive quantifiers or atomic groups. Rewrite the pattern without them.",
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+    falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
+  },
   messages: { message: '{{message}}' },
 });

@@ -1,11 +1,19 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownField = defineRule({
-  id: 'falco/unknown-field',
-  type: 'problem',
-  description: "A condition that names a field or an event type the rule's event source does not have.",
-  docs: "Every field must exist for the rule's `source` (syscall by default; plugin sources have their plugin's fields). Set `skip-if-unknown-filter: true` on a rule that must load on Falco versions without the field: Falco then skips it with a warning.",
-  defaultSeverity: 'error',
-  falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
+  meta: {
+    id: 'falco/unknown-field',
+    severity: 'error',
+    type: 'problem',
+    description: "A condition that names a field or an event type the rule's event source does not have.",
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        "Every field must exist for the rule's `source` (syscall by default; plugin sources have their plugin's fields). Set `skip-if-unknown-filter: true` on a rule that must load on Falco versions without the field: Falco then skips it with a warning.",
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+    falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
+  },
   messages: { message: '{{message}}' },
 });

@@ -1,11 +1,19 @@
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownItem = defineRule({
-  id: 'falco/unknown-item',
-  type: 'problem',
-  description: 'A top-level item that is not a rule, macro, list or version requirement.',
-  docs: 'Falco ignores such items; a typo in `rule:`, `macro:` or `list:` makes the whole item disappear.',
-  defaultSeverity: 'warning',
-  falcoCode: 'LOAD_UNKNOWN_ITEM',
+  meta: {
+    id: 'falco/unknown-item',
+    severity: 'warning',
+    type: 'problem',
+    description: 'A top-level item that is not a rule, macro, list or version requirement.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        'Falco ignores such items; a typo in `rule:`, `macro:` or `list:` makes the whole item disappear.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+    falcoCode: 'LOAD_UNKNOWN_ITEM',
+  },
   messages: { message: '{{message}}' },
 });

@@ -1,29 +1,35 @@
-import type { Config } from '../../../core/config.js';
 import { effectiveMode } from '../../../core/config.js';
-import type { Report } from '../../../core/rule.js';
 import { defineRule } from '../../../core/rule.js';
+import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
-import type { PodSecurityPolicy } from '../policy.js';
 
 export const blockKubeSystem = defineRule({
-  id: 'pod-security/block-kube-system',
-  type: 'problem',
-  description: 'A policy in block mode that applies to kube-system.',
-  docs: [
-    'System components (CNI, CSI and kube-proxy DaemonSets, say) need host namespaces, host paths and',
-    'privileges. Blocking them in kube-system can stop a cluster from healing. Exempt `kube-system`',
-    '(`spec.exemptions.namespaces`), name the namespaces the policy is for, or keep it in monitor mode.',
-  ].join(' '),
-  defaultSeverity: 'error',
+  meta: {
+    id: 'pod-security/block-kube-system',
+    severity: 'error',
+    type: 'problem',
+    description: 'A policy in block mode that applies to kube-system.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale: [
+        'System components (CNI, CSI and kube-proxy DaemonSets, say) need host namespaces, host paths and',
+        'privileges. Blocking them in kube-system can stop a cluster from healing. Exempt `kube-system`',
+        '(`spec.exemptions.namespaces`), name the namespaces the policy is for, or keep it in monitor mode.',
+      ].join(' '),
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: {
     named: 'block mode on kube-system: system pods that need privileges would be refused',
     implicit:
       'block mode on every namespace, kube-system included: exempt kube-system or name the namespaces',
   },
+  check: checkKubeSystem,
 });
 
 /** Reports a policy that would block in kube-system on any target. */
-export function checkKubeSystem(policy: PodSecurityPolicy, config: Config, report: Report): void {
+function checkKubeSystem({ policy, config, report }: PolicyCheckContext): void {
   if (!policy.file) return;
   const spec = policy.spec;
   if (spec.exemptions?.namespaces?.includes('kube-system')) return;

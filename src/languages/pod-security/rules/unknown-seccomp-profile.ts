@@ -1,31 +1,33 @@
 import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
-import type { RepositoryFacts } from '../../../core/language.js';
-import type { Report } from '../../../core/rule.js';
 import { defineRule } from '../../../core/rule.js';
+import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
-import type { PodSecurityPolicy } from '../policy.js';
 
 export const unknownSeccompProfile = defineRule({
-  id: 'pod-security/unknown-seccomp-profile',
-  type: 'problem',
-  description:
-    'A policy allows or requires a seccomp profile `localhost/<path>` that no seccomp file of the repository defines.',
-  docs: [
-    "A `localhost/<path>` seccomp profile is a file under the kubelet's seccomp directory; chs installs the",
-    "repository's profiles there, named by their path in the repository. A path no profile has is a typo or a",
-    'missing file. When the repository defines no seccomp profile at all, it does not manage seccomp through chs,',
-    'and this rule stays silent.',
-  ].join(' '),
-  defaultSeverity: 'error',
+  meta: {
+    id: 'pod-security/unknown-seccomp-profile',
+    severity: 'error',
+    type: 'problem',
+    description:
+      'A policy allows or requires a seccomp profile `localhost/<path>` that no seccomp file of the repository defines.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale: [
+        "A `localhost/<path>` seccomp profile is a file under the kubelet's seccomp directory; chs installs the",
+        "repository's profiles there, named by their path in the repository. A path no profile has is a typo or a",
+        'missing file. When the repository defines no seccomp profile at all, it does not manage seccomp through chs,',
+        'and this rule stays silent.',
+      ].join(' '),
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: { unknown: 'no seccomp profile of the repository is at "{{name}}"{{hint}}' },
+  check: checkSeccompProfiles,
 });
 
 /** Reports `localhost/` profiles the repository does not define (silent when it defines none). */
-export function checkSeccompProfiles(
-  policy: PodSecurityPolicy,
-  facts: RepositoryFacts,
-  report: Report,
-): void {
+function checkSeccompProfiles({ policy, facts, report }: PolicyCheckContext): void {
   const profiles = facts.seccompProfiles;
   if (!policy.file || profiles.size === 0) return;
   const known = (name: string): boolean =>

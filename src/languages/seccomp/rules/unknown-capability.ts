@@ -1,6 +1,6 @@
 import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
 import { defineRule } from '../../../core/rule.js';
-import type { SeccompRule } from './context.js';
+import type { SeccompCheckContext } from './context.js';
 
 /** Linux capabilities (capability.h, 0 to 40). */
 export const CAPABILITIES: readonly string[] = [
@@ -48,28 +48,34 @@ export const CAPABILITIES: readonly string[] = [
 ];
 
 export const unknownCapability = defineRule({
-  id: 'seccomp/unknown-capability',
-  type: 'problem',
-  description: "A capability in Docker's includes.caps or excludes.caps that Linux does not have.",
-  docs: "Docker compares `caps` with the container's capabilities by name (`CAP_SYS_ADMIN`): a misspelt name never matches, so an `includes` rule never applies and an `excludes` rule always does.",
-  defaultSeverity: 'error',
+  meta: {
+    id: 'seccomp/unknown-capability',
+    severity: 'error',
+    type: 'problem',
+    description: "A capability in Docker's includes.caps or excludes.caps that Linux does not have.",
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale:
+        "Docker compares `caps` with the container's capabilities by name (`CAP_SYS_ADMIN`): a misspelt name never matches, so an `includes` rule never applies and an `excludes` rule always does.",
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: { unknown: 'unknown capability "{{cap}}"{{hint}}' },
+  check: checkUnknownCapability,
 });
 
-export const unknownCapabilityRule: SeccompRule = {
-  definition: unknownCapability,
-  check({ profile, report }) {
-    for (const entry of profile.entries) {
-      for (const cap of [...(entry.includes?.caps ?? []), ...(entry.excludes?.caps ?? [])]) {
-        if (CAPABILITIES.includes(cap.value)) continue;
-        report({
-          rule: unknownCapability,
-          messageId: 'unknown',
-          data: { cap: cap.value, hint: didYouMeanSuffix(cap.value, CAPABILITIES) },
-          file: profile.file,
-          range: cap.range,
-        });
-      }
+function checkUnknownCapability({ profile, report }: SeccompCheckContext): void {
+  for (const entry of profile.entries) {
+    for (const cap of [...(entry.includes?.caps ?? []), ...(entry.excludes?.caps ?? [])]) {
+      if (CAPABILITIES.includes(cap.value)) continue;
+      report({
+        rule: unknownCapability,
+        messageId: 'unknown',
+        data: { cap: cap.value, hint: didYouMeanSuffix(cap.value, CAPABILITIES) },
+        file: profile.file,
+        range: cap.range,
+      });
     }
-  },
-};
+  }
+}
