@@ -21,7 +21,9 @@ export class RuleRegistry {
 
   /** Every rule, sorted by id. */
   all(): AnyRule[] {
-    return [...this.byId.values()].sort((a, b) => (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0));
+    return [...this.byId.values()].sort((a, b) =>
+      a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0,
+    );
   }
 
   ids(): string[] {

@@ -13,7 +13,9 @@ let homepageDocs: string | undefined;
 
 function packageDocsBase(): string {
   if (homepageDocs === undefined) {
-    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { homepage?: string };
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+      homepage?: string;
+    };
     const home = (pkg.homepage ?? '').replace(/#.*$/, '').replace(/\/+$/, '');
     homepageDocs = `${home}/-/blob/main/docs`;
   }

@@ -58,7 +58,9 @@ export type LanguageRule<Context> = Rule<Messages, Context>;
 export type AnyRule = Rule<Messages, any>;
 
 /** Declares a rule; its message ids and placeholders are checked by the compiler at every report. */
-export function defineRule<const M extends Messages, Context = unknown>(rule: Rule<M, Context>): Rule<M, Context> {
+export function defineRule<const M extends Messages, Context = unknown>(
+  rule: Rule<M, Context>,
+): Rule<M, Context> {
   return rule;
 }
 
@@ -82,15 +84,22 @@ type DataFor<T extends string> = string extends T
 
 export type MessageId<R extends AnyRule> = keyof R['messages'] & string;
 
-/** What a check reports: a rule, one of its messages with that message's data, and where. */
-export type Finding<R extends AnyRule = AnyRule, K extends MessageId<R> = MessageId<R>> = {
+/** One of a rule's messages with that message's data (a finding before it has a place). */
+export type RuleMessage<R extends AnyRule = AnyRule, K extends MessageId<R> = MessageId<R>> = {
   rule: R;
   messageId: K;
+} & DataFor<R['messages'][K]>;
+
+/** What a check reports: a rule, one of its messages with that message's data, and where. */
+export type Finding<R extends AnyRule = AnyRule, K extends MessageId<R> = MessageId<R>> = RuleMessage<
+  R,
+  K
+> & {
   file: string;
   range?: Range;
   /** Overrides the rule's severity (a Falco warning that a file made an error, say). */
   severity?: Severity;
-} & DataFor<R['messages'][K]>;
+};
 
 /** The data argument of a positional report: required when the message has placeholders. */
 export type MessageArgs<R extends AnyRule, K extends MessageId<R>> =
@@ -98,6 +107,17 @@ export type MessageArgs<R extends AnyRule, K extends MessageId<R>> =
 
 /** What languages report through; typed so that a wrong message id or missing placeholder fails. */
 export type Report = <R extends AnyRule, K extends MessageId<R>>(finding: Finding<R, K>) => void;
+
+/** One of a rule's messages with its data, checked as a report is: `ruleMessage(rule, 'id', data)`. */
+export function ruleMessage<R extends AnyRule, K extends MessageId<R>>(
+  rule: R,
+  messageId: K,
+  ...[data]: MessageArgs<R, K>
+): RuleMessage {
+  const message: RuleMessage = { rule, messageId };
+  if (data) message.data = data as MessageData;
+  return message;
+}
 
 /** Fills a message template: `{{name}}` from data; unknown placeholders stay visible. */
 export function formatMessage(template: string, data: MessageData = {}): string {
@@ -107,8 +127,8 @@ export function formatMessage(template: string, data: MessageData = {}): string 
   });
 }
 
-/** A finding's message, filled in. */
-export function findingMessage(finding: Finding): string {
+/** A rule's message, filled in. */
+export function findingMessage(finding: RuleMessage): string {
   const template = finding.rule.messages[finding.messageId] ?? finding.messageId;
   return formatMessage(template, finding.data);
 }

@@ -14,5 +14,7 @@ export const appendNoValues = defineRule({
     },
     falcoCode: 'LOAD_APPEND_NO_VALUES',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    noValues: 'Overriding/appending exception with no values',
+  },
 });

@@ -15,5 +15,7 @@ export const conditionSyntax = defineRule({
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    syntax: '{{error}}',
+  },
 });

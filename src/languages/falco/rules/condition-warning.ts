@@ -16,5 +16,9 @@ export const conditionWarning = defineRule({
     },
     falcoCode: 'LOAD_COMPILE_CONDITION',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    trivialRegex: "regex check with '{{regex}}' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'",
+    fieldAsString: "'{{value}}' may be a valid field misused as a const string value",
+    transformerAsString: "'{{value}}' may be a valid field transformer misused as a const string value",
+  },
 });

@@ -15,5 +15,8 @@ export const deprecatedField = defineRule({
     },
     falcoCode: 'LOAD_DEPRECATED_ITEM',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    inCondition: "usage of deprecated field '{{field}}' has been detected in the rule condition",
+    inOutput: "usage of deprecated field '{{field}}' has been detected in the rule output",
+  },
 });

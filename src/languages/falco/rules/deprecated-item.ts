@@ -15,5 +15,9 @@ export const deprecatedItem = defineRule({
     },
     falcoCode: 'LOAD_DEPRECATED_ITEM',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    append: "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.",
+    enabled: "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under the 'override' key (i.e. 'enabled: replace').",
+    containerInfo: '%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.',
+  },
 });

@@ -15,5 +15,7 @@ export const engineVersion = defineRule({
     },
     falcoCode: 'LOAD_ERR_VALIDATE',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    tooOld: 'Rules require engine version {{required}}, but engine version is {{engine}}',
+  },
 });

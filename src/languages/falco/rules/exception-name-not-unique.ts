@@ -14,5 +14,7 @@ export const exceptionNameNotUnique = defineRule({
     },
     falcoCode: 'LOAD_EXCEPTION_NAME_NOT_UNIQUE',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    duplicate: "Multiple definitions of exception '{{name}}' in the same rule",
+  },
 });

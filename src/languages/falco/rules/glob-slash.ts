@@ -14,5 +14,7 @@ export const globSlash = defineRule({
       good: [{ path: 'TODO', text: 'TODO' }],
     },
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    star: "in Falco globs '*' also matches '/': '{{glob}}' matches deeper paths than one directory level",
+  },
 });

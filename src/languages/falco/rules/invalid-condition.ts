@@ -16,5 +16,12 @@ export const invalidCondition = defineRule({
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    field: '{{problem}}',
+    noRhs: "filter error: field '{{field}}' can't be used on the right-hand side of a comparison",
+    noTransformer: "filter error: field '{{field}}' does not support transformers",
+    transformerType: "filter error: transformer '{{transformer}}' is not supported for field type '{{type}}'",
+    comparison: 'filter error: {{problem}}',
+    value: '{{problem}}',
+  },
 });

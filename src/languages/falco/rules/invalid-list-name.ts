@@ -15,5 +15,7 @@ export const invalidListName = defineRule({
     },
     falcoCode: 'LOAD_INVALID_LIST_NAME',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    invalid: `List has an invalid name. List names should match a regular expression: ([^()"'[:space:]=,]+)`,
+  },
 });

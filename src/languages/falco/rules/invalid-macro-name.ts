@@ -14,5 +14,7 @@ export const invalidMacroName = defineRule({
     },
     falcoCode: 'LOAD_INVALID_MACRO_NAME',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    invalid: 'Macro has an invalid name. Macro names should match a regular expression: ([a-zA-Z]+[a-zA-Z0-9_]*)',
+  },
 });

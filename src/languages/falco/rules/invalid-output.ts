@@ -15,5 +15,7 @@ export const invalidOutput = defineRule({
     },
     falcoCode: 'LOAD_ERR_COMPILE_OUTPUT',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    token: 'invalid formatting token {{token}}',
+  },
 });

@@ -15,5 +15,7 @@ export const invalidRegex = defineRule({
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    invalid: "regex '{{regex}}' is not valid RE2: {{problem}}",
+  },
 });

@@ -14,5 +14,7 @@ export const neverMatches = defineRule({
       good: [{ path: 'TODO', text: 'TODO' }],
     },
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    never: "Rule '{{rule}}' can never match: {{reason}}",
+  },
 });

@@ -15,5 +15,7 @@ export const noEvttype = defineRule({
     },
     falcoCode: 'LOAD_NO_EVTTYPE',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    tooMany: 'Rule matches too many evt.type values. This has a significant performance penalty.',
+  },
 });

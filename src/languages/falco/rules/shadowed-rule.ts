@@ -15,5 +15,7 @@ export const shadowedRule = defineRule({
       good: [{ path: 'TODO', text: 'TODO' }],
     },
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    shadowed: "Rule '{{rule}}' can never fire under rule_matching: first: the earlier rule '{{earlier}}' matches every event it matches",
+  },
 });

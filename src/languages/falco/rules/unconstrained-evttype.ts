@@ -15,5 +15,7 @@ export const unconstrainedEvttype = defineRule({
       good: [{ path: 'TODO', text: 'TODO' }],
     },
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    everyEvent: "Rule '{{rule}}' does not restrict evt.type, so Falco evaluates it for every event; warn_evttypes: false only hides Falco's warning",
+  },
 });

@@ -14,5 +14,7 @@ export const undefinedListName = defineRule({
       good: [{ path: 'TODO', text: 'TODO' }],
     },
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    literal: "'{{value}}' looks like a list name, but no list '{{value}}' is defined: Falco compares it as the literal string '{{value}}'",
+  },
 });

@@ -15,5 +15,7 @@ export const undefinedMacro = defineRule({
     },
     falcoCode: 'LOAD_ERR_VALIDATE',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    undefined: "Undefined macro '{{name}}' used in filter.{{hint}}",
+  },
 });

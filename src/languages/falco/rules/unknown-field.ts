@@ -15,5 +15,8 @@ export const unknownField = defineRule({
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    field: '{{problem}}',
+    eventType: 'unknown event type {{name}}',
+  },
 });

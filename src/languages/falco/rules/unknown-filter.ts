@@ -16,5 +16,7 @@ export const unknownFilter = defineRule({
     },
     falcoCode: 'LOAD_UNKNOWN_FILTER',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    skipped: '{{detail}}',
+  },
 });

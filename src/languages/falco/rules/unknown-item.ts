@@ -15,5 +15,7 @@ export const unknownItem = defineRule({
     },
     falcoCode: 'LOAD_UNKNOWN_ITEM',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    unknown: 'Unknown top level item',
+  },
 });

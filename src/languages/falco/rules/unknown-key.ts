@@ -15,5 +15,7 @@ export const unknownKey = defineRule({
     },
     falcoCode: 'LOAD_UNKNOWN_KEY',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    unknown: "Unknown key '{{key}}'",
+  },
 });

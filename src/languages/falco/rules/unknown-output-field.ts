@@ -15,5 +15,7 @@ export const unknownOutputField = defineRule({
       good: [{ path: 'TODO', text: 'TODO' }],
     },
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    unknown: "'%{{field}}' is not a field of the {{source}} source",
+  },
 });

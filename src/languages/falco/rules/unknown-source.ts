@@ -15,5 +15,7 @@ export const unknownSource = defineRule({
     },
     falcoCode: 'LOAD_UNKNOWN_SOURCE',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    unknown: 'Unknown source {{source}}, skipping',
+  },
 });

@@ -15,5 +15,7 @@ export const unsafeNaCheck = defineRule({
     },
     falcoCode: 'LOAD_UNSAFE_NA_CHECK',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    na: "Comparing a field value with <NA> is unsafe and can lead to unpredictable behavior of the rule condition. If you need to check for the existence of a field, consider using the 'exists' operator instead.",
+  },
 });

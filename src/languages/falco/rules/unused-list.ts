@@ -14,5 +14,7 @@ export const unusedList = defineRule({
     },
     falcoCode: 'LOAD_UNUSED_LIST',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    unused: 'List not referred to by any other rule/macro',
+  },
 });

@@ -14,5 +14,7 @@ export const unusedMacro = defineRule({
     },
     falcoCode: 'LOAD_UNUSED_MACRO',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    unused: 'Macro not referred to by any other rule/macro',
+  },
 });

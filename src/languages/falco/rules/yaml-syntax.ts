@@ -15,5 +15,7 @@ export const yamlSyntax = defineRule({
     },
     falcoCode: 'LOAD_ERR_YAML_PARSE',
   },
-  messages: { message: '{{message}}' },
+  messages: {
+    parse: '{{detail}}',
+  },
 });
