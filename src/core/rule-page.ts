@@ -16,7 +16,9 @@ function fenced(file: ExampleFile): string {
 }
 
 function example(files: Example): string {
-  return files.map(fenced).join('\n\n');
+  const named = files.filter((file) => file.named).map((file) => file.path);
+  const command = named.length > 0 ? [`Linted with \`chs lint ${named.join(' ')}\`.`] : [];
+  return [...files.map(fenced), ...command].join('\n\n');
 }
 
 /** Whether findings of this rule can be suppressed by a comment in the file (JSON has none). */
@@ -81,7 +83,7 @@ export function rulesIndex(rules: readonly AnyRule[]): string {
       list
         .map(
           (r) =>
-            `| [\`${r.meta.id}\`](${r.meta.id.split('/')[1] ?? ''}.md) | ${r.meta.severity} | ${r.meta.description.replace(/\|/g, '\\|')} |`,
+            `| [\`${r.meta.id}\`](${r.meta.id}.md) | ${r.meta.severity} | ${r.meta.description.replace(/\|/g, '\\|')} |`,
         )
         .join('\n'),
   );
@@ -93,4 +95,11 @@ export function rulesIndex(rules: readonly AnyRule[]): string {
       ...sections,
     ].join('\n\n') + '\n'
   );
+}
+
+/** Every generated page, by path from the repository root. */
+export function ruleDocs(rules: readonly AnyRule[]): Map<string, string> {
+  const pages = new Map<string, string>([['docs/rules/README.md', rulesIndex(rules)]]);
+  for (const rule of rules) pages.set(`docs/rules/${rule.meta.id}.md`, rulePage(rule));
+  return pages;
 }

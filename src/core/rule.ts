@@ -12,6 +12,8 @@ export interface ExampleFile {
   /** Path in the repository (`policies/falco/rules.yaml`): it decides the kind of the file. */
   readonly path: string;
   readonly text: string;
+  /** Named on the command line (`chs lint PATH`) rather than found by discovery. */
+  readonly named?: boolean;
 }
 
 /** An example on a rule's page: the first file is shown; all are linted by the docs test. */

@@ -8,12 +8,53 @@ export const fileUnreadable = defineRule({
     type: 'problem',
     description:
       'A policy file that cannot be read: missing, too large, binary, not UTF-8, or not permitted.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Make the file readable UTF-8 text under 8 MiB, correct the path or glob that names it, or move it out of the policy paths.',
     docs: {
       rationale:
         'chs reads every policy file as UTF-8 text of at most 8 MiB. Fix the file or move it out of the policy paths.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+falco:
+  baseline: [falco-baseline/macros.yaml]
+`,
+        },
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+falco:
+  baseline: [falco-baseline/macros.yaml]
+`,
+        },
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+        {
+          path: 'falco-baseline/macros.yaml',
+          text: `- macro: spawned_process
+  condition: evt.type in (execve, execveat)
+`,
+        },
+      ],
     },
   },
   messages: { unreadable: '{{reason}}' },
@@ -25,12 +66,32 @@ export const unknownKind = defineRule({
     severity: 'warning',
     type: 'problem',
     description: 'A file given on the command line whose policy kind cannot be told.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      "Move the file under its kind's folder (`policies/falco/`, `policies/apparmor/`, ...), add its path to `chs.yaml` `paths`, or name its kind: `chs lint --kind falco FILE`.",
     docs: {
       rationale:
         'Files in the conventional layout (policies/falco, policies/apparmor, ...) or chs.yaml paths have a kind. For others, chs looks at the content; when that fails, name the kind with --kind.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'notes/shell.yaml',
+          text: `# rules we may add later
+shell: bash
+`,
+          named: true,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/shell.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+          named: true,
+        },
+      ],
     },
   },
   messages: {
@@ -44,12 +105,33 @@ export const unusedSuppression = defineRule({
     severity: 'warning',
     type: 'suggestion',
     description: 'A chs-disable-next-line comment that suppresses nothing.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Remove the comment, or name the rule it was meant for.',
     docs: {
       rationale:
         'A suppression that no longer matches a finding hides nothing today but would hide a future finding: remove it.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `# chs-disable-next-line falco/unused-macro
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
   },
   messages: {
@@ -63,11 +145,45 @@ export const unknownRule = defineRule({
     severity: 'warning',
     type: 'problem',
     description: 'A rule id in chs.yaml or a suppression comment that no rule has.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Correct the rule id (`chs rules` lists them all) or remove the entry.',
     docs: {
       rationale: 'Rule ids are namespaced (`falco/unused-macro`). `chs rules` lists them all.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+rules:
+  falco/unused-macros: off
+`,
+        },
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+rules:
+  falco/unused-macro: off
+`,
+        },
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
   },
   messages: { unknown: 'unknown rule "{{id}}"{{hint}}' },
@@ -79,12 +195,45 @@ export const configError = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'chs.yaml does not match its schema (schemas/chs.schema.json).',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Correct the value the message names; `schemas/chs.schema.json` lists every key and value (point your editor at it for completion).',
     docs: {
       rationale:
         'The configuration is validated against schemas/chs.schema.json; point your editor at it for completion.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+mode: enforce
+`,
+        },
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+mode: block
+`,
+        },
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
   },
   messages: { invalid: '{{message}}' },

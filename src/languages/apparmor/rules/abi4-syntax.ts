@@ -8,12 +8,46 @@ export const abi4Syntax = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'AppArmor 4 syntax in a repository whose nodes run AppArmor 3 (chs.yaml apparmor.abi: 3).',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Rewrite the statement in AppArmor 3 syntax (a coarser rule, or none), or set `apparmor.abi: 4` in chs.yaml once every node runs AppArmor 4.',
     docs: {
       rationale:
         'Nodes with AppArmor 3 (Ubuntu 22.04, Debian 12, most managed node images before 2024) reject `userns`, `mqueue`, `io_uring`, `all`, `priority=`, fine-grained network rules (`ip=`, `port=`, `peer=`, access words), `safe`/`unsafe` exec modes, and the flags `prompt`, `default_allow`, `interruptible`, `kill.signal=`, `error=`, `delegate_deleted`, `attach_disconnected.path=`. The profile then fails to load and pods that need it do not start. Set `apparmor.abi: 4` in chs.yaml when every node runs AppArmor 4.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+apparmor:
+  abi: 3
+`,
+        },
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  userns,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+apparmor:
+  abi: 3
+`,
+        },
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -7,12 +7,32 @@ export const classMatchesSlash = defineRule({
     severity: 'warning',
     type: 'suggestion',
     description: 'A negated character class such as [^1-9] in a path, which also matches "/".',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Add `/` to the negated class (`[^0-9/]`) so that it stays within one path component.',
     docs: {
       rationale:
         'In AppArmor, `[^1-9]` matches any character but 1 to 9, **including `/`**, so inside a path component it can cross into a subdirectory: `/proc/1[^0-9]x` also matches `/proc/1/x`. This is how `/proc` and `/sys` rules end up denying (or allowing) more than intended. Add `/` to the class: `[^1-9/]`. A class right after `/` is harmless (paths never hold `//`).',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  deny /proc/1[^0-9]*/mem rw,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  deny /proc/1[^0-9/]*/mem rw,
+}
+`,
+        },
+      ],
     },
   },
   messages: { slash: '"{{cls}}" also matches "/" here; write "{{fixed}}"' },

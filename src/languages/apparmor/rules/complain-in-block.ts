@@ -8,12 +8,49 @@ export const complainInBlock = defineRule({
     severity: 'warning',
     type: 'problem',
     description: 'A profile in complain (or unconfined) mode deployed to a target in block mode.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      "Remove `complain` (or `unconfined`) from the profile's flags: the deploy job enforces profiles on block targets and loads them in complain mode on monitor targets.",
     docs: {
       rationale:
         "A profile's own flags win over its target's mode: `flags=(complain)` only logs what it would deny, so on a `block` target it blocks nothing. Remove the flag (the deploy job sets enforce for block targets and complain for monitor targets), or set the target to `monitor`.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+targets:
+  - name: production
+    namespaces: [shop]
+    mode: block
+`,
+        },
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx flags=(complain) {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+targets:
+  - name: production
+    namespaces: [shop]
+    mode: block
+`,
+        },
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

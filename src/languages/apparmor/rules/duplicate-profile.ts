@@ -7,12 +7,36 @@ export const duplicateProfile = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'Two profiles (or two hats of one profile) with the same name.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Rename one of the profiles (and the pods or policies that reference it), or merge them.',
     docs: {
       rationale:
         'apparmor_parser refuses to load two profiles of the same name in one run; hats and child profiles must be unique within their parent. Rename one of them.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+profile k8s-nginx {
+  /usr/sbin/nginx mr,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+profile k8s-nginx-debug {
+  /usr/sbin/nginx mr,
+}
+`,
+        },
+      ],
     },
   },
   messages: { duplicate: 'profile "{{name}}" is already defined at {{where}}' },

@@ -6,12 +6,30 @@ export const invalidFlags = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'Profile flags apparmor_parser rejects: unknown, contradictory or with a bad value.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Correct or remove the flag the message names; keep one mode per profile.',
     docs: {
       rationale:
         'A profile has at most one mode (`enforce`, `complain`, `kill`, `unconfined`, `prompt`, `default_allow`); `attach_disconnected`/`no_attach_disconnected`, `chroot_relative`/`namespace_relative`, `chroot_attach`/`chroot_no_attach` and `mediate_deleted`/`delegate_deleted` exclude each other. `kill.signal=` takes a signal name, `error=` an errno name such as `EPERM`, `attach_disconnected.path=` an absolute path.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx flags=(attach_disconected) {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx flags=(attach_disconnected) {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

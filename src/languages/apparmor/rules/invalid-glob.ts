@@ -6,12 +6,30 @@ export const invalidGlob = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A path or name pattern (AARE) that apparmor_parser cannot compile.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Balance the braces and brackets, and start file paths with `/` or a variable.',
     docs: {
       rationale:
         'AppArmor patterns use `*`, `**`, `?`, `[...]` classes and `{a,b}` alternations; braces and brackets must be balanced, file paths must be absolute (start with `/` or a variable that does).',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/{nginx,ssl/** r,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/{nginx,ssl}/** r,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

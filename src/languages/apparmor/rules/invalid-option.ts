@@ -6,12 +6,32 @@ export const invalidOption = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A rule with a condition, name or value apparmor_parser rejects.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Correct the value or condition the message names (apparmor.d(5) lists them per rule kind).',
     docs: {
       rationale:
         'Network rules take a known address family, socket type or protocol; signal rules known signal names (`hup`, `rtmin+0`...); mount rules known options and file systems; rlimit rules a known limit and a value in its unit; dbus, unix and mqueue rules their own conditions. The message names what is wrong.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  network inet stram,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  network inet stream,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -7,12 +7,31 @@ export const invalidPermissions = defineRule({
     type: 'problem',
     description:
       'A permission set apparmor_parser rejects: unknown letters, conflicting exec modes, w with a.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Write the permissions apparmor_parser accepts: `r w a l k m` plus at most one exec mode, `w` or `a` but not both.',
     docs: {
       rationale:
         'File permissions are `r w a l k m` plus at most one exec mode (`ix`, `px`, `Px`, `ux`, `Ux`, `cx`, `Cx`, `pix`, `Pix`, `cix`, `Cix`, `pux`, `PUx`, `cux`, `CUx`). `w` already implies `a`; a bare `x` is only valid in deny rules, and deny rules take no exec mode. Other rules take their own access words (`send`, `receive`, `read`, `trace`, ...).',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /var/log/nginx/** rwa,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /var/log/nginx/** rw,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

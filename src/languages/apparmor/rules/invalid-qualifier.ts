@@ -7,12 +7,33 @@ export const invalidQualifier = defineRule({
     type: 'problem',
     description:
       'A rule qualifier (audit, allow, deny, owner, priority) in the wrong order or on a rule that does not take it.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Write the qualifiers in the order `priority=N audit allow|deny owner`, and only on rules that take them.',
     docs: {
       rationale:
         'Qualifiers come in the order `priority=N audit allow|deny owner`. `owner` applies to file rules only; `allow` and `deny` exclude each other.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  deny audit /etc/shadow r,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  audit deny /etc/shadow r,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -8,12 +8,37 @@ export const missingChildProfile = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A cx transition to a child profile that the profile does not define.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Add the child profile (`profile NAME { ... }`) inside the profile, or use `px` to a profile of its own or `ix`.',
     docs: {
       rationale:
         '`/usr/bin/tool cx -> helper,` (or `cx` without a target, which looks for a child profile attached to the program) needs `profile helper { ... }` inside the same profile. Without it the exec is denied (or, with `cux`, runs unconfined).',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  /usr/bin/helper cx -> helper,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  /usr/bin/helper cx -> helper,
+
+  profile helper {
+    /usr/bin/helper mr,
+  }
+}
+`,
+        },
+      ],
     },
   },
   messages: { missing: 'no child profile "{{name}}" in profile "{{profile}}"{{hint}}' },

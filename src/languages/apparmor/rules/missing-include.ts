@@ -6,12 +6,35 @@ export const missingInclude = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'An include that no include root provides.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Add the file to the repository, add its directory with `--include-dir` or chs.yaml `apparmor.includeDirs`, or write `include if exists` for an optional file.',
     docs: {
       rationale:
         'apparmor_parser fails when an `include` cannot be found. `<...>` includes are looked up in `--include-dir`, chs.yaml `apparmor.includeDirs` and `/etc/apparmor.d`; `"..."` includes relative to the working directory or the including file. Use `include if exists` for optional files.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `include "k8s-common"
+
+profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `include if exists "k8s-common"
+
+profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

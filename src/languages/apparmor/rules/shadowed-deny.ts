@@ -10,12 +10,33 @@ export const shadowedDeny = defineRule({
     type: 'problem',
     description:
       'A deny rule that a broader allow of higher priority overrides, or an allow that a broader deny always defeats.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Narrow the deny so that it no longer covers the allow (or drop the allow), or give the deny the higher priority.',
     docs: {
       rationale:
         'AppArmor does not read rules in order: at equal priority a matching `deny` always wins, whatever comes first. So `deny /etc/** w,` makes a later `/etc/nginx/** w,` useless (write the deny narrower), and with AppArmor 4 priorities an allow of higher `priority=` overrides a narrower deny, which then protects nothing. Either way one of the two rules has no effect.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  deny /var/** w,
+  /var/log/nginx/** w,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  deny /var/lib/** w,
+  /var/log/nginx/** w,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -6,12 +6,31 @@ export const syntaxError = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'Text that apparmor_parser cannot parse.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Correct the statement at the position shown: every rule ends with a comma; blocks open with `{` and close with `}`.',
     docs: {
       rationale:
         'apparmor_parser refuses the whole file, so the profile does not load and a pod that needs it cannot start. The finding points at the token where the statement goes wrong (apparmor_parser often names the next line). Every rule ends with a comma; blocks open with `{` and close with `}`.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -8,12 +8,33 @@ export const unconfinedExec = defineRule({
     type: 'problem',
     description:
       'An exec rule that runs a program unconfined (ux, Ux, or a px/cx that falls back to unconfined).',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Use `ix` (the program runs under this profile), `px` to a profile of its own, or `cx` to a child profile.',
     docs: {
       rationale:
         'In a container profile, `ux`/`Ux` (and `pux`, `PUx`, `cux`, `CUx`, whose fallback is unconfined) let the program run with no AppArmor confinement at all: the profile then blocks nothing for it. Use `ix` (inherit this profile), `px` to a dedicated profile, or `cx` to a child profile.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  /usr/bin/helper ux,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+  /usr/bin/helper ix,
+}
+`,
+        },
+      ],
     },
   },
   messages: { unconfined: '"{{mode}}" runs {{path}} unconfined; use ix, px or cx instead' },

@@ -6,12 +6,33 @@ export const undefinedVariable = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A variable used or appended to before it is defined.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Define the variable before its use (`@{NAME} = value`), or include the file that defines it.',
     docs: {
       rationale:
         'apparmor_parser fails on `@{NAME}` when no `@{NAME} = ...` precedes it (usually in `tunables/global`, so include it) and on `@{NAME} +=` without a prior definition. Boolean variables (`$NAME`) in `if` must be defined too.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  @{WEB_ROOT}/** r,
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `@{WEB_ROOT} = /srv/www
+
+profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  @{WEB_ROOT}/** r,
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -7,12 +7,66 @@ export const unreferencedProfile = defineRule({
     severity: 'warning',
     type: 'suggestion',
     description: 'A profile that no pod, workload, pod security policy or test of the repository references.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Reference the profile from a pod security policy (`controls.appArmor.allowedProfiles: [localhost/NAME]`), a workload or a test, or remove it.',
     docs: {
       rationale:
         'A profile is only enforced for pods that name it (`securityContext.appArmorProfile: {type: Localhost, localhostProfile: NAME}` or the older annotation), usually through a pod security policy. A profile that nothing references is loaded on every node and protects nothing: reference it, or remove it. Reported only when the repository references at least one AppArmor profile.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+        {
+          path: 'policies/apparmor/k8s-worker',
+          text: `profile k8s-worker {
+  /usr/bin/worker mr,
+}
+`,
+        },
+        {
+          path: 'policies/pod-security/nginx-profiles.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: nginx-profiles
+spec:
+  namespaces: [shop]
+  controls:
+    appArmor:
+      required: true
+      allowedProfiles: [localhost/k8s-nginx]
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+        {
+          path: 'policies/pod-security/nginx-profiles.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: nginx-profiles
+spec:
+  namespaces: [shop]
+  controls:
+    appArmor:
+      required: true
+      allowedProfiles: [localhost/k8s-nginx]
+`,
+        },
+      ],
     },
   },
   messages: { unreferenced: 'profile "{{name}}" is not referenced by any pod, pod security policy or test' },

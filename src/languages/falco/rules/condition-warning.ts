@@ -7,17 +7,39 @@ export const conditionWarning = defineRule({
     type: 'suggestion',
     description:
       'A condition libsinsp compiles with a warning: a field name or transformer written as a string value, a regex a simpler operator would do.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Compare two fields with `val()` (`proc.name = val(proc.pname)`); replace a regex that has no special characters with `=`, `contains`, `startswith` or `endswith`.',
     docs: {
       rationale:
         '`proc.name = proc.pname` compares with the string "proc.pname": write `val(proc.pname)` to compare two fields. A regex without special characters is slower than `=`, `contains`, `startswith` or `endswith`.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = proc.pname
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = val(proc.pname)
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_COMPILE_CONDITION',
   },
   messages: {
-    trivialRegex: "regex check with '{{regex}}' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'",
+    trivialRegex:
+      "regex check with '{{regex}}' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'",
     fieldAsString: "'{{value}}' may be a valid field misused as a const string value",
     transformerAsString: "'{{value}}' may be a valid field transformer misused as a const string value",
   },

@@ -6,12 +6,35 @@ export const engineVersion = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A `required_engine_version` newer than the Falco engine chs checks against.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Lower `required_engine_version` to what the rules need, or upgrade Falco on the nodes first.',
     docs: {
       rationale:
         'The rules file needs a newer Falco than chs assumes (engine 0.59.0, Falco 0.44). Lower the requirement or upgrade Falco.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- required_engine_version: 99.0.0
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- required_engine_version: 0.26.0
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_ERR_VALIDATE',
   },

@@ -6,11 +6,42 @@ export const exceptionNameNotUnique = defineRule({
     severity: 'warning',
     type: 'problem',
     description: 'Two exceptions with the same name in one rule.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Give each exception of a rule its own name, or merge their values into one exception.',
     docs: {
       rationale: 'Exception names identify exceptions for later appends; give each a distinct name.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+  exceptions:
+    - name: known_parents
+      fields: [proc.pname]
+      values: [[sshd]]
+    - name: known_parents
+      fields: [proc.pname]
+      values: [[login]]
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+  exceptions:
+    - name: known_parents
+      fields: [proc.pname]
+      values: [[sshd], [login]]
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_EXCEPTION_NAME_NOT_UNIQUE',
   },

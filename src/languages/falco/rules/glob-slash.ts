@@ -6,12 +6,33 @@ export const globSlash = defineRule({
     severity: 'warning',
     type: 'suggestion',
     description: 'A glob pattern written as if `*` stopped at `/`.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'If one directory level is meant, add a check that pins the depth (`fd.directory`), or use `startswith` and `endswith`; if any depth is meant, write `**` to say so.',
     docs: {
       rationale:
         "In Falco's `glob`, `*` matches any characters including `/`: `/home/*/.ssh/*` also matches `/home/a/b/.ssh/c`. Add a check on `fd.directory` or use `startswith`/`endswith` if a single level is meant.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Read ssh key
+  desc: a shell started in a container
+  condition: evt.type in (open, openat) and fd.name glob /home/*/.ssh/id_rsa
+  output: "ssh key read (file=%fd.name command=%proc.cmdline)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Read ssh key
+  desc: a shell started in a container
+  condition: evt.type in (open, openat) and fd.name startswith /home/ and fd.name endswith /.ssh/id_rsa
+  output: "ssh key read (file=%fd.name command=%proc.cmdline)"
+  priority: WARNING
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -7,12 +7,33 @@ export const invalidCondition = defineRule({
     type: 'problem',
     description:
       "A condition that parses but does not compile: an operator that does not suit the field's type, a value that does not parse for it, a field argument missing or not allowed.",
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      "Correct the comparison the message names: a value of the field's type, an operator the field supports, a field allowed on that side.",
     docs: {
       rationale:
         "libsinsp compiles the condition against the rule's event source: numeric fields take numbers and numeric operators, `bcontains` takes hex strings, IP fields take addresses or networks. Falco refuses to load such a rule.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.pid = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.pid = 1
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },

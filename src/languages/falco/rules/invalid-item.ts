@@ -6,12 +6,32 @@ export const invalidItem = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A rules file item with a missing key, an empty value or a value of the wrong type.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Add the missing key or give the value the type Falco expects (the message names both); a rule needs `rule`, `desc`, `condition`, `output` and `priority`.',
     docs: {
       rationale:
         "Falco checks the structure of every item: a list needs `items`, a macro `condition`, a rule `condition`, `output`, `desc` and `priority`; values must be scalars or sequences where expected; `override` entries must name keys that can be appended or replaced. The message is Falco's own.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline)"
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_ERR_YAML_VALIDATE',
   },
@@ -34,8 +54,10 @@ export const invalidItem = defineRule({
     notMapping: 'Value is not a mapping',
     cannotAppend: "Key '{{key}}' cannot be appended to, use 'replace' instead",
     cannotReplace: "Key '{{key}}' cannot be replaced",
-    invalidOverride: "Invalid override operation for key '{{key}}': '{{op}}'. Allowed values are: {{allowed}}",
-    overrideWithAppend: "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.",
+    invalidOverride:
+      "Invalid override operation for key '{{key}}': '{{op}}'. Allowed values are: {{allowed}}",
+    overrideWithAppend:
+      "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.",
     notScalarOrSequence: 'Value is not a scalar or a sequence',
     exceptionsNotSequence: 'Rule exceptions must be a sequence',
     exceptionNotMapping: 'Rule exception must be a mapping',

@@ -6,15 +6,40 @@ export const invalidMacroName = defineRule({
     severity: 'warning',
     type: 'problem',
     description: 'A macro name that conditions cannot refer to.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Rename the macro with letters, digits and `_` only, starting with a letter.',
     docs: {
       rationale: 'A macro is referenced by a bare identifier: its name must match `[a-zA-Z]+[a-zA-Z0-9_]*`.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- macro: is-shell
+  condition: proc.name in (bash, sh)
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and is-shell
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- macro: is_shell
+  condition: proc.name in (bash, sh)
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and is_shell
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_INVALID_MACRO_NAME',
   },
   messages: {
-    invalid: 'Macro has an invalid name. Macro names should match a regular expression: ([a-zA-Z]+[a-zA-Z0-9_]*)',
+    invalid:
+      'Macro has an invalid name. Macro names should match a regular expression: ([a-zA-Z]+[a-zA-Z0-9_]*)',
   },
 });

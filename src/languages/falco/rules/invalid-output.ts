@@ -6,12 +6,33 @@ export const invalidOutput = defineRule({
     severity: 'error',
     type: 'problem',
     description: "A rule output with a `%field` placeholder the rule's source does not have.",
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      "Correct the `%field` placeholder: `chs falco compile` and Falco's field list (`falco --list`) name the fields of each source.",
     docs: {
       rationale:
         'Falco compiles the output format when it loads the rule and refuses unknown fields (`invalid formatting token`).',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.nme)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_ERR_COMPILE_OUTPUT',
   },

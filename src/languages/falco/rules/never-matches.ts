@@ -6,12 +6,33 @@ export const neverMatches = defineRule({
     severity: 'warning',
     type: 'problem',
     description: 'A rule whose condition can never hold.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Correct the condition: two different values required of one field, an empty list, or contradicting `evt.type` checks are usually a typo (`and` meant as `or`).',
     docs: {
       rationale:
         'A contradiction (`evt.type = open and evt.type = close`, a field equal to two values, `in` an empty list) makes the rule dead. A list left empty to be filled by users is a common cause.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and evt.type = openat and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type in (execve, openat) and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
   },
   messages: {

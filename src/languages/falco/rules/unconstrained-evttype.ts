@@ -7,15 +7,37 @@ export const unconstrainedEvttype = defineRule({
     type: 'suggestion',
     description:
       "A syscall rule without an `evt.type` restriction whose `warn_evttypes: false` hides Falco's warning.",
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Add an `evt.type` check to the condition and remove `warn_evttypes: false`.',
     docs: {
       rationale:
         'The rule is evaluated for every system call event, which is expensive. Restrict `evt.type` unless matching everything is truly intended.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+  warn_evttypes: false
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
   },
   messages: {
-    everyEvent: "Rule '{{rule}}' does not restrict evt.type, so Falco evaluates it for every event; warn_evttypes: false only hides Falco's warning",
+    everyEvent:
+      "Rule '{{rule}}' does not restrict evt.type, so Falco evaluates it for every event; warn_evttypes: false only hides Falco's warning",
   },
 });

@@ -6,15 +6,39 @@ export const undefinedListName = defineRule({
     severity: 'warning',
     type: 'problem',
     description: 'A bare word in a list that looks like a list name, but no such list is defined.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Define the list (in the file, an earlier file or `falco.baseline`), or quote the value if the literal string is meant.',
     docs: {
       rationale:
         'Falco replaces list names by their items; a name it does not know stays a plain string, so `proc.name in (my_shell_binaries)` silently compares with the word itself. Define the list (or load the file that defines it as a baseline), or quote the word if it is meant literally.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name in (shell_binaries, zsh)
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- list: shell_binaries
+  items: [bash, sh]
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name in (shell_binaries, zsh)
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
   },
   messages: {
-    literal: "'{{value}}' looks like a list name, but no list '{{value}}' is defined: Falco compares it as the literal string '{{value}}'",
+    literal:
+      "'{{value}}' looks like a list name, but no list '{{value}}' is defined: Falco compares it as the literal string '{{value}}'",
   },
 });

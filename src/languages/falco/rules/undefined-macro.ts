@@ -6,12 +6,35 @@ export const undefinedMacro = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A condition that uses a macro no file defines before it.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      "Define the macro before the rule uses it, or load the file that defines it first: Falco's own macros (`spawned_process`, `container`, ...) come from falco_rules.yaml, which chs.yaml `falco.baseline` can load.",
     docs: {
       rationale:
         'A bare name in a condition is a macro reference. Macros are visible from their definition onwards. Rules written for the official ruleset use its macros (`spawned_process`, `container`, `open_write`...): name the official rules file (or a baseline of your own) under `falco.baseline` in chs.yaml so that it is loaded first.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: spawned_process and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- macro: spawned_process
+  condition: evt.type in (execve, execveat)
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: spawned_process and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_ERR_VALIDATE',
   },

@@ -6,12 +6,33 @@ export const unknownField = defineRule({
     severity: 'error',
     type: 'problem',
     description: "A condition that names a field or an event type the rule's event source does not have.",
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Correct the field or event type name (`falco --list` names the fields of each source); on a rule that must load on Falco versions without the field, set `skip-if-unknown-filter: true`.',
     docs: {
       rationale:
         "Every field must exist for the rule's `source` (syscall by default; plugin sources have their plugin's fields). Set `skip-if-unknown-filter: true` on a rule that must load on Falco versions without the field: Falco then skips it with a warning.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.nme = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },

@@ -6,12 +6,34 @@ export const unknownKey = defineRule({
     severity: 'warning',
     type: 'problem',
     description: "A key that the item's type does not have.",
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Remove the key or correct its spelling; keep your own data in `tags` or a YAML comment.',
     docs: {
       rationale:
         'Falco ignores unknown keys; a typo (`prority`) or a key on the wrong item type (`priority` on a list) silently does nothing.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+  owner: platform-team
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+  tags: [owner_platform_team]
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_UNKNOWN_KEY',
   },

@@ -7,12 +7,34 @@ export const unknownOutputField = defineRule({
     type: 'problem',
     description:
       "An output placeholder that the rule's plugin source does not have, in a rule Falco would skip because the plugin is not required.",
-    remediation: 'TODO-REMEDIATION',
+    remediation: "Use a field of the rule's source in the output (`%ka.user.name` for k8s_audit, say).",
     docs: {
       rationale:
         "Falco skips rules of sources whose plugin is not loaded without looking at them; chs still checks their outputs against the plugin's fields so that the mistake is not found on the day the plugin is loaded.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Exec into pod
+  desc: someone execs into a pod
+  condition: ka.verb = create and ka.target.subresource = exec
+  output: "pod exec (user=%user.name pod=%ka.target.name)"
+  priority: NOTICE
+  source: k8s_audit
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Exec into pod
+  desc: someone execs into a pod
+  condition: ka.verb = create and ka.target.subresource = exec
+  output: "pod exec (user=%ka.user.name pod=%ka.target.name)"
+  priority: NOTICE
+  source: k8s_audit
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -6,11 +6,35 @@ export const unusedList = defineRule({
     severity: 'warning',
     type: 'suggestion',
     description: 'A list no rule, macro or list uses.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Use the list in a rule or macro, or remove it.',
     docs: {
       rationale: 'Falco warns about lists that nothing refers to. Remove it, or use it.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- list: shell_binaries
+  items: [bash, sh]
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- list: shell_binaries
+  items: [bash, sh]
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name in (shell_binaries)
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_UNUSED_LIST',
   },

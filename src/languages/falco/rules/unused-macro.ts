@@ -6,11 +6,35 @@ export const unusedMacro = defineRule({
     severity: 'warning',
     type: 'suggestion',
     description: 'A macro no rule or macro uses.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Use the macro in a rule or macro, or remove it.',
     docs: {
       rationale: 'Falco warns about macros that nothing refers to. Remove it, or use it.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- macro: is_shell
+  condition: proc.name in (bash, sh)
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- macro: is_shell
+  condition: proc.name in (bash, sh)
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and is_shell
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_UNUSED_MACRO',
   },

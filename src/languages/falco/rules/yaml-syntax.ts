@@ -6,12 +6,33 @@ export const yamlSyntax = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A rules file that is not valid YAML.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Correct the YAML at the position shown: indentation, a closing quote, a `:` followed by a space.',
     docs: {
       rationale:
         "Falco refuses to start when a rules file does not parse. The message is the YAML parser's; fix the syntax at the position shown.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline
+  priority: WARNING
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/falco/rules.yaml',
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`,
+        },
+      ],
     },
     falcoCode: 'LOAD_ERR_YAML_PARSE',
   },

@@ -9,15 +9,44 @@ export const blockKubeSystem = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A policy in block mode that applies to kube-system.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Exempt kube-system (`spec.exemptions.namespaces: [kube-system]`), name the namespaces the policy is for (`spec.namespaces`), or keep the policy in monitor mode.',
     docs: {
       rationale: [
         'System components (CNI, CSI and kube-proxy DaemonSets, say) need host namespaces, host paths and',
         'privileges. Blocking them in kube-system can stop a cluster from healing. Exempt `kube-system`',
         '(`spec.exemptions.namespaces`), name the namespaces the policy is for, or keep it in monitor mode.',
       ].join(' '),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  mode: block
+  controls:
+    runAsNonRoot: true
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  mode: block
+  exemptions:
+    namespaces: [kube-system]
+  controls:
+    runAsNonRoot: true
+`,
+        },
+      ],
     },
   },
   messages: {

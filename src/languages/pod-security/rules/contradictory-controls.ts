@@ -13,15 +13,46 @@ export const contradictoryControls = defineRule({
     type: 'problem',
     description:
       "Controls that no pod can satisfy together, or that allow what the policy's own level forbids.",
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Make the controls agree: give a required profile an allowed value, allow the volume type a host path needs, or remove the control the level already decides.',
     docs: {
       rationale: [
         'A required profile with an empty allow list, an empty procMount list, host paths allowed while the',
         '`hostPath` volume type is not, a port range whose minimum is above its maximum: no pod passes. A control',
         'that allows what the level forbids (host ports under baseline, say) has no effect and misleads the reader.',
       ].join(' '),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: [shop]
+  controls:
+    appArmor:
+      required: true
+      allowedProfiles: []
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: [shop]
+  controls:
+    appArmor:
+      required: true
+      allowedProfiles: [RuntimeDefault]
+`,
+        },
+      ],
     },
   },
   messages: {

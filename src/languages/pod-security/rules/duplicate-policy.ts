@@ -9,12 +9,62 @@ export const duplicatePolicy = defineRule({
     type: 'problem',
     description:
       'Two pod security policies with the same name (their rendered objects would overwrite each other).',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Rename one of the policies, or merge them.',
     docs: {
       rationale:
         'Each policy renders as `chs-<name>` objects in the cluster, so names must be unique across the repository.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: [shop]
+  controls:
+    runAsNonRoot: true
+`,
+        },
+        {
+          path: 'policies/pod-security/shop.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: [shop]
+  controls:
+    privileged: false
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: [shop]
+  controls:
+    runAsNonRoot: true
+`,
+        },
+        {
+          path: 'policies/pod-security/shop.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-privileged
+spec:
+  namespaces: [shop]
+  controls:
+    privileged: false
+`,
+        },
+      ],
     },
   },
   messages: { duplicate: 'a policy named "{{name}}" is already defined in {{other}}' },

@@ -6,15 +6,40 @@ export const invalidPolicy = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A pod security policy file that is not valid YAML or does not follow the policy schema.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Correct the field the message names (`schemas/pod-security.schema.json` describes the format).',
     docs: {
       rationale: [
         'Policy files hold `apiVersion: container-host-security/v1`, `kind: PodSecurity`, `metadata.name` and a `spec`',
         'with a `level` and/or `controls` (schema: `schemas/pod-security.schema.json`), or a legacy',
         '`policy/v1beta1` PodSecurityPolicy. A policy with errors is neither evaluated nor rendered.',
       ].join(' '),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: [shop]
+  level: strict
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: [shop]
+  level: restricted
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -7,7 +7,8 @@ export const legacyField = defineRule({
     type: 'problem',
     description:
       'A PodSecurityPolicy field that has no faithful translation (mutating defaults, ranges, drivers).',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Set the value in the workloads themselves, or express the check as an explicit control of a `PodSecurity` policy.',
     docs: {
       rationale: [
         'PodSecurityPolicy could change pods (default capabilities, default seccomp or AppArmor profiles, user, group',
@@ -15,8 +16,53 @@ export const legacyField = defineRule({
         'fields are dropped from the translation: set the values in the workloads themselves, or add the matching',
         'explicit control to a `PodSecurity` policy.',
       ].join(' '),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/pod-security/legacy.yaml',
+          text: `apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata:
+  name: legacy-restricted
+spec:
+  privileged: false
+  allowPrivilegeEscalation: false
+  requiredDropCapabilities: [ALL]
+  defaultAddCapabilities: [NET_BIND_SERVICE]
+  runAsUser:
+    rule: MustRunAsNonRoot
+  seLinux:
+    rule: RunAsAny
+  supplementalGroups:
+    rule: RunAsAny
+  fsGroup:
+    rule: RunAsAny
+  volumes: [configMap, emptyDir, secret]
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/pod-security/legacy.yaml',
+          text: `apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata:
+  name: legacy-restricted
+spec:
+  privileged: false
+  allowPrivilegeEscalation: false
+  requiredDropCapabilities: [ALL]
+  runAsUser:
+    rule: MustRunAsNonRoot
+  seLinux:
+    rule: RunAsAny
+  supplementalGroups:
+    rule: RunAsAny
+  fsGroup:
+    rule: RunAsAny
+  volumes: [configMap, emptyDir, secret]
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -7,7 +7,8 @@ export const legacyPolicy = defineRule({
     type: 'suggestion',
     description:
       'A legacy PodSecurityPolicy (policy/v1beta1), translated to explicit controls, with the Pod Security Standards level it comes closest to.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Rewrite the policy as a `PodSecurity` policy with the suggested level or the translated controls, and name its namespaces.',
     docs: {
       rationale: [
         'Kubernetes removed PodSecurityPolicy in 1.25. chs reads it and translates what it can into explicit controls,',
@@ -16,8 +17,42 @@ export const legacyPolicy = defineRule({
         '`spec.namespaces` once you rewrite it as a `PodSecurity` policy. The suggested level is the strictest Pod',
         'Security Standards level that admits everything the PSP admitted.',
       ].join(' '),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/pod-security/legacy.yaml',
+          text: `apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata:
+  name: legacy-restricted
+spec:
+  privileged: false
+  allowPrivilegeEscalation: false
+  requiredDropCapabilities: [ALL]
+  runAsUser:
+    rule: MustRunAsNonRoot
+  seLinux:
+    rule: RunAsAny
+  supplementalGroups:
+    rule: RunAsAny
+  fsGroup:
+    rule: RunAsAny
+  volumes: [configMap, emptyDir, secret]
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: [shop]
+  level: restricted
+`,
+        },
+      ],
     },
   },
   messages: {

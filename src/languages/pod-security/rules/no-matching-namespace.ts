@@ -9,14 +9,41 @@ export const noMatchingNamespace = defineRule({
     type: 'problem',
     description:
       'A policy that applies to no namespace: an empty list, every namespace exempted, or none in any target.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Name the namespaces the policy is for (and that a target of chs.yaml covers), or remove them from the exemptions.',
     docs: {
       rationale: [
         'A policy that matches no namespace is never enforced. Check `spec.namespaces`, `spec.exemptions.namespaces`',
         'and the namespaces of the targets in `chs.yaml`.',
       ].join(' '),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: []
+  controls:
+    runAsNonRoot: true
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/pod-security/no-root.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: no-root
+spec:
+  namespaces: [shop]
+  controls:
+    runAsNonRoot: true
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -10,7 +10,7 @@ export const unknownApparmorProfile = defineRule({
     type: 'problem',
     description:
       'A policy allows or requires an AppArmor profile `localhost/<name>` that no AppArmor file of the repository defines.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: "Correct the profile name, or add the profile to the repository's AppArmor files.",
     docs: {
       rationale: [
         'A `localhost/<name>` profile must be loaded on every node before a pod can use it; chs loads the profiles of',
@@ -18,8 +18,54 @@ export const unknownApparmorProfile = defineRule({
         'AppArmor profile at all, it does not manage AppArmor through chs (the profiles come from the nodes), and',
         'this rule stays silent.',
       ].join(' '),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+        {
+          path: 'policies/pod-security/nginx-profiles.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: nginx-profiles
+spec:
+  namespaces: [shop]
+  controls:
+    appArmor:
+      required: true
+      allowedProfiles: [localhost/k8s-ngnix]
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/apparmor/k8s-nginx',
+          text: `profile k8s-nginx {
+  /usr/sbin/nginx mr,
+  /etc/nginx/** r,
+}
+`,
+        },
+        {
+          path: 'policies/pod-security/nginx-profiles.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: nginx-profiles
+spec:
+  namespaces: [shop]
+  controls:
+    appArmor:
+      required: true
+      allowedProfiles: [localhost/k8s-nginx]
+`,
+        },
+      ],
     },
   },
   messages: { unknown: 'no AppArmor profile of the repository is named "{{name}}"{{hint}}' },

@@ -10,7 +10,8 @@ export const unknownSeccompProfile = defineRule({
     type: 'problem',
     description:
       'A policy allows or requires a seccomp profile `localhost/<path>` that no seccomp file of the repository defines.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Correct the path (relative to the repository root, as the profile is installed on the nodes), or add the profile to the repository.',
     docs: {
       rationale: [
         "A `localhost/<path>` seccomp profile is a file under the kubelet's seccomp directory; chs installs the",
@@ -18,8 +19,58 @@ export const unknownSeccompProfile = defineRule({
         'missing file. When the repository defines no seccomp profile at all, it does not manage seccomp through chs,',
         'and this rule stays silent.',
       ].join(' '),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
+  ]
+}
+`,
+        },
+        {
+          path: 'policies/pod-security/web-seccomp.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: web-seccomp
+spec:
+  namespaces: [shop]
+  controls:
+    seccomp:
+      required: true
+      allowedProfiles: [RuntimeDefault, localhost/policies/seccomp/wbe.json]
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
+  ]
+}
+`,
+        },
+        {
+          path: 'policies/pod-security/web-seccomp.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: web-seccomp
+spec:
+  namespaces: [shop]
+  controls:
+    seccomp:
+      required: true
+      allowedProfiles: [RuntimeDefault, localhost/policies/seccomp/web.json]
+`,
+        },
+      ],
     },
   },
   messages: { unknown: 'no seccomp profile of the repository is at "{{name}}"{{hint}}' },

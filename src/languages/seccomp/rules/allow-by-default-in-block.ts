@@ -8,12 +8,33 @@ export const allowByDefaultInBlock = defineRule({
     severity: 'warning',
     type: 'problem',
     description: 'A profile in block mode whose default action lets every unlisted system call run.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Make the default action `SCMP_ACT_ERRNO` and allow the calls the workload needs (record them first in monitor mode), or keep the profile in monitor mode (`"x-chs": {"mode": "monitor"}`).',
     docs: {
       rationale:
         "In `block` mode a profile is meant to stop what it does not allow. With `defaultAction: SCMP_ACT_ALLOW` (or SCMP_ACT_LOG) every call the profile does not name runs, including the ones the next kernel adds. Make the default SCMP_ACT_ERRNO and allow the calls the workload needs, or keep the policy in `monitor` mode. The mode is the profile's `x-chs.mode`, else `block` when a target in chs.yaml deploys in block mode, else chs.yaml's `mode`.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "x-chs": { "mode": "block" },
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "x-chs": { "mode": "monitor" },
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -18,7 +18,8 @@ export const conflictingRule = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'Rules for the same system call that contradict each other.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Give each system call one decision: remove the rule that is never reached, or merge the comparisons into one rule.',
     docs: {
       rationale: [
         'libseccomp decides each system call by its rules, and contradictions do not do what they seem to:',
@@ -27,8 +28,29 @@ export const conflictingRule = defineRule({
         '- a rule without comparisons decides the call on its own: the rules with comparisons for that call are never checked (warning);',
         '- two rules with different actions where the comparisons of one are those of the other, or their first ones (libseccomp chains comparisons by argument index): libseccomp refuses the filter (EEXIST) and the container does not start.',
       ].join('\n'),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" },
+    { "names": ["ptrace"], "action": "SCMP_ACT_KILL" }
+  ]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_KILL" }]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -13,11 +13,29 @@ export const deniesEssentialSyscall = defineRule({
     type: 'problem',
     description:
       'A profile that blocks a system call every container needs to start, so no container can run under it.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Allow the system call the message names; deny only what the workload must not do.',
     docs: {
       rationale: `After the runtime loads the filter it still has to call \`execve\`, and every program then maps memory, reads, writes and exits. A profile that blocks one of ${ESSENTIAL_SYSCALLS.join(', ')} (Docker's default profile allows them all) leaves the container failing at start (often as "operation not permitted" from the runtime). The check is made for x86_64 and aarch64 nodes, or the profile's first architecture when it covers neither.`,
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace", "mprotect"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -8,7 +8,8 @@ export const dockerOnlyKey = defineRule({
     type: 'problem',
     description:
       'A key only Docker reads (archMap, includes, excludes, name, comment) in a profile that Kubernetes loads.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Remove the key, and write out the rules it would have selected (what `includes` and `excludes` pick for your nodes), or set `seccomp.runtime: docker` in chs.yaml if Docker loads the profile.',
     docs: {
       rationale: [
         'Kubernetes Localhost profiles are read by containerd into the OCI runtime spec, which has no `archMap`, `includes`, `excludes`, `name` or `comment`: containerd drops them without a word.',
@@ -20,8 +21,28 @@ export const dockerOnlyKey = defineRule({
         '',
         'Write the rules out for the containers that need them, or set `seccomp.runtime: docker` in chs.yaml (or `"x-chs": {"runtime": "docker"}` in the profile) when Docker loads it.',
       ].join('\n'),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO", "comment": "no debugging" }
+  ]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -8,12 +8,33 @@ export const duplicateRule = defineRule({
     severity: 'warning',
     type: 'suggestion',
     description: 'A system call given again with the same comparisons and the same action.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Remove the repeated rule.',
     docs: {
       rationale:
         'A second rule that says what an earlier one already says changes nothing; remove it so that the next reader does not wonder which one counts. A rule with comparisons is also covered by a rule without comparisons for the same call and action.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" },
+    { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }
+  ]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -8,12 +8,30 @@ export const ignoredErrno = defineRule({
     severity: 'warning',
     type: 'suggestion',
     description: 'An errnoRet or defaultErrnoRet next to an action that returns no errno.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Use `SCMP_ACT_ERRNO` if the call should fail with that errno, or remove `errnoRet`.',
     docs: {
       rationale:
         'Only SCMP_ACT_ERRNO returns an errno (and SCMP_ACT_TRACE passes the value to the tracer). With any other action the runtime ignores `errnoRet`: the rule probably meant SCMP_ACT_ERRNO.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_KILL", "errnoRet": 1 }]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }]
+}
+`,
+        },
+      ],
     },
   },
   messages: { ignored: '{{key}} is ignored with {{action}}; did you mean SCMP_ACT_ERRNO?' },

@@ -9,15 +9,46 @@ export const invalidArgument = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'An argument comparison that the runtime refuses or reads differently from what it says.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Give each comparison an `index` from 0 to 5, one of the `SCMP_CMP_*` operators and an unsigned 64-bit `value`.',
     docs: {
       rationale: [
         'Each comparison in `args` needs an `index` from 0 to 5, an `op` (SCMP_CMP_EQ, SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_GE, SCMP_CMP_GT or SCMP_CMP_MASKED_EQ) and a `value` that is an unsigned 64-bit integer; the runtime refuses anything else and the container does not start.',
         '',
         'Two comparisons on the same argument cannot be combined by libseccomp: runc then adds every comparison of the rule as a rule of its own, so they are OR-ed, not AND-ed (warning). `valueTwo` is only read by SCMP_CMP_MASKED_EQ (`(arg & value) == valueTwo`).',
       ].join('\n'),
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    {
+      "names": ["personality"],
+      "action": "SCMP_ACT_ERRNO",
+      "args": [{ "index": 6, "value": 8, "op": "SCMP_CMP_EQ" }]
+    }
+  ]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    {
+      "names": ["personality"],
+      "action": "SCMP_ACT_ERRNO",
+      "args": [{ "index": 0, "value": 8, "op": "SCMP_CMP_EQ" }]
+    }
+  ]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -8,12 +8,32 @@ export const notify = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A use of SCMP_ACT_NOTIFY that runc refuses or that has no listener.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Give the profile a `listenerPath` where your agent listens, and keep SCMP_ACT_NOTIFY off the default action and off `write`.',
     docs: {
       rationale:
         'SCMP_ACT_NOTIFY hands the call to a user-space agent that listens on `listenerPath`. runc refuses SCMP_ACT_NOTIFY as the default action and for `write` (it needs `write` to hand over the notification descriptor); without `listenerPath` no agent receives the calls and they wait forever.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["mount"], "action": "SCMP_ACT_NOTIFY" }]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "listenerPath": "/run/seccomp-agent.sock",
+  "syscalls": [{ "names": ["mount"], "action": "SCMP_ACT_NOTIFY" }]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -9,12 +9,35 @@ export const redundantRule = defineRule({
     severity: 'warning',
     type: 'suggestion',
     description: 'A rule whose action is the default action, which runc skips.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Remove the rule, or give it the action it was meant to have.',
     docs: {
       rationale:
         'libseccomp refuses a rule whose action equals the default action, so runc drops it without a word. Such a rule does nothing; it also does not override other rules for the same call, as a reader might expect. Remove it.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["read", "write"], "action": "SCMP_ACT_ALLOW" },
+    { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }
+  ]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
+  ]
+}
+`,
+        },
+      ],
     },
   },
   messages: { redundant: "this rule's action ({{action}}) is the default action: runc skips it" },

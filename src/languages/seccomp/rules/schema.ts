@@ -8,12 +8,33 @@ export const schema = defineRule({
     type: 'problem',
     description:
       'A seccomp profile whose keys or value types do not match the OCI / Docker format (schemas/seccomp.schema.json).',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Correct the key or value the message names (`schemas/seccomp.schema.json` describes the format; point your editor at it).',
     docs: {
       rationale:
         "Profiles are validated against schemas/seccomp.schema.json: the OCI runtime spec's seccomp object plus Docker's extensions and chs's `x-chs` hints. An unknown key is ignored by Go's JSON decoder, so a misspelt `syscals` silently drops every rule; a value of the wrong type makes the runtime refuse the profile. Keys given twice keep only the last value.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscals": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
+  ]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

@@ -10,12 +10,33 @@ export const syscallNotOnArchitecture = defineRule({
     type: 'problem',
     description:
       'A system call that exists, but on none of the architectures the profile (or the rule) is for.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Name the call the architecture has (the message suggests it), or add the architecture the name belongs to.',
     docs: {
       rationale:
         'libseccomp resolves each name per architecture and runc skips the names it cannot resolve: a rule for `chown32` in a profile for `SCMP_ARCH_X86_64` only does nothing. Name the call the architecture has (here `chown`), or add the architecture. A kernel name that libseccomp files under another name on an architecture (`sync_file_range2` is `arm_sync_file_range` on arm) counts when the same rule also names the other.',
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{ "names": ["chown32"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{ "names": ["chown"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

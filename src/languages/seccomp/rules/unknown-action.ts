@@ -10,11 +10,31 @@ export const unknownAction = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'An action that is not a seccomp action (SCMP_ACT_ERRNO, SCMP_ACT_ALLOW, ...).',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Use one of the seccomp actions (the message suggests the closest).',
     docs: {
       rationale: `The runtime refuses a profile with an unknown action and the container does not start. Actions: ${ACTIONS.join(', ')}.`,
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_DENY" }]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
+  ]
+}
+`,
+        },
+      ],
     },
   },
   messages: { unknown: 'unknown action "{{action}}"{{hint}}' },

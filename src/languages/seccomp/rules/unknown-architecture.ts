@@ -11,12 +11,33 @@ export const unknownArchitecture = defineRule({
     type: 'problem',
     description:
       'An architecture name that libseccomp (SCMP_ARCH_*) or Docker (includes.arches) does not know.',
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      "Correct the architecture name: `SCMP_ARCH_*` in `architectures`, Go names (`amd64`, `arm64`) in Docker's `includes.arches`.",
     docs: {
       rationale:
         "The runtime refuses a profile with an unknown `SCMP_ARCH_*` architecture. In Docker's `includes` and `excludes`, architectures are Go names (`amd64`, `arm64`, ...), compared with the daemon's own: an unknown name never matches.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "architectures": ["SCMP_ARCH_X86-64"],
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
     },
   },
   messages: {

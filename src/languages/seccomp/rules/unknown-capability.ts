@@ -53,12 +53,51 @@ export const unknownCapability = defineRule({
     severity: 'error',
     type: 'problem',
     description: "A capability in Docker's includes.caps or excludes.caps that Linux does not have.",
-    remediation: 'TODO-REMEDIATION',
+    remediation:
+      'Correct the capability name (`CAP_` and the name in capitals, as capabilities(7) writes it).',
     docs: {
       rationale:
         "Docker compares `caps` with the container's capabilities by name (`CAP_SYS_ADMIN`): a misspelt name never matches, so an `includes` rule never applies and an `excludes` rule always does.",
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+seccomp:
+  runtime: docker
+`,
+        },
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "syscalls": [
+    { "names": ["read", "write", "exit", "exit_group", "execve", "brk", "mmap", "munmap", "mprotect", "arch_prctl", "futex", "close", "rt_sigreturn"], "action": "SCMP_ACT_ALLOW" },
+    { "names": ["ptrace"], "action": "SCMP_ACT_ALLOW", "includes": { "caps": ["CAP_SYS_PTRAC"] } }
+  ]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+seccomp:
+  runtime: docker
+`,
+        },
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "syscalls": [
+    { "names": ["read", "write", "exit", "exit_group", "execve", "brk", "mmap", "munmap", "mprotect", "arch_prctl", "futex", "close", "rt_sigreturn"], "action": "SCMP_ACT_ALLOW" },
+    { "names": ["ptrace"], "action": "SCMP_ACT_ALLOW", "includes": { "caps": ["CAP_SYS_PTRACE"] } }
+  ]
+}
+`,
+        },
+      ],
     },
   },
   messages: { unknown: 'unknown capability "{{cap}}"{{hint}}' },

@@ -14,11 +14,29 @@ export const unknownSyscall = defineRule({
     severity: 'error',
     type: 'problem',
     description: 'A system-call name that no architecture has.',
-    remediation: 'TODO-REMEDIATION',
+    remediation: 'Correct the name (the message suggests the closest); `man 2 syscalls` lists them.',
     docs: {
       rationale: `runc silently skips names libseccomp cannot resolve, so a misspelt name in a deny rule blocks nothing. Names are checked against libseccomp's table (kernel ${SYSCALL_TABLE_KERNEL}).`,
-      bad: [{ path: 'TODO', text: 'TODO' }],
-      good: [{ path: 'TODO', text: 'TODO' }],
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrase"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
+}
+`,
+        },
+      ],
     },
   },
   messages: { unknown: '"{{name}}" is not a system call on any architecture{{hint}}' },
