@@ -20,6 +20,19 @@ function step(name, command, args) {
   return true;
 }
 
+/** Each reason a test gave for skipping, once, with what it skipped. */
+function printSkipReasons(file) {
+  if (!existsSync(file)) return;
+  const byReason = new Map();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const { what, why } = JSON.parse(line);
+    byReason.set(why, new Set([...(byReason.get(why) ?? []), what]));
+  }
+  process.stdout.write('\nSkipped, and why:\n');
+  for (const [why, whats] of byReason) process.stdout.write(`- ${why}: ${[...whats].join('; ')}\n`);
+}
+
 const extra = process.argv.slice(2);
 // The CLI tests run the built command, so the build always runs.
 if (step('build', bin('tsc'), ['-p', 'tsconfig.build.json'])) {
@@ -33,13 +46,13 @@ if (!process.env.CHS_TEST_SKIP_STATIC) {
 
 const dir = mkdtempSync(join(tmpdir(), 'chs-test-'));
 const out = join(dir, 'vitest.json');
+// Tests that skip say why through this file (test/helpers/skip.ts); each reason is printed once below.
+const skipLog = join(dir, 'skipped.jsonl');
 process.stdout.write('\n== vitest\n');
 const vitest = spawnSync(
   bin('vitest'),
   ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra],
-  {
-    stdio: 'inherit',
-  },
+  { stdio: 'inherit', env: { ...process.env, CHS_TEST_SKIP_LOG: skipLog } },
 );
 let passed = 0;
 let failed = 0;
@@ -56,7 +69,8 @@ if (existsSync(out)) {
   failed++;
 }
 if (vitest.status !== 0 && failed === 0) failed++;
+printSkipReasons(skipLog);
 rmSync(dir, { recursive: true, force: true });
 failed += failedSteps;
-process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 ? 1 : 0);

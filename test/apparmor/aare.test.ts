@@ -7,11 +7,11 @@ import {
   expandVariables,
   literalPrefix,
 } from '../../src/languages/apparmor/aare.js';
-import { corpus, hasCorpus, skipping } from './helpers.js';
+import { WHY, corpus, hasCorpus, skipping } from './helpers.js';
 
 const table = join(corpus, 'aare-to-regex-parser-3.0.8.txt');
 const hasTable = hasCorpus && existsSync(table);
-if (!hasTable) skipping('AARE against apparmor_parser -D rule-exprs', `${table} is absent`);
+if (!hasTable) skipping('AARE against apparmor_parser -D rule-exprs', WHY.noCorpus);
 
 describe.skipIf(!hasTable)('AARE compiles as apparmor_parser 3.0.8 compiles it', () => {
   const cases = hasTable

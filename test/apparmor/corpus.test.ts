@@ -10,9 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { formatMessage } from '../../src/core/rule.js';
 import { analyzeText } from '../../src/languages/apparmor/analyze.js';
 import { parserRuleIds } from '../../src/languages/apparmor/rules/index.js';
-import { apparmorParserAcceptsFile, corpus, hasApparmorParser, hasCorpus, skipping } from './helpers.js';
+import { WHY, apparmorParserAcceptsFile, corpus, hasApparmorParser, hasCorpus, noApparmorParser, skipping } from './helpers.js';
+import { APPARMOR_SYSTEM } from '../helpers/apparmor-system.js';
 
-if (!hasCorpus) skipping('AppArmor corpus agreement', `${corpus} is absent`);
+if (!hasCorpus) skipping('AppArmor corpus agreement', WHY.noCorpus);
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -65,7 +66,7 @@ describe.skipIf(!hasCorpus)('examples/: real container profiles', () => {
         .filter((n) => n.endsWith('.profile'))
         .sort()
     : [];
-  const roots = ['/etc/apparmor.d'];
+  const roots = [APPARMOR_SYSTEM];
 
   it.each(files)(
     '%s: invalid-* profiles are refused, the others load (where the system has their abi)',
@@ -95,5 +96,4 @@ describe.skipIf(!hasCorpus)('examples/: real container profiles', () => {
   });
 });
 
-if (hasCorpus && !hasApparmorParser)
-  skipping('examples/ against apparmor_parser', 'apparmor_parser is not installed');
+if (hasCorpus && noApparmorParser) skipping('examples/ against apparmor_parser', noApparmorParser);

@@ -10,13 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { formatMessage } from '../../src/core/rule.js';
 import { analyzeText } from '../../src/languages/apparmor/analyze.js';
 import { parserRuleIds } from '../../src/languages/apparmor/rules/index.js';
-import { apparmorParserAccepts, hasApparmorParser, skipping } from './helpers.js';
+import { apparmorParserAccepts, hasApparmorParser, noApparmorParser, skipping } from './helpers.js';
 import { random } from '../helpers/random.js';
+import { APPARMOR_SYSTEM } from '../helpers/apparmor-system.js';
 
 const ITERATIONS = Number(process.env.CHS_DIFF_ITERATIONS ?? 25);
 const examples = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../examples/policies/apparmor');
 
-if (!hasApparmorParser) skipping('differential check against apparmor_parser', 'apparmor_parser is absent');
+if (noApparmorParser) skipping('differential check against apparmor_parser', noApparmorParser);
 
 const SEEDS = [
   readFileSync(join(examples, 'k8s-nginx'), 'utf8'),
@@ -74,7 +75,7 @@ describe.skipIf(!hasApparmorParser)('verdicts on edited profiles, against apparm
             : text.slice(0, at) + (TOKENS[Math.floor(next() * TOKENS.length)] as string) + text.slice(at);
       }
       const { findings } = analyzeText(text, 'edited', {
-        roots: ['/etc/apparmor.d'],
+        roots: [APPARMOR_SYSTEM],
         bases: [process.cwd()],
         cwd: process.cwd(),
       });

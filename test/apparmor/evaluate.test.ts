@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { loadProfileSet } from '../../src/languages/apparmor/analyze.js';
 import { evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
 import type { Access } from '../../src/languages/apparmor/evaluate.js';
-import { apparmorParserAccepts, corpus, hasApparmorParser, hasCorpus, skipping } from './helpers.js';
+import { WHY, apparmorParserAccepts, corpus, hasApparmorParser, hasCorpus, skipping } from './helpers.js';
+import { APPARMOR_SYSTEM } from '../helpers/apparmor-system.js';
 
 const nginx = `include <tunables/global>
 profile k8s-nginx flags=(attach_disconnected) {
@@ -39,7 +40,7 @@ profile lenient flags=(complain) {
 `;
 
 const { set, findings } = loadProfileSet([{ path: 'nginx', text: nginx }], {
-  roots: ['/etc/apparmor.d'],
+  roots: [APPARMOR_SYSTEM],
   bases: [process.cwd()],
   cwd: process.cwd(),
 });
@@ -247,13 +248,13 @@ describe('evaluateAccess', () => {
   );
 });
 
-if (!hasCorpus) skipping('evaluateAccess against docker-default', 'the corpus is absent');
+if (!hasCorpus) skipping('evaluateAccess against docker-default', WHY.noCorpus);
 
 describe.skipIf(!hasCorpus)('evaluateAccess against docker-default', () => {
   const path = join(corpus, 'examples', 'docker-default.profile');
   const docker = hasCorpus
     ? loadProfileSet([{ path, text: readFileSync(path, 'utf8') }], {
-        roots: ['/etc/apparmor.d'],
+        roots: [APPARMOR_SYSTEM],
         bases: [process.cwd()],
         cwd: process.cwd(),
       }).set

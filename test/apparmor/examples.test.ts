@@ -13,6 +13,7 @@ import { evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
 import type { Access } from '../../src/languages/apparmor/evaluate.js';
 import { languages, registry } from '../../src/languages/index.js';
 import { apparmorParserAcceptsFile, hasApparmorParser } from './helpers.js';
+import { APPARMOR_SYSTEM } from '../helpers/apparmor-system.js';
 
 const examples = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../examples');
 const profileDir = join(examples, 'policies', 'apparmor');
@@ -41,7 +42,7 @@ describe('examples/policies/apparmor', () => {
     });
   const { set, findings } = loadProfileSet(
     profiles.map((name) => ({ path: name, text: readFileSync(join(profileDir, name), 'utf8') })),
-    { roots: ['/etc/apparmor.d'], bases: [examples], cwd: profileDir },
+    { roots: [APPARMOR_SYSTEM], bases: [examples], cwd: profileDir },
   );
 
   it('has apparmor test cases, and the profiles load for evaluation', () => {

@@ -18,6 +18,7 @@ import type { Access } from '../../src/languages/apparmor/evaluate.js';
 import { apparmor } from '../../src/languages/apparmor/index.js';
 import { corpus, hasCorpus } from './helpers.js';
 import { random } from '../helpers/random.js';
+import { APPARMOR_SYSTEM } from '../helpers/apparmor-system.js';
 
 const ITERATIONS = Number(process.env.CHS_FUZZ_ITERATIONS ?? 2000);
 /** Cases slower than this (CPU ms) are counted, and written to CHS_FUZZ_DUMP when set. */
@@ -185,7 +186,7 @@ describe('apparmor fuzzing', () => {
           apparmor.collectFacts?.([file], context);
           void apparmor.lint([file], context);
           const { set } = loadProfileSet([{ path: 'fuzz', text }], {
-            roots: ['/etc/apparmor.d'],
+            roots: [APPARMOR_SYSTEM],
             bases: [],
             cwd: process.cwd(),
           });

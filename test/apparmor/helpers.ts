@@ -2,14 +2,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { analyzeText } from '../../src/languages/apparmor/analyze.js';
 import { formatMessage } from '../../src/core/rule.js';
 import { SourceFile } from '../../src/core/source.js';
+import { corpusPath } from '../helpers/corpus.js';
+import { APPARMOR_SYSTEM } from '../helpers/apparmor-system.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-export const corpus = resolve(here, '../../../shared/corpus/apparmor');
+import { WHY } from '../helpers/skip.js';
+
+export { skipping, WHY } from '../helpers/skip.js';
+
+export const corpus = corpusPath('apparmor');
 export const hasCorpus = existsSync(join(corpus, 'simple_tests'));
 export const features = join(corpus, 'features_files', 'features.all');
 
@@ -17,14 +21,22 @@ function which(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
 }
 
-export const hasApparmorParser = which('apparmor_parser') && which('timeout') && existsSync(features);
+/** Why the apparmor_parser oracle cannot run here, if it cannot: it needs the corpus' features file too. */
+export const noApparmorParser: string | undefined = !which('apparmor_parser')
+  ? WHY.noApparmorParser
+  : !which('timeout')
+    ? 'timeout (coreutils) is not installed'
+    : !existsSync(features)
+      ? WHY.noCorpus
+      : undefined;
+export const hasApparmorParser = noApparmorParser === undefined;
 
 let scratch: string | undefined;
 
 /** apparmor_parser's verdict (true: it loads) on a text, offline, under a timeout. */
 export function apparmorParserAccepts(
   text: string,
-  includeDirs: readonly string[] = ['/etc/apparmor.d'],
+  includeDirs: readonly string[] = [APPARMOR_SYSTEM],
 ): boolean {
   scratch ??= mkdtempSync(join(tmpdir(), 'chs-apparmor-'));
   const file = join(scratch, `profile-${Math.random().toString(36).slice(2)}`);
@@ -34,10 +46,12 @@ export function apparmorParserAccepts(
 
 export function apparmorParserAcceptsFile(
   file: string,
-  includeDirs: readonly string[] = ['/etc/apparmor.d'],
+  includeDirs: readonly string[] = [APPARMOR_SYSTEM],
   cwd?: string,
 ): boolean {
+  // -b: the base for <...> includes, /etc/apparmor.d unless given; the oracle reads only what the test brings.
   const args = ['10', 'apparmor_parser', '--config-file=/dev/null', '-Q', '-K', '-q', '-M', features];
+  args.push('-b', includeDirs[0] ?? APPARMOR_SYSTEM);
   for (const dir of includeDirs) args.push('-I', dir);
   args.push(file);
   const result = spawnSync('timeout', args, { encoding: 'utf8', ...(cwd ? { cwd } : {}) });
@@ -73,7 +87,3 @@ export function parserFindings(text: string, options: { roots?: string[]; path?:
   });
 }
 
-/** Warns once that a group of tests is skipped, and why. */
-export function skipping(what: string, why: string): void {
-  console.warn(`skipped: ${what} (${why})`);
-}

@@ -13,7 +13,7 @@ import { loadProfileSet } from '../../src/languages/apparmor/analyze.js';
 import { evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
 import type { Access } from '../../src/languages/apparmor/evaluate.js';
 import { runChs } from '../helpers/cli.js';
-import { apparmorParserAccepts, hasApparmorParser, parserFindings, skipping } from './helpers.js';
+import { apparmorParserAccepts, hasApparmorParser, noApparmorParser, parserFindings, skipping } from './helpers.js';
 
 type Net = Extract<Access, { network: unknown }>['network'];
 
@@ -149,7 +149,7 @@ describe('network accesses', () => {
     expect(apparmorParserAccepts('profile p {\n  network unix tcp,\n}\n', [])).toBe(false);
     expect(apparmorParserAccepts('profile p {\n  network inet6 udp,\n  network icmp,\n}\n', [])).toBe(true);
   });
-  if (!hasApparmorParser) skipping('the apparmor_parser check of the network profiles', 'no apparmor_parser');
+  if (noApparmorParser) skipping('the apparmor_parser check of the network profiles', noApparmorParser);
 });
 
 describe('network accesses in chs test cases', () => {

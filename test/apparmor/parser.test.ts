@@ -4,13 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseApparmor } from '../../src/languages/apparmor/parser.js';
-import { apparmorParserAccepts, hasApparmorParser, parserFindings, skipping } from './helpers.js';
+import { apparmorParserAccepts, hasApparmorParser, noApparmorParser, parserFindings, skipping } from './helpers.js';
+import { APPARMOR_SYSTEM } from '../helpers/apparmor-system.js';
 
-if (!hasApparmorParser)
-  skipping(
-    'apparmor_parser oracle on the parser cases',
-    'apparmor_parser or the corpus features file is absent',
-  );
+if (noApparmorParser) skipping('apparmor_parser oracle on the parser cases', noApparmorParser);
 
 interface Case {
   name: string;
@@ -184,7 +181,7 @@ const invalid: Case[] = [
 describe('apparmor parser: valid profiles', () => {
   it.each(valid)('$name', ({ text, abi4 }) => {
     expect(
-      parserFindings(text, { roots: ['/etc/apparmor.d'] }).filter(
+      parserFindings(text, { roots: [APPARMOR_SYSTEM] }).filter(
         (f) => !(abi4 && f.ruleId === 'apparmor/missing-include'),
       ),
     ).toEqual([]);
@@ -193,7 +190,7 @@ describe('apparmor parser: valid profiles', () => {
 
 describe('apparmor parser: refused profiles', () => {
   it.each(invalid)('$name', ({ text, expect: wanted }) => {
-    const found = parserFindings(text, { roots: ['/etc/apparmor.d'] });
+    const found = parserFindings(text, { roots: [APPARMOR_SYSTEM] });
     expect(found.map((f) => [f.ruleId, f.line, f.column])).toEqual(
       wanted.map(([id, line, column]) => [id, line, column]),
     );

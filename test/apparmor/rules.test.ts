@@ -14,10 +14,9 @@ import type { Finding } from '../../src/core/rule.js';
 import { SourceFile } from '../../src/core/source.js';
 import { apparmor } from '../../src/languages/apparmor/index.js';
 import { apparmorRules } from '../../src/languages/apparmor/rules/index.js';
-import { apparmorParserAccepts, hasApparmorParser, skipping } from './helpers.js';
+import { apparmorParserAccepts, hasApparmorParser, noApparmorParser, skipping } from './helpers.js';
 
-if (!hasApparmorParser)
-  skipping('apparmor_parser oracle on the container-rule cases', 'apparmor_parser is absent');
+if (noApparmorParser) skipping('apparmor_parser oracle on the container-rule cases', noApparmorParser);
 
 interface Options {
   config?: (config: Config) => void;

@@ -17,7 +17,7 @@ import { includeRoots, systemIncludeRoot } from '../../src/languages/apparmor/in
 import { isShipped } from '../../src/languages/apparmor/load.js';
 import { SHIPPED_INCLUDES, SHIPPED_VARIABLES } from '../../src/languages/apparmor/shipped.generated.js';
 import { runChs } from '../helpers/cli.js';
-import { parserFindings, skipping } from './helpers.js';
+import { WHY, parserFindings, skipping } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const examples = resolve(here, '..', '..', 'examples');
@@ -146,7 +146,7 @@ const hasPackage = (() => {
   }
 })();
 if (!hasPackage)
-  skipping('regenerating the shipped list', "Debian's apparmor package or the build is absent");
+  skipping('regenerating the shipped list', WHY.noApparmorPackage);
 
 describe.skipIf(!hasPackage)('the shipped list', () => {
   it('is what the generator makes from the installed package', () => {

@@ -356,7 +356,15 @@ function jobScripts(job: PlannedJob, predefined: Readonly<Record<string, string>
   return {
     variables,
     dir,
-    env: { ...variables, PATH: [...options.path, process.env.PATH ?? ''].join(':'), HOME: dir },
+    env: {
+      ...variables,
+      PATH: [...options.path, process.env.PATH ?? ''].join(':'),
+      HOME: dir,
+      // The runner image's /etc/apparmor.d is the tests' own system root (test/setup.ts), not this machine's.
+      ...(process.env.CHS_APPARMOR_SYSTEM_ROOT !== undefined
+        ? { CHS_APPARMOR_SYSTEM_ROOT: process.env.CHS_APPARMOR_SYSTEM_ROOT }
+        : {}),
+    },
     main: write('script.sh', [
       ...(options.beforeScript === false ? [] : lines(job.definition.before_script)),
       ...lines(job.definition.script),

@@ -19,11 +19,9 @@ import {
   templatesProject,
   userProject,
 } from './support.js';
+import { WHY, skipping } from '../helpers/skip.js';
 
-if (!hasCiSchema)
-  console.warn(
-    `skipped: the CI templates' validation against GitLab's CI schema (${CI_SCHEMA_PATH} is absent)`,
-  );
+if (!hasCiSchema) skipping("the CI templates against GitLab's CI schema", WHY.noCorpus);
 
 function validator(): ValidateFunction {
   const schema = JSON.parse(readFileSync(CI_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;

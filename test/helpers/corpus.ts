@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { WHY, skipping } from './skip.js';
 
 export const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 export const hasCorpus = existsSync(CORPUS);
@@ -12,7 +13,7 @@ export function corpusPath(...parts: string[]): string {
   return [CORPUS, ...parts].join('/');
 }
 
-/** Call at the top of a describe block that needs the corpus: says what is skipped and why. */
+/** Call at the top of a test file whose tests need the corpus: says what is skipped and why. */
 export function warnIfNoCorpus(what: string): void {
-  if (!hasCorpus) console.warn(`skipped: ${what} (needs ${CORPUS}, which is absent)`);
+  if (!hasCorpus) skipping(what, WHY.noCorpus);
 }

@@ -31,10 +31,10 @@ export interface InvalidCase extends ValidCase {
 }
 
 const dirs: string[] = [];
-// AppArmor includes resolve against the system's /etc/apparmor.d unless told otherwise: an empty
-// system root keeps the cases independent of the machine.
+// The cases describe a CI job's machine, which has no /etc/apparmor.d (rather than the suite's
+// fixture of one): an empty AppArmor system root, whatever test/setup.ts chose.
 const systemRoot = mkdtempSync(join(tmpdir(), 'chs-rule-tester-system-'));
-process.env.CHS_APPARMOR_SYSTEM_ROOT ??= systemRoot;
+process.env.CHS_APPARMOR_SYSTEM_ROOT = systemRoot;
 dirs.push(systemRoot);
 afterAll(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { matches, parseSelector } from './selector.js';
 import { startKubeServer } from './server.js';
 import type { KubeServer } from './server.js';
+import { WHY, skipping } from '../helpers/skip.js';
 
 let server: KubeServer;
 beforeEach(async () => {
@@ -382,7 +383,7 @@ describe('through @kubernetes/client-node 1.4', () => {
 });
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
-if (!hasOpenssl) console.warn('TLS test of the test API server skipped: no openssl to make a certificate');
+if (!hasOpenssl) skipping('the test API server over TLS', WHY.noOpenssl);
 
 describe.skipIf(!hasOpenssl)('over TLS', () => {
   it('serves HTTPS with a certificate that the kubeconfig trusts', async () => {

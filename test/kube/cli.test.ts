@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { workspace } from './helpers.js';
 import type { Workspace } from './helpers.js';
+import { WHY, skipping } from '../helpers/skip.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'bundle', 'chs.cjs');
 const built = existsSync(CLI);
-if (!built) console.warn('chs CLI tests skipped: dist/ is not built (npm run build)');
+if (!built) skipping('the chs CLI against the test API server', WHY.notBuilt);
 
 /** A CI job's own variables would turn on the deploy's branch check: the commands run as on a workstation. */
 function withoutCi(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

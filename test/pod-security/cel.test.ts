@@ -14,8 +14,9 @@ import type { PssLevel } from '../../src/languages/pod-security/version.js';
 import { runPolicy } from './cel-harness.js';
 import { hasCorpus, loadFixtures } from './fixtures.js';
 import type { Fixture } from './fixtures.js';
+import { WHY, skipping } from '../helpers/skip.js';
 
-if (!hasCorpus) console.warn('skipping the CEL-against-fixtures tests: ../shared/corpus is absent');
+if (!hasCorpus) skipping('the rendered CEL policies against the Pod Security Admission fixtures', WHY.noCorpus);
 
 function policy(
   name: string,

@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePodSecurity } from '../../src/languages/pod-security/evaluate.js';
 import { expectedSubstrings, hasCorpus, loadFixtures } from './fixtures.js';
+import { WHY, skipping } from '../helpers/skip.js';
 
-if (!hasCorpus) console.warn('skipping the Pod Security Admission corpus tests: ../shared/corpus is absent');
+if (!hasCorpus) skipping('the Pod Security Admission fixtures', WHY.noCorpus);
 
 describe.skipIf(!hasCorpus)('Pod Security Admission fixtures', () => {
   const fixtures = hasCorpus ? loadFixtures() : [];

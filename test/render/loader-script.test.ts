@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOADER_SCRIPT } from '../../src/render/loader-script.js';
+import { WHY, skipping } from '../helpers/skip.js';
 
 const hasSh = existsSync('/bin/sh');
-if (!hasSh) console.warn('loader script tests skipped: no /bin/sh');
+if (!hasSh) skipping('the loader script', WHY.noSh);
 
 let dir: string;
 let log: string;

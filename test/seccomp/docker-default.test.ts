@@ -9,9 +9,9 @@ import { BLOCKING_ACTIONS } from '../../src/languages/seccomp/actions.js';
 import { ESSENTIAL_SYSCALLS } from '../../src/languages/seccomp/essential.js';
 import { evaluateSyscall } from '../../src/languages/seccomp/index.js';
 import { corpus, hasCorpus, lintText, profileOf } from './_helpers.js';
+import { WHY, skipping } from '../helpers/skip.js';
 
-if (!hasCorpus)
-  console.warn('seccomp: ../shared/corpus is absent; skipping the Docker default profile tests');
+if (!hasCorpus) skipping("Docker's default seccomp profile", WHY.noCorpus);
 
 describe.skipIf(!hasCorpus)("Docker's default seccomp profile", () => {
   const text = hasCorpus

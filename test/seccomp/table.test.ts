@@ -18,6 +18,7 @@ import type { TableArch } from '../../src/languages/seccomp/syscalls.js';
 // @ts-expect-error: a plain ESM script without types
 import { parseSyscallsCsv } from '../../scripts/generate-seccomp-syscalls.mjs';
 import { corpus, hasCorpus } from './_helpers.js';
+import { WHY, skipping } from '../helpers/skip.js';
 
 describe('system-call table', () => {
   it('numbers well-known calls per architecture', () => {
@@ -41,7 +42,7 @@ describe('system-call table', () => {
 });
 
 const csv = join(corpus, 'seccomp', 'libseccomp-2.6.0-syscalls.csv');
-if (!hasCorpus) console.warn('seccomp table: ../shared/corpus is absent; skipping the regeneration check');
+if (!hasCorpus) skipping('the seccomp table against the corpus CSV', WHY.noCorpus);
 
 describe.skipIf(!hasCorpus || !existsSync(csv))('generated table against the corpus CSV', () => {
   it('is what the generator makes of libseccomp-2.6.0-syscalls.csv', () => {
@@ -75,11 +76,7 @@ function resolverArches(): TableArch[] {
 
 const resolver = spawnSync('scmp_sys_resolver', ['-a', 'x86_64', 'read'], { encoding: 'utf8' });
 const hasResolver = resolver.status === 0 && resolver.stdout.trim() === '0';
-if (!hasResolver) {
-  console.warn(
-    'seccomp table: scmp_sys_resolver (Debian package seccomp) is absent; skipping the cross-check with libseccomp',
-  );
-}
+if (!hasResolver) skipping('the seccomp table against libseccomp', WHY.noScmpResolver);
 
 describe.skipIf(!hasResolver)('generated table against scmp_sys_resolver', () => {
   it('gives the number libseccomp resolves for every call it knows', { timeout: 3_600_000 }, () => {
