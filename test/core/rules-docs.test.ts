@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ruleDocsUrl } from '../../src/core/rule-docs.js';
 import { ruleDocs } from '../../src/core/rule-page.js';
 import { registry } from '../../src/languages/index.js';
 import { lintFiles } from '../helpers/rule-tester.js';
@@ -30,6 +31,14 @@ describe('the rules documentation', () => {
   it('is what `npm run docs` generates (the pages are not stale)', () => {
     const stale = [...pages].filter(([path, text]) => readFileSync(join(ROOT, path), 'utf8') !== text);
     expect(stale.map(([path]) => path)).toEqual([]);
+  });
+
+  it("links every rule's reports (SARIF helpUri, Code Quality, the note) to its page", () => {
+    for (const rule of rules) {
+      const url = ruleDocsUrl(rule.meta.id);
+      const page = url.slice(url.lastIndexOf('/docs/rules/') + 1);
+      expect(pages.has(page), url).toBe(true);
+    }
   });
 
   it('would change when a rule changes (the check can fail)', () => {
