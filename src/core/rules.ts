@@ -1,6 +1,14 @@
 /** Rules of the runner itself: files it cannot read, suppressions, the configuration. */
 import { defineRule } from './rule.js';
 
+/** A Falco rules file the examples below lint beside chs.yaml. */
+const SHELL_RULE = `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline user=%user.name)"
+  priority: WARNING
+`;
+
 export const fileUnreadable = defineRule({
   meta: {
     id: 'chs/unreadable-file',
@@ -21,15 +29,7 @@ falco:
   baseline: [falco-baseline/macros.yaml]
 `,
         },
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
+        { path: 'policies/falco/rules.yaml', text: SHELL_RULE },
       ],
       good: [
         {
@@ -39,15 +39,7 @@ falco:
   baseline: [falco-baseline/macros.yaml]
 `,
         },
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
+        { path: 'policies/falco/rules.yaml', text: SHELL_RULE },
         {
           path: 'falco-baseline/macros.yaml',
           text: `- macro: spawned_process
@@ -80,18 +72,7 @@ shell: bash
           named: true,
         },
       ],
-      good: [
-        {
-          path: 'policies/falco/shell.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-          named: true,
-        },
-      ],
+      good: [{ path: 'policies/falco/shell.yaml', text: SHELL_RULE, named: true }],
     },
   },
   messages: {
@@ -121,17 +102,7 @@ export const unusedSuppression = defineRule({
 `,
         },
       ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      good: [{ path: 'policies/falco/rules.yaml', text: SHELL_RULE }],
     },
   },
   messages: {
@@ -156,15 +127,7 @@ rules:
   falco/unused-macros: off
 `,
         },
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
+        { path: 'policies/falco/rules.yaml', text: SHELL_RULE },
       ],
       good: [
         {
@@ -174,15 +137,7 @@ rules:
   falco/unused-macro: off
 `,
         },
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
+        { path: 'policies/falco/rules.yaml', text: SHELL_RULE },
       ],
     },
   },
@@ -207,15 +162,7 @@ export const configError = defineRule({
 mode: enforce
 `,
         },
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
+        { path: 'policies/falco/rules.yaml', text: SHELL_RULE },
       ],
       good: [
         {
@@ -224,15 +171,7 @@ mode: enforce
 mode: block
 `,
         },
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
+        { path: 'policies/falco/rules.yaml', text: SHELL_RULE },
       ],
     },
   },

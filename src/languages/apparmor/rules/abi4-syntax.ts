@@ -1,6 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import type { Range } from '../../../core/diagnostic.js';
 import type { CheckContext } from './context.js';
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 
 export const abi4Syntax = defineRule({
   meta: {
@@ -22,13 +23,12 @@ apparmor:
 `,
         },
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  userns,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  userns,
 `,
+          ),
         },
       ],
       good: [
@@ -39,14 +39,7 @@ apparmor:
   abi: 3
 `,
         },
-        {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
-        },
+        { path: PROFILE_FILE, text: profile(NGINX_RULES) },
       ],
     },
   },

@@ -1,5 +1,6 @@
 import { defineRule } from '../../../core/rule.js';
 import type { CheckContext } from './context.js';
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 
 export const classMatchesSlash = defineRule({
   meta: {
@@ -13,24 +14,22 @@ export const classMatchesSlash = defineRule({
         'In AppArmor, `[^1-9]` matches any character but 1 to 9, **including `/`**, so inside a path component it can cross into a subdirectory: `/proc/1[^0-9]x` also matches `/proc/1/x`. This is how `/proc` and `/sys` rules end up denying (or allowing) more than intended. Add `/` to the class: `[^1-9/]`. A class right after `/` is harmless (paths never hold `//`).',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  deny /proc/1[^0-9]*/mem rw,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  deny /proc/1[^0-9]*/mem rw,
 `,
+          ),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  deny /proc/1[^0-9/]*/mem rw,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  deny /proc/1[^0-9/]*/mem rw,
 `,
+          ),
         },
       ],
     },

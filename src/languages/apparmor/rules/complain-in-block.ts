@@ -1,6 +1,7 @@
 import { effectiveMode } from '../../../core/config.js';
 import { defineRule } from '../../../core/rule.js';
 import type { CheckContext } from './context.js';
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 
 export const complainInBlock = defineRule({
   meta: {
@@ -23,14 +24,7 @@ targets:
     mode: block
 `,
         },
-        {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx flags=(complain) {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
-        },
+        { path: PROFILE_FILE, text: profile(NGINX_RULES, 'profile k8s-nginx flags=(complain)') },
       ],
       good: [
         {
@@ -42,14 +36,7 @@ targets:
     mode: block
 `,
         },
-        {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
-        },
+        { path: PROFILE_FILE, text: profile(NGINX_RULES) },
       ],
     },
   },

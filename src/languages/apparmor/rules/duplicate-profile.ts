@@ -1,5 +1,6 @@
 import { defineRule } from '../../../core/rule.js';
 import type { CheckContext } from './context.js';
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 
 export const duplicateProfile = defineRule({
   meta: {
@@ -13,28 +14,23 @@ export const duplicateProfile = defineRule({
         'apparmor_parser refuses to load two profiles of the same name in one run; hats and child profiles must be unique within their parent. Rename one of them.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-profile k8s-nginx {
-  /usr/sbin/nginx mr,
-}
-`,
+          path: PROFILE_FILE,
+          text:
+            profile(NGINX_RULES) +
+            profile(`  /usr/sbin/nginx mr,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-profile k8s-nginx-debug {
-  /usr/sbin/nginx mr,
-}
+          path: PROFILE_FILE,
+          text:
+            profile(NGINX_RULES) +
+            profile(
+              `  /usr/sbin/nginx mr,
 `,
+              'profile k8s-nginx-debug',
+            ),
         },
       ],
     },

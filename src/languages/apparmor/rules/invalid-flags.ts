@@ -1,3 +1,4 @@
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidFlags = defineRule({
@@ -11,24 +12,10 @@ export const invalidFlags = defineRule({
       rationale:
         'A profile has at most one mode (`enforce`, `complain`, `kill`, `unconfined`, `prompt`, `default_allow`); `attach_disconnected`/`no_attach_disconnected`, `chroot_relative`/`namespace_relative`, `chroot_attach`/`chroot_no_attach` and `mediate_deleted`/`delegate_deleted` exclude each other. `kill.signal=` takes a signal name, `error=` an errno name such as `EPERM`, `attach_disconnected.path=` an absolute path.',
       bad: [
-        {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx flags=(attach_disconected) {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
-        },
+        { path: PROFILE_FILE, text: profile(NGINX_RULES, 'profile k8s-nginx flags=(attach_disconected)') },
       ],
       good: [
-        {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx flags=(attach_disconnected) {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
-        },
+        { path: PROFILE_FILE, text: profile(NGINX_RULES, 'profile k8s-nginx flags=(attach_disconnected)') },
       ],
     },
   },

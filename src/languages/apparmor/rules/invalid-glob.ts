@@ -1,3 +1,4 @@
+import { PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidGlob = defineRule({
@@ -12,22 +13,18 @@ export const invalidGlob = defineRule({
         'AppArmor patterns use `*`, `**`, `?`, `[...]` classes and `{a,b}` alternations; braces and brackets must be balanced, file paths must be absolute (start with `/` or a variable that does).',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
   /etc/{nginx,ssl/** r,
-}
-`,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
   /etc/{nginx,ssl}/** r,
-}
-`,
+`),
         },
       ],
     },

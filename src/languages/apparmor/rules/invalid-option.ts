@@ -1,3 +1,4 @@
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidOption = defineRule({
@@ -12,24 +13,22 @@ export const invalidOption = defineRule({
         'Network rules take a known address family, socket type or protocol; signal rules known signal names (`hup`, `rtmin+0`...); mount rules known options and file systems; rlimit rules a known limit and a value in its unit; dbus, unix and mqueue rules their own conditions. The message names what is wrong.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  network inet stram,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  network inet stram,
 `,
+          ),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  network inet stream,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  network inet stream,
 `,
+          ),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidPermissions = defineRule({
@@ -14,22 +15,18 @@ export const invalidPermissions = defineRule({
         'File permissions are `r w a l k m` plus at most one exec mode (`ix`, `px`, `Px`, `ux`, `Ux`, `cx`, `Cx`, `pix`, `Pix`, `cix`, `Cix`, `pux`, `PUx`, `cux`, `CUx`). `w` already implies `a`; a bare `x` is only valid in deny rules, and deny rules take no exec mode. Other rules take their own access words (`send`, `receive`, `read`, `trace`, ...).',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
   /var/log/nginx/** rwa,
-}
-`,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
   /var/log/nginx/** rw,
-}
-`,
+`),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidQualifier = defineRule({
@@ -14,24 +15,22 @@ export const invalidQualifier = defineRule({
         'Qualifiers come in the order `priority=N audit allow|deny owner`. `owner` applies to file rules only; `allow` and `deny` exclude each other.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  deny audit /etc/shadow r,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  deny audit /etc/shadow r,
 `,
+          ),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  audit deny /etc/shadow r,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  audit deny /etc/shadow r,
 `,
+          ),
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import { compileAare, expandPattern } from '../aare.js';
 import type { CheckContext } from './context.js';
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 
 export const missingChildProfile = defineRule({
   meta: {
@@ -15,28 +16,26 @@ export const missingChildProfile = defineRule({
         '`/usr/bin/tool cx -> helper,` (or `cx` without a target, which looks for a child profile attached to the program) needs `profile helper { ... }` inside the same profile. Without it the exec is denied (or, with `cux`, runs unconfined).',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  /usr/bin/helper cx -> helper,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  /usr/bin/helper cx -> helper,
 `,
+          ),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  /usr/bin/helper cx -> helper,
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  /usr/bin/helper cx -> helper,
 
   profile helper {
     /usr/bin/helper mr,
   }
-}
 `,
+          ),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const missingInclude = defineRule({
@@ -13,26 +14,20 @@ export const missingInclude = defineRule({
         'apparmor_parser fails when an `include` cannot be found. `<...>` includes are looked up in `--include-dir`, chs.yaml `apparmor.includeDirs` and `/etc/apparmor.d`; `"..."` includes relative to the working directory or the including file. Use `include if exists` for optional files.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `include "k8s-common"
+          path: PROFILE_FILE,
+          text:
+            `include "k8s-common"
 
-profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
+` + profile(NGINX_RULES),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `include if exists "k8s-common"
+          path: PROFILE_FILE,
+          text:
+            `include if exists "k8s-common"
 
-profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
+` + profile(NGINX_RULES),
         },
       ],
     },

@@ -2,6 +2,7 @@ import { defineRule } from '../../../core/rule.js';
 import type { FileRule } from '../ast.js';
 import { compileAare, expandPattern, literalPrefix } from '../aare.js';
 import type { CheckContext } from './context.js';
+import { PROFILE_FILE, profile } from './examples.js';
 
 export const shadowedDeny = defineRule({
   meta: {
@@ -17,24 +18,20 @@ export const shadowedDeny = defineRule({
         'AppArmor does not read rules in order: at equal priority a matching `deny` always wins, whatever comes first. So `deny /etc/** w,` makes a later `/etc/nginx/** w,` useless (write the deny narrower), and with AppArmor 4 priorities an allow of higher `priority=` overrides a narrower deny, which then protects nothing. Either way one of the two rules has no effect.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
   deny /var/** w,
   /var/log/nginx/** w,
-}
-`,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
   deny /var/lib/** w,
   /var/log/nginx/** w,
-}
-`,
+`),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const syntaxError = defineRule({
@@ -13,24 +14,13 @@ export const syntaxError = defineRule({
         'apparmor_parser refuses the whole file, so the profile does not load and a pod that needs it cannot start. The finding points at the token where the statement goes wrong (apparmor_parser often names the next line). Every rule ends with a comma; blocks open with `{` and close with `}`.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
   /etc/nginx/** r
-}
-`,
+`),
         },
       ],
-      good: [
-        {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
-        },
-      ],
+      good: [{ path: PROFILE_FILE, text: profile(NGINX_RULES) }],
     },
   },
   messages: {

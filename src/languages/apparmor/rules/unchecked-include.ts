@@ -1,3 +1,4 @@
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const uncheckedInclude = defineRule({
@@ -14,26 +15,14 @@ export const uncheckedInclude = defineRule({
         'CI images rarely have `/etc/apparmor.d`, but every node with AppArmor does: `include <abstractions/base>`, `<tunables/global>` or `abi <abi/3.0>` then cannot be checked here, yet will load there. Such an include is reported at info level instead of as `apparmor/missing-include`, the variables the shipped tunables define (`@{PROC}`, `@{HOME}`, ...) count as defined, and the rules inside it are not seen (a `chs test` case that fails says so). The list of what the distribution ships is generated from Debian\'s apparmor package (scripts/generate-apparmor-shipped.mjs). Pass `--include-dir` with a copy of the nodes\' `/etc/apparmor.d` to check them. A `"..."` include, or a `<...>` path the distribution does not ship, stays an `apparmor/missing-include` error.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `include <tunables/global>
+          path: PROFILE_FILE,
+          text:
+            `include <tunables/global>
 
-profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
+` + profile(NGINX_RULES),
         },
       ],
-      good: [
-        {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
-        },
-      ],
+      good: [{ path: PROFILE_FILE, text: profile(NGINX_RULES) }],
     },
   },
   messages: {

@@ -1,5 +1,6 @@
 import { defineRule } from '../../../core/rule.js';
 import type { CheckContext } from './context.js';
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 
 export const unconfinedExec = defineRule({
   meta: {
@@ -15,24 +16,22 @@ export const unconfinedExec = defineRule({
         'In a container profile, `ux`/`Ux` (and `pux`, `PUx`, `cux`, `CUx`, whose fallback is unconfined) let the program run with no AppArmor confinement at all: the profile then blocks nothing for it. Use `ix` (inherit this profile), `px` to a dedicated profile, or `cx` to a child profile.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  /usr/bin/helper ux,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  /usr/bin/helper ux,
 `,
+          ),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  /usr/bin/helper ix,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  /usr/bin/helper ix,
 `,
+          ),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const undefinedVariable = defineRule({
@@ -13,24 +14,22 @@ export const undefinedVariable = defineRule({
         'apparmor_parser fails on `@{NAME}` when no `@{NAME} = ...` precedes it (usually in `tunables/global`, so include it) and on `@{NAME} +=` without a prior definition. Boolean variables (`$NAME`) in `if` must be defined too.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
   @{WEB_ROOT}/** r,
-}
-`,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `@{WEB_ROOT} = /srv/www
+          path: PROFILE_FILE,
+          text:
+            `@{WEB_ROOT} = /srv/www
 
-profile k8s-nginx {
-  /usr/sbin/nginx mr,
+` +
+            profile(`  /usr/sbin/nginx mr,
   @{WEB_ROOT}/** r,
-}
-`,
+`),
         },
       ],
     },

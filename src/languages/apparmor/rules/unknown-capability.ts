@@ -1,3 +1,4 @@
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownCapability = defineRule({
@@ -13,24 +14,22 @@ export const unknownCapability = defineRule({
         'apparmor_parser rejects unknown capability names (`capability CAP_SYS_ADMIN,` is wrong: write `capability sys_admin,`). See capabilities(7) for the names, lower case and without the `CAP_` prefix.',
       bad: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  capability CAP_NET_BIND_SERVICE,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  capability CAP_NET_BIND_SERVICE,
 `,
+          ),
         },
       ],
       good: [
         {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-  capability net_bind_service,
-}
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  capability net_bind_service,
 `,
+          ),
         },
       ],
     },

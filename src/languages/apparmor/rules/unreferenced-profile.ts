@@ -1,5 +1,6 @@
 import { defineRule } from '../../../core/rule.js';
 import type { CheckContext } from './context.js';
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 
 export const unreferencedProfile = defineRule({
   meta: {
@@ -13,20 +14,14 @@ export const unreferencedProfile = defineRule({
       rationale:
         'A profile is only enforced for pods that name it (`securityContext.appArmorProfile: {type: Localhost, localhostProfile: NAME}` or the older annotation), usually through a pod security policy. A profile that nothing references is loaded on every node and protects nothing: reference it, or remove it. Reported only when the repository references at least one AppArmor profile.',
       bad: [
-        {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
-        },
+        { path: PROFILE_FILE, text: profile(NGINX_RULES) },
         {
           path: 'policies/apparmor/k8s-worker',
-          text: `profile k8s-worker {
-  /usr/bin/worker mr,
-}
+          text: profile(
+            `  /usr/bin/worker mr,
 `,
+            'profile k8s-worker',
+          ),
         },
         {
           path: 'policies/pod-security/nginx-profiles.yaml',
@@ -44,14 +39,7 @@ spec:
         },
       ],
       good: [
-        {
-          path: 'policies/apparmor/k8s-nginx',
-          text: `profile k8s-nginx {
-  /usr/sbin/nginx mr,
-  /etc/nginx/** r,
-}
-`,
-        },
+        { path: PROFILE_FILE, text: profile(NGINX_RULES) },
         {
           path: 'policies/pod-security/nginx-profiles.yaml',
           text: `apiVersion: container-host-security/v1

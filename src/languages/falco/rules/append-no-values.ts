@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const appendNoValues = defineRule({
@@ -11,17 +12,13 @@ export const appendNoValues = defineRule({
       rationale: 'An exception override without `values` adds nothing.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-  exceptions:
-    - name: known_shells
-      fields: [proc.pname]
-      values: [[sshd]]
-- rule: Shell in container
+          path: RULES_FILE,
+          text:
+            falcoRule('evt.type = execve and proc.name = bash', {
+              extra:
+                '  exceptions:\n    - name: known_shells\n      fields: [proc.pname]\n      values: [[sshd]]\n',
+            }) +
+            `- rule: Shell in container
   exceptions:
     - name: known_shells
   override:
@@ -31,17 +28,13 @@ export const appendNoValues = defineRule({
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-  exceptions:
-    - name: known_shells
-      fields: [proc.pname]
-      values: [[sshd]]
-- rule: Shell in container
+          path: RULES_FILE,
+          text:
+            falcoRule('evt.type = execve and proc.name = bash', {
+              extra:
+                '  exceptions:\n    - name: known_shells\n      fields: [proc.pname]\n      values: [[sshd]]\n',
+            }) +
+            `- rule: Shell in container
   exceptions:
     - name: known_shells
       values: [[login]]

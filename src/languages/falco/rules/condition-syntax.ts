@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const conditionSyntax = defineRule({
@@ -11,28 +12,8 @@ export const conditionSyntax = defineRule({
     docs: {
       rationale:
         "The condition language is libsinsp's filter grammar: checks (`field op value`), `and`/`or`/`not`, parentheses, lists, transformers. The message and the column are those of libsinsp's parser; remember that lists are substituted into the text before parsing.",
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: falcoRule('evt.type = execve and and proc.name = bash') }],
+      good: [{ path: RULES_FILE, text: SHELL_RULE }],
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },

@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const conditionWarning = defineRule({
@@ -12,28 +13,8 @@ export const conditionWarning = defineRule({
     docs: {
       rationale:
         '`proc.name = proc.pname` compares with the string "proc.pname": write `val(proc.pname)` to compare two fields. A regex without special characters is slower than `=`, `contains`, `startswith` or `endswith`.',
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = proc.pname
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = val(proc.pname)
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: falcoRule('evt.type = execve and proc.name = proc.pname') }],
+      good: [{ path: RULES_FILE, text: falcoRule('evt.type = execve and proc.name = val(proc.pname)') }],
     },
     falcoCode: 'LOAD_COMPILE_CONDITION',
   },

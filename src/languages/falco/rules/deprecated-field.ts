@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const deprecatedField = defineRule({
@@ -10,28 +11,8 @@ export const deprecatedField = defineRule({
     docs: {
       rationale:
         'Falco no longer captures enter events, so `evt.dir = <` is always true and `evt.dir = >` always false, and latency fields have no value. Falco 0.44 reports the use (LOAD_DEPRECATED_ITEM); remove the check.',
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and evt.dir = < and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: falcoRule('evt.type = execve and evt.dir = < and proc.name = bash') }],
+      good: [{ path: RULES_FILE, text: SHELL_RULE }],
     },
     falcoCode: 'LOAD_DEPRECATED_ITEM',
   },

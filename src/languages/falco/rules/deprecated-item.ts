@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const deprecatedItem = defineRule({
@@ -13,35 +14,27 @@ export const deprecatedItem = defineRule({
         'Use `override` with `append` or `replace` per key instead of `append: true` and standalone `enabled`; drop `%container.info` (the container plugin adds its fields to the output).',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- list: shell_binaries
+          path: RULES_FILE,
+          text:
+            `- list: shell_binaries
   items: [bash, sh]
 - list: shell_binaries
   items: [zsh]
   append: true
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name in (shell_binaries)
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and proc.name in (shell_binaries)'),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- list: shell_binaries
+          path: RULES_FILE,
+          text:
+            `- list: shell_binaries
   items: [bash, sh]
 - list: shell_binaries
   items: [zsh]
   override:
     items: append
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name in (shell_binaries)
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and proc.name in (shell_binaries)'),
         },
       ],
     },

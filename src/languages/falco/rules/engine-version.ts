@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const engineVersion = defineRule({
@@ -13,26 +14,18 @@ export const engineVersion = defineRule({
         'The rules file needs a newer Falco than chs assumes (engine 0.59.0, Falco 0.44). Lower the requirement or upgrade Falco.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- required_engine_version: 99.0.0
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+          path: RULES_FILE,
+          text:
+            `- required_engine_version: 99.0.0
+` + SHELL_RULE,
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- required_engine_version: 0.26.0
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+          path: RULES_FILE,
+          text:
+            `- required_engine_version: 0.26.0
+` + SHELL_RULE,
         },
       ],
     },

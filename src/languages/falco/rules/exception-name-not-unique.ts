@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const exceptionNameNotUnique = defineRule({
@@ -11,35 +12,20 @@ export const exceptionNameNotUnique = defineRule({
       rationale: 'Exception names identify exceptions for later appends; give each a distinct name.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-  exceptions:
-    - name: known_parents
-      fields: [proc.pname]
-      values: [[sshd]]
-    - name: known_parents
-      fields: [proc.pname]
-      values: [[login]]
-`,
+          path: RULES_FILE,
+          text: falcoRule('evt.type = execve and proc.name = bash', {
+            extra:
+              '  exceptions:\n    - name: known_parents\n      fields: [proc.pname]\n      values: [[sshd]]\n    - name: known_parents\n      fields: [proc.pname]\n      values: [[login]]\n',
+          }),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-  exceptions:
-    - name: known_parents
-      fields: [proc.pname]
-      values: [[sshd], [login]]
-`,
+          path: RULES_FILE,
+          text: falcoRule('evt.type = execve and proc.name = bash', {
+            extra:
+              '  exceptions:\n    - name: known_parents\n      fields: [proc.pname]\n      values: [[sshd], [login]]\n',
+          }),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const globSlash = defineRule({
@@ -13,24 +14,20 @@ export const globSlash = defineRule({
         "In Falco's `glob`, `*` matches any characters including `/`: `/home/*/.ssh/*` also matches `/home/a/b/.ssh/c`. Add a check on `fd.directory` or use `startswith`/`endswith` if a single level is meant.",
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Read ssh key
-  desc: a shell started in a container
-  condition: evt.type in (open, openat) and fd.name glob /home/*/.ssh/id_rsa
-  output: "ssh key read (file=%fd.name command=%proc.cmdline)"
-  priority: WARNING
-`,
+          path: RULES_FILE,
+          text: falcoRule('evt.type in (open, openat) and fd.name glob /home/*/.ssh/id_rsa', {
+            name: 'Read ssh key',
+            output: '"ssh key read (file=%fd.name command=%proc.cmdline)"',
+          }),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Read ssh key
-  desc: a shell started in a container
-  condition: evt.type in (open, openat) and fd.name startswith /home/ and fd.name endswith /.ssh/id_rsa
-  output: "ssh key read (file=%fd.name command=%proc.cmdline)"
-  priority: WARNING
-`,
+          path: RULES_FILE,
+          text: falcoRule(
+            'evt.type in (open, openat) and fd.name startswith /home/ and fd.name endswith /.ssh/id_rsa',
+            { name: 'Read ssh key', output: '"ssh key read (file=%fd.name command=%proc.cmdline)"' },
+          ),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidCondition = defineRule({
@@ -12,28 +13,8 @@ export const invalidCondition = defineRule({
     docs: {
       rationale:
         "libsinsp compiles the condition against the rule's event source: numeric fields take numbers and numeric operators, `bcontains` takes hex strings, IP fields take addresses or networks. Falco refuses to load such a rule.",
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.pid = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.pid = 1
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: falcoRule('evt.type = execve and proc.pid = bash') }],
+      good: [{ path: RULES_FILE, text: falcoRule('evt.type = execve and proc.pid = 1') }],
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },

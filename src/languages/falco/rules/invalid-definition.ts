@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidDefinition = defineRule({
@@ -14,34 +15,26 @@ export const invalidDefinition = defineRule({
         "These are Falco's LOAD_ERR_VALIDATE results. Appends and overrides need an earlier definition (in an earlier file, or a baseline file named in chs.yaml); exceptions need `fields`, `comps` of the same length and values of the same shape.",
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- list: shell_binaries
+          path: RULES_FILE,
+          text:
+            `- list: shell_binaries
   items: [zsh]
   override:
     items: append
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name in (shell_binaries)
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and proc.name in (shell_binaries)'),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- list: shell_binaries
+          path: RULES_FILE,
+          text:
+            `- list: shell_binaries
   items: [bash, sh]
 - list: shell_binaries
   items: [zsh]
   override:
     items: append
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name in (shell_binaries)
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and proc.name in (shell_binaries)'),
         },
       ],
     },

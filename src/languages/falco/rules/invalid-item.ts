@@ -1,3 +1,4 @@
+import { RULES_FILE } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidItem = defineRule({
@@ -13,7 +14,7 @@ export const invalidItem = defineRule({
         "Falco checks the structure of every item: a list needs `items`, a macro `condition`, a rule `condition`, `output`, `desc` and `priority`; values must be scalars or sequences where expected; `override` entries must name keys that can be appended or replaced. The message is Falco's own.",
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
+          path: RULES_FILE,
           text: `- rule: Shell in container
   desc: a shell started in a container
   condition: evt.type = execve and proc.name = bash
@@ -23,7 +24,7 @@ export const invalidItem = defineRule({
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
+          path: RULES_FILE,
           text: `- rule: Shell in container
   desc: a shell started in a container
   condition: evt.type = execve and proc.name = bash

@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidListName = defineRule({
@@ -13,28 +14,20 @@ export const invalidListName = defineRule({
         'A list is substituted where its name appears as a bare word: the name must not contain blanks, quotes, parentheses, commas or `=`.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- list: "shell binaries"
+          path: RULES_FILE,
+          text:
+            `- list: "shell binaries"
   items: [bash, sh]
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name in ("shell binaries")
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and proc.name in ("shell binaries")'),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- list: shell_binaries
+          path: RULES_FILE,
+          text:
+            `- list: shell_binaries
   items: [bash, sh]
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name in (shell_binaries)
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and proc.name in (shell_binaries)'),
         },
       ],
     },

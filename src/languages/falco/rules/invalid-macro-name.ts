@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidMacroName = defineRule({
@@ -11,28 +12,20 @@ export const invalidMacroName = defineRule({
       rationale: 'A macro is referenced by a bare identifier: its name must match `[a-zA-Z]+[a-zA-Z0-9_]*`.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- macro: is-shell
+          path: RULES_FILE,
+          text:
+            `- macro: is-shell
   condition: proc.name in (bash, sh)
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and is-shell
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and is-shell'),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- macro: is_shell
+          path: RULES_FILE,
+          text:
+            `- macro: is_shell
   condition: proc.name in (bash, sh)
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and is_shell
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and is_shell'),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidOutput = defineRule({
@@ -13,26 +14,13 @@ export const invalidOutput = defineRule({
         'Falco compiles the output format when it loads the rule and refuses unknown fields (`invalid formatting token`).',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.nme)"
-  priority: WARNING
-`,
+          path: RULES_FILE,
+          text: falcoRule('evt.type = execve and proc.name = bash', {
+            output: '"shell in a container (command=%proc.cmdline user=%user.nme)"',
+          }),
         },
       ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      good: [{ path: RULES_FILE, text: SHELL_RULE }],
     },
     falcoCode: 'LOAD_ERR_COMPILE_OUTPUT',
   },

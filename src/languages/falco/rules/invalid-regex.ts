@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidRegex = defineRule({
@@ -11,28 +12,8 @@ export const invalidRegex = defineRule({
     docs: {
       rationale:
         "Falco's `regex` operator uses RE2, which has no lookaround, backreferences, possessive quantifiers or atomic groups. Rewrite the pattern without them.",
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name regex '(ba|z)sh('
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name regex '^(ba|z)sh$'
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: falcoRule("evt.type = execve and proc.name regex '(ba|z)sh('") }],
+      good: [{ path: RULES_FILE, text: falcoRule("evt.type = execve and proc.name regex '^(ba|z)sh$'") }],
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },

@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const neverMatches = defineRule({
@@ -12,27 +13,9 @@ export const neverMatches = defineRule({
       rationale:
         'A contradiction (`evt.type = open and evt.type = close`, a field equal to two values, `in` an empty list) makes the rule dead. A list left empty to be filled by users is a common cause.',
       bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and evt.type = openat and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
+        { path: RULES_FILE, text: falcoRule('evt.type = execve and evt.type = openat and proc.name = bash') },
       ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type in (execve, openat) and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      good: [{ path: RULES_FILE, text: falcoRule('evt.type in (execve, openat) and proc.name = bash') }],
     },
   },
   messages: {

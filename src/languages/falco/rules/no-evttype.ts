@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const noEvttype = defineRule({
@@ -11,28 +12,8 @@ export const noEvttype = defineRule({
     docs: {
       rationale:
         'Falco indexes rules by event type; a rule without an `evt.type` restriction (or with only negative ones) runs on every event, at a significant cost. Add `evt.type in (...)` (or use the official macros such as `spawned_process`, `open_write`).',
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: falcoRule('proc.name = bash') }],
+      good: [{ path: RULES_FILE, text: SHELL_RULE }],
     },
     falcoCode: 'LOAD_NO_EVTTYPE',
   },

@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const shadowedRule = defineRule({
@@ -14,34 +15,21 @@ export const shadowedRule = defineRule({
         "With Falco's default `rule_matching: first`, only the first matching rule alerts. If an earlier rule's condition is implied by a later rule's, the later one never fires: reorder the rules or narrow the earlier one.",
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-- rule: Root shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash and user.name = root
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+          path: RULES_FILE,
+          text:
+            SHELL_RULE +
+            falcoRule('evt.type = execve and proc.name = bash and user.name = root', {
+              name: 'Root shell in container',
+            }),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Root shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash and user.name = root
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+          path: RULES_FILE,
+          text:
+            falcoRule('evt.type = execve and proc.name = bash and user.name = root', {
+              name: 'Root shell in container',
+            }) + SHELL_RULE,
         },
       ],
     },

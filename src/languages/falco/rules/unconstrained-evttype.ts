@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unconstrainedEvttype = defineRule({
@@ -11,29 +12,8 @@ export const unconstrainedEvttype = defineRule({
     docs: {
       rationale:
         'The rule is evaluated for every system call event, which is expensive. Restrict `evt.type` unless matching everything is truly intended.',
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-  warn_evttypes: false
-`,
-        },
-      ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: falcoRule('proc.name = bash', { extra: '  warn_evttypes: false\n' }) }],
+      good: [{ path: RULES_FILE, text: SHELL_RULE }],
     },
   },
   messages: {

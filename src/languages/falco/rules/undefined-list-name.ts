@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const undefinedListName = defineRule({
@@ -12,27 +13,15 @@ export const undefinedListName = defineRule({
       rationale:
         'Falco replaces list names by their items; a name it does not know stays a plain string, so `proc.name in (my_shell_binaries)` silently compares with the word itself. Define the list (or load the file that defines it as a baseline), or quote the word if it is meant literally.',
       bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name in (shell_binaries, zsh)
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
+        { path: RULES_FILE, text: falcoRule('evt.type = execve and proc.name in (shell_binaries, zsh)') },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- list: shell_binaries
+          path: RULES_FILE,
+          text:
+            `- list: shell_binaries
   items: [bash, sh]
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name in (shell_binaries, zsh)
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and proc.name in (shell_binaries, zsh)'),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const undefinedMacro = defineRule({
@@ -11,28 +12,14 @@ export const undefinedMacro = defineRule({
     docs: {
       rationale:
         'A bare name in a condition is a macro reference. Macros are visible from their definition onwards. Rules written for the official ruleset use its macros (`spawned_process`, `container`, `open_write`...): name the official rules file (or a baseline of your own) under `falco.baseline` in chs.yaml so that it is loaded first.',
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: spawned_process and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: falcoRule('spawned_process and proc.name = bash') }],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- macro: spawned_process
+          path: RULES_FILE,
+          text:
+            `- macro: spawned_process
   condition: evt.type in (execve, execveat)
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: spawned_process and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('spawned_process and proc.name = bash'),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownField = defineRule({
@@ -11,28 +12,8 @@ export const unknownField = defineRule({
     docs: {
       rationale:
         "Every field must exist for the rule's `source` (syscall by default; plugin sources have their plugin's fields). Set `skip-if-unknown-filter: true` on a rule that must load on Falco versions without the field: Falco then skips it with a warning.",
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.nme = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: falcoRule('evt.type = execve and proc.nme = bash') }],
+      good: [{ path: RULES_FILE, text: SHELL_RULE }],
     },
     falcoCode: 'LOAD_ERR_COMPILE_CONDITION',
   },

@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownFilter = defineRule({
@@ -14,26 +15,18 @@ export const unknownFilter = defineRule({
         'The rule will not run on this Falco. That is the purpose of the flag; check that the field is spelled right.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.nme = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-  skip-if-unknown-filter: true
-`,
+          path: RULES_FILE,
+          text: falcoRule('evt.type = execve and proc.nme = bash', {
+            extra: '  skip-if-unknown-filter: true\n',
+          }),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-  skip-if-unknown-filter: true
-`,
+          path: RULES_FILE,
+          text: falcoRule('evt.type = execve and proc.name = bash', {
+            extra: '  skip-if-unknown-filter: true\n',
+          }),
         },
       ],
     },

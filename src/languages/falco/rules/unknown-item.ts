@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownItem = defineRule({
@@ -13,27 +14,13 @@ export const unknownItem = defineRule({
         'Falco ignores such items; a typo in `rule:`, `macro:` or `list:` makes the whole item disappear.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rulez: Shell in container
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+          path: RULES_FILE,
+          text:
+            `- rulez: Shell in container
+` + SHELL_RULE,
         },
       ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      good: [{ path: RULES_FILE, text: SHELL_RULE }],
     },
     falcoCode: 'LOAD_UNKNOWN_ITEM',
   },

@@ -1,3 +1,4 @@
+import { RULES_FILE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownKey = defineRule({
@@ -12,26 +13,16 @@ export const unknownKey = defineRule({
         'Falco ignores unknown keys; a typo (`prority`) or a key on the wrong item type (`priority` on a list) silently does nothing.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-  owner: platform-team
-`,
+          path: RULES_FILE,
+          text: falcoRule('evt.type = execve and proc.name = bash', { extra: '  owner: platform-team\n' }),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-  tags: [owner_platform_team]
-`,
+          path: RULES_FILE,
+          text: falcoRule('evt.type = execve and proc.name = bash', {
+            extra: '  tags: [owner_platform_team]\n',
+          }),
         },
       ],
     },

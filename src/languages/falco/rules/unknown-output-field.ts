@@ -1,3 +1,4 @@
+import { RULES_FILE, k8sRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownOutputField = defineRule({
@@ -13,28 +14,13 @@ export const unknownOutputField = defineRule({
         "Falco skips rules of sources whose plugin is not loaded without looking at them; chs still checks their outputs against the plugin's fields so that the mistake is not found on the day the plugin is loaded.",
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Exec into pod
-  desc: someone execs into a pod
-  condition: ka.verb = create and ka.target.subresource = exec
-  output: "pod exec (user=%user.name pod=%ka.target.name)"
-  priority: NOTICE
-  source: k8s_audit
-`,
+          path: RULES_FILE,
+          text: k8sRule('ka.verb = create and ka.target.subresource = exec', {
+            output: '"pod exec (user=%user.name pod=%ka.target.name)"',
+          }),
         },
       ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Exec into pod
-  desc: someone execs into a pod
-  condition: ka.verb = create and ka.target.subresource = exec
-  output: "pod exec (user=%ka.user.name pod=%ka.target.name)"
-  priority: NOTICE
-  source: k8s_audit
-`,
-        },
-      ],
+      good: [{ path: RULES_FILE, text: k8sRule('ka.verb = create and ka.target.subresource = exec') }],
     },
   },
   messages: {

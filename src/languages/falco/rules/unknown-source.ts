@@ -1,3 +1,4 @@
+import { RULES_FILE, k8sRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownSource = defineRule({
@@ -11,31 +12,11 @@ export const unknownSource = defineRule({
     docs: {
       rationale:
         'Falco skips rules whose source no loaded plugin provides. Plugin sources (k8s_audit, aws_cloudtrail, okta, github, gcp_auditlog) are known when a loaded rules file lists the plugin under `required_plugin_versions`.',
-      bad: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Exec into pod
-  desc: someone execs into a pod
-  condition: ka.verb = create and ka.target.subresource = exec
-  output: "pod exec (user=%ka.user.name pod=%ka.target.name)"
-  priority: NOTICE
-  source: k8s_audit
-`,
-        },
-      ],
+      bad: [{ path: RULES_FILE, text: k8sRule('ka.verb = create and ka.target.subresource = exec') }],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- required_plugin_versions:
-    - name: k8saudit
-      version: 0.7.0
-- rule: Exec into pod
-  desc: someone execs into a pod
-  condition: ka.verb = create and ka.target.subresource = exec
-  output: "pod exec (user=%ka.user.name pod=%ka.target.name)"
-  priority: NOTICE
-  source: k8s_audit
-`,
+          path: RULES_FILE,
+          text: k8sRule('ka.verb = create and ka.target.subresource = exec', { requirePlugin: true }),
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { RULES_FILE, k8sRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unsafeNaCheck = defineRule({
@@ -13,32 +14,18 @@ export const unsafeNaCheck = defineRule({
         'Comparing a field with `<NA>` is unsafe: use `exists` (or `not ... exists`) to test whether the field is there.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- required_plugin_versions:
-    - name: k8saudit
-      version: 0.7.0
-- rule: Exec into pod
-  desc: someone execs into a pod
-  condition: ka.verb = create and ka.target.subresource = exec and ka.user.name != "<NA>"
-  output: "pod exec (user=%ka.user.name pod=%ka.target.name)"
-  priority: NOTICE
-  source: k8s_audit
-`,
+          path: RULES_FILE,
+          text: k8sRule('ka.verb = create and ka.target.subresource = exec and ka.user.name != "<NA>"', {
+            requirePlugin: true,
+          }),
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- required_plugin_versions:
-    - name: k8saudit
-      version: 0.7.0
-- rule: Exec into pod
-  desc: someone execs into a pod
-  condition: ka.verb = create and ka.target.subresource = exec and ka.user.name exists
-  output: "pod exec (user=%ka.user.name pod=%ka.target.name)"
-  priority: NOTICE
-  source: k8s_audit
-`,
+          path: RULES_FILE,
+          text: k8sRule('ka.verb = create and ka.target.subresource = exec and ka.user.name exists', {
+            requirePlugin: true,
+          }),
         },
       ],
     },

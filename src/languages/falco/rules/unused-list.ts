@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unusedList = defineRule({
@@ -11,28 +12,20 @@ export const unusedList = defineRule({
       rationale: 'Falco warns about lists that nothing refers to. Remove it, or use it.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- list: shell_binaries
+          path: RULES_FILE,
+          text:
+            `- list: shell_binaries
   items: [bash, sh]
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + SHELL_RULE,
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- list: shell_binaries
+          path: RULES_FILE,
+          text:
+            `- list: shell_binaries
   items: [bash, sh]
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name in (shell_binaries)
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and proc.name in (shell_binaries)'),
         },
       ],
     },

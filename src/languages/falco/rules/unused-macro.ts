@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE, falcoRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unusedMacro = defineRule({
@@ -11,28 +12,20 @@ export const unusedMacro = defineRule({
       rationale: 'Falco warns about macros that nothing refers to. Remove it, or use it.',
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- macro: is_shell
+          path: RULES_FILE,
+          text:
+            `- macro: is_shell
   condition: proc.name in (bash, sh)
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + SHELL_RULE,
         },
       ],
       good: [
         {
-          path: 'policies/falco/rules.yaml',
-          text: `- macro: is_shell
+          path: RULES_FILE,
+          text:
+            `- macro: is_shell
   condition: proc.name in (bash, sh)
-- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and is_shell
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
+` + falcoRule('evt.type = execve and is_shell'),
         },
       ],
     },

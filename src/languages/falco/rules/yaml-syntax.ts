@@ -1,3 +1,4 @@
+import { RULES_FILE, SHELL_RULE } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const yamlSyntax = defineRule({
@@ -13,7 +14,7 @@ export const yamlSyntax = defineRule({
         "Falco refuses to start when a rules file does not parse. The message is the YAML parser's; fix the syntax at the position shown.",
       bad: [
         {
-          path: 'policies/falco/rules.yaml',
+          path: RULES_FILE,
           text: `- rule: Shell in container
   desc: a shell started in a container
   condition: evt.type = execve and proc.name = bash
@@ -22,17 +23,7 @@ export const yamlSyntax = defineRule({
 `,
         },
       ],
-      good: [
-        {
-          path: 'policies/falco/rules.yaml',
-          text: `- rule: Shell in container
-  desc: a shell started in a container
-  condition: evt.type = execve and proc.name = bash
-  output: "shell in a container (command=%proc.cmdline user=%user.name)"
-  priority: WARNING
-`,
-        },
-      ],
+      good: [{ path: RULES_FILE, text: SHELL_RULE }],
     },
     falcoCode: 'LOAD_ERR_YAML_PARSE',
   },

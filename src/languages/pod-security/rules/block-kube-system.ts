@@ -2,6 +2,7 @@ import { effectiveMode } from '../../../core/config.js';
 import { defineRule } from '../../../core/rule.js';
 import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
+import { POLICY_FILE, policy } from './examples.js';
 
 export const blockKubeSystem = defineRule({
   meta: {
@@ -19,32 +20,22 @@ export const blockKubeSystem = defineRule({
       ].join(' '),
       bad: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  mode: block
+          path: POLICY_FILE,
+          text: policy(`  mode: block
   controls:
     runAsNonRoot: true
-`,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  mode: block
+          path: POLICY_FILE,
+          text: policy(`  mode: block
   exemptions:
     namespaces: [kube-system]
   controls:
     runAsNonRoot: true
-`,
+`),
         },
       ],
     },

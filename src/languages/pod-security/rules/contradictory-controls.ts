@@ -5,6 +5,7 @@ import { DEFAULT_CAPABILITIES } from '../checks/capabilities-baseline.js';
 import { ALLOWED_VOLUME_TYPES } from '../checks/restricted-volumes.js';
 import { SELINUX_TYPES_1_0, SELINUX_TYPES_1_31 } from '../checks/se-linux-options.js';
 import { safeSysctls } from '../checks/sysctls.js';
+import { POLICY_FILE, policy } from './examples.js';
 
 export const contradictoryControls = defineRule({
   meta: {
@@ -23,34 +24,24 @@ export const contradictoryControls = defineRule({
       ].join(' '),
       bad: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: [shop]
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
   controls:
     appArmor:
       required: true
       allowedProfiles: []
-`,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: [shop]
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
   controls:
     appArmor:
       required: true
       allowedProfiles: [RuntimeDefault]
-`,
+`),
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import { rangeAt } from '../../../core/yaml.js';
 import type { PolicyCheckContext } from './context.js';
+import { POLICY_FILE, policy } from './examples.js';
 
 export const duplicatePolicy = defineRule({
   meta: {
@@ -15,54 +16,37 @@ export const duplicatePolicy = defineRule({
         'Each policy renders as `chs-<name>` objects in the cluster, so names must be unique across the repository.',
       bad: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: [shop]
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
   controls:
     runAsNonRoot: true
-`,
+`),
         },
         {
           path: 'policies/pod-security/shop.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: [shop]
+          text: policy(`  namespaces: [shop]
   controls:
     privileged: false
-`,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: [shop]
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
   controls:
     runAsNonRoot: true
-`,
+`),
         },
         {
           path: 'policies/pod-security/shop.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-privileged
-spec:
-  namespaces: [shop]
+          text: policy(
+            `  namespaces: [shop]
   controls:
     privileged: false
 `,
+            'no-privileged',
+          ),
         },
       ],
     },

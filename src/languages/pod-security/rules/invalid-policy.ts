@@ -1,3 +1,4 @@
+import { POLICY_FILE, policy } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidPolicy = defineRule({
@@ -16,28 +17,18 @@ export const invalidPolicy = defineRule({
       ].join(' '),
       bad: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: [shop]
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
   level: strict
-`,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: [shop]
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
   level: restricted
-`,
+`),
         },
       ],
     },

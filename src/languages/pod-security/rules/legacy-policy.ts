@@ -1,3 +1,4 @@
+import { POLICY_FILE, policy } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const legacyPolicy = defineRule({
@@ -42,15 +43,10 @@ spec:
       ],
       good: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: [shop]
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
   level: restricted
-`,
+`),
         },
       ],
     },

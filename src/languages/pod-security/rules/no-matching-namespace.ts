@@ -1,6 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
+import { POLICY_FILE, policy } from './examples.js';
 
 export const noMatchingNamespace = defineRule({
   meta: {
@@ -18,30 +19,20 @@ export const noMatchingNamespace = defineRule({
       ].join(' '),
       bad: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: []
+          path: POLICY_FILE,
+          text: policy(`  namespaces: []
   controls:
     runAsNonRoot: true
-`,
+`),
         },
       ],
       good: [
         {
-          path: 'policies/pod-security/no-root.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: no-root
-spec:
-  namespaces: [shop]
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
   controls:
     runAsNonRoot: true
-`,
+`),
         },
       ],
     },

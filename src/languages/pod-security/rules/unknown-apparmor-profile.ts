@@ -2,6 +2,7 @@ import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
 import { defineRule } from '../../../core/rule.js';
 import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
+import { policy } from './examples.js';
 
 export const unknownApparmorProfile = defineRule({
   meta: {
@@ -53,17 +54,15 @@ spec:
         },
         {
           path: 'policies/pod-security/nginx-profiles.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: nginx-profiles
-spec:
-  namespaces: [shop]
+          text: policy(
+            `  namespaces: [shop]
   controls:
     appArmor:
       required: true
       allowedProfiles: [localhost/k8s-nginx]
 `,
+            'nginx-profiles',
+          ),
         },
       ],
     },

@@ -2,6 +2,7 @@ import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
 import { defineRule } from '../../../core/rule.js';
 import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
+import { policy } from './examples.js';
 
 export const unknownSeccompProfile = defineRule({
   meta: {
@@ -58,17 +59,15 @@ spec:
         },
         {
           path: 'policies/pod-security/web-seccomp.yaml',
-          text: `apiVersion: container-host-security/v1
-kind: PodSecurity
-metadata:
-  name: web-seccomp
-spec:
-  namespaces: [shop]
+          text: policy(
+            `  namespaces: [shop]
   controls:
     seccomp:
       required: true
       allowedProfiles: [RuntimeDefault, localhost/policies/seccomp/web.json]
 `,
+            'web-seccomp',
+          ),
         },
       ],
     },

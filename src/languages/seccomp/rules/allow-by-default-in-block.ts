@@ -1,6 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import { PERMISSIVE_ACTIONS } from '../actions.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE } from './examples.js';
 
 export const allowByDefaultInBlock = defineRule({
   meta: {
@@ -15,7 +16,7 @@ export const allowByDefaultInBlock = defineRule({
         "In `block` mode a profile is meant to stop what it does not allow. With `defaultAction: SCMP_ACT_ALLOW` (or SCMP_ACT_LOG) every call the profile does not name runs, including the ones the next kernel adds. Make the default SCMP_ACT_ERRNO and allow the calls the workload needs, or keep the policy in `monitor` mode. The mode is the profile's `x-chs.mode`, else `block` when a target in chs.yaml deploys in block mode, else chs.yaml's `mode`.",
       bad: [
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "x-chs": { "mode": "block" },
   "defaultAction": "SCMP_ACT_ALLOW",
@@ -26,7 +27,7 @@ export const allowByDefaultInBlock = defineRule({
       ],
       good: [
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "x-chs": { "mode": "monitor" },
   "defaultAction": "SCMP_ACT_ALLOW",

@@ -2,6 +2,7 @@ import { defineRule } from '../../../core/rule.js';
 import type { SeccompCheckContext } from './context.js';
 import { ruleGroups } from './groups.js';
 import type { GroupedRule } from './groups.js';
+import { PROFILE_FILE, allowProfile } from './examples.js';
 
 /** Rules with comparisons compared pairwise per call; more are not checked (quadratic). */
 const MAX_COMPARED = 500;
@@ -30,26 +31,15 @@ export const conflictingRule = defineRule({
       ].join('\n'),
       bad: [
         {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
+          path: PROFILE_FILE,
+          text: allowProfile(`[
     { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" },
     { "names": ["ptrace"], "action": "SCMP_ACT_KILL" }
-  ]
-}
-`,
+  ]`),
         },
       ],
       good: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_KILL" }]
-}
-`,
-        },
+        { path: PROFILE_FILE, text: allowProfile(`[{ "names": ["ptrace"], "action": "SCMP_ACT_KILL" }]`) },
       ],
     },
   },

@@ -5,6 +5,7 @@ import { COMMON_NODE_ARCHES, ESSENTIAL_SYSCALLS } from '../essential.js';
 import { evaluateSyscall } from '../evaluate.js';
 import { entryNames, profileArches } from '../filter.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE, allowProfile } from './examples.js';
 
 export const deniesEssentialSyscall = defineRule({
   meta: {
@@ -18,23 +19,12 @@ export const deniesEssentialSyscall = defineRule({
       rationale: `After the runtime loads the filter it still has to call \`execve\`, and every program then maps memory, reads, writes and exits. A profile that blocks one of ${ESSENTIAL_SYSCALLS.join(', ')} (Docker's default profile allows them all) leaves the container failing at start (often as "operation not permitted" from the runtime). The check is made for x86_64 and aarch64 nodes, or the profile's first architecture when it covers neither.`,
       bad: [
         {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace", "mprotect"], "action": "SCMP_ACT_ERRNO" }]
-}
-`,
+          path: PROFILE_FILE,
+          text: allowProfile(`[{ "names": ["ptrace", "mprotect"], "action": "SCMP_ACT_ERRNO" }]`),
         },
       ],
       good: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
-}
-`,
-        },
+        { path: PROFILE_FILE, text: allowProfile(`[{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]`) },
       ],
     },
   },

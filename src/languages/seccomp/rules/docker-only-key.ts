@@ -1,5 +1,6 @@
 import { defineRule } from '../../../core/rule.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE, allowProfile } from './examples.js';
 
 export const dockerOnlyKey = defineRule({
   meta: {
@@ -23,25 +24,14 @@ export const dockerOnlyKey = defineRule({
       ].join('\n'),
       bad: [
         {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
+          path: PROFILE_FILE,
+          text: allowProfile(`[
     { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO", "comment": "no debugging" }
-  ]
-}
-`,
+  ]`),
         },
       ],
       good: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
-}
-`,
-        },
+        { path: PROFILE_FILE, text: allowProfile(`[{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]`) },
       ],
     },
   },

@@ -1,6 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import type { SeccompCheckContext } from './context.js';
 import { ruleGroups } from './groups.js';
+import { PROFILE_FILE, allowProfile } from './examples.js';
 
 export const duplicateRule = defineRule({
   meta: {
@@ -14,26 +15,15 @@ export const duplicateRule = defineRule({
         'A second rule that says what an earlier one already says changes nothing; remove it so that the next reader does not wonder which one counts. A rule with comparisons is also covered by a rule without comparisons for the same call and action.',
       bad: [
         {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
+          path: PROFILE_FILE,
+          text: allowProfile(`[
     { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" },
     { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }
-  ]
-}
-`,
+  ]`),
         },
       ],
       good: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
-}
-`,
-        },
+        { path: PROFILE_FILE, text: allowProfile(`[{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]`) },
       ],
     },
   },

@@ -1,6 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import { ERRNO_ACTIONS } from '../actions.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE, allowProfile } from './examples.js';
 
 export const ignoredErrno = defineRule({
   meta: {
@@ -14,22 +15,14 @@ export const ignoredErrno = defineRule({
         'Only SCMP_ACT_ERRNO returns an errno (and SCMP_ACT_TRACE passes the value to the tracer). With any other action the runtime ignores `errnoRet`: the rule probably meant SCMP_ACT_ERRNO.',
       bad: [
         {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_KILL", "errnoRet": 1 }]
-}
-`,
+          path: PROFILE_FILE,
+          text: allowProfile(`[{ "names": ["ptrace"], "action": "SCMP_ACT_KILL", "errnoRet": 1 }]`),
         },
       ],
       good: [
         {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }]
-}
-`,
+          path: PROFILE_FILE,
+          text: allowProfile(`[{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }]`),
         },
       ],
     },

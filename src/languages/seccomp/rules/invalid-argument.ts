@@ -2,6 +2,7 @@ import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
 import { defineRule } from '../../../core/rule.js';
 import { ARG_OPS, MAX_ARG_INDEX } from '../filter.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE, allowProfile } from './examples.js';
 
 export const invalidArgument = defineRule({
   meta: {
@@ -19,34 +20,26 @@ export const invalidArgument = defineRule({
       ].join('\n'),
       bad: [
         {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
+          path: PROFILE_FILE,
+          text: allowProfile(`[
     {
       "names": ["personality"],
       "action": "SCMP_ACT_ERRNO",
       "args": [{ "index": 6, "value": 8, "op": "SCMP_CMP_EQ" }]
     }
-  ]
-}
-`,
+  ]`),
         },
       ],
       good: [
         {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
+          path: PROFILE_FILE,
+          text: allowProfile(`[
     {
       "names": ["personality"],
       "action": "SCMP_ACT_ERRNO",
       "args": [{ "index": 0, "value": 8, "op": "SCMP_CMP_EQ" }]
     }
-  ]
-}
-`,
+  ]`),
         },
       ],
     },

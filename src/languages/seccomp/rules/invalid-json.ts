@@ -1,3 +1,4 @@
+import { PROFILE_FILE, PTRACE_DENIED, allowProfile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidJson = defineRule({
@@ -12,27 +13,9 @@ export const invalidJson = defineRule({
       rationale:
         "runc, containerd and Docker read profiles with Go's JSON decoder: comments, trailing commas, single quotes and YAML are refused, and the container does not start. Fix the syntax at the position shown.",
       bad: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" },]
-}
-`,
-        },
+        { path: PROFILE_FILE, text: allowProfile(`[{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" },]`) },
       ],
-      good: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
-    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
-  ]
-}
-`,
-        },
-      ],
+      good: [{ path: PROFILE_FILE, text: PTRACE_DENIED }],
     },
   },
   messages: { syntax: '{{message}}' },

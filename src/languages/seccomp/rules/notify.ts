@@ -1,6 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import { entryNames } from '../filter.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE, allowProfile } from './examples.js';
 
 export const notify = defineRule({
   meta: {
@@ -14,18 +15,11 @@ export const notify = defineRule({
       rationale:
         'SCMP_ACT_NOTIFY hands the call to a user-space agent that listens on `listenerPath`. runc refuses SCMP_ACT_NOTIFY as the default action and for `write` (it needs `write` to hand over the notification descriptor); without `listenerPath` no agent receives the calls and they wait forever.',
       bad: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["mount"], "action": "SCMP_ACT_NOTIFY" }]
-}
-`,
-        },
+        { path: PROFILE_FILE, text: allowProfile(`[{ "names": ["mount"], "action": "SCMP_ACT_NOTIFY" }]`) },
       ],
       good: [
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "defaultAction": "SCMP_ACT_ALLOW",
   "listenerPath": "/run/seccomp-agent.sock",

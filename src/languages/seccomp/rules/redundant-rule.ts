@@ -2,6 +2,7 @@ import { defineRule } from '../../../core/rule.js';
 import { EPERM, effectiveErrno, sameAction } from '../actions.js';
 import { defaultOf } from '../filter.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE, PTRACE_DENIED, allowProfile } from './examples.js';
 
 export const redundantRule = defineRule({
   meta: {
@@ -15,29 +16,14 @@ export const redundantRule = defineRule({
         'libseccomp refuses a rule whose action equals the default action, so runc drops it without a word. Such a rule does nothing; it also does not override other rules for the same call, as a reader might expect. Remove it.',
       bad: [
         {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
+          path: PROFILE_FILE,
+          text: allowProfile(`[
     { "names": ["read", "write"], "action": "SCMP_ACT_ALLOW" },
     { "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }
-  ]
-}
-`,
+  ]`),
         },
       ],
-      good: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
-    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
-  ]
-}
-`,
-        },
-      ],
+      good: [{ path: PROFILE_FILE, text: PTRACE_DENIED }],
     },
   },
   messages: { redundant: "this rule's action ({{action}}) is the default action: runc skips it" },

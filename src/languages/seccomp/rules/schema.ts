@@ -1,5 +1,6 @@
 import { defineRule } from '../../../core/rule.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE, PTRACE_DENIED } from './examples.js';
 
 export const schema = defineRule({
   meta: {
@@ -15,7 +16,7 @@ export const schema = defineRule({
         "Profiles are validated against schemas/seccomp.schema.json: the OCI runtime spec's seccomp object plus Docker's extensions and chs's `x-chs` hints. An unknown key is ignored by Go's JSON decoder, so a misspelt `syscals` silently drops every rule; a value of the wrong type makes the runtime refuse the profile. Keys given twice keep only the last value.",
       bad: [
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "defaultAction": "SCMP_ACT_ALLOW",
   "syscals": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
@@ -23,18 +24,7 @@ export const schema = defineRule({
 `,
         },
       ],
-      good: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
-    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
-  ]
-}
-`,
-        },
-      ],
+      good: [{ path: PROFILE_FILE, text: PTRACE_DENIED }],
     },
   },
   messages: {

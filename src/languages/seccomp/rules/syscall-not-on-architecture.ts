@@ -2,6 +2,7 @@ import { defineRule } from '../../../core/rule.js';
 import { entryArches, entryNames } from '../filter.js';
 import { isKnownSyscall, KERNEL_ALIASES, SCMP_ARCHES, syscallNumber } from '../syscalls.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE } from './examples.js';
 
 export const syscallNotOnArchitecture = defineRule({
   meta: {
@@ -17,7 +18,7 @@ export const syscallNotOnArchitecture = defineRule({
         'libseccomp resolves each name per architecture and runc skips the names it cannot resolve: a rule for `chown32` in a profile for `SCMP_ARCH_X86_64` only does nothing. Name the call the architecture has (here `chown`), or add the architecture. A kernel name that libseccomp files under another name on an architecture (`sync_file_range2` is `arm_sync_file_range` on arm) counts when the same rule also names the other.',
       bad: [
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "defaultAction": "SCMP_ACT_ALLOW",
   "architectures": ["SCMP_ARCH_X86_64"],
@@ -28,7 +29,7 @@ export const syscallNotOnArchitecture = defineRule({
       ],
       good: [
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "defaultAction": "SCMP_ACT_ALLOW",
   "architectures": ["SCMP_ARCH_X86_64"],

@@ -3,6 +3,7 @@ import { defineRule } from '../../../core/rule.js';
 import { ACTIONS, isAction } from '../actions.js';
 import type { Located } from '../profile.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE, PTRACE_DENIED, allowProfile } from './examples.js';
 
 export const unknownAction = defineRule({
   meta: {
@@ -14,27 +15,9 @@ export const unknownAction = defineRule({
     docs: {
       rationale: `The runtime refuses a profile with an unknown action and the container does not start. Actions: ${ACTIONS.join(', ')}.`,
       bad: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_DENY" }]
-}
-`,
-        },
+        { path: PROFILE_FILE, text: allowProfile(`[{ "names": ["ptrace"], "action": "SCMP_ACT_DENY" }]`) },
       ],
-      good: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [
-    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
-  ]
-}
-`,
-        },
-      ],
+      good: [{ path: PROFILE_FILE, text: PTRACE_DENIED }],
     },
   },
   messages: { unknown: 'unknown action "{{action}}"{{hint}}' },

@@ -3,6 +3,7 @@ import { defineRule } from '../../../core/rule.js';
 import type { Located } from '../profile.js';
 import { DOCKER_ARCHES, SCMP_ARCHES } from '../syscalls.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE } from './examples.js';
 
 export const unknownArchitecture = defineRule({
   meta: {
@@ -18,7 +19,7 @@ export const unknownArchitecture = defineRule({
         "The runtime refuses a profile with an unknown `SCMP_ARCH_*` architecture. In Docker's `includes` and `excludes`, architectures are Go names (`amd64`, `arm64`, ...), compared with the daemon's own: an unknown name never matches.",
       bad: [
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "defaultAction": "SCMP_ACT_ALLOW",
   "architectures": ["SCMP_ARCH_X86-64"],
@@ -29,7 +30,7 @@ export const unknownArchitecture = defineRule({
       ],
       good: [
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "defaultAction": "SCMP_ACT_ALLOW",
   "architectures": ["SCMP_ARCH_X86_64"],

@@ -1,6 +1,7 @@
 import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
 import { defineRule } from '../../../core/rule.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE } from './examples.js';
 
 /** Linux capabilities (capability.h, 0 to 40). */
 export const CAPABILITIES: readonly string[] = [
@@ -67,7 +68,7 @@ seccomp:
 `,
         },
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "defaultAction": "SCMP_ACT_ERRNO",
   "syscalls": [
@@ -87,7 +88,7 @@ seccomp:
 `,
         },
         {
-          path: 'policies/seccomp/web.json',
+          path: PROFILE_FILE,
           text: `{
   "defaultAction": "SCMP_ACT_ERRNO",
   "syscalls": [

@@ -4,6 +4,7 @@ import { entryNames } from '../filter.js';
 import { isKnownSyscall, syscallNames } from '../syscalls.js';
 import { SYSCALL_TABLE_KERNEL } from '../syscalls.generated.js';
 import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE, allowProfile } from './examples.js';
 
 /** Unknown names per file that get a "did you mean". */
 const MAX_SUGGESTIONS = 200;
@@ -18,24 +19,10 @@ export const unknownSyscall = defineRule({
     docs: {
       rationale: `runc silently skips names libseccomp cannot resolve, so a misspelt name in a deny rule blocks nothing. Names are checked against libseccomp's table (kernel ${SYSCALL_TABLE_KERNEL}).`,
       bad: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrase"], "action": "SCMP_ACT_ERRNO" }]
-}
-`,
-        },
+        { path: PROFILE_FILE, text: allowProfile(`[{ "names": ["ptrase"], "action": "SCMP_ACT_ERRNO" }]`) },
       ],
       good: [
-        {
-          path: 'policies/seccomp/web.json',
-          text: `{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]
-}
-`,
-        },
+        { path: PROFILE_FILE, text: allowProfile(`[{ "names": ["ptrace"], "action": "SCMP_ACT_ERRNO" }]`) },
       ],
     },
   },
