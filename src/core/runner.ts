@@ -15,7 +15,7 @@ import type { Language, LintContext } from './language.js';
 import { emptyFacts } from './language.js';
 import { readTextFile } from './read.js';
 import type { RuleRegistry } from './registry.js';
-import { formatMessage } from './rule.js';
+import { findingMessage } from './rule.js';
 import type { Finding } from './rule.js';
 import { fileUnreadable, unknownKind, unknownRule, unusedSuppression } from './rules.js';
 import { SourceFile } from './source.js';
@@ -55,7 +55,7 @@ function toDiagnostic(finding: Finding): Diagnostic {
     file: finding.file,
     severity: finding.severity ?? rule.meta.severity,
     ruleId: rule.meta.id,
-    message: formatMessage(rule.messages[finding.messageId] ?? finding.messageId, finding.data),
+    message: findingMessage(finding),
   };
   if (finding.range) diagnostic.range = finding.range;
   if (rule.meta.falcoCode) diagnostic.falcoCode = rule.meta.falcoCode;
