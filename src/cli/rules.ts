@@ -29,9 +29,8 @@ export async function rulesCommand(
   if (id !== undefined) {
     const rule = registry.get(id);
     if (!rule) {
-      throw new UserError(
-        `no rule "${id}"${didYouMeanSuffix(id, registry.ids())}; \`chs rules\` lists them all`,
-      );
+      const hint = didYouMeanSuffix(id, registry.ids());
+      throw new UserError(`no rule "${id}"${hint}${hint ? ' ' : '; '}\`chs rules\` lists them all`);
     }
     ctx.stdout.write(flags.format === 'json' ? `${JSON.stringify(asJson(rule), null, 2)}\n` : rulePage(rule));
     return EXIT_OK;
