@@ -1,4 +1,5 @@
 import { defineRule } from '../../../core/rule.js';
+import { legacyPsp } from './examples.js';
 
 export const legacyField = defineRule({
   meta: {
@@ -19,48 +20,13 @@ export const legacyField = defineRule({
       bad: [
         {
           path: 'policies/pod-security/legacy.yaml',
-          text: `apiVersion: policy/v1beta1
-kind: PodSecurityPolicy
-metadata:
-  name: legacy-restricted
-spec:
-  privileged: false
-  allowPrivilegeEscalation: false
-  requiredDropCapabilities: [ALL]
-  defaultAddCapabilities: [NET_BIND_SERVICE]
-  runAsUser:
-    rule: MustRunAsNonRoot
-  seLinux:
-    rule: RunAsAny
-  supplementalGroups:
-    rule: RunAsAny
-  fsGroup:
-    rule: RunAsAny
-  volumes: [configMap, emptyDir, secret]
-`,
+          text: legacyPsp('  defaultAddCapabilities: [NET_BIND_SERVICE]\n'),
         },
       ],
       good: [
         {
           path: 'policies/pod-security/legacy.yaml',
-          text: `apiVersion: policy/v1beta1
-kind: PodSecurityPolicy
-metadata:
-  name: legacy-restricted
-spec:
-  privileged: false
-  allowPrivilegeEscalation: false
-  requiredDropCapabilities: [ALL]
-  runAsUser:
-    rule: MustRunAsNonRoot
-  seLinux:
-    rule: RunAsAny
-  supplementalGroups:
-    rule: RunAsAny
-  fsGroup:
-    rule: RunAsAny
-  volumes: [configMap, emptyDir, secret]
-`,
+          text: legacyPsp(),
         },
       ],
     },

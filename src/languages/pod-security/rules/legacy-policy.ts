@@ -1,4 +1,4 @@
-import { POLICY_FILE, policy } from './examples.js';
+import { POLICY_FILE, legacyPsp, policy } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const legacyPolicy = defineRule({
@@ -21,24 +21,7 @@ export const legacyPolicy = defineRule({
       bad: [
         {
           path: 'policies/pod-security/legacy.yaml',
-          text: `apiVersion: policy/v1beta1
-kind: PodSecurityPolicy
-metadata:
-  name: legacy-restricted
-spec:
-  privileged: false
-  allowPrivilegeEscalation: false
-  requiredDropCapabilities: [ALL]
-  runAsUser:
-    rule: MustRunAsNonRoot
-  seLinux:
-    rule: RunAsAny
-  supplementalGroups:
-    rule: RunAsAny
-  fsGroup:
-    rule: RunAsAny
-  volumes: [configMap, emptyDir, secret]
-`,
+          text: legacyPsp(),
         },
       ],
       good: [
