@@ -7,7 +7,7 @@ import type { Config, TargetConfig } from '../core/config.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import type { ClientOptions } from '../gitlab/client.js';
 import type { Platform } from '../gitlab/platform.js';
-import type { Env, GitLabSettings } from '../gitlab/settings.js';
+import type { Env, GitLabSettings, TokenUseName } from '../gitlab/settings.js';
 import type { DeployResult, Step } from '../kube/deploy.js';
 import { describeRef } from '../kube/objects.js';
 import type { RenderedTarget } from '../render/index.js';
@@ -73,12 +73,11 @@ export async function deployCommand(
     return EXIT_FINDINGS;
   }
 
-  let gitlab: { settings: GitLabSettings; platform?: Platform } | undefined;
-  const openPlatform = async (projectId: string): Promise<Platform> => {
-    const { gitLabSettings } = await import('../gitlab/settings.js');
+  const openPlatform = async (projectId: string, use: TokenUseName): Promise<Platform> => {
+    const { TOKEN_USES, gitLabSettings } = await import('../gitlab/settings.js');
     const { openGitLab } = await import('../gitlab/client.js');
-    gitlab ??= { settings: gitLabSettings(env, config.gitlab.tokenVariable) };
-    return openGitLab({ ...gitlab.settings, projectId }, { ...deps.clientOptions, onRetry: retryLine(ctx) });
+    const settings: GitLabSettings = gitLabSettings(env, TOKEN_USES[use], config.gitlab.tokenVariable);
+    return openGitLab({ ...settings, projectId }, { ...deps.clientOptions, onRetry: retryLine(ctx) });
   };
 
   if (!(await gate(ctx, env, flags, openPlatform))) {
@@ -115,7 +114,7 @@ async function gate(
   ctx: CommandContext,
   env: Env,
   flags: DeployFlags,
-  openPlatform: (projectId: string) => Promise<Platform>,
+  openPlatform: (projectId: string, use: TokenUseName) => Promise<Platform>,
 ): Promise<boolean> {
   const inCi = env.GITLAB_CI === 'true' || env.CI_COMMIT_SHA !== undefined;
   const requireApproval = flags.requireApproval !== false;
@@ -138,7 +137,7 @@ async function gate(
   }
   const projectId = env.CI_PROJECT_ID?.trim();
   if (!projectId) throw new UserError('CI_PROJECT_ID is not set: the approval gate needs a GitLab CI/CD job');
-  const approval = await approvalVerdict(await openPlatform(projectId), env);
+  const approval = await approvalVerdict(await openPlatform(projectId, 'approvals'), env);
   ctx.stderr.write(`chs: ${approval.allowed ? 'approved' : 'not approved'}: ${approval.reason}\n`);
   return approval.allowed;
 }
@@ -149,7 +148,7 @@ async function deployThroughCmp(
   config: Config,
   rendered: RenderedTarget,
   flags: DeployFlags,
-  openPlatform: (projectId: string) => Promise<Platform>,
+  openPlatform: (projectId: string, use: TokenUseName) => Promise<Platform>,
 ): Promise<number> {
   const cmp = config.clusterManagementProject;
   if (!cmp) return EXIT_OK; // checked by the caller
@@ -166,17 +165,20 @@ async function deployThroughCmp(
   const sha = env.CI_COMMIT_SHA?.slice(0, 12);
   const source = env.CI_PROJECT_PATH;
   const origin = sha ? ` from ${source ? `${source}@` : ''}${sha}` : '';
-  const result = await deployToClusterManagementProject(await openPlatform(cmp.project), {
-    directory: cmp.directory,
-    ...(cmp.branch !== undefined ? { branch: cmp.branch } : {}),
-    ...(cmp.mergeRequest !== undefined ? { mergeRequest: cmp.mergeRequest } : {}),
-    files,
-    rootHelmfile: (existing) => withHelmfileEntry(existing, cmp.directory),
-    message: `container-host-security: deploy the policies of target ${target}${origin}`,
-    mergeRequestTitle: `container-host-security: deploy the policies of target ${target}`,
-    mergeRequestDescription: `The rendered policies of target ${target}${origin}, written by \`chs deploy\`. Merging this merge request lets the cluster management project's pipeline install them (helmfile).`,
-    dryRun: flags.dryRun === true,
-  });
+  const result = await deployToClusterManagementProject(
+    await openPlatform(cmp.project, 'clusterManagement'),
+    {
+      directory: cmp.directory,
+      ...(cmp.branch !== undefined ? { branch: cmp.branch } : {}),
+      ...(cmp.mergeRequest !== undefined ? { mergeRequest: cmp.mergeRequest } : {}),
+      files,
+      rootHelmfile: (existing) => withHelmfileEntry(existing, cmp.directory),
+      message: `container-host-security: deploy the policies of target ${target}${origin}`,
+      mergeRequestTitle: `container-host-security: deploy the policies of target ${target}`,
+      mergeRequestDescription: `The rendered policies of target ${target}${origin}, written by \`chs deploy\`. Merging this merge request lets the cluster management project's pipeline install them (helmfile).`,
+      dryRun: flags.dryRun === true,
+    },
+  );
   const dry = flags.dryRun === true;
   ctx.stdout.write(
     `target ${target} (cluster management project ${result.project}, branch ${result.branch})${dry ? ', dry run' : ''}:\n`,

@@ -29,9 +29,12 @@ export async function driftCommand(
   const env = deps.env ?? process.env;
   const config = loadRepositoryConfig(ctx.cwd);
   // The GitLab settings first: a job without its variables fails before the cluster is read.
-  const settings = flags.issue
-    ? (await import('../gitlab/settings.js')).gitLabSettings(env, config.gitlab.tokenVariable)
-    : undefined;
+  const gitlabSettings = flags.issue ? await import('../gitlab/settings.js') : undefined;
+  const settings = gitlabSettings?.gitLabSettings(
+    env,
+    gitlabSettings.TOKEN_USES.driftIssue,
+    config.gitlab.tokenVariable,
+  );
   const rendered = renderSelected(ctx, config, flags);
   if (rendered === null) {
     ctx.stderr.write('chs: cannot check drift: fix the policy files first (chs lint)\n');

@@ -1,15 +1,14 @@
 /** `chs lint`. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import type { PolicyKind } from '../core/kinds.js';
 import { lint } from '../core/runner.js';
 import { languages, registry } from '../languages/index.js';
 import { colorsFor } from '../report/colors.js';
 import { lintJson } from '../report/json.js';
-import { buildReport } from '../report/positions.js';
+import { buildReport, rebaseReport } from '../report/positions.js';
 import type { LintReport } from '../report/positions.js';
 import { stylish } from '../report/stylish.js';
+import { parseReportFlags, reportBase, writeReports } from './reports.js';
 import type { CommandContext } from './run.js';
 import { packageVersion } from './version.js';
 
@@ -17,6 +16,7 @@ interface LintFlags {
   kind?: PolicyKind;
   format?: 'text' | 'stylish' | 'json';
   report?: string[];
+  reportBase?: string;
   includeDir?: string[];
   maxWarnings?: number;
   quiet?: boolean;
@@ -34,22 +34,8 @@ const REPORTERS: Record<string, () => Promise<Reporter>> = {
   },
 };
 
-export function parseReportFlags(values: readonly string[], cwd: string): { type: string; path: string }[] {
-  return values.map((value) => {
-    const eq = value.indexOf('=');
-    const type = eq === -1 ? value : value.slice(0, eq);
-    const path = eq === -1 ? '' : value.slice(eq + 1);
-    if (!(type in REPORTERS) || path === '') {
-      throw new UserError(
-        `--report takes TYPE=FILE with TYPE one of ${Object.keys(REPORTERS).join(', ')}, not "${value}"`,
-      );
-    }
-    return { type, path: resolve(cwd, path) };
-  });
-}
-
 export async function lintCommand(ctx: CommandContext, paths: string[], flags: LintFlags): Promise<number> {
-  const reports = parseReportFlags(flags.report ?? [], ctx.cwd);
+  const reports = parseReportFlags(flags.report ?? [], ctx.cwd, Object.keys(REPORTERS));
   if (flags.kind && paths.length === 0)
     throw new UserError('--kind applies to the files named: give the paths too');
   const result = await lint({
@@ -70,17 +56,13 @@ export async function lintCommand(ctx: CommandContext, paths: string[], flags: L
     : result.diagnostics;
   const linted = [...result.filesByKind.values()].flat().map((f) => f.path);
   const report = buildReport(diagnostics, result.files, linted);
-  for (const { type, path } of reports) {
-    const reporter = await (REPORTERS[type] as () => Promise<Reporter>)();
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, reporter(report));
-    } catch (error) {
-      throw new UserError(
-        `cannot write the ${type} report to ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      );
-    }
-  }
+  const rebased =
+    flags.reportBase === undefined
+      ? report
+      : rebaseReport(report, ctx.cwd, reportBase(ctx.cwd, flags.reportBase));
+  await writeReports(reports, async (type) =>
+    (await (REPORTERS[type] as () => Promise<Reporter>)())(rebased),
+  );
   ctx.stdout.write(flags.format === 'json' ? lintJson(report) : stylish(report, colorsFor(ctx.stdout)));
   if (report.summary.errors > 0) return EXIT_FINDINGS;
   if (flags.maxWarnings !== undefined && report.summary.warnings > flags.maxWarnings) {

@@ -40,6 +40,10 @@ program
     'also write a report: codequality=FILE, junit=FILE or sarif=FILE (repeatable)',
     collect,
   )
+  .option(
+    '--report-base <dir>',
+    'write the paths in --report files relative to <dir> (in CI: "$CI_PROJECT_DIR")',
+  )
   .option('--include-dir <dir>', 'add a root for AppArmor include statements (repeatable)', collect)
   .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', (v) =>
     parseCount(v, '--max-warnings'),
@@ -65,8 +69,17 @@ program
   .description('run the policy test cases (policies/tests/**/*.yaml)')
   .argument('[path...]', 'test files or directories')
   .addOption(formatOption())
+  .option(
+    '--report <type=file>',
+    'also write a report: codequality=FILE (the failed cases) or junit=FILE (repeatable)',
+    collect,
+  )
+  .option(
+    '--report-base <dir>',
+    'write the paths in --report files relative to <dir> (in CI: "$CI_PROJECT_DIR")',
+  )
   .option('--include-dir <dir>', 'add a root for AppArmor include statements (repeatable)', collect)
-  .action((paths: string[], options: { format?: 'text' | 'json'; includeDir?: string[] }, command: Command) =>
+  .action((paths: string[], options: Record<string, unknown>, command: Command) =>
     run(command, async (ctx) => (await import('./test.js')).testCommand(ctx, paths, options)),
   );
 

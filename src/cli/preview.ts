@@ -145,8 +145,11 @@ export async function previewCommand(
   // Settings first: a job without its variables fails before any work is done.
   let gitlab: { settings: GitLabSettings; iid: number } | undefined;
   if (flags.post) {
-    const { gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
-    gitlab = { settings: gitLabSettings(env, config.gitlab.tokenVariable), iid: mergeRequestIid(env) };
+    const { TOKEN_USES, gitLabSettings, mergeRequestIid } = await import('../gitlab/settings.js');
+    gitlab = {
+      settings: gitLabSettings(env, TOKEN_USES.note, config.gitlab.tokenVariable),
+      iid: mergeRequestIid(env),
+    };
   }
 
   const timer = previewTimer(env, ctx.stderr);

@@ -49,8 +49,13 @@ export function selectTargets(config: Config, name: string | undefined): TargetC
   const found = config.targets.find((t) => t.name === name);
   if (!found) {
     const names = config.targets.map((t) => t.name);
+    // `default` is what the CI templates deploy to unless told: say which input names the target.
+    const hint =
+      name === 'default'
+        ? ': "default" is the one target of a chs.yaml without targets; name one of these with --target (in CI, the deploy template\'s `target` input)'
+        : '';
     throw new UserError(
-      `no target "${name}" in ${config.source?.path ?? 'chs.yaml'}${didYouMeanSuffix(name, names)} (targets: ${names.join(', ')})`,
+      `no target "${name}" in ${config.source?.path ?? 'chs.yaml'}${didYouMeanSuffix(name, names)} (targets: ${names.join(', ')})${hint}`,
     );
   }
   return [found];

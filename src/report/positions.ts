@@ -3,6 +3,7 @@
  */
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
 import type { SourceFile } from '../core/source.js';
+import { rebaseFiles, rebasePath } from './paths.js';
 
 export interface ResolvedDiagnostic {
   file: string;
@@ -66,4 +67,13 @@ export function buildReport(
   const all = new Set(linted);
   for (const d of resolved) all.add(d.file);
   return { diagnostics: resolved, files: [...all], summary };
+}
+
+/** The report with its paths relative to `base` instead of `cwd` (for `--report-base`). */
+export function rebaseReport(report: LintReport, cwd: string, base: string): LintReport {
+  return {
+    ...report,
+    diagnostics: rebaseFiles(report.diagnostics, cwd, base),
+    files: report.files.map((file) => rebasePath(file, cwd, base)),
+  };
 }

@@ -145,8 +145,12 @@ describe('deploy and drift jobs of the documented snippets against the test GitL
       approved_by: approvedBy,
     });
 
-  function jobs(snippet: string, kind: PipelineKind): PlannedJob[] {
-    const main = userProject(docSnippets().get(snippet) ?? '');
+  function jobs(
+    snippet: string,
+    kind: PipelineKind,
+    gitlabCi = docSnippets().get(snippet) ?? '',
+  ): PlannedJob[] {
+    const main = userProject(gitlabCi);
     const variables = predefinedVariables(kind, USER_PROJECT, project);
     const loaded = new Pipeline(instance(templatesProject(), main), variables).load(
       main,
@@ -154,7 +158,7 @@ describe('deploy and drift jobs of the documented snippets against the test GitL
       '.gitlab-ci.yml',
     );
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-    const planned = plan(loaded.value, variables);
+    const planned = plan(loaded.value, variables, main.files);
     expect(planned.errors).toEqual([]);
     return planned.jobs;
   }
@@ -165,7 +169,7 @@ describe('deploy and drift jobs of the documented snippets against the test GitL
     return found;
   }
 
-  const run = (kind: PipelineKind, planned: PlannedJob) =>
+  const run = (kind: PipelineKind, planned: PlannedJob, token = TOKEN) =>
     runJobAsync(
       planned,
       {
@@ -173,7 +177,7 @@ describe('deploy and drift jobs of the documented snippets against the test GitL
         CI_SERVER_URL: gitlab.url,
         CI_PROJECT_ID: String(PROJECT_ID),
       },
-      { projectDir: project, path: [bin], extra: { KUBECONFIG: kubeconfig, CHS_GITLAB_TOKEN: TOKEN } },
+      { projectDir: project, path: [bin], extra: { KUBECONFIG: kubeconfig, CHS_GITLAB_TOKEN: token } },
     );
 
   const issues = () => [...(gitlab.projects.get(PROJECT_ID)?.issues.values() ?? [])];
@@ -271,4 +275,67 @@ describe('deploy and drift jobs of the documented snippets against the test GitL
     expect(result.output).toContain('(a direct push is not approved)');
     expect(clusterWrites()).toEqual([]);
   });
+
+  it('all.yml with only the deploy target: the deploy renders its target, drift checks every target, neither exits 2', async () => {
+    const gitlabCi = `include:\n  - component: $CI_SERVER_FQDN/tools/container-host-security/all@0.1.0\n    inputs:\n      target: production\n`;
+    mergedBy([alice]);
+    const deploy = jobs('all', 'default branch', gitlabCi).find((j) => j.name === 'chs-deploy-production');
+    if (!deploy) throw new Error('no chs-deploy-production job');
+    const deployed = await run('default branch', deploy);
+    expect(deployed.status, deployed.output).toBe(0);
+    const drift = jobs('all', 'schedule', gitlabCi).find((j) => j.name === 'chs-drift');
+    if (!drift) throw new Error('no chs-drift job');
+    const checked = await run('schedule', drift);
+    // production is as deployed; staging never got the policies: drift (1), not a configuration error (2).
+    expect(checked.status, checked.output).toBe(1);
+    expect(checked.output).toContain('target production (context shop/agents:production): no drift');
+    expect(checked.output).toMatch(/target staging \(context shop\/agents:staging\): drift: \d+ missing/);
+    expect(checked.output).not.toContain('no target "default"');
+  });
+
+  it('all.yml with no inputs on a chs.yaml with targets: the deploy says which input names the target (exit 2), drift checks every target', async () => {
+    const gitlabCi = 'include:\n  - component: $CI_SERVER_FQDN/tools/container-host-security/all@0.1.0\n';
+    mergedBy([alice]);
+    const deploy = jobs('all', 'default branch', gitlabCi).find((j) => j.name === 'chs-deploy-default');
+    if (!deploy) throw new Error('no chs-deploy-default job');
+    const refused = await run('default branch', deploy);
+    expect(refused.status, refused.output).toBe(2);
+    expect(refused.output).toContain(
+      'chs: no target "default" in chs.yaml (targets: production, staging): "default" is the one target of a chs.yaml without targets; name one of these with --target (in CI, the deploy template\'s `target` input)',
+    );
+    expect(clusterWrites()).toEqual([]);
+    const drift = jobs('all', 'schedule', gitlabCi).find((j) => j.name === 'chs-drift');
+    if (!drift) throw new Error('no chs-drift job');
+    const checked = await run('schedule', drift);
+    expect(checked.status, checked.output).toBe(1);
+    expect(checked.output).toMatch(
+      /target production \(context shop\/agents:production\): drift: \d+ missing/,
+    );
+  });
+
+  const tokenCases: { job: string; kind: PipelineKind; message: string }[] = [
+    {
+      job: 'chs-drift',
+      kind: 'schedule',
+      message:
+        'chs: CHS_GITLAB_TOKEN is not set: chs drift --issue opens, updates and closes the drift issue with it; add a masked CI/CD variable CHS_GITLAB_TOKEN holding a project access token with the "api" scope and the Reporter role (CI_JOB_TOKEN cannot write issues)',
+    },
+    {
+      job: 'chs-deploy-production',
+      kind: 'default branch',
+      message:
+        'chs: CHS_GITLAB_TOKEN is not set: chs deploy\'s approval gate reads with it who approved the merge request that brought this commit (--require-approval=false deploys without the gate); add a masked CI/CD variable CHS_GITLAB_TOKEN holding a project access token with the "read_api" scope and the Reporter role (CI_JOB_TOKEN cannot read merge request approvals)',
+    },
+  ];
+  for (const c of tokenCases) {
+    it(`component snippet, ${c.job} without the token: exit 2, one line saying what the token is for and its scope`, async () => {
+      mergedBy([alice]);
+      const result = await run(c.kind, job('component', c.kind, c.job), '');
+      expect(result.status, result.output).toBe(2);
+      expect(result.output).toContain(c.message);
+      expect(result.output).not.toContain('merge request notes');
+      expect(gitlab.writes()).toEqual([]);
+      expect(clusterWrites()).toEqual([]);
+    });
+  }
 });

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPlainObject } from './inputs.js';
-import { Pipeline, missingArtifacts, plan, runJob } from './pipeline.js';
+import { Pipeline, jobStatus, missingArtifacts, plan, runJob } from './pipeline.js';
 import type { Plan, PlannedJob, Project } from './pipeline.js';
 import {
   CHS,
@@ -27,6 +27,7 @@ import {
   TEMPLATES_PROJECT,
   USER_PROJECT,
   instance,
+  listFiles,
   predefinedVariables,
   docSnippets,
   templatesProject,
@@ -41,6 +42,9 @@ const KINDS: PipelineKind[] = [
   'default branch',
   'schedule',
   'tag',
+  'web, default branch',
+  'api, default branch',
+  'trigger, default branch',
 ];
 
 function configOf(main: Project, kind: PipelineKind, projectDir?: string): Record<string, unknown> {
@@ -55,7 +59,7 @@ function configOf(main: Project, kind: PipelineKind, projectDir?: string): Recor
 }
 
 function planOf(main: Project, kind: PipelineKind, projectDir?: string): Plan {
-  return plan(configOf(main, kind, projectDir), predefinedVariables(kind, main.path, projectDir));
+  return plan(configOf(main, kind, projectDir), predefinedVariables(kind, main.path, projectDir), main.files);
 }
 
 const summary = (p: Plan): string[] =>
@@ -70,28 +74,40 @@ function snippetProject(name: string): Project {
 describe("the documented include snippets, as GitLab builds their pipelines", () => {
   const expected: Record<string, Record<PipelineKind, string[]>> = {
     component: {
-      'merge request': ['chs-lint', 'chs-preview'],
+      'merge request': ['chs-lint', 'chs-test', 'chs-preview'],
       'branch with an open merge request': [],
-      branch: ['chs-lint'],
-      'default branch': ['chs-lint', 'chs-deploy-production (manual)'],
+      branch: ['chs-lint', 'chs-test'],
+      'default branch': ['chs-lint', 'chs-test', 'chs-deploy-production (manual)'],
       schedule: ['chs-drift'],
       tag: [],
+      // Deploys run for pushes only: a pipeline run by hand, the API or a trigger lints and tests.
+      'web, default branch': ['chs-lint', 'chs-test'],
+      'api, default branch': ['chs-lint', 'chs-test'],
+      'trigger, default branch': ['chs-lint', 'chs-test'],
     },
     project: {
-      'merge request': ['chs-lint', 'chs-preview'],
+      'merge request': ['chs-lint', 'chs-test', 'chs-preview'],
       'branch with an open merge request': [],
-      branch: ['chs-lint'],
-      'default branch': ['chs-lint', 'chs-deploy-staging', 'chs-deploy-production (manual)'],
+      branch: ['chs-lint', 'chs-test'],
+      'default branch': ['chs-lint', 'chs-test', 'chs-deploy-staging', 'chs-deploy-production (manual)'],
       schedule: ['chs-drift'],
       tag: [],
+      // Deploys run for pushes only: a pipeline run by hand, the API or a trigger lints and tests.
+      'web, default branch': ['chs-lint', 'chs-test'],
+      'api, default branch': ['chs-lint', 'chs-test'],
+      'trigger, default branch': ['chs-lint', 'chs-test'],
     },
     remote: {
-      'merge request': ['chs-lint', 'chs-preview'],
+      'merge request': ['chs-lint', 'chs-test', 'chs-preview'],
       'branch with an open merge request': [],
-      branch: ['chs-lint'],
-      'default branch': ['chs-lint', 'chs-deploy-production'],
+      branch: ['chs-lint', 'chs-test'],
+      'default branch': ['chs-lint', 'chs-test', 'chs-deploy-production'],
       schedule: ['chs-drift'],
       tag: [],
+      // Deploys run for pushes only: a pipeline run by hand, the API or a trigger lints and tests.
+      'web, default branch': ['chs-lint', 'chs-test'],
+      'api, default branch': ['chs-lint', 'chs-test'],
+      'trigger, default branch': ['chs-lint', 'chs-test'],
     },
   };
 
@@ -159,17 +175,24 @@ describe("the documented include snippets, as GitLab builds their pipelines", ()
 });
 
 describe("the project's own pipeline (.gitlab-ci.yml)", () => {
-  const self: Project = {
-    path: TEMPLATES_PROJECT,
-    read: (file, ref) => templatesProject().read(file, ref),
-  };
+  const self: Project = templatesProject();
   const expected: Record<PipelineKind, string[] | 'none'> = {
-    'merge request': ['self-test-lint', 'self-test-preview', 'test: [20]', 'test: [22]', 'package'],
+    'merge request': [
+      'self-test-lint',
+      'self-test-test',
+      'self-test-preview',
+      'test: [20]',
+      'test: [22]',
+      'package',
+    ],
     'branch with an open merge request': 'none',
-    branch: ['self-test-lint', 'test: [20]', 'test: [22]', 'package'],
-    'default branch': ['self-test-lint', 'test: [20]', 'test: [22]', 'package'],
+    branch: ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
+    'default branch': ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
     schedule: ['test: [20]', 'test: [22]', 'package'],
     tag: ['test: [20]', 'test: [22]', 'package'],
+    'web, default branch': ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
+    'api, default branch': ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
+    'trigger, default branch': ['self-test-lint', 'self-test-test', 'test: [20]', 'test: [22]', 'package'],
   };
   for (const kind of KINDS) {
     it(`a ${kind} pipeline: ${expected[kind] === 'none' ? 'no pipeline' : (expected[kind] as string[]).join(', ')}`, () => {
@@ -182,7 +205,7 @@ describe("the project's own pipeline (.gitlab-ci.yml)", () => {
 
   it('publishes the version a tag names to npm, then releases the components, when NPM_TOKEN is set', () => {
     const variables = { ...predefinedVariables('tag', TEMPLATES_PROJECT), NPM_TOKEN: 'npm_x' };
-    const result = plan(configOf(self, 'tag'), variables);
+    const result = plan(configOf(self, 'tag'), variables, self.files);
     expect(result.errors).toEqual([]);
     expect(summary(result)).toEqual(['test: [20]', 'test: [22]', 'package', 'publish', 'catalog-release']);
     const publish = result.jobs.find((job) => job.name === 'publish')?.definition;
@@ -236,6 +259,7 @@ describe('running the lint job of a merge request pipeline against examples/', (
 
   interface Issue {
     check_name: string;
+    severity: string;
     fingerprint: string;
     location: { path: string; lines: { begin: number } };
   }
@@ -284,10 +308,29 @@ describe('running the lint job of a merge request pipeline against examples/', (
       junit: 'chs-reports/chs-lint-junit.xml',
     });
     expect(readIssues(join(dir, 'chs-reports/gl-code-quality-report.json'))).toEqual(direct.issues);
-    expect(readFileSync(join(dir, 'chs-reports/chs-lint-junit.xml'), 'utf8')).toContain('<testsuites');
     expect(JSON.parse(readFileSync(join(dir, 'chs-reports/chs-lint.sarif'), 'utf8'))).toMatchObject({
       version: '2.1.0',
     });
+  });
+
+  it('component snippet, a lint with warnings only: the job passes and its JUnit report has no failed test case', () => {
+    const dir = projectDir('warnings-only', 'root');
+    const job = lintJob(snippetProject('component'), dir, 'chs-lint');
+    const direct = directLint(dir);
+    expect(direct.issues.map((i) => i.severity)).toContain('minor');
+    expect(direct.issues.some((i) => i.severity === 'major')).toBe(false);
+    const run = runJob(job, predefinedVariables('merge request', USER_PROJECT, dir), {
+      projectDir: dir,
+      path: [bin],
+    });
+    expect(run.status, run.output).toBe(0);
+    expect(jobStatus(job, run.status)).toBe('success');
+    const xml = readFileSync(join(dir, 'chs-reports/chs-lint-junit.xml'), 'utf8');
+    expect(xml).toMatch(/<testsuites name="chs lint" tests="\d+" failures="0" errors="0">/);
+    expect(xml).not.toContain('<failure');
+    const warnings = direct.issues.filter((i) => i.severity === 'minor');
+    expect(xml.match(/ \(warning\)" file="/g)).toHaveLength(warnings.length);
+    expect(xml.match(/<system-out>[^<]*: warning: /g)).toHaveLength(warnings.length);
   });
 
   it('remote snippet (--max-warnings 0): a warning fails the job, and the reports are there for GitLab to show', () => {
@@ -316,10 +359,7 @@ describe('running the lint job of a merge request pipeline against examples/', (
   it("the project's self-test job (root: examples) lints examples/, with Code Quality paths from the repository root", () => {
     const dir = projectDir('self', 'examples');
     addFinding(join(dir, 'examples'));
-    const self: Project = {
-      path: TEMPLATES_PROJECT,
-      read: (file, ref) => templatesProject().read(file, ref),
-    };
+    const self: Project = templatesProject();
     const job = lintJob(self, dir, 'self-test-lint');
     const direct = directLint(join(dir, 'examples'));
     // Its before_script installs the package the `package` job packed; here chs of this checkout stands in.
@@ -336,5 +376,62 @@ describe('running the lint job of a merge request pipeline against examples/', (
     );
     expect(paths).toEqual(direct.issues.map((issue) => `examples/${issue.location.path}`));
     expect(paths).toContain('examples/policies/falco/custom.yaml');
+  });
+
+  it('all.yml with root: sub: Code Quality, JUnit and SARIF of lint and test name the files as the project holds them', () => {
+    const dir = join(work, 'sub-root');
+    cpSync(join(ROOT, 'examples'), join(dir, 'sub'), { recursive: true });
+    addFinding(join(dir, 'sub'));
+    writeFileSync(
+      join(dir, 'sub', 'policies', 'tests', 'broken.yaml'),
+      'tests:\n  - name: a wrong expectation\n    seccomp: {profile: policies/seccomp/shop-api.json, syscall: ptrace, expect: SCMP_ACT_ALLOW}\n',
+    );
+    const main = userProject(
+      // The test cases named: the example AppArmor cases would need the system's abstractions.
+      'include:\n  - component: $CI_SERVER_FQDN/tools/container-host-security/all@0.1.0\n    inputs:\n      root: sub\n      test-args: policies/tests/seccomp.yaml policies/tests/broken.yaml\n',
+      {},
+      listFiles(dir),
+    );
+    const variables = predefinedVariables('merge request', USER_PROJECT, dir);
+    const planned = planOf(main, 'merge request', dir).jobs;
+    const exists = (path: string): boolean => existsSync(join(dir, path));
+    const paths: Record<string, string[]> = {};
+
+    const lint = planned.find((j) => j.name === 'chs-lint') as PlannedJob;
+    const linted = runJob(lint, variables, { projectDir: dir, path: [bin] });
+    expect(linted.status, linted.output).toBe(0);
+    paths['lint codequality'] = readIssues(join(dir, 'chs-reports/gl-code-quality-report.json')).map(
+      (i) => i.location.path,
+    );
+    paths['lint junit'] = [
+      ...readFileSync(join(dir, 'chs-reports/chs-lint-junit.xml'), 'utf8').matchAll(/ file="([^"]+)"/g),
+    ].map((m) => m[1] as string);
+    const log = JSON.parse(readFileSync(join(dir, 'chs-reports/chs-lint.sarif'), 'utf8')) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    paths['lint sarif'] = (log.runs[0]?.results ?? []).map((r) =>
+      decodeURIComponent(r.locations[0]?.physicalLocation.artifactLocation.uri ?? ''),
+    );
+
+    const test = planned.find((j) => j.name === 'chs-test') as PlannedJob;
+    const tested = runJob(test, variables, { projectDir: dir, path: [bin] });
+    expect(tested.status, tested.output).toBe(1);
+    expect(missingArtifacts(test, dir)).toEqual([]);
+    paths['test codequality'] = readIssues(join(dir, 'chs-reports/gl-code-quality-test-report.json')).map(
+      (i) => i.location.path,
+    );
+    const testXml = readFileSync(join(dir, 'chs-reports/chs-test-junit.xml'), 'utf8');
+    paths['test junit'] = [...testXml.matchAll(/ file="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(testXml).toMatch(/failures="1"/);
+
+    for (const [report, list] of Object.entries(paths)) {
+      expect(list.length, report).toBeGreaterThan(0);
+      for (const path of list) {
+        expect(path.startsWith('sub/policies/'), `${report}: ${path}`).toBe(true);
+        expect(exists(path), `${report}: ${path}`).toBe(true);
+      }
+    }
+    expect(paths['lint codequality']).toContain('sub/policies/falco/custom.yaml');
+    expect(paths['test codequality']).toEqual(['sub/policies/tests/broken.yaml']);
   });
 });

@@ -22,7 +22,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { PREVIEW_MARKER } from '../../src/gitlab/sticky-note.js';
 import { MR_IID, PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
 import type { GitLabServer } from '../gitlab-server/server.js';
-import { Pipeline, declaredArtifacts, missingArtifacts, plan, runJobAsync } from './pipeline.js';
+import {
+  Pipeline,
+  declaredArtifacts,
+  jobStatus,
+  missingArtifacts,
+  pipelineStatus,
+  plan,
+  runJobAsync,
+} from './pipeline.js';
 import type { PlannedJob } from './pipeline.js';
 import {
   CHS,
@@ -116,8 +124,12 @@ describe('the preview job of a merge request pipeline against the test GitLab se
     return dir;
   }
 
-  function previewJob(snippet: string, dir: string): PlannedJob {
-    const main = userProject(docSnippets().get(snippet) ?? '');
+  function previewJob(
+    snippet: string,
+    dir: string,
+    gitlabCi = docSnippets().get(snippet) ?? '',
+  ): PlannedJob {
+    const main = userProject(gitlabCi);
     const variables = predefinedVariables('merge request', USER_PROJECT, dir);
     const loaded = new Pipeline(instance(templatesProject(), main), variables).load(
       main,
@@ -125,7 +137,7 @@ describe('the preview job of a merge request pipeline against the test GitLab se
       '.gitlab-ci.yml',
     );
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-    const planned = plan(loaded.value, variables);
+    const planned = plan(loaded.value, variables, main.files);
     expect(planned.errors).toEqual([]);
     const job = planned.jobs.find((j) => j.name === 'chs-preview');
     if (!job) throw new Error(`no chs-preview job in the ${snippet} snippet's merge request pipeline`);
@@ -182,13 +194,78 @@ describe('the preview job of a merge request pipeline against the test GitLab se
     });
   }
 
-  it('without the token variable the job fails with one line saying what is missing, and posts nothing', async () => {
+  it('without the token variable the job fails the pipeline with one line saying what the token is for, and posts nothing', async () => {
     const dir = clone('no-token');
     const job = previewJob('component', dir);
     const result = await run(job, dir, { CHS_GITLAB_TOKEN: '' });
     expect(result.status, result.output).toBe(2);
-    expect(result.output).toMatch(/CHS_GITLAB_TOKEN/);
+    expect(result.output).toContain(
+      'chs: CHS_GITLAB_TOKEN is not set: chs preview --post writes the merge request note with it; add a masked CI/CD variable CHS_GITLAB_TOKEN holding a project access token with the "api" scope and the Reporter role (CI_JOB_TOKEN cannot write merge request notes)',
+    );
+    expect(jobStatus(job, result.status)).toBe('failed');
     expect(server.notesOf(PROJECT_ID, MR_IID)).toHaveLength(0);
     expect(server.writes()).toEqual([]);
   });
+
+  /** The component with the cluster snapshot of examples/: the preview blocks workloads (exit 1). */
+  const blocking = (inputs: string): string =>
+    `include:\n  - component: $CI_SERVER_FQDN/tools/container-host-security/all@0.1.0\n    inputs:\n      target: production\n      preview-args: --snapshot cluster/snapshot.yaml\n${inputs}`;
+
+  const impactCases: {
+    name: string;
+    inputs: string;
+    token: string;
+    exit: number;
+    status: string;
+    pipeline: string;
+  }[] = [
+    {
+      name: 'a blocking impact, by default',
+      inputs: '',
+      token: TOKEN,
+      exit: 1,
+      status: 'warning',
+      pipeline: 'passed',
+    },
+    {
+      name: 'a blocking impact with preview-impact: failure',
+      inputs: '      preview-impact: failure\n',
+      token: TOKEN,
+      exit: 1,
+      status: 'failed',
+      pipeline: 'failed',
+    },
+    {
+      name: 'a missing token (exit 2), by default',
+      inputs: '',
+      token: '',
+      exit: 2,
+      status: 'failed',
+      pipeline: 'failed',
+    },
+    {
+      name: 'a missing token with preview-allow-failure: true',
+      inputs: '      preview-allow-failure: true\n',
+      token: '',
+      exit: 2,
+      status: 'warning',
+      pipeline: 'passed',
+    },
+  ];
+  for (const c of impactCases) {
+    it(`${c.name}: the job exits ${c.exit}, shows as ${c.status}, the pipeline ${c.pipeline}`, async () => {
+      const dir = clone(`impact-${impactCases.indexOf(c)}`);
+      const job = previewJob('component', dir, blocking(c.inputs));
+      const result = await run(job, dir, { CHS_GITLAB_TOKEN: c.token });
+      expect(result.status, result.output).toBe(c.exit);
+      const status = jobStatus(job, result.status);
+      expect(status).toBe(c.status);
+      expect(pipelineStatus(['success', status])).toBe(c.pipeline);
+      if (c.exit === 1) {
+        // The reviewer still gets the note and the artifact.
+        expect(server.notesOf(PROJECT_ID, MR_IID)[0]?.body).toContain('⛔');
+        expect(missingArtifacts(job, dir)).toEqual([]);
+      }
+    });
+  }
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolateFile, loadCiFile } from './inputs.js';
 import { Pipeline } from './pipeline.js';
 import {
+  ALL_OVERRIDDEN,
   CI_SCHEMA_PATH,
   COMMIT,
   ROOT,
@@ -79,6 +80,18 @@ describe.skipIf(!hasCiSchema)("GitLab's CI schema (corpus gitlab/ci.json)", () =
       expect(problems(validate as ValidateFunction, merged.value)).toEqual([]);
     });
   }
+
+  it('accepts all.yml with every input overridden, and the configuration it expands to', () => {
+    const main = userProject(ALL_OVERRIDDEN);
+    const variables = predefinedVariables('merge request', USER_PROJECT);
+    const merged = new Pipeline(instance(templatesProject(), main), variables).load(
+      main,
+      COMMIT,
+      '.gitlab-ci.yml',
+    );
+    if (!merged.ok) throw new Error(merged.errors.join('; '));
+    expect(problems(validate as ValidateFunction, merged.value)).toEqual([]);
+  });
 
   it('refuses what GitLab refuses (so that the checks above can fail)', () => {
     const { content } = documents(readTemplate('deploy'), 'deploy.yml');

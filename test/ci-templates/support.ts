@@ -1,6 +1,6 @@
 /** What the CI template tests share: paths, the templates, the documented snippets, a GitLab instance. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEMPLATES } from '../../scripts/ci-templates.mjs';
 import { corpusPath } from '../helpers/corpus.js';
@@ -33,10 +33,26 @@ export function docSnippets(): Map<string, string> {
   return snippets;
 }
 
+/** The files under `dir`, relative to it with `/`, as GitLab lists a repository's (for `rules:exists`). */
+export function listFiles(dir: string, skip: readonly string[] = ['.git', 'node_modules', 'dist']): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .filter((file) => !skip.includes(file.split('/')[0] as string))
+    .sort();
+}
+
+/** The files of a user's project that holds examples/ at its root, as the snippets are tested. */
+export const EXAMPLE_FILES: readonly string[] = [
+  ...listFiles(join(ROOT, 'examples')),
+  '.gitlab-ci.yml',
+].sort();
+
 /** This working tree as the templates project, readable at the release tag and at COMMIT. */
 export function templatesProject(): Project {
   return {
     path: TEMPLATES_PROJECT,
+    files: listFiles(ROOT),
     read(file, ref) {
       if (ref !== VERSION && ref !== COMMIT) return undefined;
       const path = join(ROOT, file);
@@ -45,11 +61,19 @@ export function templatesProject(): Project {
   };
 }
 
-/** A user's project whose only file of interest is its `.gitlab-ci.yml`. */
-export function userProject(gitlabCi: string, files: Record<string, string> = {}): Project {
+/**
+ * A user's project whose only file read is its `.gitlab-ci.yml`; `files` is what `rules:exists`
+ * sees (by default examples/ at the root, as the snippets are tested).
+ */
+export function userProject(
+  gitlabCi: string,
+  contents: Record<string, string> = {},
+  files: readonly string[] = EXAMPLE_FILES,
+): Project {
   return {
     path: USER_PROJECT,
-    read: (file) => (file === '.gitlab-ci.yml' ? gitlabCi : files[file]),
+    read: (file) => (file === '.gitlab-ci.yml' ? gitlabCi : contents[file]),
+    files,
   };
 }
 
@@ -58,7 +82,15 @@ export function instance(...projects: Project[]): Instance {
 }
 
 export type PipelineKind =
-  'merge request' | 'branch with an open merge request' | 'branch' | 'default branch' | 'schedule' | 'tag';
+  | 'merge request'
+  | 'branch with an open merge request'
+  | 'branch'
+  | 'default branch'
+  | 'schedule'
+  | 'tag'
+  | 'web, default branch'
+  | 'api, default branch'
+  | 'trigger, default branch';
 
 /** The predefined variables GitLab sets in each kind of pipeline (those our jobs and rules read). */
 export function predefinedVariables(
@@ -110,6 +142,15 @@ export function predefinedVariables(
       };
     case 'default branch':
       return { ...common, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_NAME: 'main' };
+    case 'web, default branch':
+    case 'api, default branch':
+    case 'trigger, default branch':
+      return {
+        ...common,
+        CI_PIPELINE_SOURCE: kind.split(',')[0] as string,
+        CI_COMMIT_BRANCH: 'main',
+        CI_COMMIT_REF_NAME: 'main',
+      };
     case 'tag':
       return { ...common, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_TAG: VERSION, CI_COMMIT_REF_NAME: VERSION };
     case 'schedule':
@@ -121,3 +162,42 @@ export function predefinedVariables(
       };
   }
 }
+
+/** Every input of all.yml set to something other than its default. */
+export const ALL_OVERRIDDEN = `include:
+  - component: $CI_SERVER_FQDN/tools/container-host-security/all@0.1.0
+    inputs:
+      job-prefix: policy
+      image: registry.example.com/chs:0.1.0
+      chs-version: 0.1.0-rc.1
+      root: sub
+      token-variable: SHOP_BOT_TOKEN
+      lint-stage: verify
+      lint-args: --max-warnings 0
+      lint-allow-failure: true
+      lint-rules: [{if: '$CI_PIPELINE_SOURCE == "web"'}]
+      test-stage: verify
+      test-args: policies/tests/falco.yaml
+      test-allow-failure: true
+      test-rules: [{if: '$CI_PIPELINE_SOURCE == "web"'}]
+      preview-stage: review
+      post: false
+      preview-args: --snapshot cluster/snapshot.yaml
+      preview-impact: failure
+      preview-allow-failure: false
+      preview-rules: [{if: '$CI_PIPELINE_SOURCE == "web"'}]
+      deploy-stage: ship
+      target: production
+      environment-prefix: clusters/
+      deploy-when: manual
+      deploy-args: --prune
+      deploy-allow-failure: true
+      deploy-rules: [{if: '$CI_PIPELINE_SOURCE == "web"', when: manual}]
+      drift-stage: verify
+      drift-target: staging
+      issue: false
+      drift-args: --format json
+      drift-allow-failure: true
+      drift-rules: [{if: '$CI_PIPELINE_SOURCE == "web"'}]
+stages: [verify, review, ship]
+`;

@@ -80,6 +80,40 @@ describe('chs', () => {
     expect(JSON.parse(readFileSync(join(cwd, 'out/x.sarif'), 'utf8')).version).toBe('2.1.0');
   });
 
+  it('--report-base names the files of every report relative to another directory', async () => {
+    const cwd = dir({ 'sub/policies/falco/bin.yaml': Buffer.from([0x61, 0, 0x62]) });
+    const result = await runChs(
+      [
+        '-C',
+        'sub',
+        'lint',
+        '--report',
+        'codequality=../out/cq.json',
+        '--report',
+        'junit=../out/junit.xml',
+        '--report',
+        'sarif=../out/x.sarif',
+        '--report-base',
+        '..',
+        '--format',
+        'json',
+      ],
+      { cwd },
+    );
+    expect(result.code).toBe(1);
+    // The console keeps the paths chs found; the reports name them from the base.
+    expect(JSON.parse(result.stdout).diagnostics[0].file).toBe('policies/falco/bin.yaml');
+    const cq = JSON.parse(readFileSync(join(cwd, 'out/cq.json'), 'utf8')) as { location: { path: string } }[];
+    expect(cq.map((i) => i.location.path)).toEqual(['sub/policies/falco/bin.yaml']);
+    expect(readFileSync(join(cwd, 'out/junit.xml'), 'utf8')).toContain('file="sub/policies/falco/bin.yaml"');
+    const log = JSON.parse(readFileSync(join(cwd, 'out/x.sarif'), 'utf8')) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    expect(log.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe(
+      'sub/policies/falco/bin.yaml',
+    );
+  });
+
   it('-C runs in another directory, with paths relative to it', async () => {
     const cwd = dir({ 'repo/policies/falco/bin.yaml': Buffer.from([0]) });
     const result = await runChs(['-C', 'repo', 'lint', '--format', 'json'], { cwd });

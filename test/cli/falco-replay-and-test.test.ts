@@ -1,5 +1,5 @@
 /** `chs falco replay` and `chs test` as commands: the example repository, exit codes, messages. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,5 +192,49 @@ describe('chs test', () => {
     const { ctx, out } = context(root);
     expect(await testCommand(ctx, [], { format: 'json' })).toBe(1);
     expect(out()).toContain("the repository's Falco rules do not load");
+  });
+
+  it('writes JUnit (one case per test case) and Code Quality (one issue per failed case) reports', async () => {
+    const root = repo({
+      'policies/seccomp/p.json':
+        '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}\n',
+      'policies/tests/s.yaml':
+        'tests:\n  - name: read is allowed\n    seccomp: {profile: policies/seccomp/p.json, syscall: read, expect: SCMP_ACT_ALLOW}\n  - name: ptrace is allowed\n    seccomp: {profile: policies/seccomp/p.json, syscall: ptrace, expect: SCMP_ACT_ALLOW}\n',
+    });
+    const { ctx } = context(root);
+    const reports = ['junit=out/t.xml', 'codequality=out/cq.json'];
+    expect(await testCommand(ctx, [], { report: reports })).toBe(1);
+    const xml = readFileSync(join(root, 'out/t.xml'), 'utf8');
+    expect(xml).toContain('<testsuites name="chs test" tests="2" failures="1" errors="0">');
+    expect(xml).toContain(
+      '<testcase classname="policies/tests/s.yaml" name="read is allowed" file="policies/tests/s.yaml" line="2"/>',
+    );
+    expect(xml).toMatch(
+      /name="ptrace is allowed" file="policies\/tests\/s.yaml" line="4">\n\s+<failure type="failed" message="[^"]+">/,
+    );
+    const issues = JSON.parse(readFileSync(join(root, 'out/cq.json'), 'utf8')) as {
+      check_name: string;
+      description: string;
+      severity: string;
+      location: { path: string; lines: { begin: number } };
+    }[];
+    expect(issues.map((i) => [i.check_name, i.severity, i.location.path, i.location.lines.begin])).toEqual([
+      ['chs/policy-test', 'major', 'policies/tests/s.yaml', 4],
+    ]);
+    expect(issues[0]?.description).toMatch(/^test case "ptrace is allowed" failed: /);
+
+    // --report-base: the same files, named from the directory above.
+    expect(await testCommand(context(root).ctx, [], { report: reports, reportBase: '..' })).toBe(1);
+    const name = root.split('/').pop() as string;
+    expect(readFileSync(join(root, 'out/t.xml'), 'utf8')).toContain(`file="${name}/policies/tests/s.yaml"`);
+    expect(readFileSync(join(root, 'out/cq.json'), 'utf8')).toContain(
+      `"path": "${name}/policies/tests/s.yaml"`,
+    );
+  });
+
+  it('refuses a report type it does not write', async () => {
+    await expect(testCommand(context(repo({})).ctx, [], { report: ['sarif=x.sarif'] })).rejects.toThrow(
+      '--report takes TYPE=FILE with TYPE one of codequality, junit, not "sarif=x.sarif"',
+    );
   });
 });

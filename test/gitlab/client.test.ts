@@ -6,7 +6,7 @@ import { driftMarker, upsertDriftIssue } from '../../src/gitlab/drift-issue.js';
 import { mergeRequestOfCommit } from '../../src/gitlab/merge-request.js';
 import { backoffMs, isRetryable, parseRetryAfter } from '../../src/gitlab/request.js';
 import { mask } from '../../src/gitlab/secrets.js';
-import { gitLabSettings, mergeRequestIid } from '../../src/gitlab/settings.js';
+import { TOKEN_USES, gitLabSettings, mergeRequestIid } from '../../src/gitlab/settings.js';
 import { PREVIEW_MARKER, upsertStickyNote } from '../../src/gitlab/sticky-note.js';
 import {
   MR_IID,
@@ -40,21 +40,47 @@ function env(token: string = TOKEN): Record<string, string> {
 }
 
 async function platform(token: string = TOKEN, options: ClientOptions = fast) {
-  return openGitLab(gitLabSettings(env(token)), options);
+  return openGitLab(gitLabSettings(env(token), TOKEN_USES.note), options);
 }
 
 describe('settings', () => {
   it('names the variables that are missing', () => {
-    expect(() => gitLabSettings({})).toThrow(/CI_SERVER_URL and CI_PROJECT_ID are not set/);
-    expect(() => gitLabSettings({ CI_SERVER_URL: 'https://g', CI_PROJECT_ID: '1' })).toThrow(
-      /CHS_GITLAB_TOKEN is not set: .*"api" scope/,
-    );
+    expect(() => gitLabSettings({}, TOKEN_USES.note)).toThrow(/CI_SERVER_URL and CI_PROJECT_ID are not set/);
     expect(() =>
-      gitLabSettings({ CI_SERVER_URL: 'https://g', CI_PROJECT_ID: '1', MY_TOKEN: 'x' }, 'MY_TOKEN'),
+      gitLabSettings(
+        { CI_SERVER_URL: 'https://g', CI_PROJECT_ID: '1', MY_TOKEN: 'x' },
+        TOKEN_USES.note,
+        'MY_TOKEN',
+      ),
     ).not.toThrow();
     expect(() => mergeRequestIid({})).toThrow(/CI_MERGE_REQUEST_IID is not set/);
     expect(() => mergeRequestIid({ CI_MERGE_REQUEST_IID: '7a' })).toThrow(/must be a number/);
   });
+  const missing: [keyof typeof TOKEN_USES, string][] = [
+    [
+      'note',
+      'CHS_GITLAB_TOKEN is not set: chs preview --post writes the merge request note with it; add a masked CI/CD variable CHS_GITLAB_TOKEN holding a project access token with the "api" scope and the Reporter role (CI_JOB_TOKEN cannot write merge request notes)',
+    ],
+    [
+      'driftIssue',
+      'CHS_GITLAB_TOKEN is not set: chs drift --issue opens, updates and closes the drift issue with it; add a masked CI/CD variable CHS_GITLAB_TOKEN holding a project access token with the "api" scope and the Reporter role (CI_JOB_TOKEN cannot write issues)',
+    ],
+    [
+      'approvals',
+      'CHS_GITLAB_TOKEN is not set: chs deploy\'s approval gate reads with it who approved the merge request that brought this commit (--require-approval=false deploys without the gate); add a masked CI/CD variable CHS_GITLAB_TOKEN holding a project access token with the "read_api" scope and the Reporter role (CI_JOB_TOKEN cannot read merge request approvals)',
+    ],
+    [
+      'clusterManagement',
+      'CHS_GITLAB_TOKEN is not set: chs deploy commits the rendered policies to the cluster management project with it; add a masked CI/CD variable CHS_GITLAB_TOKEN holding a project access token with the "api" scope and the Developer role in the cluster management project (CI_JOB_TOKEN cannot commit through the API)',
+    ],
+  ];
+  for (const [use, message] of missing) {
+    it(`says what the token is for when it is missing: ${use}`, () => {
+      expect(() =>
+        gitLabSettings({ CI_SERVER_URL: 'https://g', CI_PROJECT_ID: '1' }, TOKEN_USES[use]),
+      ).toThrow(message);
+    });
+  }
   it('masks secrets', () => {
     expect(mask(`token ${TOKEN} in ${TOKEN}`, [TOKEN])).toBe('token [MASKED] in [MASKED]');
   });
@@ -166,7 +192,7 @@ describe('the client through @gitbeaker/rest', () => {
   it('reports an unreachable server after bounded attempts', async () => {
     const url = server.url;
     await server.close();
-    const gitlab = await openGitLab(gitLabSettings({ ...env(), CI_SERVER_URL: url }), fast);
+    const gitlab = await openGitLab(gitLabSettings({ ...env(), CI_SERVER_URL: url }, TOKEN_USES.note), fast);
     await expect(gitlab.currentUser()).rejects.toThrow(
       /cannot reach GitLab at http:\/\/127\.0\.0\.1:\d+ .*after 4 attempts/,
     );

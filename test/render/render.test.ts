@@ -310,6 +310,11 @@ describe('chs render', () => {
     expect(unknown.stderr).toBe(
       'chs: no target "prodution" in chs.yaml; did you mean "production"? (targets: production)\n',
     );
+    const byDefault = await runCommand(repo, (ctx) => renderCommand(ctx, { target: 'default' }));
+    expect(byDefault.code).toBe(2);
+    expect(byDefault.stderr).toBe(
+      'chs: no target "default" in chs.yaml (targets: production): "default" is the one target of a chs.yaml without targets; name one of these with --target (in CI, the deploy template\'s `target` input)\n',
+    );
     writeFileSync(join(repo, 'policies/seccomp/broken.json'), '{\n  "defaultAction": \n');
     const bad = await runCommand(repo, (ctx) => renderCommand(ctx, {}));
     expect(bad.code).toBe(1);

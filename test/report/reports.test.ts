@@ -7,7 +7,8 @@ import { codeQuality } from '../../src/report/codequality.js';
 import { NO_COLORS, ANSI_COLORS, colorsFor } from '../../src/report/colors.js';
 import { lintJson } from '../../src/report/json.js';
 import { junit } from '../../src/report/junit.js';
-import { buildReport } from '../../src/report/positions.js';
+import { rebasePath } from '../../src/report/paths.js';
+import { buildReport, rebaseReport } from '../../src/report/positions.js';
 import { sarif } from '../../src/report/sarif.js';
 import { stylish } from '../../src/report/stylish.js';
 import { badWord, mehWord } from '../helpers/fake-language.js';
@@ -137,25 +138,68 @@ describe('junit', () => {
           file: string;
           line?: string;
           failure?: { message: string; type: string };
+          'system-out'?: string;
         }[];
       }[];
     };
   };
-  it('is well-formed XML with one suite per file and one case per finding', () => {
+  it('is well-formed XML with one suite per file and one case per finding; only errors fail', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(parsed.testsuites.tests).toBe('4');
-    expect(parsed.testsuites.failures).toBe('3');
+    expect(parsed.testsuites.failures).toBe('2');
     expect(parsed.testsuites.testsuite.map((s) => [s.name, s.tests, s.failures])).toEqual([
       ['policies/a.yaml', '2', '2'],
-      ['policies/b <&>.yaml', '1', '1'],
+      ['policies/b <&>.yaml', '1', '0'],
       ['policies/clean.yaml', '1', '0'],
     ]);
     const first = parsed.testsuites.testsuite[0]?.testcase[0];
     expect(first).toMatchObject({ name: 'test/bad-word at 2:3', file: 'policies/a.yaml', line: '2' });
     expect(first?.failure).toMatchObject({ type: 'error', message: 'the word BAD is not allowed' });
-    expect(parsed.testsuites.testsuite[1]?.testcase[0]?.failure?.message).toBe('MEH <is> "weak" & odd');
     expect(parsed.testsuites.testsuite[2]?.testcase[0]?.failure).toBeUndefined();
   });
+
+  it('reports a warning as a passing case named "(warning)", the finding in its system-out', () => {
+    const warning = parsed.testsuites.testsuite[1]?.testcase[0];
+    expect(warning).toMatchObject({
+      name: 'test/meh-word at 1:1 (warning)',
+      file: 'policies/b <&>.yaml',
+      line: '1',
+      'system-out': 'policies/b <&>.yaml:1:1: warning: MEH <is> "weak" & odd [test/meh-word]',
+    });
+    expect(warning?.failure).toBeUndefined();
+  });
+});
+
+describe('report paths relative to another directory (--report-base)', () => {
+  const moved = rebaseReport(report, '/builds/shop/sub', '/builds/shop');
+  it('rewrites the paths of Code Quality, JUnit and SARIF alike', () => {
+    const issues = JSON.parse(codeQuality(moved)) as { location: { path: string } }[];
+    expect(issues.map((i) => i.location.path)).toEqual([
+      'sub/policies/a.yaml',
+      'sub/policies/a.yaml',
+      'sub/policies/b <&>.yaml',
+    ]);
+    expect(junit(moved)).toContain('file="sub/policies/clean.yaml"');
+    const log = JSON.parse(sarif(moved, [], '1')) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    expect(log.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri)).toEqual([
+      'sub/policies/a.yaml',
+      'sub/policies/a.yaml',
+      'sub/policies/b%20%3C%26%3E.yaml',
+    ]);
+  });
+  const cases: [string, string, string, string][] = [
+    ['policies/a.yaml', '/p/sub', '/p', 'sub/policies/a.yaml'],
+    ['policies/a.yaml', '/p', '/p', 'policies/a.yaml'],
+    ['/p/sub/x.yaml', '/elsewhere', '/p', 'sub/x.yaml'],
+    ['../shared/x.yaml', '/p/sub', '/p', 'shared/x.yaml'],
+    ['x.yaml', '/p', '/p/sub', '../x.yaml'],
+  ];
+  for (const [file, cwd, base, expected] of cases)
+    it(`${file} from ${cwd}, relative to ${base}: ${expected}`, () => {
+      expect(rebasePath(file, cwd, base)).toBe(expected);
+    });
 });
 
 describe('sarif', () => {
