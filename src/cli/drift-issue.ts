@@ -4,6 +4,7 @@
  * unchanged drift leaves the issue alone.
  */
 import type { DriftReport } from '../kube/drift.js';
+import { maxOf } from '../core/arrays.js';
 import { describeRef } from '../kube/objects.js';
 
 /** GitLab's description limit is 1,048,576 characters; leave room for the marker. */
@@ -14,7 +15,10 @@ export function driftIssueTitle(target: string): string {
 }
 
 function fence(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const longest = maxOf(
+    [...text.matchAll(/`+/g)].map((m) => m[0].length),
+    2,
+  );
   const ticks = '`'.repeat(longest + 1);
   return `${ticks}diff\n${text.trimEnd()}\n${ticks}`;
 }

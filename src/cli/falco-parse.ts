@@ -1,5 +1,6 @@
 /** `chs falco parse`: Falco conditions in, one JSON line each out (syntax only). */
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
+import { append } from '../core/arrays.js';
 import { parse } from '../languages/falco/condition/parser.js';
 import type { CommandContext } from './run.js';
 
@@ -28,7 +29,10 @@ export async function falcoParseCommand(
   const all = [...conditions];
   if (flags.stdin) {
     const text = await readStdin();
-    all.push(...text.split(/\r?\n/).filter((line) => line.trim().length > 0));
+    append(
+      all,
+      text.split(/\r?\n/).filter((line) => line.trim().length > 0),
+    );
   }
   if (all.length === 0) throw new UserError('give conditions as arguments, or --stdin to read one a line');
   let failed = false;

@@ -1,9 +1,11 @@
 /** `chs falco replay --rules FILE... --events FILE... [--summary] [--format text|json]`. */
 import { statSync } from 'node:fs';
+import { maxOf } from '../core/arrays.js';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_OK, UserError } from '../core/errors.js';
+import { notARegularFile } from '../core/read.js';
 import { alertJson } from '../languages/falco/evaluate/alert.js';
 import type { Alert } from '../languages/falco/evaluate/alert.js';
 import { loadRuleset } from '../languages/falco/evaluate/load.js';
@@ -26,18 +28,23 @@ const MAX_BAD_LINES_SHOWN = 20;
 
 function existingFile(cwd: string, path: string, what: string): string {
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);
-  let isFile: boolean;
+  let stat;
   try {
-    isFile = statSync(absolute).isFile();
+    stat = statSync(absolute);
   } catch {
     throw new UserError(`${path}: no such ${what} file`);
   }
-  if (!isFile) throw new UserError(`${path}: not a file (give the ${what} files themselves)`);
+  const kind = notARegularFile(stat);
+  if (kind !== undefined)
+    throw new UserError(`${path}: is ${kind}, not a file (give the ${what} files themselves)`);
   return absolute;
 }
 
 function summaryText(summary: ReplaySummary): string {
-  const width = Math.max(4, ...summary.rules.map((r) => r.rule.length));
+  const width = maxOf(
+    summary.rules.map((r) => r.rule.length),
+    4,
+  );
   const lines = [`${'rule'.padEnd(width)}  ${'priority'.padEnd(13)}  alerts`];
   for (const r of summary.rules)
     lines.push(`${r.rule.padEnd(width)}  ${r.priority.padEnd(13)}  ${String(r.alerts).padStart(6)}`);

@@ -2,7 +2,9 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { readTextFile } from '../core/read.js';
+import { jsonItems } from '../core/json-lines.js';
+import type { JsonItem } from '../core/json-lines.js';
+import { readDataText } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
 import { asObj, asString } from '../languages/pod-security/checks/pod.js';
 import { evaluateAgainstPolicies, evaluatePodSecurity } from '../languages/pod-security/evaluate.js';
@@ -37,65 +39,112 @@ interface FoundObject {
   object: unknown;
 }
 
-/** Every object of the files, `kind: List` items included, with the namespaces' labels. */
-function readObjects(
-  ctx: CommandContext,
-  files: readonly string[],
-): { objects: FoundObject[]; labels: Map<string, Record<string, string>>; errors: number } {
+/**
+ * The objects of one file, `kind: List` items included, with their lines; undefined (said on
+ * stderr) when the file cannot be read. JSON as `kubectl get -o json` prints it goes through
+ * JSON.parse, its items' lines found by a scan of the text; anything else through the YAML parser
+ * that keeps every position.
+ */
+function readObjects(ctx: CommandContext, path: string): Iterable<FoundObject> | undefined {
+  const read = readDataText(resolve(ctx.cwd, path), path);
+  if (!read.ok) {
+    ctx.stderr.write(`chs: ${path}: ${read.failure.message}\n`);
+    return undefined;
+  }
+  const source = read.file;
+  const quick = jsonObjects(path, source.text);
+  if (quick) return quick;
+  const parsed = parseYaml(source.text);
+  if (!parsed.ok) {
+    const { line, column } = source.position(parsed.error.offset);
+    ctx.stderr.write(`chs: ${path}:${line}:${column}: invalid YAML: ${parsed.error.message}\n`);
+    return undefined;
+  }
   const objects: FoundObject[] = [];
-  const labels = new Map<string, Record<string, string>>();
-  let errors = 0;
-  for (const path of files) {
-    const read = readTextFile(resolve(ctx.cwd, path), path);
-    if (!read.ok) {
-      ctx.stderr.write(`chs: ${path}: ${read.failure.message}\n`);
-      errors++;
-      continue;
-    }
-    const source = read.file;
-    const parsed = parseYaml(source.text);
-    if (!parsed.ok) {
-      const { line, column } = source.position(parsed.error.offset);
-      ctx.stderr.write(`chs: ${path}:${line}:${column}: invalid YAML: ${parsed.error.message}\n`);
-      errors++;
-      continue;
-    }
-    for (const document of parsed.documents) {
-      if (!document.root) continue;
-      const top = asObj(document.value);
-      const items =
-        asString(top?.kind) === 'List' && document.root.kind === 'map'
-          ? (document.root.pairs.find((p) => p.key === 'items')?.value ?? null)
-          : null;
-      const entries =
-        items && items.kind === 'seq'
-          ? items.items.map((node) => ({ node, value: node.value }))
-          : [{ node: document.root, value: document.value }];
-      for (const { node, value } of entries) {
-        const object = asObj(value);
-        if (asString(object?.kind) === 'Namespace') {
-          const metadata = asObj(object?.metadata);
-          const nsLabels: Record<string, string> = {};
-          for (const [k, v] of Object.entries(asObj(metadata?.labels) ?? {})) nsLabels[k] = asString(v);
-          labels.set(asString(metadata?.name), nsLabels);
-        }
-        objects.push({ file: path, line: source.position(node.start).line, object: value });
-      }
+  for (const document of parsed.documents) {
+    if (!document.root) continue;
+    const top = asObj(document.value);
+    const items =
+      asString(top?.kind) === 'List' && document.root.kind === 'map'
+        ? (document.root.pairs.find((p) => p.key === 'items')?.value ?? null)
+        : null;
+    const entries =
+      items && items.kind === 'seq'
+        ? items.items.map((node) => ({ node, value: node.value }))
+        : [{ node: document.root, value: document.value }];
+    for (const { node, value } of entries)
+      objects.push({ file: path, line: source.position(node.start).line, object: value });
+  }
+  return objects;
+}
+
+/**
+ * A JSON object or List read without a position per node, each item parsed alone when it is
+ * wanted so that a file's objects need not all be in memory at once; undefined when it is not
+ * plain JSON (the YAML parser then says where it is wrong).
+ */
+function jsonObjects(path: string, text: string): Iterable<FoundObject> | undefined {
+  const first = /\S/.exec(text);
+  if (first?.[0] !== '{') return undefined;
+  const items = jsonItems(text);
+  if (items.length > 0) {
+    try {
+      // The envelope, items left out, tells whether it is a List at all and whether it is JSON.
+      const last = items.at(-1) as JsonItem;
+      const envelope = asObj(JSON.parse(text.slice(0, (items[0] as JsonItem).start) + text.slice(last.end)));
+      if (asString(envelope?.kind) === 'List') return listItems(path, text, items);
+    } catch {
+      // Not JSON as a whole: the whole parse below decides.
     }
   }
-  return { objects, labels, errors };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const top = asObj(value);
+  if (asString(top?.kind) === 'List' && Array.isArray(top?.items))
+    return (top.items as unknown[]).map((object) => ({ file: path, line: 1, object }));
+  const line = text.slice(0, first.index).split('\n').length;
+  return [{ file: path, line, object: value }];
+}
+
+/** An item of a JSON List that is not JSON, found only when it is reached. */
+class ItemError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function* listItems(path: string, text: string, items: readonly JsonItem[]): Iterable<FoundObject> {
+  for (const item of items) {
+    let object: unknown;
+    try {
+      object = JSON.parse(text.slice(item.start, item.end));
+    } catch (error) {
+      throw new ItemError(item.line, (error as Error).message);
+    }
+    yield { file: path, line: item.line, object };
+  }
+}
+
+function resultLine(r: CheckResultLine): string {
+  const where = `${r.file}:${r.line}`;
+  const what = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+  return r.allowed ? `${where}: ${what}: allowed` : `${where}: ${what}: ${r.message}`;
+}
+
+function summaryLine(checked: number, rejected: number): string {
+  return `${checked} ${checked === 1 ? 'object' : 'objects'} checked, ${rejected} not allowed`;
 }
 
 export function formatText(results: readonly CheckResultLine[]): string {
-  const lines = results.map((r) => {
-    const where = `${r.file}:${r.line}`;
-    const what = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-    return r.allowed ? `${where}: ${what}: allowed` : `${where}: ${what}: ${r.message}`;
-  });
-  const rejected = results.filter((r) => !r.allowed).length;
-  lines.push(
-    `${results.length} ${results.length === 1 ? 'object' : 'objects'} checked, ${rejected} not allowed`,
-  );
+  const lines = results.map(resultLine);
+  lines.push(summaryLine(results.length, results.filter((r) => !r.allowed).length));
   return `${lines.join('\n')}\n`;
 }
 
@@ -128,11 +177,11 @@ export async function podSecurityCheckCommand(
     policies = repository.policies;
   }
 
-  const { objects, labels, errors } = readObjects(ctx, files);
   const results: CheckResultLine[] = [];
-  for (const found of objects) {
+  const labels = new Map<string, Record<string, string>>();
+  const check = (found: FoundObject): void => {
     const source = podSource(found.object);
-    if (!source) continue;
+    if (!source) return;
     const namespace = source.namespace || 'default';
     const result: PodSecurityResult = level
       ? evaluatePodSecurity(found.object, { level, version })
@@ -150,13 +199,63 @@ export async function podSecurityCheckCommand(
       message: result.message,
       violations: result.violations,
     });
+  };
+  // Against a level, each file's objects are checked and let go before the next file is read;
+  // against policies, a Namespace's labels may come in a later file, so the checks wait for all.
+  const waiting: FoundObject[] = [];
+  let errors = 0;
+  // Text is written file by file, so that a cluster's results need not all be kept.
+  const json = flags.format === 'json';
+  let checked = 0;
+  let rejected = 0;
+  const flush = (): void => {
+    if (results.length === 0) return;
+    ctx.stdout.write(`${results.map(resultLine).join('\n')}\n`);
+    checked += results.length;
+    rejected += results.filter((r) => !r.allowed).length;
+    results.length = 0;
+  };
+  for (const path of files) {
+    const objects = readObjects(ctx, path);
+    if (!objects) {
+      errors++;
+      continue;
+    }
+    // A file with a broken item contributes nothing, as a file that does not parse.
+    const marks = { results: results.length, waiting: waiting.length };
+    try {
+      for (const found of objects) {
+        const object = asObj(found.object);
+        if (asString(object?.kind) === 'Namespace') {
+          const metadata = asObj(object?.metadata);
+          const nsLabels: Record<string, string> = {};
+          for (const [k, v] of Object.entries(asObj(metadata?.labels) ?? {})) nsLabels[k] = asString(v);
+          labels.set(asString(metadata?.name), nsLabels);
+        }
+        if (level) check(found);
+        else waiting.push(found);
+      }
+    } catch (error) {
+      if (!(error instanceof ItemError)) throw error;
+      ctx.stderr.write(
+        `chs: ${path}:${error.line}: invalid JSON in this item of the List: ${error.message}\n`,
+      );
+      results.length = marks.results;
+      waiting.length = marks.waiting;
+      errors++;
+    }
+    if (!json) flush();
   }
-  if (flags.format === 'json') {
-    const json = results.map(({ line: _line, ...rest }) => rest);
-    ctx.stdout.write(`${JSON.stringify({ results: json }, null, 2)}\n`);
+  for (const found of waiting) check(found);
+  if (json) {
+    const out = results.map(({ line: _line, ...rest }) => rest);
+    ctx.stdout.write(`${JSON.stringify({ results: out }, null, 2)}\n`);
+    checked = results.length;
+    rejected = results.filter((r) => !r.allowed).length;
   } else {
-    ctx.stdout.write(formatText(results));
+    flush();
+    ctx.stdout.write(`${summaryLine(checked, rejected)}\n`);
   }
   if (errors > 0) return EXIT_ERROR;
-  return results.some((r) => !r.allowed) ? EXIT_FINDINGS : EXIT_OK;
+  return rejected > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../core/config.js';
 import { displayPath, walkFiles } from '../core/discovery.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { globBase, globToRegExp } from '../core/glob.js';
+import { notARegularFile } from '../core/read.js';
 import { buildImpactReport } from '../impact/preview.js';
 import type { ClusterState } from '../impact/cluster.js';
 import { phaseClock, timingLine } from '../core/timing.js';
@@ -39,15 +40,18 @@ interface InputFile {
   display: string;
 }
 
-function inputFile(value: string, cwd: string, flag: string): InputFile {
+/** A data input named on the command line; `pipes` when it may be a pipe read as a stream. */
+function inputFile(value: string, cwd: string, flag: string, pipes = false): InputFile {
   const absolute = isAbsolute(value) ? value : resolve(cwd, value);
-  let ok: boolean;
+  let stat;
   try {
-    ok = statSync(absolute).isFile();
+    stat = statSync(absolute);
   } catch {
-    ok = false;
+    throw new UserError(`${flag} ${value}: no such file`);
   }
-  if (!ok) throw new UserError(`${flag} ${value}: no such file`);
+  const what = notARegularFile(stat);
+  if (what !== undefined && !(pipes && stat.isFIFO()))
+    throw new UserError(`${flag} ${value}: is ${what}; give a file${pipes ? ' or a pipe' : ''}`);
   return { absolute, display: value };
 }
 
@@ -140,7 +144,8 @@ export async function previewCommand(
     (config.preview.snapshot === undefined
       ? undefined
       : displayPath(resolve(config.root, config.preview.snapshot), ctx.cwd));
-  const snapshot = snapshotPath === undefined ? undefined : inputFile(snapshotPath, ctx.cwd, '--snapshot');
+  const snapshot =
+    snapshotPath === undefined ? undefined : inputFile(snapshotPath, ctx.cwd, '--snapshot', true);
   const out = flags.out ?? 'chs-preview.md';
   // Settings first: a job without its variables fails before any work is done.
   let gitlab: { settings: GitLabSettings; iid: number } | undefined;

@@ -3,6 +3,7 @@
  * paths given on the command line.
  */
 import { readdirSync, statSync } from 'node:fs';
+import { notARegularFile } from './read.js';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { globBase, globToRegExp } from './glob.js';
 import type { PolicyKind } from './kinds.js';
@@ -40,21 +41,57 @@ function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-/** Every regular file below a directory (sorted, symlinked directories not followed). */
-export function walkFiles(dir: string, problems: WalkProblem[], cwd: string): string[] {
+/** Directories deeper than this below a walked directory are not entered (and said so). */
+const MAX_WALK_DEPTH = 64;
+
+export interface WalkOptions {
+  /** Whether a path that cannot be read as a file is worth a word (discovery: it matches a glob). */
+  wanted?: (absolute: string) => boolean;
+  /** Whether a directory's name is one a policy file would have (`x.yaml/`). */
+  namedLikeFile?: (absolute: string) => boolean;
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'a loop of symbolic links';
+  return code ?? String(error);
+}
+
+/**
+ * Every regular file below a directory (sorted, symlinked directories not followed). What is
+ * skipped is said in `problems`: devices, pipes, sockets, links that loop or lead nowhere,
+ * directories named like policy files, directories too deep.
+ */
+export function walkFiles(
+  dir: string,
+  problems: WalkProblem[],
+  cwd: string,
+  options: WalkOptions = {},
+): string[] {
   const out: string[] = [];
+  const wanted = options.wanted ?? (() => true);
+  // Discovery walks a directory once per glob: a problem is said once.
+  const say = (full: string, message: string): void => {
+    const display = displayPath(full, cwd);
+    if (!problems.some((p) => p.display === display && p.message === message))
+      problems.push({ display, message });
+  };
+  const skipped = (full: string, message: string): void => {
+    if (wanted(full)) say(full, message);
+  };
   const visit = (current: string, depth: number): void => {
-    if (depth > 64) return;
+    if (depth > MAX_WALK_DEPTH) {
+      say(current, `more than ${MAX_WALK_DEPTH} directories deep; not searched`);
+      return;
+    }
     let entries;
     try {
       entries = readdirSync(current, { withFileTypes: true });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
-      problems.push({
-        display: displayPath(current, cwd),
-        message: `cannot read directory: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error))}`,
-      });
+      say(current, `cannot read directory: ${codeOf(error)}`);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -62,14 +99,35 @@ export function walkFiles(dir: string, problems: WalkProblem[], cwd: string): st
       if (entry.name.startsWith('.') && entry.isDirectory()) continue;
       const full = join(current, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) visit(full, depth + 1);
+        if (options.namedLikeFile?.(full))
+          say(full, 'is a directory named like a policy file; rename it or move the file out of it');
+        else if (!SKIP_DIRS.has(entry.name)) visit(full, depth + 1);
       } else if (entry.isFile()) out.push(full);
       else if (entry.isSymbolicLink()) {
+        let stat;
         try {
-          if (statSync(full).isFile()) out.push(full);
-        } catch {
-          // A dangling link is no policy file.
+          stat = statSync(full);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          skipped(
+            full,
+            code === 'ENOENT'
+              ? 'is a symbolic link to nothing (its target does not exist)'
+              : `is a symbolic link that cannot be followed: ${codeOf(error)}`,
+          );
+          continue;
         }
+        if (stat.isFile()) out.push(full);
+        else if (!stat.isDirectory())
+          skipped(full, `is a symbolic link to ${notARegularFile(stat) ?? 'something'}, not a policy file`);
+      } else {
+        let what = 'not a regular file';
+        try {
+          what = notARegularFile(statSync(full)) ?? what;
+        } catch {
+          // Gone meanwhile: the generic word does.
+        }
+        skipped(full, `is ${what}, not a policy file`);
       }
     }
   };
@@ -103,7 +161,14 @@ export function discover(
     for (const glob of paths[kind]) {
       const matcher = globToRegExp(glob);
       const base = resolve(root, globBase(glob));
-      for (const file of walkFiles(base, problems, cwd)) {
+      const matches = (absolute: string): boolean => matcher.test(toPosix(relative(root, absolute)));
+      // `policies/apparmor/**` names directories too; `**/*.yaml` names only files.
+      const namesFiles = !glob.endsWith('**');
+      const walked = walkFiles(base, problems, cwd, {
+        wanted: matches,
+        ...(namesFiles ? { namedLikeFile: matches } : {}),
+      });
+      for (const file of walked) {
         const rel = toPosix(relative(root, file));
         if (seen.has(file) || !matcher.test(rel)) continue;
         seen.add(file);
@@ -128,11 +193,17 @@ export function expandArguments(
     const absolute = isAbsolute(arg) ? arg : resolve(cwd, arg);
     let isDir: boolean;
     try {
-      isDir = statSync(absolute).isDirectory();
+      const stat = statSync(absolute);
+      isDir = stat.isDirectory();
+      const what = notARegularFile(stat);
+      // A pipe would block or read as empty, a device never end: a policy file is a file.
+      if (!isDir && what !== undefined)
+        throw new UserError(`${arg}: is ${what}, not a policy file; name the policy files themselves`);
     } catch (error) {
+      if (error instanceof UserError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new UserError(`${arg}: no such file or directory`);
-      throw new UserError(`${arg}: cannot read (${code ?? String(error)})`);
+      throw new UserError(`${arg}: cannot read (${codeOf(error)})`);
     }
     if (!isDir) {
       if (!seen.has(absolute)) {

@@ -2,14 +2,18 @@
  * Reading a file the user pointed us at, defensively: size limit, binary content, invalid UTF-8
  * and unreadable paths become one clear finding instead of a crash or a hang.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import { SourceFile } from './source.js';
 
 /** Larger policy files are refused: the largest official Falco rules file is under 200 KiB. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
+const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
+
 export type ReadFailure = {
-  reason: 'missing' | 'directory' | 'unreadable' | 'too-large' | 'binary' | 'encoding';
+  reason: 'missing' | 'directory' | 'not-a-file' | 'unreadable' | 'too-large' | 'binary' | 'encoding';
   message: string;
   /** 0-based offset of the bad byte in the decoded prefix, where there is one. */
   offset?: number;
@@ -48,20 +52,41 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   return -1;
 }
 
-function readAll(path: string, size: number): Buffer {
-  const fd = openSync(path, 'r');
+/** What a path is when it is not a regular file, in the words of a message; undefined for a file. */
+export function notARegularFile(stat: Stats): string | undefined {
+  if (stat.isFile()) return undefined;
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a pipe (FIFO)';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Opens without blocking: opening a FIFO for reading would wait for a writer forever. The type is
+ * taken from the open descriptor, so that what is read is what was checked.
+ */
+function openChecked(path: string, nonBlocking: boolean): { fd: number; stat: Stats } {
+  const fd = openSync(path, constants.O_RDONLY | (nonBlocking ? constants.O_NONBLOCK : 0));
   try {
-    const buffer = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buffer, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read);
-  } finally {
+    return { fd, stat: fstatSync(fd) };
+  } catch (error) {
     closeSync(fd);
+    throw error;
   }
+}
+
+/** Up to `size` bytes of a regular file (fewer if it shrank meanwhile). */
+function readAll(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, buffer, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return buffer.subarray(0, read);
 }
 
 function describe(error: unknown): string {
@@ -69,6 +94,7 @@ function describe(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'no such file or directory';
   if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ELOOP') return 'a loop of symbolic links';
   return code ?? String(error);
 }
 
@@ -80,31 +106,40 @@ export function readTextFile(
   displayPath: string,
   maxBytes = MAX_FILE_BYTES,
 ): ReadResult {
-  let size: number;
+  let bytes: Buffer;
   try {
-    const stat = statSync(absolutePath);
-    if (stat.isDirectory())
-      return { ok: false, failure: { reason: 'directory', message: 'is a directory, not a file' } };
-    size = stat.size;
+    const { fd, stat } = openChecked(absolutePath, true);
+    try {
+      const what = notARegularFile(stat);
+      if (what !== undefined)
+        return {
+          ok: false,
+          failure: {
+            reason: stat.isDirectory() ? 'directory' : 'not-a-file',
+            message: `is ${what}, not a policy file: name the file itself`,
+          },
+        };
+      if (stat.size > maxBytes)
+        return {
+          ok: false,
+          failure: {
+            reason: 'too-large',
+            message: `file is ${(stat.size / 1048576).toFixed(1)} MiB, over the ${maxBytes / 1048576} MiB limit for a policy file`,
+          },
+        };
+      bytes = readAll(fd, stat.size);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
     return { ok: false, failure: { reason, message: `cannot read: ${describe(error)}` } };
   }
-  if (size > maxBytes) {
-    return {
-      ok: false,
-      failure: {
-        reason: 'too-large',
-        message: `file is ${(size / 1048576).toFixed(1)} MiB, over the ${maxBytes / 1048576} MiB limit for a policy file`,
-      },
-    };
-  }
-  let bytes: Buffer;
-  try {
-    bytes = readAll(absolutePath, size);
-  } catch (error) {
-    return { ok: false, failure: { reason: 'unreadable', message: `cannot read: ${describe(error)}` } };
-  }
+  return decodeText(bytes, displayPath);
+}
+
+/** UTF-8 text of a policy or data file, or why it is not text. */
+export function decodeText(bytes: Buffer, displayPath: string, what = 'a policy file'): ReadResult {
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     // The text before the NUL may itself be cut mid-character; show it as far as it decodes.
@@ -113,7 +148,7 @@ export function readTextFile(
       ok: false,
       failure: {
         reason: 'binary',
-        message: 'binary file (a NUL byte), not a policy file',
+        message: `binary file (a NUL byte), not ${what}`,
         offset: prefix.length,
         prefix,
       },
@@ -136,4 +171,62 @@ export function readTextFile(
   let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { ok: true, file: new SourceFile(displayPath, text) };
+}
+
+/** A data input as text: as long as a JavaScript string can be (about 512 MiB). */
+export function readDataText(absolutePath: string, displayPath: string): ReadResult {
+  const read = readDataBytes(absolutePath);
+  if (!read.ok) return read;
+  if (read.bytes.length > MAX_STRING_LENGTH)
+    return {
+      ok: false,
+      failure: {
+        reason: 'too-large',
+        message: `is ${(read.bytes.length / 1048576).toFixed(0)} MiB, more than one piece of text can hold here; split it into several files`,
+      },
+    };
+  return decodeText(read.bytes, displayPath, 'text');
+}
+
+/**
+ * Reads a data input (events, a cluster snapshot, workloads): no policy-file size limit, and a
+ * pipe or FIFO is read to its end as a stream (`kubectl get pods -o json | chs ... /dev/stdin`).
+ * Devices and directories are refused: `/dev/zero` never ends.
+ */
+export function readDataBytes(
+  absolutePath: string,
+): { ok: true; bytes: Buffer } | { ok: false; failure: ReadFailure } {
+  let opened: { fd: number; stat: Stats };
+  // A socket (how a parent process often hands over stdin) cannot be opened again by its path.
+  const stdin = absolutePath === '/dev/stdin';
+  try {
+    opened = stdin ? { fd: 0, stat: fstatSync(0) } : openChecked(absolutePath, false);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
+    return { ok: false, failure: { reason, message: `cannot read: ${describe(error)}` } };
+  }
+  const { fd, stat } = opened;
+  try {
+    if (stat.isFile()) return { ok: true, bytes: readAll(fd, stat.size) };
+    if (!stat.isFIFO() && !stat.isSocket())
+      return {
+        ok: false,
+        failure: {
+          reason: stat.isDirectory() ? 'directory' : 'not-a-file',
+          message: `is ${notARegularFile(stat) ?? 'not a file'}: give a file or a pipe`,
+        },
+      };
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    }
+    return { ok: true, bytes: Buffer.concat(chunks) };
+  } catch (error) {
+    return { ok: false, failure: { reason: 'unreadable', message: `cannot read: ${describe(error)}` } };
+  } finally {
+    if (!stdin) closeSync(fd);
+  }
 }

@@ -144,6 +144,7 @@ class Builder {
     return { root, value: root === null ? null : root.value, duplicateKeys: [...this.duplicateKeys] };
   }
 
+  /** Nodes that aliases stand for: a file without aliases is bounded by its size alone. */
   private count(n: number, offset: number): void {
     this.expanded += n;
     if (this.expanded > MAX_EXPANDED_NODES) {
@@ -197,7 +198,6 @@ class Builder {
           flow: event.style === 2,
           size,
         };
-        this.count(1, event.start);
         return this.remember(event.anchorStart, event.anchorEnd, node);
       }
       case EVENT_ID.SEQUENCE: {
@@ -221,7 +221,6 @@ class Builder {
           flow: event.style === 2,
           size,
         };
-        this.count(1, event.start);
         return this.remember(event.anchorStart, event.anchorEnd, node);
       }
       case EVENT_ID.ALIAS: {
@@ -253,7 +252,6 @@ class Builder {
       // An empty value (`key:` with nothing after it) has no text; point just after the key.
       start = end = Math.max(0, event.valueStart);
     }
-    this.count(1, start);
     return { kind: 'scalar', start, end, value, style, text, size: 1 };
   }
 

@@ -4,6 +4,7 @@
  * and the workloads that name a profile the change removes (their containers would not start).
  */
 import { resolve } from 'node:path';
+import { append } from '../core/arrays.js';
 import { loadProfileSet } from '../languages/apparmor/analyze.js';
 import { evaluateAccess } from '../languages/apparmor/evaluate.js';
 import type { Access, ProfileSet } from '../languages/apparmor/evaluate.js';
@@ -256,8 +257,8 @@ export function profileReferences(
     );
     return;
   }
-  impacts.push(...removedProfileFindings(kind, removed(), workloads, config));
-  impacts.push(...unreferencedFindings(kind, profiles, workloads));
+  append(impacts, removedProfileFindings(kind, removed(), workloads, config));
+  append(impacts, unreferencedFindings(kind, profiles, workloads));
 }
 
 /** A removed profile looks renamed when its file now defines a profile the base did not have. */

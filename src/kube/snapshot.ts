@@ -3,7 +3,8 @@
  * `kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,namespaces -A -o yaml` prints
  * it (a `List`; several documents or JSON are accepted too), or the same objects read live.
  */
-import { readTextFile } from '../core/read.js';
+import { readDataText } from '../core/read.js';
+import { append } from '../core/arrays.js';
 import { SourceFile } from '../core/source.js';
 import { constructFromEvents, EVENT_ID, parseEvents } from 'js-yaml';
 import { MAX_DEPTH, parseYaml } from '../core/yaml.js';
@@ -138,7 +139,7 @@ export function readSnapshotFile(
   absolute: string,
   display: string,
 ): { snapshot: ClusterSnapshot; problems: SnapshotProblem[] } {
-  const read = readTextFile(absolute, display, 256 * 1024 * 1024);
+  const read = readDataText(absolute, display);
   if (!read.ok)
     return {
       snapshot: { source: display, objects: [] },
@@ -152,7 +153,7 @@ export async function readLiveSnapshot(client: KubeClient): Promise<ClusterSnaps
   const objects: KubeObject[] = [];
   for (const { apiVersion, kind } of SNAPSHOT_KINDS) {
     if (!(await client.resource(apiVersion, kind))) continue;
-    objects.push(...(await client.list(apiVersion, kind)));
+    append(objects, await client.list(apiVersion, kind));
   }
   return { source: `context ${client.context}`, objects };
 }

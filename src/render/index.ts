@@ -4,6 +4,7 @@
  * files: the same repository gives the same bytes.
  */
 import { relative, sep } from 'node:path';
+import { append } from '../core/arrays.js';
 import type { Config, TargetConfig } from '../core/config.js';
 import { effectiveMode } from '../core/config.js';
 import { didYouMeanSuffix } from '../core/did-you-mean.js';
@@ -105,10 +106,10 @@ export function renderTarget(
       continue;
     }
     const result = renderer.render({ target, mode, files: kindFiles, settings });
-    out.objects.push(...result.objects);
-    out.files.push(...result.files);
-    out.problems.push(...result.problems);
-    out.notes.push(...result.notes);
+    append(out.objects, result.objects);
+    append(out.files, result.files);
+    append(out.problems, result.problems);
+    append(out.notes, result.notes);
     for (const ns of result.namespaceLabels) {
       const labels = namespaceLabels.get(ns.metadata.name) ?? {};
       namespaceLabels.set(ns.metadata.name, { ...labels, ...(ns.metadata.labels ?? {}) });
@@ -117,7 +118,7 @@ export function renderTarget(
     if (result.loader?.seccomp) loader.seccomp = result.loader.seccomp;
   }
   if (loader.apparmor || loader.seccomp)
-    out.objects.push(...renderLoader(target.name, mode, settings, loader));
+    append(out.objects, renderLoader(target.name, mode, settings, loader));
   if (out.objects.some((o) => o.metadata.namespace === settings.namespace)) {
     const labels = namespaceLabels.get(settings.namespace);
     namespaceLabels.delete(settings.namespace);

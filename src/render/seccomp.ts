@@ -5,6 +5,7 @@
  * action (errno, kill, trap) becomes SCMP_ACT_LOG: the calls are logged, not refused.
  */
 import { SourceFile } from '../core/source.js';
+import { append } from '../core/arrays.js';
 import type { KubeObject } from '../kube/objects.js';
 import { configMapKey, contentHash, dnsName } from './labels.js';
 import { MAX_CONFIGMAP_BYTES, configMap, dataBytes, finalize } from './objects.js';
@@ -158,7 +159,7 @@ export const seccompRenderer: Renderer = {
       }
     }
     if (operator) {
-      out.objects.push(...objects);
+      append(out.objects, objects);
       return out;
     }
     if (Object.keys(data).length === 0) return out;

@@ -3,6 +3,7 @@
  * cluster, and a small block model rendered within a character budget so that a cut report is
  * still well-formed (tables keep their header, code fences and <details> are closed).
  */
+import { maxOf } from '../core/arrays.js';
 
 /** GitLab refuses notes longer than this many characters. */
 export const GITLAB_NOTE_LIMIT = 1_000_000;
@@ -47,7 +48,10 @@ export function codeSpan(text: string, inTable = false): string {
   let body = clean(text);
   if (body === '') return '(empty)';
   if (inTable) body = body.replace(/\|/g, '\\|');
-  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = maxOf(
+    (body.match(/`+/g) ?? []).map((run) => run.length),
+    0,
+  );
   const fence = '`'.repeat(longest + 1);
   const pad =
     body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ')) ? ' ' : '';
@@ -75,7 +79,10 @@ export interface Rendered {
 }
 
 function fenceFor(text: string): string {
-  const longest = Math.max(0, ...(text.match(/^ {0,3}`{3,}/gm) ?? []).map((run) => run.trim().length));
+  const longest = maxOf(
+    (text.match(/^ {0,3}`{3,}/gm) ?? []).map((run) => run.trim().length),
+    0,
+  );
   return '`'.repeat(Math.max(3, longest + 1));
 }
 

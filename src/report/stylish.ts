@@ -1,5 +1,6 @@
 /** Console output in ESLint's "stylish" shape: grouped by file, aligned, colour on a TTY only. */
 import type { LintReport } from './positions.js';
+import { maxOf } from '../core/arrays.js';
 import type { Colors } from './colors.js';
 
 export function stylish(report: LintReport, colors: Colors): string {
@@ -13,8 +14,14 @@ export function stylish(report: LintReport, colors: Colors): string {
   for (const [file, list] of byFile) {
     lines.push(colors.underline(file));
     const positions = list.map((d) => `${d.line}:${d.column}`);
-    const width = Math.max(...positions.map((p) => p.length));
-    const sevWidth = Math.max(...list.map((d) => d.severity.length));
+    const width = maxOf(
+      positions.map((p) => p.length),
+      0,
+    );
+    const sevWidth = maxOf(
+      list.map((d) => d.severity.length),
+      0,
+    );
     list.forEach((d, i) => {
       const sev = d.severity.padEnd(sevWidth);
       const painted =

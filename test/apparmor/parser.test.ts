@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseApparmor } from '../../src/languages/apparmor/parser.js';
-import { apparmorParserAccepts, hasApparmorParser, noApparmorParser, parserFindings, skipping } from './helpers.js';
+import {
+  apparmorParserAccepts,
+  hasApparmorParser,
+  noApparmorParser,
+  parserFindings,
+  skipping,
+} from './helpers.js';
 import { APPARMOR_SYSTEM } from '../helpers/apparmor-system.js';
 
 if (noApparmorParser) skipping('apparmor_parser oracle on the parser cases', noApparmorParser);
@@ -222,6 +228,43 @@ describe('parser robustness', () => {
     const deepIf = '$B = true\nprofile a {\n' + '  if $B {\n'.repeat(20000) + '}\n'.repeat(20001);
     expect(parserFindings(deepIf)).toHaveLength(1);
   });
+
+  it.each([
+    [
+      'doubling 40 times',
+      40,
+      2,
+      '',
+      18,
+      'variable @{A17} expands to 131,072 characters, over the limit of 65,536',
+    ],
+    [
+      'ten values, five levels',
+      5,
+      10,
+      ' ',
+      6,
+      'variable @{A5} expands to 222,221 characters, over the limit of 65,536',
+    ],
+  ])(
+    'bounds variable expansion (%s) with one finding at the variable that passes the limit',
+    (_name, levels, copies, separator, line, message) => {
+      // Not given to apparmor_parser: it hangs on these.
+      const lines = ['@{A0} = x'];
+      for (let i = 1; i <= levels; i++)
+        lines.push(
+          `@{A${i}} = ${Array<string>(copies)
+            .fill(`@{A${i - 1}}`)
+            .join(separator as string)}`,
+        );
+      lines.push(`profile a {\n  /tmp/@{A${levels}} r,\n}\n`);
+      const found = parserFindings(lines.join('\n'));
+      expect(found.map((f) => [f.ruleId, f.line, f.column])).toEqual([
+        ['apparmor/undefined-variable', line, 1],
+      ]);
+      expect(found[0]?.message).toContain(message);
+    },
+  );
 
   it('gives every rule its range', () => {
     const text = 'profile a {\n  /etc/passwd r,\n}\n';

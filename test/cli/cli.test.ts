@@ -1,4 +1,12 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  symlinkSync,
+  writeFileSync,
+  readFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -216,5 +224,91 @@ describe('hostile input: one clear line each, exit 1 or 2, no hang', () => {
       message: 'cannot read directory: permission denied',
     });
     expect(existsSync(cwd)).toBe(true);
+  });
+
+  describe('what is not a regular file', () => {
+    const fifo = (path: string): void => {
+      const made = spawnSync('mkfifo', [path]);
+      if (made.status !== 0) throw new Error(`mkfifo failed: ${String(made.stderr)}`);
+    };
+
+    it.each([
+      [
+        ['lint', '--kind', 'falco', 'p'],
+        'chs: p: is a pipe (FIFO), not a policy file; name the policy files themselves\n',
+      ],
+      [['falco', 'compile', 'p'], 'chs: p: is a pipe (FIFO), not a policy file: name the file itself\n'],
+      [
+        ['lint', '/dev/zero'],
+        'chs: /dev/zero: is a character device, not a policy file; name the policy files themselves\n',
+      ],
+      [
+        ['pod-security', 'check', '--level', 'baseline', '/dev/zero'],
+        'chs: /dev/zero: is a character device: give a file or a pipe\n',
+      ],
+      [
+        ['falco', 'replay', '--rules', 'p', '--events', 'p'],
+        'chs: p: is a pipe (FIFO), not a file (give the rules files themselves)\n',
+      ],
+    ])('refuses at once a policy file that is not a file: %j', async (args, stderr) => {
+      const cwd = dir();
+      fifo(join(cwd, 'p'));
+      const result = await runChs(args, { cwd, timeoutMs: 10_000 });
+      expect(result).toMatchObject({ code: 2, stderr });
+    });
+
+    it('refuses a pipe given as /dev/stdin rather than reading it as empty', () => {
+      // Through a shell, so that stdin is a pipe as in `echo garbage | chs lint ...`.
+      const result = spawnSync(
+        'sh',
+        ['-c', `echo garbage | "${process.execPath}" "${CHS}" lint --kind apparmor /dev/stdin`],
+        { cwd: dir(), encoding: 'utf8', timeout: 10_000 },
+      );
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        'chs: /dev/stdin: is a pipe (FIFO), not a policy file; name the policy files themselves\n',
+      );
+    });
+
+    it('reads workloads from a pipe as a stream', async () => {
+      const pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'x' },
+        spec: { containers: [{ name: 'c', image: 'i', securityContext: { privileged: true } }] },
+      };
+      const result = await runChs(['pod-security', 'check', '--level', 'baseline', '/dev/stdin'], {
+        cwd: dir(),
+        input: JSON.stringify(pod),
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('/dev/stdin:1: Pod x: ');
+    });
+
+    it('says what discovery skips, with its path', async () => {
+      const cwd = dir({ 'policies/falco/ok.yaml': '- macro: a\n  condition: proc.name = x\n' });
+      mkdirSync(join(cwd, 'policies/falco/d.yaml'));
+      mkdirSync(join(cwd, 'policies/apparmor'));
+      fifo(join(cwd, 'policies/falco/f.yaml'));
+      symlinkSync('l.yaml', join(cwd, 'policies/falco/l.yaml'));
+      symlinkSync('/dev/zero', join(cwd, 'policies/apparmor/z'));
+      symlinkSync('nowhere', join(cwd, 'policies/apparmor/gone'));
+      // Not named like a policy file: not a word about it.
+      fifo(join(cwd, 'policies/falco/notes.txt'));
+      const result = await runChs(['lint', '--format', 'json'], { cwd, timeoutMs: 10_000 });
+      expect(result.code).toBe(1);
+      const found = (
+        JSON.parse(result.stdout) as { diagnostics: { file: string; ruleId: string; message: string }[] }
+      ).diagnostics
+        .filter((d) => d.ruleId === 'chs/unreadable-file')
+        .map((d) => `${d.file}: ${d.ruleId}: ${d.message}`);
+      expect(found).toEqual([
+        'policies/apparmor/gone: chs/unreadable-file: is a symbolic link to nothing (its target does not exist)',
+        'policies/apparmor/z: chs/unreadable-file: is a symbolic link to a character device, not a policy file',
+        'policies/falco/d.yaml: chs/unreadable-file: is a directory named like a policy file; rename it or move the file out of it',
+        'policies/falco/f.yaml: chs/unreadable-file: is a pipe (FIFO), not a policy file',
+        'policies/falco/l.yaml: chs/unreadable-file: is a symbolic link that cannot be followed: a loop of symbolic links',
+      ]);
+    });
   });
 });

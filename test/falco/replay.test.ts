@@ -9,7 +9,13 @@ import { parse } from '../../src/languages/falco/condition/parser.js';
 import { alertJson, buildAlert } from '../../src/languages/falco/evaluate/alert.js';
 import { Ruleset } from '../../src/languages/falco/evaluate/engine.js';
 import type { EvaluableRule } from '../../src/languages/falco/evaluate/engine.js';
-import { forEachLine, parseEventLine, readEvents } from '../../src/languages/falco/evaluate/events.js';
+import {
+  forEachLine,
+  MAX_EMPTY_LINES_IN_A_ROW,
+  NotEventsError,
+  parseEventLine,
+  readEvents,
+} from '../../src/languages/falco/evaluate/events.js';
 import type { BadLine, RecordedEvent } from '../../src/languages/falco/evaluate/events.js';
 import { compileOutput, priorityName } from '../../src/languages/falco/evaluate/output.js';
 import { replay } from '../../src/languages/falco/evaluate/replay.js';
@@ -217,6 +223,34 @@ describe('the event stream', () => {
     ]);
     expect(tooLong).toEqual([3]);
     expect(count).toBe(4);
+  });
+
+  it('stops at a million empty lines in a row, naming the line they start at', async () => {
+    const chunks = [Buffer.from('{"a":1}\n'), Buffer.alloc(MAX_EMPTY_LINES_IN_A_ROW + 10, 0x0a)];
+    const seen: number[] = [];
+    await expect(
+      forEachLine(
+        Readable.from(chunks),
+        (_text, line) => seen.push(line),
+        () => undefined,
+      ),
+    ).rejects.toThrow(
+      new NotEventsError('more than 1,000,000 empty lines in a row from line 2: not a file of events'),
+    );
+    expect(seen).toEqual([1]);
+    // As many empty lines, broken by events, are fine.
+    const broken = [
+      Buffer.alloc(MAX_EMPTY_LINES_IN_A_ROW, 0x0a),
+      Buffer.from('{"b":2}\n'),
+      Buffer.alloc(10, 0x0a),
+    ];
+    expect(
+      await forEachLine(
+        Readable.from(broken),
+        () => undefined,
+        () => undefined,
+      ),
+    ).toBe(MAX_EMPTY_LINES_IN_A_ROW + 11);
   });
 
   it('parses one line without a stream', () => {

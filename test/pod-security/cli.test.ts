@@ -150,4 +150,34 @@ describe('chs pod-security check', () => {
     expect(err).toMatch(/^chs: missing\.yaml: /m);
     expect(out).toContain('2 objects checked, 0 not allowed');
   });
+
+  it('reads a kubectl JSON List larger than a policy file may be, with the line of every item', async () => {
+    const pod = (i: number): unknown => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `p${i}`, namespace: 'shop', annotations: { note: 'x'.repeat(2000) } },
+      spec: { containers: [{ name: 'app', securityContext: { privileged: i % 2 === 1 } }] },
+    });
+    const list = { apiVersion: 'v1', kind: 'List', items: Array.from({ length: 5000 }, (_, i) => pod(i)) };
+    const text = JSON.stringify(list, null, 4);
+    expect(text.length).toBeGreaterThan(9 * 1024 * 1024);
+    const cwd = repo({ 'pods.json': text });
+    const { code, out, err } = await run(cwd, ['pods.json'], { level: 'baseline' });
+    expect(err).toBe('');
+    expect(code).toBe(1);
+    const lines = out.split('\n');
+    const itemLine = (i: number): number => text.split('\n').findIndex((l) => l.includes(`"p${i}"`)) - 4 + 1;
+    expect(lines[0]).toBe(`pods.json:${itemLine(0)}: Pod shop/p0: allowed`);
+    expect(lines[4999]).toMatch(
+      new RegExp(`^pods\\.json:${itemLine(4999)}: Pod shop/p4999: pods "p4999" is forbidden`),
+    );
+    expect(lines[5000]).toBe('5000 objects checked, 2500 not allowed');
+  });
+
+  it('gives the line of a JSON mistake', async () => {
+    const cwd = repo({ 'pods.json': '{\n  "kind": "List",\n  "items": [\n    {"a": 1 "b": 2}\n  ]\n}\n' });
+    const { code, err } = await run(cwd, ['pods.json'], { level: 'baseline' });
+    expect(code).toBe(2);
+    expect(err).toMatch(/^chs: pods\.json:4: invalid JSON in this item of the List: /);
+  });
 });

@@ -9,6 +9,7 @@ import { lintJson } from '../../src/report/json.js';
 import { junit } from '../../src/report/junit.js';
 import { rebasePath } from '../../src/report/paths.js';
 import { buildReport, rebaseReport } from '../../src/report/positions.js';
+import type { LintReport } from '../../src/report/positions.js';
 import { sarif } from '../../src/report/sarif.js';
 import { stylish } from '../../src/report/stylish.js';
 import { badWord, mehWord } from '../helpers/fake-language.js';
@@ -273,6 +274,27 @@ describe('stylish', () => {
       ].join('\n'),
     );
     expect(stylish(buildReport([], files, [clean.path]), NO_COLORS)).toBe('✔ 1 file checked, no problems\n');
+  });
+  it('prints 200,000 findings of one file (no argument spread that overflows the stack)', () => {
+    const many: LintReport = {
+      diagnostics: Array.from({ length: 200_000 }, (_, i) => ({
+        file: 'policies/huge.yaml',
+        line: i + 1,
+        column: 1,
+        endLine: i + 1,
+        endColumn: 2,
+        severity: i === 0 ? ('warning' as const) : ('error' as const),
+        ruleId: 'test/bad-word',
+        message: 'bad',
+        lineText: 'BAD',
+      })),
+      files: ['policies/huge.yaml'],
+      summary: { errors: 199_999, warnings: 1, infos: 0 },
+    };
+    const lines = stylish(many, NO_COLORS).split('\n');
+    expect(lines[1]).toBe('  1:1       warning  bad  test/bad-word');
+    expect(lines[200_000]).toBe('  200000:1  error    bad  test/bad-word');
+    expect(lines.at(-2)).toBe('✖ 200000 problems (199999 errors, 1 warning) in 1 file');
   });
   it('colours only on a terminal, and never with NO_COLOR', () => {
     expect(colorsFor({ isTTY: true }, {})).toBe(ANSI_COLORS);

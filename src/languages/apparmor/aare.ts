@@ -87,6 +87,51 @@ export type VariableValues = ReadonlyMap<string, readonly string[]>;
 
 const VARIABLE = /@\{([A-Za-z_][\w]*)\}/g;
 
+/**
+ * The longest text a variable may expand to. Real profiles stay under a few KiB (the largest
+ * tunables are lists of paths); variables doubling themselves reach 2^40 characters in 40 lines.
+ */
+export const MAX_EXPANDED_CHARS = 65_536;
+
+/**
+ * How long each variable's text is once expanded (`{a,b}` for several values), computed once per
+ * variable so that a chain of doublings costs one addition per level. A reference back to a
+ * variable being sized counts as nothing: cycles are reported on their own.
+ */
+export function expandedSizes(variables: VariableValues): Map<string, number> {
+  const sizes = new Map<string, number>();
+  const sizing = new Set<string>();
+  const sizeOfText = (text: string): number => {
+    if (!text.includes('@{')) return text.length;
+    let size = text.length;
+    for (const match of text.matchAll(VARIABLE)) {
+      const name = match[1] as string;
+      if (!variables.get(name)?.length) continue;
+      size += sizeOf(name) - match[0].length;
+    }
+    return size;
+  };
+  const sizeOf = (name: string): number => {
+    const known = sizes.get(name);
+    if (known !== undefined) return known;
+    if (sizing.has(name)) return 0;
+    sizing.add(name);
+    const values = variables.get(name) ?? [];
+    let size = values.length > 1 ? values.length + 1 : 0;
+    for (const value of values) size += sizeOfText(value);
+    sizing.delete(name);
+    sizes.set(name, size);
+    return size;
+  };
+  for (const name of variables.keys()) sizeOf(name);
+  return sizes;
+}
+
+/** Names of the variables a text refers to. */
+export function referencedVariables(text: string): string[] {
+  return [...text.matchAll(VARIABLE)].map((m) => m[1] as string);
+}
+
 /** Expands variables, or names the variable whose definition refers back to itself. */
 export function expandOrCycle(
   text: string,

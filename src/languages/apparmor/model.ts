@@ -4,9 +4,18 @@
  * this stage (variables defined, names unique) and, per rule, validate.ts.
  */
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
+import { append } from '../../core/arrays.js';
 import type { Finding } from '../../core/rule.js';
 import type { Abi, Profile, Rule, Statement, VariableAssignment, Word } from './ast.js';
-import { checkExpandedPattern, checkPattern, expandOrCycle, expandVariables } from './aare.js';
+import {
+  checkExpandedPattern,
+  checkPattern,
+  expandedSizes,
+  expandOrCycle,
+  expandVariables,
+  MAX_EXPANDED_CHARS,
+  referencedVariables,
+} from './aare.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
 import { duplicateProfile } from './rules/duplicate-profile.js';
 import { undefinedVariable } from './rules/undefined-variable.js';
@@ -57,6 +66,8 @@ interface Walker {
   plans: Plan[];
   /** Variables already reported as recursive. */
   cycles: Set<string>;
+  /** Where each variable was last defined, for findings about its value. */
+  definitions: Map<string, { file: string; statement: VariableAssignment }>;
   validate: boolean;
 }
 
@@ -81,10 +92,12 @@ export function buildModel(
     uses: [],
     plans: [],
     cycles: new Set(),
+    definitions: new Map(),
     validate: options.validate ?? true,
   };
   // Variables first (apparmor_parser expands them after reading everything).
   for (const { file, statements } of files) collectPreamble(statements, file, walker);
+  boundExpansion(walker);
   for (const { file, statements } of files) walkPreamble(statements, file, walker);
   if (walker.validate) {
     const signature = variablesSignature(model.variables);
@@ -105,6 +118,7 @@ function collectPreamble(statements: Statement[], file: string, walker: Walker):
       }
     } else if (statement.kind === 'variable') {
       assign(statement, walker, report);
+      walker.definitions.set(statement.name, { file, statement });
       for (const value of statement.values) walker.uses.push({ word: value, file });
     } else if (statement.kind === 'boolean') {
       if (walker.model.booleans.has(statement.name) && walker.validate) {
@@ -128,12 +142,40 @@ function assign(statement: VariableAssignment, walker: Walker, report: Reporter)
       if (walker.validate)
         report(undefinedVariable, 'append', statement.nameRange, { name: `@{${statement.name}}` });
       variables.set(statement.name, values);
-    } else existing.push(...values);
+    } else append(existing, values);
   } else {
     if (existing && walker.validate)
       report(undefinedVariable, 'redefined', statement.nameRange, { name: `@{${statement.name}}` });
     variables.set(statement.name, values);
   }
+}
+
+/**
+ * Variables that would expand past MAX_EXPANDED_CHARS are reported at their definition (the first
+ * of a chain only) and then left unexpanded, so that no check pays for the expansion.
+ */
+function boundExpansion(walker: Walker): void {
+  const variables = walker.model.variables;
+  const sizes = expandedSizes(variables);
+  const over = (name: string): boolean => (sizes.get(name) ?? 0) > MAX_EXPANDED_CHARS;
+  const oversized = [...variables.keys()].filter(over);
+  for (const name of oversized) {
+    const values = variables.get(name) ?? [];
+    const first = !values.some((value) => referencedVariables(value).some(over));
+    const definition = walker.definitions.get(name);
+    if (first && definition && walker.validate)
+      reporterFor(definition.file, walker.report)(
+        undefinedVariable,
+        'tooLarge',
+        definition.statement.nameRange,
+        {
+          name: `@{${name}}`,
+          size: (sizes.get(name) ?? 0).toLocaleString('en-US'),
+          limit: MAX_EXPANDED_CHARS.toLocaleString('en-US'),
+        },
+      );
+  }
+  for (const name of oversized) variables.set(name, []);
 }
 
 function walkPreamble(statements: Statement[], file: string, walker: Walker): void {
@@ -386,8 +428,8 @@ export function ruleWords(rule: Rule): Word[] {
   const words = [...rule.words, ...rule.permissions];
   if (rule.target) words.push(rule.target);
   for (const condition of rule.conditions) {
-    words.push(...condition.values);
-    for (const nested of condition.nested ?? []) words.push(...nested.values);
+    append(words, condition.values);
+    for (const nested of condition.nested ?? []) append(words, nested.values);
   }
   return words;
 }

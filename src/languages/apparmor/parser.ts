@@ -4,6 +4,7 @@
  * Includes are left unresolved here (see load.ts).
  */
 import type { Range } from '../../core/diagnostic.js';
+import { append } from '../../core/arrays.js';
 import type { AnyRule, Finding, MessageArgs, MessageData, MessageId } from '../../core/rule.js';
 import type {
   Condition,
@@ -943,7 +944,7 @@ export class Parser {
           this.fail('a condition (key=value)');
         }
         rule.parenthesized = true;
-        rule.permissions.push(...this.list());
+        append(rule.permissions, this.list());
         continue;
       }
       if (/[/@"{*?[:^]/.test(c) || (kind === 'change_profile' && c !== '(')) {

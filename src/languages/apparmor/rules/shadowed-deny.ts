@@ -79,6 +79,32 @@ export function covers(outer: string, inner: string): boolean {
   return false;
 }
 
+/**
+ * Rules by the literal start of their path, so that the rules that may cover a path are found by
+ * looking up each of its prefixes rather than by trying every rule: linear in the rules where the
+ * pairwise comparison was quadratic (100,000 rules in one profile).
+ */
+class PrefixIndex {
+  private readonly byPrefix = new Map<string, number[]>();
+  private longest = 0;
+
+  add(prefix: string, i: number): void {
+    const list = this.byPrefix.get(prefix);
+    if (list) list.push(i);
+    else this.byPrefix.set(prefix, [i]);
+    this.longest = Math.max(this.longest, prefix.length);
+  }
+
+  /** Rules whose prefix begins one of `keys`, in the order they were added. */
+  under(keys: readonly string[]): number[] {
+    const found = new Set<number>();
+    for (const key of keys)
+      for (let n = 0; n <= Math.min(key.length, this.longest); n++)
+        for (const i of this.byPrefix.get(key.slice(0, n)) ?? []) found.add(i);
+    return [...found].sort((a, b) => a - b);
+  }
+}
+
 function checkShadowedDeny(context: CheckContext): void {
   const variables = context.model.variables;
   for (const profile of context.model.profiles) {
@@ -97,11 +123,29 @@ function checkShadowedDeny(context: CheckContext): void {
         path: expandPattern(r.rule.path?.text ?? '', variables),
         perms: permissionSet(r.rule),
       }));
+    // A deny of priority 0 or more is overridden only by an allow with a higher priority= than it.
+    const index = { deny: new PrefixIndex(), allow: new PrefixIndex(), prioritisedAllow: new PrefixIndex() };
+    rules.forEach((r, i) => {
+      const prefix = literalPrefix(r.path);
+      if (r.rule.qualifiers.deny) return index.deny.add(prefix, i);
+      index.allow.add(prefix, i);
+      if ((r.rule.qualifiers.priority?.value ?? 0) > 0) index.prioritisedAllow.add(prefix, i);
+    });
     for (const { rule, file, path, perms: mine } of rules) {
       if (file !== context.file) continue;
       const priority = rule.qualifiers.priority?.value ?? 0;
       if (mine.size === 0) continue;
-      for (const other of rules) {
+      // Only a rule whose literal start begins this one's can cover it (see covers).
+      const others = !rule.qualifiers.deny
+        ? index.deny
+        : priority >= 0
+          ? index.prioritisedAllow
+          : index.allow;
+      const candidates = others.under(
+        /[*?[{]/.test(path) ? [literalPrefix(path)] : [path, literalPrefix(path)],
+      );
+      for (const i of candidates) {
+        const other = rules[i] as (typeof rules)[number];
         if (other.rule === rule || Boolean(other.rule.qualifiers.deny) === Boolean(rule.qualifiers.deny))
           continue;
         if (Boolean(other.rule.qualifiers.owner) && !rule.qualifiers.owner) continue;

@@ -40,5 +40,7 @@ export const undefinedVariable = defineRule({
     redefined: 'variable {{name}} is already defined; use += to add values',
     empty: 'variable {{name}} has no value',
     recursive: 'variable {{name}} is defined in terms of itself',
+    tooLarge:
+      'variable {{name}} expands to {{size}} characters, over the limit of {{limit}}; no real profile comes near it: define it from fewer copies of other variables',
   },
 });

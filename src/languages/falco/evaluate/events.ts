@@ -30,6 +30,15 @@ export interface StreamStats {
   bad: number;
 }
 
+/**
+ * Empty lines in a row past which a stream is no file of events: a week of real events has none,
+ * and 1 MB of gzip inflates to a gigabyte of newlines that would take minutes to count.
+ */
+export const MAX_EMPTY_LINES_IN_A_ROW = 1_000_000;
+
+/** A stream that cannot be events (see MAX_EMPTY_LINES_IN_A_ROW); stops the reading of its file. */
+export class NotEventsError extends Error {}
+
 /** Longer lines are refused (and skipped) rather than buffered without end. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -90,13 +99,19 @@ export async function forEachLine(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let skipping = false;
+  let empty = 0;
   const emit = (bytes: Buffer): void => {
     line++;
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
-    if (end === 0) return;
-    const text = bytes.toString('utf8', 0, end);
-    if (text.trim() !== '') onLine(text, line);
+    const text = end === 0 ? '' : bytes.toString('utf8', 0, end);
+    if (text.trim() !== '') {
+      empty = 0;
+      onLine(text, line);
+    } else if (++empty > MAX_EMPTY_LINES_IN_A_ROW)
+      throw new NotEventsError(
+        `more than ${MAX_EMPTY_LINES_IN_A_ROW.toLocaleString('en-US')} empty lines in a row from line ${line - empty + 1}: not a file of events`,
+      );
   };
   for await (const piece of stream) {
     const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;

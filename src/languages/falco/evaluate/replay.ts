@@ -7,7 +7,7 @@ import type { Alert } from './alert.js';
 import { buildAlert } from './alert.js';
 import type { Ruleset } from './engine.js';
 import type { BadLine, RecordedEvent } from './events.js';
-import { readEvents } from './events.js';
+import { NotEventsError, readEvents } from './events.js';
 import { priorityName } from './output.js';
 
 export interface EventFile {
@@ -78,6 +78,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     try {
       stats = await readEvents(file.path, handle, (bad) => options.onBadLine(file, bad), options.afterChunk);
     } catch (error) {
+      if (error instanceof NotEventsError) throw new EventFileError(file, error.message);
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR')
         throw new EventFileError(file, `not valid gzip (${(error as Error).message})`);

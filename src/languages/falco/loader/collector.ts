@@ -4,6 +4,7 @@
  * position; appends and overrides edit the earlier definition.
  */
 import { catalogOf } from '../fields/index.js';
+import { append } from '../../../core/arrays.js';
 import { parse } from '../condition/parser.js';
 import { ruleMessage } from '../../../core/rule.js';
 import { invalidDefinition } from '../rules/invalid-definition.js';
@@ -146,7 +147,7 @@ export class Collector {
     if (!prev) {
       this.fail(ruleMessage(invalidDefinition, 'listAppendUndefined'), info.location, 'list', info.name);
     }
-    prev.items.push(...info.items);
+    append(prev.items, info.items);
     prev.visibility = this.id++;
   }
 
@@ -311,7 +312,7 @@ export class Collector {
             ex.name,
           );
         }
-        existing.values.push(...ex.values);
+        append(existing.values, ex.values);
       }
     }
     prev.visibility = this.id++;
