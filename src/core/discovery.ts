@@ -189,7 +189,7 @@ export function displayPath(absolute: string, cwd: string): string {
 }
 
 /** Kinds by the configured globs, matched against paths relative to the repository root. */
-export function kindByPath(relPath: string, layout: Layout): PolicyKind | undefined {
+function kindByPath(relPath: string, layout: Layout): PolicyKind | undefined {
   for (const { kind, globs } of layout) {
     if (globs.some((glob) => globToRegExp(glob).test(relPath))) return kind;
   }

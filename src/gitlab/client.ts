@@ -237,7 +237,7 @@ export class GitLabCallError extends UserError {
 }
 
 /** A failed GitLab call as one line that names the action, the cause and the remedy. */
-export function gitLabUserError(error: unknown, settings: GitLabSettings, what: string): GitLabCallError {
+function gitLabUserError(error: unknown, settings: GitLabSettings, what: string): GitLabCallError {
   const secrets = [settings.token];
   if (error instanceof GitLabCallError) return error;
   if (error instanceof UserError) return new GitLabCallError(mask(error.message, secrets), undefined);

@@ -7,7 +7,7 @@ import { lint } from '../core/runner.js';
 import { buildReport } from '../report/positions.js';
 import type { LintDelta, LintFinding } from './model.js';
 
-export interface LintSide {
+interface LintSide {
   findings: LintFinding[];
 }
 

@@ -51,7 +51,7 @@ export class KubeApiError extends Error {
   }
 }
 
-export interface ResourceInfo {
+interface ResourceInfo {
   plural: string;
   namespaced: boolean;
 }

@@ -84,7 +84,7 @@ class HttpError extends Error {
   }
 }
 
-export function statusBody(code: number, reason: string, message: string, details?: JsonMap): JsonMap {
+function statusBody(code: number, reason: string, message: string, details?: JsonMap): JsonMap {
   return {
     kind: 'Status',
     apiVersion: 'v1',

@@ -23,7 +23,7 @@ function program(expression: string): (context: Record<string, unknown>) => unkn
 }
 
 /** The object as the API server would pass it to admission. */
-export function asAdmitted(value: unknown, key?: string): unknown {
+function asAdmitted(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) {
     const items = value.filter((v) => v !== null).map((v) => asAdmitted(v));
     if (key === 'volumes') {

@@ -43,7 +43,7 @@ function flattenedNames(): Map<string, { name: string; argAllowed: boolean }> {
  * `evt.arg.flags` (a field taking an argument, its argument after a dot); a name Falco does not
  * know is kept as written.
  */
-export function unflattenFieldName(key: string): string {
+function unflattenFieldName(key: string): string {
   if (key.includes('.')) return key;
   const names = flattenedNames();
   const bracket = key.indexOf('[');

@@ -14,7 +14,7 @@ import type { FileInfo } from './load.js';
 import type { CheckContext } from './rules/context.js';
 import { apparmorRules } from './rules/index.js';
 
-export const SYSTEM_INCLUDE_ROOT = '/etc/apparmor.d';
+const SYSTEM_INCLUDE_ROOT = '/etc/apparmor.d';
 
 /**
  * The system's include root when it exists: /etc/apparmor.d, or CHS_APPARMOR_SYSTEM_ROOT when set

@@ -21,7 +21,7 @@ import type { Violation } from './violation.js';
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
-export interface ControlRule<K extends keyof Controls> {
+interface ControlRule<K extends keyof Controls> {
   control: K;
   /** The violation's reason (also the CEL validation's message). */
   reason: string;
@@ -129,7 +129,7 @@ function define<K extends keyof Controls>(rule: ControlRule<K>): AnyControlRule 
   return rule;
 }
 
-export const CONTROL_RULES: readonly AnyControlRule[] = [
+const CONTROL_RULES: readonly AnyControlRule[] = [
   define({
     control: 'runAsNonRoot',
     reason: 'runAsNonRoot != true',

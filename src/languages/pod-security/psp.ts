@@ -15,7 +15,7 @@ import type { PssLevel } from './version.js';
 
 export const LEGACY_API_VERSIONS: readonly string[] = ['policy/v1beta1', 'extensions/v1beta1'];
 
-export interface LegacyNote {
+interface LegacyNote {
   /** Path of the field in the PSP (`spec.defaultAddCapabilities`). */
   path: (string | number)[];
   messageId: 'mutating' | 'notCarried';

@@ -28,4 +28,4 @@ export function isPssLevel(value: unknown): value is PssLevel {
 }
 
 /** The newest policy version this evaluator knows (`latest` behaves as this one). */
-export const NEWEST_VERSION = `v1.${MAX_MINOR}`;
+const NEWEST_VERSION = `v1.${MAX_MINOR}`;

@@ -65,7 +65,7 @@ export const DOCKER_ARCHES: Readonly<Record<string, string>> = {
 };
 
 /** The names a Docker profile's `includes.arches` may use for an architecture (moby compares GOARCH). */
-export function dockerNamesOf(scmpArch: string): string[] {
+function dockerNamesOf(scmpArch: string): string[] {
   return Object.keys(DOCKER_ARCHES).filter((name) => DOCKER_ARCHES[name] === scmpArch);
 }
 
@@ -127,7 +127,7 @@ export function archesOf(name: string): TableArch[] {
 }
 
 /** The table's architectures, in column order. */
-export const TABLE_ARCHES: readonly TableArch[] = SYSCALL_TABLE_ARCHES;
+const TABLE_ARCHES: readonly TableArch[] = SYSCALL_TABLE_ARCHES;
 
 /**
  * Kernel names libseccomp's table files under another name on some architectures: on arm the

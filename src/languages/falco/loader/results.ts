@@ -19,7 +19,7 @@ export function atNode(file: LoadedFile, node: YamlNode | undefined | null): Whe
   return node ? { file, range: { start: node.start, end: Math.max(node.end, node.start) } } : { file };
 }
 
-export function atText(text: SourcedText, start: number, end: number, fallback: Where): Where {
+function atText(text: SourcedText, start: number, end: number, fallback: Where): Where {
   return text.locate(start, end) ?? fallback;
 }
 

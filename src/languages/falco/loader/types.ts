@@ -8,7 +8,7 @@ import type { Expr } from '../condition/ast.js';
 import type { YamlNode } from '../../../core/yaml.js';
 import type { LoadedFile, Site, SourcedText } from './text.js';
 
-export type FalcoErrorCode =
+type FalcoErrorCode =
   | 'LOAD_ERR_YAML_PARSE'
   | 'LOAD_ERR_YAML_VALIDATE'
   | 'LOAD_ERR_COMPILE_CONDITION'
@@ -16,7 +16,7 @@ export type FalcoErrorCode =
   | 'LOAD_ERR_VALIDATE'
   | 'LOAD_ERR_EXTENSION';
 
-export type FalcoWarningCode =
+type FalcoWarningCode =
   | 'LOAD_UNKNOWN_SOURCE'
   | 'LOAD_UNSAFE_NA_CHECK'
   | 'LOAD_NO_EVTTYPE'
