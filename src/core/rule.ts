@@ -134,8 +134,3 @@ export function findingMessage(finding: RuleMessage): string {
   const template = finding.rule.messages[finding.messageId] ?? finding.messageId;
   return formatMessage(template, finding.data);
 }
-
-/** A finding's severity before chs.yaml's overrides. */
-function findingSeverity(finding: Finding): Severity {
-  return finding.severity ?? finding.rule.meta.severity;
-}

@@ -1,6 +1,6 @@
 /** A test API server and a test GitLab server side by side, for the deploy gate, the cluster management project and the drift issue. */
 import type { GitLabServer } from '../gitlab-server/server.js';
-import { MR_IID, PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
+import { PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
 import { runCommand, workspace } from '../kube/helpers.js';
 import type { Run, Workspace } from '../kube/helpers.js';
 import type { ClientOptions } from '../../src/gitlab/client.js';

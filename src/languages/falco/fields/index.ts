@@ -109,4 +109,3 @@ export function eventCodes(name: string): number | undefined {
 }
 
 export const EVENT_TYPE_NAMES: readonly string[] = Object.keys(EVENT_TYPES);
-const TOTAL_EVENT_CODES = Object.values(EVENT_TYPES).reduce((a, b) => a + b, 0);
