@@ -21,6 +21,7 @@ import { outputTokens } from './output.js';
 import { readRulesFile } from './read.js';
 import { atNode, ID, LoadError, Results } from './results.js';
 import type { LoaderRuleId, Where } from './results.js';
+import { hostRange } from './text.js';
 import type { SourcedText } from './text.js';
 import type { LoadedFile } from './text.js';
 import type { CompiledRule, ItemType, LoadMessage, MacroInfo, RuleInfo } from './types.js';
@@ -386,7 +387,7 @@ class Compiler {
         ),
       ],
       file: rule.location.file.path,
-      range: { start: rule.location.node.start, end: rule.location.node.end },
+      range: hostRange(rule.location.file, { start: rule.location.node.start, end: rule.location.node.end }),
       index: rule.index,
     };
     if (rule.captureDuration !== undefined) out.captureDuration = rule.captureDuration;

@@ -5,6 +5,7 @@
 import type { Range } from '../../../core/diagnostic.js';
 import type { YamlNode } from '../../../core/yaml.js';
 import type { ItemType, LoadMessage } from './types.js';
+import { hostRange } from './text.js';
 import type { LoadedFile, SourcedText } from './text.js';
 
 /** The chs rule ids the loader reports (their definitions live in ../rules/). */
@@ -62,8 +63,9 @@ export class Results {
   private readonly seen = new Set<string>();
 
   add(ruleId: LoaderRuleId, message: string, where: Where, itemType: ItemType, itemName?: string): void {
+    const range = where.range ? hostRange(where.file, where.range) : undefined;
     // The same token reached through several rules (a macro used twice) is reported once.
-    const key = `${ruleId}\0${where.file.path}\0${where.range?.start ?? -1}\0${message}`;
+    const key = `${ruleId}\0${where.file.path}\0${range?.start ?? -1}\0${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const entry: LoadMessage = {
@@ -73,7 +75,7 @@ export class Results {
       itemType,
       baseline: where.file.baseline,
     };
-    if (where.range) entry.range = where.range;
+    if (range) entry.range = range;
     if (itemName !== undefined) entry.itemName = itemName;
     this.messages.push(entry);
   }

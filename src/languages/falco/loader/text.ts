@@ -14,6 +14,25 @@ export interface LoadedFile {
   text: string;
   /** A baseline file (chs.yaml `falco.baseline`): loaded first, its own findings not reported. */
   baseline: boolean;
+  /**
+   * Rules kept inside another file (a Helm values file's `customRules`, a ConfigMap's `data`):
+   * `path` names that file, `text` is the embedded rules file, and `offsets` gives, for each
+   * character of `text`, where it is written in the file named by `path`.
+   */
+  embedded?: { name: string; offsets: Int32Array };
+}
+
+/** A range of a loaded file's text as a range of the file its path names. */
+export function hostRange(file: LoadedFile, range: Range): Range {
+  const map = file.embedded?.offsets;
+  if (!map || map.length === 0) return range;
+  const at = (offset: number): number => {
+    if (offset < map.length) return map[Math.max(0, offset)] as number;
+    return (map[map.length - 1] as number) + 1;
+  };
+  const start = at(range.start);
+  const end = range.end > range.start ? at(range.end - 1) + 1 : start;
+  return { start, end: Math.max(start, end) };
 }
 
 /** A YAML node of a rules file that text came from. */
