@@ -20,9 +20,9 @@ export const falcoRenderer: Renderer = {
     if (input.files.length === 0) return out;
     // Rules kept in Helm values or a ConfigMap are deployed as the rules files they hold.
     const files = input.files.flatMap((file) =>
-      (embeddedRules(file.path, file.text, false) ?? [{ path: file.path, text: file.text, baseline: false }]).map(
-        (f) => ({ base: f.embedded?.name ?? file.path.split('/').pop() ?? file.path, text: f.text }),
-      ),
+      (
+        embeddedRules(file.path, file.text, false) ?? [{ path: file.path, text: file.text, baseline: false }]
+      ).map((f) => ({ base: f.embedded?.name ?? file.path.split('/').pop() ?? file.path, text: f.text })),
     );
     const width = String(files.length - 1).length < 2 ? 2 : String(files.length - 1).length;
     const rules: Record<string, string> = {};

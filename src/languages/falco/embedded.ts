@@ -17,7 +17,8 @@ const CONFIG_MAP = /^kind:[ \t]*["']?ConfigMap\b/m;
 /** A rules item inside a block scalar (indented, unlike a rules file's own items). */
 const EMBEDDED_ITEM = /^[ \t]+-[ \t]+(?:rule|macro|list|required_engine_version)[ \t]*:/m;
 /** A rules file's text: its top level is a list of items. */
-const RULES_TEXT = /^[ \t]*-[ \t]+(?:rule|macro|list|required_engine_version|required_plugin_versions)[ \t]*:/m;
+const RULES_TEXT =
+  /^[ \t]*-[ \t]+(?:rule|macro|list|required_engine_version|required_plugin_versions)[ \t]*:/m;
 /** How deep a `customRules` key is looked for (an umbrella chart's `falco:` section, a helmfile's values). */
 const MAX_DEPTH = 3;
 
