@@ -86,14 +86,26 @@ interface ParsedCondition {
 
 export function loadRules(files: readonly LoadedFile[], options: LoadOptions = {}): LoadResult {
   const results = new Results();
-  const parsed = files.map((file) => parseRulesYaml(file.text).result);
+  const read = files.map((file) => parseRulesYaml(file.text));
+  const parsed = read.map((r) => r.result);
   const known = new Set<string>([SYSCALL_SOURCE]);
   const plugins = [...(options.plugins ?? []), ...parsed.flatMap(requiredPlugins)];
   for (const plugin of plugins) {
     for (const [re, source] of PLUGIN_SOURCES) if (re.test(plugin)) known.add(source);
   }
   const collector = new Collector(results, known);
-  files.forEach((file, i) => readRulesFile(file, parsed[i] as YamlResult, collector, results));
+  files.forEach((file, i) => {
+    for (const join of read[i]?.joins ?? []) {
+      const value = join.value === undefined ? '' : `, so the value is '${join.value}'`;
+      results.add(
+        ID.flowIndentation,
+        `this line continues the line above with less indentation than its key: Falco's YAML reader accepts it and folds the line break into one blank${value}; other YAML tools refuse the file. Indent the line under its key${join.value === undefined ? '' : ' and write the value on one line'}`,
+        { file, range: { start: join.start, end: join.end } },
+        'rules content',
+      );
+    }
+    readRulesFile(file, parsed[i] as YamlResult, collector, results);
+  });
   return new Compiler(collector, results, options).run();
 }
 
@@ -115,8 +127,9 @@ class Compiler {
     this.compileLists();
     this.compileMacros();
     const rules = this.compileRules();
+    const followOn = this.collector.namedByBroken;
     for (const macro of this.collector.macros.order) {
-      if (!this.macroUsed.has(macro.name)) {
+      if (!this.macroUsed.has(macro.name) && !followOn.has(macro.name)) {
         this.add(
           ID.unusedMacro,
           'Macro not referred to by any other rule/macro',
@@ -127,7 +140,7 @@ class Compiler {
       }
     }
     for (const list of this.collector.lists.order) {
-      if (!this.listByName.get(list.name)?.used) {
+      if (!this.listByName.get(list.name)?.used && !followOn.has(list.name)) {
         this.add(
           ID.unusedList,
           'List not referred to by any other rule/macro',
@@ -339,6 +352,19 @@ class Compiler {
       const resolved = resolveField(catalog, token.name, token.arg);
       if (resolved.ok) continue;
       const where = output.locate(token.start, token.end) ?? ruleWhere;
+      const prefix = resolved.unknown && token.arg === undefined ? fieldPrefix(catalog, token.name) : undefined;
+      if (prefix) {
+        // libsinsp's formatter takes the longest field name the token starts with; the rest is text.
+        const rest = token.name.slice(prefix.length);
+        this.add(
+          ID.outputFieldRunOn,
+          `Falco reads %${token.name} as the field ${prefix} followed by the text '${rest}': put a blank or punctuation after %${prefix}, or correct the field name`,
+          where,
+          'rule',
+          rule.name,
+        );
+        continue;
+      }
       const message = `invalid formatting token ${token.field}`;
       if (rule.skipIfUnknownFilter) {
         this.add(ID.unknownFilter, message, where, 'rule', rule.name);
@@ -393,6 +419,15 @@ class Compiler {
     if (rule.captureDuration !== undefined) out.captureDuration = rule.captureDuration;
     return out;
   }
+}
+
+/** The longest field name (taking no argument) that `name` starts with, as libsinsp's formatter finds it. */
+function fieldPrefix(catalog: NonNullable<ReturnType<typeof catalogOf>>, name: string): string | undefined {
+  for (let end = name.length - 1; end > 0; end--) {
+    const field = catalog.fields.get(name.slice(0, end));
+    if (field && !field.argRequired) return field.name;
+  }
+  return undefined;
 }
 
 function tokenEnd(text: string, offset: number): number {

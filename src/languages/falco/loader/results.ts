@@ -41,6 +41,8 @@ export const ID = {
   unconstrainedEvttype: 'falco/unconstrained-evttype',
   neverMatches: 'falco/never-matches',
   shadowedRule: 'falco/shadowed-rule',
+  flowIndentation: 'falco/flow-indentation',
+  outputFieldRunOn: 'falco/output-field-run-on',
 } as const;
 
 export type LoaderRuleId = (typeof ID)[keyof typeof ID];
