@@ -8,7 +8,7 @@ import { fileUnreadable, outsideRepository } from '../../core/rules.js';
 import type { SourceFile } from '../../core/source.js';
 import { rangeAt } from '../../core/yaml.js';
 import { displayPath } from '../../core/discovery.js';
-import { expandBaseline, NO_BASELINE_HINT } from './baseline.js';
+import { expandBaseline } from './baseline.js';
 import { holdsEmbeddedRules, rulesFilesOf } from './embedded.js';
 import { loadRules } from './loader/index.js';
 import type { LoadedFile } from './loader/index.js';
@@ -84,7 +84,7 @@ export const falco: Language = {
       .flatMap((f) => rulesFilesOf(f.path, f.text, false));
     const result = loadRules([...baseline, ...own], {
       ruleMatching: context.config.falco.ruleMatching,
-      ...(baseline.length === 0 ? { undefinedMacroHint: NO_BASELINE_HINT } : {}),
+      noBaseline: baseline.length === 0,
     });
     for (const message of result.messages) {
       if (message.baseline) continue;

@@ -35,6 +35,8 @@ import { unusedMacro } from '../rules/unused-macro.js';
 import { atNode, LoadError, Results } from './results.js';
 import type { Where } from './results.js';
 import { hostRange } from './text.js';
+import { undefinedNameHint } from './undefined-names.js';
+import type { NameKind } from './undefined-names.js';
 import type { SourcedText } from './text.js';
 import type { LoadedFile } from './text.js';
 import type { CompiledRule, ItemType, LoadMessage, MacroInfo, RuleInfo } from './types.js';
@@ -272,7 +274,10 @@ class Compiler {
       },
       (node) => {
         this.unresolved = true;
-        const hint = this.options.undefinedMacroHint ? ` ${this.options.undefinedMacroHint}` : '';
+        const info = this.collector.macros.get(node.name);
+        const hint = info
+          ? ` It is defined further on (${info.location.file.path}): Falco sees a macro only from its definition onwards, so move the definition above this ${itemType}.`
+          : this.undefinedHint('macro', node.name);
         this.add(
           ruleMessage(undefinedMacro, 'undefined', { name: node.name, hint }),
           this.where(node, text, fallback),
@@ -282,6 +287,13 @@ class Compiler {
       },
       (macroName) => this.macroUsed.add(macroName),
     );
+  }
+
+  /** What to say about a macro or list name that nothing defines (a close name, the official file). */
+  private undefinedHint(kind: NameKind, name: string): string {
+    const defined =
+      kind === 'macro' ? this.collector.macros.order.map((m) => m.name) : this.lists.map((l) => l.name);
+    return undefinedNameHint(kind, name, { defined, noBaseline: this.options.noBaseline === true });
   }
 
   private compileRules(): CompiledRule[] {
@@ -326,6 +338,7 @@ class Compiler {
             written: (node) => compiler.text?.isWritten(node.start, node.end) ?? false,
           },
           listNames,
+          (name) => this.undefinedHint('list', name),
         );
         compiler.compile(expanded, (e) => this.rootText.get(e));
         if (failed || skipped) continue;
