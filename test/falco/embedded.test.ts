@@ -83,6 +83,14 @@ describe('Falco rules in Helm values and ConfigMaps', () => {
     expect(sniffFalco(new SourceFile('cm.yaml', 'kind: ConfigMap\ndata:\n  a: b\n'))).toBe(false);
   });
 
+  it('finds nothing wrong in values whose customRules is empty', async () => {
+    const { findings } = await lintRepo({
+      'policies/falco/values.yaml': 'customRules: {}\nebpf:\n  enabled: true\n',
+    });
+    expect(findings).toEqual([]);
+    expect(embeddedRules('v.yaml', 'falco:\n  customRules:\n', false)).toEqual([]);
+  });
+
   it('loads the customRules files in name order, as Falco reads the chart rules.d directory', () => {
     const files = embeddedRules('values.yaml', VALUES, false) ?? [];
     expect(files.map((f) => f.embedded?.name)).toEqual(['a-early.yaml', 'z-late.yaml']);

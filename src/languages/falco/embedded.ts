@@ -40,24 +40,29 @@ function byName(a: Found, b: Found): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function customRules(node: YamlMap, depth: number, out: Found[]): void {
+/** Collects the customRules files below `node`; true when a `customRules` key was found at all. */
+function customRules(node: YamlMap, depth: number, out: Found[]): boolean {
+  let seen = false;
   for (const pair of node.pairs) {
-    if (pair.key === 'customRules' && pair.value.kind === 'map') {
+    if (pair.key === 'customRules' && (pair.value.kind === 'map' || pair.value.value === null)) {
+      seen = true;
+      if (pair.value.kind !== 'map') continue;
       const files: Found[] = [];
       for (const entry of pair.value.pairs)
         if (stringValue(entry.value)) files.push({ name: entry.key, node: entry.value });
       out.push(...files.sort(byName));
     } else if (pair.value.kind === 'map' && depth < MAX_DEPTH) {
-      customRules(pair.value, depth + 1, out);
+      seen = customRules(pair.value, depth + 1, out) || seen;
     }
   }
+  return seen;
 }
 
 function configMapRules(node: YamlMap, out: Found[]): boolean {
   const kind = node.pairs.find((p) => p.key === 'kind')?.value;
   if (kind?.value !== 'ConfigMap') return false;
   const data = node.pairs.find((p) => p.key === 'data')?.value;
-  if (data?.kind !== 'map') return true;
+  if (data?.kind !== 'map') return false;
   const files: Found[] = [];
   for (const entry of data.pairs) {
     // A ConfigMap may also hold falco.yaml or other files: only rules files are loaded.
@@ -65,20 +70,23 @@ function configMapRules(node: YamlMap, out: Found[]): boolean {
       files.push({ name: entry.key, node: entry.value });
   }
   out.push(...files.sort(byName));
-  return true;
+  // A ConfigMap without rules files is not a holder of rules: linted as what it is.
+  return files.length > 0;
 }
 
-/** The embedded rules of a values file or ConfigMap manifest, in load order; undefined: none. */
+/** The embedded rules of a values file or ConfigMap manifest, in load order; undefined: not one. */
 export function embeddedRules(path: string, text: string, baseline: boolean): LoadedFile[] | undefined {
   if (!holdsEmbeddedRules(text)) return undefined;
   const parsed = parseYaml(text);
   if (!parsed.ok) return undefined;
   const found: Found[] = [];
+  let holder = false;
   for (const doc of parsed.documents) {
     if (doc.root?.kind !== 'map') continue;
-    if (!configMapRules(doc.root, found)) customRules(doc.root, 0, found);
+    holder = configMapRules(doc.root, found) || customRules(doc.root, 0, found) || holder;
   }
-  if (found.length === 0) return undefined;
+  // Values with an empty customRules hold no rules file: nothing to load, nothing wrong.
+  if (!holder) return undefined;
   return found.map(({ name, node }) => ({
     path,
     text: node.value as string,
