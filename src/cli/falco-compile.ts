@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { readTextFile } from '../core/read.js';
 import type { SourceFile } from '../core/source.js';
-import { loadRules } from '../languages/falco/index.js';
+import { loadRules, rulesFilesOf } from '../languages/falco/index.js';
 import { falcoRulesById } from '../languages/falco/index.js';
 import type { CommandContext } from './run.js';
 
@@ -28,7 +28,7 @@ export async function falcoCompileCommand(
     if (!read.ok) throw new UserError(`${path}: ${read.failure.message}`);
     sources.push(read.file);
   }
-  const result = loadRules(sources.map((s) => ({ path: s.path, text: s.text, baseline: false })));
+  const result = loadRules(sources.flatMap((s) => rulesFilesOf(s.path, s.text, false)));
   const byPath = new Map(sources.map((s) => [s.path, s]));
   let errors = 0;
   const diagnostics = result.messages.map((m) => {

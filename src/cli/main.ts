@@ -245,6 +245,20 @@ program
     run(command, async (ctx) => (await import('./drift.js')).driftCommand(ctx, options)),
   );
 
+program
+  .command('import')
+  .description('turn policies kept elsewhere into a policy repository')
+  .command('gitlab-cmp')
+  .description(
+    "import a cluster management project of GitLab's Container Host Security (Falco customRules, AppArmor profiles and securityPolicies, PodSecurityPolicies)",
+  )
+  .argument('<dir>', 'the checkout of the cluster management project')
+  .option('--out <dir>', 'where to write the policy repository (default: the working directory)')
+  .option('--project <path>', "the project's GitLab path for chs.yaml (default: from its git remote)")
+  .action((dir, options, command) =>
+    run(command, async (ctx) => (await import('./import.js')).importGitlabCmpCommand(ctx, dir, options)),
+  );
+
 function parseCount(value: string, flag: string): number {
   if (!/^\d+$/.test(value))
     throw new CommanderError(2, 'chs.invalidArgument', `${flag} takes a whole number, not "${value}"`);

@@ -11,7 +11,7 @@ import { hasType } from '../languages/falco/index.js';
 import { repositoryRulesFiles } from '../languages/falco/index.js';
 import type { EngineRule } from '../languages/falco/index.js';
 import { priorityName } from '../languages/falco/index.js';
-import { loadRules } from '../languages/falco/index.js';
+import { loadRules, rulesFilesOf } from '../languages/falco/index.js';
 import type { CompiledRule, LoadedFile } from '../languages/falco/index.js';
 import { eventNotes } from './events.js';
 import { lineOf } from './lines.js';
@@ -37,7 +37,7 @@ export function loadFalcoSide(tree: PolicyTree): FalcoSide {
     if (seen.has(path)) continue;
     seen.add(path);
     const text = tree.read(path);
-    if (text !== undefined) files.push({ path, text, baseline: file.baseline ?? false });
+    if (text !== undefined) files.push(...rulesFilesOf(path, text, file.baseline ?? false));
   }
   const result = loadRules(files, { ruleMatching: tree.config.falco.ruleMatching });
   return {

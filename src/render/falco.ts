@@ -3,6 +3,7 @@
  * `customRules` for Helm users, and a ConfigMap for the direct path with the values that mount it.
  * Falco loads a rules directory in name order, so each file's key starts with its load position.
  */
+import { embeddedRules } from '../languages/falco/index.js';
 import { configMapKey } from './labels.js';
 import { MAX_CONFIGMAP_BYTES, configMap, dataBytes, finalize } from './objects.js';
 import { emptyContribution } from './types.js';
@@ -17,11 +18,16 @@ export const falcoRenderer: Renderer = {
   render(input: RenderInput): RenderContribution {
     const out = emptyContribution();
     if (input.files.length === 0) return out;
-    const width = String(input.files.length - 1).length < 2 ? 2 : String(input.files.length - 1).length;
+    // Rules kept in Helm values or a ConfigMap are deployed as the rules files they hold.
+    const files = input.files.flatMap((file) =>
+      (
+        embeddedRules(file.path, file.text, false) ?? [{ path: file.path, text: file.text, baseline: false }]
+      ).map((f) => ({ base: f.embedded?.name ?? file.path.split('/').pop() ?? file.path, text: f.text })),
+    );
+    const width = String(files.length - 1).length < 2 ? 2 : String(files.length - 1).length;
     const rules: Record<string, string> = {};
-    input.files.forEach((file, index) => {
-      const base = file.path.split('/').pop() ?? file.path;
-      const key = `${String(index).padStart(width, '0')}-${configMapKey(base)}`;
+    files.forEach((file, index) => {
+      const key = `${String(index).padStart(width, '0')}-${configMapKey(file.base)}`;
       rules[key] = file.text.endsWith('\n') ? file.text : `${file.text}\n`;
     });
     if (dataBytes(rules) > MAX_CONFIGMAP_BYTES) {
@@ -31,7 +37,7 @@ export const falcoRenderer: Renderer = {
       });
       return out;
     }
-    const header = `# Helm values for the falcosecurity/falco chart, target ${input.target.name}.\n# Rendered by container-host-security from ${input.files.length} rules file(s); do not edit.\n`;
+    const header = `# Helm values for the falcosecurity/falco chart, target ${input.target.name}.\n# Rendered by container-host-security from ${files.length} rules file(s); do not edit.\n`;
     out.files.push({ path: 'falco/values.yaml', content: header + toYaml({ customRules: rules }) });
     out.files.push({
       path: 'falco/values-configmap.yaml',

@@ -96,7 +96,7 @@ tester.run('falco/undefined-list-name', {
           line: 3,
           column: 50,
           message:
-            "'shell_binaries' looks like a list name, but no list 'shell_binaries' is defined: Falco compares it as the literal string 'shell_binaries'",
+            "'shell_binaries' looks like a list name, but no list 'shell_binaries' is defined: Falco compares it as the literal string 'shell_binaries'. It is defined in the official falco_rules.yaml: name that file under falco.baseline in chs.yaml so that it loads first.",
         },
       ],
     },

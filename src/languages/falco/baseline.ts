@@ -29,6 +29,3 @@ export function expandBaseline(
   }
   return { files, outside: problems.some((p) => p.outside) };
 }
-
-export const NO_BASELINE_HINT =
-  'Rules that use the official macros and lists need the official rules file loaded first: name it (or a file of your own that defines them) under falco.baseline in chs.yaml.';

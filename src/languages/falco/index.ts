@@ -8,7 +8,8 @@ import { fileUnreadable, outsideRepository } from '../../core/rules.js';
 import type { SourceFile } from '../../core/source.js';
 import { rangeAt } from '../../core/yaml.js';
 import { displayPath } from '../../core/discovery.js';
-import { expandBaseline, NO_BASELINE_HINT } from './baseline.js';
+import { expandBaseline } from './baseline.js';
+import { holdsEmbeddedRules, rulesFilesOf } from './embedded.js';
 import { loadRules } from './loader/index.js';
 import type { LoadedFile } from './loader/index.js';
 import { FALCO_PATHS } from './paths.js';
@@ -16,9 +17,12 @@ import { falcoRules } from './rules/index.js';
 
 const RULES_FILE = /^-\s+(?:rule|macro|list|required_engine_version|required_plugin_versions)\s*:/m;
 
-/** A YAML file whose top level is a list of rule, macro or list items. */
+/**
+ * A YAML file whose top level is a list of rule, macro or list items, or that holds rules files:
+ * Helm values of the falcosecurity/falco chart (`customRules`), a ConfigMap of rules files.
+ */
 export function sniffFalco(file: SourceFile): boolean {
-  return RULES_FILE.test(file.text);
+  return RULES_FILE.test(file.text) || holdsEmbeddedRules(file.text);
 }
 
 function baselineFiles(context: LintContext, linted: Set<string>): LoadedFile[] {
@@ -60,7 +64,7 @@ function baselineFiles(context: LintContext, linted: Set<string>): LoadedFile[] 
         continue;
       }
       linted.delete(read.file.path);
-      out.push({ path: read.file.path, text: read.file.text, baseline: true });
+      out.push(...rulesFilesOf(read.file.path, read.file.text, true));
     }
   });
   return out;
@@ -77,10 +81,10 @@ export const falco: Language = {
     const baselinePaths = new Set(baseline.map((f) => f.path));
     const own: LoadedFile[] = files
       .filter((f) => !baselinePaths.has(f.path))
-      .map((f) => ({ path: f.path, text: f.text, baseline: false }));
+      .flatMap((f) => rulesFilesOf(f.path, f.text, false));
     const result = loadRules([...baseline, ...own], {
       ruleMatching: context.config.falco.ruleMatching,
-      ...(baseline.length === 0 ? { undefinedMacroHint: NO_BASELINE_HINT } : {}),
+      noBaseline: baseline.length === 0,
     });
     for (const message of result.messages) {
       if (message.baseline) continue;
@@ -114,5 +118,6 @@ export { compileOutput, priorityName } from './evaluate/output.js';
 export { EventFileError, replay } from './evaluate/replay.js';
 export type { EventFile, ReplaySummary } from './evaluate/replay.js';
 export { loadRules } from './loader/index.js';
+export { embeddedRules, rulesFilesOf } from './embedded.js';
 export type { CompiledRule, LoadedFile } from './loader/index.js';
 export { falcoRulesById } from './rules/index.js';

@@ -79,6 +79,7 @@ export { asObj, asString, podView } from './checks/pod.js';
 export { evaluateAgainstPolicies, evaluatePodSecurity } from './evaluate.js';
 export type { PodSecurityResult, Violation } from './evaluate.js';
 export { loadPolicyFile } from './load.js';
+export { LEGACY_API_VERSIONS, translatePsp } from './psp.js';
 export { PodSecurityPolicy } from './policy.js';
 export type { PolicySpec } from './policy.js';
 export { renderPodSecurity } from './render.js';

@@ -53,6 +53,8 @@ export function parse(condition: string, options: ParseOptions = {}): ParseResul
 class Parser {
   private readonly s: Scanner;
   private depth = 0;
+  /** The last comparison whose value was the word `and` or `or`: a value left out before a line break. */
+  private swallowed: { op: string; opStart: number; value: string; end: number } | undefined;
 
   constructor(
     input: string,
@@ -65,7 +67,17 @@ class Parser {
     const s = this.s;
     if (s.input.length === 0) s.fail('filter input string is empty');
     const expr = this.or();
-    if (!s.atEnd) s.fail(`unexpected token after '${s.last}', expecting 'or', 'and'`);
+    if (!s.atEnd) {
+      const message = `unexpected token after '${s.last}', expecting 'or', 'and'`;
+      const w = this.swallowed;
+      // `evt.dir = ⏎ and fd.name ...`: libsinsp takes `and` as the value, then stops at the field.
+      if (w && s.input.slice(w.end, s.pos).trim() === '')
+        s.fail(
+          `${message}: the value after '${w.op}' is missing (Falco reads '${w.value}' as the value); write the value after '${w.op}'`,
+          w.opStart,
+        );
+      s.fail(message);
+    }
     return expr;
   }
 
@@ -312,6 +324,8 @@ class Parser {
           right = list.right;
         } else {
           right = this.strValue(false);
+          if (right.kind === 'value' && !right.quoted && (right.value === 'and' || right.value === 'or'))
+            this.swallowed = { op, opStart, value: right.value, end: right.end };
         }
       } else if (s.oneOf(LIST_OPERATORS)) {
         op = s.last as BinaryOperator;
@@ -392,7 +406,7 @@ class Parser {
             s.blank();
           }
         }
-        if (!s.str(')')) s.fail("expected a ')' token");
+        if (!s.str(')')) this.missingComma(items[items.length - 1]);
         return { kind: 'list', items, start, end: s.pos };
       }
       const transformer = this.transformer(start, true);
@@ -402,6 +416,19 @@ class Parser {
         `expected a list, an identifier, or a field with a valid transformer: ${TRANSFORMERS_TEXT}`,
       );
     });
+  }
+
+  /** Fails at a list that does not close: when another item follows, the comma before it is missing. */
+  private missingComma(previous: ValueExpr | undefined): never {
+    const s = this.s;
+    const at = s.pos;
+    const next = previous ? this.tryListItem() : undefined;
+    if (previous && next)
+      s.fail(
+        `expected a ')' token: a comma is missing between '${previous.value}' and '${next.value}' (list items are separated by commas)`,
+        at,
+      );
+    return s.fail("expected a ')' token", at);
   }
 
   /**

@@ -8,6 +8,7 @@ import { discover } from '../../../core/discovery.js';
 import type { DiscoveredFile, WalkProblem } from '../../../core/discovery.js';
 import { readTextFile } from '../../../core/read.js';
 import type { SourceFile } from '../../../core/source.js';
+import { rulesFilesOf } from '../embedded.js';
 import { loadRules } from '../loader/index.js';
 import type { LoadedFile } from '../loader/index.js';
 import { FALCO_PATHS } from '../paths.js';
@@ -46,7 +47,7 @@ export function loadRuleset(files: readonly RulesFile[], matching: RuleMatching)
       continue;
     }
     sources.set(file.display, read.file);
-    loaded.push({ path: file.display, text: read.file.text, baseline: file.baseline ?? false });
+    loaded.push(...rulesFilesOf(file.display, read.file.text, file.baseline ?? false));
   }
   const result = loadRules(loaded, { ruleMatching: matching });
   for (const message of result.messages) {

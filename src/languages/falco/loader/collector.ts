@@ -120,6 +120,11 @@ export class Collector {
   readonly rules = new Indexed<RuleInfo>();
   /** Names whose definition failed: later references to them are not reported again. */
   readonly broken = new Set<string>();
+  /**
+   * The words of the conditions and items of items dropped for an error: a list or macro they
+   * name is not reported unused (a follow-on of the error that Falco, stopping there, never shows).
+   */
+  readonly namedByBroken = new Set<string>();
   private id = 0;
 
   constructor(

@@ -194,6 +194,8 @@ export class ConditionCompiler {
     private readonly catalog: Catalog,
     private readonly sink: CompileSink,
     private readonly listNames: ReadonlySet<string>,
+    /** What to say about a list name that nothing defines. */
+    private readonly listHint: (name: string) => string = () => '',
   ) {
     this.listNameArray = [...listNames];
   }
@@ -311,7 +313,16 @@ export class ConditionCompiler {
       }
       const bad = valueProblem(v, elementInfo, expr.op);
       if (bad) {
-        this.sink.error(ruleMessage(invalidCondition, 'value', { problem: bad }), item, false);
+        // `fd.sip in (trusted_ips)` with no list trusted_ips: Falco parses the name as an address.
+        const undefinedList =
+          expr.right.kind === 'list' && !item.quoted && /^[A-Za-z]\w*_\w+$/.test(v) && !this.listNames.has(v);
+        this.sink.error(
+          undefinedList
+            ? ruleMessage(invalidCondition, 'undefinedList', { value: v, problem: bad, hint: this.listHint(v) })
+            : ruleMessage(invalidCondition, 'value', { problem: bad }),
+          item,
+          false,
+        );
         continue;
       }
       this.valueWarnings(expr, item, leftName);
@@ -352,7 +363,7 @@ export class ConditionCompiler {
       this.sink.written(item) &&
       this.looksLikeListName(v, leftName)
     ) {
-      this.sink.warn(ruleMessage(undefinedListName, 'literal', { value: v }), item);
+      this.sink.warn(ruleMessage(undefinedListName, 'literal', { value: v, hint: this.listHint(v) }), item);
     }
   }
 

@@ -24,6 +24,8 @@ import type { RuleMessage } from '../../../core/rule.js';
 import { conditionSyntax } from '../rules/condition-syntax.js';
 import { deprecatedField } from '../rules/deprecated-field.js';
 import { deprecatedItem } from '../rules/deprecated-item.js';
+import { flowIndentation } from '../rules/flow-indentation.js';
+import { outputFieldRunOn } from '../rules/output-field-run-on.js';
 import { invalidOutput } from '../rules/invalid-output.js';
 import { noEvttype } from '../rules/no-evttype.js';
 import { undefinedMacro } from '../rules/undefined-macro.js';
@@ -32,6 +34,9 @@ import { unusedList } from '../rules/unused-list.js';
 import { unusedMacro } from '../rules/unused-macro.js';
 import { atNode, LoadError, Results } from './results.js';
 import type { Where } from './results.js';
+import { hostRange } from './text.js';
+import { undefinedNameHint } from './undefined-names.js';
+import type { NameKind } from './undefined-names.js';
 import type { SourcedText } from './text.js';
 import type { LoadedFile } from './text.js';
 import type { CompiledRule, ItemType, LoadMessage, MacroInfo, RuleInfo } from './types.js';
@@ -96,14 +101,26 @@ interface ParsedCondition {
 
 export function loadRules(files: readonly LoadedFile[], options: LoadOptions = {}): LoadResult {
   const results = new Results();
-  const parsed = files.map((file) => parseRulesYaml(file.text).result);
+  const read = files.map((file) => parseRulesYaml(file.text));
+  const parsed = read.map((r) => r.result);
   const known = new Set<string>([SYSCALL_SOURCE]);
   const plugins = [...(options.plugins ?? []), ...parsed.flatMap(requiredPlugins)];
   for (const plugin of plugins) {
     for (const [re, source] of PLUGIN_SOURCES) if (re.test(plugin)) known.add(source);
   }
   const collector = new Collector(results, known);
-  files.forEach((file, i) => readRulesFile(file, parsed[i] as YamlResult, collector, results));
+  files.forEach((file, i) => {
+    for (const join of read[i]?.joins ?? []) {
+      results.add(
+        join.value === undefined
+          ? ruleMessage(flowIndentation, 'continued')
+          : ruleMessage(flowIndentation, 'folded', { value: join.value }),
+        { file, range: { start: join.start, end: join.end } },
+        'rules content',
+      );
+    }
+    readRulesFile(file, parsed[i] as YamlResult, collector, results);
+  });
   return new Compiler(collector, results, options).run();
 }
 
@@ -125,8 +142,9 @@ class Compiler {
     this.compileLists();
     this.compileMacros();
     const rules = this.compileRules();
+    const followOn = this.collector.namedByBroken;
     for (const macro of this.collector.macros.order) {
-      if (!this.macroUsed.has(macro.name)) {
+      if (!this.macroUsed.has(macro.name) && !followOn.has(macro.name)) {
         this.add(
           ruleMessage(unusedMacro, 'unused'),
           atNode(macro.location.file, macro.location.node),
@@ -136,7 +154,7 @@ class Compiler {
       }
     }
     for (const list of this.collector.lists.order) {
-      if (!this.listByName.get(list.name)?.used) {
+      if (!this.listByName.get(list.name)?.used && !followOn.has(list.name)) {
         this.add(
           ruleMessage(unusedList, 'unused'),
           atNode(list.location.file, list.location.node),
@@ -256,7 +274,10 @@ class Compiler {
       },
       (node) => {
         this.unresolved = true;
-        const hint = this.options.undefinedMacroHint ? ` ${this.options.undefinedMacroHint}` : '';
+        const info = this.collector.macros.get(node.name);
+        const hint = info
+          ? ` It is defined further on (${info.location.file.path}): Falco sees a macro only from its definition onwards, so move the definition above this ${itemType}.`
+          : this.undefinedHint('macro', node.name);
         this.add(
           ruleMessage(undefinedMacro, 'undefined', { name: node.name, hint }),
           this.where(node, text, fallback),
@@ -266,6 +287,13 @@ class Compiler {
       },
       (macroName) => this.macroUsed.add(macroName),
     );
+  }
+
+  /** What to say about a macro or list name that nothing defines (a close name, the official file). */
+  private undefinedHint(kind: NameKind, name: string): string {
+    const defined =
+      kind === 'macro' ? this.collector.macros.order.map((m) => m.name) : this.lists.map((l) => l.name);
+    return undefinedNameHint(kind, name, { defined, noBaseline: this.options.noBaseline === true });
   }
 
   private compileRules(): CompiledRule[] {
@@ -310,6 +338,7 @@ class Compiler {
             written: (node) => compiler.text?.isWritten(node.start, node.end) ?? false,
           },
           listNames,
+          (name) => this.undefinedHint('list', name),
         );
         compiler.compile(expanded, (e) => this.rootText.get(e));
         if (failed || skipped) continue;
@@ -344,6 +373,18 @@ class Compiler {
       const resolved = resolveField(catalog, token.name, token.arg);
       if (resolved.ok) continue;
       const where = output.locate(token.start, token.end) ?? ruleWhere;
+      const prefix = resolved.unknown && token.arg === undefined ? fieldPrefix(catalog, token.name) : undefined;
+      if (prefix) {
+        // libsinsp's formatter takes the longest field name the token starts with; the rest is text.
+        const rest = token.name.slice(prefix.length);
+        this.add(
+          ruleMessage(outputFieldRunOn, 'runOn', { token: token.name, field: prefix, rest }),
+          where,
+          'rule',
+          rule.name,
+        );
+        continue;
+      }
       const message = ruleMessage(invalidOutput, 'token', { token: token.field });
       if (rule.skipIfUnknownFilter) {
         this.add(
@@ -396,12 +437,21 @@ class Compiler {
         ),
       ],
       file: rule.location.file.path,
-      range: { start: rule.location.node.start, end: rule.location.node.end },
+      range: hostRange(rule.location.file, { start: rule.location.node.start, end: rule.location.node.end }),
       index: rule.index,
     };
     if (rule.captureDuration !== undefined) out.captureDuration = rule.captureDuration;
     return out;
   }
+}
+
+/** The longest field name (taking no argument) that `name` starts with, as libsinsp's formatter finds it. */
+function fieldPrefix(catalog: NonNullable<ReturnType<typeof catalogOf>>, name: string): string | undefined {
+  for (let end = name.length - 1; end > 0; end--) {
+    const field = catalog.fields.get(name.slice(0, end));
+    if (field && !field.argRequired) return field.name;
+  }
+  return undefined;
 }
 
 function tokenEnd(text: string, offset: number): number {

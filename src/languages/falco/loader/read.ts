@@ -217,6 +217,12 @@ export function readRulesFile(
           collector.broken.add(error.itemName);
         const named = item.kind === 'map' ? item.pairs[0] : undefined;
         if (named && typeof named.value.value === 'string') collector.broken.add(named.value.value);
+        if (item.kind === 'map') {
+          for (const pair of item.pairs)
+            if (pair.key === 'condition' || pair.key === 'items')
+              for (const word of JSON.stringify(pair.value.value ?? '').split(/[\s(),"[\]]+/))
+                if (word) collector.namedByBroken.add(word);
+        }
       }
     }
   }

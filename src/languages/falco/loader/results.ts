@@ -8,6 +8,7 @@ import { findingMessage } from '../../../core/rule.js';
 import type { RuleMessage } from '../../../core/rule.js';
 import type { YamlNode } from '../../../core/yaml.js';
 import type { ItemType, LoadMessage } from './types.js';
+import { hostRange } from './text.js';
 import type { LoadedFile } from './text.js';
 
 export interface Where {
@@ -26,8 +27,9 @@ export class Results {
   add(result: RuleMessage, where: Where, itemType: ItemType, itemName?: string): void {
     const message = findingMessage(result);
     const ruleId = result.rule.meta.id;
+    const range = where.range ? hostRange(where.file, where.range) : undefined;
     // The same token reached through several rules (a macro used twice) is reported once.
-    const key = `${ruleId}\0${where.file.path}\0${where.range?.start ?? -1}\0${message}`;
+    const key = `${ruleId}\0${where.file.path}\0${range?.start ?? -1}\0${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const entry: LoadMessage = {
@@ -38,7 +40,7 @@ export class Results {
       itemType,
       baseline: where.file.baseline,
     };
-    if (where.range) entry.range = where.range;
+    if (range) entry.range = range;
     if (itemName !== undefined) entry.itemName = itemName;
     this.messages.push(entry);
   }

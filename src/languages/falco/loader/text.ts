@@ -14,6 +14,25 @@ export interface LoadedFile {
   text: string;
   /** A baseline file (chs.yaml `falco.baseline`): loaded first, its own findings not reported. */
   baseline: boolean;
+  /**
+   * Rules kept inside another file (a Helm values file's `customRules`, a ConfigMap's `data`):
+   * `path` names that file, `text` is the embedded rules file, and `offsets` gives, for each
+   * character of `text`, where it is written in the file named by `path`.
+   */
+  embedded?: { name: string; offsets: Int32Array };
+}
+
+/** A range of a loaded file's text as a range of the file its path names. */
+export function hostRange(file: LoadedFile, range: Range): Range {
+  const map = file.embedded?.offsets;
+  if (!map || map.length === 0) return range;
+  const at = (offset: number): number => {
+    if (offset < map.length) return map[Math.max(0, offset)] as number;
+    return (map[map.length - 1] as number) + 1;
+  };
+  const start = at(range.start);
+  const end = range.end > range.start ? at(range.end - 1) + 1 : start;
+  return { start, end: Math.max(start, end) };
 }
 
 /** A YAML node of a rules file that text came from. */
@@ -152,7 +171,7 @@ const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c
  * For each character of a scalar's value, the offset in the file it was written at: quotes,
  * escapes, line folding and block indentation are walked in step with the decoded value.
  */
-function scalarOffsets(text: string, node: YamlScalar): Int32Array {
+export function scalarOffsets(text: string, node: YamlScalar): Int32Array {
   const value = typeof node.value === 'string' ? node.value : node.text;
   const map = new Int32Array(value.length);
   const quoted = node.style === 'single' || node.style === 'double';

@@ -126,6 +126,6 @@ export interface LoadOptions {
   ruleMatching?: 'first' | 'all';
   /** Plugins loaded besides those the files require (their event sources become known). */
   plugins?: readonly string[];
-  /** Said after "Undefined macro" when no baseline is configured. */
-  undefinedMacroHint?: string;
+  /** chs.yaml names no `falco.baseline`: an official macro or list cannot be defined (said so). */
+  noBaseline?: boolean;
 }

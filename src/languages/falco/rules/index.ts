@@ -7,6 +7,7 @@ import { deprecatedField } from './deprecated-field.js';
 import { deprecatedItem } from './deprecated-item.js';
 import { engineVersion } from './engine-version.js';
 import { exceptionNameNotUnique } from './exception-name-not-unique.js';
+import { flowIndentation } from './flow-indentation.js';
 import { globSlash } from './glob-slash.js';
 import { invalidCondition } from './invalid-condition.js';
 import { invalidDefinition } from './invalid-definition.js';
@@ -18,6 +19,7 @@ import { invalidRegex } from './invalid-regex.js';
 import { neverMatches } from './never-matches.js';
 import { noEvttype } from './no-evttype.js';
 import { shadowedRule } from './shadowed-rule.js';
+import { outputFieldRunOn } from './output-field-run-on.js';
 import { unconstrainedEvttype } from './unconstrained-evttype.js';
 import { undefinedListName } from './undefined-list-name.js';
 import { undefinedMacro } from './undefined-macro.js';
@@ -40,6 +42,7 @@ export const falcoRules: readonly AnyRule[] = [
   deprecatedItem,
   engineVersion,
   exceptionNameNotUnique,
+  flowIndentation,
   globSlash,
   invalidCondition,
   invalidDefinition,
@@ -50,6 +53,7 @@ export const falcoRules: readonly AnyRule[] = [
   invalidRegex,
   neverMatches,
   noEvttype,
+  outputFieldRunOn,
   shadowedRule,
   unconstrainedEvttype,
   undefinedListName,

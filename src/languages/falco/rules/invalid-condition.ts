@@ -25,5 +25,7 @@ export const invalidCondition = defineRule({
     transformerType: "filter error: transformer '{{transformer}}' is not supported for field type '{{type}}'",
     comparison: 'filter error: {{problem}}',
     value: '{{problem}}',
+    undefinedList:
+      "'{{value}}' is not a list defined before this rule, so Falco reads it as a value: {{problem}}.{{hint}}",
   },
 });

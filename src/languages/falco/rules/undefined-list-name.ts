@@ -28,6 +28,6 @@ export const undefinedListName = defineRule({
   },
   messages: {
     literal:
-      "'{{value}}' looks like a list name, but no list '{{value}}' is defined: Falco compares it as the literal string '{{value}}'",
+      "'{{value}}' looks like a list name, but no list '{{value}}' is defined: Falco compares it as the literal string '{{value}}'.{{hint}}",
   },
 });
