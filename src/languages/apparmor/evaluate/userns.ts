@@ -1,0 +1,30 @@
+/**
+ * `userns` rules, as AppArmor 4.1's parser compiles them (userns.cc; Debian's apparmor_parser
+ * 3.0.8 does not know them): `create`, a new user namespace (unshare or clone with
+ * CLONE_NEWUSER), read at the class alone. The parser marks every profile as mediating user
+ * namespaces, so a profile without a userns rule denies their creation.
+ */
+import type { PermissionTable } from './bits.js';
+import { accessBits, ruleBits } from './bits.js';
+import type { PermsClass } from './types.js';
+
+const CREATE = 0x8;
+
+export const USERNS_PERMISSIONS: PermissionTable = {
+  className: 'userns',
+  all: CREATE,
+  words: { create: CREATE },
+};
+
+export const usernsClass: PermsClass = {
+  key: 'userns',
+  ruleKinds: ['userns'],
+  table: USERNS_PERMISSIONS,
+  wanted: (access) =>
+    'userns' in access ? accessBits(access.userns.access ?? 'create', USERNS_PERMISSIONS) : 0,
+  compile(rule) {
+    const perms = rule.kind === 'userns' ? ruleBits(rule, USERNS_PERMISSIONS) : USERNS_PERMISSIONS.all;
+    return (access) => ('userns' in access ? perms : 0);
+  },
+  describe: () => 'userns create',
+};
