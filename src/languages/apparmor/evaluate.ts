@@ -50,6 +50,11 @@ const WHOLE_CLASSES: readonly WholeClass[] = [
 ];
 const PERMS_CLASSES: readonly PermsClass[] = [unixClass, dbusClass, mqueueClass, ioUringClass, usernsClass];
 
+/** The permission words of each class decided per permission (what an access's `access` may name). */
+export const ACCESS_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  PERMS_CLASSES.map((c) => [c.key, Object.keys(c.table.words)]),
+);
+
 /** Prepares a model for evaluation (rules are compiled lazily, per profile). */
 export function profileSet(model: PolicyModel, texts: ReadonlyMap<string, string>): ProfileSet {
   return { model, texts, compiled: new Map() };
