@@ -173,7 +173,9 @@ function decidePerms(
   options: EvaluateOptions,
 ): AccessDecision {
   let wanted = c.wanted(access);
-  const what = c.describe(access);
+  // Described only for the decision's reason, once.
+  let described: string | undefined;
+  const what = (): string => (described ??= c.describe(access));
   if ('unix' in access) {
     // A socket bound to a path: file rules decide, on that path.
     const fs = unixPathAccess(access.unix, wanted);
@@ -184,12 +186,12 @@ function decidePerms(
           : decideFile(set, profile, normalizeSlashes(fs.path), bitsOf(fs.permissions), true, options);
       if (fileDecision?.decision === 'deny' || fs.rest === 0)
         return (
-          fileDecision ?? { decision: 'allow', reason: `${what}: not mediated on a socket bound to a path` }
+          fileDecision ?? { decision: 'allow', reason: `${what()}: not mediated on a socket bound to a path` }
         );
       wanted = fs.rest;
     }
   }
-  if (wanted === 0) return implicit(profile, `no permission asked in ${what}`, options);
+  if (wanted === 0) return implicit(profile, `no permission asked in ${what()}`, options);
   const rules = profile.perms.get(c.key) ?? [];
   return decidePerBit(set, profile, rules, access, wanted, (bits) => bitNames(bits, c.table), what, options);
 }

@@ -32,6 +32,10 @@ function wordBits(word: string, table: PermissionTable): number | undefined {
 
 /** The bits an access asks for; throws, naming the words the class has, on an unknown word. */
 export function accessBits(permissions: Permissions | undefined, table: PermissionTable): number {
+  if (typeof permissions === 'string') {
+    const known = table.words[permissions];
+    if (known !== undefined) return known;
+  }
   const list = permissions === undefined ? [] : Array.isArray(permissions) ? permissions : [permissions];
   if (list.length === 0)
     throw new Error(

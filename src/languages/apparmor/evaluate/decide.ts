@@ -72,7 +72,7 @@ export function decidePerBit(
   access: Parameters<CompiledPerms['grants']>[0],
   wanted: number,
   name: (bits: number) => string,
-  what: string,
+  what: () => string,
   options: EvaluateOptions,
 ): AccessDecision {
   const matching: { rule: CompiledPerms; bits: number }[] = [];
@@ -98,7 +98,7 @@ export function decidePerBit(
       return {
         decision: 'deny',
         rule: decidingRule(set, denied),
-        reason: `a deny rule matches ${name(bit)} in ${what}`,
+        reason: `a deny rule matches ${name(bit)} in ${what()}`,
       };
     if (allowedBy) {
       allowed |= bit;
@@ -108,10 +108,10 @@ export function decidePerBit(
   }
   const missing = wanted & ~allowed;
   if (missing !== 0 || !allowRule)
-    return implicit(profile, `no rule allows ${name(missing)} in ${what}`, options);
+    return implicit(profile, `no rule allows ${name(missing)} in ${what()}`, options);
   return {
     decision: audit ? 'audit' : 'allow',
     rule: decidingRule(set, allowRule),
-    reason: audit ? `an audit rule allows ${what} and logs it` : `a rule allows ${what}`,
+    reason: audit ? `an audit rule allows ${what()} and logs it` : `a rule allows ${what()}`,
   };
 }
