@@ -6,6 +6,7 @@
  * io_uring or userns rules, so those cases follow 4.1's source alone.
  */
 import { describe, expect, it } from 'vitest';
+import { findingSeverity } from '../../src/core/rule.js';
 import { loadProfileSet } from '../../src/languages/apparmor/analyze.js';
 import { evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
 import type { Access } from '../../src/languages/apparmor/evaluate.js';
@@ -28,9 +29,9 @@ function decide(rules: readonly string[], access: Access, flags = ''): ReturnTyp
     bases: [],
     cwd: process.cwd(),
   });
-  const errors = findings.filter((f) => (f.severity ?? f.rule.defaultSeverity) === 'error');
+  const errors = findings.filter((f) => findingSeverity(f) === 'error');
   if (errors.length > 0)
-    throw new Error(`the profile does not load: ${errors.map((f) => f.rule.id).join(', ')}`);
+    throw new Error(`the profile does not load: ${errors.map((f) => f.rule.meta.id).join(', ')}`);
   return evaluateAccess(set, 't', access);
 }
 
@@ -256,7 +257,12 @@ const MQUEUE: [string[], Mqueue, Expected, string | undefined][] = [
   [['mqueue type=posix,'], { access: 'open', name: '/jobs' }, 'allow', 'mqueue type=posix,'],
   [['mqueue type=sysv,'], { access: 'open', name: '/jobs' }, 'deny', undefined],
   [['mqueue type=sysv,'], { access: 'open', name: '1234' }, 'allow', 'mqueue type=sysv,'],
-  [['mqueue (read) type=sysv 1234,'], { access: 'read', name: '1234' }, 'allow', 'mqueue (read) type=sysv 1234,'],
+  [
+    ['mqueue (read) type=sysv 1234,'],
+    { access: 'read', name: '1234' },
+    'allow',
+    'mqueue (read) type=sysv 1234,',
+  ],
   [['mqueue (read) type=sysv 1234,'], { access: 'read', name: '4321' }, 'deny', undefined],
   [['mqueue (read) type=sysv 1234,'], { access: 'read', name: '/jobs' }, 'deny', undefined],
   // label=: the queue's label; a labelled rule's create (and the read and write it names) at the name.
