@@ -8,7 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import { findingSeverity } from '../../src/core/rule.js';
 import { loadProfileSet } from '../../src/languages/apparmor/analyze.js';
-import { evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
+import { ACCESS_PERMISSIONS, evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
+import {
+  DBUS_PERMISSIONS,
+  IO_URING_PERMISSIONS,
+  MQUEUE_PERMISSIONS,
+  UNIX_PERMISSIONS,
+  USERNS_PERMISSIONS,
+} from '../../src/languages/apparmor/tables.js';
 import type { Access } from '../../src/languages/apparmor/evaluate.js';
 import { skipping } from '../helpers/skip.js';
 import {
@@ -438,5 +445,20 @@ describe('accesses that name no permission of their class', () => {
   ];
   it.each(INVALID)('%j', (access, message) => {
     expect(() => decide(['all,'], access)).toThrow(message);
+  });
+});
+
+describe('the permission words the evaluator knows', () => {
+  // The validator's word lists (tables.ts) and the evaluator's bits must name the same words.
+  it.each([
+    ['unix', UNIX_PERMISSIONS],
+    ['dbus', DBUS_PERMISSIONS],
+    ['mqueue', MQUEUE_PERMISSIONS],
+    ['io_uring', IO_URING_PERMISSIONS],
+    ['userns', USERNS_PERMISSIONS],
+  ] as const)('%s: every word the validator takes is decided', (kind, words) => {
+    const known = new Set(ACCESS_PERMISSIONS[kind]);
+    const missing = [...words].filter((w) => !known.has(w) && !/^[rw]+$/.test(w));
+    expect(missing).toEqual([]);
   });
 });

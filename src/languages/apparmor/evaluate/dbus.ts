@@ -18,7 +18,7 @@ const RECEIVE = 0x4;
 const EAVESDROP = 0x20;
 const BIND = 0x40;
 
-export const DBUS_PERMISSIONS: PermissionTable = {
+const DBUS_BITS: PermissionTable = {
   className: 'dbus',
   all: SEND | RECEIVE | EAVESDROP | BIND,
   words: {
@@ -34,7 +34,7 @@ export const DBUS_PERMISSIONS: PermissionTable = {
 };
 
 /** The fields of a dbus access, as the bus daemon fills in the query. */
-export const DBUS_FIELDS = ['bus', 'name', 'label', 'path', 'interface', 'member'] as const;
+const DBUS_FIELDS = ['bus', 'name', 'label', 'path', 'interface', 'member'] as const;
 
 function compile(rule: MediationRule, variables: Variables): (access: Access) => number {
   const deny = rule.qualifiers.deny !== undefined;
@@ -48,14 +48,14 @@ function compile(rule: MediationRule, variables: Variables): (access: Access) =>
   const iface = match('interface', false);
   const member = match('member', false);
   let perms: number;
-  if (rule.kind === 'all') perms = DBUS_PERMISSIONS.all;
-  else if (rule.permissions.length > 0) perms = ruleBits(rule, DBUS_PERMISSIONS);
+  if (rule.kind === 'all') perms = DBUS_BITS.all;
+  else if (rule.permissions.length > 0) perms = ruleBits(rule, DBUS_BITS);
   else {
     const message =
       ['path', 'interface', 'member'].some((k) => condition(rule, k)) ||
       peerCondition(rule, 'name') ||
       peerCondition(rule, 'label');
-    perms = message ? SEND | RECEIVE : serviceName ? BIND : DBUS_PERMISSIONS.all;
+    perms = message ? SEND | RECEIVE : serviceName ? BIND : DBUS_BITS.all;
   }
   return (access) => {
     if (!('dbus' in access)) return 0;
@@ -81,8 +81,8 @@ function describe(access: Access): string {
 export const dbusClass: PermsClass = {
   key: 'dbus',
   ruleKinds: ['dbus'],
-  table: DBUS_PERMISSIONS,
-  wanted: (access) => ('dbus' in access ? accessBits(access.dbus.access, DBUS_PERMISSIONS) : 0),
+  table: DBUS_BITS,
+  wanted: (access) => ('dbus' in access ? accessBits(access.dbus.access, DBUS_BITS) : 0),
   compile,
   describe,
 };

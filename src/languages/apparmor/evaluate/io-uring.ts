@@ -13,7 +13,7 @@ import type { Access, PermsClass, Variables } from './types.js';
 const OVERRIDE_CREDS = 0x8;
 const SQPOLL = 0x10;
 
-export const IO_URING_PERMISSIONS: PermissionTable = {
+const IO_URING_BITS: PermissionTable = {
   className: 'io_uring',
   all: OVERRIDE_CREDS | SQPOLL,
   words: { sqpoll: SQPOLL, override_creds: OVERRIDE_CREDS },
@@ -21,7 +21,7 @@ export const IO_URING_PERMISSIONS: PermissionTable = {
 
 function compile(rule: MediationRule, variables: Variables): (access: Access) => number {
   const deny = rule.qualifiers.deny !== undefined;
-  const perms = rule.kind === 'io_uring' ? ruleBits(rule, IO_URING_PERMISSIONS) : IO_URING_PERMISSIONS.all;
+  const perms = rule.kind === 'io_uring' ? ruleBits(rule, IO_URING_BITS) : IO_URING_BITS.all;
   const label = conditionMatcher(rule.kind === 'io_uring' ? condition(rule, 'label') : undefined, variables);
   return (access) => {
     if (!('io_uring' in access)) return 0;
@@ -33,8 +33,8 @@ function compile(rule: MediationRule, variables: Variables): (access: Access) =>
 export const ioUringClass: PermsClass = {
   key: 'io_uring',
   ruleKinds: ['io_uring'],
-  table: IO_URING_PERMISSIONS,
-  wanted: (access) => ('io_uring' in access ? accessBits(access.io_uring.access, IO_URING_PERMISSIONS) : 0),
+  table: IO_URING_BITS,
+  wanted: (access) => ('io_uring' in access ? accessBits(access.io_uring.access, IO_URING_BITS) : 0),
   compile,
   describe(access) {
     if (!('io_uring' in access)) return 'io_uring';

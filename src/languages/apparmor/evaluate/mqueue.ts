@@ -22,7 +22,7 @@ const OPEN = 0x40;
 const SETATTR = 0x100;
 const GETATTR = 0x200;
 
-export const MQUEUE_PERMISSIONS: PermissionTable = {
+const MQUEUE_BITS: PermissionTable = {
   className: 'mqueue',
   all: WRITE | READ | CREATE | DELETE | OPEN | SETATTR | GETATTR,
   words: {
@@ -41,7 +41,7 @@ export const MQUEUE_PERMISSIONS: PermissionTable = {
 type MqueueAccess = Extract<Access, { mqueue: unknown }>['mqueue'];
 
 /** A queue's type from its name: `/name` is POSIX, a number System V. */
-export function mqueueType(name: string | undefined): 'posix' | 'sysv' | undefined {
+function mqueueType(name: string | undefined): 'posix' | 'sysv' | undefined {
   if (name === undefined) return undefined;
   if (name.startsWith('/')) return 'posix';
   return /^\d+$/.test(name) ? 'sysv' : undefined;
@@ -58,7 +58,7 @@ function compile(rule: MediationRule, variables: Variables): (access: Access) =>
   const written = rule.kind === 'mqueue' ? nameOf(rule) : undefined;
   const name = written === undefined ? undefined : expandPattern(written, variables);
   const type = rule.kind === 'mqueue' ? (condition(rule, 'type')?.[0]?.text ?? mqueueType(name)) : undefined;
-  const perms = rule.kind === 'mqueue' ? ruleBits(rule, MQUEUE_PERMISSIONS) : MQUEUE_PERMISSIONS.all;
+  const perms = rule.kind === 'mqueue' ? ruleBits(rule, MQUEUE_BITS) : MQUEUE_BITS.all;
   const labelled = rule.kind === 'mqueue' && condition(rule, 'label') !== undefined;
   const label = conditionMatcher(rule.kind === 'mqueue' ? condition(rule, 'label') : undefined, variables);
   const posixName = name !== undefined && type !== 'sysv' ? compileAare(name) : undefined;
@@ -96,8 +96,8 @@ function describe(access: Access): string {
 export const mqueueClass: PermsClass = {
   key: 'mqueue',
   ruleKinds: ['mqueue'],
-  table: MQUEUE_PERMISSIONS,
-  wanted: (access) => ('mqueue' in access ? accessBits(access.mqueue.access, MQUEUE_PERMISSIONS) : 0),
+  table: MQUEUE_BITS,
+  wanted: (access) => ('mqueue' in access ? accessBits(access.mqueue.access, MQUEUE_BITS) : 0),
   compile,
   describe,
 };

@@ -41,7 +41,7 @@ const LOCAL = SHUTDOWN | SETATTR | GETATTR | BIND | ACCEPT;
 const COMMANDS = LISTEN | SETOPT | GETOPT;
 const PEER = SEND | RECEIVE | CONNECT;
 
-export const UNIX_PERMISSIONS: PermissionTable = {
+const UNIX_BITS: PermissionTable = {
   className: 'unix',
   all: ALL,
   words: {
@@ -111,7 +111,7 @@ function compile(rule: MediationRule, variables: Variables): (access: Access) =>
   const types = typesOf(rule);
   if (types === null) return () => 0;
   const deny = rule.qualifiers.deny !== undefined;
-  const perms = rule.kind === 'unix' ? ruleBits(rule, UNIX_PERMISSIONS) : ALL;
+  const perms = rule.kind === 'unix' ? ruleBits(rule, UNIX_BITS) : ALL;
   const written = rule.kind === 'unix' ? condition(rule, 'addr')?.[0]?.text : undefined;
   const peerAddr = rule.kind === 'unix' ? peerCondition(rule, 'addr')?.[0]?.text : undefined;
   const peerLabel = rule.kind === 'unix' ? peerCondition(rule, 'label')?.[0]?.text : undefined;
@@ -152,8 +152,8 @@ function describe(access: Access): string {
 export const unixClass: PermsClass = {
   key: 'unix',
   ruleKinds: ['unix', 'network'],
-  table: UNIX_PERMISSIONS,
-  wanted: (access) => ('unix' in access ? accessBits(access.unix.access, UNIX_PERMISSIONS) : 0),
+  table: UNIX_BITS,
+  wanted: (access) => ('unix' in access ? accessBits(access.unix.access, UNIX_BITS) : 0),
   compile,
   describe,
 };

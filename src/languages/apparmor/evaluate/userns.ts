@@ -10,7 +10,7 @@ import type { PermsClass } from './types.js';
 
 const CREATE = 0x8;
 
-export const USERNS_PERMISSIONS: PermissionTable = {
+const USERNS_BITS: PermissionTable = {
   className: 'userns',
   all: CREATE,
   words: { create: CREATE },
@@ -19,11 +19,10 @@ export const USERNS_PERMISSIONS: PermissionTable = {
 export const usernsClass: PermsClass = {
   key: 'userns',
   ruleKinds: ['userns'],
-  table: USERNS_PERMISSIONS,
-  wanted: (access) =>
-    'userns' in access ? accessBits(access.userns.access ?? 'create', USERNS_PERMISSIONS) : 0,
+  table: USERNS_BITS,
+  wanted: (access) => ('userns' in access ? accessBits(access.userns.access ?? 'create', USERNS_BITS) : 0),
   compile(rule) {
-    const perms = rule.kind === 'userns' ? ruleBits(rule, USERNS_PERMISSIONS) : USERNS_PERMISSIONS.all;
+    const perms = rule.kind === 'userns' ? ruleBits(rule, USERNS_BITS) : USERNS_BITS.all;
     return (access) => ('userns' in access ? perms : 0);
   },
   describe: () => 'userns create',
