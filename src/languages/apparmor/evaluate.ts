@@ -14,7 +14,7 @@ import type { PolicyModel, ProfileModel } from './model.js';
 import { capabilityClass } from './evaluate/capability.js';
 import { dbusClass } from './evaluate/dbus.js';
 import { decidePerBit, decideWhole, implicit } from './evaluate/decide.js';
-import type { CompiledFile } from './evaluate/files.js';
+import type { CompiledFile } from './evaluate/types.js';
 import { bitsOf, compileFileRule, decideFile, everyPath, fileRules, X } from './evaluate/files.js';
 import { ioUringClass } from './evaluate/io-uring.js';
 import { mountClass } from './evaluate/mount.js';

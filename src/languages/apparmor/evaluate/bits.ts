@@ -1,14 +1,6 @@
 /** Permission words and bits of the classes decided per permission (unix, dbus, mqueue, io_uring, userns). */
 import type { MediationRule } from '../ast.js';
-import type { Permissions } from './types.js';
-
-/** A class's permission words: each word's bits (aliases included), and every bit of the class. */
-export interface PermissionTable {
-  words: Readonly<Record<string, number>>;
-  all: number;
-  /** The class, for messages. */
-  className: string;
-}
+import type { PermissionTable, Permissions } from './types.js';
 
 /**
  * The bits a rule grants: its permission words (`r`, `w` and `rw` as apparmor_parser reads a

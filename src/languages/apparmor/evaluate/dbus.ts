@@ -8,7 +8,7 @@
  * a dbus rule of every permission.
  */
 import type { MediationRule } from '../ast.js';
-import type { PermissionTable } from './bits.js';
+import type { PermissionTable } from './types.js';
 import { accessBits, ruleBits } from './bits.js';
 import { condition, conditionMatcher, peerCondition } from './conditions.js';
 import type { Access, PermsClass, Variables } from './types.js';

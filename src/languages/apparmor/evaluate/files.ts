@@ -17,9 +17,14 @@ import {
 import { LruCache } from '../../../core/lru.js';
 import type {
   AccessDecision,
+  Bucket,
   Compiled,
+  CompiledFile,
+  CompiledPattern,
   CompiledProfile,
   EvaluateOptions,
+  FileRules,
+  Lane,
   ProfileSet,
   Variables,
 } from './types.js';
@@ -35,50 +40,6 @@ const M = 32;
 export const X = 64;
 const ALL_FILE = R | W | A | L | K | M | X;
 const LETTERS: Record<string, number> = { r: R, w: W, a: A, l: L, k: K, m: M, x: X };
-
-export interface CompiledFile extends Compiled {
-  /** The pattern (after expansion); undefined: every path (`file,` and `all,`). */
-  at: CompiledPattern | undefined;
-  prefix: string;
-  literal: boolean;
-  bits: number;
-  exec: string | undefined;
-  target: string | undefined;
-}
-
-/**
- * The rules of one permission bit that can match a path, most specific first, searched with
- * combined expressions: one regular expression per chunk of rules, whose first matching
- * alternative is the first matching rule (a chunk that does not match skips all its rules).
- */
-interface Lane {
-  rules: CompiledFile[];
-  chunks: { from: number; regex: RegExp }[];
-}
-
-/** The file rules that can match paths of one first component, arranged for quick decisions. */
-export interface Bucket {
-  /** In the profile's order (the general path, with priorities). */
-  all: CompiledFile[];
-  /** Per permission bit (0..6): allow and deny rules, most specific first (built on first use). */
-  allow: (Lane | undefined)[];
-  deny: (Lane | undefined)[];
-}
-
-/** A profile's file rules, with the indexes the engine builds (buckets on first use). */
-export interface FileRules {
-  rules: CompiledFile[];
-  /** File rules (indices in `rules`) whose literal prefix names a first component ("etc" for /etc/x). */
-  ownRules: Map<string, number[]>;
-  /** File rules (indices in `rules`) whose first component is a pattern: candidates for every path. */
-  anyRules: number[];
-  /** Buckets built on first use, by first component (a path's own rules and the pattern-led ones). */
-  byComponent: Map<string, Bucket>;
-  /** The bucket of paths whose first component no rule names. */
-  anyComponent: Bucket | undefined;
-  /** Whether any rule has a priority (then the general path decides). */
-  priorities: boolean;
-}
 
 function firstComponent(path: string): string | undefined {
   if (path.charCodeAt(0) !== 47) return undefined;
@@ -182,16 +143,6 @@ export function compileFileRule(
   }
   compiledRules.set(rule, { key, compiled });
   return compiled;
-}
-
-/** One alternative of a path pattern; its expressions are made when first needed. */
-interface CompiledPattern {
-  pattern: string;
-  prefix: string;
-  literal: boolean;
-  regex?: RegExp;
-  /** The expression for combined expressions (no anchors, no capturing groups). */
-  source?: string;
 }
 
 function regexOf(at: CompiledPattern): RegExp {

@@ -5,7 +5,7 @@
  * (submitting with another task's credentials) is read after the label of those credentials.
  */
 import type { MediationRule } from '../ast.js';
-import type { PermissionTable } from './bits.js';
+import type { PermissionTable } from './types.js';
 import { accessBits, ruleBits } from './bits.js';
 import { condition, conditionMatcher } from './conditions.js';
 import type { Access, PermsClass, Variables } from './types.js';

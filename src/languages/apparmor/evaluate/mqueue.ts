@@ -9,7 +9,7 @@
  */
 import type { MediationRule } from '../ast.js';
 import { compileAare, expandPattern } from '../aare.js';
-import type { PermissionTable } from './bits.js';
+import type { PermissionTable } from './types.js';
 import { accessBits, ruleBits } from './bits.js';
 import { condition, conditionMatcher } from './conditions.js';
 import type { Access, PermsClass, Variables } from './types.js';

@@ -2,8 +2,6 @@
 import type { Range } from '../../../core/diagnostic.js';
 import type { MediationRule, Rule } from '../ast.js';
 import type { PolicyModel, ProfileModel } from '../model.js';
-import type { PermissionTable } from './bits.js';
-import type { FileRules } from './files.js';
 
 /** A permission word, or several (each is decided; one denied denies the access). */
 export type Permissions = string | string[];
@@ -135,4 +133,68 @@ export interface PermsClass {
   wanted: (access: Access) => number;
   compile: (rule: MediationRule, variables: Variables) => (access: Access) => number;
   describe: (access: Access) => string;
+}
+
+/** A class's permission words: each word's bits (aliases included), and every bit of the class. */
+export interface PermissionTable {
+  words: Readonly<Record<string, number>>;
+  all: number;
+  /** The class, for messages. */
+  className: string;
+}
+
+// The file engine's shapes (files.ts).
+
+export interface CompiledFile extends Compiled {
+  /** The pattern (after expansion); undefined: every path (`file,` and `all,`). */
+  at: CompiledPattern | undefined;
+  prefix: string;
+  literal: boolean;
+  bits: number;
+  exec: string | undefined;
+  target: string | undefined;
+}
+
+/**
+ * The rules of one permission bit that can match a path, most specific first, searched with
+ * combined expressions: one regular expression per chunk of rules, whose first matching
+ * alternative is the first matching rule (a chunk that does not match skips all its rules).
+ */
+export interface Lane {
+  rules: CompiledFile[];
+  chunks: { from: number; regex: RegExp }[];
+}
+
+/** The file rules that can match paths of one first component, arranged for quick decisions. */
+export interface Bucket {
+  /** In the profile's order (the general path, with priorities). */
+  all: CompiledFile[];
+  /** Per permission bit (0..6): allow and deny rules, most specific first (built on first use). */
+  allow: (Lane | undefined)[];
+  deny: (Lane | undefined)[];
+}
+
+/** A profile's file rules, with the indexes the engine builds (buckets on first use). */
+export interface FileRules {
+  rules: CompiledFile[];
+  /** File rules (indices in `rules`) whose literal prefix names a first component ("etc" for /etc/x). */
+  ownRules: Map<string, number[]>;
+  /** File rules (indices in `rules`) whose first component is a pattern: candidates for every path. */
+  anyRules: number[];
+  /** Buckets built on first use, by first component (a path's own rules and the pattern-led ones). */
+  byComponent: Map<string, Bucket>;
+  /** The bucket of paths whose first component no rule names. */
+  anyComponent: Bucket | undefined;
+  /** Whether any rule has a priority (then the general path decides). */
+  priorities: boolean;
+}
+
+/** One alternative of a path pattern; its expressions are made when first needed. */
+export interface CompiledPattern {
+  pattern: string;
+  prefix: string;
+  literal: boolean;
+  regex?: RegExp;
+  /** The expression for combined expressions (no anchors, no capturing groups). */
+  source?: string;
 }

@@ -16,7 +16,7 @@
 import type { MediationRule } from '../ast.js';
 import { compileAare, expandPattern } from '../aare.js';
 import { NETWORK_PERMISSIONS } from '../tables.js';
-import type { PermissionTable } from './bits.js';
+import type { PermissionTable } from './types.js';
 import { accessBits, ruleBits } from './bits.js';
 import { condition, peerCondition, words } from './conditions.js';
 import { networkEntries } from './network.js';

@@ -4,7 +4,7 @@
  * CLONE_NEWUSER), read at the class alone. The parser marks every profile as mediating user
  * namespaces, so a profile without a userns rule denies their creation.
  */
-import type { PermissionTable } from './bits.js';
+import type { PermissionTable } from './types.js';
 import { accessBits, ruleBits } from './bits.js';
 import type { PermsClass } from './types.js';
 
