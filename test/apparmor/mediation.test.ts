@@ -188,7 +188,7 @@ const DBUS: [string[], Dbus, Expected, string | undefined][] = [
   [['audit dbus send,'], call('send'), 'audit', 'audit dbus send,'],
 ];
 
-function cases<T extends { access: string }>(
+function cases<T>(
   table: [string[], T, Expected, string | undefined][],
 ): [string, string[], T, Expected, string | undefined][] {
   return table.map(([rules, access, expected, rule]) => [
@@ -200,42 +200,46 @@ function cases<T extends { access: string }>(
   ]);
 }
 
-describe('unix accesses', () => {
-  it.each(cases(UNIX))('%s', (_, rules, unix, expected, rule) => {
-    const decision = decide(rules, { unix });
+/** The cases of a table decided by chs: the decision and the deciding rule. */
+function decidesEach<T>(
+  table: [string[], T, Expected, string | undefined][],
+  access: (value: T) => Access,
+): void {
+  it.each(cases(table))('%s', (_, rules, value, expected, rule) => {
+    const decision = decide(rules, access(value));
     expect(decision.decision).toBe(expected);
     expect(decision.rule?.text).toBe(rule);
   });
+}
 
-  it.skipIf(noCompiler !== undefined).each(cases(UNIX))(
+/** The same cases proved against the expressions apparmor_parser compiles (one permission each). */
+function provesEach<T extends { access: string }>(
+  kind: 'unix' | 'dbus',
+  table: [string[], T, Expected, string | undefined][],
+  query: (permission: string, value: T) => string,
+): void {
+  it.skipIf(noCompiler !== undefined).each(cases(table))(
     'apparmor_parser compiles the same: %s',
-    (_, rules, unix, expected) => {
-      const expressions = compiledExpressions(rules);
-      expect(dfaAllows(expressions, unixQuery(unix.access, unix), compiledBits('unix', unix.access))).toBe(
-        expected !== 'deny',
+    (_, rules, value, expected) => {
+      const allowed = dfaAllows(
+        compiledExpressions(rules),
+        query(value.access, value),
+        compiledBits(kind, value.access),
       );
+      expect(allowed).toBe(expected !== 'deny');
     },
   );
-  if (noCompiler) skipping('the apparmor_parser proof of the unix cases', noCompiler);
+  if (noCompiler) skipping(`the apparmor_parser proof of the ${kind} cases`, noCompiler);
+}
+
+describe('unix accesses', () => {
+  decidesEach(UNIX, (unix) => ({ unix }));
+  provesEach('unix', UNIX, unixQuery);
 });
 
 describe('dbus accesses', () => {
-  it.each(cases(DBUS))('%s', (_, rules, dbus, expected, rule) => {
-    const decision = decide(rules, { dbus });
-    expect(decision.decision).toBe(expected);
-    expect(decision.rule?.text).toBe(rule);
-  });
-
-  it.skipIf(noCompiler !== undefined).each(cases(DBUS))(
-    'apparmor_parser compiles the same: %s',
-    (_, rules, dbus, expected) => {
-      const expressions = compiledExpressions(rules);
-      expect(dfaAllows(expressions, dbusQuery(dbus.access, dbus), compiledBits('dbus', dbus.access))).toBe(
-        expected !== 'deny',
-      );
-    },
-  );
-  if (noCompiler) skipping('the apparmor_parser proof of the dbus cases', noCompiler);
+  decidesEach(DBUS, (dbus) => ({ dbus }));
+  provesEach('dbus', DBUS, dbusQuery);
 });
 
 type Mqueue = Extract<Access, { mqueue: unknown }>['mqueue'];
@@ -355,35 +359,16 @@ const USERNS: [string[], Expected, string | undefined][] = [
   [['all,'], 'allow', 'all,'],
 ];
 
-describe('mqueue accesses (AppArmor 4.1 source)', () => {
-  it.each(MQUEUE.map((c) => [`${c[0].join(' ')} | ${JSON.stringify(c[1])}`, ...c] as const))(
-    '%s',
-    (_, rules, mqueue, expected, rule) => {
-      const decision = decide(rules, { mqueue });
-      expect(decision.decision).toBe(expected);
-      expect(decision.rule?.text).toBe(rule);
-    },
-  );
-});
+describe('mqueue accesses (AppArmor 4.1 source)', () => decidesEach(MQUEUE, (mqueue) => ({ mqueue })));
 
-describe('io_uring accesses (AppArmor 4.1 source)', () => {
-  it.each(IO_URING.map((c) => [`${c[0].join(' ')} | ${JSON.stringify(c[1])}`, ...c] as const))(
-    '%s',
-    (_, rules, io_uring, expected, rule) => {
-      const decision = decide(rules, { io_uring });
-      expect(decision.decision).toBe(expected);
-      expect(decision.rule?.text).toBe(rule);
-    },
-  );
-});
+describe('io_uring accesses (AppArmor 4.1 source)', () =>
+  decidesEach(IO_URING, (io_uring) => ({ io_uring })));
 
-describe('userns accesses (AppArmor 4.1 source)', () => {
-  it.each(USERNS.map((c) => [c[0].join(' '), ...c] as const))('%s', (_, rules, expected, rule) => {
-    const decision = decide(rules, { userns: {} });
-    expect(decision.decision).toBe(expected);
-    expect(decision.rule?.text).toBe(rule);
-  });
-});
+describe('userns accesses (AppArmor 4.1 source)', () =>
+  decidesEach(
+    USERNS.map(([rules, expected, rule]) => [rules, {}, expected, rule]),
+    (userns) => ({ userns }),
+  ));
 
 describe('the rest of the precedence, for every class', () => {
   it('decides by the highest priority among matching rules', () => {
