@@ -38,7 +38,7 @@ import type {
   WholeClass,
 } from './evaluate/types.js';
 
-export type { Access, AccessDecision, DecidingRule, EvaluateOptions, ProfileSet } from './evaluate/types.js';
+export type { Access, AccessDecision, EvaluateOptions, ProfileSet } from './evaluate/types.js';
 
 /** The classes decided as a whole, and those decided per permission: one entry per class. */
 const WHOLE_CLASSES: readonly WholeClass[] = [

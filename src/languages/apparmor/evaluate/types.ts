@@ -7,7 +7,7 @@ import type { PolicyModel, ProfileModel } from '../model.js';
 export type Permissions = string | string[];
 
 /** The other end of a unix socket: its address and its label (profile name). */
-export interface UnixPeer {
+interface UnixPeer {
   addr?: string;
   label?: string;
 }
