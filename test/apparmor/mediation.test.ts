@@ -6,7 +6,6 @@
  * io_uring or userns rules, so those cases follow 4.1's source alone.
  */
 import { describe, expect, it } from 'vitest';
-import { findingSeverity } from '../../src/core/rule.js';
 import { loadProfileSet } from '../../src/languages/apparmor/analyze.js';
 import { ACCESS_PERMISSIONS, evaluateAccess } from '../../src/languages/apparmor/evaluate.js';
 import {
@@ -36,7 +35,7 @@ function decide(rules: readonly string[], access: Access, flags = ''): ReturnTyp
     bases: [],
     cwd: process.cwd(),
   });
-  const errors = findings.filter((f) => findingSeverity(f) === 'error');
+  const errors = findings.filter((f) => (f.severity ?? f.rule.meta.severity) === 'error');
   if (errors.length > 0)
     throw new Error(`the profile does not load: ${errors.map((f) => f.rule.meta.id).join(', ')}`);
   return evaluateAccess(set, 't', access);
