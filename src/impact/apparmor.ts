@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { Reach } from '../core/reach.js';
 import { loadProfileSet } from '../languages/apparmor/index.js';
-import { evaluateAccess } from '../languages/apparmor/index.js';
+import { evaluateAccess, UNIX_TYPES } from '../languages/apparmor/index.js';
 import type { Access, ProfileSet } from '../languages/apparmor/index.js';
 import type { ProfileModel } from '../languages/apparmor/index.js';
 import type { Mode } from '../core/kinds.js';
@@ -155,10 +155,12 @@ interface ProfileDecisions {
   w: Map<string, Decision>;
   rw: Map<string, Decision>;
   '': Map<string, Decision>;
+  /** Socket, io_uring and user namespace accesses, by description. */
+  other: Map<string, Decision>;
 }
 
 function newProfileDecisions(): ProfileDecisions {
-  return { exec: new Map(), r: new Map(), w: new Map(), rw: new Map(), '': new Map() };
+  return { exec: new Map(), r: new Map(), w: new Map(), rw: new Map(), '': new Map(), other: new Map() };
 }
 
 function openDecisions(decisions: ProfileDecisions, permissions: string): Map<string, Decision> | undefined {
@@ -182,10 +184,55 @@ function openFlags(flags: string): { write: boolean; readWrite: boolean } {
   return seen;
 }
 
-/** The file access an event records, if it is an open or an exec with a path. */
+const UNIX_EVENTS: Readonly<Record<string, string>> = {
+  connect: 'connect',
+  bind: 'bind',
+  listen: 'listen',
+  accept: 'accept',
+  accept4: 'accept',
+};
+const CLONE_TYPES = new Set(['clone', 'clone3', 'unshare']);
+
+/**
+ * The address of a unix socket event's descriptor: Falco names it `SRC->DST PATH` (or the path
+ * alone); abstract names start with @. An empty one is an unbound socket.
+ */
+function unixAddress(name: string): string {
+  const path = name.includes('->') ? name.slice(name.lastIndexOf(' ') + 1) : name;
+  return path.startsWith('/') || path.startsWith('@') ? path : 'none';
+}
+
+/**
+ * The socket access of a unix socket event. The type and the peer's label are not recorded:
+ * connecting to an abstract address is decided by the peer's label too, so only sockets bound to
+ * a path (file rules decide) and the local operations are taken.
+ */
+function unixAccessOf(type: string, fields: Fields): Access | undefined {
+  const permission = UNIX_EVENTS[type];
+  if (!permission || (fields['fd.typechar'] !== 'u' && fields['fd.type'] !== 'unix')) return undefined;
+  const addr = unixAddress(String(fields['fd.name'] ?? ''));
+  if (permission === 'connect')
+    return addr.startsWith('/') ? { unix: { access: permission, addr: 'none', peer: { addr } } } : undefined;
+  return { unix: { access: permission, addr } };
+}
+
+/**
+ * The access an event records: a file open or exec with a path, a unix socket operation, an
+ * io_uring set up with a polling thread, a new user namespace. mqueue and dbus accesses are not
+ * in syscall events (mq_open is recorded without its name; dbus is a bus daemon's decision).
+ */
 export function accessOf(fields: Fields): Access | undefined {
   const type = fields['evt.type'];
   if (typeof type !== 'string') return undefined;
+  if (type in UNIX_EVENTS) return unixAccessOf(type, fields);
+  if (type === 'io_uring_setup')
+    return String(fields['evt.arg.flags'] ?? '').includes('IORING_SETUP_SQPOLL')
+      ? { io_uring: { access: 'sqpoll' } }
+      : undefined;
+  if (CLONE_TYPES.has(type))
+    return String(fields['evt.arg.flags'] ?? '').includes('CLONE_NEWUSER')
+      ? { userns: { access: 'create' } }
+      : undefined;
   if (EXEC_TYPES.has(type)) {
     const path =
       str(fields['proc.exepath']) ?? str(fields['evt.arg.filename']) ?? str(fields['evt.arg.pathname']);
@@ -205,7 +252,27 @@ export function accessOf(fields: Fields): Access | undefined {
 function describe(access: Access): string {
   if ('exec' in access) return `exec ${access.exec}`;
   if ('path' in access) return `${access.permissions} ${access.path}`;
+  if ('unix' in access) {
+    const u = access.unix;
+    return `unix ${String(u.access)} ${u.peer?.addr ?? u.addr ?? ''}`.trim();
+  }
+  if ('io_uring' in access) return 'io_uring sqpoll';
+  if ('userns' in access) return 'userns create';
   return JSON.stringify(access);
+}
+
+/**
+ * Whether a profile denies an access. A unix access whose socket type the event does not record
+ * is denied only when it is denied for every type.
+ */
+function deniedBy(set: ProfileSet, profile: string, access: Access): boolean {
+  if ('unix' in access && access.unix.type === undefined)
+    return UNIX_TYPES.every(
+      (type) =>
+        evaluateAccess(set, profile, { unix: { ...access.unix, type } }, { enforce: true }).decision ===
+        'deny',
+    );
+  return evaluateAccess(set, profile, access, { enforce: true }).decision === 'deny';
 }
 
 /** A removed profile looks renamed when its file now defines a profile the base did not have. */
@@ -244,14 +311,14 @@ export const appArmorSection: ImpactSection = {
           ? byAccess.exec
           : 'path' in access
             ? openDecisions(byAccess, access.permissions)
-            : undefined;
-      const path = 'exec' in access ? access.exec : 'path' in access ? access.path : '';
+            : byAccess.other;
+      const path = 'exec' in access ? access.exec : 'path' in access ? access.path : describe(access);
       let d = byPath?.get(path);
       if (d) return d;
       const denies = (side: AppArmorSide): boolean => {
         if (!side.profiles.has(profile)) return false;
         try {
-          return evaluateAccess(side.set, profile, access, { enforce: true }).decision === 'deny';
+          return deniedBy(side.set, profile, access);
         } catch {
           return false;
         }
@@ -327,7 +394,7 @@ export const appArmorSection: ImpactSection = {
     );
     if (inputs.events.length > 0) {
       notes.push(
-        `${accesses} file open(s) and exec(s) among ${stats.events} recorded event(s) were checked against the profiles in block mode.`,
+        `${accesses} access(es) (file opens and execs, unix sockets, io_uring, user namespaces) among ${stats.events} recorded event(s) were checked against the profiles in block mode.`,
       );
       const note = unattributedNote(groups.unattributed, 'Accesses');
       if (note) notes.push(note);

@@ -187,6 +187,33 @@ describe('AppArmor: profiles, rules and the accesses denied in block mode', () =
       'Accesses not attributed to a profile (counted, not guessed): 1 carry no k8s.ns.name and k8s.pod.name (or no cluster state was given); 1 name a pod that no workload of the cluster state accounts for.',
     );
   });
+  it('denies socket, io_uring and user namespace accesses the profile does not allow', async () => {
+    const at = { 'k8s.ns.name': 'shop', 'k8s.pod.name': 'web-6d9f8b7c5d-abcde' };
+    const recorded = [
+      { 'evt.type': 'unshare', 'evt.arg.flags': 'CLONE_NEWUSER', ...at },
+      { 'evt.type': 'io_uring_setup', 'evt.arg.flags': 'IORING_SETUP_SQPOLL', ...at },
+      { 'evt.type': 'connect', 'fd.typechar': 'u', 'fd.name': 'a->b /run/docker.sock', ...at },
+      { 'evt.type': 'connect', 'fd.typechar': 'u', 'fd.name': 'a->b /run/nginx.sock', ...at },
+      { 'evt.type': 'bind', 'fd.typechar': 'u', 'fd.name': '@nginx-stats', ...at },
+    ];
+    const extra =
+      '  /run/nginx.sock rw,\n  unix (bind) type=stream addr=@nginx-*,\n  io_uring override_creds,\n';
+    const result = await analyse(
+      appArmorSection,
+      { 'policies/apparmor/nginx': NGINX('complain', extra) },
+      { 'policies/apparmor/nginx': NGINX('enforce', extra) },
+      { events: recorded, cluster },
+    );
+    expect(result.impacts.map((i) => [i.subject, [...(i.examples ?? [])].sort()])).toEqual([
+      [
+        'Deployment/web',
+        ['io_uring sqpoll (1×)', 'unix connect /run/docker.sock (1×)', 'userns create (1×)'],
+      ],
+    ]);
+    expect(result.notes.join('\n')).toContain(
+      '5 access(es) (file opens and execs, unix sockets, io_uring, user namespaces) among 5 recorded event(s)',
+    );
+  });
   it('finds the workloads that name a removed or renamed profile, and profiles nobody uses', async () => {
     const result = await analyse(
       appArmorSection,
@@ -227,6 +254,36 @@ describe('AppArmor: profiles, rules and the accesses denied in block mode', () =
     ],
     [{ 'evt.type': 'openat', 'fd.name': 'pipe:[12]' }, undefined],
     [{ 'evt.type': 'connect' }, undefined],
+    [
+      {
+        'evt.type': 'connect',
+        'fd.typechar': 'u',
+        'fd.name': 'ffff9a1b->ffff9a1c /run/containerd/containerd.sock',
+      },
+      { unix: { access: 'connect', addr: 'none', peer: { addr: '/run/containerd/containerd.sock' } } },
+    ],
+    // Connecting to an abstract address is decided by the peer's label, which events do not carry.
+    [{ 'evt.type': 'connect', 'fd.typechar': 'u', 'fd.name': 'ffff9a1b->ffff9a1c @dbus-x' }, undefined],
+    [
+      { 'evt.type': 'bind', 'fd.type': 'unix', 'fd.name': '@agent' },
+      { unix: { access: 'bind', addr: '@agent' } },
+    ],
+    [
+      { 'evt.type': 'listen', 'fd.typechar': 'u', 'fd.name': '' },
+      { unix: { access: 'listen', addr: 'none' } },
+    ],
+    [{ 'evt.type': 'connect', 'fd.typechar': '4', 'fd.name': '10.0.0.1:5->10.0.0.2:80' }, undefined],
+    [
+      { 'evt.type': 'io_uring_setup', 'evt.arg.flags': 'IORING_SETUP_SQPOLL' },
+      { io_uring: { access: 'sqpoll' } },
+    ],
+    [{ 'evt.type': 'io_uring_setup', 'evt.arg.flags': 'IORING_SETUP_CQSIZE' }, undefined],
+    [
+      { 'evt.type': 'unshare', 'evt.arg.flags': 'CLONE_NEWUSER|CLONE_NEWNS' },
+      { userns: { access: 'create' } },
+    ],
+    [{ 'evt.type': 'clone3', 'evt.arg.flags': 'CLONE_VM|CLONE_NEWUSER' }, { userns: { access: 'create' } }],
+    [{ 'evt.type': 'clone', 'evt.arg.flags': 'CLONE_VM' }, undefined],
   ])('the access of %j is %j', (fields, access) => {
     expect(accessOf(fields)).toEqual(access);
   });

@@ -160,7 +160,65 @@ describe('apparmor cases', () => {
       'invalid test case:\npolicies/tests/cases.yaml:4:61: unknown capability "CAP_CHOWN"; did you mean "chown"? (AppArmor writes them in lower case, without CAP_)\npolicies/tests/cases.yaml:4:81: "expect" of an apparmor case is allow, deny or audit, not the string "maybe"',
       'invalid test case:\npolicies/tests/cases.yaml:5:72: "permissions" are letters among r, w, a, l, k, m, x, not "rq"',
       'invalid test case:\npolicies/tests/cases.yaml:6:74: unknown key "typ" in the network access of an apparmor case; did you mean "type"? (allowed: domain, type, protocol, access)\npolicies/tests/cases.yaml:6:67: unknown network domain "inet4"; did you mean "inet"?',
-      'invalid test case:\npolicies/tests/cases.yaml:7:48: an access is {path: PATH, permissions: PERMS}, {exec: PATH}, {capability: NAME}, {network: {domain: D, type: T}}, {signal: {...}}, {ptrace: {...}} or {mount: {...}}',
+      'invalid test case:\npolicies/tests/cases.yaml:7:48: an access is {path: PATH, permissions: PERMS}, {exec: PATH}, {capability: NAME}, {network: {domain: D, type: T}}, {signal: {...}}, {ptrace: {...}}, {mount: {...}}, {unix: {...}}, {dbus: {...}}, {mqueue: {...}}, {io_uring: {...}} or {userns: {...}}',
+    ]);
+  });
+
+  it('decide unix, dbus, mqueue, io_uring and userns accesses, one permission or a list', async () => {
+    const AGENT = `profile agent {
+  unix (connect, send, receive) type=stream peer=(label=dockerd),
+  deny unix (bind) addr=@agent-*,
+  dbus send bus=system path=/org/freedesktop/systemd1 member=StartUnit,
+  mqueue (open, read) /jobs,
+  io_uring sqpoll,
+  /run/containerd.sock rw,
+}
+`;
+    const results = await run(
+      `
+  - {name: a, apparmor: {profile: agent, access: {unix: {access: connect, type: stream, peer: {label: dockerd}}}, expect: allow}}
+  - {name: b, apparmor: {profile: agent, access: {unix: {access: [send, receive], type: stream, addr: none, peer: {label: dockerd}}}, expect: allow}}
+  - {name: c, apparmor: {profile: agent, access: {unix: {access: bind, type: stream, addr: "@agent-1"}}, expect: deny}}
+  - {name: d, apparmor: {profile: agent, access: {unix: {access: connect, type: stream, peer: {addr: /run/containerd.sock}}}, expect: allow}}
+  - {name: e, apparmor: {profile: agent, access: {dbus: {access: send, bus: system, path: /org/freedesktop/systemd1, interface: org.freedesktop.systemd1.Manager, member: StartUnit}}, expect: allow}}
+  - {name: f, apparmor: {profile: agent, access: {dbus: {access: send, bus: system, path: /org/freedesktop/systemd1, member: StopUnit}}, expect: deny}}
+  - {name: g, apparmor: {profile: agent, access: {mqueue: {access: [open, read], name: /jobs}}, expect: allow}}
+  - {name: h, apparmor: {profile: agent, access: {mqueue: {access: delete, name: /jobs}}, expect: deny}}
+  - {name: i, apparmor: {profile: agent, access: {io_uring: {access: sqpoll}}, expect: allow}}
+  - {name: j, apparmor: {profile: agent, access: {userns: {}}, expect: deny}}
+  - {name: k, apparmor: {profile: agent, access: {unix: {access: bind, type: stream, addr: "@agent-1"}}, expect: allow}}
+`,
+      { 'policies/apparmor/agent': AGENT },
+    );
+    expect(results.slice(0, 10).map((r) => [r.name, r.passed, r.message])).toEqual(
+      results.slice(0, 10).map((r) => [r.name, true, '']),
+    );
+    expect(outcome(results[10])).toEqual([
+      false,
+      'expected: allow\nactual:   deny\nwhy:      a deny rule matches bind in unix bind type=stream addr=@agent-1\nrule:     policies/apparmor/agent:3:3: deny unix (bind) addr=@agent-*,',
+    ]);
+  });
+
+  it('reject unix, dbus, mqueue, io_uring and userns accesses of a bad shape, with their position', async () => {
+    const results = await run(`
+  - {name: a, apparmor: {profile: web, access: {unix: {access: sned}}, expect: deny}}
+  - {name: b, apparmor: {profile: web, access: {unix: {access: [send, 3], type: strem, addr: sock}}, expect: deny}}
+  - {name: c, apparmor: {profile: web, access: {unix: {access: send, peer: {lable: x}}}, expect: deny}}
+  - {name: d, apparmor: {profile: web, access: {dbus: {bus: system}}, expect: deny}}
+  - {name: e, apparmor: {profile: web, access: {mqueue: {access: open, name: jobs}}, expect: deny}}
+  - {name: f, apparmor: {profile: web, access: {mqueue: {access: open, name: /jobs, type: sysv}}, expect: deny}}
+  - {name: g, apparmor: {profile: web, access: {io_uring: {access: {x: 1}}}, expect: deny}}
+  - {name: h, apparmor: {profile: web, access: {userns: {access: use}}, expect: deny}}
+`);
+    expect(results.map((r) => r.message)).toEqual([
+      'invalid test case:\npolicies/tests/cases.yaml:3:64: unknown unix permission "sned"; did you mean "send"? (send, receive, connect, bind, listen, accept, create, shutdown, getattr, setattr, getopt, setopt, read, write, r, w)',
+      'invalid test case:\npolicies/tests/cases.yaml:4:71: a unix permission is a word (send, receive, connect, bind, listen, accept, create, shutdown, getattr, setattr, getopt, setopt, read, write, r, w), not number 3\npolicies/tests/cases.yaml:4:81: unknown unix socket type "strem"; did you mean "stream"? (stream, dgram, seqpacket)\npolicies/tests/cases.yaml:4:94: a unix address is @NAME (abstract), /PATH (bound to a file), none (unbound) or auto (autobind), not "sock"',
+      'invalid test case:\npolicies/tests/cases.yaml:5:77: unknown key "lable" in the peer of the unix access of an apparmor case; did you mean "label"? (allowed: addr, label)',
+      'invalid test case:\npolicies/tests/cases.yaml:6:55: the dbus access of an apparmor case needs "access"',
+      'invalid test case:\npolicies/tests/cases.yaml:7:78: a message queue is named /NAME (POSIX) or by a number (System V), not "jobs"',
+      'invalid test case:\npolicies/tests/cases.yaml:8:78: "/jobs" names a posix queue, not a sysv one',
+      'invalid test case:\npolicies/tests/cases.yaml:9:68: "access" in the io_uring access of an apparmor case is a permission or a list of them (sqpoll, override_creds), not a mapping',
+      'invalid test case:\npolicies/tests/cases.yaml:10:66: unknown userns permission "use" (create)',
     ]);
   });
 

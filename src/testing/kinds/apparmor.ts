@@ -3,7 +3,10 @@
  * `{profile: NAME, access: ACCESS, expect: allow|deny|audit}`, ACCESS one of `{path, permissions}`,
  * `{exec: PATH}`, `{capability: NAME}`, `{network: {domain, type, protocol}}` (a part left out
  * stands for every value; tcp, udp and icmp choose the type), `{signal: {...}}`,
- * `{ptrace: {...}}`, `{mount: {...}}`.
+ * `{ptrace: {...}}`, `{mount: {...}}`, and the classes decided per permission, whose `access` is
+ * one permission word or a list: `{unix: {access, type, addr, peer: {addr, label}}}`,
+ * `{dbus: {access, bus, name, label, path, interface, member}}`, `{mqueue: {access, name, type,
+ * label}}`, `{io_uring: {access, label}}`, `{userns: {access}}` (docs/apparmor-access.md).
  *
  * Each AppArmor file of the repository is loaded once per run, on its own with its includes (as
  * the loader DaemonSet runs apparmor_parser on it). The profile is decided as written: its own
@@ -23,10 +26,12 @@ import { evaluateAccess } from '../../languages/apparmor/index.js';
 import type { Access, AccessDecision, ProfileSet } from '../../languages/apparmor/index.js';
 import { uncheckedInclude } from '../../languages/apparmor/index.js';
 import {
+  ACCESS_PERMISSIONS,
   CAPABILITIES,
   NETWORK_DOMAINS,
   NETWORK_PROTOCOL_TYPES,
   NETWORK_TYPES,
+  UNIX_TYPES,
 } from '../../languages/apparmor/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
@@ -35,7 +40,7 @@ import { at, loadErrors } from './where.js';
 const WHERE = 'an apparmor case';
 const EXPECTATIONS = ['allow', 'deny', 'audit'];
 const ACCESS_SHAPE =
-  'an access is {path: PATH, permissions: PERMS}, {exec: PATH}, {capability: NAME}, {network: {domain: D, type: T}}, {signal: {...}}, {ptrace: {...}} or {mount: {...}}';
+  'an access is {path: PATH, permissions: PERMS}, {exec: PATH}, {capability: NAME}, {network: {domain: D, type: T}}, {signal: {...}}, {ptrace: {...}}, {mount: {...}}, {unix: {...}}, {dbus: {...}}, {mqueue: {...}}, {io_uring: {...}} or {userns: {...}}';
 
 /** The keys of each access, and of the mapping under `network`, `signal`, `ptrace` and `mount`. */
 const ACCESS_KEYS: Readonly<Record<string, { allowed: string[]; required: string[] }>> = {
@@ -46,8 +51,15 @@ const ACCESS_KEYS: Readonly<Record<string, { allowed: string[]; required: string
   signal: { allowed: ['signal', 'peer', 'access'], required: [] },
   ptrace: { allowed: ['peer', 'access'], required: [] },
   mount: { allowed: ['operation', 'source', 'target', 'fstype', 'options'], required: ['target'] },
+  unix: { allowed: ['access', 'type', 'addr', 'peer'], required: ['access'] },
+  dbus: { allowed: ['access', 'bus', 'name', 'label', 'path', 'interface', 'member'], required: ['access'] },
+  mqueue: { allowed: ['access', 'name', 'type', 'label'], required: ['access'] },
+  io_uring: { allowed: ['access', 'label'], required: ['access'] },
+  userns: { allowed: ['access'], required: [] },
 };
-const NESTED = ['network', 'signal', 'ptrace', 'mount'];
+const NESTED = ['network', 'signal', 'ptrace', 'mount', 'unix', 'dbus', 'mqueue', 'io_uring', 'userns'];
+/** Keys whose value is not a string: checked on their own. */
+const NOT_STRINGS = new Set(['options', 'access', 'peer']);
 
 function validateAccess(access: YamlMap): Problem[] {
   const shape = Object.keys(ACCESS_KEYS).find((key) => pairOf(access, key));
@@ -65,7 +77,11 @@ function validateAccess(access: YamlMap): Problem[] {
     const keys = ACCESS_KEYS[shape] as { allowed: string[]; required: string[] };
     problems.push(...checkKeys(inner, where, keys.allowed, keys.required));
     for (const pair of inner.pairs)
-      if (pair.key !== 'options') problems.push(...checkString(inner, pair.key, where));
+      if (!NOT_STRINGS.has(pair.key) || (pair.key === 'access' && !(shape in ACCESS_PERMISSIONS)))
+        problems.push(...checkString(inner, pair.key, where));
+    if (shape in ACCESS_PERMISSIONS) problems.push(...validatePermissions(inner, shape, where));
+    if (shape === 'unix') problems.push(...validateUnix(inner, where));
+    if (shape === 'mqueue') problems.push(...validateMqueue(inner));
     const domain = stringAt(inner, 'domain');
     if (shape === 'network' && typeof domain === 'string' && !NETWORK_DOMAINS.has(domain))
       problems.push({
@@ -101,6 +117,88 @@ function validateAccess(access: YamlMap): Problem[] {
       range: span(pairOf(access, 'capability')?.value as YamlNode),
     });
   return problems;
+}
+
+/** `access` of a class decided per permission: a permission word of the class, or a list of them. */
+function validatePermissions(inner: YamlMap, shape: string, where: string): Problem[] {
+  const node = pairOf(inner, 'access')?.value;
+  if (!node) return [];
+  const words = ACCESS_PERMISSIONS[shape] ?? [];
+  const items = node.kind === 'seq' ? node.items : [node];
+  if (node.kind === 'map' || items.length === 0)
+    return [
+      {
+        message: `"access" in ${where} is a permission or a list of them (${words.join(', ')}), not ${describeNode(node)}`,
+        range: span(node),
+      },
+    ];
+  const problems: Problem[] = [];
+  for (const item of items) {
+    const word = item.kind === 'scalar' && typeof item.value === 'string' ? item.value : undefined;
+    if (word !== undefined && words.includes(word)) continue;
+    problems.push({
+      message:
+        word === undefined
+          ? `a ${shape} permission is a word (${words.join(', ')}), not ${describeNode(item)}`
+          : `unknown ${shape} permission "${word}"${didYouMeanSuffix(word, words)} (${words.join(', ')})`,
+      range: span(item),
+    });
+  }
+  return problems;
+}
+
+/** A unix access's socket type, addresses (`@abstract`, `none`, `auto`, `/path`) and peer. */
+function validateUnix(unix: YamlMap, where: string): Problem[] {
+  const problems: Problem[] = [];
+  const type = stringAt(unix, 'type');
+  if (typeof type === 'string' && !(UNIX_TYPES as readonly string[]).includes(type))
+    problems.push({
+      message: `unknown unix socket type "${type}"${didYouMeanSuffix(type, UNIX_TYPES)} (${UNIX_TYPES.join(', ')})`,
+      range: span(pairOf(unix, 'type')?.value as YamlNode),
+    });
+  const address = (map: YamlMap): void => {
+    const addr = stringAt(map, 'addr');
+    if (typeof addr === 'string' && !/^(@|\/)/.test(addr) && addr !== 'none' && addr !== 'auto')
+      problems.push({
+        message: `a unix address is @NAME (abstract), /PATH (bound to a file), none (unbound) or auto (autobind), not "${addr}"`,
+        range: span(pairOf(map, 'addr')?.value as YamlNode),
+      });
+  };
+  address(unix);
+  const peer = pairOf(unix, 'peer')?.value;
+  if (peer && peer.kind !== 'map')
+    problems.push({
+      message: `"peer" must be a mapping ({addr, label}), not ${describeNode(peer)}`,
+      range: span(peer),
+    });
+  if (peer?.kind === 'map') {
+    const peerWhere = `the peer of ${where}`;
+    problems.push(...checkKeys(peer, peerWhere, ['addr', 'label']));
+    for (const pair of peer.pairs) problems.push(...checkString(peer, pair.key, peerWhere));
+    address(peer);
+  }
+  return problems;
+}
+
+/** An mqueue access's type, and its name agreeing with it (`/name` POSIX, a number System V). */
+function validateMqueue(mqueue: YamlMap): Problem[] {
+  const type = stringAt(mqueue, 'type');
+  const name = stringAt(mqueue, 'name');
+  const rangeOf = (key: string): Problem['range'] => span(pairOf(mqueue, key)?.value as YamlNode);
+  if (typeof type === 'string' && type !== 'posix' && type !== 'sysv')
+    return [{ message: `an mqueue type is posix or sysv, not "${type}"`, range: rangeOf('type') }];
+  if (typeof name !== 'string') return [];
+  const implied = name.startsWith('/') ? 'posix' : /^\d+$/.test(name) ? 'sysv' : undefined;
+  if (implied === undefined)
+    return [
+      {
+        message: `a message queue is named /NAME (POSIX) or by a number (System V), not "${name}"`,
+        range: rangeOf('name'),
+      },
+    ];
+  if (typeof type === 'string' && type !== implied)
+    return [{ message: `"${name}" names a ${implied} queue, not a ${type} one`, range: rangeOf('name') }];
+  return [];
 }
 
 /** A network access's type and protocol: known, and not contradicting each other. */
@@ -186,8 +284,11 @@ function loadRepository(context: RunContext): LoadedFile[] {
   });
 }
 
+/** The access as the evaluator takes it: numbers written in YAML (a System V queue's key) as text. */
 function accessOf(node: YamlMap): Access {
-  return node.value as Access;
+  return JSON.parse(
+    JSON.stringify(node.value, (_, value: unknown) => (typeof value === 'number' ? String(value) : value)),
+  ) as Access;
 }
 
 function isMissing(error: unknown): boolean {
