@@ -3,7 +3,9 @@
  * parsing, with Falco's exact rules about delimiters and quoting), and macro references replaced
  * by the macros' parsed conditions; plus exceptions turned into condition text.
  */
+import { walk } from '../condition/ast.js';
 import type { Expr } from '../condition/ast.js';
+import { parse } from '../condition/parser.js';
 import { LoadError, ID, atNode } from './results.js';
 import { SourcedText } from './text.js';
 import type { ExceptionEntry, ExceptionInfo } from './types.js';
@@ -71,6 +73,37 @@ export function substituteLists(text: SourcedText, lists: readonly CompiledList[
       start = text.text.indexOf(name, start + 1);
     }
   }
+}
+
+const LIST_OPERATORS: ReadonlySet<string> = new Set(['in', 'intersects', 'pmatch']);
+
+/**
+ * A list name written where a single value goes (`proc.name = shell_binaries`): Falco pastes the
+ * items there and the condition no longer parses, with an error about an item the user never
+ * wrote. Given the condition as written, returns the word and what to write instead.
+ */
+export function listUsedAsValue(
+  written: string,
+  isList: (name: string) => boolean,
+  maxDepth: number,
+): { start: number; end: number; message: string } | undefined {
+  const result = parse(written, { maxDepth });
+  if (!('ast' in result)) return undefined;
+  let found: { start: number; end: number; message: string } | undefined;
+  walk(result.ast, (node) => {
+    if (found || node.kind !== 'binary' || LIST_OPERATORS.has(node.op) || node.modifier) return;
+    const right = node.right;
+    if (right.kind !== 'value' || right.quoted || !isList(right.value)) return;
+    const field = written.slice(node.left.start, node.left.end);
+    const instead =
+      node.op === '!=' ? `not ${field} in (${right.value})` : `${field} in (${right.value})`;
+    found = {
+      start: right.start,
+      end: right.end,
+      message: `'${right.value}' is a list: write '${instead}' to compare ${field} with its items (after '${node.op}' Falco pastes the items in and the condition does not parse)`,
+    };
+  });
+  return found;
 }
 
 export type MacroLookup = (name: string) => Expr | 'broken' | undefined;

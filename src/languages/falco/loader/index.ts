@@ -11,11 +11,11 @@ import type { YamlResult } from '../../../core/yaml.js';
 import type { Expr, Node } from '../condition/ast.js';
 import { parse } from '../condition/parser.js';
 import { printCondition } from '../condition/print.js';
-import { catalogOf, DEPRECATED_FIELDS, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
+import { catalogOf, DEPRECATED_FIELDS, fieldHint, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
 import { Collector, normalizeComp } from './collector.js';
 import { ConditionCompiler } from './compile.js';
 import { codeCount, eventTypes } from '../condition/evttypes.js';
-import { addExceptions, expandMacros, substituteLists } from './expand.js';
+import { addExceptions, expandMacros, listUsedAsValue, substituteLists } from './expand.js';
 import type { CompiledList } from './expand.js';
 import { outputTokens } from './output.js';
 import { readRulesFile } from './read.js';
@@ -185,6 +185,12 @@ class Compiler {
     substituteLists(text, this.lists);
     const result = parse(text.text, { maxDepth: PARSE_DEPTH });
     if (!('ast' in result)) {
+      const misuse = listUsedAsValue(source.text, (word) => this.listByName.has(word), PARSE_DEPTH);
+      const at = misuse && source.locate(misuse.start, misuse.end);
+      if (misuse && at) {
+        this.add(ID.conditionSyntax, misuse.message, at, itemType, name);
+        return undefined;
+      }
       const end = tokenEnd(text.text, result.offset);
       this.add(ID.conditionSyntax, result.error, text.locate(result.offset, end) ?? fallback, itemType, name);
       return undefined;
@@ -338,7 +344,8 @@ class Compiler {
       const resolved = resolveField(catalog, token.name, token.arg);
       if (resolved.ok) continue;
       const where = output.locate(token.start, token.end) ?? ruleWhere;
-      const message = `invalid formatting token ${token.field}`;
+      const hint = resolved.unknown ? fieldHint(catalog, token.name, token.arg) : '';
+      const message = `invalid formatting token ${token.field}${hint}`;
       if (rule.skipIfUnknownFilter) {
         this.add(ID.unknownFilter, message, where, 'rule', rule.name);
         ok = 'skip';

@@ -1,6 +1,5 @@
-import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
 import { defineRule } from '../../../core/rule.js';
-import { ACTIONS, isAction } from '../actions.js';
+import { ACTIONS, actionHint, isAction } from '../actions.js';
 import type { Located } from '../profile.js';
 import type { SeccompRule } from './context.js';
 
@@ -24,7 +23,7 @@ export const unknownActionRule: SeccompRule = {
       report({
         rule: unknownAction,
         messageId: 'unknown',
-        data: { action: action.value, hint: didYouMeanSuffix(action.value, ACTIONS) },
+        data: { action: action.value, hint: actionHint(action.value) },
         file: profile.file,
         range: action.range,
       });
