@@ -142,10 +142,14 @@ export function readScope(
     else refused.push({ index, dir });
   });
   const system = systemAppArmorRoot(options.env);
+  // The same directory named twice (by --include-dir and chs.yaml, or as `dir` and `dir/`) is
+  // searched, and shown in messages, once.
   const includeRoots = [
-    ...(options.includeDirs ?? []),
-    ...fromConfig,
-    ...(system === undefined ? [] : [system]),
+    ...new Set(
+      [...(options.includeDirs ?? []), ...fromConfig, ...(system === undefined ? [] : [system])].map((dir) =>
+        resolve(dir),
+      ),
+    ),
   ];
   return { includeRoots, reach: repository.with(includeRoots), refused };
 }
