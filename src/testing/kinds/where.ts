@@ -1,5 +1,6 @@
 /** `file:line:column` of an offset, as every failure message points at a policy file. */
 import type { Config } from '../../core/config.js';
+import { configuredSeverity } from '../../core/severity.js';
 import type { Finding } from '../../core/rule.js';
 import { formatMessage } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
@@ -20,7 +21,8 @@ export function loadErrors(
 ): string[] {
   const errors: string[] = [];
   for (const finding of findings) {
-    const severity = config.rules[finding.rule.id] ?? finding.severity ?? finding.rule.defaultSeverity;
+    const severity =
+      configuredSeverity(config, finding.rule.id, finding.file) ?? finding.severity ?? finding.rule.defaultSeverity;
     if (severity !== 'error') continue;
     const template = finding.rule.messages[finding.messageId] ?? finding.messageId;
     const message = formatMessage(template, finding.data);
