@@ -133,6 +133,7 @@ export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags
   }
   if (bad > MAX_BAD_LINES_SHOWN) ctx.stderr.write(`... and ${bad - MAX_BAD_LINES_SHOWN} more bad lines\n`);
   if (bad > 0) ctx.stderr.write(`chs: ${bad} of ${summary.events + bad} event lines skipped\n`);
-  if (flags.summary) ctx.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : printable(summaryText(summary)));
+  if (flags.summary)
+    ctx.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : printable(summaryText(summary)));
   return EXIT_OK;
 }

@@ -24,7 +24,8 @@ export async function renderCommand(ctx: CommandContext, flags: RenderFlags): Pr
   const { files, problems } = readPolicyFiles(config, ctx.cwd);
   const rendered = targets.map((t) => renderTarget(config, t, files));
   const all = [...problems, ...rendered.flatMap((r) => r.problems)];
-  for (const note of new Set(rendered.flatMap((r) => r.notes))) ctx.stderr.write(printable(`chs: note: ${note}\n`));
+  for (const note of new Set(rendered.flatMap((r) => r.notes)))
+    ctx.stderr.write(printable(`chs: note: ${note}\n`));
   if (all.length > 0) {
     for (const p of all) ctx.stderr.write(`${printable(formatProblem(p))}\n`);
     ctx.stderr.write(`chs: nothing rendered: ${all.length} problem(s) in the policy files\n`);

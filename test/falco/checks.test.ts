@@ -84,7 +84,8 @@ const invalid: Case[] = [
     yaml: rule('spawned_process and k8s.pod.lable[app] = web'),
     token: 'k8s.pod.lable[app]',
     ruleId: 'falco/unknown-field',
-    message: 'filter_check called with nonexistent field k8s.pod.lable[app]; did you mean "k8s.pod.label[app]"?',
+    message:
+      'filter_check called with nonexistent field k8s.pod.lable[app]; did you mean "k8s.pod.label[app]"?',
   },
   {
     name: 'unknown field with nothing close: no guess',

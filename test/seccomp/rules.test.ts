@@ -214,7 +214,8 @@ const invalid: { name: string; text: string; options?: Options; found: Partial<F
       },
       {
         ruleId: 'seccomp/unknown-architecture',
-        message: 'unknown architecture "amd46" (Docker compares Go names such as amd64 and arm64); did you mean "amd64"?',
+        message:
+          'unknown architecture "amd46" (Docker compares Go names such as amd64 and arm64); did you mean "amd64"?',
       },
     ],
   },

@@ -1010,7 +1010,10 @@ export class Parser {
     const c = s.peek();
     if (c === '/' || c === '@' || c === '"' || c === '^') return true;
     const word = s.peekName();
-    if (kind === 'network' && (NETWORK_DOMAINS.has(word) || NETWORK_TYPES.has(word) || NETWORK_PROTOCOLS.has(word)))
+    if (
+      kind === 'network' &&
+      (NETWORK_DOMAINS.has(word) || NETWORK_TYPES.has(word) || NETWORK_PROTOCOLS.has(word))
+    )
       return false;
     return RULE_STARTS.has(word);
   }

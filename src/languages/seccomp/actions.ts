@@ -40,9 +40,13 @@ const MEANT: Readonly<Record<string, Action>> = {
 export function actionHint(written: string): string {
   const upper = written.trim().toUpperCase();
   const bare = upper.replace(/^(SCMP_)?(ACT_)?/, '');
-  const guess = MEANT[bare] ?? ACTIONS.find((a) => a === `SCMP_ACT_${bare}`) ?? didYouMean(`SCMP_ACT_${bare}`, ACTIONS);
+  const guess =
+    MEANT[bare] ?? ACTIONS.find((a) => a === `SCMP_ACT_${bare}`) ?? didYouMean(`SCMP_ACT_${bare}`, ACTIONS);
   if (guess !== undefined && guess !== written) {
-    const why = MEANT[bare] === 'SCMP_ACT_ERRNO' ? ' (the call fails with EPERM, or errnoRet; SCMP_ACT_KILL_PROCESS kills the process)' : '';
+    const why =
+      MEANT[bare] === 'SCMP_ACT_ERRNO'
+        ? ' (the call fails with EPERM, or errnoRet; SCMP_ACT_KILL_PROCESS kills the process)'
+        : '';
     return `; did you mean "${guess}"?${why}`;
   }
   return `; the actions are ${ACTIONS.join(', ')}`;

@@ -95,8 +95,7 @@ export function listUsedAsValue(
     const right = node.right;
     if (right.kind !== 'value' || right.quoted || !isList(right.value)) return;
     const field = written.slice(node.left.start, node.left.end);
-    const instead =
-      node.op === '!=' ? `not ${field} in (${right.value})` : `${field} in (${right.value})`;
+    const instead = node.op === '!=' ? `not ${field} in (${right.value})` : `${field} in (${right.value})`;
     found = {
       start: right.start,
       end: right.end,

@@ -95,7 +95,9 @@ export function invalidPriorityMessage(text: string): string {
   const prefixed = lower.length >= 3 ? PRIORITIES.filter((p) => p.toLowerCase().startsWith(lower)) : [];
   const guess = prefixed.length === 1 ? prefixed[0] : didYouMean(text, names);
   const hint = guess === undefined || text.trim() === '' ? '' : `; did you mean "${shown(guess)}"?`;
-  const list = PRIORITIES.map((p) => (p === 'Informational' ? `${shown(p)} (or ${shown('Info')})` : shown(p)));
+  const list = PRIORITIES.map((p) =>
+    p === 'Informational' ? `${shown(p)} (or ${shown('Info')})` : shown(p),
+  );
   return `Invalid priority "${text}"${hint} (priorities: ${list.join(', ')})`;
 }
 
