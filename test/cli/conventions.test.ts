@@ -226,7 +226,7 @@ describe('AppArmor include roots', () => {
     });
     const parsed = JSON.parse(run.stdout) as { diagnostics: { message: string }[] };
     expect(parsed.diagnostics.map((d) => d.message)).toEqual([
-      'cannot find include <abstractions/nginx-extra> (looked in policies/apparmor, .)',
+      "cannot find include <abstractions/nginx-extra> (looked in policies/apparmor, .): add the file to the repository under one of these, give its directory with --include-dir or chs.yaml's apparmor.includeDirs, or write 'include if exists' if it is optional",
     ]);
   });
 });
