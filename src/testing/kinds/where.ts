@@ -2,7 +2,7 @@
 import type { Config } from '../../core/config.js';
 import { configuredSeverity } from '../../core/severity.js';
 import type { Finding } from '../../core/rule.js';
-import { formatMessage } from '../../core/rule.js';
+import { findingMessage } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
 
 export function at(file: SourceFile, offset: number): string {
@@ -22,13 +22,12 @@ export function loadErrors(
   const errors: string[] = [];
   for (const finding of findings) {
     const severity =
-      configuredSeverity(config, finding.rule.id, finding.file) ?? finding.severity ?? finding.rule.defaultSeverity;
+      configuredSeverity(config, finding.rule.meta.id, finding.file) ?? finding.severity ?? finding.rule.meta.severity;
     if (severity !== 'error') continue;
-    const template = finding.rule.messages[finding.messageId] ?? finding.messageId;
-    const message = formatMessage(template, finding.data);
+    const message = findingMessage(finding);
     const file = files.get(finding.file);
     const where = file && finding.range ? at(file, finding.range.start) : finding.file;
-    errors.push(`${where}: ${message} (${finding.rule.id})`);
+    errors.push(`${where}: ${message} (${finding.rule.meta.id})`);
   }
   return errors;
 }

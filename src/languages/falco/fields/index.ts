@@ -89,7 +89,7 @@ export function resolveField(catalog: Catalog, name: string, arg: string | undef
     return {
       ok: false,
       unknown: true,
-      message: `filter_check called with nonexistent field ${written}${fieldHint(catalog, name, arg)}`,
+      message: `filter_check called with nonexistent field ${written}${meantSuffix(fieldMeant(catalog, name, arg))}`,
     };
   }
   if (actualArg === undefined && info.argRequired) {
@@ -108,11 +108,15 @@ export function resolveField(catalog: Catalog, name: string, arg: string | undef
   return { ok: true, info, arg: actualArg };
 }
 
-/** `; did you mean "proc.name"?` for a misspelt field (its bracket argument kept), or nothing. */
-export function fieldHint(catalog: Catalog, name: string, arg: string | undefined): string {
+/** The field meant by a misspelt one (its bracket argument kept), if one is close. */
+export function fieldMeant(catalog: Catalog, name: string, arg: string | undefined): string | undefined {
   const guess = didYouMean(name, catalog.names);
-  if (guess === undefined) return '';
-  return `; did you mean "${arg === undefined ? guess : `${guess}[${arg}]`}"?`;
+  if (guess === undefined) return undefined;
+  return arg === undefined ? guess : `${guess}[${arg}]`;
+}
+
+function meantSuffix(meant: string | undefined): string {
+  return meant === undefined ? '' : `; did you mean "${meant}"?`;
 }
 
 /** Event type names and their number of event codes. */

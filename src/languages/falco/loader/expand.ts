@@ -6,7 +6,9 @@
 import { walk } from '../condition/ast.js';
 import type { Expr } from '../condition/ast.js';
 import { parse } from '../condition/parser.js';
-import { LoadError, ID, atNode } from './results.js';
+import { ruleMessage } from '../../../core/rule.js';
+import { invalidDefinition } from '../rules/invalid-definition.js';
+import { LoadError, atNode } from './results.js';
 import { SourcedText } from './text.js';
 import type { ExceptionEntry, ExceptionInfo } from './types.js';
 
@@ -86,21 +88,18 @@ export function listUsedAsValue(
   written: string,
   isList: (name: string) => boolean,
   maxDepth: number,
-): { start: number; end: number; message: string } | undefined {
+): { start: number; end: number; list: string; instead: string; field: string; op: string } | undefined {
   const result = parse(written, { maxDepth });
   if (!('ast' in result)) return undefined;
-  let found: { start: number; end: number; message: string } | undefined;
+  let found: ReturnType<typeof listUsedAsValue>;
   walk(result.ast, (node) => {
     if (found || node.kind !== 'binary' || LIST_OPERATORS.has(node.op) || node.modifier) return;
     const right = node.right;
     if (right.kind !== 'value' || right.quoted || !isList(right.value)) return;
     const field = written.slice(node.left.start, node.left.end);
-    const instead = node.op === '!=' ? `not ${field} in (${right.value})` : `${field} in (${right.value})`;
-    found = {
-      start: right.start,
-      end: right.end,
-      message: `'${right.value}' is a list: write '${instead}' to compare ${field} with its items (after '${node.op}' Falco pastes the items in and the condition does not parse)`,
-    };
+    const list = right.value;
+    const instead = node.op === '!=' ? `not ${field} in (${list})` : `${field} in (${list})`;
+    found = { start: right.start, end: right.end, list, instead, field, op: node.op };
   });
   return found;
 }
@@ -154,10 +153,9 @@ export function addExceptions(
   const out = new SourcedText().append('(').appendText(condition).append(')');
   for (const ex of exceptions) {
     const exSite = { file: ex.location.file, node: ex.location.node };
-    const fail = (message: string): never => {
+    const fail = (message: 'valuesNotLists' | 'fieldsValuesLength'): never => {
       throw new LoadError(
-        ID.validate,
-        message,
+        ruleMessage(invalidDefinition, message),
         atNode(ex.location.file, ex.location.node),
         'exception',
         ex.name,
@@ -180,7 +178,7 @@ export function addExceptions(
     if (!isList(fields)) {
       const comp = ex.comps?.item ?? 'in';
       for (const val of ex.values) {
-        if (isList(val)) fail('Expected values array to contain a list of strings');
+        if (isList(val)) fail('valuesNotLists');
         if (icond.text.length === 0) {
           icond
             .append('(', exSite)
@@ -197,7 +195,7 @@ export function addExceptions(
       let first = true;
       for (const values of ex.values) {
         const valueItems = values.items ?? [];
-        if (fieldItems.length !== valueItems.length) fail('Fields and values lists must have equal length');
+        if (fieldItems.length !== valueItems.length) fail('fieldsValuesLength');
         if (!first) icond.append(' or ', exSite);
         first = false;
         icond.append('(', exSite);
