@@ -22,7 +22,9 @@ export function loadErrors(
   const errors: string[] = [];
   for (const finding of findings) {
     const severity =
-      configuredSeverity(config, finding.rule.meta.id, finding.file) ?? finding.severity ?? finding.rule.meta.severity;
+      configuredSeverity(config, finding.rule.meta.id, finding.file) ??
+      finding.severity ??
+      finding.rule.meta.severity;
     if (severity !== 'error') continue;
     const message = findingMessage(finding);
     const file = files.get(finding.file);

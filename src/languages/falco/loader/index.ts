@@ -198,7 +198,12 @@ class Compiler {
       const at = misuse && source.locate(misuse.start, misuse.end);
       if (misuse && at) {
         const { list, instead, field, op } = misuse;
-        this.add(ruleMessage(conditionSyntax, 'listAsValue', { list, instead, field, op }), at, itemType, name);
+        this.add(
+          ruleMessage(conditionSyntax, 'listAsValue', { list, instead, field, op }),
+          at,
+          itemType,
+          name,
+        );
         return undefined;
       }
       const end = tokenEnd(text.text, result.offset);
