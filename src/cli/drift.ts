@@ -113,12 +113,15 @@ export async function driftCommand(
       const result = await upsertDriftIssue(platform, {
         target: report.target,
         title: driftIssueTitle(report.target),
-        body: driftIssueBody(report, {
-          via: report.via,
-          ...(env.CI_PROJECT_URL ? { projectUrl: env.CI_PROJECT_URL } : {}),
-          ...(env.CI_DEFAULT_BRANCH ? { defaultBranch: env.CI_DEFAULT_BRANCH } : {}),
-          ...(env.CI_JOB_NAME ? { jobName: env.CI_JOB_NAME } : {}),
-        }),
+        // Cluster objects' names and diffs: printable in the issue as in the job log.
+        body: printable(
+          driftIssueBody(report, {
+            via: report.via,
+            ...(env.CI_PROJECT_URL ? { projectUrl: env.CI_PROJECT_URL } : {}),
+            ...(env.CI_DEFAULT_BRANCH ? { defaultBranch: env.CI_DEFAULT_BRANCH } : {}),
+            ...(env.CI_JOB_NAME ? { jobName: env.CI_JOB_NAME } : {}),
+          }),
+        ),
         drifted: hasDrift(report),
       });
       const duplicates =

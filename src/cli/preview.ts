@@ -423,7 +423,8 @@ async function previewWithBase(
     links,
     version: packageVersion(),
   };
-  const markdown = impactMarkdown(report, noteOptions);
+  // The artifact and the note are read by reviewers: what the head's files say is shown, not obeyed.
+  const markdown = printable(impactMarkdown(report, noteOptions));
   writeArtifact(resolve(ctx.cwd, out), markdown, 'the report', out);
   // The job log shows characters as they are: plain text there, Markdown in the artifact and note.
   ctx.stdout.write(

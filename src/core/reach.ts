@@ -7,7 +7,7 @@
  * nothing of it can reach a finding.
  */
 import { realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import type { ReadFailure } from './read.js';
 
 /** Whether `path` is `root` or below it (both absolute, normalised). */
@@ -147,7 +147,7 @@ export function readScope(
   const includeRoots = [
     ...new Set(
       [...(options.includeDirs ?? []), ...fromConfig, ...(system === undefined ? [] : [system])].map((dir) =>
-        resolve(dir),
+        normalize(dir).replace(/(.)\/+$/, '$1'),
       ),
     ),
   ];
