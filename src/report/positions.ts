@@ -28,7 +28,7 @@ export interface LintReport {
   summary: { errors: number; warnings: number; infos: number };
 }
 
-export function resolveDiagnostic(diagnostic: Diagnostic, file: SourceFile | undefined): ResolvedDiagnostic {
+function resolveDiagnostic(diagnostic: Diagnostic, file: SourceFile | undefined): ResolvedDiagnostic {
   const out: ResolvedDiagnostic = {
     // Every lint format is built from this: text from the files leaves here printable.
     file: printable(diagnostic.file),
