@@ -91,7 +91,7 @@ function parsePriority(text: string): Priority | undefined {
  * What Falco's "Invalid priority" is told: the priority meant (a prefix such as `WARN` or a near
  * miss such as `WARNNG`) and the valid ones, in the case the user writes them in.
  */
-export function invalidPriority(text: string): { priority: string; hint: string; priorities: string } {
+function invalidPriority(text: string): { priority: string; hint: string; priorities: string } {
   const upper = text.length > 0 && text === text.toUpperCase();
   const shown = (p: string): string => (upper ? p.toUpperCase() : p);
   const names = [...PRIORITIES, 'Info'];
