@@ -1,4 +1,5 @@
 /** `chs drift`: the cluster against the repository, for each target; exit 1 on drift. */
+import { printable } from '../core/printable.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../core/errors.js';
 import type { ClientOptions } from '../gitlab/client.js';
 import type { Env } from '../gitlab/settings.js';
@@ -87,13 +88,13 @@ export async function driftCommand(
       ctx.stdout.write(
         `target ${r.target} (context ${r.context}): drift: ${r.missing.length} missing, ${r.changed.length} changed, ${r.extra.length} extra\n`,
       );
-      for (const m of r.missing) ctx.stdout.write(`  missing: ${describeRef(m)}\n`);
+      for (const m of r.missing) ctx.stdout.write(printable(`  missing: ${describeRef(m)}\n`));
       for (const c of r.changed) {
         const by = c.managers && c.managers.length > 0 ? ` (changed by ${c.managers.join(', ')})` : '';
-        ctx.stdout.write(`  changed: ${describeRef(c.ref)}${by}\n`);
-        for (const line of c.diff.trimEnd().split('\n')) ctx.stdout.write(`    ${line}\n`);
+        ctx.stdout.write(printable(`  changed: ${describeRef(c.ref)}${by}\n`));
+        for (const line of c.diff.trimEnd().split('\n')) ctx.stdout.write(printable(`    ${line}\n`));
       }
-      for (const e of r.extra) ctx.stdout.write(`  extra: ${describeRef(e)}\n`);
+      for (const e of r.extra) ctx.stdout.write(printable(`  extra: ${describeRef(e)}\n`));
     }
     const conflicts = reports.some((r) => r.changed.some((c) => (c.managers ?? []).length > 0));
     if (drift)
@@ -112,12 +113,15 @@ export async function driftCommand(
       const result = await upsertDriftIssue(platform, {
         target: report.target,
         title: driftIssueTitle(report.target),
-        body: driftIssueBody(report, {
-          via: report.via,
-          ...(env.CI_PROJECT_URL ? { projectUrl: env.CI_PROJECT_URL } : {}),
-          ...(env.CI_DEFAULT_BRANCH ? { defaultBranch: env.CI_DEFAULT_BRANCH } : {}),
-          ...(env.CI_JOB_NAME ? { jobName: env.CI_JOB_NAME } : {}),
-        }),
+        // Cluster objects' names and diffs: printable in the issue as in the job log.
+        body: printable(
+          driftIssueBody(report, {
+            via: report.via,
+            ...(env.CI_PROJECT_URL ? { projectUrl: env.CI_PROJECT_URL } : {}),
+            ...(env.CI_DEFAULT_BRANCH ? { defaultBranch: env.CI_DEFAULT_BRANCH } : {}),
+            ...(env.CI_JOB_NAME ? { jobName: env.CI_JOB_NAME } : {}),
+          }),
+        ),
         drifted: hasDrift(report),
       });
       const duplicates =

@@ -6,6 +6,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 import { readTextFile } from '../core/read.js';
 import type { SourceFile } from '../core/source.js';
 import { loadRules, rulesFilesOf } from '../languages/falco/index.js';
@@ -62,12 +63,16 @@ export async function falcoCompileCommand(
   } else {
     for (const d of diagnostics) {
       const code = d.falcoCode ? ` ${d.falcoCode}` : '';
-      ctx.stderr.write(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.ruleId}${code}]\n`);
+      ctx.stderr.write(
+        printable(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.ruleId}${code}]\n`),
+      );
     }
     for (const rule of result.rules) {
       const state = rule.enabled ? '' : ' (disabled)';
       ctx.stdout.write(
-        `${rule.name}${state}\n  source: ${rule.source}, priority: ${rule.priority}\n  condition: ${rule.conditionText}\n\n`,
+        printable(
+          `${rule.name}${state}\n  source: ${rule.source}, priority: ${rule.priority}\n  condition: ${rule.conditionText}\n\n`,
+        ),
       );
     }
   }

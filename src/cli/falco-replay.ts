@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_OK, UserError } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 import { notARegularFile } from '../core/read.js';
 import { alertJson } from '../languages/falco/index.js';
 import type { Alert } from '../languages/falco/index.js';
@@ -72,7 +73,7 @@ export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags
   }));
   const loaded = loadRuleset(rulesFiles, config.falco.ruleMatching);
   if (loaded.errors.length > 0) {
-    for (const error of loaded.errors) ctx.stderr.write(`${error}\n`);
+    for (const error of loaded.errors) ctx.stderr.write(`${printable(error)}\n`);
     ctx.stderr.write(`chs: the rules do not load (${loaded.errors.length} errors); run chs lint on them\n`);
     return EXIT_ERROR;
   }
@@ -82,7 +83,7 @@ export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags
   const onAlert = flags.summary
     ? undefined
     : (alert: Alert): void => {
-        pending += json ? `${alertJson(alert)}\n` : `${alert.output}\n`;
+        pending += json ? `${alertJson(alert)}\n` : `${printable(alert.output)}\n`;
       };
   // A reader that goes away (`chs falco replay ... | head`) ends the replay quietly, as it would
   // any Unix filter.
@@ -115,7 +116,7 @@ export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags
       ...(onAlert ? { onAlert } : {}),
       onBadLine: (file, line) => {
         if (++bad <= MAX_BAD_LINES_SHOWN)
-          ctx.stderr.write(`${file.display}:${line.line}: skipped: ${line.message}\n`);
+          ctx.stderr.write(printable(`${file.display}:${line.line}: skipped: ${line.message}\n`));
       },
       afterChunk: flush,
     });
@@ -132,6 +133,7 @@ export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags
   }
   if (bad > MAX_BAD_LINES_SHOWN) ctx.stderr.write(`... and ${bad - MAX_BAD_LINES_SHOWN} more bad lines\n`);
   if (bad > 0) ctx.stderr.write(`chs: ${bad} of ${summary.events + bad} event lines skipped\n`);
-  if (flags.summary) ctx.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary));
+  if (flags.summary)
+    ctx.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : printable(summaryText(summary)));
   return EXIT_OK;
 }

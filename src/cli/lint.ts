@@ -1,10 +1,12 @@
 /** `chs lint`. */
+import { resolve } from 'node:path';
+import { writeArtifact } from '../core/artifact.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import type { PolicyKind } from '../core/kinds.js';
 import { lint } from '../core/runner.js';
 import { secrets } from '../core/secrets.js';
 import { languages, registry } from '../languages/index.js';
-import { colorsFor } from '../report/colors.js';
+import { NO_COLORS, colorsFor } from '../report/colors.js';
 import { lintJson } from '../report/json.js';
 import { buildReport, rebaseReport } from '../report/positions.js';
 import type { LintReport } from '../report/positions.js';
@@ -21,6 +23,7 @@ interface LintFlags {
   includeDir?: string[];
   maxWarnings?: number;
   quiet?: boolean;
+  outputFile?: string;
 }
 
 type Reporter = (report: LintReport) => string;
@@ -65,12 +68,22 @@ export async function lintCommand(ctx: CommandContext, paths: string[], flags: L
   await writeReports(reports, async (type) =>
     (await (REPORTERS[type] as () => Promise<Reporter>)())(rebased),
   );
-  ctx.stdout.write(flags.format === 'json' ? lintJson(report) : stylish(report, colorsFor(ctx.stdout)));
-  if (report.summary.errors > 0) return EXIT_FINDINGS;
-  if (flags.maxWarnings !== undefined && report.summary.warnings > flags.maxWarnings) {
-    ctx.stderr.write(
-      `chs: ${report.summary.warnings} warnings, more than --max-warnings ${flags.maxWarnings}\n`,
+  // ESLint's --output-file: the report goes to the file instead of the terminal, without colours.
+  if (flags.outputFile === undefined)
+    ctx.stdout.write(flags.format === 'json' ? lintJson(report) : stylish(report, colorsFor(ctx.stdout)));
+  else
+    writeArtifact(
+      resolve(ctx.cwd, flags.outputFile),
+      flags.format === 'json' ? lintJson(report) : stylish(report, NO_COLORS),
+      'the lint report',
+      flags.outputFile,
     );
+  if (report.summary.errors > 0) return EXIT_FINDINGS;
+  // As ESLint's: --quiet hides warnings from the report, --max-warnings still counts them.
+  const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
+  if (flags.maxWarnings !== undefined && warnings > flags.maxWarnings) {
+    const hidden = flags.quiet ? ' (hidden by --quiet: run without it to see them)' : '';
+    ctx.stderr.write(`chs: ${warnings} warnings${hidden}, more than --max-warnings ${flags.maxWarnings}\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;

@@ -51,7 +51,8 @@ program
   .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', (v) =>
     parseCount(v, '--max-warnings'),
   )
-  .option('--quiet', 'report errors only')
+  .option('--quiet', 'report errors only (warnings still count for --max-warnings)')
+  .option('-o, --output-file <file>', 'write the report (--format) to <file> instead of the terminal')
   .action((paths, options, command) =>
     run(command, async (ctx) => (await import('./lint.js')).lintCommand(ctx, paths, options)),
   );
@@ -303,10 +304,12 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     await program.parseAsync(podSecurityVersion(argv));
   } catch (error) {
     if (error instanceof CommanderError) {
+      // `chs` alone (and `chs falco`, `chs pod-security` without their subcommand) prints the help
+      // as an error (exitCode 1): a usage error, exit 2; `--help` and `chs help` are not.
       const ok =
         error.code === 'commander.helpDisplayed' ||
         error.code === 'commander.version' ||
-        error.code === 'commander.help';
+        (error.code === 'commander.help' && error.exitCode === 0);
       process.exitCode = ok ? 0 : 2;
       if (error.code === 'chs.invalidArgument') process.stderr.write(`chs: ${error.message}\n`);
     } else {

@@ -4,6 +4,7 @@ import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { jsonItems } from '../core/json-lines.js';
 import type { JsonItem } from '../core/json-lines.js';
+import { printable } from '../core/printable.js';
 import { readDataText } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
 import { asObj, asString } from '../languages/pod-security/index.js';
@@ -48,7 +49,7 @@ interface FoundObject {
 function readObjects(ctx: CommandContext, path: string): Iterable<FoundObject> | undefined {
   const read = readDataText(resolve(ctx.cwd, path), path);
   if (!read.ok) {
-    ctx.stderr.write(`chs: ${path}: ${read.failure.message}\n`);
+    ctx.stderr.write(printable(`chs: ${path}: ${read.failure.message}\n`));
     return undefined;
   }
   const source = read.file;
@@ -57,7 +58,7 @@ function readObjects(ctx: CommandContext, path: string): Iterable<FoundObject> |
   const parsed = parseYaml(source.text);
   if (!parsed.ok) {
     const { line, column } = source.position(parsed.error.offset);
-    ctx.stderr.write(`chs: ${path}:${line}:${column}: invalid YAML: ${parsed.error.message}\n`);
+    ctx.stderr.write(printable(`chs: ${path}:${line}:${column}: invalid YAML: ${parsed.error.message}\n`));
     return undefined;
   }
   const objects: FoundObject[] = [];
@@ -210,7 +211,7 @@ export async function podSecurityCheckCommand(
   let rejected = 0;
   const flush = (): void => {
     if (results.length === 0) return;
-    ctx.stdout.write(`${results.map(resultLine).join('\n')}\n`);
+    ctx.stdout.write(printable(`${results.map(resultLine).join('\n')}\n`));
     checked += results.length;
     rejected += results.filter((r) => !r.allowed).length;
     results.length = 0;
@@ -238,7 +239,7 @@ export async function podSecurityCheckCommand(
     } catch (error) {
       if (!(error instanceof ItemError)) throw error;
       ctx.stderr.write(
-        `chs: ${path}:${error.line}: invalid JSON in this item of the List: ${error.message}\n`,
+        printable(`chs: ${path}:${error.line}: invalid JSON in this item of the List: ${error.message}\n`),
       );
       results.length = marks.results;
       waiting.length = marks.waiting;
@@ -248,8 +249,7 @@ export async function podSecurityCheckCommand(
   }
   for (const found of waiting) check(found);
   if (json) {
-    const out = results.map(({ line: _line, ...rest }) => rest);
-    ctx.stdout.write(`${JSON.stringify({ results: out }, null, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
     checked = results.length;
     rejected = results.filter((r) => !r.allowed).length;
   } else {

@@ -1,6 +1,7 @@
 /** `chs preview`: the impact report of a merge request, written as an artifact and optionally posted as its note. */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { printable } from '../core/printable.js';
 import { writeArtifact } from '../core/artifact.js';
 import { Budget, BudgetExceeded, DEFAULT_TIME_LIMIT_SECONDS, defaultMemoryLimitMiB } from '../core/budget.js';
 import type { Meter } from '../core/budget.js';
@@ -422,7 +423,8 @@ async function previewWithBase(
     links,
     version: packageVersion(),
   };
-  const markdown = impactMarkdown(report, noteOptions);
+  // The artifact and the note are read by reviewers: what the head's files say is shown, not obeyed.
+  const markdown = printable(impactMarkdown(report, noteOptions));
   writeArtifact(resolve(ctx.cwd, out), markdown, 'the report', out);
   // The job log shows characters as they are: plain text there, Markdown in the artifact and note.
   ctx.stdout.write(
@@ -430,7 +432,7 @@ async function previewWithBase(
       ? `${JSON.stringify(report, null, 2)}\n`
       : flags.format === 'markdown'
         ? markdown
-        : impactText(report, out),
+        : printable(impactText(report, out)),
   );
   timer?.tick('render and write the report');
 

@@ -1,6 +1,7 @@
 /** `chs render [--target NAME] [--out DIR]`: the objects and Helm values that deploy the policies. */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { printable } from '../core/printable.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import type { TargetConfig } from '../core/config.js';
 import { loadRuleset, repositoryRulesFiles } from '../languages/falco/index.js';
@@ -23,9 +24,10 @@ export async function renderCommand(ctx: CommandContext, flags: RenderFlags): Pr
   const { files, problems } = readPolicyFiles(config, ctx.cwd);
   const rendered = targets.map((t) => renderTarget(config, t, files));
   const all = [...problems, ...rendered.flatMap((r) => r.problems)];
-  for (const note of new Set(rendered.flatMap((r) => r.notes))) ctx.stderr.write(`chs: note: ${note}\n`);
+  for (const note of new Set(rendered.flatMap((r) => r.notes)))
+    ctx.stderr.write(printable(`chs: note: ${note}\n`));
   if (all.length > 0) {
-    for (const p of all) ctx.stderr.write(`${formatProblem(p)}\n`);
+    for (const p of all) ctx.stderr.write(`${printable(formatProblem(p))}\n`);
     ctx.stderr.write(`chs: nothing rendered: ${all.length} problem(s) in the policy files\n`);
     return EXIT_FINDINGS;
   }

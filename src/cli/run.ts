@@ -1,6 +1,7 @@
 /** Running a command: its context, and errors turned into one line and an exit code. */
 import { resolve } from 'node:path';
 import { EXIT_ERROR, UserError, errorMessage } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 import { maskProcessOutput, protectVariables } from '../core/secrets.js';
 
 export interface CommandContext {
@@ -35,11 +36,11 @@ export async function run(command: ChsCommand, body: (ctx: CommandContext) => Pr
 
 export function fail(error: unknown): void {
   if (error instanceof UserError) {
-    process.stderr.write(`chs: ${error.message}\n`);
+    process.stderr.write(`chs: ${printable(error.message)}\n`);
     process.exitCode = error.exitCode;
     return;
   }
-  process.stderr.write(`chs: internal error: ${errorMessage(error)}\n`);
+  process.stderr.write(`chs: internal error: ${printable(errorMessage(error))}\n`);
   if (process.env.CHS_DEBUG && error instanceof Error && error.stack)
     process.stderr.write(`${error.stack}\n`);
   else process.stderr.write('chs: set CHS_DEBUG=1 for the stack trace, and please report it\n');

@@ -98,6 +98,8 @@ export interface Config {
   tree?: YamlNode | null;
   paths: PathsConfig;
   rules: Record<string, Severity | 'off'>;
+  /** Severity overrides for the files the globs match (relative to the root), in order. */
+  overrides: { files: string[]; rules: Record<string, Severity | 'off'> }[];
   mode: Mode;
   falco: { baseline: string[]; ruleMatching: 'first' | 'all' };
   apparmor: { includeDirs: string[]; abi?: 3 | 4 };
@@ -136,6 +138,7 @@ export function defaultConfig(root: string): Config {
     root,
     paths: { tests: [...DEFAULT_TEST_PATHS] },
     rules: {},
+    overrides: [],
     mode: 'monitor',
     falco: { baseline: [], ruleMatching: 'first' },
     apparmor: { includeDirs: [] },
@@ -235,6 +238,7 @@ interface RawConfig {
   /** By kind in camelCase (`podSecurity`), and `tests`; the schema says which keys exist. */
   paths?: Record<string, string[]>;
   rules?: Record<string, Severity | 'off'>;
+  overrides?: { files: string[]; rules: Record<string, Severity | 'off'> }[];
   mode?: Mode;
   falco?: { baseline?: string[]; ruleMatching?: 'first' | 'all' };
   apparmor?: { includeDirs?: string[]; abi?: 3 | 4 | '3' | '4' };
@@ -251,6 +255,7 @@ function applyRaw(config: Config, raw: RawConfig): void {
   for (const [key, globs] of Object.entries(raw.paths ?? {}))
     config.paths[key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)] = globs;
   config.rules = raw.rules ?? {};
+  config.overrides = raw.overrides ?? [];
   if (raw.mode) config.mode = raw.mode;
   config.falco = { baseline: raw.falco?.baseline ?? [], ruleMatching: raw.falco?.ruleMatching ?? 'first' };
   config.apparmor = { includeDirs: (raw.apparmor?.includeDirs ?? []).map((d) => resolve(config.root, d)) };

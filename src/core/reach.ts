@@ -7,7 +7,7 @@
  * nothing of it can reach a finding.
  */
 import { realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import type { ReadFailure } from './read.js';
 
 /** Whether `path` is `root` or below it (both absolute, normalised). */
@@ -142,10 +142,14 @@ export function readScope(
     else refused.push({ index, dir });
   });
   const system = systemAppArmorRoot(options.env);
+  // The same directory named twice (by --include-dir and chs.yaml, or as `dir` and `dir/`) is
+  // searched, and shown in messages, once.
   const includeRoots = [
-    ...(options.includeDirs ?? []),
-    ...fromConfig,
-    ...(system === undefined ? [] : [system]),
+    ...new Set(
+      [...(options.includeDirs ?? []), ...fromConfig, ...(system === undefined ? [] : [system])].map((dir) =>
+        normalize(dir).replace(/(.)\/+$/, '$1'),
+      ),
+    ),
   ];
   return { includeRoots, reach: repository.with(includeRoots), refused };
 }

@@ -20,6 +20,7 @@ import { findingMessage } from './rule.js';
 import type { Finding } from './rule.js';
 import { fileUnreadable, outsideRepository, unknownKind, unknownRule, unusedSuppression } from './rules.js';
 import { SourceFile } from './source.js';
+import { configuredSeverity } from './severity.js';
 import { phaseClock, timingLine } from './timing.js';
 import { applySuppressions, findSuppressions } from './suppress.js';
 import type { Suppression } from './suppress.js';
@@ -96,14 +97,20 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   };
 
   // Rule ids named in chs.yaml must exist.
-  for (const id of Object.keys(config.rules)) {
+  const named: { id: string; at: (string | number)[] }[] = [
+    ...Object.keys(config.rules).map((id) => ({ id, at: ['rules', id] })),
+    ...config.overrides.flatMap((override, index) =>
+      Object.keys(override.rules).map((id) => ({ id, at: ['overrides', index, 'rules', id] })),
+    ),
+  ];
+  for (const { id, at } of named) {
     if (!options.registry.has(id) && config.source) {
       report({
         rule: unknownRule,
         messageId: 'unknown',
         data: { id, hint: didYouMeanSuffix(id, options.registry.ids()) },
         file: config.source.path,
-        ...withRange(rangeAt(config.tree, ['rules', id], true)),
+        ...withRange(rangeAt(config.tree, at, true)),
       });
     }
   }
@@ -210,7 +217,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   // Severity overrides, then suppressions.
   const overridden: Diagnostic[] = [];
   for (const diagnostic of findings) {
-    const override = config.rules[diagnostic.ruleId];
+    const override = configuredSeverity(config, diagnostic.ruleId, diagnostic.file, cwd);
     if (override === 'off') continue;
     overridden.push(override ? { ...diagnostic, severity: override } : diagnostic);
   }

@@ -15,7 +15,7 @@ export function lintJson(report: LintReport): string {
   }));
   return (
     JSON.stringify(
-      { diagnostics, summary: { errors: report.summary.errors, warnings: report.summary.warnings } },
+      { diagnostics, summary: { ...report.summary } },
       null,
       2,
     ) + '\n'

@@ -3,6 +3,7 @@
  */
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
 import type { SourceFile } from '../core/source.js';
+import { printable } from '../core/printable.js';
 import { rebaseFiles, rebasePath } from './paths.js';
 
 export interface ResolvedDiagnostic {
@@ -29,14 +30,15 @@ export interface LintReport {
 
 function resolveDiagnostic(diagnostic: Diagnostic, file: SourceFile | undefined): ResolvedDiagnostic {
   const out: ResolvedDiagnostic = {
-    file: diagnostic.file,
+    // Every lint format is built from this: text from the files leaves here printable.
+    file: printable(diagnostic.file),
     line: 1,
     column: 1,
     endLine: 1,
     endColumn: 1,
     severity: diagnostic.severity,
     ruleId: diagnostic.ruleId,
-    message: diagnostic.message,
+    message: printable(diagnostic.message),
     lineText: '',
   };
   if (diagnostic.falcoCode) out.falcoCode = diagnostic.falcoCode;
@@ -47,7 +49,7 @@ function resolveDiagnostic(diagnostic: Diagnostic, file: SourceFile | undefined)
     out.column = start.column;
     out.endLine = end.line;
     out.endColumn = end.column;
-    out.lineText = file.lineText(start.line);
+    out.lineText = printable(file.lineText(start.line));
   }
   return out;
 }

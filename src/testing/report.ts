@@ -1,4 +1,5 @@
 /** `chs test` output: text for people (a mark per case, the diff under a failure) and JSON. */
+import { printable } from '../core/printable.js';
 import type { Colors } from '../report/colors.js';
 import type { TestResult } from './types.js';
 
@@ -16,14 +17,16 @@ export function testText(results: readonly TestResult[], colors: Colors): string
   let out = '';
   let file: string | undefined;
   for (const result of results) {
+    // Printable before the colours are added: names and messages come from the test files.
+    const shown = printable(result.file);
     if (result.file !== file) {
       file = result.file;
-      out += `${out ? '\n' : ''}${colors.underline(file)}\n`;
+      out += `${out ? '\n' : ''}${colors.underline(shown)}\n`;
     }
     const mark = result.passed ? colors.green('✓') : colors.red('✗');
-    out += `  ${mark} ${result.name} ${colors.dim(`(${result.file}:${result.line})`)}\n`;
+    out += `  ${mark} ${printable(result.name)} ${colors.dim(`(${shown}:${result.line})`)}\n`;
     if (!result.passed && result.message)
-      out += `${result.message
+      out += `${printable(result.message)
         .split('\n')
         .map((line) => `      ${line}`)
         .join('\n')}\n`;

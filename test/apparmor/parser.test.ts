@@ -27,6 +27,11 @@ interface Case {
 const valid: Case[] = [
   { name: 'minimal profile', text: 'profile a {\n}\n', expect: [] },
   {
+    name: 'capability and network rules continued on the next line',
+    text: 'profile a {\n  capability setuid\n    setgid,\n  network inet\n    stream,\n  network\n    unix,\n}\n',
+    expect: [],
+  },
+  {
     name: 'file rules with every permission and exec mode',
     text: 'profile a {\n  /etc/** r,\n  /var/log/a.log w,\n  /var/log/b.log a,\n  /tmp/x rwlkm,\n  /bin/a ix,\n  /bin/b Px,\n  /bin/c Cx -> child,\n  /bin/d pix,\n  /bin/e Cix -> child,\n  /bin/f PUx,\n  owner /home/*/** rw,\n  deny /etc/shadow rwx,\n  audit /dev/null rw,\n  file,\n  profile child {\n  }\n}\n',
     expect: [],
@@ -50,6 +55,28 @@ const valid: Case[] = [
 ];
 
 const invalid: Case[] = [
+  {
+    name: 'missing comma after a capability rule, reported on its line',
+    text: 'profile a {\n  capability net_bind_service\n  capability setuid,\n}\n',
+    expect: [
+      [
+        'apparmor/syntax-error',
+        2,
+        30,
+        'expected "," ending the rule at the end of this line, found "capability" on the next line',
+      ],
+    ],
+  },
+  {
+    name: 'missing comma after a network rule followed by a file rule',
+    text: 'profile a {\n  network inet tcp\n  /etc/nginx/** r,\n}\n',
+    expect: [['apparmor/syntax-error', 2, 19, 'found "/etc/nginx/**" on the next line']],
+  },
+  {
+    name: 'missing comma after a capability rule followed by a deny rule',
+    text: 'profile a {\n  capability chown\n  deny capability sys_admin,\n}\n',
+    expect: [['apparmor/syntax-error', 2, 19, 'found "deny" on the next line']],
+  },
   {
     name: 'missing comma, reported where it was forgotten',
     text: 'profile a {\n  /etc/passwd r\n  /etc/shadow r,\n}\n',

@@ -156,7 +156,11 @@ describe('chs preview --kube-context against the test API server', () => {
     const writes = server.writes;
     const live = await preview(head, { kubeContext: CONTEXT });
 
-    expect(live.report.inputs).toEqual({ events: ['events/shop.jsonl'], eventCounts: [13], kubeContext: CONTEXT });
+    expect(live.report.inputs).toEqual({
+      events: ['events/shop.jsonl'],
+      eventCounts: [13],
+      kubeContext: CONTEXT,
+    });
     expect(withoutSource(live.report, `context ${CONTEXT}`)).toEqual(
       withoutSource(fromFile.report, 'cluster.yaml'),
     );

@@ -80,7 +80,9 @@ describe('chs preview: the report', () => {
     expect(html).not.toMatch(/<img\b/);
     // The only links outside CI are the lint rules' pages (package.json's homepage).
     for (const [, href] of html.matchAll(/<a\b[^>]*href="([^"]*)"/g))
-      expect(href).toMatch(/^https:\/\/gitlab\.com\/container-host-security\/container-host-security\/-\/blob\/main\/docs\/rules\/[a-z-]+\/[a-z-]+\.md$/);
+      expect(href).toMatch(
+        /^https:\/\/gitlab\.com\/container-host-security\/container-host-security\/-\/blob\/main\/docs\/rules\/[a-z-]+\/[a-z-]+\.md$/,
+      );
     expect(html).toContain('<code>Pod/&lt;img src=x onerror=alert(1)&gt;</code>');
     expect(html).not.toContain('&amp;#39;');
     expect(html).not.toMatch(/&amp;\\?#/);

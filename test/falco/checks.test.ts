@@ -77,7 +77,61 @@ const invalid: Case[] = [
     yaml: '- rule: R\n  desc: d\n  condition: >\n    spawned_process and\n    proc.nmae = bash\n  output: o\n  priority: INFO\n',
     token: 'proc.nmae',
     ruleId: 'falco/unknown-field',
-    message: 'filter_check called with nonexistent field proc.nmae',
+    message: 'filter_check called with nonexistent field proc.nmae; did you mean "proc.name"?',
+  },
+  {
+    name: 'unknown field with an argument: the argument kept in the suggestion',
+    yaml: rule('spawned_process and k8s.pod.lable[app] = web'),
+    token: 'k8s.pod.lable[app]',
+    ruleId: 'falco/unknown-field',
+    message:
+      'filter_check called with nonexistent field k8s.pod.lable[app]; did you mean "k8s.pod.label[app]"?',
+  },
+  {
+    name: 'unknown field with nothing close: no guess',
+    yaml: rule('spawned_process and zzz.qqq = 1'),
+    token: 'zzz.qqq',
+    ruleId: 'falco/unknown-field',
+    message: 'filter_check called with nonexistent field zzz.qqq',
+  },
+  {
+    name: 'output field misspelt',
+    yaml: rule('spawned_process').replace('"o %proc.name"', '"o %proc.cmdlin"'),
+    token: 'proc.cmdlin',
+    ruleId: 'falco/invalid-output',
+    message: 'invalid formatting token proc.cmdlin; did you mean "proc.cmdline"?',
+  },
+  {
+    name: 'a list compared with =: in (list) at the word written',
+    yaml: rule('spawned_process and proc.name = shell_binaries'),
+    token: 'shell_binaries',
+    ruleId: 'falco/condition-syntax',
+    message:
+      "'shell_binaries' is a list: write 'proc.name in (shell_binaries)' to compare proc.name with its items (after '=' Falco pastes the items in and the condition does not parse)",
+  },
+  {
+    name: 'a list compared with != in a folded condition',
+    yaml: '- rule: R\n  desc: d\n  condition: >\n    spawned_process\n    and proc.pname != shell_binaries\n  output: o\n  priority: INFO\n',
+    token: 'shell_binaries',
+    ruleId: 'falco/condition-syntax',
+    message:
+      "'shell_binaries' is a list: write 'not proc.pname in (shell_binaries)' to compare proc.pname with its items (after '!=' Falco pastes the items in and the condition does not parse)",
+  },
+  {
+    name: 'a priority cut short',
+    yaml: rule('spawned_process').replace('WARNING', 'WARN'),
+    token: 'WARN',
+    ruleId: 'falco/invalid-item',
+    message:
+      'Invalid priority "WARN"; did you mean "WARNING"? (priorities: EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFORMATIONAL (or INFO), DEBUG)',
+  },
+  {
+    name: 'a priority misspelt, in the case it was written',
+    yaml: rule('spawned_process').replace('WARNING', 'Critcal'),
+    token: 'Critcal',
+    ruleId: 'falco/invalid-item',
+    message:
+      'Invalid priority "Critcal"; did you mean "Critical"? (priorities: Emergency, Alert, Critical, Error, Warning, Notice, Informational (or Info), Debug)',
   },
   {
     name: 'unknown field in a double-quoted condition after an escape',
@@ -103,7 +157,7 @@ const invalid: Case[] = [
     yaml: rule('spawned_process').replace('%proc.name', '%proc.nmae'),
     token: 'proc.nmae',
     ruleId: 'falco/invalid-output',
-    message: 'invalid formatting token proc.nmae',
+    message: 'invalid formatting token proc.nmae; did you mean "proc.name"?',
   },
   {
     name: 'undefined macro, with the baseline hint',
@@ -140,7 +194,8 @@ const invalid: Case[] = [
     yaml: rule('spawned_process').replace('WARNING', 'LOUD'),
     token: 'LOUD',
     ruleId: 'falco/invalid-item',
-    message: 'Invalid priority',
+    message:
+      'Invalid priority "LOUD" (priorities: EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFORMATIONAL (or INFO), DEBUG)',
   },
 ];
 

@@ -87,6 +87,7 @@ describe('chs pod-security check', () => {
     expect(json.results).toHaveLength(2);
     expect(json.results[0]).toEqual({
       file: 'pods.yaml',
+      line: 7, // the List's second item starts there
       kind: 'Pod',
       namespace: 'shop',
       name: 'good',
@@ -96,6 +97,7 @@ describe('chs pod-security check', () => {
     });
     expect(Object.keys(json.results[1] ?? {})).toEqual([
       'file',
+      'line',
       'kind',
       'namespace',
       'name',

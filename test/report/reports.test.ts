@@ -61,7 +61,7 @@ describe('json', () => {
       diagnostics: Record<string, unknown>[];
       summary: unknown;
     };
-    expect(parsed.summary).toEqual({ errors: 2, warnings: 1 });
+    expect(parsed.summary).toEqual({ errors: 2, warnings: 1, infos: 0 });
     expect(parsed.diagnostics[0]).toEqual({
       file: 'policies/a.yaml',
       line: 2,

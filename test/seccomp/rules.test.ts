@@ -167,6 +167,38 @@ const invalid: { name: string; text: string; options?: Options; found: Partial<F
     ],
   },
   {
+    name: 'an action named by what it should do (DENY), and one without its prefix',
+    text: '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["ptrace"], "action": "SCMP_ACT_DENY"}, {"names": ["kill"], "action": "log"}]}',
+    found: [
+      {
+        ruleId: 'seccomp/unknown-action',
+        line: 1,
+        column: 82,
+        message:
+          'unknown action "SCMP_ACT_DENY"; did you mean "SCMP_ACT_ERRNO"? (the call fails with EPERM, or errnoRet; SCMP_ACT_KILL_PROCESS kills the process)',
+      },
+      {
+        ruleId: 'seccomp/unknown-action',
+        line: 1,
+        column: 130,
+        message: 'unknown action "log"; did you mean "SCMP_ACT_LOG"?',
+      },
+    ],
+  },
+  {
+    name: 'an action with nothing close: the actions listed',
+    text: '{"defaultAction": "SCMP_ACT_NOPE_NOPE"}',
+    found: [
+      {
+        ruleId: 'seccomp/unknown-action',
+        line: 1,
+        column: 19,
+        message:
+          'unknown action "SCMP_ACT_NOPE_NOPE"; the actions are SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY',
+      },
+    ],
+  },
+  {
     name: 'unknown architectures and capabilities',
     text: '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_46"], "syscalls": [{"names": ["mount"], "action": "SCMP_ACT_ERRNO", "excludes": {"caps": ["CAP_SYS_ADMN"], "arches": ["amd46"]}}]}',
     options: { runtime: 'docker' },
@@ -182,7 +214,8 @@ const invalid: { name: string; text: string; options?: Options; found: Partial<F
       },
       {
         ruleId: 'seccomp/unknown-architecture',
-        message: 'unknown architecture "amd46" (Docker compares Go names such as amd64 and arm64); did you mean "amd64"?',
+        message:
+          'unknown architecture "amd46" (Docker compares Go names such as amd64 and arm64); did you mean "amd64"?',
       },
     ],
   },

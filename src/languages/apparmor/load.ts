@@ -352,6 +352,7 @@ export class Loader {
 
   private display(absolute: string): string {
     const rel = relative(this.options.cwd, absolute);
+    if (rel === '') return '.';
     return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
   }
 }

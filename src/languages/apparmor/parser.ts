@@ -23,6 +23,7 @@ import { invalidPermissions } from './rules/invalid-permissions.js';
 import { invalidQualifier } from './rules/invalid-qualifier.js';
 import { syntaxError } from './rules/syntax-error.js';
 import { Scanner } from './scanner.js';
+import { NETWORK_DOMAINS, NETWORK_PROTOCOLS, NETWORK_TYPES } from './tables.js';
 
 export type Where = 'preamble' | 'profile' | 'hat';
 
@@ -45,6 +46,19 @@ const MEDIATION_KEYWORDS = new Set<MediationRule['kind']>([
 ]);
 
 const QUALIFIER_ORDER = ['priority', 'audit', 'allow', 'deny', 'owner', 'other'] as const;
+
+/** Words that begin a statement inside a profile. */
+const RULE_STARTS: ReadonlySet<string> = new Set([
+  ...MEDIATION_KEYWORDS,
+  ...QUALIFIER_ORDER,
+  'file',
+  'link',
+  'include',
+  'profile',
+  'hat',
+  'rlimit',
+  'set',
+]);
 
 class Bail extends Error {}
 
@@ -923,6 +937,7 @@ class Parser {
       end: s.pos,
     };
     for (;;) {
+      const before = s.pos;
       s.skip(false);
       const c = s.peek();
       if (c === ',') {
@@ -930,6 +945,7 @@ class Parser {
         break;
       }
       if (c === '' || c === '}' || c === '{') this.fail('"," ending the rule');
+      if (this.forgotComma(kind, before)) this.fail('"," ending the rule');
       if (s.startsWith('->')) {
         s.pos += 2;
         s.skip(false);
@@ -986,6 +1002,27 @@ class Parser {
     }
     rule.end = s.pos;
     return rule;
+  }
+
+  /**
+   * A capability or network rule whose comma was forgotten runs on into the next line's rule
+   * (`capability setuid` then `capability chown,` reads as capability "capability"): a rule
+   * keyword, qualifier or path at the start of a new line, where these rules take only names,
+   * is the next rule.
+   */
+  private forgotComma(kind: MediationRule['kind'], before: number): boolean {
+    if (kind !== 'capability' && kind !== 'network') return false;
+    const s = this.s;
+    if (!s.text.slice(before, s.pos).includes('\n')) return false;
+    const c = s.peek();
+    if (c === '/' || c === '@' || c === '"' || c === '^') return true;
+    const word = s.peekName();
+    if (
+      kind === 'network' &&
+      (NETWORK_DOMAINS.has(word) || NETWORK_TYPES.has(word) || NETWORK_PROTOCOLS.has(word))
+    )
+      return false;
+    return RULE_STARTS.has(word);
   }
 
   /** Whether the next word is `key=` (so not a bare path). */

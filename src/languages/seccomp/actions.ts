@@ -1,4 +1,5 @@
 /** seccomp actions as runc and libseccomp name them, and what each does to the calling process. */
+import { didYouMean } from '../../core/did-you-mean.js';
 
 export const ACTIONS = [
   'SCMP_ACT_KILL',
@@ -16,6 +17,39 @@ export type Action = (typeof ACTIONS)[number];
 
 export function isAction(name: string): name is Action {
   return (ACTIONS as readonly string[]).includes(name);
+}
+
+/** Words users write for an action, by what they mean (the issue's `SCMP_ACT_DENY`). */
+const MEANT: Readonly<Record<string, Action>> = {
+  DENY: 'SCMP_ACT_ERRNO',
+  BLOCK: 'SCMP_ACT_ERRNO',
+  REJECT: 'SCMP_ACT_ERRNO',
+  REFUSE: 'SCMP_ACT_ERRNO',
+  DROP: 'SCMP_ACT_ERRNO',
+  EPERM: 'SCMP_ACT_ERRNO',
+  ACCEPT: 'SCMP_ACT_ALLOW',
+  PERMIT: 'SCMP_ACT_ALLOW',
+  AUDIT: 'SCMP_ACT_LOG',
+  KILL_PROC: 'SCMP_ACT_KILL_PROCESS',
+};
+
+/**
+ * What an unknown action is told: the action meant (a misspelling, a missing `SCMP_ACT_` prefix,
+ * lower case, a word such as DENY), else the list of actions.
+ */
+export function actionHint(written: string): string {
+  const upper = written.trim().toUpperCase();
+  const bare = upper.replace(/^(SCMP_)?(ACT_)?/, '');
+  const guess =
+    MEANT[bare] ?? ACTIONS.find((a) => a === `SCMP_ACT_${bare}`) ?? didYouMean(`SCMP_ACT_${bare}`, ACTIONS);
+  if (guess !== undefined && guess !== written) {
+    const why =
+      MEANT[bare] === 'SCMP_ACT_ERRNO'
+        ? ' (the call fails with EPERM, or errnoRet; SCMP_ACT_KILL_PROCESS kills the process)'
+        : '';
+    return `; did you mean "${guess}"?${why}`;
+  }
+  return `; the actions are ${ACTIONS.join(', ')}`;
 }
 
 /** Actions that stop the call (or the process): what monitor mode turns into SCMP_ACT_LOG. */

@@ -1,5 +1,6 @@
 /** `file:line:column` of an offset, as every failure message points at a policy file. */
 import type { Config } from '../../core/config.js';
+import { configuredSeverity } from '../../core/severity.js';
 import type { Finding } from '../../core/rule.js';
 import { findingMessage } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
@@ -20,7 +21,10 @@ export function loadErrors(
 ): string[] {
   const errors: string[] = [];
   for (const finding of findings) {
-    const severity = config.rules[finding.rule.meta.id] ?? finding.severity ?? finding.rule.meta.severity;
+    const severity =
+      configuredSeverity(config, finding.rule.meta.id, finding.file) ??
+      finding.severity ??
+      finding.rule.meta.severity;
     if (severity !== 'error') continue;
     const message = findingMessage(finding);
     const file = files.get(finding.file);

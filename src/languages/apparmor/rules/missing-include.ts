@@ -33,7 +33,8 @@ export const missingInclude = defineRule({
     },
   },
   messages: {
-    missing: 'cannot find include {{path}} (looked in {{roots}})',
+    missing:
+      "cannot find include {{path}} (looked in {{roots}}): add the file to the repository under one of these, give its directory with --include-dir or chs.yaml's apparmor.includeDirs, or write 'include if exists' if it is optional",
     missingAbi: "cannot find abi {{path}} (looked in {{roots}}); the nodes' apparmor_parser needs it too",
     unreadable: 'cannot read include {{path}}: {{reason}}',
   },

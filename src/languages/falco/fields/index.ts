@@ -3,6 +3,7 @@
  * generated from Falco's own catalogues (scripts/gen-falco-fields.mjs), and how a field written in
  * a condition (`evt.arg.name`, `proc.aname[2]`, `k8s.pod.label[app]`) resolves against it.
  */
+import { didYouMean } from '../../../core/did-you-mean.js';
 import { EVENT_TYPES, FIELD_SOURCES } from './catalog.generated.js';
 
 export const SYSCALL_SOURCE = 'syscall';
@@ -85,7 +86,11 @@ export function resolveField(catalog: Catalog, name: string, arg: string | undef
     }
   }
   if (!info) {
-    return { ok: false, unknown: true, message: `filter_check called with nonexistent field ${written}` };
+    return {
+      ok: false,
+      unknown: true,
+      message: `filter_check called with nonexistent field ${written}${meantSuffix(fieldMeant(catalog, name, arg))}`,
+    };
   }
   if (actualArg === undefined && info.argRequired) {
     return { ok: false, unknown: false, message: `filter error: field '${info.name}' requires an argument` };
@@ -101,6 +106,17 @@ export function resolveField(catalog: Catalog, name: string, arg: string | undef
     };
   }
   return { ok: true, info, arg: actualArg };
+}
+
+/** The field meant by a misspelt one (its bracket argument kept), if one is close. */
+export function fieldMeant(catalog: Catalog, name: string, arg: string | undefined): string | undefined {
+  const guess = didYouMean(name, catalog.names);
+  if (guess === undefined) return undefined;
+  return arg === undefined ? guess : `${guess}[${arg}]`;
+}
+
+function meantSuffix(meant: string | undefined): string {
+  return meant === undefined ? '' : `; did you mean "${meant}"?`;
 }
 
 /** Event type names and their number of event codes. */

@@ -3,7 +3,9 @@
  * parsing, with Falco's exact rules about delimiters and quoting), and macro references replaced
  * by the macros' parsed conditions; plus exceptions turned into condition text.
  */
+import { walk } from '../condition/ast.js';
 import type { Expr } from '../condition/ast.js';
+import { parse } from '../condition/parser.js';
 import { ruleMessage } from '../../../core/rule.js';
 import { invalidDefinition } from '../rules/invalid-definition.js';
 import { LoadError, atNode } from './results.js';
@@ -73,6 +75,33 @@ export function substituteLists(text: SourcedText, lists: readonly CompiledList[
       start = text.text.indexOf(name, start + 1);
     }
   }
+}
+
+const LIST_OPERATORS: ReadonlySet<string> = new Set(['in', 'intersects', 'pmatch']);
+
+/**
+ * A list name written where a single value goes (`proc.name = shell_binaries`): Falco pastes the
+ * items there and the condition no longer parses, with an error about an item the user never
+ * wrote. Given the condition as written, returns the word and what to write instead.
+ */
+export function listUsedAsValue(
+  written: string,
+  isList: (name: string) => boolean,
+  maxDepth: number,
+): { start: number; end: number; list: string; instead: string; field: string; op: string } | undefined {
+  const result = parse(written, { maxDepth });
+  if (!('ast' in result)) return undefined;
+  let found: ReturnType<typeof listUsedAsValue>;
+  walk(result.ast, (node) => {
+    if (found || node.kind !== 'binary' || LIST_OPERATORS.has(node.op) || node.modifier) return;
+    const right = node.right;
+    if (right.kind !== 'value' || right.quoted || !isList(right.value)) return;
+    const field = written.slice(node.left.start, node.left.end);
+    const list = right.value;
+    const instead = node.op === '!=' ? `not ${field} in (${list})` : `${field} in (${list})`;
+    found = { start: right.start, end: right.end, list, instead, field, op: node.op };
+  });
+  return found;
 }
 
 export type MacroLookup = (name: string) => Expr | 'broken' | undefined;

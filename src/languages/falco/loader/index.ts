@@ -11,11 +11,11 @@ import type { YamlResult } from '../../../core/yaml.js';
 import type { Expr, Node } from '../condition/ast.js';
 import { parse } from '../condition/parser.js';
 import { printCondition } from '../condition/print.js';
-import { catalogOf, DEPRECATED_FIELDS, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
+import { catalogOf, DEPRECATED_FIELDS, fieldMeant, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
 import { Collector, normalizeComp } from './collector.js';
 import { ConditionCompiler } from './compile.js';
 import { codeCount, eventTypes } from '../condition/evttypes.js';
-import { addExceptions, expandMacros, substituteLists } from './expand.js';
+import { addExceptions, expandMacros, listUsedAsValue, substituteLists } from './expand.js';
 import type { CompiledList } from './expand.js';
 import { outputTokens } from './output.js';
 import { readRulesFile } from './read.js';
@@ -212,6 +212,18 @@ class Compiler {
     substituteLists(text, this.lists);
     const result = parse(text.text, { maxDepth: PARSE_DEPTH });
     if (!('ast' in result)) {
+      const misuse = listUsedAsValue(source.text, (word) => this.listByName.has(word), PARSE_DEPTH);
+      const at = misuse && source.locate(misuse.start, misuse.end);
+      if (misuse && at) {
+        const { list, instead, field, op } = misuse;
+        this.add(
+          ruleMessage(conditionSyntax, 'listAsValue', { list, instead, field, op }),
+          at,
+          itemType,
+          name,
+        );
+        return undefined;
+      }
       const end = tokenEnd(text.text, result.offset);
       this.add(
         ruleMessage(conditionSyntax, 'syntax', { error: result.error }),
@@ -385,7 +397,11 @@ class Compiler {
         );
         continue;
       }
-      const message = ruleMessage(invalidOutput, 'token', { token: token.field });
+      const meant = resolved.unknown ? fieldMeant(catalog, token.name, token.arg) : undefined;
+      const message =
+        meant === undefined
+          ? ruleMessage(invalidOutput, 'token', { token: token.field })
+          : ruleMessage(invalidOutput, 'tokenMeant', { token: token.field, meant });
       if (rule.skipIfUnknownFilter) {
         this.add(
           ruleMessage(unknownFilter, 'skipped', { detail: findingMessage(message) }),

@@ -3,6 +3,7 @@
  * messages: required keys, value types, overrides, the deprecated `append` and standalone
  * `enabled`, exceptions. One bad item is reported and skipped; the next items are still read.
  */
+import { didYouMean } from '../../../core/did-you-mean.js';
 import type { YamlMap, YamlNode, YamlResult, YamlScalar } from '../../../core/yaml.js';
 import { SYSCALL_SOURCE } from '../fields/index.js';
 import type { Collector, RuleUpdate } from './collector.js';
@@ -84,6 +85,24 @@ function parsePriority(text: string): Priority | undefined {
   const lower = text.toLowerCase();
   if (lower === 'info') return 'Informational';
   return PRIORITIES.find((p) => p.toLowerCase() === lower);
+}
+
+/**
+ * What Falco's "Invalid priority" is told: the priority meant (a prefix such as `WARN` or a near
+ * miss such as `WARNNG`) and the valid ones, in the case the user writes them in.
+ */
+function invalidPriority(text: string): { priority: string; hint: string; priorities: string } {
+  const upper = text.length > 0 && text === text.toUpperCase();
+  const shown = (p: string): string => (upper ? p.toUpperCase() : p);
+  const names = [...PRIORITIES, 'Info'];
+  const lower = text.toLowerCase();
+  const prefixed = lower.length >= 3 ? PRIORITIES.filter((p) => p.toLowerCase().startsWith(lower)) : [];
+  const guess = prefixed.length === 1 ? prefixed[0] : didYouMean(text, names);
+  const hint = guess === undefined || text.trim() === '' ? '' : `; did you mean "${shown(guess)}"?`;
+  const list = PRIORITIES.map((p) =>
+    p === 'Informational' ? `${shown(p)} (or ${shown('Info')})` : shown(p),
+  );
+  return { priority: text, hint, priorities: list.join(', ') };
 }
 
 const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
@@ -559,7 +578,7 @@ function readRule(r: ItemReader, collector: Collector, results: Results): void {
 function priority(r: ItemReader): Priority {
   const node = r.scalar('priority') as YamlScalar;
   const parsed = parsePriority(scalarText(node));
-  if (!parsed) r.fail(ruleMessage(invalidItem, 'invalidPriority'), node);
+  if (!parsed) r.fail(ruleMessage(invalidItem, 'invalidPriority', invalidPriority(scalarText(node))), node);
   return parsed;
 }
 

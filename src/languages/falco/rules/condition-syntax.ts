@@ -19,5 +19,7 @@ export const conditionSyntax = defineRule({
   },
   messages: {
     syntax: '{{error}}',
+    listAsValue:
+      "'{{list}}' is a list: write '{{instead}}' to compare {{field}} with its items (after '{{op}}' Falco pastes the items in and the condition does not parse)",
   },
 });

@@ -65,6 +65,6 @@ export const invalidItem = defineRule({
     exceptionValuesNotSequence: 'Rule exception values must be a sequence',
     overrideUndefined: "An {{operation}} override for '{{key}}' was specified but '{{key}}' is not defined",
     keyWithoutOverride: "Unexpected key '{{key}}': no corresponding entry under 'override' is defined.",
-    invalidPriority: 'Invalid priority',
+    invalidPriority: 'Invalid priority "{{priority}}"{{hint}} (priorities: {{priorities}})',
   },
 });

@@ -26,5 +26,6 @@ export const invalidOutput = defineRule({
   },
   messages: {
     token: 'invalid formatting token {{token}}',
+    tokenMeant: 'invalid formatting token {{token}}; did you mean "{{meant}}"?',
   },
 });

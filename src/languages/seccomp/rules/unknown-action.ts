@@ -1,6 +1,5 @@
-import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
 import { defineRule } from '../../../core/rule.js';
-import { ACTIONS, isAction } from '../actions.js';
+import { ACTIONS, actionHint, isAction } from '../actions.js';
 import type { Located } from '../profile.js';
 import type { SeccompCheckContext } from './context.js';
 import { PROFILE_FILE, PTRACE_DENIED, allowProfile } from './examples.js';
@@ -33,7 +32,7 @@ function checkUnknownAction({ profile, report }: SeccompCheckContext): void {
     report({
       rule: unknownAction,
       messageId: 'unknown',
-      data: { action: action.value, hint: didYouMeanSuffix(action.value, ACTIONS) },
+      data: { action: action.value, hint: actionHint(action.value) },
       file: profile.file,
       range: action.range,
     });
