@@ -16,6 +16,8 @@ import {
   MAX_EXPANDED_CHARS,
   referencedVariables,
 } from './aare.js';
+import { conflicting, execClaim } from './merge.js';
+import type { ExecClaim } from './merge.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
 import { duplicateProfile } from './rules/duplicate-profile.js';
 import { undefinedVariable } from './rules/undefined-variable.js';
@@ -228,38 +230,22 @@ function addProfile(node: Profile, file: string, parent: ProfileModel | undefine
 
 /** Two allow rules for the same path with different exec transitions (apparmor_parser refuses). */
 function checkExecConflicts(profile: ProfileModel, walker: Walker): void {
-  const seen = new Map<string, { mode: string; file: string; start: number }>();
+  const seen = new Map<string, { claim: ExecClaim; file: string; start: number }[]>();
   for (const { rule, file } of profile.rules) {
-    let key: string;
-    let mode: string;
-    let range: Word;
-    if (
-      rule.kind === 'file' &&
-      rule.path &&
-      rule.permissions.exec &&
-      rule.permissions.exec !== 'x' &&
-      !rule.qualifiers.deny
-    ) {
-      key = `file\0${rule.qualifiers.owner ? 'owner' : ''}\0${expandVariables(rule.path.text, walker.model.variables)}`;
-      mode = rule.permissions.exec;
-      range = rule.permissionsWord ?? rule.path;
-    } else if (rule.kind === 'change_profile' && !rule.qualifiers.deny && rule.words.length > 0) {
-      const first = rule.words[0] as Word;
-      const safety = first.text === 'safe' || first.text === 'unsafe' ? first.text : 'safe';
-      const exec = rule.words.find((w) => w.text !== 'safe' && w.text !== 'unsafe');
-      if (!exec) continue;
-      key = `change_profile\0${expandVariables(exec.text, walker.model.variables)}`;
-      mode = safety;
-      range = first;
-    } else continue;
-    const previous = seen.get(key);
-    if (previous && previous.mode !== mode) {
-      reporterFor(file, walker.report)(invalidPermissions, 'conflictRules', range, {
-        mode,
-        other: previous.mode,
+    const claim = execClaim(rule, walker.model.variables);
+    if (!claim) continue;
+    const group = seen.get(claim.key) ?? [];
+    const previous = group.find((other) => conflicting(other.claim, claim));
+    if (previous) {
+      reporterFor(file, walker.report)(invalidPermissions, 'conflictRules', claim.range, {
+        mode: claim.mode,
+        other: previous.claim.mode,
         line: walker.lineOf(previous.file, previous.start),
       });
-    } else if (!previous) seen.set(key, { mode, file, start: rule.start });
+      continue;
+    }
+    group.push({ claim, file, start: rule.start });
+    seen.set(claim.key, group);
   }
 }
 

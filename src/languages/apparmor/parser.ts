@@ -781,19 +781,20 @@ export class Parser {
     let path: Word | undefined;
     let perms: Word | undefined;
     let safety: Word | undefined;
+    const mode = s.peekName();
+    if ((mode === 'safe' || mode === 'unsafe') && /\s/.test(s.peek(mode.length))) {
+      safety = s.readName();
+      s.skip(false);
+    }
     const c = s.peek();
-    if (c === '/' || c === '@' || c === '"' || c === '{') {
+    const pathFirst = c === '/' || c === '@' || c === '"' || c === '{';
+    if (pathFirst) {
       path = s.readPath();
       if (!path) this.fail('a path');
       s.skip(false);
       perms = s.readName();
       if (!perms) this.fail('permissions after the path (r, w, ix, ...)');
     } else {
-      const mode = s.peekName();
-      if ((mode === 'safe' || mode === 'unsafe') && /\s/.test(s.peek(mode.length))) {
-        safety = s.readName();
-        s.skip(false);
-      }
       perms = s.readName();
       if (!perms) this.fail('permissions or a path');
       s.skip(false);
@@ -814,6 +815,7 @@ export class Parser {
     s.pos++;
     const rule = this.fileRule(start, qualifiers, path, perms, target);
     if (safety) rule.safety = safety;
+    if (!pathFirst) rule.permissionsFirst = true;
     return rule;
   }
 
@@ -835,7 +837,7 @@ export class Parser {
     if (target) rule.target = target;
     if (perms) {
       rule.permissionsWord = perms;
-      rule.permissions = parseFilePermissions(perms, qualifiers, target, (messageId, data) =>
+      rule.permissions = parseFilePermissions(perms, qualifiers, (messageId, data) =>
         this.report(invalidPermissions, messageId, perms, data),
       );
     }

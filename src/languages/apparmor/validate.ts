@@ -4,7 +4,7 @@
  * change_profile and rlimit rules, the qualifiers a rule takes, and profile flags.
  */
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
-import type { Condition, Flag, MediationRule, Profile, Rule, Word } from './ast.js';
+import type { Condition, FileRule, Flag, MediationRule, Profile, Rule, Word } from './ast.js';
 import { checkPattern } from './aare.js';
 import type { Reporter } from './reporter.js';
 import { invalidFlags } from './rules/invalid-flags.js';
@@ -99,6 +99,7 @@ export function validateQualifiers(rule: Rule, report: Reporter): void {
 export function validateRule(rule: Rule, report: Reporter): void {
   validateQualifiers(rule, report);
   if (rule.kind === 'file') {
+    validateFileRule(rule, report);
     if (rule.path) checkPath(rule.path, report);
     if (rule.target) checkPattern(rule.target, report);
     return;
@@ -118,6 +119,15 @@ export function validateRule(rule: Rule, report: Reporter): void {
     default:
       return validateGeneric(rule, report);
   }
+}
+
+/** What file_rule_tail and frule check in parser_yacc.y once the permissions are read. */
+function validateFileRule(rule: FileRule, report: Reporter): void {
+  if (rule.safety && !rule.permissions.exec)
+    report(invalidPermissions, 'unsafeWithoutExec', rule.safety, { safety: rule.safety.text });
+  const p = rule.permissions;
+  if (rule.permissionsFirst && rule.target && p.link && p.exec && rule.permissionsWord)
+    report(invalidPermissions, 'linkAndExec', rule.permissionsWord);
 }
 
 function checkPath(word: Word, report: Reporter): void {

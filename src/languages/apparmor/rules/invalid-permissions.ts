@@ -4,7 +4,7 @@ export const invalidPermissions = defineRule({
   id: 'apparmor/invalid-permissions',
   type: 'problem',
   description: 'A permission set apparmor_parser rejects: unknown letters, conflicting exec modes, w with a.',
-  docs: 'File permissions are `r w a l k m` plus at most one exec mode (`ix`, `px`, `Px`, `ux`, `Ux`, `cx`, `Cx`, `pix`, `Pix`, `cix`, `Cix`, `pux`, `PUx`, `cux`, `CUx`). `w` already implies `a`; a bare `x` is only valid in deny rules, and deny rules take no exec mode. Other rules take their own access words (`send`, `receive`, `read`, `trace`, ...).',
+  docs: 'File permissions are `r w a l k m` plus at most one exec mode (`ix`, `px`, `Px`, `ux`, `Ux`, `cx`, `Cx`, `pix`, `Pix`/`PIx`, `cix`, `Cix`, `pux`, `PUx`, `cux`, `CUx`); repeating the same mode is allowed, two different ones (or a bare `x` before one) are not. `w` already implies `a`; a bare `x` is only valid in deny rules, and deny rules take no exec mode. Other rules take their own access words (`send`, `receive`, `read`, `trace`, ...).',
   defaultSeverity: 'error',
   messages: {
     unknown: 'invalid permission "{{perm}}" in "{{mode}}"',
@@ -15,6 +15,7 @@ export const invalidPermissions = defineRule({
     denyExec: 'deny rules take a bare "x", not the exec mode in "{{mode}}"',
     notFor: '"{{perm}}" is not a {{kind}} permission{{hint}}',
     conflictRules: 'exec mode {{mode}} conflicts with {{other}} for the same path at line {{line}}',
-    target: 'only px, cx and pix-style exec transitions (and link) take "-> target"',
+    unsafeWithoutExec: '"{{safety}}" needs an exec mode in the permissions (px, cx, ux, pix...): it only says whether the environment is scrubbed',
+    linkAndExec: 'link and exec permissions conflict in a rule with "->": write the link rule and the exec rule separately',
   },
 });
