@@ -12,7 +12,6 @@ import {
   checkPattern,
   expandedSizes,
   expandOrCycle,
-  expandVariables,
   MAX_EXPANDED_CHARS,
   referencedVariables,
 } from './aare.js';
@@ -21,7 +20,8 @@ import type { ExecClaim } from './merge.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
 import { duplicateProfile } from './rules/duplicate-profile.js';
 import { undefinedVariable } from './rules/undefined-variable.js';
-import { reporterFor, validateFlags, validateRule } from './validate.js';
+import { validateFlags } from './flags.js';
+import { reporterFor, validateRule } from './validate.js';
 import type { Reporter } from './validate.js';
 
 export interface PlacedRule {
@@ -206,7 +206,9 @@ function addProfile(node: Profile, file: string, parent: ProfileModel | undefine
   };
   if (parent) profile.parent = parent;
   if (walker.validate) {
-    validateFlags(node, report);
+    validateFlags(node, walker.model.variables, report);
+    for (const flag of node.flags)
+      if (flag.name === 'attach_disconnected.path' && flag.value) walker.uses.push({ word: flag.value, file });
     if (node.name) walker.uses.push({ word: node.name, file });
     if (node.attachment) {
       walker.uses.push({ word: node.attachment, file });

@@ -4,21 +4,18 @@
  * change_profile and rlimit rules, the qualifiers a rule takes, and profile flags.
  */
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
-import type { Condition, FileRule, Flag, MediationRule, Profile, Rule, Word } from './ast.js';
+import type { Condition, FileRule, MediationRule, Rule, Word } from './ast.js';
 import { checkPattern } from './aare.js';
 import type { Reporter } from './reporter.js';
-import { invalidFlags } from './rules/invalid-flags.js';
 import { invalidOption } from './rules/invalid-option.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
 import { invalidQualifier } from './rules/invalid-qualifier.js';
 import { unknownCapability } from './rules/unknown-capability.js';
 import {
   CAPABILITIES,
-  CONFLICTING_FLAGS,
   DBUS_PERMISSIONS,
-  ERRNO_NAMES,
   IO_URING_PERMISSIONS,
-  MODE_FLAGS,
+  isSignal,
   MOUNT_OPTIONS,
   MQUEUE_PERMISSIONS,
   NETWORK_DOMAINS,
@@ -26,7 +23,6 @@ import {
   NETWORK_PROTOCOLS,
   NETWORK_PROTOCOL_TYPES,
   NETWORK_TYPES,
-  PLAIN_FLAGS,
   PROPAGATION_OPTIONS,
   PTRACE_PERMISSIONS,
   RLIMITS,
@@ -492,11 +488,6 @@ for (const [a, b] of [
   OPPOSITE_MOUNT_OPTIONS.set(b, [...(OPPOSITE_MOUNT_OPTIONS.get(b) ?? []), a]);
 }
 
-function isSignal(text: string): boolean {
-  if (SIGNALS.has(text)) return true;
-  const m = /^rtmin\+(\d+)$/.exec(text);
-  return m !== null && Number(m[1]) <= 32;
-}
 
 function validateMount(rule: MediationRule, report: Reporter): void {
   const options = rule.conditions.filter((c) => c.key === 'options');
@@ -552,55 +543,5 @@ function validateMount(rule: MediationRule, report: Reporter): void {
         detail: `${rule.kind} takes one mount point`,
       });
     for (const word of rule.words) checkPath(word, report);
-  }
-}
-
-// ------------------------------------------------------------------------------------ flags
-
-export function validateFlags(profile: Profile, report: Reporter): void {
-  if (profile.flagsRange && profile.flags.length === 0) {
-    report(invalidFlags, 'empty', profile.flagsRange);
-    return;
-  }
-  const seen = new Map<string, Flag>();
-  for (const flag of profile.flags) {
-    const name = flag.name;
-    if (flag.value !== undefined) {
-      checkFlagValue(flag, report);
-      seen.set(name, flag);
-      continue;
-    }
-    if (!PLAIN_FLAGS.has(name) && name !== 'debug') {
-      report(invalidFlags, 'unknown', flag, { name, hint: didYouMeanSuffix(name, [...PLAIN_FLAGS]) });
-      continue;
-    }
-    if (MODE_FLAGS.has(name)) {
-      const other = [...seen.keys()].find((n) => MODE_FLAGS.has(n) && n !== name);
-      if (other) report(invalidFlags, 'conflict', flag, { a: other, b: name });
-    }
-    for (const [a, b] of CONFLICTING_FLAGS) {
-      const other = name === a ? b : name === b ? a : undefined;
-      if (other && seen.has(other)) report(invalidFlags, 'conflict', flag, { a: other, b: name });
-    }
-    seen.set(name, flag);
-  }
-}
-
-function checkFlagValue(flag: Flag, report: Reporter): void {
-  const value = flag.value?.text ?? '';
-  const bad = (detail: string): void => report(invalidFlags, 'value', flag, { name: flag.name, detail });
-  switch (flag.name) {
-    case 'kill.signal':
-      if (!isSignal(value)) bad(`"${value}" is not a signal name`);
-      return;
-    case 'error':
-      if (!ERRNO_NAMES.has(value)) bad(`"${value}" is not an errno name such as EPERM`);
-      return;
-    case 'attach_disconnected.path':
-    case 'attach_disconnected.ipc':
-      if (!value.startsWith('/')) bad(`"${value}" is not an absolute path`);
-      return;
-    default:
-      report(invalidFlags, 'unknown', flag, { name: `${flag.name}=`, hint: '' });
   }
 }

@@ -4,12 +4,13 @@ export const invalidFlags = defineRule({
   id: 'apparmor/invalid-flags',
   type: 'problem',
   description: 'Profile flags apparmor_parser rejects: unknown, contradictory or with a bad value.',
-  docs: 'A profile has at most one mode (`enforce`, `complain`, `kill`, `unconfined`, `prompt`, `default_allow`); `attach_disconnected`/`no_attach_disconnected`, `chroot_relative`/`namespace_relative`, `chroot_attach`/`chroot_no_attach` and `mediate_deleted`/`delegate_deleted` exclude each other. `kill.signal=` takes a signal name, `error=` an errno name such as `EPERM`, `attach_disconnected.path=` an absolute path.',
+  docs: 'A profile has at most one mode (`enforce`, `complain`, `kill`, `unconfined`, `prompt`, `default_allow`); `attach_disconnected`/`no_attach_disconnected`, `chroot_relative`/`namespace_relative`, `chroot_attach`/`chroot_no_attach` and `mediate_deleted`/`delegate_deleted` exclude each other. `kill.signal=` takes a signal name, `error=` an errno name such as `EPERM` (any name the kernel errno.h defines, in any case), `attach_disconnected.path=` an absolute path, variables allowed (it also turns `attach_disconnected` on); each may be repeated only with the same value.',
   defaultSeverity: 'error',
   messages: {
     unknown: 'unknown profile flag "{{name}}"{{hint}}',
     conflict: 'profile flags "{{a}}" and "{{b}}" contradict each other',
     value: 'invalid value for {{name}}: {{detail}}',
+    values: '{{name}} is given two values, "{{a}}" and "{{b}}": keep one',
     empty: 'empty flags=() list',
   },
 });
