@@ -976,7 +976,8 @@ export class Parser {
         continue;
       }
       s.pos = after;
-      if (rule.conditions.length === 0 && rule.words.length === 0) rule.permissions.push(word);
+      if (rule.conditions.length === 0 && rule.words.length === 0 && !rule.parenthesized)
+        rule.permissions.push(word);
       else rule.words.push(word);
     }
     rule.end = s.pos;

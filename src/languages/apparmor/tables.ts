@@ -140,6 +140,7 @@ export const NETWORK_PERMISSIONS: ReadonlySet<string> = new Set([
   'r',
   'w',
   'rw',
+  'wr',
   'read',
   'write',
 ]);

@@ -6,6 +6,7 @@
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import type { Condition, FileRule, MediationRule, Rule, Word } from './ast.js';
 import { checkPattern } from './aare.js';
+import { NO_PEER, validateNetwork } from './validate-network.js';
 import type { Reporter } from './reporter.js';
 import { invalidOption } from './rules/invalid-option.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
@@ -18,10 +19,7 @@ import {
   isSignal,
   MOUNT_OPTIONS,
   MQUEUE_PERMISSIONS,
-  NETWORK_DOMAINS,
   NETWORK_PERMISSIONS,
-  NETWORK_PROTOCOLS,
-  NETWORK_PROTOCOL_TYPES,
   NETWORK_TYPES,
   PROPAGATION_OPTIONS,
   PTRACE_PERMISSIONS,
@@ -75,8 +73,6 @@ const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   change_profile: { keys: [] },
 };
 
-/** Socket accesses that have no peer. */
-const NO_PEER = new Set(['create', 'bind', 'listen', 'shutdown', 'getattr', 'setattr', 'getopt', 'setopt']);
 
 /** Qualifiers first: owner only on file rules, none on rlimit. */
 export function validateQualifiers(rule: Rule, report: Reporter): void {
@@ -143,85 +139,6 @@ function validateCapability(rule: MediationRule, report: Reporter): void {
       });
     }
   }
-}
-
-function validateNetwork(rule: MediationRule, report: Reporter): void {
-  const words = rule.parenthesized ? rule.words : [...rule.permissions, ...rule.words];
-  let stage = rule.parenthesized ? 1 : 0; // 0 permissions, 1 domain, 2 type/protocol, 3 done
-  let domain: string | undefined;
-  const access: string[] = rule.parenthesized ? rule.permissions.map((p) => p.text) : [];
-  for (const word of words) {
-    const text = word.text;
-    if (stage === 0 && NETWORK_PERMISSIONS.has(text)) {
-      access.push(text);
-      continue;
-    }
-    if (stage <= 1 && NETWORK_DOMAINS.has(text)) {
-      stage = 2;
-      domain = text;
-      continue;
-    }
-    if (stage <= 2 && (NETWORK_TYPES.has(text) || NETWORK_PROTOCOLS.has(text))) {
-      stage = 3;
-      const mapped = NETWORK_PROTOCOL_TYPES[text];
-      if (mapped && domain !== undefined && !mapped.domains.includes(domain)) {
-        report(invalidOption, 'invalid', word, {
-          detail: `"${domain} ${text}" is no network entry apparmor_parser knows (${text} is mapped for ${mapped.domains.join(' and ')} only)`,
-        });
-        return;
-      }
-      continue;
-    }
-    report(invalidOption, 'badValue', word, {
-      what: 'network family, type or protocol',
-      value: text,
-      hint: didYouMeanSuffix(text, [...NETWORK_DOMAINS, ...NETWORK_TYPES, ...NETWORK_PROTOCOLS]),
-    });
-    return;
-  }
-  if (rule.parenthesized) checkPermissions(rule, NETWORK_PERMISSIONS, report);
-  checkConditions(rule, SPECS.network as KindSpec, report);
-  if (rule.conditions.some((c) => c.key === 'peer') && access.some((a) => NO_PEER.has(a))) {
-    report(invalidOption, 'invalid', rule.keyword, {
-      detail: 'peer= does not apply to create, bind, listen, shutdown, getattr, setattr, getopt or setopt',
-    });
-  }
-  for (const condition of allConditions(rule.conditions)) {
-    for (const value of condition.values) {
-      if (condition.key === 'ip' && !isIpAddress(value.text)) {
-        report(invalidOption, 'badValue', value, { what: 'IP address', value: value.text, hint: '' });
-      }
-      if (condition.key === 'port' && !isPortRange(value.text)) {
-        report(invalidOption, 'badValue', value, { what: 'port', value: value.text, hint: '' });
-      }
-    }
-  }
-  if (rule.target)
-    report(invalidOption, 'invalid', rule.target, { detail: 'network rules take no "->" target' });
-}
-
-function allConditions(conditions: readonly Condition[]): Condition[] {
-  return conditions.flatMap((c) => [c, ...(c.nested ?? [])]);
-}
-
-function isIpAddress(text: string): boolean {
-  if (text === 'none') return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4) return v4.slice(1).every((part) => Number(part) <= 255);
-  if (!/^[0-9a-fA-F:]+$/.test(text) || !text.includes(':')) return false;
-  const halves = text.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
-  if (groups.some((g) => g.length === 0 || g.length > 4)) return false;
-  return halves.length === 2 ? groups.length < 8 : groups.length === 8;
-}
-
-function isPortRange(text: string): boolean {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!m) return false;
-  const low = Number(m[1]);
-  const high = m[2] === undefined ? low : Number(m[2]);
-  return low <= 65535 && high <= 65535 && low <= high;
 }
 
 const SIZE = /^(\d+)(K|KB|M|MB|G|GB)?$/;
