@@ -761,6 +761,9 @@ export class Parser {
     ) {
       return this.mediation(start, qualifiers, keyword as MediationRule['kind']);
     }
+    // apparmor_parser's keyword table spells umount both ways.
+    if (keyword === 'unmount' && /[\s,]/.test(s.peek(7) || ','))
+      return this.mediation(start, qualifiers, 'umount', keyword.length);
     const c = s.peek();
     if (
       c === '/' ||
@@ -902,10 +905,15 @@ export class Parser {
   }
 
   /** capability, network, signal, ptrace, unix, dbus, mount family, change_profile, ... */
-  private mediation(start: number, qualifiers: Qualifiers, kind: MediationRule['kind']): MediationRule {
+  private mediation(
+    start: number,
+    qualifiers: Qualifiers,
+    kind: MediationRule['kind'],
+    length: number = kind.length,
+  ): MediationRule {
     const s = this.s;
-    const keyword = { start: s.pos, end: s.pos + kind.length };
-    s.pos += kind.length;
+    const keyword = { start: s.pos, end: s.pos + length };
+    s.pos += length;
     const rule: MediationRule = {
       kind,
       keyword,

@@ -6,6 +6,7 @@
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import type { Condition, FileRule, MediationRule, Rule, Word } from './ast.js';
 import { checkPattern } from './aare.js';
+import { validateMount } from './validate-mount.js';
 import { NO_PEER, validateNetwork } from './validate-network.js';
 import type { Reporter } from './reporter.js';
 import { invalidOption } from './rules/invalid-option.js';
@@ -17,11 +18,9 @@ import {
   DBUS_PERMISSIONS,
   IO_URING_PERMISSIONS,
   isSignal,
-  MOUNT_OPTIONS,
   MQUEUE_PERMISSIONS,
   NETWORK_PERMISSIONS,
   NETWORK_TYPES,
-  PROPAGATION_OPTIONS,
   PTRACE_PERMISSIONS,
   RLIMITS,
   SIGNALS,
@@ -270,6 +269,8 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
     });
     return;
   }
+  if (rule.kind === 'mount' || rule.kind === 'remount' || rule.kind === 'umount')
+    return validateMount(rule, report);
   checkConditions(rule, spec, report);
   if (
     !isMount &&
@@ -341,15 +342,11 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
         report(invalidOption, 'invalid', rule.words[1] as Word, { detail: 'mqueue rules name one queue' });
       break;
     }
-    case 'mount':
-    case 'remount':
-    case 'umount':
-      validateMount(rule, report);
-      break;
     case 'pivot_root':
       if (rule.words.length > 1)
         report(invalidOption, 'invalid', rule.words[1] as Word, { detail: 'pivot_root takes one new root' });
-      for (const word of rule.words) checkPath(word, report);
+      // Mount points are patterns apparmor_parser does not require to be absolute.
+      for (const word of rule.words) checkPattern(word, report);
       break;
     case 'change_profile': {
       const words = [...rule.words];
@@ -380,85 +377,3 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
   }
 }
 
-const OPPOSITE_MOUNT_OPTIONS = new Map<string, string[]>();
-for (const [a, b] of [
-  ['ro', 'rw'],
-  ['r', 'rw'],
-  ['read-only', 'rw'],
-  ['ro', 'w'],
-  ['suid', 'nosuid'],
-  ['dev', 'nodev'],
-  ['exec', 'noexec'],
-  ['sync', 'async'],
-  ['mand', 'nomand'],
-  ['symfollow', 'nosymfollow'],
-  ['atime', 'noatime'],
-  ['diratime', 'nodiratime'],
-  ['acl', 'noacl'],
-  ['relatime', 'norelatime'],
-  ['iversion', 'noiversion'],
-  ['strictatime', 'nostrictatime'],
-  ['lazytime', 'nolazytime'],
-  ['user', 'nouser'],
-] as const) {
-  OPPOSITE_MOUNT_OPTIONS.set(a, [...(OPPOSITE_MOUNT_OPTIONS.get(a) ?? []), b]);
-  OPPOSITE_MOUNT_OPTIONS.set(b, [...(OPPOSITE_MOUNT_OPTIONS.get(b) ?? []), a]);
-}
-
-
-function validateMount(rule: MediationRule, report: Reporter): void {
-  const options = rule.conditions.filter((c) => c.key === 'options');
-  let propagation = false;
-  for (const condition of options) {
-    const seen = new Set<string>();
-    for (const value of condition.values) {
-      if (value.text.includes(',')) {
-        report(invalidOption, 'invalid', value, {
-          detail: `several mount options must be written in parentheses: options=(${value.text})`,
-        });
-        return;
-      }
-      for (const option of [value.text]) {
-        if (option === '') continue;
-        const opposite = OPPOSITE_MOUNT_OPTIONS.get(option)?.find((o) => seen.has(o));
-        if (!condition.membership && opposite) {
-          report(invalidOption, 'invalid', value, {
-            detail: `mount options "${opposite}" and "${option}" contradict each other`,
-          });
-          return;
-        }
-        seen.add(option);
-        if (!MOUNT_OPTIONS.has(option)) {
-          report(invalidOption, 'badValue', value, {
-            what: 'mount option',
-            value: option,
-            hint: didYouMeanSuffix(option, [...MOUNT_OPTIONS]),
-          });
-          return;
-        }
-        if (PROPAGATION_OPTIONS.has(option)) propagation = true;
-      }
-    }
-  }
-  if (rule.kind === 'mount') {
-    if (rule.words.length > 1)
-      report(invalidOption, 'invalid', rule.words[1] as Word, {
-        detail: 'mount takes one source; write the mount point after "->"',
-      });
-    if (propagation && rule.words.length > 0 && rule.target) {
-      report(invalidOption, 'invalid', rule.words[0] as Word, {
-        detail: 'propagation options (make-shared, ...) take no source',
-      });
-    }
-    for (const word of rule.words) checkPattern(word, report);
-    if (rule.target) checkPath(rule.target, report);
-  } else {
-    if (rule.target)
-      report(invalidOption, 'invalid', rule.target, { detail: `${rule.kind} takes no "->" target` });
-    if (rule.words.length > 1)
-      report(invalidOption, 'invalid', rule.words[1] as Word, {
-        detail: `${rule.kind} takes one mount point`,
-      });
-    for (const word of rule.words) checkPath(word, report);
-  }
-}
