@@ -201,6 +201,7 @@ export const SIGNAL_PERMISSIONS: ReadonlySet<string> = new Set([
   'r',
   'w',
   'rw',
+  'wr',
   'read',
   'write',
 ]);
@@ -209,6 +210,7 @@ export const PTRACE_PERMISSIONS: ReadonlySet<string> = new Set([
   'r',
   'w',
   'rw',
+  'wr',
   'read',
   'write',
   'trace',
@@ -224,6 +226,7 @@ export const DBUS_PERMISSIONS: ReadonlySet<string> = new Set([
   'r',
   'w',
   'rw',
+  'wr',
   'read',
   'write',
 ]);
@@ -232,6 +235,7 @@ export const MQUEUE_PERMISSIONS: ReadonlySet<string> = new Set([
   'r',
   'w',
   'rw',
+  'wr',
   'read',
   'write',
   'create',

@@ -7,7 +7,7 @@ import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import type { Condition, FileRule, MediationRule, Rule, Word } from './ast.js';
 import { checkPattern } from './aare.js';
 import { validateMount } from './validate-mount.js';
-import { NO_PEER, validateNetwork } from './validate-network.js';
+import { NO_PEER, isListedAccess, validateNetwork } from './validate-network.js';
 import type { Reporter } from './reporter.js';
 import { invalidOption } from './rules/invalid-option.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
@@ -40,6 +40,8 @@ interface KindSpec {
   single?: readonly string[];
 }
 
+const DBUS_KEYS = ['bus', 'path', 'interface', 'member', 'name', 'label'];
+
 const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   signal: { permissions: SIGNAL_PERMISSIONS, keys: ['set', 'peer'] },
   ptrace: { permissions: PTRACE_PERMISSIONS, keys: ['peer'], single: ['peer'] },
@@ -51,9 +53,9 @@ const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   },
   dbus: {
     permissions: DBUS_PERMISSIONS,
-    keys: ['bus', 'path', 'interface', 'member', 'name', 'peer'],
-    peerKeys: ['name', 'label'],
-    single: ['bus', 'path', 'interface', 'member'],
+    keys: [...DBUS_KEYS, 'peer'],
+    peerKeys: DBUS_KEYS,
+    single: DBUS_KEYS,
   },
   mqueue: { permissions: MQUEUE_PERMISSIONS, keys: ['type', 'label'], single: ['type', 'label'] },
   io_uring: { permissions: IO_URING_PERMISSIONS, keys: ['label'], single: ['label'] },
@@ -186,9 +188,26 @@ function validateRlimit(rule: MediationRule, report: Reporter): void {
     });
 }
 
+/**
+ * The access of a rule as its lexer state reads it: outside parentheses one keyword of the class
+ * or `r`, `w`, `rw`, `wr`; inside, names or strings of r and w. userns takes no list (its lexer
+ * state has no parenthesis), io_uring ignores what its list does not know.
+ */
 function checkPermissions(rule: MediationRule, allowed: ReadonlySet<string>, report: Reporter): boolean {
+  if (rule.kind === 'mqueue' && !rule.parenthesized) {
+    // A bare word that is no access is the queue name (`mqueue rw 1234,`).
+    const names = rule.permissions.filter((w) => !allowed.has(w.text));
+    rule.permissions = rule.permissions.filter((w) => allowed.has(w.text));
+    rule.words.unshift(...names);
+  }
+  if (rule.parenthesized && rule.kind === 'userns') {
+    report(invalidOption, 'invalid', rule.keyword, { detail: 'userns rules take "create" without parentheses: userns create,' });
+    return false;
+  }
+  if (rule.parenthesized && rule.kind === 'io_uring') return true;
   for (const word of rule.permissions) {
-    if (!allowed.has(word.text)) {
+    const known = rule.parenthesized ? isListedAccess(word.text, allowed) : allowed.has(word.text);
+    if (!known) {
       report(invalidPermissions, 'notFor', word, {
         perm: word.text,
         kind: rule.kind,
@@ -197,7 +216,64 @@ function checkPermissions(rule: MediationRule, allowed: ReadonlySet<string>, rep
       return false;
     }
   }
+  if (!rule.parenthesized && rule.permissions.length > 1) {
+    report(invalidOption, 'invalid', rule.permissions[1] as Word, {
+      detail: `several ${rule.kind} permissions must be written in parentheses: (${rule.permissions.map((p) => p.text).join(', ')})`,
+    });
+    return false;
+  }
   return true;
+}
+
+/**
+ * What dbus.cc refuses: `label` outside `peer=(...)`, a condition given twice (peer included), a
+ * rule that is both about messages (path, interface, member, a peer) and about a service (its own
+ * name), and access that does not fit: bind is for services, send and receive for messages, and
+ * eavesdrop takes a bus only.
+ */
+function validateDbus(rule: MediationRule, report: Reporter): void {
+  const subject = rule.conditions.filter((c) => c.key !== 'peer');
+  const peer = rule.conditions.filter((c) => c.key === 'peer').flatMap((c) => c.nested ?? []);
+  const label = subject.find((c) => c.key === 'label');
+  if (label) {
+    report(invalidOption, 'invalid', label.keyRange, {
+      detail: 'dbus label= belongs inside peer=(...): dbus peer=(label=...)',
+    });
+    return;
+  }
+  const seen = new Set<string>();
+  for (const condition of [...subject, ...peer]) {
+    if (seen.has(condition.key)) {
+      report(invalidOption, 'invalid', condition.keyRange, {
+        detail: `dbus ${condition.key}= can be given once (peer=(...) included)`,
+      });
+      return;
+    }
+    seen.add(condition.key);
+  }
+  const service = subject.some((c) => c.key === 'name');
+  const message = [...subject, ...peer].some((c) => c.key !== 'bus' && c.key !== 'name') || peer.length > 0;
+  if (service && message) {
+    report(invalidOption, 'invalid', rule.keyword, {
+      detail: 'a dbus rule is about a service (name=) or about messages (path, interface, member, peer=(...)), not both: write two rules',
+    });
+    return;
+  }
+  const access = new Set(rule.permissions.flatMap((p) => dbusAccess(p.text)));
+  if (message && access.has('bind'))
+    report(invalidOption, 'invalid', rule.keyword, { detail: 'dbus bind is for a service name= rule, not for messages' });
+  else if (service && (access.has('send') || access.has('receive')))
+    report(invalidOption, 'invalid', rule.keyword, { detail: 'dbus send and receive are for messages, not for a service name= rule' });
+  else if (access.has('eavesdrop') && seen.size > (seen.has('bus') ? 1 : 0))
+    report(invalidOption, 'invalid', rule.keyword, { detail: 'dbus eavesdrop takes a bus= condition only' });
+}
+
+function dbusAccess(word: string): string[] {
+  if (word === 'write') return ['send'];
+  if (word === 'read') return ['receive'];
+  if (/^[rwRW]+$/.test(word))
+    return [...(/[wW]/.test(word) ? ['send'] : []), ...(/[rR]/.test(word) ? ['receive'] : [])];
+  return [word];
 }
 
 function checkConditions(rule: MediationRule, spec: KindSpec, report: Reporter): void {
@@ -233,7 +309,15 @@ function checkConditions(rule: MediationRule, spec: KindSpec, report: Reporter):
         report(invalidOption, 'invalid', condition, { detail: 'peer= takes (key=value ...) conditions' });
         continue;
       }
+      if (!spec.peerKeys) {
+        report(invalidOption, 'invalid', condition, {
+          detail: `${rule.kind} rules take peer=LABEL, not a peer=(...) group`,
+        });
+        continue;
+      }
       for (const nested of condition.nested) {
+        if (spec.single?.includes(nested.key) && nested.values.length !== 1)
+          report(invalidOption, 'invalid', nested, { detail: `${nested.key}= takes a single value` });
         if (!(spec.peerKeys ?? []).includes(nested.key)) {
           report(invalidOption, 'unknownKey', nested.keyRange, {
             kind: `${rule.kind} peer`,
@@ -263,12 +347,6 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
     rule.words.unshift(...rule.permissions.splice(0));
   }
   if (spec.permissions && !checkPermissions(rule, spec.permissions, report)) return;
-  if (!rule.parenthesized && rule.permissions.length > 1) {
-    report(invalidOption, 'invalid', rule.permissions[1] as Word, {
-      detail: `several ${rule.kind} permissions must be written in parentheses: (${rule.permissions.map((p) => p.text).join(', ')})`,
-    });
-    return;
-  }
   if (rule.kind === 'mount' || rule.kind === 'remount' || rule.kind === 'umount')
     return validateMount(rule, report);
   checkConditions(rule, spec, report);
@@ -284,6 +362,9 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
     return;
   }
   switch (rule.kind) {
+    case 'dbus':
+      validateDbus(rule, report);
+      break;
     case 'signal':
       for (const condition of rule.conditions) {
         if (condition.key !== 'set') continue;
@@ -329,12 +410,15 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
       }
       for (const word of rule.words) {
         const sysv = /^\d+$/.test(word.text);
-        const posix = word.text.startsWith('/') || word.text.startsWith('@{');
+        // The name is checked before variables are expanded: @{VAR} is no queue name.
+        const posix = word.text.startsWith('/');
         if ((!sysv && !posix) || (type === 'sysv' && !sysv) || (type === 'posix' && !posix)) {
           report(invalidOption, 'badValue', word, {
             what: 'message queue name',
             value: word.text,
-            hint: ' (posix names start with /, sysv keys are numbers)',
+            hint: word.text.startsWith('@{')
+              ? ' (apparmor_parser checks the name before expanding variables: write the name itself)'
+              : ' (posix names start with /, sysv keys are numbers)',
           });
         }
       }
