@@ -5,8 +5,9 @@
  * ones. The case of the first letter of an exec mode carries its safety: `px`, `cx`, `ux` and
  * `pix` are unsafe (the environment is not scrubbed), `Px`, `Cx`, `Ux` and `Pix`/`PIx` safe.
  */
-import type { MessageData } from '../../core/rule.js';
+import type { MessageArgs } from '../../core/rule.js';
 import type { FilePermissions, Qualifiers, Word } from './ast.js';
+import type { invalidPermissions } from './rules/invalid-permissions.js';
 
 export type PermissionProblem = 'unknown' | 'conflict' | 'writeAppend' | 'bareExec' | 'denyExec';
 
@@ -46,7 +47,10 @@ function sameType(a: ExecType | undefined, b: ExecType | undefined): boolean {
 export function parseFilePermissions(
   word: Word,
   qualifiers: Qualifiers,
-  report: (messageId: PermissionProblem, data: MessageData) => void,
+  report: <K extends PermissionProblem>(
+    messageId: K,
+    ...data: MessageArgs<typeof invalidPermissions, K>
+  ) => void,
 ): FilePermissions {
   const mode = word.text;
   const perms: FilePermissions = {
@@ -60,10 +64,13 @@ export function parseFilePermissions(
   let mayExec = false;
   let type: ExecType | undefined;
   let failed = false;
-  const problem = (messageId: PermissionProblem, data: MessageData): void => {
+  const problem = <K extends PermissionProblem>(
+    messageId: K,
+    ...data: MessageArgs<typeof invalidPermissions, K>
+  ): void => {
     if (failed) return;
     failed = true;
-    report(messageId, data);
+    report(messageId, ...data);
   };
   /** A typed exec qualifier; refused when a different one (or a bare x) came before. */
   const qualify = (next: ExecType): void => {
