@@ -14,6 +14,8 @@ export interface Qualifiers {
   audit?: Range;
   allow?: Range;
   deny?: Range;
+  /** AppArmor 4's third rule mode: ask the user. */
+  prompt?: Range;
   owner?: Range;
   other?: Range;
   priority?: { value: number } & Range;

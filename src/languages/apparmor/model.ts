@@ -19,6 +19,7 @@ import { conflicting, execClaim } from './merge.js';
 import type { ExecClaim } from './merge.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
 import { duplicateProfile } from './rules/duplicate-profile.js';
+import { syntaxError } from './rules/syntax-error.js';
 import { undefinedVariable } from './rules/undefined-variable.js';
 import { validateFlags } from './flags.js';
 import { reporterFor, validateRule } from './validate.js';
@@ -27,7 +28,11 @@ import type { Reporter } from './validate.js';
 export type { PlacedRule, PolicyModel, ProfileModel } from './policy-model.js';
 import type { PlacedRule, PolicyModel, ProfileModel } from './policy-model.js';
 
-const BUILTIN_VARIABLES = new Set(['profile_name', 'exec_path', 'attach_path']);
+/** apparmor_parser defines @{profile_name} in every profile, and no other variable. */
+const BUILTIN_VARIABLES = new Set(['profile_name']);
+
+/** A variable name as apparmor_parser reads one: a letter, then letters, digits and `_`. */
+const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 interface Walker {
   model: PolicyModel;
@@ -75,35 +80,45 @@ export function buildModel(
   boundExpansion(walker);
   for (const { file, statements } of files) walkPreamble(statements, file, walker);
   if (walker.validate) {
-    const signature = variablesSignature(model.variables);
+    const signature = variablesSignature(model.variables, model.booleans);
     for (const { word, file } of walker.uses) checkVariableUsesOnce(word, file, walker, signature);
     for (const plan of walker.plans) checkPlanUses(plan, walker, signature);
   }
   return model;
 }
 
-function collectPreamble(statements: Statement[], file: string, walker: Walker): void {
+function collectPreamble(statements: Statement[], file: string, walker: Walker, top = { profile: false }): void {
   const report = reporterFor(file, walker.report);
   for (const statement of statements) {
     if (statement.kind === 'include') {
-      for (const included of statement.files) collectPreamble(included.statements, included.path, walker);
+      for (const included of statement.files) collectPreamble(included.statements, included.path, walker, top);
       // A shipped tunables file that is not available here: its variables, as the package has them.
       for (const [name, values] of Object.entries(statement.unchecked?.variables ?? {})) {
         if (!walker.model.variables.has(name)) walker.model.variables.set(name, [...values]);
       }
-    } else if (statement.kind === 'variable') {
+      continue;
+    }
+    if (statement.kind === 'profile') top.profile = true;
+    if (statement.kind !== 'variable' && statement.kind !== 'boolean' && statement.kind !== 'alias') {
+      if (statement.kind === 'abi') walker.model.abis.push({ node: statement, file });
+      continue;
+    }
+    // The grammar reads variables and aliases in the preamble only, before the first profile.
+    if (top.profile && walker.validate) {
+      const what = statement.kind === 'alias' ? 'an alias' : 'a variable assignment';
+      report(syntaxError, 'notHere', statement, { what, where: 'after the first profile: move it above the profiles' });
+    }
+    if (statement.kind === 'variable') {
+      if (walker.model.booleans.has(statement.name) && walker.validate && !statement.append)
+        report(undefinedVariable, 'redefined', statement.nameRange, { name: `$${statement.name}` });
       assign(statement, walker, report);
       walker.definitions.set(statement.name, { file, statement });
-      for (const value of statement.values) walker.uses.push({ word: value, file });
     } else if (statement.kind === 'boolean') {
-      if (walker.model.booleans.has(statement.name) && walker.validate) {
-        reporterFor(file, walker.report)(undefinedVariable, 'redefined', statement.nameRange, {
-          name: `$${statement.name}`,
-        });
-      }
+      // Booleans and sets share one symbol table.
+      const taken = walker.model.booleans.has(statement.name) || walker.model.variables.has(statement.name);
+      if (taken && walker.validate)
+        report(undefinedVariable, 'redefined', statement.nameRange, { name: `$${statement.name}` });
       walker.model.booleans.set(statement.name, statement.value);
-    } else if (statement.kind === 'abi') {
-      walker.model.abis.push({ node: statement, file });
     }
   }
 }
@@ -239,7 +254,7 @@ function walkBody(statements: Statement[], file: string, profile: ProfileModel, 
         addProfile(statement, file, profile, walker);
         break;
       case 'if': {
-        const decided = decide(statement.test, statement.variable, walker, report);
+        const decided = decide(statement.variable, walker, report);
         const holds = statement.negations % 2 === 0 ? decided : !decided;
         if (holds) walkBody(statement.then, file, profile, walker);
         else if (statement.otherwise) walkBody(statement.otherwise, file, profile, walker);
@@ -365,21 +380,30 @@ function validateOnce(rule: Rule, file: string, report: (finding: Finding) => vo
   for (const finding of findings) report(finding);
 }
 
-function decide(test: 'boolean' | 'defined', variable: Word, walker: Walker, report: Reporter): boolean {
+/**
+ * An `if` test as cond_expr.cc decides it: `defined @{X}` is whether the set exists (its
+ * expansion must succeed), `$X` and, in AppArmor 4.1, `defined $X` are the boolean's value and
+ * fail when no boolean $X is defined.
+ */
+function decide(variable: Word, walker: Walker, report: Reporter): boolean {
   const name = variable.text.slice(1);
-  if (variable.text.startsWith('@')) return walker.model.variables.has(name);
-  const value = walker.model.booleans.get(name);
-  if (test === 'defined') return value !== undefined;
-  if (value === undefined) {
-    if (walker.validate) {
+  const { variables, booleans } = walker.model;
+  if (variable.text.startsWith('@')) {
+    if (!variables.has(name) || booleans.has(name)) return false;
+    if (walker.validate) checkVariableUses({ ...variable, text: `@{${name}}` }, report, walker);
+    return true;
+  }
+  const value = booleans.get(name);
+  if (value === undefined && walker.validate) {
+    if (variables.has(name))
+      report(undefinedVariable, 'notBoolean', variable, { name: variable.text, set: `@{${name}}` });
+    else
       report(undefinedVariable, 'undefined', variable, {
         name: variable.text,
-        hint: didYouMeanSuffix(name, [...walker.model.booleans.keys()]),
+        hint: didYouMeanSuffix(name, [...booleans.keys()]),
       });
-    }
-    return false;
   }
-  return value;
+  return value ?? false;
 }
 
 /** Every word of a rule that may hold a variable. */
@@ -401,8 +425,11 @@ const signatures = new Map<string, string>();
 let nextSignature = 0;
 
 /** A short fingerprint of the variables' values (uses in shared includes are checked once per fingerprint). */
-function variablesSignature(variables: ReadonlyMap<string, readonly string[]>): string {
-  let text = '';
+function variablesSignature(
+  variables: ReadonlyMap<string, readonly string[]>,
+  booleans: ReadonlyMap<string, boolean>,
+): string {
+  let text = [...booleans.keys()].join(',') + ';';
   for (const [name, values] of variables) text += `${name}=${values.join(' ')};`;
   let signature = signatures.get(text);
   if (signature === undefined) {
@@ -436,19 +463,43 @@ function checkVariableUsesOnce(word: Word, file: string, walker: Walker, signatu
   usesChecked.set(word, { signature, findings });
 }
 
-function checkVariableUses(word: Word, file: string, walker: Walker): void {
+function checkVariableUses(word: Word, file: string | Reporter, walker: Walker): void {
   if (!word.text.includes('@{')) return;
-  const report = reporterFor(file, walker.report);
-  for (const match of word.text.matchAll(/@\{([^}]*)\}/g)) {
-    const name = match[1] as string;
-    if (BUILTIN_VARIABLES.has(name) || walker.model.variables.has(name)) continue;
-    report(undefinedVariable, 'undefined', word, {
-      name: `@{${name}}`,
-      hint: didYouMeanSuffix(name, [...walker.model.variables.keys()]),
-    });
-    return;
+  const report = typeof file === 'string' ? reporterFor(file, walker.report) : file;
+  const { variables, booleans } = walker.model;
+  // The variables the word needs, and theirs in turn (an unused definition is never expanded).
+  const pending = [word.text];
+  const visited = new Set<string>();
+  while (pending.length > 0) {
+    const text = pending.pop() as string;
+    for (const match of text.matchAll(/(\\*)@\{([^}]*)\}/g)) {
+      if ((match[1] as string).length % 2 === 1) continue;
+      const name = match[2] as string;
+      if (name === '') {
+        report(undefinedVariable, 'emptyName', word);
+        return;
+      }
+      // Not a variable name: apparmor_parser leaves the text as it is.
+      if (!VARIABLE_NAME.test(name) || BUILTIN_VARIABLES.has(name) || visited.has(name)) continue;
+      visited.add(name);
+      const values = variables.get(name);
+      if (values && !booleans.has(name)) {
+        pending.push(...values);
+        continue;
+      }
+      if (booleans.has(name)) {
+        report(undefinedVariable, 'notSet', word, { name: `@{${name}}`, bool: `$${name}` });
+        return;
+      }
+      const via = text === word.text ? '' : ` (it is used in the value of another variable)`;
+      report(undefinedVariable, 'undefined', word, {
+        name: `@{${name}}`,
+        hint: via || didYouMeanSuffix(name, [...variables.keys()]),
+      });
+      return;
+    }
   }
-  const expanded = expandOrCycle(word.text, walker.model.variables);
+  const expanded = expandOrCycle(word.text, variables);
   if ('cycle' in expanded) {
     if (!expanded.members.some((name) => walker.cycles.has(name))) {
       report(undefinedVariable, 'recursive', word, { name: `@{${expanded.cycle}}` });

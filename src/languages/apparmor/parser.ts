@@ -44,7 +44,21 @@ const MEDIATION_KEYWORDS = new Set<MediationRule['kind']>([
   'all',
 ]);
 
-const QUALIFIER_ORDER = ['priority', 'audit', 'allow', 'deny', 'owner', 'other'] as const;
+/**
+ * Rule qualifiers in the grammar's order (opt_prefix in parser_yacc.y): priority, audit, one rule
+ * mode, one owner condition. `user` is the keyword table's other spelling of `owner`.
+ */
+const QUALIFIER_GROUPS: Readonly<Record<string, number>> = {
+  priority: 0,
+  audit: 1,
+  allow: 2,
+  deny: 2,
+  prompt: 2,
+  owner: 3,
+  user: 3,
+  other: 3,
+};
+const QUALIFIER_GROUP_NAMES = ['priority', 'audit', 'allow, deny or prompt', 'owner or other'];
 
 class Bail extends Error {}
 
@@ -233,7 +247,7 @@ export class Parser {
     if (s.startsWith('@{') && this.atAssignment()) return this.variable(start, where);
     if (s.peek() === '$') return this.booleanAssignment(start, where);
     if (word === 'abi' && /\s/.test(s.peek(3))) return this.abi(start);
-    if (where === 'preamble' && word === 'alias') return this.alias(start);
+    if (where === 'preamble' && (word === 'alias' || word === 'rewrite')) return this.alias(start, word.length);
     if (word === 'if' && where !== 'preamble' && /\s/.test(s.peek(2))) return this.conditional(start, where);
     if (where !== 'preamble' && (s.peek() === '^' || word === 'hat'))
       return this.profile(start, where, {}, true);
@@ -363,9 +377,9 @@ export class Parser {
     return { kind: 'abi', path, angle, start, end: s.pos };
   }
 
-  private alias(start: number): Statement {
+  private alias(start: number, length: number): Statement {
     const s = this.s;
-    s.pos += 5;
+    s.pos += length;
     s.skip(false);
     const from = s.readPath();
     if (!from) this.fail('the path to alias');
@@ -386,7 +400,7 @@ export class Parser {
     const close = s.text.indexOf('}', s.pos);
     const name = s.text.slice(s.pos, close + 1);
     const nameRange = { start: s.pos, end: close + 1 };
-    if (!/^@\{[A-Za-z_][\w]*\}$/.test(name)) {
+    if (!/^@\{[A-Za-z][A-Za-z0-9_]*\}$/.test(name)) {
       this.report(syntaxError, 'invalid', nameRange, { detail: `invalid variable name ${name}` });
     }
     if (where !== 'preamble') {
@@ -436,7 +450,7 @@ export class Parser {
 
   private booleanAssignment(start: number, where: Where): Statement {
     const s = this.s;
-    const m = /^\$(\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)/.exec(s.text.slice(s.pos, s.pos + 200));
+    const m = /^\$(\{[A-Za-z][A-Za-z0-9_]*\}|[A-Za-z][A-Za-z0-9_]*)/.exec(s.text.slice(s.pos, s.pos + 200));
     if (!m) this.fail('a boolean variable name ($NAME)');
     const raw = m[1] as string;
     const name = raw.startsWith('{') ? raw.slice(1, -1) : raw;
@@ -480,6 +494,8 @@ export class Parser {
     const s = this.s;
     const q: Qualifiers = {};
     let last = -1;
+    /** The word written for each group, for messages. */
+    const written = new Map<number, string>();
     for (;;) {
       const word = s.peekName();
       const at = s.pos;
@@ -503,26 +519,27 @@ export class Parser {
         // A bad value is reported above; the rule then counts as priority 0.
         q.priority = { value: Number.isInteger(number) ? number : 0, start: at, end: s.pos };
       } else {
-        index = (QUALIFIER_ORDER as readonly string[]).indexOf(word);
+        index = QUALIFIER_GROUPS[word] ?? -1;
         if (index <= 0 || !/[\s]/.test(s.peek(word.length))) break;
         const range = { start: at, end: at + word.length };
-        const key = word as 'audit' | 'allow' | 'deny' | 'owner' | 'other';
+        const key = (word === 'user' ? 'owner' : word) as 'audit' | 'allow' | 'deny' | 'prompt' | 'owner' | 'other';
+        const rival = (['allow', 'deny', 'prompt', 'owner', 'other'] as const).find(
+          (other) => other !== key && QUALIFIER_GROUPS[other] === index && q[other],
+        );
         if (q[key]) this.report(invalidQualifier, 'repeated', range, { word });
+        else if (rival) this.report(invalidQualifier, 'both', range, { a: rival, b: word });
         q[key] = range;
         s.pos += word.length;
-        if ((key === 'allow' && q.deny) || (key === 'deny' && q.allow)) {
-          this.report(invalidQualifier, 'both', range);
-        }
       }
-      if (index < last && !(index === 2 && last === 3) && !(index === 3 && last === 2)) {
-        const other = QUALIFIER_ORDER[last] as string;
+      if (index < last) {
         this.report(
           invalidQualifier,
           'order',
           { start: at, end: s.pos },
-          { word: QUALIFIER_ORDER[index] as string, other },
+          { word, other: written.get(last) ?? (QUALIFIER_GROUP_NAMES[last] as string) },
         );
       }
+      if (!written.has(index)) written.set(index, word);
       last = Math.max(last, index);
       s.skip(false);
     }
@@ -550,7 +567,7 @@ export class Parser {
       s.pos += 7;
       s.skip(false);
     }
-    for (const key of ['audit', 'allow', 'deny', 'owner', 'other', 'priority'] as const) {
+    for (const key of ['audit', 'allow', 'deny', 'prompt', 'owner', 'other', 'priority'] as const) {
       const range = qualifiers[key];
       if (range) this.report(invalidQualifier, 'notFor', range, { word: key, kind: 'profile' });
     }
@@ -701,7 +718,7 @@ export class Parser {
       s.skip(false);
     }
     const vstart = s.pos;
-    const m = /^(\$\{[A-Za-z_]\w*\}|\$[A-Za-z_]\w*|@\{[A-Za-z_]\w*\}|@[A-Za-z_]\w*)/.exec(
+    const m = /^(\$\{[A-Za-z]\w*\}|\$[A-Za-z]\w*|@\{[A-Za-z]\w*\}|@[A-Za-z]\w*)/.exec(
       s.text.slice(s.pos, s.pos + 200),
     );
     if (!m) this.fail('a variable ($NAME or @{NAME}) after if');

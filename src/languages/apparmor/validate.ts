@@ -82,7 +82,7 @@ export function validateQualifiers(rule: Rule, report: Reporter): void {
   if (q.owner) report(invalidQualifier, 'notFor', q.owner, { word: 'owner', kind: rule.kind });
   if (q.other) report(invalidQualifier, 'notFor', q.other, { word: 'other', kind: rule.kind });
   if (rule.kind === 'rlimit') {
-    for (const key of ['audit', 'allow', 'deny'] as const) {
+    for (const key of ['audit', 'allow', 'deny', 'prompt'] as const) {
       const range = q[key];
       if (range) report(invalidQualifier, 'notFor', range, { word: key, kind: 'rlimit' });
     }
