@@ -64,6 +64,8 @@ export function execClaim(rule: Rule, variables: VariableValues): ExecClaim | un
 
 /** Whether two claims of one merge group give a half two different transitions. */
 export function conflicting(a: ExecClaim, b: ExecClaim): boolean {
-  return (a.owner !== '' && b.owner !== '' && a.owner !== b.owner) ||
-    (a.other !== '' && b.other !== '' && a.other !== b.other);
+  return (
+    (a.owner !== '' && b.owner !== '' && a.owner !== b.owner) ||
+    (a.other !== '' && b.other !== '' && a.other !== b.other)
+  );
 }

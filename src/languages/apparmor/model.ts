@@ -87,11 +87,17 @@ export function buildModel(
   return model;
 }
 
-function collectPreamble(statements: Statement[], file: string, walker: Walker, top = { profile: false }): void {
+function collectPreamble(
+  statements: Statement[],
+  file: string,
+  walker: Walker,
+  top = { profile: false },
+): void {
   const report = reporterFor(file, walker.report);
   for (const statement of statements) {
     if (statement.kind === 'include') {
-      for (const included of statement.files) collectPreamble(included.statements, included.path, walker, top);
+      for (const included of statement.files)
+        collectPreamble(included.statements, included.path, walker, top);
       // A shipped tunables file that is not available here: its variables, as the package has them.
       for (const [name, values] of Object.entries(statement.unchecked?.variables ?? {})) {
         if (!walker.model.variables.has(name)) walker.model.variables.set(name, [...values]);
@@ -106,7 +112,10 @@ function collectPreamble(statements: Statement[], file: string, walker: Walker, 
     // The grammar reads variables and aliases in the preamble only, before the first profile.
     if (top.profile && walker.validate) {
       const what = statement.kind === 'alias' ? 'an alias' : 'a variable assignment';
-      report(syntaxError, 'notHere', statement, { what, where: 'after the first profile: move it above the profiles' });
+      report(syntaxError, 'notHere', statement, {
+        what,
+        where: 'after the first profile: move it above the profiles',
+      });
     }
     if (statement.kind === 'variable') {
       if (walker.model.booleans.has(statement.name) && walker.validate && !statement.append)
@@ -196,7 +205,8 @@ function addProfile(node: Profile, file: string, parent: ProfileModel | undefine
   if (walker.validate) {
     validateFlags(node, walker.model.variables, report);
     for (const flag of node.flags)
-      if (flag.name === 'attach_disconnected.path' && flag.value) walker.uses.push({ word: flag.value, file });
+      if (flag.name === 'attach_disconnected.path' && flag.value)
+        walker.uses.push({ word: flag.value, file });
     if (node.name) walker.uses.push({ word: node.name, file });
     if (node.attachment) {
       walker.uses.push({ word: node.attachment, file });

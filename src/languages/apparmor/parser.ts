@@ -247,7 +247,8 @@ export class Parser {
     if (s.startsWith('@{') && this.atAssignment()) return this.variable(start, where);
     if (s.peek() === '$') return this.booleanAssignment(start, where);
     if (word === 'abi' && /\s/.test(s.peek(3))) return this.abi(start);
-    if (where === 'preamble' && (word === 'alias' || word === 'rewrite')) return this.alias(start, word.length);
+    if (where === 'preamble' && (word === 'alias' || word === 'rewrite'))
+      return this.alias(start, word.length);
     if (word === 'if' && where !== 'preamble' && /\s/.test(s.peek(2))) return this.conditional(start, where);
     if (where !== 'preamble' && (s.peek() === '^' || word === 'hat'))
       return this.profile(start, where, {}, true);
@@ -522,7 +523,8 @@ export class Parser {
         index = QUALIFIER_GROUPS[word] ?? -1;
         if (index <= 0 || !/[\s]/.test(s.peek(word.length))) break;
         const range = { start: at, end: at + word.length };
-        const key = (word === 'user' ? 'owner' : word) as 'audit' | 'allow' | 'deny' | 'prompt' | 'owner' | 'other';
+        const key = (word === 'user' ? 'owner' : word) as
+          'audit' | 'allow' | 'deny' | 'prompt' | 'owner' | 'other';
         const rival = (['allow', 'deny', 'prompt', 'owner', 'other'] as const).find(
           (other) => other !== key && QUALIFIER_GROUPS[other] === index && q[other],
         );

@@ -32,7 +32,9 @@ export function validateMount(rule: MediationRule, report: Reporter): void {
       return;
     }
     if (condition.nested) {
-      report(invalidOption, 'invalid', condition, { detail: `${condition.key}= does not take nested conditions` });
+      report(invalidOption, 'invalid', condition, {
+        detail: `${condition.key}= does not take nested conditions`,
+      });
       return;
     }
     if (condition.key === 'fstype' || condition.key === 'vfstype')
@@ -76,7 +78,9 @@ export function validateMount(rule: MediationRule, report: Reporter): void {
     if (rule.target)
       report(invalidOption, 'invalid', rule.target, { detail: `${rule.kind} takes no "->" target` });
     if (rule.words.length > 1)
-      report(invalidOption, 'invalid', rule.words[1] as Word, { detail: `${rule.kind} takes one mount point` });
+      report(invalidOption, 'invalid', rule.words[1] as Word, {
+        detail: `${rule.kind} takes one mount point`,
+      });
     for (const word of rule.words) checkPattern(word, report);
   }
 }

@@ -12,7 +12,16 @@ import { invalidPermissions } from './rules/invalid-permissions.js';
 import { NETWORK_DOMAINS, NETWORK_PERMISSIONS, NETWORK_PROTOCOL_TYPES, NETWORK_TYPES } from './tables.js';
 
 /** Socket accesses that have no peer (`accept` has one). */
-export const NO_PEER = new Set(['create', 'bind', 'listen', 'shutdown', 'getattr', 'setattr', 'getopt', 'setopt']);
+export const NO_PEER = new Set([
+  'create',
+  'bind',
+  'listen',
+  'shutdown',
+  'getattr',
+  'setattr',
+  'getopt',
+  'setopt',
+]);
 
 /** Access written in a list: a name, or letters r and w (`parse_X_perms`). */
 export function isListedAccess(text: string, names: ReadonlySet<string>): boolean {
@@ -135,7 +144,9 @@ function checkGroup(conditions: readonly Condition[], kind: string, report: Repo
       continue;
     }
     if (condition.membership) {
-      report(invalidOption, 'invalid', condition.keyRange, { detail: `network rules do not take "${condition.key} in (...)"` });
+      report(invalidOption, 'invalid', condition.keyRange, {
+        detail: `network rules do not take "${condition.key} in (...)"`,
+      });
       continue;
     }
     if (seen.has(condition.key)) {
@@ -149,7 +160,11 @@ function checkGroup(conditions: readonly Condition[], kind: string, report: Repo
     if (condition.key === 'ip' && value.text !== 'none' && !isIpAddress(value.text))
       report(invalidOption, 'badValue', value, { what: 'IP address', value: value.text, hint: '' });
     if (condition.key === 'port' && !isPortRange(value.text))
-      report(invalidOption, 'badValue', value, { what: 'port', value: value.text, hint: ' (a number up to 65535, or a range such as 8000-8080)' });
+      report(invalidOption, 'badValue', value, {
+        what: 'port',
+        value: value.text,
+        hint: ' (a number up to 65535, or a range such as 8000-8080)',
+      });
   }
 }
 

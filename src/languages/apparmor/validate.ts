@@ -74,7 +74,6 @@ const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   change_profile: { keys: [] },
 };
 
-
 /** Qualifiers first: owner only on file rules, none on rlimit. */
 export function validateQualifiers(rule: Rule, report: Reporter): void {
   if (rule.kind === 'file' || rule.kind === 'link') return;
@@ -201,7 +200,9 @@ function checkPermissions(rule: MediationRule, allowed: ReadonlySet<string>, rep
     rule.words.unshift(...names);
   }
   if (rule.parenthesized && rule.kind === 'userns') {
-    report(invalidOption, 'invalid', rule.keyword, { detail: 'userns rules take "create" without parentheses: userns create,' });
+    report(invalidOption, 'invalid', rule.keyword, {
+      detail: 'userns rules take "create" without parentheses: userns create,',
+    });
     return false;
   }
   if (rule.parenthesized && rule.kind === 'io_uring') return true;
@@ -255,15 +256,20 @@ function validateDbus(rule: MediationRule, report: Reporter): void {
   const message = [...subject, ...peer].some((c) => c.key !== 'bus' && c.key !== 'name') || peer.length > 0;
   if (service && message) {
     report(invalidOption, 'invalid', rule.keyword, {
-      detail: 'a dbus rule is about a service (name=) or about messages (path, interface, member, peer=(...)), not both: write two rules',
+      detail:
+        'a dbus rule is about a service (name=) or about messages (path, interface, member, peer=(...)), not both: write two rules',
     });
     return;
   }
   const access = new Set(rule.permissions.flatMap((p) => dbusAccess(p.text)));
   if (message && access.has('bind'))
-    report(invalidOption, 'invalid', rule.keyword, { detail: 'dbus bind is for a service name= rule, not for messages' });
+    report(invalidOption, 'invalid', rule.keyword, {
+      detail: 'dbus bind is for a service name= rule, not for messages',
+    });
   else if (service && (access.has('send') || access.has('receive')))
-    report(invalidOption, 'invalid', rule.keyword, { detail: 'dbus send and receive are for messages, not for a service name= rule' });
+    report(invalidOption, 'invalid', rule.keyword, {
+      detail: 'dbus send and receive are for messages, not for a service name= rule',
+    });
   else if (access.has('eavesdrop') && seen.size > (seen.has('bus') ? 1 : 0))
     report(invalidOption, 'invalid', rule.keyword, { detail: 'dbus eavesdrop takes a bus= condition only' });
 }
@@ -460,4 +466,3 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
         report(invalidOption, 'invalid', rule.target, { detail: `${rule.kind} rules take no "->" target` });
   }
 }
-

@@ -40,7 +40,9 @@ export const invalidPermissions = defineRule({
     denyExec: 'deny rules take a bare "x", not the exec mode in "{{mode}}"',
     notFor: '"{{perm}}" is not a {{kind}} permission{{hint}}',
     conflictRules: 'exec mode {{mode}} conflicts with {{other}} for the same path at line {{line}}',
-    unsafeWithoutExec: '"{{safety}}" needs an exec mode in the permissions (px, cx, ux, pix...): it only says whether the environment is scrubbed',
-    linkAndExec: 'link and exec permissions conflict in a rule with "->": write the link rule and the exec rule separately',
+    unsafeWithoutExec:
+      '"{{safety}}" needs an exec mode in the permissions (px, cx, ux, pix...): it only says whether the environment is scrubbed',
+    linkAndExec:
+      'link and exec permissions conflict in a rule with "->": write the link rule and the exec rule separately',
   },
 });
