@@ -91,13 +91,16 @@ function collectPreamble(
   statements: Statement[],
   file: string,
   walker: Walker,
-  top = { profile: false },
+  top = { profile: false, seen: new Set<string>() },
 ): void {
   const report = reporterFor(file, walker.report);
   for (const statement of statements) {
     if (statement.kind === 'include') {
-      for (const included of statement.files)
+      for (const included of statement.files) {
+        if (top.seen.has(included.path)) continue;
+        top.seen.add(included.path);
         collectPreamble(included.statements, included.path, walker, top);
+      }
       // A shipped tunables file that is not available here: its variables, as the package has them.
       for (const [name, values] of Object.entries(statement.unchecked?.variables ?? {})) {
         if (!walker.model.variables.has(name)) walker.model.variables.set(name, [...values]);
@@ -177,10 +180,19 @@ function boundExpansion(walker: Walker): void {
   for (const name of oversized) variables.set(name, []);
 }
 
-function walkPreamble(statements: Statement[], file: string, walker: Walker): void {
+/**
+ * apparmor_parser reads a file once per block: an include of a file the file level (or, below,
+ * the profile) already read is skipped, which also ends include loops (parser_lex.l keeps an
+ * include cache per profile).
+ */
+function walkPreamble(statements: Statement[], file: string, walker: Walker, seen = new Set<string>()): void {
   for (const statement of statements) {
     if (statement.kind === 'include') {
-      for (const included of statement.files) walkPreamble(included.statements, included.path, walker);
+      for (const included of statement.files) {
+        if (seen.has(included.path)) continue;
+        seen.add(included.path);
+        walkPreamble(included.statements, included.path, walker, seen);
+      }
     } else if (statement.kind === 'profile') {
       addProfile(statement, file, undefined, walker);
     }
@@ -249,15 +261,25 @@ function checkExecConflicts(profile: ProfileModel, walker: Walker): void {
   }
 }
 
-function walkBody(statements: Statement[], file: string, profile: ProfileModel, walker: Walker): void {
+function walkBody(
+  statements: Statement[],
+  file: string,
+  profile: ProfileModel,
+  walker: Walker,
+  seen = new Set<string>(),
+): void {
   const report = reporterFor(file, walker.report);
   for (const statement of statements) {
     switch (statement.kind) {
       case 'include':
         for (const included of statement.files) {
+          if (seen.has(included.path)) continue;
+          seen.add(included.path);
           const plan = planFor(included.statements, included.path);
-          if (plan) applyPlan(plan, profile, walker);
-          else walkBody(included.statements, included.path, profile, walker);
+          if (plan && !plan.files.some((path) => seen.has(path))) {
+            for (const path of plan.files) seen.add(path);
+            applyPlan(plan, profile, walker);
+          } else walkBody(included.statements, included.path, profile, walker, seen);
         }
         break;
       case 'profile':
@@ -266,12 +288,14 @@ function walkBody(statements: Statement[], file: string, profile: ProfileModel, 
       case 'if': {
         const decided = decide(statement.variable, walker, report);
         const holds = statement.negations % 2 === 0 ? decided : !decided;
-        if (holds) walkBody(statement.then, file, profile, walker);
-        else if (statement.otherwise) walkBody(statement.otherwise, file, profile, walker);
+        if (holds) walkBody(statement.then, file, profile, walker, seen);
+        else if (statement.otherwise) walkBody(statement.otherwise, file, profile, walker, seen);
+        // The lexer reads the includes of the branch not taken too.
+        markIncluded(holds ? (statement.otherwise ?? []) : statement.then, seen);
         break;
       }
       case 'block':
-        walkBody(statement.body, file, profile, walker);
+        walkBody(statement.body, file, profile, walker, seen);
         break;
       case 'variable':
       case 'boolean':
@@ -288,6 +312,21 @@ function walkBody(statements: Statement[], file: string, profile: ProfileModel, 
   }
 }
 
+function markIncluded(statements: readonly Statement[], seen: Set<string>): void {
+  for (const statement of statements) {
+    if (statement.kind === 'include')
+      for (const included of statement.files) {
+        if (seen.has(included.path)) continue;
+        seen.add(included.path);
+        markIncluded(included.statements, seen);
+      }
+    else if (statement.kind === 'if') {
+      markIncluded(statement.then, seen);
+      markIncluded(statement.otherwise ?? [], seen);
+    } else if (statement.kind === 'block') markIncluded(statement.body, seen);
+  }
+}
+
 /**
  * What walking an included file adds to a profile, when that does not depend on the profile (no
  * conditionals, no child profiles inside): its rules, their findings and their variable uses.
@@ -298,6 +337,8 @@ interface Plan {
   rules: PlacedRule[];
   findings: Finding[];
   uses: { word: Word; file: string }[];
+  /** The files it includes, at any depth (each once: a file included twice needs the walk). */
+  files: string[];
   /** The findings of its uses for the variables last checked with. */
   checked?: { signature: string; findings: Finding[] };
 }
@@ -308,7 +349,7 @@ const plans = new WeakMap<Statement[], Plan | null>();
 function planFor(statements: Statement[], file: string): Plan | undefined {
   const known = plans.get(statements);
   if (known !== undefined) return known ?? undefined;
-  const plan: Plan = { rules: [], findings: [], uses: [] };
+  const plan: Plan = { rules: [], findings: [], uses: [], files: [] };
   const ok = addToPlan(statements, file, plan);
   plans.set(statements, ok ? plan : null);
   return ok ? plan : undefined;
@@ -321,6 +362,9 @@ function addToPlan(statements: Statement[], file: string, plan: Plan): boolean {
         for (const included of statement.files) {
           const inner = planFor(included.statements, included.path);
           if (!inner) return false;
+          const files = [included.path, ...inner.files];
+          if (files.some((path) => plan.files.includes(path) || path === file)) return false;
+          plan.files.push(...files);
           for (const rule of inner.rules) plan.rules.push(rule);
           for (const finding of inner.findings) plan.findings.push(finding);
           for (const use of inner.uses) plan.uses.push(use);
