@@ -25,7 +25,7 @@ import { validateFlags } from './flags.js';
 import { reporterFor, validateRule } from './validate.js';
 import type { Reporter } from './validate.js';
 
-export type { PlacedRule, PolicyModel, ProfileModel } from './policy-model.js';
+export type { PolicyModel, ProfileModel } from './policy-model.js';
 import type { PlacedRule, PolicyModel, ProfileModel } from './policy-model.js';
 
 /** apparmor_parser defines @{profile_name} in every profile, and no other variable. */
@@ -461,7 +461,7 @@ function decide(variable: Word, walker: Walker, report: Reporter): boolean {
 }
 
 /** Every word of a rule that may hold a variable. */
-export function ruleWords(rule: Rule): Word[] {
+function ruleWords(rule: Rule): Word[] {
   if (rule.kind === 'file') return [rule.path, rule.target].filter((w): w is Word => w !== undefined);
   if (rule.kind === 'link') return [rule.path, rule.target];
   const words = [...rule.words, ...rule.permissions];

@@ -19,7 +19,7 @@ export interface ExecType {
 }
 
 /** The canonical spelling of an exec type (`Pix` for PIx, `pux` for pUx). */
-export function execName(type: ExecType): string {
+function execName(type: ExecType): string {
   const { kind, unsafe } = type;
   if (kind === 'i') return 'ix';
   const head = unsafe ? kind[0] : (kind[0] as string).toUpperCase();

@@ -108,7 +108,6 @@ export const NETWORK_TYPES: ReadonlySet<string> = new Set([
   'packet',
 ]);
 
-export const NETWORK_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp']);
 
 /**
  * What a protocol word stands for in a network rule (apparmor_parser's `network_mappings` table
@@ -145,6 +144,7 @@ export const NETWORK_PERMISSIONS: ReadonlySet<string> = new Set([
   'write',
 ]);
 
+/** Unix rules take the network rules' words (apparmor.d(5)). @alias */
 export const UNIX_PERMISSIONS: ReadonlySet<string> = NETWORK_PERMISSIONS;
 
 export const SIGNALS: ReadonlySet<string> = new Set([
@@ -412,7 +412,7 @@ export const MOUNT_FLAGS: ReadonlyMap<string, { set: number; clear: number }> = 
  * builds its table from every `E*` macro of the build system's <errno.h> (Linux uapi and glibc,
  * here Debian bookworm's), so the rare ones (EXFULL, ENOTSUP, EWOULDBLOCK...) count too.
  */
-export const ERRNO_NAMES: ReadonlySet<string> = new Set([
+const ERRNO_NAMES: ReadonlySet<string> = new Set([
   'E2BIG',
   'EACCES',
   'EADDRINUSE',

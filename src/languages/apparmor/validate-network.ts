@@ -175,7 +175,7 @@ function isIpv4(text: string): boolean {
 }
 
 /** An IPv6 address as inet_pton reads it, a trailing IPv4 part included. */
-export function isIpAddress(text: string): boolean {
+function isIpAddress(text: string): boolean {
   if (isIpv4(text)) return true;
   if (!text.includes(':')) return false;
   let groups = 0;
@@ -201,7 +201,7 @@ export function isIpAddress(text: string): boolean {
 }
 
 /** A port number as strtoul reads it (a sign is allowed), or a range `from-to`. */
-export function isPortRange(text: string): boolean {
+function isPortRange(text: string): boolean {
   const port = (s: string): number | undefined => {
     const m = /^\s*([+-]?)(\d+)$/.exec(s);
     if (!m) return undefined;
