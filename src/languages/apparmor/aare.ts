@@ -350,13 +350,9 @@ export function checkExpandedPattern(range: Range, text: string, report: Reporte
     } else if (c === ']') {
       report(invalidGlob, 'unbalanced', word, { what: '"]"', pattern: text });
       return;
-    } else if (c === '@' && text[i + 1] === '{') {
-      const close = text.indexOf('}', i);
-      if (close === -1) {
-        report(invalidGlob, 'unbalanced', word, { what: 'variable braces', pattern: text });
-        return;
-      }
-      i = close;
+    } else if (c === '@' && text[i + 1] === '{' && /^@\{[A-Za-z][A-Za-z0-9_]*\}/.test(text.slice(i))) {
+      // A variable left unexpanded; `@{_x}` is no variable name, so an `@` and an alternation.
+      i = text.indexOf('}', i);
     } else if (c === '{') {
       depth++;
       alternatives.push(false);

@@ -14,6 +14,8 @@ export interface Qualifiers {
   audit?: Range;
   allow?: Range;
   deny?: Range;
+  /** AppArmor 4's third rule mode: ask the user. */
+  prompt?: Range;
   owner?: Range;
   other?: Range;
   priority?: { value: number } & Range;
@@ -41,8 +43,10 @@ export interface FileRule extends RuleBase {
   path?: Word;
   permissions: FilePermissions;
   permissionsWord?: Word;
-  /** `safe` or `unsafe` before the permissions (AppArmor 4). */
+  /** `safe` or `unsafe` before the rule (AppArmor 4). */
   safety?: Word;
+  /** Written `perms path` rather than `path perms` (only that form makes `l ... -> target` a link). */
+  permissionsFirst?: boolean;
   target?: Word;
 }
 

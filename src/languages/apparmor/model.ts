@@ -12,20 +12,27 @@ import {
   checkPattern,
   expandedSizes,
   expandOrCycle,
-  expandVariables,
   MAX_EXPANDED_CHARS,
   referencedVariables,
 } from './aare.js';
+import { conflicting, execClaim } from './merge.js';
+import type { ExecClaim } from './merge.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
 import { duplicateProfile } from './rules/duplicate-profile.js';
+import { syntaxError } from './rules/syntax-error.js';
 import { undefinedVariable } from './rules/undefined-variable.js';
-import { reporterFor, validateFlags, validateRule } from './validate.js';
+import { validateFlags } from './flags.js';
+import { reporterFor, validateRule } from './validate.js';
 import type { Reporter } from './validate.js';
 
 export type { PolicyModel, ProfileModel } from './policy-model.js';
 import type { PlacedRule, PolicyModel, ProfileModel } from './policy-model.js';
 
-const BUILTIN_VARIABLES = new Set(['profile_name', 'exec_path', 'attach_path']);
+/** apparmor_parser defines @{profile_name} in every profile, and no other variable. */
+const BUILTIN_VARIABLES = new Set(['profile_name']);
+
+/** A variable name as apparmor_parser reads one: a letter, then letters, digits and `_`. */
+const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 interface Walker {
   model: PolicyModel;
@@ -73,35 +80,57 @@ export function buildModel(
   boundExpansion(walker);
   for (const { file, statements } of files) walkPreamble(statements, file, walker);
   if (walker.validate) {
-    const signature = variablesSignature(model.variables);
+    const signature = variablesSignature(model.variables, model.booleans);
     for (const { word, file } of walker.uses) checkVariableUsesOnce(word, file, walker, signature);
     for (const plan of walker.plans) checkPlanUses(plan, walker, signature);
   }
   return model;
 }
 
-function collectPreamble(statements: Statement[], file: string, walker: Walker): void {
+function collectPreamble(
+  statements: Statement[],
+  file: string,
+  walker: Walker,
+  top = { profile: false, seen: new Set<string>() },
+): void {
   const report = reporterFor(file, walker.report);
   for (const statement of statements) {
     if (statement.kind === 'include') {
-      for (const included of statement.files) collectPreamble(included.statements, included.path, walker);
+      for (const included of statement.files) {
+        if (top.seen.has(included.path)) continue;
+        top.seen.add(included.path);
+        collectPreamble(included.statements, included.path, walker, top);
+      }
       // A shipped tunables file that is not available here: its variables, as the package has them.
       for (const [name, values] of Object.entries(statement.unchecked?.variables ?? {})) {
         if (!walker.model.variables.has(name)) walker.model.variables.set(name, [...values]);
       }
-    } else if (statement.kind === 'variable') {
+      continue;
+    }
+    if (statement.kind === 'profile') top.profile = true;
+    if (statement.kind !== 'variable' && statement.kind !== 'boolean' && statement.kind !== 'alias') {
+      if (statement.kind === 'abi') walker.model.abis.push({ node: statement, file });
+      continue;
+    }
+    // The grammar reads variables and aliases in the preamble only, before the first profile.
+    if (top.profile && walker.validate) {
+      const what = statement.kind === 'alias' ? 'an alias' : 'a variable assignment';
+      report(syntaxError, 'notHere', statement, {
+        what,
+        where: 'after the first profile: move it above the profiles',
+      });
+    }
+    if (statement.kind === 'variable') {
+      if (walker.model.booleans.has(statement.name) && walker.validate && !statement.append)
+        report(undefinedVariable, 'redefined', statement.nameRange, { name: `$${statement.name}` });
       assign(statement, walker, report);
       walker.definitions.set(statement.name, { file, statement });
-      for (const value of statement.values) walker.uses.push({ word: value, file });
     } else if (statement.kind === 'boolean') {
-      if (walker.model.booleans.has(statement.name) && walker.validate) {
-        reporterFor(file, walker.report)(undefinedVariable, 'redefined', statement.nameRange, {
-          name: `$${statement.name}`,
-        });
-      }
+      // Booleans and sets share one symbol table.
+      const taken = walker.model.booleans.has(statement.name) || walker.model.variables.has(statement.name);
+      if (taken && walker.validate)
+        report(undefinedVariable, 'redefined', statement.nameRange, { name: `$${statement.name}` });
       walker.model.booleans.set(statement.name, statement.value);
-    } else if (statement.kind === 'abi') {
-      walker.model.abis.push({ node: statement, file });
     }
   }
 }
@@ -151,10 +180,19 @@ function boundExpansion(walker: Walker): void {
   for (const name of oversized) variables.set(name, []);
 }
 
-function walkPreamble(statements: Statement[], file: string, walker: Walker): void {
+/**
+ * apparmor_parser reads a file once per block: an include of a file the file level (or, below,
+ * the profile) already read is skipped, which also ends include loops (parser_lex.l keeps an
+ * include cache per profile).
+ */
+function walkPreamble(statements: Statement[], file: string, walker: Walker, seen = new Set<string>()): void {
   for (const statement of statements) {
     if (statement.kind === 'include') {
-      for (const included of statement.files) walkPreamble(included.statements, included.path, walker);
+      for (const included of statement.files) {
+        if (seen.has(included.path)) continue;
+        seen.add(included.path);
+        walkPreamble(included.statements, included.path, walker, seen);
+      }
     } else if (statement.kind === 'profile') {
       addProfile(statement, file, undefined, walker);
     }
@@ -177,7 +215,10 @@ function addProfile(node: Profile, file: string, parent: ProfileModel | undefine
   };
   if (parent) profile.parent = parent;
   if (walker.validate) {
-    validateFlags(node, report);
+    validateFlags(node, walker.model.variables, report);
+    for (const flag of node.flags)
+      if (flag.name === 'attach_disconnected.path' && flag.value)
+        walker.uses.push({ word: flag.value, file });
     if (node.name) walker.uses.push({ word: node.name, file });
     if (node.attachment) {
       walker.uses.push({ word: node.attachment, file });
@@ -201,64 +242,60 @@ function addProfile(node: Profile, file: string, parent: ProfileModel | undefine
 
 /** Two allow rules for the same path with different exec transitions (apparmor_parser refuses). */
 function checkExecConflicts(profile: ProfileModel, walker: Walker): void {
-  const seen = new Map<string, { mode: string; file: string; start: number }>();
+  const seen = new Map<string, { claim: ExecClaim; file: string; start: number }[]>();
   for (const { rule, file } of profile.rules) {
-    let key: string;
-    let mode: string;
-    let range: Word;
-    if (
-      rule.kind === 'file' &&
-      rule.path &&
-      rule.permissions.exec &&
-      rule.permissions.exec !== 'x' &&
-      !rule.qualifiers.deny
-    ) {
-      key = `file\0${rule.qualifiers.owner ? 'owner' : ''}\0${expandVariables(rule.path.text, walker.model.variables)}`;
-      mode = rule.permissions.exec;
-      range = rule.permissionsWord ?? rule.path;
-    } else if (rule.kind === 'change_profile' && !rule.qualifiers.deny && rule.words.length > 0) {
-      const first = rule.words[0] as Word;
-      const safety = first.text === 'safe' || first.text === 'unsafe' ? first.text : 'safe';
-      const exec = rule.words.find((w) => w.text !== 'safe' && w.text !== 'unsafe');
-      if (!exec) continue;
-      key = `change_profile\0${expandVariables(exec.text, walker.model.variables)}`;
-      mode = safety;
-      range = first;
-    } else continue;
-    const previous = seen.get(key);
-    if (previous && previous.mode !== mode) {
-      reporterFor(file, walker.report)(invalidPermissions, 'conflictRules', range, {
-        mode,
-        other: previous.mode,
+    const claim = execClaim(rule, walker.model.variables);
+    if (!claim) continue;
+    const group = seen.get(claim.key) ?? [];
+    const previous = group.find((other) => conflicting(other.claim, claim));
+    if (previous) {
+      reporterFor(file, walker.report)(invalidPermissions, 'conflictRules', claim.range, {
+        mode: claim.mode,
+        other: previous.claim.mode,
         line: walker.lineOf(previous.file, previous.start),
       });
-    } else if (!previous) seen.set(key, { mode, file, start: rule.start });
+      continue;
+    }
+    group.push({ claim, file, start: rule.start });
+    seen.set(claim.key, group);
   }
 }
 
-function walkBody(statements: Statement[], file: string, profile: ProfileModel, walker: Walker): void {
+function walkBody(
+  statements: Statement[],
+  file: string,
+  profile: ProfileModel,
+  walker: Walker,
+  seen = new Set<string>(),
+): void {
   const report = reporterFor(file, walker.report);
   for (const statement of statements) {
     switch (statement.kind) {
       case 'include':
         for (const included of statement.files) {
+          if (seen.has(included.path)) continue;
+          seen.add(included.path);
           const plan = planFor(included.statements, included.path);
-          if (plan) applyPlan(plan, profile, walker);
-          else walkBody(included.statements, included.path, profile, walker);
+          if (plan && !plan.files.some((path) => seen.has(path))) {
+            for (const path of plan.files) seen.add(path);
+            applyPlan(plan, profile, walker);
+          } else walkBody(included.statements, included.path, profile, walker, seen);
         }
         break;
       case 'profile':
         addProfile(statement, file, profile, walker);
         break;
       case 'if': {
-        const decided = decide(statement.test, statement.variable, walker, report);
+        const decided = decide(statement.variable, walker, report);
         const holds = statement.negations % 2 === 0 ? decided : !decided;
-        if (holds) walkBody(statement.then, file, profile, walker);
-        else if (statement.otherwise) walkBody(statement.otherwise, file, profile, walker);
+        if (holds) walkBody(statement.then, file, profile, walker, seen);
+        else if (statement.otherwise) walkBody(statement.otherwise, file, profile, walker, seen);
+        // The lexer reads the includes of the branch not taken too.
+        markIncluded(holds ? (statement.otherwise ?? []) : statement.then, seen);
         break;
       }
       case 'block':
-        walkBody(statement.body, file, profile, walker);
+        walkBody(statement.body, file, profile, walker, seen);
         break;
       case 'variable':
       case 'boolean':
@@ -275,6 +312,21 @@ function walkBody(statements: Statement[], file: string, profile: ProfileModel, 
   }
 }
 
+function markIncluded(statements: readonly Statement[], seen: Set<string>): void {
+  for (const statement of statements) {
+    if (statement.kind === 'include')
+      for (const included of statement.files) {
+        if (seen.has(included.path)) continue;
+        seen.add(included.path);
+        markIncluded(included.statements, seen);
+      }
+    else if (statement.kind === 'if') {
+      markIncluded(statement.then, seen);
+      markIncluded(statement.otherwise ?? [], seen);
+    } else if (statement.kind === 'block') markIncluded(statement.body, seen);
+  }
+}
+
 /**
  * What walking an included file adds to a profile, when that does not depend on the profile (no
  * conditionals, no child profiles inside): its rules, their findings and their variable uses.
@@ -285,6 +337,8 @@ interface Plan {
   rules: PlacedRule[];
   findings: Finding[];
   uses: { word: Word; file: string }[];
+  /** The files it includes, at any depth (each once: a file included twice needs the walk). */
+  files: string[];
   /** The findings of its uses for the variables last checked with. */
   checked?: { signature: string; findings: Finding[] };
 }
@@ -295,7 +349,7 @@ const plans = new WeakMap<Statement[], Plan | null>();
 function planFor(statements: Statement[], file: string): Plan | undefined {
   const known = plans.get(statements);
   if (known !== undefined) return known ?? undefined;
-  const plan: Plan = { rules: [], findings: [], uses: [] };
+  const plan: Plan = { rules: [], findings: [], uses: [], files: [] };
   const ok = addToPlan(statements, file, plan);
   plans.set(statements, ok ? plan : null);
   return ok ? plan : undefined;
@@ -308,6 +362,9 @@ function addToPlan(statements: Statement[], file: string, plan: Plan): boolean {
         for (const included of statement.files) {
           const inner = planFor(included.statements, included.path);
           if (!inner) return false;
+          const files = [included.path, ...inner.files];
+          if (files.some((path) => plan.files.includes(path) || path === file)) return false;
+          plan.files.push(...files);
           for (const rule of inner.rules) plan.rules.push(rule);
           for (const finding of inner.findings) plan.findings.push(finding);
           for (const use of inner.uses) plan.uses.push(use);
@@ -377,21 +434,30 @@ function validateOnce(rule: Rule, file: string, report: (finding: Finding) => vo
   for (const finding of findings) report(finding);
 }
 
-function decide(test: 'boolean' | 'defined', variable: Word, walker: Walker, report: Reporter): boolean {
+/**
+ * An `if` test as cond_expr.cc decides it: `defined @{X}` is whether the set exists (its
+ * expansion must succeed), `$X` and, in AppArmor 4.1, `defined $X` are the boolean's value and
+ * fail when no boolean $X is defined.
+ */
+function decide(variable: Word, walker: Walker, report: Reporter): boolean {
   const name = variable.text.slice(1);
-  if (variable.text.startsWith('@')) return walker.model.variables.has(name);
-  const value = walker.model.booleans.get(name);
-  if (test === 'defined') return value !== undefined;
-  if (value === undefined) {
-    if (walker.validate) {
+  const { variables, booleans } = walker.model;
+  if (variable.text.startsWith('@')) {
+    if (!variables.has(name) || booleans.has(name)) return false;
+    if (walker.validate) checkVariableUses({ ...variable, text: `@{${name}}` }, report, walker);
+    return true;
+  }
+  const value = booleans.get(name);
+  if (value === undefined && walker.validate) {
+    if (variables.has(name))
+      report(undefinedVariable, 'notBoolean', variable, { name: variable.text, set: `@{${name}}` });
+    else
       report(undefinedVariable, 'undefined', variable, {
         name: variable.text,
-        hint: didYouMeanSuffix(name, [...walker.model.booleans.keys()]),
+        hint: didYouMeanSuffix(name, [...booleans.keys()]),
       });
-    }
-    return false;
   }
-  return value;
+  return value ?? false;
 }
 
 /** Every word of a rule that may hold a variable. */
@@ -413,8 +479,11 @@ const signatures = new Map<string, string>();
 let nextSignature = 0;
 
 /** A short fingerprint of the variables' values (uses in shared includes are checked once per fingerprint). */
-function variablesSignature(variables: ReadonlyMap<string, readonly string[]>): string {
-  let text = '';
+function variablesSignature(
+  variables: ReadonlyMap<string, readonly string[]>,
+  booleans: ReadonlyMap<string, boolean>,
+): string {
+  let text = [...booleans.keys()].join(',') + ';';
   for (const [name, values] of variables) text += `${name}=${values.join(' ')};`;
   let signature = signatures.get(text);
   if (signature === undefined) {
@@ -448,19 +517,43 @@ function checkVariableUsesOnce(word: Word, file: string, walker: Walker, signatu
   usesChecked.set(word, { signature, findings });
 }
 
-function checkVariableUses(word: Word, file: string, walker: Walker): void {
+function checkVariableUses(word: Word, file: string | Reporter, walker: Walker): void {
   if (!word.text.includes('@{')) return;
-  const report = reporterFor(file, walker.report);
-  for (const match of word.text.matchAll(/@\{([^}]*)\}/g)) {
-    const name = match[1] as string;
-    if (BUILTIN_VARIABLES.has(name) || walker.model.variables.has(name)) continue;
-    report(undefinedVariable, 'undefined', word, {
-      name: `@{${name}}`,
-      hint: didYouMeanSuffix(name, [...walker.model.variables.keys()]),
-    });
-    return;
+  const report = typeof file === 'string' ? reporterFor(file, walker.report) : file;
+  const { variables, booleans } = walker.model;
+  // The variables the word needs, and theirs in turn (an unused definition is never expanded).
+  const pending = [word.text];
+  const visited = new Set<string>();
+  while (pending.length > 0) {
+    const text = pending.pop() as string;
+    for (const match of text.matchAll(/(\\*)@\{([^}]*)\}/g)) {
+      if ((match[1] as string).length % 2 === 1) continue;
+      const name = match[2] as string;
+      if (name === '') {
+        report(undefinedVariable, 'emptyName', word);
+        return;
+      }
+      // Not a variable name: apparmor_parser leaves the text as it is.
+      if (!VARIABLE_NAME.test(name) || BUILTIN_VARIABLES.has(name) || visited.has(name)) continue;
+      visited.add(name);
+      const values = variables.get(name);
+      if (values && !booleans.has(name)) {
+        pending.push(...values);
+        continue;
+      }
+      if (booleans.has(name)) {
+        report(undefinedVariable, 'notSet', word, { name: `@{${name}}`, bool: `$${name}` });
+        return;
+      }
+      const via = text === word.text ? '' : ` (it is used in the value of another variable)`;
+      report(undefinedVariable, 'undefined', word, {
+        name: `@{${name}}`,
+        hint: via || didYouMeanSuffix(name, [...variables.keys()]),
+      });
+      return;
+    }
   }
-  const expanded = expandOrCycle(word.text, walker.model.variables);
+  const expanded = expandOrCycle(word.text, variables);
   if ('cycle' in expanded) {
     if (!expanded.members.some((name) => walker.cycles.has(name))) {
       report(undefinedVariable, 'recursive', word, { name: `@{${expanded.cycle}}` });

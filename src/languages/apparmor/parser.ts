@@ -23,7 +23,7 @@ import { invalidPermissions } from './rules/invalid-permissions.js';
 import { invalidQualifier } from './rules/invalid-qualifier.js';
 import { syntaxError } from './rules/syntax-error.js';
 import { Scanner } from './scanner.js';
-import { NETWORK_DOMAINS, NETWORK_PROTOCOLS, NETWORK_TYPES } from './tables.js';
+import { NETWORK_DOMAINS, NETWORK_PROTOCOL_TYPES, NETWORK_TYPES } from './tables.js';
 
 export type Where = 'preamble' | 'profile' | 'hat';
 
@@ -45,12 +45,26 @@ const MEDIATION_KEYWORDS = new Set<MediationRule['kind']>([
   'all',
 ]);
 
-const QUALIFIER_ORDER = ['priority', 'audit', 'allow', 'deny', 'owner', 'other'] as const;
+/**
+ * Rule qualifiers in the grammar's order (opt_prefix in parser_yacc.y): priority, audit, one rule
+ * mode, one owner condition. `user` is the keyword table's other spelling of `owner`.
+ */
+const QUALIFIER_GROUPS: Readonly<Record<string, number>> = {
+  priority: 0,
+  audit: 1,
+  allow: 2,
+  deny: 2,
+  prompt: 2,
+  owner: 3,
+  user: 3,
+  other: 3,
+};
+const QUALIFIER_GROUP_NAMES = ['priority', 'audit', 'allow, deny or prompt', 'owner or other'];
 
 /** Words that begin a statement inside a profile. */
 const RULE_STARTS: ReadonlySet<string> = new Set([
   ...MEDIATION_KEYWORDS,
-  ...QUALIFIER_ORDER,
+  ...Object.keys(QUALIFIER_GROUPS),
   'file',
   'link',
   'include',
@@ -247,7 +261,8 @@ class Parser {
     if (s.startsWith('@{') && this.atAssignment()) return this.variable(start, where);
     if (s.peek() === '$') return this.booleanAssignment(start, where);
     if (word === 'abi' && /\s/.test(s.peek(3))) return this.abi(start);
-    if (where === 'preamble' && word === 'alias') return this.alias(start);
+    if (where === 'preamble' && (word === 'alias' || word === 'rewrite'))
+      return this.alias(start, word.length);
     if (word === 'if' && where !== 'preamble' && /\s/.test(s.peek(2))) return this.conditional(start, where);
     if (where !== 'preamble' && (s.peek() === '^' || word === 'hat'))
       return this.profile(start, where, {}, true);
@@ -377,9 +392,9 @@ class Parser {
     return { kind: 'abi', path, angle, start, end: s.pos };
   }
 
-  private alias(start: number): Statement {
+  private alias(start: number, length: number): Statement {
     const s = this.s;
-    s.pos += 5;
+    s.pos += length;
     s.skip(false);
     const from = s.readPath();
     if (!from) this.fail('the path to alias');
@@ -400,7 +415,7 @@ class Parser {
     const close = s.text.indexOf('}', s.pos);
     const name = s.text.slice(s.pos, close + 1);
     const nameRange = { start: s.pos, end: close + 1 };
-    if (!/^@\{[A-Za-z_][\w]*\}$/.test(name)) {
+    if (!/^@\{[A-Za-z][A-Za-z0-9_]*\}$/.test(name)) {
       this.report(syntaxError, 'invalid', nameRange, { detail: `invalid variable name ${name}` });
     }
     if (where !== 'preamble') {
@@ -450,7 +465,7 @@ class Parser {
 
   private booleanAssignment(start: number, where: Where): Statement {
     const s = this.s;
-    const m = /^\$(\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)/.exec(s.text.slice(s.pos, s.pos + 200));
+    const m = /^\$(\{[A-Za-z][A-Za-z0-9_]*\}|[A-Za-z][A-Za-z0-9_]*)/.exec(s.text.slice(s.pos, s.pos + 200));
     if (!m) this.fail('a boolean variable name ($NAME)');
     const raw = m[1] as string;
     const name = raw.startsWith('{') ? raw.slice(1, -1) : raw;
@@ -494,6 +509,8 @@ class Parser {
     const s = this.s;
     const q: Qualifiers = {};
     let last = -1;
+    /** The word written for each group, for messages. */
+    const written = new Map<number, string>();
     for (;;) {
       const word = s.peekName();
       const at = s.pos;
@@ -517,26 +534,28 @@ class Parser {
         // A bad value is reported above; the rule then counts as priority 0.
         q.priority = { value: Number.isInteger(number) ? number : 0, start: at, end: s.pos };
       } else {
-        index = (QUALIFIER_ORDER as readonly string[]).indexOf(word);
+        index = QUALIFIER_GROUPS[word] ?? -1;
         if (index <= 0 || !/[\s]/.test(s.peek(word.length))) break;
         const range = { start: at, end: at + word.length };
-        const key = word as 'audit' | 'allow' | 'deny' | 'owner' | 'other';
+        const key = (word === 'user' ? 'owner' : word) as
+          'audit' | 'allow' | 'deny' | 'prompt' | 'owner' | 'other';
+        const rival = (['allow', 'deny', 'prompt', 'owner', 'other'] as const).find(
+          (other) => other !== key && QUALIFIER_GROUPS[other] === index && q[other],
+        );
         if (q[key]) this.report(invalidQualifier, 'repeated', range, { word });
+        else if (rival) this.report(invalidQualifier, 'both', range, { a: rival, b: word });
         q[key] = range;
         s.pos += word.length;
-        if ((key === 'allow' && q.deny) || (key === 'deny' && q.allow)) {
-          this.report(invalidQualifier, 'both', range);
-        }
       }
-      if (index < last && !(index === 2 && last === 3) && !(index === 3 && last === 2)) {
-        const other = QUALIFIER_ORDER[last] as string;
+      if (index < last) {
         this.report(
           invalidQualifier,
           'order',
           { start: at, end: s.pos },
-          { word: QUALIFIER_ORDER[index] as string, other },
+          { word, other: written.get(last) ?? (QUALIFIER_GROUP_NAMES[last] as string) },
         );
       }
+      if (!written.has(index)) written.set(index, word);
       last = Math.max(last, index);
       s.skip(false);
     }
@@ -564,7 +583,7 @@ class Parser {
       s.pos += 7;
       s.skip(false);
     }
-    for (const key of ['audit', 'allow', 'deny', 'owner', 'other', 'priority'] as const) {
+    for (const key of ['audit', 'allow', 'deny', 'prompt', 'owner', 'other', 'priority'] as const) {
       const range = qualifiers[key];
       if (range) this.report(invalidQualifier, 'notFor', range, { word: key, kind: 'profile' });
     }
@@ -715,7 +734,7 @@ class Parser {
       s.skip(false);
     }
     const vstart = s.pos;
-    const m = /^(\$\{[A-Za-z_]\w*\}|\$[A-Za-z_]\w*|@\{[A-Za-z_]\w*\}|@[A-Za-z_]\w*)/.exec(
+    const m = /^(\$\{[A-Za-z]\w*\}|\$[A-Za-z]\w*|@\{[A-Za-z]\w*\}|@[A-Za-z]\w*)/.exec(
       s.text.slice(s.pos, s.pos + 200),
     );
     if (!m) this.fail('a variable ($NAME or @{NAME}) after if');
@@ -782,6 +801,9 @@ class Parser {
     ) {
       return this.mediation(start, qualifiers, keyword as MediationRule['kind']);
     }
+    // apparmor_parser's keyword table spells umount both ways.
+    if (keyword === 'unmount' && /[\s,]/.test(s.peek(7) || ','))
+      return this.mediation(start, qualifiers, 'umount', keyword.length);
     const c = s.peek();
     if (
       c === '/' ||
@@ -802,19 +824,20 @@ class Parser {
     let path: Word | undefined;
     let perms: Word | undefined;
     let safety: Word | undefined;
+    const mode = s.peekName();
+    if ((mode === 'safe' || mode === 'unsafe') && /\s/.test(s.peek(mode.length))) {
+      safety = s.readName();
+      s.skip(false);
+    }
     const c = s.peek();
-    if (c === '/' || c === '@' || c === '"' || c === '{') {
+    const pathFirst = c === '/' || c === '@' || c === '"' || c === '{';
+    if (pathFirst) {
       path = s.readPath();
       if (!path) this.fail('a path');
       s.skip(false);
       perms = s.readName();
       if (!perms) this.fail('permissions after the path (r, w, ix, ...)');
     } else {
-      const mode = s.peekName();
-      if ((mode === 'safe' || mode === 'unsafe') && /\s/.test(s.peek(mode.length))) {
-        safety = s.readName();
-        s.skip(false);
-      }
       perms = s.readName();
       if (!perms) this.fail('permissions or a path');
       s.skip(false);
@@ -835,6 +858,7 @@ class Parser {
     s.pos++;
     const rule = this.fileRule(start, qualifiers, path, perms, target);
     if (safety) rule.safety = safety;
+    if (!pathFirst) rule.permissionsFirst = true;
     return rule;
   }
 
@@ -856,7 +880,7 @@ class Parser {
     if (target) rule.target = target;
     if (perms) {
       rule.permissionsWord = perms;
-      rule.permissions = parseFilePermissions(perms, qualifiers, target, (messageId, ...data) =>
+      rule.permissions = parseFilePermissions(perms, qualifiers, (messageId, ...data) =>
         this.report(invalidPermissions, messageId, perms, ...data),
       );
     }
@@ -921,10 +945,15 @@ class Parser {
   }
 
   /** capability, network, signal, ptrace, unix, dbus, mount family, change_profile, ... */
-  private mediation(start: number, qualifiers: Qualifiers, kind: MediationRule['kind']): MediationRule {
+  private mediation(
+    start: number,
+    qualifiers: Qualifiers,
+    kind: MediationRule['kind'],
+    length: number = kind.length,
+  ): MediationRule {
     const s = this.s;
-    const keyword = { start: s.pos, end: s.pos + kind.length };
-    s.pos += kind.length;
+    const keyword = { start: s.pos, end: s.pos + length };
+    s.pos += length;
     const rule: MediationRule = {
       kind,
       keyword,
@@ -997,7 +1026,8 @@ class Parser {
         continue;
       }
       s.pos = after;
-      if (rule.conditions.length === 0 && rule.words.length === 0) rule.permissions.push(word);
+      if (rule.conditions.length === 0 && rule.words.length === 0 && !rule.parenthesized)
+        rule.permissions.push(word);
       else rule.words.push(word);
     }
     rule.end = s.pos;
@@ -1019,7 +1049,7 @@ class Parser {
     const word = s.peekName();
     if (
       kind === 'network' &&
-      (NETWORK_DOMAINS.has(word) || NETWORK_TYPES.has(word) || NETWORK_PROTOCOLS.has(word))
+      (NETWORK_DOMAINS.has(word) || NETWORK_TYPES.has(word) || NETWORK_PROTOCOL_TYPES[word] !== undefined)
     )
       return false;
     return RULE_STARTS.has(word);

@@ -4,30 +4,23 @@
  * change_profile and rlimit rules, the qualifiers a rule takes, and profile flags.
  */
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
-import type { Condition, Flag, MediationRule, Profile, Rule, Word } from './ast.js';
+import type { Condition, FileRule, MediationRule, Rule, Word } from './ast.js';
 import { checkPattern } from './aare.js';
+import { validateMount } from './validate-mount.js';
+import { NO_PEER, isListedAccess, validateNetwork } from './validate-network.js';
 import type { Reporter } from './reporter.js';
-import { invalidFlags } from './rules/invalid-flags.js';
 import { invalidOption } from './rules/invalid-option.js';
 import { invalidPermissions } from './rules/invalid-permissions.js';
 import { invalidQualifier } from './rules/invalid-qualifier.js';
 import { unknownCapability } from './rules/unknown-capability.js';
 import {
   CAPABILITIES,
-  CONFLICTING_FLAGS,
   DBUS_PERMISSIONS,
-  ERRNO_NAMES,
   IO_URING_PERMISSIONS,
-  MODE_FLAGS,
-  MOUNT_OPTIONS,
+  isSignal,
   MQUEUE_PERMISSIONS,
-  NETWORK_DOMAINS,
   NETWORK_PERMISSIONS,
-  NETWORK_PROTOCOLS,
-  NETWORK_PROTOCOL_TYPES,
   NETWORK_TYPES,
-  PLAIN_FLAGS,
-  PROPAGATION_OPTIONS,
   PTRACE_PERMISSIONS,
   RLIMITS,
   SIGNALS,
@@ -47,6 +40,8 @@ interface KindSpec {
   single?: readonly string[];
 }
 
+const DBUS_KEYS = ['bus', 'path', 'interface', 'member', 'name', 'label'];
+
 const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   signal: { permissions: SIGNAL_PERMISSIONS, keys: ['set', 'peer'] },
   ptrace: { permissions: PTRACE_PERMISSIONS, keys: ['peer'], single: ['peer'] },
@@ -58,9 +53,9 @@ const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   },
   dbus: {
     permissions: DBUS_PERMISSIONS,
-    keys: ['bus', 'path', 'interface', 'member', 'name', 'peer'],
-    peerKeys: ['name', 'label'],
-    single: ['bus', 'path', 'interface', 'member'],
+    keys: [...DBUS_KEYS, 'peer'],
+    peerKeys: DBUS_KEYS,
+    single: DBUS_KEYS,
   },
   mqueue: { permissions: MQUEUE_PERMISSIONS, keys: ['type', 'label'], single: ['type', 'label'] },
   io_uring: { permissions: IO_URING_PERMISSIONS, keys: ['label'], single: ['label'] },
@@ -79,9 +74,6 @@ const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   change_profile: { keys: [] },
 };
 
-/** Socket accesses that have no peer. */
-const NO_PEER = new Set(['create', 'bind', 'listen', 'shutdown', 'getattr', 'setattr', 'getopt', 'setopt']);
-
 /** Qualifiers first: owner only on file rules, none on rlimit. */
 function validateQualifiers(rule: Rule, report: Reporter): void {
   if (rule.kind === 'file' || rule.kind === 'link') return;
@@ -89,7 +81,7 @@ function validateQualifiers(rule: Rule, report: Reporter): void {
   if (q.owner) report(invalidQualifier, 'notFor', q.owner, { word: 'owner', kind: rule.kind });
   if (q.other) report(invalidQualifier, 'notFor', q.other, { word: 'other', kind: rule.kind });
   if (rule.kind === 'rlimit') {
-    for (const key of ['audit', 'allow', 'deny'] as const) {
+    for (const key of ['audit', 'allow', 'deny', 'prompt'] as const) {
       const range = q[key];
       if (range) report(invalidQualifier, 'notFor', range, { word: key, kind: 'rlimit' });
     }
@@ -99,6 +91,7 @@ function validateQualifiers(rule: Rule, report: Reporter): void {
 export function validateRule(rule: Rule, report: Reporter): void {
   validateQualifiers(rule, report);
   if (rule.kind === 'file') {
+    validateFileRule(rule, report);
     if (rule.path) checkPath(rule.path, report);
     if (rule.target) checkPattern(rule.target, report);
     return;
@@ -120,6 +113,15 @@ export function validateRule(rule: Rule, report: Reporter): void {
   }
 }
 
+/** What file_rule_tail and frule check in parser_yacc.y once the permissions are read. */
+function validateFileRule(rule: FileRule, report: Reporter): void {
+  if (rule.safety && !rule.permissions.exec)
+    report(invalidPermissions, 'unsafeWithoutExec', rule.safety, { safety: rule.safety.text });
+  const p = rule.permissions;
+  if (rule.permissionsFirst && rule.target && p.link && p.exec && rule.permissionsWord)
+    report(invalidPermissions, 'linkAndExec', rule.permissionsWord);
+}
+
 function checkPath(word: Word, report: Reporter): void {
   checkPattern(word, report, true);
 }
@@ -137,85 +139,6 @@ function validateCapability(rule: MediationRule, report: Reporter): void {
       });
     }
   }
-}
-
-function validateNetwork(rule: MediationRule, report: Reporter): void {
-  const words = rule.parenthesized ? rule.words : [...rule.permissions, ...rule.words];
-  let stage = rule.parenthesized ? 1 : 0; // 0 permissions, 1 domain, 2 type/protocol, 3 done
-  let domain: string | undefined;
-  const access: string[] = rule.parenthesized ? rule.permissions.map((p) => p.text) : [];
-  for (const word of words) {
-    const text = word.text;
-    if (stage === 0 && NETWORK_PERMISSIONS.has(text)) {
-      access.push(text);
-      continue;
-    }
-    if (stage <= 1 && NETWORK_DOMAINS.has(text)) {
-      stage = 2;
-      domain = text;
-      continue;
-    }
-    if (stage <= 2 && (NETWORK_TYPES.has(text) || NETWORK_PROTOCOLS.has(text))) {
-      stage = 3;
-      const mapped = NETWORK_PROTOCOL_TYPES[text];
-      if (mapped && domain !== undefined && !mapped.domains.includes(domain)) {
-        report(invalidOption, 'invalid', word, {
-          detail: `"${domain} ${text}" is no network entry apparmor_parser knows (${text} is mapped for ${mapped.domains.join(' and ')} only)`,
-        });
-        return;
-      }
-      continue;
-    }
-    report(invalidOption, 'badValue', word, {
-      what: 'network family, type or protocol',
-      value: text,
-      hint: didYouMeanSuffix(text, [...NETWORK_DOMAINS, ...NETWORK_TYPES, ...NETWORK_PROTOCOLS]),
-    });
-    return;
-  }
-  if (rule.parenthesized) checkPermissions(rule, NETWORK_PERMISSIONS, report);
-  checkConditions(rule, SPECS.network as KindSpec, report);
-  if (rule.conditions.some((c) => c.key === 'peer') && access.some((a) => NO_PEER.has(a))) {
-    report(invalidOption, 'invalid', rule.keyword, {
-      detail: 'peer= does not apply to create, bind, listen, shutdown, getattr, setattr, getopt or setopt',
-    });
-  }
-  for (const condition of allConditions(rule.conditions)) {
-    for (const value of condition.values) {
-      if (condition.key === 'ip' && !isIpAddress(value.text)) {
-        report(invalidOption, 'badValue', value, { what: 'IP address', value: value.text, hint: '' });
-      }
-      if (condition.key === 'port' && !isPortRange(value.text)) {
-        report(invalidOption, 'badValue', value, { what: 'port', value: value.text, hint: '' });
-      }
-    }
-  }
-  if (rule.target)
-    report(invalidOption, 'invalid', rule.target, { detail: 'network rules take no "->" target' });
-}
-
-function allConditions(conditions: readonly Condition[]): Condition[] {
-  return conditions.flatMap((c) => [c, ...(c.nested ?? [])]);
-}
-
-function isIpAddress(text: string): boolean {
-  if (text === 'none') return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4) return v4.slice(1).every((part) => Number(part) <= 255);
-  if (!/^[0-9a-fA-F:]+$/.test(text) || !text.includes(':')) return false;
-  const halves = text.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
-  if (groups.some((g) => g.length === 0 || g.length > 4)) return false;
-  return halves.length === 2 ? groups.length < 8 : groups.length === 8;
-}
-
-function isPortRange(text: string): boolean {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!m) return false;
-  const low = Number(m[1]);
-  const high = m[2] === undefined ? low : Number(m[2]);
-  return low <= 65535 && high <= 65535 && low <= high;
 }
 
 const SIZE = /^(\d+)(K|KB|M|MB|G|GB)?$/;
@@ -264,9 +187,28 @@ function validateRlimit(rule: MediationRule, report: Reporter): void {
     });
 }
 
+/**
+ * The access of a rule as its lexer state reads it: outside parentheses one keyword of the class
+ * or `r`, `w`, `rw`, `wr`; inside, names or strings of r and w. userns takes no list (its lexer
+ * state has no parenthesis), io_uring ignores what its list does not know.
+ */
 function checkPermissions(rule: MediationRule, allowed: ReadonlySet<string>, report: Reporter): boolean {
+  if (rule.kind === 'mqueue' && !rule.parenthesized) {
+    // A bare word that is no access is the queue name (`mqueue rw 1234,`).
+    const names = rule.permissions.filter((w) => !allowed.has(w.text));
+    rule.permissions = rule.permissions.filter((w) => allowed.has(w.text));
+    rule.words.unshift(...names);
+  }
+  if (rule.parenthesized && rule.kind === 'userns') {
+    report(invalidOption, 'invalid', rule.keyword, {
+      detail: 'userns rules take "create" without parentheses: userns create,',
+    });
+    return false;
+  }
+  if (rule.parenthesized && rule.kind === 'io_uring') return true;
   for (const word of rule.permissions) {
-    if (!allowed.has(word.text)) {
+    const known = rule.parenthesized ? isListedAccess(word.text, allowed) : allowed.has(word.text);
+    if (!known) {
       report(invalidPermissions, 'notFor', word, {
         perm: word.text,
         kind: rule.kind,
@@ -275,7 +217,69 @@ function checkPermissions(rule: MediationRule, allowed: ReadonlySet<string>, rep
       return false;
     }
   }
+  if (!rule.parenthesized && rule.permissions.length > 1) {
+    report(invalidOption, 'invalid', rule.permissions[1] as Word, {
+      detail: `several ${rule.kind} permissions must be written in parentheses: (${rule.permissions.map((p) => p.text).join(', ')})`,
+    });
+    return false;
+  }
   return true;
+}
+
+/**
+ * What dbus.cc refuses: `label` outside `peer=(...)`, a condition given twice (peer included), a
+ * rule that is both about messages (path, interface, member, a peer) and about a service (its own
+ * name), and access that does not fit: bind is for services, send and receive for messages, and
+ * eavesdrop takes a bus only.
+ */
+function validateDbus(rule: MediationRule, report: Reporter): void {
+  const subject = rule.conditions.filter((c) => c.key !== 'peer');
+  const peer = rule.conditions.filter((c) => c.key === 'peer').flatMap((c) => c.nested ?? []);
+  const label = subject.find((c) => c.key === 'label');
+  if (label) {
+    report(invalidOption, 'invalid', label.keyRange, {
+      detail: 'dbus label= belongs inside peer=(...): dbus peer=(label=...)',
+    });
+    return;
+  }
+  const seen = new Set<string>();
+  for (const condition of [...subject, ...peer]) {
+    if (seen.has(condition.key)) {
+      report(invalidOption, 'invalid', condition.keyRange, {
+        detail: `dbus ${condition.key}= can be given once (peer=(...) included)`,
+      });
+      return;
+    }
+    seen.add(condition.key);
+  }
+  const service = subject.some((c) => c.key === 'name');
+  const message = [...subject, ...peer].some((c) => c.key !== 'bus' && c.key !== 'name') || peer.length > 0;
+  if (service && message) {
+    report(invalidOption, 'invalid', rule.keyword, {
+      detail:
+        'a dbus rule is about a service (name=) or about messages (path, interface, member, peer=(...)), not both: write two rules',
+    });
+    return;
+  }
+  const access = new Set(rule.permissions.flatMap((p) => dbusAccess(p.text)));
+  if (message && access.has('bind'))
+    report(invalidOption, 'invalid', rule.keyword, {
+      detail: 'dbus bind is for a service name= rule, not for messages',
+    });
+  else if (service && (access.has('send') || access.has('receive')))
+    report(invalidOption, 'invalid', rule.keyword, {
+      detail: 'dbus send and receive are for messages, not for a service name= rule',
+    });
+  else if (access.has('eavesdrop') && seen.size > (seen.has('bus') ? 1 : 0))
+    report(invalidOption, 'invalid', rule.keyword, { detail: 'dbus eavesdrop takes a bus= condition only' });
+}
+
+function dbusAccess(word: string): string[] {
+  if (word === 'write') return ['send'];
+  if (word === 'read') return ['receive'];
+  if (/^[rwRW]+$/.test(word))
+    return [...(/[wW]/.test(word) ? ['send'] : []), ...(/[rR]/.test(word) ? ['receive'] : [])];
+  return [word];
 }
 
 function checkConditions(rule: MediationRule, spec: KindSpec, report: Reporter): void {
@@ -311,7 +315,15 @@ function checkConditions(rule: MediationRule, spec: KindSpec, report: Reporter):
         report(invalidOption, 'invalid', condition, { detail: 'peer= takes (key=value ...) conditions' });
         continue;
       }
+      if (!spec.peerKeys) {
+        report(invalidOption, 'invalid', condition, {
+          detail: `${rule.kind} rules take peer=LABEL, not a peer=(...) group`,
+        });
+        continue;
+      }
       for (const nested of condition.nested) {
+        if (spec.single?.includes(nested.key) && nested.values.length !== 1)
+          report(invalidOption, 'invalid', nested, { detail: `${nested.key}= takes a single value` });
         if (!(spec.peerKeys ?? []).includes(nested.key)) {
           report(invalidOption, 'unknownKey', nested.keyRange, {
             kind: `${rule.kind} peer`,
@@ -341,12 +353,8 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
     rule.words.unshift(...rule.permissions.splice(0));
   }
   if (spec.permissions && !checkPermissions(rule, spec.permissions, report)) return;
-  if (!rule.parenthesized && rule.permissions.length > 1) {
-    report(invalidOption, 'invalid', rule.permissions[1] as Word, {
-      detail: `several ${rule.kind} permissions must be written in parentheses: (${rule.permissions.map((p) => p.text).join(', ')})`,
-    });
-    return;
-  }
+  if (rule.kind === 'mount' || rule.kind === 'remount' || rule.kind === 'umount')
+    return validateMount(rule, report);
   checkConditions(rule, spec, report);
   if (
     !isMount &&
@@ -360,6 +368,9 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
     return;
   }
   switch (rule.kind) {
+    case 'dbus':
+      validateDbus(rule, report);
+      break;
     case 'signal':
       for (const condition of rule.conditions) {
         if (condition.key !== 'set') continue;
@@ -405,12 +416,15 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
       }
       for (const word of rule.words) {
         const sysv = /^\d+$/.test(word.text);
-        const posix = word.text.startsWith('/') || word.text.startsWith('@{');
+        // The name is checked before variables are expanded: @{VAR} is no queue name.
+        const posix = word.text.startsWith('/');
         if ((!sysv && !posix) || (type === 'sysv' && !sysv) || (type === 'posix' && !posix)) {
           report(invalidOption, 'badValue', word, {
             what: 'message queue name',
             value: word.text,
-            hint: ' (posix names start with /, sysv keys are numbers)',
+            hint: word.text.startsWith('@{')
+              ? ' (apparmor_parser checks the name before expanding variables: write the name itself)'
+              : ' (posix names start with /, sysv keys are numbers)',
           });
         }
       }
@@ -418,15 +432,11 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
         report(invalidOption, 'invalid', rule.words[1] as Word, { detail: 'mqueue rules name one queue' });
       break;
     }
-    case 'mount':
-    case 'remount':
-    case 'umount':
-      validateMount(rule, report);
-      break;
     case 'pivot_root':
       if (rule.words.length > 1)
         report(invalidOption, 'invalid', rule.words[1] as Word, { detail: 'pivot_root takes one new root' });
-      for (const word of rule.words) checkPath(word, report);
+      // Mount points are patterns apparmor_parser does not require to be absolute.
+      for (const word of rule.words) checkPattern(word, report);
       break;
     case 'change_profile': {
       const words = [...rule.words];
@@ -454,143 +464,5 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
       }
       if (rule.target)
         report(invalidOption, 'invalid', rule.target, { detail: `${rule.kind} rules take no "->" target` });
-  }
-}
-
-const OPPOSITE_MOUNT_OPTIONS = new Map<string, string[]>();
-for (const [a, b] of [
-  ['ro', 'rw'],
-  ['r', 'rw'],
-  ['read-only', 'rw'],
-  ['ro', 'w'],
-  ['suid', 'nosuid'],
-  ['dev', 'nodev'],
-  ['exec', 'noexec'],
-  ['sync', 'async'],
-  ['mand', 'nomand'],
-  ['symfollow', 'nosymfollow'],
-  ['atime', 'noatime'],
-  ['diratime', 'nodiratime'],
-  ['acl', 'noacl'],
-  ['relatime', 'norelatime'],
-  ['iversion', 'noiversion'],
-  ['strictatime', 'nostrictatime'],
-  ['lazytime', 'nolazytime'],
-  ['user', 'nouser'],
-] as const) {
-  OPPOSITE_MOUNT_OPTIONS.set(a, [...(OPPOSITE_MOUNT_OPTIONS.get(a) ?? []), b]);
-  OPPOSITE_MOUNT_OPTIONS.set(b, [...(OPPOSITE_MOUNT_OPTIONS.get(b) ?? []), a]);
-}
-
-function isSignal(text: string): boolean {
-  if (SIGNALS.has(text)) return true;
-  const m = /^rtmin\+(\d+)$/.exec(text);
-  return m !== null && Number(m[1]) <= 32;
-}
-
-function validateMount(rule: MediationRule, report: Reporter): void {
-  const options = rule.conditions.filter((c) => c.key === 'options');
-  let propagation = false;
-  for (const condition of options) {
-    const seen = new Set<string>();
-    for (const value of condition.values) {
-      if (value.text.includes(',')) {
-        report(invalidOption, 'invalid', value, {
-          detail: `several mount options must be written in parentheses: options=(${value.text})`,
-        });
-        return;
-      }
-      for (const option of [value.text]) {
-        if (option === '') continue;
-        const opposite = OPPOSITE_MOUNT_OPTIONS.get(option)?.find((o) => seen.has(o));
-        if (!condition.membership && opposite) {
-          report(invalidOption, 'invalid', value, {
-            detail: `mount options "${opposite}" and "${option}" contradict each other`,
-          });
-          return;
-        }
-        seen.add(option);
-        if (!MOUNT_OPTIONS.has(option)) {
-          report(invalidOption, 'badValue', value, {
-            what: 'mount option',
-            value: option,
-            hint: didYouMeanSuffix(option, [...MOUNT_OPTIONS]),
-          });
-          return;
-        }
-        if (PROPAGATION_OPTIONS.has(option)) propagation = true;
-      }
-    }
-  }
-  if (rule.kind === 'mount') {
-    if (rule.words.length > 1)
-      report(invalidOption, 'invalid', rule.words[1] as Word, {
-        detail: 'mount takes one source; write the mount point after "->"',
-      });
-    if (propagation && rule.words.length > 0 && rule.target) {
-      report(invalidOption, 'invalid', rule.words[0] as Word, {
-        detail: 'propagation options (make-shared, ...) take no source',
-      });
-    }
-    for (const word of rule.words) checkPattern(word, report);
-    if (rule.target) checkPath(rule.target, report);
-  } else {
-    if (rule.target)
-      report(invalidOption, 'invalid', rule.target, { detail: `${rule.kind} takes no "->" target` });
-    if (rule.words.length > 1)
-      report(invalidOption, 'invalid', rule.words[1] as Word, {
-        detail: `${rule.kind} takes one mount point`,
-      });
-    for (const word of rule.words) checkPath(word, report);
-  }
-}
-
-// ------------------------------------------------------------------------------------ flags
-
-export function validateFlags(profile: Profile, report: Reporter): void {
-  if (profile.flagsRange && profile.flags.length === 0) {
-    report(invalidFlags, 'empty', profile.flagsRange);
-    return;
-  }
-  const seen = new Map<string, Flag>();
-  for (const flag of profile.flags) {
-    const name = flag.name;
-    if (flag.value !== undefined) {
-      checkFlagValue(flag, report);
-      seen.set(name, flag);
-      continue;
-    }
-    if (!PLAIN_FLAGS.has(name) && name !== 'debug') {
-      report(invalidFlags, 'unknown', flag, { name, hint: didYouMeanSuffix(name, [...PLAIN_FLAGS]) });
-      continue;
-    }
-    if (MODE_FLAGS.has(name)) {
-      const other = [...seen.keys()].find((n) => MODE_FLAGS.has(n) && n !== name);
-      if (other) report(invalidFlags, 'conflict', flag, { a: other, b: name });
-    }
-    for (const [a, b] of CONFLICTING_FLAGS) {
-      const other = name === a ? b : name === b ? a : undefined;
-      if (other && seen.has(other)) report(invalidFlags, 'conflict', flag, { a: other, b: name });
-    }
-    seen.set(name, flag);
-  }
-}
-
-function checkFlagValue(flag: Flag, report: Reporter): void {
-  const value = flag.value?.text ?? '';
-  const bad = (detail: string): void => report(invalidFlags, 'value', flag, { name: flag.name, detail });
-  switch (flag.name) {
-    case 'kill.signal':
-      if (!isSignal(value)) bad(`"${value}" is not a signal name`);
-      return;
-    case 'error':
-      if (!ERRNO_NAMES.has(value)) bad(`"${value}" is not an errno name such as EPERM`);
-      return;
-    case 'attach_disconnected.path':
-    case 'attach_disconnected.ipc':
-      if (!value.startsWith('/')) bad(`"${value}" is not an absolute path`);
-      return;
-    default:
-      report(invalidFlags, 'unknown', flag, { name: `${flag.name}=`, hint: '' });
   }
 }

@@ -10,7 +10,7 @@ export const invalidFlags = defineRule({
     remediation: 'Correct or remove the flag the message names; keep one mode per profile.',
     docs: {
       rationale:
-        'A profile has at most one mode (`enforce`, `complain`, `kill`, `unconfined`, `prompt`, `default_allow`); `attach_disconnected`/`no_attach_disconnected`, `chroot_relative`/`namespace_relative`, `chroot_attach`/`chroot_no_attach` and `mediate_deleted`/`delegate_deleted` exclude each other. `kill.signal=` takes a signal name, `error=` an errno name such as `EPERM`, `attach_disconnected.path=` an absolute path.',
+        'A profile has at most one mode (`enforce`, `complain`, `kill`, `unconfined`, `prompt`, `default_allow`); `attach_disconnected`/`no_attach_disconnected`, `chroot_relative`/`namespace_relative`, `chroot_attach`/`chroot_no_attach` and `mediate_deleted`/`delegate_deleted` exclude each other. `kill.signal=` takes a signal name, `error=` an errno name such as `EPERM` (any name the kernel errno.h defines, in any case), `attach_disconnected.path=` an absolute path, variables allowed (it also turns `attach_disconnected` on); each may be repeated only with the same value.',
       bad: [
         { path: PROFILE_FILE, text: profile(NGINX_RULES, 'profile k8s-nginx flags=(attach_disconected)') },
       ],
@@ -23,6 +23,7 @@ export const invalidFlags = defineRule({
     unknown: 'unknown profile flag "{{name}}"{{hint}}',
     conflict: 'profile flags "{{a}}" and "{{b}}" contradict each other',
     value: 'invalid value for {{name}}: {{detail}}',
+    values: '{{name}} is given two values, "{{a}}" and "{{b}}": keep one',
     empty: 'empty flags=() list',
   },
 });

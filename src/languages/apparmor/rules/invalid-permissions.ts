@@ -12,7 +12,7 @@ export const invalidPermissions = defineRule({
       'Write the permissions apparmor_parser accepts: `r w a l k m` plus at most one exec mode, `w` or `a` but not both.',
     docs: {
       rationale:
-        'File permissions are `r w a l k m` plus at most one exec mode (`ix`, `px`, `Px`, `ux`, `Ux`, `cx`, `Cx`, `pix`, `Pix`, `cix`, `Cix`, `pux`, `PUx`, `cux`, `CUx`). `w` already implies `a`; a bare `x` is only valid in deny rules, and deny rules take no exec mode. Other rules take their own access words (`send`, `receive`, `read`, `trace`, ...).',
+        'File permissions are `r w a l k m` plus at most one exec mode (`ix`, `px`, `Px`, `ux`, `Ux`, `cx`, `Cx`, `pix`, `Pix`/`PIx`, `cix`, `Cix`, `pux`, `PUx`, `cux`, `CUx`); repeating the same mode is allowed, two different ones (or a bare `x` before one) are not. `w` already implies `a`; a bare `x` is only valid in deny rules, and deny rules take no exec mode. Other rules take their own access words (`send`, `receive`, `read`, `trace`, ...).',
       bad: [
         {
           path: PROFILE_FILE,
@@ -40,6 +40,9 @@ export const invalidPermissions = defineRule({
     denyExec: 'deny rules take a bare "x", not the exec mode in "{{mode}}"',
     notFor: '"{{perm}}" is not a {{kind}} permission{{hint}}',
     conflictRules: 'exec mode {{mode}} conflicts with {{other}} for the same path at line {{line}}',
-    target: 'only px, cx and pix-style exec transitions (and link) take "-> target"',
+    unsafeWithoutExec:
+      '"{{safety}}" needs an exec mode in the permissions (px, cx, ux, pix...): it only says whether the environment is scrubbed',
+    linkAndExec:
+      'link and exec permissions conflict in a rule with "->": write the link rule and the exec rule separately',
   },
 });

@@ -38,7 +38,7 @@ export const invalidQualifier = defineRule({
   messages: {
     order: '"{{word}}" must come before "{{other}}"',
     notFor: '"{{word}}" is not allowed on {{kind}} rules',
-    both: '"allow" and "deny" exclude each other',
+    both: '"{{a}}" and "{{b}}" exclude each other: keep one',
     repeated: '"{{word}}" is repeated',
   },
 });

@@ -39,6 +39,10 @@ export const undefinedVariable = defineRule({
     append: 'cannot append to {{name}}: it is not defined yet',
     redefined: 'variable {{name}} is already defined; use += to add values',
     empty: 'variable {{name}} has no value',
+    emptyName: 'empty variable name "@{}": name the variable, or escape the @ (\\@{) for a literal',
+    notBoolean: '{{name}} is a set variable, not a boolean: test it with "if defined {{set}}"',
+    notSet:
+      '{{name}} is declared as the boolean {{bool}}: a rule can only use set variables (@{NAME} = values)',
     recursive: 'variable {{name}} is defined in terms of itself',
     tooLarge:
       'variable {{name}} expands to {{size}} characters, over the limit of {{limit}}; no real profile comes near it: define it from fewer copies of other variables',
