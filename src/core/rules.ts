@@ -62,9 +62,21 @@ export const configError = defineRule({
   messages: { invalid: '{{message}}' },
 });
 
+export const moreFindings = defineRule({
+  id: 'chs/more-findings',
+  type: 'problem',
+  description: 'The findings of one rule in one file past the first 1,000, counted rather than listed.',
+  docs: 'A generated or hostile file can hold hundreds of thousands of findings of one rule (a seccomp profile of 750,000 unknown names); each listed finding costs memory and a line of output that nobody reads. chs lists the first 1,000 findings of each rule in each file and reports the rest as one finding of the same severity at the first one not listed. Fix the findings listed and lint again, or turn the rule off in chs.yaml.',
+  defaultSeverity: 'error',
+  messages: {
+    more: '{{count}} more {{rule}} findings in this file are not listed (at most {{limit}} per rule and file): fix the ones listed and lint again',
+  },
+});
+
 export const coreRules = [
   configError,
   fileUnreadable,
+  moreFindings,
   outsideRepository,
   unknownKind,
   unknownRule,
