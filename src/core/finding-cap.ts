@@ -23,7 +23,7 @@ export class FindingCap {
 
   /** Whether the finding is kept; counts it either way. */
   admit(finding: Finding): boolean {
-    const key = `${finding.file}\0${finding.rule.id}`;
+    const key = `${finding.file}\0${finding.rule.meta.id}`;
     let count = this.counts.get(key);
     if (!count) this.counts.set(key, (count = { kept: 0, dropped: 0 }));
     if (count.kept < this.limit) {
@@ -44,7 +44,7 @@ export class FindingCap {
         messageId: 'more',
         data: {
           count: dropped.toLocaleString('en-US'),
-          rule: first.rule.id,
+          rule: first.rule.meta.id,
           limit: this.limit.toLocaleString('en-US'),
         },
         file: first.file,

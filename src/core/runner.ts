@@ -94,7 +94,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const findings: Diagnostic[] = [];
   const cap = new FindingCap();
   const report = (finding: Finding): void => {
-    if (config.rules[finding.rule.id] === 'off' || !cap.admit(finding)) return;
+    if (config.rules[finding.rule.meta.id] === 'off' || !cap.admit(finding)) return;
     findings.push(toDiagnostic(finding));
   };
 
@@ -212,8 +212,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
 
   // A summary is as severe as the findings it counts, chs.yaml's override of their rule included.
   for (const summary of cap.summaries((finding) => {
-    const override = config.rules[finding.rule.id];
-    return override && override !== 'off' ? override : (finding.severity ?? finding.rule.defaultSeverity);
+    const override = config.rules[finding.rule.meta.id];
+    return override && override !== 'off' ? override : (finding.severity ?? finding.rule.meta.severity);
   }))
     findings.push(toDiagnostic(summary));
 
