@@ -257,6 +257,8 @@ export async function podSecurityCheckCommand(
   for (const { found, outcome } of waiting) {
     const result = outcomeResult(outcome, labels.get(outcome.namespace) ?? {});
     results.push(line({ ...found, object: undefined }, outcome.source, result));
+    // A cluster's results are written as they are told, not all kept until the end.
+    if (!json && results.length >= 10_000) flush();
   }
   waiting.length = 0;
   if (json) {
