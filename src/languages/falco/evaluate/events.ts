@@ -65,7 +65,7 @@ export class EventFileError extends UserError {
 }
 
 /** Longer lines are refused (and skipped) rather than buffered without end. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
