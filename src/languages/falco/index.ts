@@ -103,7 +103,7 @@ export { alertJson, buildAlert } from './evaluate/alert.js';
 export type { Alert } from './evaluate/alert.js';
 export { Ruleset } from './evaluate/engine.js';
 export type { CompiledRule as EngineRule, EngineEvent, EvaluableRule, TypedRule } from './evaluate/engine.js';
-export { EventFileError, eventFromValue, parseEventLine, readEvents } from './evaluate/events.js';
+export { eventFromValue, parseEventLine, readEvents } from './evaluate/events.js';
 export type { BadLine, RecordedEvent } from './evaluate/events.js';
 export { explainMiss } from './evaluate/explain.js';
 export { candidateKeys } from './evaluate/fields.js';
