@@ -12,7 +12,6 @@ import type { Alert } from '../languages/falco/index.js';
 import { loadRuleset } from '../languages/falco/index.js';
 import { replay } from '../languages/falco/index.js';
 import type { EventFile, ReplaySummary } from '../languages/falco/index.js';
-import { EventFileError } from '../languages/falco/index.js';
 import type { CommandContext } from './run.js';
 
 interface ReplayFlags {
@@ -122,7 +121,6 @@ export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags
     });
   } catch (error) {
     if (error instanceof OutputClosed) return EXIT_OK;
-    if (error instanceof EventFileError) throw new UserError(error.message);
     throw error;
   }
   try {

@@ -8,8 +8,13 @@ import { printable } from '../core/printable.js';
 import { readDataText } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
 import { asObj, asString } from '../languages/pod-security/index.js';
-import { evaluateAgainstPolicies, evaluatePodSecurity } from '../languages/pod-security/index.js';
-import type { PodSecurityResult, Violation } from '../languages/pod-security/index.js';
+import { evaluatePodSecurity, outcomeResult, policyOutcome } from '../languages/pod-security/index.js';
+import type {
+  PodSecurityResult,
+  PodSource,
+  PolicyOutcome,
+  Violation,
+} from '../languages/pod-security/index.js';
 import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
 import { loadRepositoryPolicies } from '../languages/pod-security/index.js';
 import { isPssLevel, parseVersion } from '../languages/pod-security/index.js';
@@ -180,30 +185,33 @@ export async function podSecurityCheckCommand(
 
   const results: CheckResultLine[] = [];
   const labels = new Map<string, Record<string, string>>();
+  const line = (
+    found: FoundObject,
+    source: Pick<PodSource, 'kind' | 'name' | 'namespace'>,
+    result: PodSecurityResult,
+  ): CheckResultLine => ({
+    file: found.file,
+    line: found.line,
+    kind: source.kind,
+    namespace: source.namespace,
+    name: source.name,
+    allowed: result.allowed,
+    message: result.message,
+    violations: result.violations,
+  });
   const check = (found: FoundObject): void => {
     const source = podSource(found.object);
-    if (!source) return;
-    const namespace = source.namespace || 'default';
-    const result: PodSecurityResult = level
-      ? evaluatePodSecurity(found.object, { level, version })
-      : evaluateAgainstPolicies(found.object, policies, {
-          namespace,
-          namespaceLabels: labels.get(namespace) ?? {},
-        });
-    results.push({
-      file: found.file,
-      line: found.line,
-      kind: source.kind,
-      namespace: source.namespace,
-      name: source.name,
-      allowed: result.allowed,
-      message: result.message,
-      violations: result.violations,
-    });
+    if (source && level)
+      results.push(line(found, source, evaluatePodSecurity(found.object, { level, version })));
   };
-  // Against a level, each file's objects are checked and let go before the next file is read;
-  // against policies, a Namespace's labels may come in a later file, so the checks wait for all.
-  const waiting: FoundObject[] = [];
+  // Against policies, what each object's verdict is, but for the labels of its namespace (which
+  // may come in a later file): kept in place of the object, told once every file is read.
+  const waiting: { found: { file: string; line: number }; outcome: PolicyOutcome }[] = [];
+  const hold = (found: FoundObject): void => {
+    const outcome = policyOutcome(found.object, policies);
+    if (outcome) waiting.push({ found: { file: found.file, line: found.line }, outcome });
+  };
+  // Each file's objects are checked (or their outcome kept) and let go before the next is read.
   let errors = 0;
   // Text is written file by file, so that a cluster's results need not all be kept.
   const json = flags.format === 'json';
@@ -234,7 +242,7 @@ export async function podSecurityCheckCommand(
           labels.set(asString(metadata?.name), nsLabels);
         }
         if (level) check(found);
-        else waiting.push(found);
+        else hold(found);
       }
     } catch (error) {
       if (!(error instanceof ItemError)) throw error;
@@ -247,7 +255,13 @@ export async function podSecurityCheckCommand(
     }
     if (!json) flush();
   }
-  for (const found of waiting) check(found);
+  for (const { found, outcome } of waiting) {
+    const result = outcomeResult(outcome, labels.get(outcome.namespace) ?? {});
+    results.push(line({ ...found, object: undefined }, outcome.source, result));
+    // A cluster's results are written as they are told, not all kept until the end.
+    if (!json && results.length >= 10_000) flush();
+  }
+  waiting.length = 0;
   if (json) {
     ctx.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
     checked = results.length;

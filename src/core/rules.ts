@@ -223,9 +223,40 @@ mode: block
   messages: { invalid: '{{message}}' },
 });
 
+export const moreFindings = defineRule({
+  meta: {
+    id: 'chs/more-findings',
+    severity: 'error',
+    type: 'problem',
+    description: 'The findings of one rule in one file past the first 1,000, counted rather than listed.',
+    remediation:
+      'Fix the findings listed and lint again; when the file is generated, fix its generator, or turn the rule off in `chs.yaml` `rules`.',
+    docs: {
+      rationale:
+        'A generated or hostile file can hold hundreds of thousands of findings of one rule (a seccomp profile of 750,000 unknown names held 1.4 GB of findings). chs lists the first 1,000 findings of each rule in each file and reports the rest as one finding, as severe as they are, at the first one not listed.',
+      bad: [
+        {
+          path: 'policies/seccomp/generated.json',
+          text: `${JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: Array.from({ length: 1001 }, (_, i) => `call${i}`), action: 'SCMP_ACT_ERRNO' }] })}\n`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/generated.json',
+          text: `${JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['kexec_load', 'ptrace'], action: 'SCMP_ACT_ERRNO' }] })}\n`,
+        },
+      ],
+    },
+  },
+  messages: {
+    more: '{{count}} more {{rule}} findings in this file are not listed (at most {{limit}} per rule and file): fix the ones listed and lint again',
+  },
+});
+
 export const coreRules = [
   configError,
   fileUnreadable,
+  moreFindings,
   outsideRepository,
   unknownKind,
   unknownRule,

@@ -8,6 +8,7 @@ import { loadConfig } from './config.js';
 import { didYouMeanSuffix } from './did-you-mean.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
+import { FindingCap } from './finding-cap.js';
 import { discover, displayPath, expandArguments, layoutOf } from './discovery.js';
 import type { DiscoveredFile, WalkProblem } from './discovery.js';
 import type { PolicyKind } from './kinds.js';
@@ -92,7 +93,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   if (loaded.problems.length > 0) return result;
 
   const findings: Diagnostic[] = [];
+  const cap = new FindingCap();
   const report = (finding: Finding): void => {
+    if (config.rules[finding.rule.meta.id] === 'off' || !cap.admit(finding)) return;
     findings.push(toDiagnostic(finding));
   };
 
@@ -213,6 +216,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     phase(`${language.kind}: lint`);
     checkpoint(`linting the ${language.kind} files`);
   }
+
+  // A summary is as severe as the findings it counts, chs.yaml's override of their rule included.
+  for (const summary of cap.summaries((finding) => {
+    const override = config.rules[finding.rule.meta.id];
+    return override && override !== 'off' ? override : (finding.severity ?? finding.rule.meta.severity);
+  }))
+    findings.push(toDiagnostic(summary));
 
   // Severity overrides, then suppressions.
   const overridden: Diagnostic[] = [];

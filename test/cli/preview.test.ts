@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { marked } from 'marked';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { previewCommand } from '../../src/cli/preview.js';
@@ -133,6 +134,14 @@ describe('chs preview: the report', () => {
     );
     await expect(attempt({ base: 'x', baseDir: '../base' })).rejects.toThrow(
       /either --base REF or --base-dir DIR/,
+    );
+    // A truncated recording fails the preview as it fails `falco replay`, rather than count nothing.
+    const gz = gzipSync(readFileSync(join(head, 'events/shop.jsonl')));
+    writeFileSync(join(head, 'events/cut.jsonl.gz'), gz.subarray(0, gz.length - 20));
+    await expect(attempt({ baseDir: '../base', events: ['events/cut.jsonl.gz'] })).rejects.toThrow(
+      new UserError(
+        `events/cut.jsonl.gz: not valid gzip at byte ${gz.length - 20} (unexpected end of file): the file is truncated or corrupt; copy or record it again`,
+      ),
     );
     const error = await attempt({ base: '--upload-pack=evil' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);

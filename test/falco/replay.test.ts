@@ -11,7 +11,9 @@ import { Ruleset } from '../../src/languages/falco/evaluate/engine.js';
 import type { EvaluableRule } from '../../src/languages/falco/evaluate/engine.js';
 import {
   forEachLine,
+  EventFileError,
   MAX_EMPTY_LINES_IN_A_ROW,
+  MAX_INFLATE_RATIO,
   NotEventsError,
   parseEventLine,
   readEvents,
@@ -174,6 +176,7 @@ describe('the event stream', () => {
     const bad: BadLine[] = [];
     await readEvents(
       path,
+      'events',
       (e) => events.push(e),
       (b) => bad.push(b),
     );
@@ -251,6 +254,49 @@ describe('the event stream', () => {
         () => undefined,
       ),
     ).toBe(MAX_EMPTY_LINES_IN_A_ROW + 11);
+  });
+
+  it('stops a gzip that inflates past 500 times its size, and names the byte where gzip breaks off', async () => {
+    // One line of 80 MiB: skipped as too long, so only the ratio can stop it.
+    const bomb = join(dir, 'bomb.gz');
+    writeFileSync(bomb, gzipSync(Buffer.alloc(80 * 1024 * 1024, 0x61), { level: 9 }));
+    const error = await readEvents(
+      bomb,
+      'bomb.gz',
+      () => undefined,
+      () => undefined,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventFileError);
+    expect((error as Error).message).toMatch(
+      /^bomb\.gz: [\d,]+ bytes of gzip inflate to more than 500 times their size \([\d,]+ bytes\): not a file of events$/,
+    );
+    expect(MAX_INFLATE_RATIO).toBe(500);
+
+    const whole = gzipSync(`${'{"fields":{"evt.type":"open"}}\n'.repeat(2000)}`);
+    const truncated = join(dir, 'truncated.gz');
+    writeFileSync(truncated, whole.subarray(0, 200));
+    const seen: number[] = [];
+    await expect(
+      readEvents(
+        truncated,
+        'events/truncated.gz',
+        (e) => seen.push(e.line),
+        () => undefined,
+      ),
+    ).rejects.toThrow(
+      new EventFileError(
+        'events/truncated.gz',
+        'not valid gzip at byte 200 (unexpected end of file): the file is truncated or corrupt; copy or record it again',
+      ),
+    );
+    await expect(
+      readEvents(
+        join(dir, 'none.gz'),
+        'none.gz',
+        () => undefined,
+        () => undefined,
+      ),
+    ).rejects.toThrow(new EventFileError('none.gz', 'cannot read (ENOENT)'));
   });
 
   it('parses one line without a stream', () => {

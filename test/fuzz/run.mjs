@@ -1,6 +1,6 @@
 // `npm run fuzz`: mutation fuzzing of every parser and language, and the CLI's file handling,
 // seeded (CHS_FUZZ_SEED) and bounded (CHS_FUZZ_CASES per target, 2,000 by default; the
-// acceptance campaign is 100000). A benchmark, not a test: it prints crashes, hangs and the CPU
+// acceptance campaign is 100000; CHS_FUZZ_SECONDS stops each target at a time budget). A benchmark, not a test: it prints crashes, hangs and the CPU
 // time per case (p50, p99, p99.9) and exits 1 on a crash or a hang. Each target runs in a worker
 // that a watchdog ends when one case takes longer than CHS_FUZZ_HANG_MS (30 s), naming the case.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,8 @@ import { TARGETS } from './targets.mjs';
 const CASES = Number(process.env.CHS_FUZZ_CASES ?? 2000);
 const SEED = Number(process.env.CHS_FUZZ_SEED ?? 20261207);
 const HANG_MS = Number(process.env.CHS_FUZZ_HANG_MS ?? 30_000);
+// Seconds per target after which a campaign stops (0: none); the cases actually run are printed.
+const SECONDS = Number(process.env.CHS_FUZZ_SECONDS ?? 0);
 const only = process.argv.slice(2);
 const chs = fileURLToPath(new URL('../../dist/bundle/chs.cjs', import.meta.url));
 
@@ -24,7 +26,7 @@ const percentile = (sorted, share) =>
 function runTarget(name) {
   return new Promise((resolve) => {
     const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
-      workerData: { name, cases: CASES, seed: SEED },
+      workerData: { name, cases: CASES, seed: SEED, seconds: SECONDS },
     });
     let current = { index: -1, text: '' };
     let last = Date.now();
@@ -55,7 +57,10 @@ function runTarget(name) {
 
 let failed = 0;
 const line = (text) => process.stdout.write(`${text}\n`);
-line(`seed ${SEED}, ${CASES.toLocaleString('en-US')} cases per target (regression cases first)`);
+line(
+  `seed ${SEED}, ${CASES.toLocaleString('en-US')} cases per target (regression cases first)` +
+    (SECONDS > 0 ? `, at most ${SECONDS} s per target` : ''),
+);
 for (const name of Object.keys(TARGETS).filter((n) => only.length === 0 || only.includes(n))) {
   const result = await runTarget(name);
   if (result.hang) {

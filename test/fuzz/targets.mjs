@@ -3,6 +3,7 @@
 import { defaultConfig } from '../../dist/src/core/config.js';
 import { emptyFacts } from '../../dist/src/core/language.js';
 import { jsonItems } from '../../dist/src/core/json-lines.js';
+import { readScope } from '../../dist/src/core/reach.js';
 import { readTextFile } from '../../dist/src/core/read.js';
 import { SourceFile } from '../../dist/src/core/source.js';
 import { parseYaml } from '../../dist/src/core/yaml.js';
@@ -45,9 +46,12 @@ const TOKENS = [
 
 async function lintAs(kind, text) {
   const language = languages.find((l) => l.kind === kind);
+  const config = defaultConfig(process.cwd());
   const context = {
-    config: defaultConfig(process.cwd()),
+    config,
     cwd: process.cwd(),
+    // What a file may include: the working directory only (a mutated include reads nothing else).
+    scope: readScope(config, { trustConfig: false, env: {} }),
     includeDirs: [],
     readFile: readTextFile,
     report: () => undefined,

@@ -125,6 +125,33 @@ describe('chs pod-security check', () => {
     );
   });
 
+  it('takes the labels of a Namespace that comes in a later file, in the order of the objects', async () => {
+    const list = (items: unknown[]): string => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+    const pod = (name: string, namespace: string, runAsNonRoot: boolean): unknown => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace },
+      spec: { securityContext: { runAsNonRoot }, containers: [{ name: 'app', image: 'x' }] },
+    });
+    const cwd = repo({
+      'pods.json': list([pod('a', 'web', false), pod('b', 'web', true), pod('c', 'other', false)]),
+      'namespaces.json': list([
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web', labels: { team: 'web' } } },
+      ]),
+      'policies/pod-security/web.yaml':
+        'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata: {name: web}\nspec:\n  namespaceSelector: {matchLabels: {team: web}}\n  controls: {runAsNonRoot: true}\n',
+    });
+    const { code, out } = await run(cwd, ['pods.json', 'namespaces.json']);
+    expect(code).toBe(1);
+    expect(out.split('\n')).toEqual([
+      `pods.json:1: Pod web/a: pods "a" is forbidden: ValidatingAdmissionPolicy 'chs-web' with binding 'chs-web' denied request: runAsNonRoot != true (container "app" must set securityContext.runAsNonRoot=true, or the pod must)`,
+      'pods.json:1: Pod web/b: allowed',
+      'pods.json:1: Pod other/c: allowed',
+      '3 objects checked, 1 not allowed',
+      '',
+    ]);
+  });
+
   it('refuses to guess without policies or a level', async () => {
     const cwd = repo({ 'pods.yaml': pods });
     await expect(run(cwd, ['pods.yaml'])).rejects.toThrow(UserError);

@@ -8,6 +8,7 @@ export function fileSource(absolute: string, display: string): EventSource {
     async read(sink: EventSink): Promise<SourceCounts> {
       const counts = await readEvents(
         absolute,
+        display,
         (event) => sink.event(event),
         (bad) => sink.bad(`${display}:${bad.line}`, bad.message),
         () => sink.progress(),

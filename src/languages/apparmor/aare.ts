@@ -185,6 +185,8 @@ export function expandVariables(text: string, variables: VariableValues, depth =
  * patterns are joined into one alternation.
  */
 export function expandPattern(text: string, variables: VariableValues): string {
+  // Most rules name no variable: a profile of 100,000 rules paid a regex and a Set for each.
+  if (!text.includes('@{')) return normalizeSlashes(text);
   const out = new Set<string>();
   const visit = (pattern: string, depth: number): void => {
     const m = /@\{([A-Za-z_]\w*)\}/.exec(pattern);

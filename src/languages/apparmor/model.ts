@@ -418,17 +418,20 @@ function checkPlanUses(plan: Plan, walker: Walker, signature: string): void {
  * profiles (load.ts keeps them for the process), so each rule is checked once and its findings
  * replayed.
  */
-const checked = new WeakMap<Rule, Finding[]>();
+const checked = new WeakMap<Rule, readonly Finding[]>();
+
+const NO_FINDINGS: readonly Finding[] = [];
 
 function validateOnce(rule: Rule, file: string, report: (finding: Finding) => void): void {
   let findings = checked.get(rule);
   if (!findings) {
-    const captured: Finding[] = [];
+    // Most rules have no finding: they share one empty list (100,000 rules in one profile).
+    let captured: Finding[] | undefined;
     validateRule(
       rule,
-      reporterFor(file, (finding) => captured.push(finding)),
+      reporterFor(file, (finding) => (captured ??= []).push(finding)),
     );
-    findings = captured;
+    findings = captured ?? NO_FINDINGS;
     checked.set(rule, findings);
   }
   for (const finding of findings) report(finding);

@@ -115,7 +115,7 @@ export type { Fields } from './evaluate/fields.js';
 export { KNOWN_SOURCES, catalogOf } from './fields/index.js';
 export { loadRepositoryRuleset, loadRuleset, repositoryRulesFiles } from './evaluate/load.js';
 export { compileOutput, priorityName } from './evaluate/output.js';
-export { EventFileError, replay } from './evaluate/replay.js';
+export { replay } from './evaluate/replay.js';
 export type { EventFile, ReplaySummary } from './evaluate/replay.js';
 export { loadRules } from './loader/index.js';
 export { embeddedRules, rulesFilesOf } from './embedded.js';

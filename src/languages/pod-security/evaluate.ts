@@ -98,7 +98,7 @@ function forbiddenDetail(violations: readonly Violation[]): string {
  * workload is admitted with a warning (`would violate PodSecurity ...`), as PSA does for templates.
  */
 function psaMessage(
-  source: PodSource,
+  source: Pick<PodSource, 'kind' | 'name'>,
   level: PssLevel,
   version: PolicyVersion,
   violations: readonly Violation[],
@@ -136,25 +136,58 @@ export function evaluateAgainstPolicies(
   policies: readonly PodSecurityPolicy[],
   options: PolicyEvaluationOptions = {},
 ): PodSecurityResult {
+  const outcome = policyOutcome(object, policies, options.namespace);
+  return outcome ? outcomeResult(outcome, options.namespaceLabels ?? NO_LABELS) : allowed();
+}
+
+const allowed = (): PodSecurityResult => ({ allowed: true, message: '', violations: [] });
+
+/**
+ * What the policies say of an object before its namespace's labels are known: the object can be
+ * let go, and its result told once every Namespace is read (`chs pod-security check` over a
+ * cluster's files, whose Namespaces may come last).
+ */
+export interface PolicyOutcome {
+  /** What names the object; not its pod, so that the object itself can be let go. */
+  source: Pick<PodSource, 'kind' | 'name' | 'namespace'>;
+  namespace: string;
+  /** The policies that would refuse it, if they select its namespace; usually none. */
+  parts: readonly { policy: PodSecurityPolicy; level: Violation[]; controls: Violation[] }[];
+}
+
+/** The policies' verdicts on an object, but for namespace selectors; undefined: not a Pod or workload. */
+export function policyOutcome(
+  object: unknown,
+  policies: readonly PodSecurityPolicy[],
+  namespaceOverride?: string,
+): PolicyOutcome | undefined {
   const source = podSource(object);
-  if (!source) return { allowed: true, message: '', violations: [] };
-  const namespace = options.namespace ?? (source.namespace || 'default');
+  if (!source) return undefined;
+  const namespace = namespaceOverride ?? (source.namespace || 'default');
   const pod = podView(source.podMetadata, source.podSpec);
-  const labels = options.namespaceLabels ?? NO_LABELS;
-  let parts: { policy: PodSecurityPolicy; level: Violation[]; controls: Violation[] }[] | undefined;
+  const parts: PolicyOutcome['parts'][number][] = [];
   for (const policy of policies) {
-    if (!policy.appliesTo(namespace, labels, pod)) continue;
+    if (!policy.appliesBesidesLabels(namespace, pod)) continue;
     const level =
       policy.level && policy.level !== 'privileged'
         ? checkPod(pod, policy.level, policy.version)
         : NO_VIOLATIONS;
     const controls = evaluateControls(policy, pod);
     if (level.length === 0 && controls.length === 0) continue;
-    (parts ??= []).push({ policy, level, controls });
+    parts.push({ policy, level, controls });
   }
-  if (!parts) return { allowed: true, message: '', violations: [] };
-  const violations = parts.flatMap((p) => [...p.level, ...p.controls]);
-  const found = parts;
+  return { source: { kind: source.kind, name: source.name, namespace: source.namespace }, namespace, parts };
+}
+
+/** The result of an outcome once the labels of its namespace are known. */
+export function outcomeResult(
+  outcome: PolicyOutcome,
+  namespaceLabels: Readonly<Record<string, string>>,
+): PodSecurityResult {
+  const { source } = outcome;
+  const found = outcome.parts.filter((p) => p.policy.selects(outcome.namespace, namespaceLabels));
+  if (found.length === 0) return allowed();
+  const violations = found.flatMap((p) => [...p.level, ...p.controls]);
   return resultOf(violations, () => {
     const messages: string[] = [];
     for (const { policy, level, controls } of found) {

@@ -76,8 +76,8 @@ export const podSecurity: Language = {
 
 // The public API beyond linting: what the preview, chs test, chs render and the CLI use.
 export { asObj, asString, podView } from './checks/pod.js';
-export { evaluateAgainstPolicies, evaluatePodSecurity } from './evaluate.js';
-export type { PodSecurityResult, Violation } from './evaluate.js';
+export { evaluateAgainstPolicies, evaluatePodSecurity, outcomeResult, policyOutcome } from './evaluate.js';
+export type { PodSecurityResult, PolicyOutcome, Violation } from './evaluate.js';
 export { loadPolicyFile } from './load.js';
 export { LEGACY_API_VERSIONS, translatePsp } from './psp.js';
 export { PodSecurityPolicy } from './policy.js';
@@ -87,3 +87,4 @@ export { loadRepositoryPolicies } from './repository.js';
 export { PSS_LEVELS, isPssLevel, parseVersion } from './version.js';
 export type { PolicyVersion, PssLevel } from './version.js';
 export { POD_BEARING_KINDS, podSource } from './workload.js';
+export type { PodSource } from './workload.js';

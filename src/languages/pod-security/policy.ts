@@ -105,16 +105,24 @@ export class PodSecurityPolicy {
 
   /** Whether the policy applies to a pod in a namespace (exemptions that need a user are not known here). */
   appliesTo(namespace: string, namespaceLabels: Readonly<Record<string, string>>, pod?: PodView): boolean {
+    return this.appliesBesidesLabels(namespace, pod) && this.selects(namespace, namespaceLabels);
+  }
+
+  /** Whether the policy applies, but for its namespaceSelector (which needs the namespace's labels). */
+  appliesBesidesLabels(namespace: string, pod?: PodView): boolean {
     const spec = this.spec;
     if (spec.exemptions?.namespaces?.includes(namespace)) return false;
     if (spec.namespaces && !spec.namespaces.includes(namespace)) return false;
-    if (spec.namespaceSelector) {
-      const labels = { 'kubernetes.io/metadata.name': namespace, ...namespaceLabels };
-      if (!selectorMatches(spec.namespaceSelector, labels)) return false;
-    }
     const runtimeClass = pod?.spec.runtimeClassName;
     if (typeof runtimeClass === 'string' && spec.exemptions?.runtimeClassNames?.includes(runtimeClass))
       return false;
     return true;
+  }
+
+  /** Whether the namespaceSelector (if any) selects a namespace with these labels. */
+  selects(namespace: string, namespaceLabels: Readonly<Record<string, string>>): boolean {
+    const selector = this.spec.namespaceSelector;
+    if (!selector) return true;
+    return selectorMatches(selector, { 'kubernetes.io/metadata.name': namespace, ...namespaceLabels });
   }
 }

@@ -86,22 +86,31 @@ function covers(outer: string, inner: string): boolean {
  */
 class PrefixIndex {
   private readonly byPrefix = new Map<string, number[]>();
-  private longest = 0;
+  /** The lengths of the prefixes held, so a lookup slices a key only where a prefix may end. */
+  private readonly lengths = new Set<number>();
+  private sorted: number[] = [];
 
   add(prefix: string, i: number): void {
     const list = this.byPrefix.get(prefix);
     if (list) list.push(i);
     else this.byPrefix.set(prefix, [i]);
-    this.longest = Math.max(this.longest, prefix.length);
+    if (!this.lengths.has(prefix.length)) {
+      this.lengths.add(prefix.length);
+      this.sorted = [...this.lengths].sort((a, b) => a - b);
+    }
   }
 
   /** Rules whose prefix begins one of `keys`, in the order they were added. */
-  under(keys: readonly string[]): number[] {
-    const found = new Set<number>();
+  under(keys: readonly string[]): readonly number[] {
+    const lists: number[][] = [];
     for (const key of keys)
-      for (let n = 0; n <= Math.min(key.length, this.longest); n++)
-        for (const i of this.byPrefix.get(key.slice(0, n)) ?? []) found.add(i);
-    return [...found].sort((a, b) => a - b);
+      for (const n of this.sorted) {
+        if (n > key.length) break;
+        const list = this.byPrefix.get(n === key.length ? key : key.slice(0, n));
+        if (list) lists.push(list);
+      }
+    if (lists.length <= 1) return lists[0] ?? [];
+    return [...new Set(lists.flat())].sort((a, b) => a - b);
   }
 }
 
@@ -119,7 +128,8 @@ function checkShadowedDeny(context: CheckContext): void {
             r.rule.qualifiers.priority !== undefined),
       )
       .map((r) => ({
-        ...r,
+        rule: r.rule,
+        file: r.file,
         path: expandPattern(r.rule.path?.text ?? '', variables),
         perms: permissionSet(r.rule),
       }));
@@ -141,9 +151,8 @@ function checkShadowedDeny(context: CheckContext): void {
         : priority >= 0
           ? index.prioritisedAllow
           : index.allow;
-      const candidates = others.under(
-        /[*?[{]/.test(path) ? [literalPrefix(path)] : [path, literalPrefix(path)],
-      );
+      const prefix = literalPrefix(path);
+      const candidates = others.under(/[*?[{]/.test(path) || path === prefix ? [prefix] : [path, prefix]);
       for (const i of candidates) {
         const other = rules[i] as (typeof rules)[number];
         if (other.rule === rule || Boolean(other.rule.qualifiers.deny) === Boolean(rule.qualifiers.deny))

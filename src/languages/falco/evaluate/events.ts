@@ -8,6 +8,7 @@ import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { UserError } from '../../../core/errors.js';
 import type { Fields } from './fields.js';
 
 /** zlib on the first gzipped file: the Falco API is loaded by `chs lint`, which reads no events. */
@@ -41,8 +42,27 @@ export interface StreamStats {
  */
 export const MAX_EMPTY_LINES_IN_A_ROW = 1_000_000;
 
+/**
+ * Bytes inflated per byte of gzip past which a stream is no file of events. Falco's JSON alerts
+ * compress about 70 to 1 (a file of one alert repeated: 200 to 1); a gigabyte of newlines in 1 MB
+ * of gzip is 1,000 to 1. Checked once INFLATE_CHECKED_AFTER bytes have come out.
+ */
+export const MAX_INFLATE_RATIO = 500;
+const INFLATE_CHECKED_AFTER = 64 * 1024 * 1024;
+
 /** A stream that cannot be events (see MAX_EMPTY_LINES_IN_A_ROW); stops the reading of its file. */
 export class NotEventsError extends Error {}
+
+/**
+ * An events file that cannot be read to its end: truncated or corrupt gzip, no events at all, or
+ * no file. One rule for every command that reads events (`falco replay`, `preview`): exit 2 with
+ * this line, rather than a count over the part that was read.
+ */
+export class EventFileError extends UserError {
+  constructor(display: string, reason: string) {
+    super(`${display}: ${reason}`);
+  }
+}
 
 /** Longer lines are refused (and skipped) rather than buffered without end. */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -89,10 +109,46 @@ function isGzip(path: string): boolean {
   }
 }
 
+interface EventStream {
+  bytes: AsyncIterable<Buffer>;
+  /** The decompressor, for a gzipped file: how much of the file it has taken. */
+  gunzip?: Zlib.Gunzip;
+}
+
 /** The file's bytes as a stream, decompressed when it is gzip. Throws on an unreadable file. */
-function openEventStream(path: string): Readable {
+function openEventStream(path: string): EventStream {
+  // Looked at first: a read stream opened on a missing file would fail a second time, unheard.
+  const gzip = isGzip(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  return isGzip(path) ? raw.pipe(zlib().createGunzip()) : raw;
+  if (!gzip) return { bytes: raw };
+  const gunzip = zlib().createGunzip();
+  return { bytes: inflationBounded(raw.pipe(gunzip), gunzip), gunzip };
+}
+
+async function* inflationBounded(stream: Readable, gunzip: Zlib.Gunzip): AsyncIterable<Buffer> {
+  let out = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    out += chunk.length;
+    if (out > INFLATE_CHECKED_AFTER && out > MAX_INFLATE_RATIO * gunzip.bytesWritten)
+      throw new NotEventsError(
+        `${gunzip.bytesWritten.toLocaleString('en-US')} bytes of gzip inflate to more than ${MAX_INFLATE_RATIO} times their size (${out.toLocaleString('en-US')} bytes): not a file of events`,
+      );
+    yield chunk;
+  }
+}
+
+/** The one line for an events file that cannot be read to its end. */
+function eventFileError(display: string, error: unknown, gunzip: Zlib.Gunzip | undefined): Error {
+  if (error instanceof NotEventsError) return new EventFileError(display, error.message);
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code.startsWith('Z_'))
+    return new EventFileError(
+      display,
+      `not valid gzip at byte ${(gunzip?.bytesWritten ?? 0).toLocaleString('en-US')} (${(error as Error).message}): the file is truncated or corrupt; copy or record it again`,
+    );
+  if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOENT' || code === 'EIO')
+    return new EventFileError(display, `cannot read (${code})`);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /**
@@ -164,31 +220,41 @@ export async function forEachLine(
   return line;
 }
 
-/** Streams a file of recorded events. Resolves with the counts; rejects only if the file cannot be read. */
+/**
+ * Streams a file of recorded events (`display` names it in messages). Resolves with the counts;
+ * rejects with an EventFileError when the file cannot be read to its end.
+ */
 export async function readEvents(
   path: string,
+  display: string,
   onEvent: (event: RecordedEvent) => void,
   onBad: (bad: BadLine) => void,
   afterChunk?: () => Promise<void> | void,
 ): Promise<StreamStats> {
   const stats: StreamStats = { lines: 0, events: 0, bad: 0 };
-  stats.lines = await forEachLine(
-    openEventStream(path),
-    (text, line) => {
-      const parsed = parseEventLine(text, line);
-      if ('fields' in parsed) {
-        stats.events++;
-        onEvent(parsed);
-      } else {
+  let opened: EventStream | undefined;
+  try {
+    opened = openEventStream(path);
+    stats.lines = await forEachLine(
+      opened.bytes,
+      (text, line) => {
+        const parsed = parseEventLine(text, line);
+        if ('fields' in parsed) {
+          stats.events++;
+          onEvent(parsed);
+        } else {
+          stats.bad++;
+          onBad(parsed);
+        }
+      },
+      (line) => {
         stats.bad++;
-        onBad(parsed);
-      }
-    },
-    (line) => {
-      stats.bad++;
-      onBad({ line, message: `line longer than ${MAX_LINE_BYTES / 1048576} MiB, skipped` });
-    },
-    afterChunk,
-  );
+        onBad({ line, message: `line longer than ${MAX_LINE_BYTES / 1048576} MiB, skipped` });
+      },
+      afterChunk,
+    );
+  } catch (error) {
+    throw eventFileError(display, error, opened?.gunzip);
+  }
   return stats;
 }

@@ -7,7 +7,7 @@ import type { Alert } from './alert.js';
 import { buildAlert } from './alert.js';
 import type { Ruleset } from './engine.js';
 import type { BadLine, RecordedEvent } from './events.js';
-import { NotEventsError, readEvents } from './events.js';
+import { readEvents } from './events.js';
 import { priorityName } from './output.js';
 
 export interface EventFile {
@@ -44,16 +44,6 @@ export interface ReplaySummary {
   files: { file: string; lines: number; events: number; badLines: number }[];
 }
 
-/** An events file that cannot be read to its end. */
-export class EventFileError extends Error {
-  constructor(
-    readonly file: EventFile,
-    reason: string,
-  ) {
-    super(`${file.display}: ${reason}`);
-  }
-}
-
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const { ruleset, hostname, onAlert } = options;
   const counts = new Int32Array(ruleset.compiled.length);
@@ -74,18 +64,13 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     if (onAlert) onAlert(buildAlert(rule, event, hostname));
   };
   for (const file of options.files) {
-    let stats;
-    try {
-      stats = await readEvents(file.path, handle, (bad) => options.onBadLine(file, bad), options.afterChunk);
-    } catch (error) {
-      if (error instanceof NotEventsError) throw new EventFileError(file, error.message);
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR')
-        throw new EventFileError(file, `not valid gzip (${(error as Error).message})`);
-      if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOENT')
-        throw new EventFileError(file, `cannot read (${code})`);
-      throw error;
-    }
+    const stats = await readEvents(
+      file.path,
+      file.display,
+      handle,
+      (bad) => options.onBadLine(file, bad),
+      options.afterChunk,
+    );
     summary.events += stats.events;
     summary.badLines += stats.bad;
     summary.files.push({ file: file.display, lines: stats.lines, events: stats.events, badLines: stats.bad });

@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_FINDINGS_PER_RULE } from '../../src/core/finding-cap.js';
+import { RuleRegistry } from '../../src/core/registry.js';
+import { coreRules } from '../../src/core/rules.js';
+import { lint } from '../../src/core/runner.js';
+import { fakeLanguage } from '../helpers/fake-language.js';
+
+const registry = new RuleRegistry([...coreRules, ...fakeLanguage.rules]);
+
+async function run(files: Record<string, string>) {
+  const cwd = mkdtempSync(join(tmpdir(), 'chs-cap-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(cwd, path)), { recursive: true });
+    writeFileSync(join(cwd, path), text);
+  }
+  return (await lint({ cwd, paths: [], languages: [fakeLanguage], registry })).diagnostics;
+}
+
+/** `n` lines of BAD: the offset of line i (0-based) is 4 * i. */
+const bad = (n: number): string => 'BAD\n'.repeat(n);
+
+describe('findings per rule and file', () => {
+  it('lists the first 1,000 and counts the rest in one finding at the first one not listed', async () => {
+    const found = await run({ 'policies/falco/a.yaml': `${bad(MAX_FINDINGS_PER_RULE + 2500)}MEH\n` });
+    expect(found.filter((d) => d.ruleId === 'test/bad-word')).toHaveLength(MAX_FINDINGS_PER_RULE);
+    expect(found.filter((d) => d.ruleId === 'test/meh-word')).toHaveLength(1);
+    const more = found.filter((d) => d.ruleId === 'chs/more-findings');
+    expect(more).toEqual([
+      {
+        file: 'policies/falco/a.yaml',
+        range: { start: 4 * MAX_FINDINGS_PER_RULE, end: 4 * MAX_FINDINGS_PER_RULE + 3 },
+        severity: 'error',
+        ruleId: 'chs/more-findings',
+        message:
+          '2,500 more test/bad-word findings in this file are not listed (at most 1,000 per rule and file): fix the ones listed and lint again',
+      },
+    ]);
+  });
+
+  it('counts each file on its own, and adds nothing at the limit', async () => {
+    const found = await run({
+      'policies/falco/a.yaml': bad(MAX_FINDINGS_PER_RULE),
+      'policies/falco/b.yaml': bad(MAX_FINDINGS_PER_RULE + 1),
+    });
+    expect(found.filter((d) => d.file.endsWith('a.yaml'))).toHaveLength(MAX_FINDINGS_PER_RULE);
+    expect(found.filter((d) => d.ruleId === 'chs/more-findings').map((d) => [d.file, d.message])).toEqual([
+      [
+        'policies/falco/b.yaml',
+        '1 more test/bad-word findings in this file are not listed (at most 1,000 per rule and file): fix the ones listed and lint again',
+      ],
+    ]);
+  });
+
+  it('takes the severity chs.yaml gives the rule, and counts nothing of a rule that is off', async () => {
+    const warned = await run({
+      'chs.yaml': 'rules:\n  test/bad-word: warning\n',
+      'policies/falco/a.yaml': bad(MAX_FINDINGS_PER_RULE + 1),
+    });
+    expect(new Set(warned.map((d) => d.severity))).toEqual(new Set(['warning']));
+    expect(warned.filter((d) => d.ruleId === 'chs/more-findings')).toHaveLength(1);
+    const off = await run({
+      'chs.yaml': 'rules:\n  test/bad-word: "off"\n',
+      'policies/falco/a.yaml': bad(MAX_FINDINGS_PER_RULE + 1),
+    });
+    expect(off).toEqual([]);
+  });
+});
