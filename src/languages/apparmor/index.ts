@@ -18,6 +18,7 @@ import type { CheckContext } from './rules/context.js';
 import { duplicateProfile } from './rules/duplicate-profile.js';
 import { apparmorRules } from './rules/index.js';
 import { checkMissingChildProfile } from './rules/missing-child-profile.js';
+import { checkOperatorCannotCarry } from './rules/operator-cannot-carry.js';
 import { checkShadowedDeny } from './rules/shadowed-deny.js';
 import { checkUnconfinedExec } from './rules/unconfined-exec.js';
 import { checkUnreferencedProfile } from './rules/unreferenced-profile.js';
@@ -165,6 +166,9 @@ export const apparmor: Language = {
       checkUnreferencedProfile(check);
       checkAbi4Syntax(check);
       checkComplainInBlock(check);
+      const own = analysis.files.find((f) => f.file.path === file.path);
+      if (own && analysis.model.profiles.some((p) => p.file === file.path))
+        checkOperatorCannotCarry(check, own.statements, file.text);
       // Profiles of one name in two files: the loader DaemonSet loads them all on one node.
       for (const profile of analysis.model.profiles) {
         if (profile.parent || profile.file !== file.path || !profile.node.name) continue;
@@ -193,4 +197,7 @@ export { evaluateAccess } from './evaluate.js';
 export type { Access, AccessDecision, ProfileSet } from './evaluate.js';
 export type { ProfileModel } from './model.js';
 export { uncheckedInclude } from './rules/unchecked-include.js';
+export { operatorFit } from './operator.js';
+export type { OperatorAbstract, OperatorFit } from './operator.js';
+export { parseApparmor } from './parser.js';
 export { CAPABILITIES, NETWORK_DOMAINS, NETWORK_PROTOCOL_TYPES, NETWORK_TYPES } from './tables.js';

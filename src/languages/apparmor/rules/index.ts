@@ -11,6 +11,7 @@ import { invalidPermissions } from './invalid-permissions.js';
 import { invalidQualifier } from './invalid-qualifier.js';
 import { missingChildProfile } from './missing-child-profile.js';
 import { missingInclude } from './missing-include.js';
+import { operatorCannotCarry } from './operator-cannot-carry.js';
 import { shadowedDeny } from './shadowed-deny.js';
 import { syntaxError } from './syntax-error.js';
 import { uncheckedInclude } from './unchecked-include.js';
@@ -31,6 +32,7 @@ export const apparmorRules: readonly RuleDefinition[] = [
   invalidQualifier,
   missingChildProfile,
   missingInclude,
+  operatorCannotCarry,
   shadowedDeny,
   syntaxError,
   uncheckedInclude,
