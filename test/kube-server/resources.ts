@@ -32,6 +32,15 @@ export const BUILTIN_TYPES: ResourceType[] = [
   {
     group: '',
     version: 'v1',
+    kind: 'Node',
+    plural: 'nodes',
+    singular: 'node',
+    namespaced: false,
+    hasGeneration: false,
+  },
+  {
+    group: '',
+    version: 'v1',
     kind: 'ConfigMap',
     plural: 'configmaps',
     singular: 'configmap',

@@ -83,7 +83,7 @@ export const podSecurity: Language = {
         checkNamespaces(policy, context.config, context.report);
         checkKubeSystem(policy, context.config, context.report);
         checkApparmorProfiles(policy, context.facts, context.report);
-        checkSeccompProfiles(policy, context.facts, context.report);
+        checkSeccompProfiles(policy, context.facts, context.config, context.report);
       }
     }
   },
