@@ -1,32 +1,89 @@
 import type { Config, TargetConfig } from '../../../core/config.js';
 import { seccompLocalhostPaths } from '../../../core/delivery.js';
 import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
-import type { RepositoryFacts } from '../../../core/language.js';
-import type { Report } from '../../../core/rule.js';
 import { defineRule } from '../../../core/rule.js';
 import { rangeAt } from '../../../core/yaml.js';
 import type { PodSecurityPolicy } from '../policy.js';
+import type { PolicyCheckContext } from './context.js';
+import { policy } from './examples.js';
 
 export const unknownSeccompProfile = defineRule({
-  id: 'pod-security/unknown-seccomp-profile',
-  type: 'problem',
-  description:
-    'A policy allows or requires a seccomp profile `localhost/<path>` that is not where the nodes of its targets hold a profile of the repository.',
-  docs: [
-    "A `localhost/<path>` seccomp profile is a file under the kubelet's seccomp directory, and a pod names it by",
-    "that path. chs installs the repository's profiles at one path per target (docs/delivery.md): with the",
-    'loader, `policies/seccomp/api.json` is `container-host-security/api.json`; through the Security Profiles',
-    "Operator it is `operator/api.json` (`operator/NAMESPACE/api.json` before the operator's v0.9.0). A policy",
-    'that allows another path rejects the pods that use the installed profile, and allows a path no node has.',
-    'The message says which path pods must name. When the repository defines no seccomp profile at all, it does',
-    'not manage seccomp through chs, and this rule stays silent.',
-  ].join(' '),
-  defaultSeverity: 'error',
+  meta: {
+    id: 'pod-security/unknown-seccomp-profile',
+    severity: 'error',
+    type: 'problem',
+    description:
+      'A policy allows or requires a seccomp profile `localhost/<path>` that is not where the nodes of its targets hold a profile of the repository.',
+    remediation:
+      'Allow the path the message names: the path the target installs the profile at (`container-host-security/<name>` with the loader, `operator/<name>.json` through the Security Profiles Operator; docs/delivery.md), or add the profile to the repository.',
+    docs: {
+      rationale: [
+        "A `localhost/<path>` seccomp profile is a file under the kubelet's seccomp directory, and a pod names it by",
+        "that path. chs installs the repository's profiles at one path per target (docs/delivery.md): with the",
+        'loader, `policies/seccomp/api.json` is `container-host-security/api.json`; through the Security Profiles',
+        "Operator it is `operator/api.json` (`operator/NAMESPACE/api.json` before the operator's v0.9.0). A policy",
+        'that allows another path rejects the pods that use the installed profile, and allows a path no node has.',
+        'The message says which path pods must name. When the repository defines no seccomp profile at all, it does',
+        'not manage seccomp through chs, and this rule stays silent.',
+      ].join(' '),
+      bad: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
+  ]
+}
+`,
+        },
+        {
+          path: 'policies/pod-security/web-seccomp.yaml',
+          text: `apiVersion: container-host-security/v1
+kind: PodSecurity
+metadata:
+  name: web-seccomp
+spec:
+  namespaces: [shop]
+  controls:
+    seccomp:
+      required: true
+      allowedProfiles: [RuntimeDefault, localhost/policies/seccomp/web.json]
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'policies/seccomp/web.json',
+          text: `{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [
+    { "names": ["ptrace", "kexec_load"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1 }
+  ]
+}
+`,
+        },
+        {
+          path: 'policies/pod-security/web-seccomp.yaml',
+          text: policy(
+            `  namespaces: [shop]
+  controls:
+    seccomp:
+      required: true
+      allowedProfiles: [RuntimeDefault, localhost/container-host-security/web.json]
+`,
+            'web-seccomp',
+          ),
+        },
+      ],
+    },
+  },
   messages: {
     unknown: 'no seccomp profile of the repository is at "{{name}}"{{hint}}',
     wrongPath:
       '"localhost/{{name}}" is not where pods find {{file}}: pods name it "{{path}}"{{where}}; allow "localhost/{{path}}"',
   },
+  check: checkSeccompProfiles,
 });
 
 /** The targets a policy reaches: those whose namespaces it shares (a side that names none shares all). */
@@ -70,12 +127,7 @@ function namesLoosely(
  * Reports `localhost/` profiles that are not where the policy's targets install a repository
  * profile: a path that names a profile another way gets the path pods must name.
  */
-export function checkSeccompProfiles(
-  policy: PodSecurityPolicy,
-  facts: RepositoryFacts,
-  config: Config,
-  report: Report,
-): void {
+function checkSeccompProfiles({ policy, facts, config, report }: PolicyCheckContext): void {
   const profiles = facts.seccompProfiles;
   if (!policy.file || profiles.size === 0) return;
   const targets = reachedTargets(policy, config);
