@@ -12,7 +12,8 @@ targets:
 `;
 
 /** The deny rules the operator's template adds to every profile. */
-const TEMPLATE_DENIES = '  deny @{PROC}/* w,\n  deny @{PROC}/{[^1-9],[^1-9][^0-9],[^1-9s][^0-9y][^0-9s],[^1-9][^0-9][^0-9][^0-9]*}/** w,\n  deny @{PROC}/sys/[^k]** w,\n  deny @{PROC}/sys/kernel/{?,??,[^s][^h][^m]**} w,\n  deny @{PROC}/sysrq-trigger rwklx,\n  deny @{PROC}/mem rwklx,\n  deny @{PROC}/kmem rwklx,\n  deny @{PROC}/kcore rwklx,\n  deny /sys/firmware/efi/efivars/** rwklx,\n';
+const TEMPLATE_DENIES =
+  '  deny @{PROC}/* w,\n  deny @{PROC}/{[^1-9],[^1-9][^0-9],[^1-9s][^0-9y][^0-9s],[^1-9][^0-9][^0-9][^0-9]*}/** w,\n  deny @{PROC}/sys/[^k]** w,\n  deny @{PROC}/sys/kernel/{?,??,[^s][^h][^m]**} w,\n  deny @{PROC}/sysrq-trigger rwklx,\n  deny @{PROC}/mem rwklx,\n  deny @{PROC}/kmem rwklx,\n  deny @{PROC}/kcore rwklx,\n  deny /sys/firmware/efi/efivars/** rwklx,\n';
 
 export const operatorCannotCarry = defineRule({
   meta: {
