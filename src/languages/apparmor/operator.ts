@@ -141,12 +141,15 @@ export function operatorFit(
   const first = profiles[0];
   if (!first) return { fits: false, reason: 'the file defines no profile', range: { start: 0, end: 0 } };
   const name = first.name?.text;
-  if (profiles.length > 1)
+  if (profiles.length > 1) {
+    const second = profiles[1] as Profile;
     return {
       fits: false,
+      ...(name ? { name } : {}),
       reason: 'one AppArmorProfile object holds one profile; this file defines several',
-      range: profiles[1] as Profile,
+      range: { start: second.start, end: second.end },
     };
+  }
   if (!name || !OBJECT_NAME.test(name))
     return {
       fits: false,
