@@ -209,13 +209,17 @@ function buildWorkloads(state: ClusterState): Workloads {
     if (!inNs) podIndex.set(namespace, (inNs = new Map()));
     return inNs;
   };
-  // namespace/pod -> architecture of its node.
-  const podArchs = new Map<string, string>();
+  // namespace -> pod -> architecture of its node.
+  const podArchs = new Map<string, Map<string, string>>();
   for (const pod of pods) {
     const m = meta(pod);
     const node = isMap(pod.spec) ? str(pod.spec.nodeName) : undefined;
     const arch = node === undefined ? undefined : nodeArch.get(node);
-    if (arch) podArchs.set(`${m.namespace}/${m.name}`, arch);
+    if (arch) {
+      let inNs = podArchs.get(m.namespace);
+      if (!inNs) podArchs.set(m.namespace, (inNs = new Map()));
+      inNs.set(m.name, arch);
+    }
     const owner = m.owners.find((o) => isMap(o) && o.controller === true) ?? m.owners[0];
     let workload: Workload | undefined;
     if (isMap(owner) && typeof owner.kind === 'string' && typeof owner.name === 'string') {
@@ -273,7 +277,7 @@ function buildWorkloads(state: ClusterState): Workloads {
     list,
     namespaceLabels,
     architectures: [...new Set(nodeArch.values())].sort(),
-    podArch: (namespace, pod) => podArchs.get(`${namespace}/${pod}`),
+    podArch: (namespace, pod) => podArchs.get(namespace)?.get(pod),
     podOwner(namespace, pod) {
       if (namespace === lastNamespace && pod === lastPod) return lastWorkload;
       const inNs = indexOf(namespace);

@@ -266,7 +266,8 @@ export const seccompSection: ImpactSection = {
         groups.notAttributed(who.why);
         return;
       }
-      const pod = event.fields['k8s.pod.name'];
+      // One architecture in the cluster (or none known): no lookup per event.
+      const pod = architectures.length > 1 ? event.fields['k8s.pod.name'] : undefined;
       const arch =
         (typeof pod === 'string' ? workloads?.podArch(who.namespace, pod) : undefined) ?? fallbackArch;
       const d = decide(who, syscall, arch);
