@@ -20,6 +20,11 @@ export type ProfileResolver = (
 
 const byName: ProfileResolver = (profile) => profile;
 
+/** The name a pod gives a head profile file in a namespace (the reverse of ProfileResolver). */
+export type ProfileNamer = (file: string, namespace: string) => string;
+
+const asIs: ProfileNamer = (file) => file;
+
 /** Pods whose containers name a profile that the base has and the head has not. */
 export function removedProfileFindings(
   kind: 'apparmor' | 'seccomp',
@@ -27,6 +32,7 @@ export function removedProfileFindings(
   workloads: Workloads,
   config: PolicyTree['config'],
   resolve: ProfileResolver = byName,
+  nameOf: ProfileNamer = asIs,
 ): ImpactFinding[] {
   const out: ImpactFinding[] = [];
   for (const w of workloads.list) {
@@ -34,7 +40,8 @@ export function removedProfileFindings(
       const profile = c[kind];
       const file = profile === undefined ? undefined : resolve(profile, w.namespace, 'base');
       if (profile === undefined || file === undefined || !removed.has(file)) continue;
-      const renamed = removed.get(file);
+      const renamedFile = removed.get(file);
+      const renamed = renamedFile === undefined ? undefined : nameOf(renamedFile, w.namespace);
       const target = targetOf(config, w.namespace);
       out.push({
         kind,
@@ -94,6 +101,7 @@ export function profileReferences(
   impacts: ImpactFinding[],
   notes: string[],
   resolve: ProfileResolver = byName,
+  nameOf: ProfileNamer = asIs,
 ): void {
   if (!workloads) {
     notes.push(
@@ -101,6 +109,6 @@ export function profileReferences(
     );
     return;
   }
-  append(impacts, removedProfileFindings(kind, removed(), workloads, config, resolve));
+  append(impacts, removedProfileFindings(kind, removed(), workloads, config, resolve, nameOf));
   append(impacts, unreferencedFindings(kind, profiles, workloads, resolve));
 }

@@ -3,7 +3,7 @@
  * newly allowed, the default action, the mode), and the system calls that the profiles in block
  * mode would refuse on the recorded events; workloads naming a removed profile would not start.
  */
-import { seccompProfileAt } from '../core/delivery.js';
+import { seccompPathsOn, seccompProfileAt } from '../core/delivery.js';
 import { SourceFile } from '../core/source.js';
 import type { Mode } from '../core/kinds.js';
 import { evaluateSyscall, parseSeccompProfile } from '../languages/seccomp/index.js';
@@ -310,6 +310,11 @@ export const seccompSection: ImpactSection = {
       impacts,
       notes,
       (profile, namespace, side) => resolve(side === 'base' ? base : head, profile, namespace),
+      (file, namespace) => {
+        const config = inputs.head.config;
+        const target = config.targets.find((t) => t.name === targetOf(config, namespace));
+        return target ? (seccompPathsOn(config, [target], file)[0] ?? file) : file;
+      },
     );
     if (inputs.events.length > 0) {
       notes.push(

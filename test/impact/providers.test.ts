@@ -371,6 +371,20 @@ describe('seccomp: syscall groups and the calls refused in block mode', () => {
     },
   );
 
+  it('a renamed profile: pods are told the path the target installs the new file at', async () => {
+    const result = await analyse(
+      seccompSection,
+      { 'policies/seccomp/api.json': apiProfile },
+      { 'policies/seccomp/team/api-v2.json': apiProfile },
+      { cluster: [pod('shop', 'api-0', api)] },
+    );
+    const broken = result.impacts.find((i) => i.category === 'would fail to start');
+    expect(broken?.fix).toBe('point container api at localhost/container-host-security/team__api-v2.json');
+    expect(broken?.breaks).toEqual([
+      'container api does not start (localhost/container-host-security/api.json missing)',
+    ]);
+  });
+
   it('reports a mode change and the default action', async () => {
     const result = await analyse(
       seccompSection,
