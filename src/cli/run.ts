@@ -1,6 +1,5 @@
 /** Running a command: its context, and errors turned into one line and an exit code. */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { EXIT_ERROR, UserError, errorMessage } from '../core/errors.js';
 import { maskProcessOutput, protectVariables } from '../core/secrets.js';
 
@@ -11,18 +10,17 @@ export interface CommandContext {
   stderr: NodeJS.WriteStream;
 }
 
-export function globalOptions(command: Command): { cwd?: string } {
-  let root: Command = command;
-  while (root.parent) root = root.parent;
-  return root.opts<{ cwd?: string }>();
+/** A subcommand of the program in main.ts, which declares the options every command takes. */
+interface ChsCommand {
+  optsWithGlobals(): { cwd?: string | undefined };
 }
 
 /** Runs a command body; its return value is the exit code. */
-export async function run(command: Command, body: (ctx: CommandContext) => Promise<number>): Promise<void> {
+export async function run(command: ChsCommand, body: (ctx: CommandContext) => Promise<number>): Promise<void> {
   // Before anything is printed: the job log is public to whoever sees the pipeline.
   protectVariables(process.env);
   maskProcessOutput();
-  const { cwd } = globalOptions(command);
+  const { cwd } = command.optsWithGlobals();
   const ctx: CommandContext = {
     cwd: resolve(cwd ?? process.cwd()),
     stdout: process.stdout,

@@ -26,7 +26,7 @@ export type ProfileNamer = (file: string, namespace: string) => string;
 const asIs: ProfileNamer = (file) => file;
 
 /** Pods whose containers name a profile that the base has and the head has not. */
-export function removedProfileFindings(
+function removedProfileFindings(
   kind: 'apparmor' | 'seccomp',
   removed: ReadonlyMap<string, string | undefined>,
   workloads: Workloads,
@@ -63,7 +63,7 @@ export function removedProfileFindings(
 }
 
 /** Head profiles that no workload names. */
-export function unreferencedFindings(
+function unreferencedFindings(
   kind: 'apparmor' | 'seccomp',
   names: Iterable<string>,
   workloads: Workloads,

@@ -227,14 +227,14 @@ export const seccompSection: ImpactSection = {
     const decide = (who: Attribution & { ok: true }, syscall: string, arch: string): Refusal => {
       let byArch = byAttribution.get(who);
       if (!byArch) {
-        byArch = new Map();
+        byArch = new Map<string, Map<string, Refusal>>();
         if (byAttribution.size < 100_000) byAttribution.set(who, byArch);
       }
       let bySyscall = byArch.get(arch);
       if (!bySyscall) {
         const key = `${who.profile}\u0000${who.namespace}\u0000${arch}`;
         bySyscall = decisions.get(key);
-        if (!bySyscall) decisions.set(key, (bySyscall = new Map()));
+        if (!bySyscall) decisions.set(key, (bySyscall = new Map<string, Refusal>()));
         byArch.set(arch, bySyscall);
       }
       let d = bySyscall.get(syscall);

@@ -51,7 +51,7 @@ export class KubeApiError extends Error {
   }
 }
 
-export interface ResourceInfo {
+interface ResourceInfo {
   plural: string;
   namespaced: boolean;
 }
@@ -104,7 +104,7 @@ function toApiError(error: unknown, what: string, timeoutMs: number): KubeApiErr
       } catch {
         body = { message: e.body };
       }
-    } else if (e.body && typeof e.body === 'object') body = e.body as ApiStatus;
+    } else if (e.body && typeof e.body === 'object') body = e.body;
     const message = body?.message ?? `HTTP ${e.code}`;
     return new KubeApiError(`${what}: ${message}`, e.code, body);
   }
@@ -236,7 +236,7 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
     },
     async get(ref) {
       try {
-        return (await api.read(header(ref))) as KubeObject;
+        return await api.read<KubeObject>(header(ref));
       } catch (error) {
         if ((error as { code?: unknown }).code === 404) return undefined;
         throw toApiError(error, `reading ${label(ref)}`, timeoutMs);

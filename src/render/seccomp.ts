@@ -14,7 +14,7 @@ import { MAX_CONFIGMAP_BYTES, configMap, dataBytes, finalize } from './objects.j
 import { emptyContribution } from './types.js';
 import type { PolicyText, RenderContribution, RenderInput, Renderer } from './types.js';
 
-export const SECCOMP_CONFIGMAP = 'chs-seccomp-profiles';
+const SECCOMP_CONFIGMAP = 'chs-seccomp-profiles';
 
 const BLOCKING = new Set([
   'SCMP_ACT_ERRNO',
