@@ -20,12 +20,12 @@ import { globBase } from './glob.js';
 export const DEFAULT_SECCOMP_PATHS: readonly string[] = ['policies/seccomp/**/*.json'];
 
 /** The directory, below the kubelet's seccomp directory, where the loader installs profiles. */
-export const LOADER_SECCOMP_DIR = 'container-host-security';
+const LOADER_SECCOMP_DIR = 'container-host-security';
 
-export const SPO_GROUP = 'security-profiles-operator.x-k8s.io';
+const SPO_GROUP = 'security-profiles-operator.x-k8s.io';
 
 /** The Security Profiles Operator version a target declares when it names none: its current API. */
-export const CURRENT_OPERATOR_VERSION = '1.0.0';
+const CURRENT_OPERATOR_VERSION = '1.0.0';
 
 /**
  * What an operator version serves, from its API types (api/seccompprofile, api/apparmorprofile):
@@ -61,7 +61,7 @@ function atLeast(version: string, than: string): boolean {
   return true;
 }
 
-export function operatorApi(version: string = CURRENT_OPERATOR_VERSION): OperatorApi {
+function operatorApi(version: string = CURRENT_OPERATOR_VERSION): OperatorApi {
   const v1 = atLeast(version, '1.0.0');
   const clusterScoped = atLeast(version, '0.9.0');
   return {
@@ -81,7 +81,7 @@ export function deliveryOf(target: TargetConfig | undefined): Delivery {
 }
 
 /** A DNS-1123 label from a file name: lower case, [a-z0-9-], at most 63 characters. */
-export function dnsName(text: string): string {
+function dnsName(text: string): string {
   const name = text
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -97,7 +97,7 @@ export function configMapKey(relativePath: string): string {
 }
 
 /** A profile's path below the seccomp directory: the static part of the first glob it is under. */
-export function seccompRelativePath(config: Pick<Config, 'paths'>, repoPath: string): string {
+function seccompRelativePath(config: Pick<Config, 'paths'>, repoPath: string): string {
   for (const glob of config.paths.seccomp ?? DEFAULT_SECCOMP_PATHS) {
     const base = globBase(glob);
     if (base === '.') return repoPath;

@@ -147,7 +147,7 @@ export interface Workloads {
   architectures: readonly string[];
 }
 
-export const ARCH_LABEL = 'kubernetes.io/arch';
+const ARCH_LABEL = 'kubernetes.io/arch';
 
 /**
  * Controllers and bare pods; a pod whose controller is in the state counts once, through it (a
@@ -217,7 +217,7 @@ function buildWorkloads(state: ClusterState): Workloads {
     const arch = node === undefined ? undefined : nodeArch.get(node);
     if (arch) {
       let inNs = podArchs.get(m.namespace);
-      if (!inNs) podArchs.set(m.namespace, (inNs = new Map()));
+      if (!inNs) podArchs.set(m.namespace, (inNs = new Map<string, string>()));
       inNs.set(m.name, arch);
     }
     const owner = m.owners.find((o) => isMap(o) && o.controller === true) ?? m.owners[0];

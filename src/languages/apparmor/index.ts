@@ -162,6 +162,5 @@ export type { Access, AccessDecision, ProfileSet } from './evaluate.js';
 export type { ProfileModel } from './model.js';
 export { uncheckedInclude } from './rules/unchecked-include.js';
 export { operatorFit } from './operator.js';
-export type { OperatorAbstract, OperatorFit } from './operator.js';
 export { parseApparmor } from './parser.js';
 export { CAPABILITIES, NETWORK_DOMAINS, NETWORK_PROTOCOL_TYPES, NETWORK_TYPES } from './tables.js';

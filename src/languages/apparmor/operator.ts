@@ -26,7 +26,7 @@
 import type { Range } from '../../core/diagnostic.js';
 import type { FileRule, MediationRule, Profile, Statement } from './ast.js';
 
-export interface OperatorAbstract {
+interface OperatorAbstract {
   executable?: { allowedExecutables?: string[]; allowedLibraries?: string[] };
   filesystem?: { readOnlyPaths?: string[]; writeOnlyPaths?: string[]; readWritePaths?: string[] };
   network?: { allowRaw?: boolean; allowedProtocols?: { allowTcp?: boolean; allowUdp?: boolean } };
