@@ -389,7 +389,7 @@ describe('refusals before anything is written', () => {
     const run = await deploy(ws);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'chs: the cluster does not serve SeccompProfile (security-profiles-operator.x-k8s.io/v1beta1), needed by seccompprofile/deny-ptrace (namespace shop), seccompprofile/log-all (namespace shop): install the Security Profiles Operator, set the target\'s operatorVersion to the version it runs, or set the target\'s delivery: loader in chs.yaml',
+      "chs: the cluster does not serve SeccompProfile (security-profiles-operator.x-k8s.io/v1beta1), needed by seccompprofile/deny-ptrace (namespace shop), seccompprofile/log-all (namespace shop): install the Security Profiles Operator, set the target's operatorVersion to the version it runs, or set the target's delivery: loader in chs.yaml",
     );
     expect(ws.server.writes).toBe(writes);
 
