@@ -25,6 +25,10 @@ export interface TargetConfig {
   namespaces?: string[];
   mode?: Mode;
   via?: 'apply' | 'cluster-management-project';
+  /** How AppArmor and seccomp profiles reach the nodes (core/delivery.ts). */
+  delivery?: 'loader' | 'security-profiles-operator';
+  /** The Security Profiles Operator version the target runs (its paths and API follow it). */
+  operatorVersion?: string;
 }
 
 interface ClusterManagementProjectConfig {
@@ -42,8 +46,6 @@ export interface RenderConfig {
   falcoNamespace: string;
   /** Image of the profile loader DaemonSet. */
   loaderImage: string;
-  /** seccomp profiles onto the nodes by the loader, or as Security Profiles Operator objects. */
-  seccompDelivery: 'loader' | 'operator';
   /** The kubelet's root directory on the nodes. */
   kubeletDir: string;
 }
@@ -151,7 +153,6 @@ export function defaultConfig(root: string): Config {
       namespace: 'container-host-security',
       falcoNamespace: 'falco',
       loaderImage: 'debian:bookworm-slim',
-      seccompDelivery: 'loader',
       kubeletDir: '/var/lib/kubelet',
     },
   };
@@ -248,7 +249,7 @@ interface RawConfig {
   preview?: { events?: EventSourceConfig[]; snapshot?: string };
   recorder?: { out?: string; namespaces?: string[] };
   gitlab?: { tokenVariable?: string };
-  render?: Partial<RenderConfig>;
+  render?: Partial<RenderConfig> & { seccompDelivery?: 'loader' | 'operator' };
 }
 
 function applyRaw(config: Config, raw: RawConfig): void {
@@ -273,7 +274,13 @@ function applyRaw(config: Config, raw: RawConfig): void {
   config.recorder = { out: raw.recorder?.out ?? 'chs-recorder.yaml' };
   if (raw.recorder?.namespaces) config.recorder.namespaces = raw.recorder.namespaces;
   config.gitlab = { tokenVariable: raw.gitlab?.tokenVariable ?? 'CHS_GITLAB_TOKEN' };
-  if (raw.render) config.render = { ...config.render, ...raw.render };
+  if (raw.render) {
+    const { seccompDelivery, ...render } = raw.render;
+    config.render = { ...config.render, ...render };
+    // The former repository-wide switch: the default of every target that declares no delivery.
+    if (seccompDelivery === 'operator')
+      config.targets = config.targets.map((t) => ({ delivery: 'security-profiles-operator', ...t }));
+  }
 }
 
 /** The mode of a policy: its own, else its target's, else the configuration's default. */

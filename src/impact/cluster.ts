@@ -141,7 +141,13 @@ export interface Workloads {
   podOwner(namespace: string, pod: string): Workload | undefined;
   /** Namespace labels by name. */
   namespaceLabels: ReadonlyMap<string, Record<string, string>>;
+  /** The `kubernetes.io/arch` of the node a running pod is on, when the state has both. */
+  podArch(namespace: string, pod: string): string | undefined;
+  /** The architectures of the state's nodes (`amd64`, `arm64`, ...), sorted. */
+  architectures: readonly string[];
 }
+
+const ARCH_LABEL = 'kubernetes.io/arch';
 
 /**
  * Controllers and bare pods; a pod whose controller is in the state counts once, through it (a
@@ -162,10 +168,15 @@ function buildWorkloads(state: ClusterState): Workloads {
   const controllers = new Map<string, Workload[]>();
   const namespaceLabels = new Map<string, Record<string, string>>();
   const pods: ClusterObject[] = [];
+  const nodeArch = new Map<string, string>();
   for (const object of state.objects) {
     const kind = str(object.kind) ?? '';
     const m = meta(object);
-    if (kind === 'Namespace') {
+    if (kind === 'Node') {
+      const labels = isMap(object.metadata) && isMap(object.metadata.labels) ? object.metadata.labels : {};
+      const arch = str(labels[ARCH_LABEL]);
+      if (arch) nodeArch.set(m.name, arch);
+    } else if (kind === 'Namespace') {
       const labels = isMap(object.metadata) && isMap(object.metadata.labels) ? object.metadata.labels : {};
       namespaceLabels.set(
         m.name,
@@ -198,8 +209,17 @@ function buildWorkloads(state: ClusterState): Workloads {
     if (!inNs) podIndex.set(namespace, (inNs = new Map<string, Workload | undefined>()));
     return inNs;
   };
+  // namespace -> pod -> architecture of its node.
+  const podArchs = new Map<string, Map<string, string>>();
   for (const pod of pods) {
     const m = meta(pod);
+    const node = isMap(pod.spec) ? str(pod.spec.nodeName) : undefined;
+    const arch = node === undefined ? undefined : nodeArch.get(node);
+    if (arch) {
+      let inNs = podArchs.get(m.namespace);
+      if (!inNs) podArchs.set(m.namespace, (inNs = new Map<string, string>()));
+      inNs.set(m.name, arch);
+    }
     const owner = m.owners.find((o) => isMap(o) && o.controller === true) ?? m.owners[0];
     let workload: Workload | undefined;
     if (isMap(owner) && typeof owner.kind === 'string' && typeof owner.name === 'string') {
@@ -256,6 +276,8 @@ function buildWorkloads(state: ClusterState): Workloads {
   return {
     list,
     namespaceLabels,
+    architectures: [...new Set(nodeArch.values())].sort(),
+    podArch: (namespace, pod) => podArchs.get(namespace)?.get(pod),
     podOwner(namespace, pod) {
       if (namespace === lastNamespace && pod === lastPod) return lastWorkload;
       const inNs = indexOf(namespace);

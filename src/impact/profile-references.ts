@@ -8,19 +8,40 @@ import type { Workloads } from './cluster.js';
 import type { ImpactFinding } from './model.js';
 import type { PolicyTree } from './section.js';
 
+/**
+ * The repository file a container's Localhost profile is, on a side: AppArmor names profiles by
+ * their own name; seccomp by the path the target installs the file at (core/delivery.ts).
+ */
+export type ProfileResolver = (
+  profile: string,
+  namespace: string,
+  side: 'base' | 'head',
+) => string | undefined;
+
+const byName: ProfileResolver = (profile) => profile;
+
+/** The name a pod gives a head profile file in a namespace (the reverse of ProfileResolver). */
+export type ProfileNamer = (file: string, namespace: string) => string;
+
+const asIs: ProfileNamer = (file) => file;
+
 /** Pods whose containers name a profile that the base has and the head has not. */
 function removedProfileFindings(
   kind: 'apparmor' | 'seccomp',
   removed: ReadonlyMap<string, string | undefined>,
   workloads: Workloads,
   config: PolicyTree['config'],
+  resolve: ProfileResolver = byName,
+  nameOf: ProfileNamer = asIs,
 ): ImpactFinding[] {
   const out: ImpactFinding[] = [];
   for (const w of workloads.list) {
     for (const c of w.containers) {
       const profile = c[kind];
-      if (profile === undefined || !removed.has(profile)) continue;
-      const renamed = removed.get(profile);
+      const file = profile === undefined ? undefined : resolve(profile, w.namespace, 'base');
+      if (profile === undefined || file === undefined || !removed.has(file)) continue;
+      const renamedFile = removed.get(file);
+      const renamed = renamedFile === undefined ? undefined : nameOf(renamedFile, w.namespace);
       const target = targetOf(config, w.namespace);
       out.push({
         kind,
@@ -46,8 +67,16 @@ function unreferencedFindings(
   kind: 'apparmor' | 'seccomp',
   names: Iterable<string>,
   workloads: Workloads,
+  resolve: ProfileResolver = byName,
 ): ImpactFinding[] {
-  const used = new Set(workloads.list.flatMap((w) => w.containers.map((c) => c[kind])));
+  const used = new Set(
+    workloads.list.flatMap((w) =>
+      w.containers.flatMap((c) => {
+        const profile = c[kind];
+        return profile === undefined ? [] : [resolve(profile, w.namespace, 'head')];
+      }),
+    ),
+  );
   return [...names]
     .filter((n) => !used.has(n))
     .map((n) => ({
@@ -71,6 +100,8 @@ export function profileReferences(
   config: PolicyTree['config'],
   impacts: ImpactFinding[],
   notes: string[],
+  resolve: ProfileResolver = byName,
+  nameOf: ProfileNamer = asIs,
 ): void {
   if (!workloads) {
     notes.push(
@@ -78,7 +109,6 @@ export function profileReferences(
     );
     return;
   }
-  append(impacts, removedProfileFindings(kind, removed(), workloads, config));
-  append(impacts, unreferencedFindings(kind, profiles, workloads));
+  append(impacts, removedProfileFindings(kind, removed(), workloads, config, resolve, nameOf));
+  append(impacts, unreferencedFindings(kind, profiles, workloads, resolve));
 }
-

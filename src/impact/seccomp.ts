@@ -3,6 +3,7 @@
  * newly allowed, the default action, the mode), and the system calls that the profiles in block
  * mode would refuse on the recorded events; workloads naming a removed profile would not start.
  */
+import { seccompPathsOn, seccompProfileAt } from '../core/delivery.js';
 import { SourceFile } from '../core/source.js';
 import type { Mode } from '../core/kinds.js';
 import { evaluateSyscall, parseSeccompProfile } from '../languages/seccomp/index.js';
@@ -157,6 +158,24 @@ export function seccompItemChanges(base: SeccompSide, head: SeccompSide): ItemCh
   return items;
 }
 
+/** Maps the path a pod names to a side's repository file, per namespace (each answer kept). */
+function resolverOf(
+  ...sides: SeccompSide[]
+): (side: SeccompSide, localhostProfile: string, namespace: string) => string | undefined {
+  const answers = new Map<SeccompSide, Map<string, string | undefined>>(sides.map((s) => [s, new Map()]));
+  return (side, localhostProfile, namespace) => {
+    const cache = answers.get(side) as Map<string, string | undefined>;
+    const key = `${namespace}\u0000${localhostProfile}`;
+    if (cache.has(key)) return cache.get(key);
+    const config = side.tree.config;
+    const targetName = targetOf(config, namespace);
+    const target = config.targets.find((t) => t.name === targetName);
+    const file = seccompProfileAt(config, target, localhostProfile, side.profiles.keys());
+    if (cache.size < 100_000) cache.set(key, file);
+    return file;
+  };
+}
+
 /** A removed profile whose exact text reappears under another path was renamed. */
 function renames(base: SeccompSide, head: SeccompSide): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
@@ -176,40 +195,62 @@ export const seccompSection: ImpactSection = {
     const head = loadSeccompSide(inputs.head);
     const items = seccompItemChanges(base, head);
     const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
-    // The refusals of a system call depend on the profile, the namespace (its mode) and the call:
-    // by attribution (the same object for every event of a workload and container), then by
-    // call, each decided once with its description (nothing built per event).
-    const byAttribution = new Map<object, Map<string, Refusal>>();
-    const decisions = new Map<string, Map<string, Map<string, Refusal>>>();
+    // A pod names a profile by the path its target installs it at (core/delivery.ts): each side
+    // maps that path back to its own repository file, with its own chs.yaml.
+    const resolve = resolverOf(base, head);
+    // The architecture a call is decided on: its pod's node's, else the only one the cluster
+    // has, else x86_64 (as before node architectures were read).
+    const architectures = workloads?.architectures ?? [];
+    const fallbackArch = architectures.length === 1 ? (architectures[0] as string) : 'amd64';
+    // The refusals of a system call depend on the profile, the namespace (its mode), the node's
+    // architecture and the call: by attribution (the same object for every event of a workload
+    // and container) and architecture, then by call, each decided once with its description
+    // (nothing built per event).
+    const byAttribution = new Map<object, Map<string, Map<string, Refusal>>>();
+    const decisions = new Map<string, Map<string, Refusal>>();
     const groups = new DenialGroups();
     let calls = 0;
     let cached = 0;
-    const callsOf = (profile: string, namespace: string): Map<string, Refusal> => {
-      let byNs = decisions.get(profile);
-      if (!byNs) decisions.set(profile, (byNs = new Map<string, Map<string, Refusal>>()));
-      let bySyscall = byNs.get(namespace);
-      if (!bySyscall) byNs.set(namespace, (bySyscall = new Map<string, Refusal>()));
-      return bySyscall;
+    const refusalOn = (
+      side: SeccompSide,
+      profilePath: string,
+      namespace: string,
+      syscall: string,
+      arch: string,
+    ): string | undefined => {
+      const file = resolve(side, profilePath, namespace);
+      const p = file === undefined ? undefined : side.profiles.get(file);
+      if (!p || modeIn(side.tree.config, ownMode(p), namespace) !== 'block') return undefined;
+      const e = evaluateSyscall(p, { syscall, arch });
+      return e.known && refuses(e.action) ? e.action : undefined;
     };
-    const decide = (who: Attribution & { ok: true }, syscall: string): Refusal => {
-      let bySyscall = byAttribution.get(who);
+    const decide = (who: Attribution & { ok: true }, syscall: string, arch: string): Refusal => {
+      let byArch = byAttribution.get(who);
+      if (!byArch) {
+        byArch = new Map<string, Map<string, Refusal>>();
+        if (byAttribution.size < 100_000) byAttribution.set(who, byArch);
+      }
+      let bySyscall = byArch.get(arch);
       if (!bySyscall) {
-        bySyscall = callsOf(who.profile, who.namespace);
-        if (byAttribution.size < 100_000) byAttribution.set(who, bySyscall);
+        const key = `${who.profile}\u0000${who.namespace}\u0000${arch}`;
+        bySyscall = decisions.get(key);
+        if (!bySyscall) decisions.set(key, (bySyscall = new Map<string, Refusal>()));
+        byArch.set(arch, bySyscall);
       }
       let d = bySyscall.get(syscall);
       if (d) return d;
       const { profile, namespace } = who;
-      const refusal = (side: SeccompSide): string | undefined => {
-        const p = side.profiles.get(profile);
-        if (!p || modeIn(side.tree.config, ownMode(p), namespace) !== 'block') return undefined;
-        const e = evaluateSyscall(p, { syscall });
-        return e.known && refuses(e.action) ? e.action : undefined;
-      };
-      const h = refusal(head);
-      const b = refusal(base);
+      const h = refusalOn(head, profile, namespace, syscall, arch);
+      const b = refusalOn(base, profile, namespace, syscall, arch);
+      // On a cluster of several architectures, a refusal that another one does not share is said.
+      const allowedOn = h
+        ? architectures.filter(
+            (other) => other !== arch && !refusalOn(head, profile, namespace, syscall, other),
+          )
+        : [];
+      const only = allowedOn.length > 0 ? ` (on ${arch} only; not refused on ${allowedOn.join(', ')})` : '';
       d = {
-        ...(h ? { head: h, example: `${syscall} → ${h}` } : {}),
+        ...(h ? { head: h, example: `${syscall} → ${h}${only}` } : {}),
         ...(b ? { base: b } : {}),
       };
       if (cached++ < 200_000) bySyscall.set(syscall, d);
@@ -225,30 +266,36 @@ export const seccompSection: ImpactSection = {
         groups.notAttributed(who.why);
         return;
       }
-      const d = decide(who, syscall);
+      // One architecture in the cluster (or none known): no lookup per event.
+      const pod = architectures.length > 1 ? event.fields['k8s.pod.name'] : undefined;
+      const arch =
+        (typeof pod === 'string' ? workloads?.podArch(who.namespace, pod) : undefined) ?? fallbackArch;
+      const d = decide(who, syscall, arch);
       if (d.example !== undefined) groups.add(who, d.example, !d.base);
     }, 'seccomp');
     const stats = await done;
     const impacts: ImpactFinding[] = [];
     for (const g of groups.values()) {
       const target = targetOf(inputs.head.config, g.namespace);
-      const before = base.profiles.get(g.profile);
+      const beforeFile = resolve(base, g.profile, g.namespace);
+      const before = beforeFile === undefined ? undefined : base.profiles.get(beforeFile);
       const blockedBefore =
         before !== undefined && modeIn(base.tree.config, ownMode(before), g.namespace) === 'block';
       const calls = g.denied.top(3).map((t) => t.key.split(' → ')[0] as string);
+      const file = resolve(head, g.profile, g.namespace) ?? g.profile;
       impacts.push({
         kind: 'seccomp',
-        policy: g.profile,
+        policy: file,
         breaks: g.denied.top(3).map((t) => (t.count > 1 ? `${t.key} (${t.count}×)` : t.key)),
         fix: blockedBefore
-          ? `allow ${calls.join(', ')} in ${g.profile} again`
-          : `allow ${calls.join(', ')} in ${g.profile}, or keep it in monitor`,
+          ? `allow ${calls.join(', ')} in ${file} again`
+          : `allow ${calls.join(', ')} in ${file}, or keep it in monitor`,
         severity: g.fresh > 0 ? 'block' : 'info',
         category: g.fresh > 0 ? 'system calls refused' : 'system calls already refused',
         ...(target ? { target } : {}),
         namespace: g.namespace,
         subject: g.owner,
-        reason: `profile ${g.profile} in block mode refuses ${g.denied.total} recorded system call(s) (${g.fresh} not refused before)`,
+        reason: `profile ${file} in block mode refuses ${g.denied.total} recorded system call(s) (${g.fresh} not refused before)`,
         count: g.denied.total,
         examples: g.denied.top(3).map((t) => `${t.key} (${t.count}×)`),
       });
@@ -262,6 +309,12 @@ export const seccompSection: ImpactSection = {
       inputs.head.config,
       impacts,
       notes,
+      (profile, namespace, side) => resolve(side === 'base' ? base : head, profile, namespace),
+      (file, namespace) => {
+        const config = inputs.head.config;
+        const target = config.targets.find((t) => t.name === targetOf(config, namespace));
+        return target ? (seccompPathsOn(config, [target], file)[0] ?? file) : file;
+      },
     );
     if (inputs.events.length > 0) {
       notes.push(

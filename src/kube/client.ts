@@ -185,6 +185,25 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
       return super.processResponse<T>(response, type);
     }
 
+    /**
+     * Server-side apply with the object sent as it is. The client's own patch() serializes the
+     * body through the typed model it guesses from the version and kind alone, group ignored:
+     * the Security Profiles Operator's `security-profiles-operator.x-k8s.io/v1` SeccompProfile
+     * and AppArmorProfile became core `V1SeccompProfile`/`V1AppArmorProfile` (a pod's
+     * securityContext field), losing apiVersion, kind, metadata and spec.
+     */
+    async serverSideApply(object: KubeObject, dryRun: boolean, force: boolean): Promise<KubeObject> {
+      const path = await this.specUriPath(object, 'patch');
+      const request = this.configuration.baseServer.makeRequestContext(path, k8s.HttpMethod.PATCH);
+      request.setHeaderParam('Accept', 'application/json, */*;q=0.8');
+      request.setHeaderParam('Content-Type', k8s.PatchStrategy.ServerSideApply);
+      if (dryRun) request.setQueryParam('dryRun', 'All');
+      request.setQueryParam('fieldManager', FIELD_MANAGER);
+      if (force) request.setQueryParam('force', 'true');
+      request.setBody(JSON.stringify(object));
+      return this.requestPromise<KubeObject>(request);
+    }
+
     async describe(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
       try {
         const found = await this.resource(apiVersion, kind);
@@ -259,14 +278,7 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
     },
     async apply(object, { dryRun, force }) {
       try {
-        return await api.patch<KubeObject>(
-          structuredClone(object),
-          undefined,
-          dryRun ? 'All' : undefined,
-          FIELD_MANAGER,
-          force,
-          k8s.PatchStrategy.ServerSideApply,
-        );
+        return await api.serverSideApply(object, dryRun, force);
       } catch (error) {
         throw toApiError(
           error,

@@ -21,7 +21,12 @@ import type { KubeObject, ObjectRef } from './objects.js';
 export const MANAGED_KINDS: { apiVersion: string; kind: string }[] = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
   { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+  // The Security Profiles Operator's kinds in every version an operator release serves (v1 since
+  // 1.0.0): a target's declared version may have changed since the last deploy.
+  { apiVersion: 'security-profiles-operator.x-k8s.io/v1', kind: 'SeccompProfile' },
   { apiVersion: 'security-profiles-operator.x-k8s.io/v1beta1', kind: 'SeccompProfile' },
+  { apiVersion: 'security-profiles-operator.x-k8s.io/v1', kind: 'AppArmorProfile' },
+  { apiVersion: 'security-profiles-operator.x-k8s.io/v1alpha1', kind: 'AppArmorProfile' },
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy' },
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding' },
 ];
@@ -62,7 +67,10 @@ export interface DeployOptions {
 }
 
 const HINTS: Record<string, string> = {
-  SeccompProfile: 'install the Security Profiles Operator, or set render.seccompDelivery: loader in chs.yaml',
+  SeccompProfile:
+    "install the Security Profiles Operator, set the target's operatorVersion to the version it runs, or set the target's delivery: loader in chs.yaml",
+  AppArmorProfile:
+    "install the Security Profiles Operator, set the target's operatorVersion to the version it runs, or set the target's delivery: loader in chs.yaml",
   ValidatingAdmissionPolicy: 'ValidatingAdmissionPolicy needs Kubernetes 1.30 or newer',
   ValidatingAdmissionPolicyBinding: 'ValidatingAdmissionPolicy needs Kubernetes 1.30 or newer',
 };

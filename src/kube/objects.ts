@@ -48,6 +48,7 @@ const KIND_ORDER = [
   'Role',
   'RoleBinding',
   'SeccompProfile',
+  'AppArmorProfile',
   'DaemonSet',
   'Deployment',
   'ValidatingAdmissionPolicy',

@@ -1,6 +1,6 @@
 /**
  * Cluster state for the impact preview: a snapshot file as
- * `kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,namespaces -A -o yaml` prints
+ * `kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,namespaces,nodes -A -o yaml` prints
  * it (a `List`; several documents or JSON are accepted too), or the same objects read live.
  */
 import { readDataText } from '../core/read.js';
@@ -14,6 +14,8 @@ import type { KubeObject } from './objects.js';
 
 const SNAPSHOT_KINDS: { apiVersion: string; kind: string }[] = [
   { apiVersion: 'v1', kind: 'Namespace' },
+  // Their kubernetes.io/arch label: the preview evaluates seccomp on each pod's own architecture.
+  { apiVersion: 'v1', kind: 'Node' },
   { apiVersion: 'v1', kind: 'Pod' },
   { apiVersion: 'apps/v1', kind: 'Deployment' },
   { apiVersion: 'apps/v1', kind: 'DaemonSet' },

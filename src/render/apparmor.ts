@@ -2,9 +2,17 @@
  * AppArmor profiles in a ConfigMap that the profile loader DaemonSet loads on every node
  * (`apparmor_parser -r`, with `-C` in monitor mode so that profiles complain instead of deny).
  * Files that define no profile (abstractions, tunables) are left out with a note: the nodes
- * resolve includes against their own /etc/apparmor.d.
+ * resolve includes against their own /etc/apparmor.d. A target that delivers through the
+ * Security Profiles Operator gets `AppArmorProfile` objects for the profiles its API carries
+ * exactly (languages/apparmor/operator.ts); the others stay with the loader.
  */
-import { configMapKey, contentHash } from './labels.js';
+import { configMapKey, deliveryOf } from '../core/delivery.js';
+import type { OperatorApi } from '../core/delivery.js';
+import type { Mode } from '../core/kinds.js';
+import type { KubeObject } from '../kube/objects.js';
+import { operatorFit, parseApparmor } from '../languages/apparmor/index.js';
+import type { PolicyText } from './types.js';
+import { contentHash } from './labels.js';
 import { MAX_CONFIGMAP_BYTES, configMap, dataBytes, finalize } from './objects.js';
 import { commonDirectory, relativeTo } from './paths.js';
 import { emptyContribution } from './types.js';
@@ -26,14 +34,64 @@ export function definesProfile(text: string): boolean {
   return PROFILE_START.test(stripComments(text));
 }
 
+/** The AppArmorProfile object of a file the operator carries exactly, else undefined. */
+function operatorObject(
+  file: PolicyText,
+  operator: OperatorApi,
+  mode: Mode,
+  namespace: string,
+): KubeObject | undefined {
+  const statements = parseApparmor(file.text, { file: file.path, report: () => {} });
+  const fit = operatorFit(statements, file.text, operator.apparmorPolicyText);
+  if (!fit.fits) return undefined;
+  // Before v0.9.0 the text is loaded as written: in monitor mode only a profile that complains by itself fits.
+  if (
+    operator.apparmorPolicyText &&
+    mode === 'monitor' &&
+    !fit.profile.flags.some((f) => f.name === 'complain')
+  )
+    return undefined;
+  const spec: Record<string, unknown> = operator.apparmorPolicyText
+    ? { policy: file.text }
+    : {
+        abstract: fit.abstract ?? {},
+        ...(operator.apparmorMode === 'mode'
+          ? { mode: mode === 'block' ? 'Enforce' : 'Complain' }
+          : mode === 'monitor'
+            ? { complainMode: true }
+            : {}),
+      };
+  return {
+    apiVersion: operator.apparmorApiVersion,
+    kind: 'AppArmorProfile',
+    metadata: { name: fit.name, ...(operator.clusterScoped ? {} : { namespace }) },
+    spec,
+  };
+}
+
 export const apparmorRenderer: Renderer = {
   kind: 'apparmor',
   render(input: RenderInput): RenderContribution {
     const out = emptyContribution();
-    const profiles = input.files.filter((f) => definesProfile(f.text));
-    for (const skipped of input.files.filter((f) => !profiles.includes(f))) {
+    const defining = input.files.filter((f) => definesProfile(f.text));
+    for (const skipped of input.files.filter((f) => !defining.includes(f))) {
       out.notes.push(
         `${skipped.display}: defines no AppArmor profile (an include file?); not loaded onto the nodes`,
+      );
+    }
+    const delivery = deliveryOf(input.target);
+    const profiles: PolicyText[] = [];
+    for (const file of defining) {
+      const object =
+        delivery.kind === 'security-profiles-operator'
+          ? operatorObject(file, delivery.operator, input.mode, input.settings.namespace)
+          : undefined;
+      if (object) out.objects.push(finalize(object, input.target.name, 'apparmor-profile'));
+      else profiles.push(file);
+    }
+    if (delivery.kind === 'security-profiles-operator' && profiles.length > 0) {
+      out.notes.push(
+        `${profiles.length} AppArmor profile(s) stay with the loader on target ${input.target.name}: the operator's AppArmorProfile cannot carry them exactly (chs lint says why)`,
       );
     }
     if (profiles.length === 0) return out;

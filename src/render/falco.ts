@@ -3,8 +3,8 @@
  * `customRules` for Helm users, and a ConfigMap for the direct path with the values that mount it.
  * Falco loads a rules directory in name order, so each file's key starts with its load position.
  */
+import { configMapKey } from '../core/delivery.js';
 import { embeddedRules } from '../languages/falco/index.js';
-import { configMapKey } from './labels.js';
 import { MAX_CONFIGMAP_BYTES, configMap, dataBytes, finalize } from './objects.js';
 import { emptyContribution } from './types.js';
 import type { RenderContribution, RenderInput, Renderer } from './types.js';

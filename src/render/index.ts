@@ -95,7 +95,7 @@ export function renderTarget(
       }
       continue;
     }
-    const result = renderer.render({ target, mode, files: kindFiles, settings });
+    const result = renderer.render({ target, mode, files: kindFiles, settings, paths: config.paths });
     append(out.objects, result.objects);
     append(out.files, result.files);
     append(out.problems, result.problems);

@@ -39,19 +39,3 @@ function canonicalJson(value: unknown): string {
 export function contentHash(value: unknown): string {
   return crypto().createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 20);
 }
-
-/** A DNS-1123 label from a file name: lower case, [a-z0-9-], at most 63 characters. */
-export function dnsName(text: string): string {
-  const name = text
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
-  return name === '' ? 'profile' : name;
-}
-
-/** A ConfigMap key from a relative path: `[-._a-zA-Z0-9]+`. */
-export function configMapKey(relativePath: string): string {
-  return relativePath.replace(/\//g, '__').replace(/[^-._a-zA-Z0-9]/g, '-');
-}

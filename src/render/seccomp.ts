@@ -1,20 +1,20 @@
 /**
- * seccomp profiles: onto the nodes by the profile loader (into the kubelet's seccomp directory,
- * for `localhostProfile: container-host-security/<key>`), or as Security Profiles Operator
- * `SeccompProfile` objects in each of the target's namespaces. In monitor mode every blocking
- * action (errno, kill, trap) becomes SCMP_ACT_LOG: the calls are logged, not refused.
+ * seccomp profiles: onto the nodes by the profile loader (into the kubelet's seccomp directory),
+ * or as Security Profiles Operator `SeccompProfile` objects (cluster-scoped since the operator's
+ * v0.9.0, one per namespace of the target before), named as core/delivery.ts maps them. In
+ * monitor mode every blocking action (errno, kill, trap) becomes SCMP_ACT_LOG: the calls are
+ * logged, not refused.
  */
 import { SourceFile } from '../core/source.js';
 import { append } from '../core/arrays.js';
 import type { KubeObject } from '../kube/objects.js';
-import { configMapKey, contentHash, dnsName } from './labels.js';
+import { deliveryOf, operatorNamespaces, seccompProfileName } from '../core/delivery.js';
+import { contentHash } from './labels.js';
 import { MAX_CONFIGMAP_BYTES, configMap, dataBytes, finalize } from './objects.js';
-import { commonDirectory, relativeTo } from './paths.js';
 import { emptyContribution } from './types.js';
 import type { PolicyText, RenderContribution, RenderInput, Renderer } from './types.js';
 
 const SECCOMP_CONFIGMAP = 'chs-seccomp-profiles';
-const SPO_API_VERSION = 'security-profiles-operator.x-k8s.io/v1beta1';
 
 const BLOCKING = new Set([
   'SCMP_ACT_ERRNO',
@@ -114,20 +114,19 @@ export const seccompRenderer: Renderer = {
   render(input: RenderInput): RenderContribution {
     const out = emptyContribution();
     if (input.files.length === 0) return out;
-    const base = commonDirectory(input.files.map((f) => f.path));
     const seen = new Map<string, string>();
     const data: Record<string, string> = {};
     const objects: KubeObject[] = [];
-    const operator = input.settings.seccompDelivery === 'operator';
-    const namespaces =
-      input.target.namespaces && input.target.namespaces.length > 0
-        ? input.target.namespaces
-        : [input.settings.namespace];
+    const delivery = deliveryOf(input.target);
+    const operator = delivery.kind === 'security-profiles-operator' ? delivery.operator : undefined;
+    const namespaces: (string | undefined)[] =
+      operator && !operator.clusterScoped
+        ? operatorNamespaces(input.target, input.settings.namespace)
+        : [undefined];
     for (const file of input.files) {
       const profile = parseProfile(file, out);
       if (!profile) continue;
-      const rel = relativeTo(base, file.path);
-      const name = operator ? dnsName(rel.replace(/\.json$/i, '')) : configMapKey(rel);
+      const name = seccompProfileName(input, file.path, delivery);
       const clash = seen.get(name);
       if (clash !== undefined) {
         out.problems.push({
@@ -143,7 +142,12 @@ export const seccompRenderer: Renderer = {
         for (const namespace of namespaces) {
           objects.push(
             finalize(
-              { apiVersion: SPO_API_VERSION, kind: 'SeccompProfile', metadata: { name, namespace }, spec },
+              {
+                apiVersion: operator.seccompApiVersion,
+                kind: 'SeccompProfile',
+                metadata: { name, ...(namespace ? { namespace } : {}) },
+                spec,
+              },
               input.target.name,
               'seccomp-profile',
             ),

@@ -1,9 +1,10 @@
 /** What a renderer gets and gives: policy files as text in, Kubernetes objects and files out. */
 import type { RenderConfig, TargetConfig } from '../core/config.js';
+import type { PathsConfig } from '../core/discovery.js';
 import type { Mode, PolicyKind } from '../core/kinds.js';
 import type { KubeObject } from '../kube/objects.js';
 
-/** chs.yaml `render`: namespaces, loader image, seccomp delivery, kubelet directory. */
+/** chs.yaml `render`: namespaces, loader image, kubelet directory. */
 export type RenderSettings = RenderConfig;
 
 export interface PolicyText {
@@ -19,6 +20,8 @@ export interface RenderInput {
   mode: Mode;
   files: PolicyText[];
   settings: RenderSettings;
+  /** chs.yaml's paths: profile names follow them (core/delivery.ts). */
+  paths: PathsConfig;
 }
 
 /** A file written beside the manifests (Helm values). */

@@ -99,7 +99,7 @@ const objects = [];
 for (let ns = 0; ns < 50; ns++)
   objects.push(`  - {apiVersion: v1, kind: Namespace, metadata: {name: ns-${ns}}}`);
 const container = (d) =>
-  `{name: c, image: app, securityContext: {appArmorProfile: {type: Localhost, localhostProfile: app-${d % 3}}, seccompProfile: {type: Localhost, localhostProfile: policies/seccomp/s${d % 2}.json}}}`;
+  `{name: c, image: app, securityContext: {appArmorProfile: {type: Localhost, localhostProfile: app-${d % 3}}, seccompProfile: {type: Localhost, localhostProfile: container-host-security/s${d % 2}.json}}}`;
 for (let d = 0; d < 1_000; d++) {
   const ns = `ns-${d % 50}`;
   objects.push(

@@ -61,7 +61,7 @@ function clusterObjects(): Json[] {
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] },
       appArmorProfile: localhost('k8s-report-worker'),
-      seccompProfile: localhost('policies/seccomp/web.json'),
+      seccompProfile: localhost('container-host-security/web.json'),
     },
   };
   const extra: Json[] = [
@@ -94,7 +94,7 @@ function clusterObjects(): Json[] {
       kind: 'Pod',
       metadata: { name: 'web-canary', namespace: 'shop' },
       spec: {
-        securityContext: { runAsNonRoot: true, seccompProfile: localhost('policies/seccomp/web.json') },
+        securityContext: { runAsNonRoot: true, seccompProfile: localhost('container-host-security/web.json') },
         containers: [{ name: 'web', image: 'registry.example.com/shop/web:1.0.0' }],
       },
     },

@@ -154,6 +154,7 @@ describe('Falco rules in Helm values and ConfigMaps', () => {
       mode: 'monitor',
       files: [{ path: 'applications/falco/values.yaml', display: 'values.yaml', text: VALUES }],
       settings: defaultConfig('/').render,
+      paths: defaultConfig('/').paths,
     });
     const values = out.files.find((f) => f.path === 'falco/values.yaml')?.content ?? '';
     expect(values).toContain('00-a-early.yaml');

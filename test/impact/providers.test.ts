@@ -1,4 +1,5 @@
 import { marked } from 'marked';
+import type { ClusterObject } from '../../src/impact/cluster.js';
 import { describe, expect, it } from 'vitest';
 import { appArmorSection, accessOf } from '../../src/impact/apparmor.js';
 import { workloadsOf } from '../../src/impact/cluster.js';
@@ -310,8 +311,20 @@ const ESSENTIAL = [
 const api = {
   name: 'api',
   image: 'api',
-  securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'policies/seccomp/api.json' } },
+  securityContext: {
+    seccompProfile: { type: 'Localhost', localhostProfile: 'container-host-security/api.json' },
+  },
 };
+const node = (name: string, arch: string): ClusterObject => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux' } },
+});
+const onNode = (object: ClusterObject, nodeName: string): ClusterObject => ({
+  ...object,
+  spec: { ...(object.spec as Record<string, unknown>), nodeName },
+});
+const apiProfile = PROFILE([...ESSENTIAL, 'uname']);
 
 describe('seccomp: syscall groups and the calls refused in block mode', () => {
   it('groups calls by their change and counts the refused calls per workload', async () => {
@@ -359,6 +372,76 @@ describe('seccomp: syscall groups and the calls refused in block mode', () => {
       },
     ]);
   });
+  it("decides each call on its pod's node's architecture, and says when only one architecture refuses it", async () => {
+    const cluster = [
+      node('n-amd', 'amd64'),
+      node('n-arm', 'arm64'),
+      onNode(pod('shop', 'api-0', api), 'n-amd'),
+      onNode(pod('shop', 'api-1', api), 'n-arm'),
+    ];
+    const result = await analyse(
+      seccompSection,
+      {},
+      { 'policies/seccomp/api.json': apiProfile },
+      {
+        cluster,
+        events: [
+          // open(2) exists on x86_64, not on aarch64 (where libc calls openat).
+          { 'evt.type': 'open', 'k8s.ns.name': 'shop', 'k8s.pod.name': 'api-0' },
+          { 'evt.type': 'open', 'k8s.ns.name': 'shop', 'k8s.pod.name': 'api-1' },
+          { 'evt.type': 'ptrace', 'k8s.ns.name': 'shop', 'k8s.pod.name': 'api-1' },
+        ],
+      },
+    );
+    expect(result.impacts.map((i) => [i.subject, i.examples])).toEqual([
+      ['Pod/api-0', ['open → SCMP_ACT_ERRNO (on amd64 only; not refused on arm64) (1×)']],
+      ['Pod/api-1', ['ptrace → SCMP_ACT_ERRNO (1×)']],
+    ]);
+  });
+
+  it.each([
+    // The loader's path: the profile applies.
+    [undefined, 'container-host-security/api.json', 1],
+    // The repository path is the trap: no node has that file, the profile is not what runs.
+    [undefined, 'policies/seccomp/api.json', 0],
+    ['security-profiles-operator', 'operator/api.json', 1],
+    ['security-profiles-operator', 'container-host-security/api.json', 0],
+  ])(
+    'with delivery %s, a pod naming %s runs under the profile: %i refusal(s)',
+    async (delivery, path, count) => {
+      const config = `version: 1\ntargets:\n  - name: production\n    namespaces: [shop]\n    mode: block\n${delivery ? `    delivery: ${delivery}\n` : ''}`;
+      const container = {
+        ...api,
+        securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: path } },
+      };
+      const result = await analyse(
+        seccompSection,
+        { 'chs.yaml': config },
+        { 'chs.yaml': config, 'policies/seccomp/api.json': apiProfile },
+        {
+          cluster: [pod('shop', 'api-0', container)],
+          events: [{ 'evt.type': 'ptrace', 'k8s.ns.name': 'shop', 'k8s.pod.name': 'api-0' }],
+        },
+      );
+      expect(result.impacts.filter((i) => i.category === 'system calls refused').length).toBe(count);
+      expect(result.impacts.some((i) => i.category === 'no workload uses it')).toBe(count === 0);
+    },
+  );
+
+  it('a renamed profile: pods are told the path the target installs the new file at', async () => {
+    const result = await analyse(
+      seccompSection,
+      { 'policies/seccomp/api.json': apiProfile },
+      { 'policies/seccomp/team/api-v2.json': apiProfile },
+      { cluster: [pod('shop', 'api-0', api)] },
+    );
+    const broken = result.impacts.find((i) => i.category === 'would fail to start');
+    expect(broken?.fix).toBe('point container api at localhost/container-host-security/team__api-v2.json');
+    expect(broken?.breaks).toEqual([
+      'container api does not start (localhost/container-host-security/api.json missing)',
+    ]);
+  });
+
   it('reports a mode change and the default action', async () => {
     const result = await analyse(
       seccompSection,

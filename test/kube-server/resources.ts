@@ -17,6 +17,8 @@ export interface ResourceType {
   hasGeneration: boolean;
   /** Registered by a CustomResourceDefinition. */
   custom?: boolean;
+  /** The version's structural schema (openAPIV3Schema), when it is not "anything goes". */
+  schema?: JsonMap;
 }
 
 export const BUILTIN_TYPES: ResourceType[] = [
@@ -26,6 +28,15 @@ export const BUILTIN_TYPES: ResourceType[] = [
     kind: 'Namespace',
     plural: 'namespaces',
     singular: 'namespace',
+    namespaced: false,
+    hasGeneration: false,
+  },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Node',
+    plural: 'nodes',
+    singular: 'node',
     namespaced: false,
     hasGeneration: false,
   },
@@ -143,25 +154,33 @@ export function groupVersion(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;
 }
 
-/** The resource type a CustomResourceDefinition declares (its first served version). */
-export function typeFromCrd(crd: JsonMap): ResourceType | undefined {
+/** The resource types a CustomResourceDefinition declares: one per served version. */
+export function typesFromCrd(crd: JsonMap): ResourceType[] {
   const spec = crd.spec;
-  if (!isMap(spec) || !isMap(spec.names) || typeof spec.group !== 'string') return undefined;
-  const versions = Array.isArray(spec.versions) ? spec.versions.filter(isMap) : [];
-  const served = versions.find((v) => v.served !== false && typeof v.name === 'string');
+  if (!isMap(spec) || !isMap(spec.names) || typeof spec.group !== 'string') return [];
   const { kind, plural } = spec.names;
-  if (!served || typeof kind !== 'string' || typeof plural !== 'string') return undefined;
+  if (typeof kind !== 'string' || typeof plural !== 'string') return [];
+  const group = spec.group;
   const singular = typeof spec.names.singular === 'string' ? spec.names.singular : kind.toLowerCase();
-  return {
-    group: spec.group,
-    version: served.name as string,
-    kind,
-    plural,
-    singular,
-    namespaced: spec.scope !== 'Cluster',
-    hasGeneration: true,
-    custom: true,
-  };
+  const versions = Array.isArray(spec.versions) ? spec.versions.filter(isMap) : [];
+  return versions
+    .filter((v) => v.served !== false && typeof v.name === 'string')
+    .map((v) => {
+      const schema =
+        isMap(v.schema) && isMap(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
+      const structural = schema && schema['x-kubernetes-preserve-unknown-fields'] !== true;
+      return {
+        group,
+        version: v.name as string,
+        kind,
+        plural,
+        singular,
+        namespaced: spec.scope !== 'Cluster',
+        hasGeneration: true,
+        custom: true,
+        ...(structural ? { schema } : {}),
+      };
+    });
 }
 
 function setDefault(map: JsonMap, key: string, value: Json): void {

@@ -429,3 +429,93 @@ describe.skipIf(!hasOpenssl)('over TLS', () => {
     }
   });
 });
+
+describe('the Security Profiles Operator', () => {
+  const SPO = '/apis/security-profiles-operator.x-k8s.io';
+  const profile = (
+    spec: Record<string, unknown>,
+    apiVersion = 'security-profiles-operator.x-k8s.io/v1',
+  ): unknown => ({
+    apiVersion,
+    kind: 'SeccompProfile',
+    metadata: { name: 'web' },
+    spec,
+  });
+
+  it('serves every version of its CRDs from one storage, cluster-scoped since v0.9.0', async () => {
+    server.installSecurityProfilesOperator('1.0.0');
+    const v1 = (await call('GET', `${SPO}/v1`)).body.resources as { kind: string; namespaced: boolean }[];
+    expect(v1.map((r) => [r.kind, r.namespaced]).sort()).toEqual([
+      ['AppArmorProfile', false],
+      ['SeccompProfile', false],
+    ]);
+    expect(
+      (await apply(`${SPO}/v1/seccompprofiles/web`, profile({ defaultAction: 'SCMP_ACT_LOG' }), 'chs'))
+        .status,
+    ).toBe(201);
+    const old = await call('GET', `${SPO}/v1beta1/seccompprofiles/web`);
+    expect(old.status).toBe(200);
+    expect(old.body.apiVersion).toBe('security-profiles-operator.x-k8s.io/v1beta1');
+    expect(((await call('GET', `${SPO}/v1beta1/seccompprofiles`)).body.items as unknown[]).length).toBe(1);
+  });
+
+  it('prunes unknown fields, fills defaults and refuses what the schema does not allow (422, with each field)', async () => {
+    server.installSecurityProfilesOperator('1.0.0');
+    const written = await apply(
+      `${SPO}/v1/seccompprofiles/web`,
+      profile({ defaultAction: 'SCMP_ACT_LOG', includes: { caps: ['CAP_SYS_ADMIN'] } }),
+      'chs',
+    );
+    expect(written.status).toBe(201);
+    expect(written.body.spec).toEqual({ defaultAction: 'SCMP_ACT_LOG', state: 'Enabled' });
+    const refused = await apply(
+      `${SPO}/v1/seccompprofiles/web`,
+      profile({
+        defaultAction: 'SCMP_ACT_DENY',
+        syscalls: [{ names: [], action: 'SCMP_ACT_ALLOW', errnoRet: -1 }],
+      }),
+      'chs',
+    );
+    expect(refused.status).toBe(422);
+    expect((refused.body.details as any).causes.map((c: any) => `${c.field}: ${c.reason}`)).toEqual([
+      'spec.defaultAction: FieldValueNotSupported',
+      'spec.syscalls[0].names: FieldValueInvalid',
+      'spec.syscalls[0].errnoRet: FieldValueInvalid',
+    ]);
+  });
+
+  it('is namespaced before v0.9.0, and its controller reports where it installed each profile', async () => {
+    server.installSecurityProfilesOperator('0.8.4');
+    await apply('/api/v1/namespaces/shop', ns('shop'), 'kubectl');
+    expect(((await call('GET', `${SPO}/v1beta1`)).body.resources as any[])[0].namespaced).toBe(true);
+    expect((await call('GET', `${SPO}/v1`)).status).toBe(404);
+    const path = `${SPO}/v1beta1/namespaces/shop/seccompprofiles/web`;
+    await apply(
+      path,
+      {
+        ...(profile(
+          { defaultAction: 'SCMP_ACT_LOG' },
+          'security-profiles-operator.x-k8s.io/v1beta1',
+        ) as object),
+        metadata: { name: 'web', namespace: 'shop' },
+      },
+      'chs',
+    );
+    server.reconcileSecurityProfilesOperator();
+    expect((await call('GET', path)).body.status).toEqual({
+      status: 'Installed',
+      localhostProfile: 'operator/shop/web.json',
+    });
+  });
+
+  it('serves nodes, cluster-scoped', async () => {
+    server.seed(
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: { 'kubernetes.io/arch': 'arm64' } } },
+      'kubelet',
+    );
+    const nodes = await call('GET', '/api/v1/nodes');
+    expect((nodes.body.items as any[]).map((n) => n.metadata.labels['kubernetes.io/arch'])).toEqual([
+      'arm64',
+    ]);
+  });
+});

@@ -23,7 +23,9 @@ import {
   valueAt,
 } from './fields.js';
 import type { Json, JsonMap, PathKey } from './fields.js';
-import { BUILTIN_TYPES, applyDefaults, groupVersion, typeFromCrd } from './resources.js';
+import { BUILTIN_TYPES, applyDefaults, groupVersion, typesFromCrd } from './resources.js';
+import { operatorCrds, seccompStatus } from './security-profiles-operator.js';
+import { structural } from './structural.js';
 import type { ResourceType } from './resources.js';
 import { SelectorError, matches, parseSelector } from './selector.js';
 
@@ -178,14 +180,16 @@ export class KubeServer {
     const type = this.typeByKind(apiVersion, kind);
     if (!type) return undefined;
     const stored = this.store.get(this.key(type, type.namespaced ? namespace : undefined, name));
-    return stored ? this.render(stored) : undefined;
+    return stored ? this.render(stored, type) : undefined;
   }
 
   /** Every stored object of a kind, as the API would return them. */
   all(apiVersion: string, kind: string): JsonMap[] {
     const type = this.typeByKind(apiVersion, kind);
     if (!type) return [];
-    return [...this.store.values()].filter((s) => s.type === type).map((s) => this.render(s));
+    return [...this.store.values()]
+      .filter((s) => sameResource(s.type, type))
+      .map((s) => this.render(s, type));
   }
 
   /** Stores an object as `manager` would have created it (an Update), bypassing faults. */
@@ -204,6 +208,26 @@ export class KubeServer {
       'create',
       false,
     );
+  }
+
+  /** Installs the Security Profiles Operator's CRDs of a version, as its manifests do. */
+  installSecurityProfilesOperator(version: string): void {
+    for (const crd of operatorCrds(version)) this.seed(crd, 'kubectl-client-side-apply');
+  }
+
+  /**
+   * What the operator's controller does after objects were written: each SeccompProfile's status
+   * says where it is installed (written through the status subresource, by the operator's manager).
+   */
+  reconcileSecurityProfilesOperator(): void {
+    for (const stored of this.store.values()) {
+      if (
+        stored.type.group !== 'security-profiles-operator.x-k8s.io' ||
+        stored.type.kind !== 'SeccompProfile'
+      )
+        continue;
+      stored.object.status = seccompStatus(stored.object);
+    }
   }
 
   /** Registers a CustomResourceDefinition as `kubectl apply` of one would. */
@@ -444,7 +468,7 @@ export class KubeServer {
       case 'GET': {
         const stored = this.store.get(key);
         if (!stored) throw notFound(type, name);
-        return { status: 200, result: this.render(stored) };
+        return { status: 200, result: this.render(stored, type) };
       }
       case 'DELETE': {
         const stored = this.store.get(key);
@@ -605,7 +629,7 @@ export class KubeServer {
         return { field: m[1] === 'metadata.name' ? 'name' : 'namespace', negate: m[2] === '!=', value: m[3] };
       });
     const selected = [...this.store.values()]
-      .filter((s) => s.type === type)
+      .filter((s) => sameResource(s.type, type))
       .filter((s) => {
         const metadata = s.object.metadata as JsonMap;
         if (namespace !== undefined && metadata.namespace !== namespace) return false;
@@ -654,7 +678,7 @@ export class KubeServer {
     const more = limit > 0 && from + page.length < selected.length && last !== undefined;
     this.listed.push({ plural: type.plural, items: page.length, ...(more ? { continued: true } : {}) });
     const items = page.map((s) => {
-      const rendered = this.render(s);
+      const rendered = this.render(s, type);
       if (!type.custom) {
         delete rendered.apiVersion;
         delete rendered.kind;
@@ -893,6 +917,16 @@ export class KubeServer {
     }
     if (existing && existing.object.status !== undefined)
       object.status = structuredClone(existing.object.status);
+    if (type.schema) {
+      const causes = structural(object, type.schema);
+      if (causes.length > 0)
+        throw new HttpError(
+          422,
+          'Invalid',
+          `${type.kind}.${type.group} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`,
+          { name, group: type.group, kind: type.kind, causes },
+        );
+    }
     applyDefaults(type, object);
     const sameOwners =
       existing !== undefined &&
@@ -934,11 +968,11 @@ export class KubeServer {
   }
 
   private register(crd: JsonMap): void {
-    const type = typeFromCrd(crd);
-    if (!type) return;
-    const index = this.types.findIndex((t) => t.group === type.group && t.plural === type.plural);
-    if (index >= 0) this.types.splice(index, 1, type);
-    else this.types.push(type);
+    const types = typesFromCrd(crd);
+    const first = types[0];
+    if (!first) return;
+    const kept = this.types.filter((t) => !(t.group === first.group && t.plural === first.plural));
+    this.types.splice(0, this.types.length, ...kept, ...types);
   }
 
   private remove(key: string, stored: Stored): void {
@@ -951,19 +985,20 @@ export class KubeServer {
         if ((s.object.metadata as JsonMap).namespace === metadata.name) this.store.delete(k);
     }
     if (stored.type.kind === 'CustomResourceDefinition') {
-      const type = typeFromCrd(stored.object);
-      if (!type) return;
-      const index = this.types.findIndex(
-        (t) => t.custom && t.group === type.group && t.plural === type.plural,
-      );
-      const registered = this.types[index];
-      if (index >= 0) this.types.splice(index, 1);
-      for (const [k, s] of [...this.store.entries()]) if (s.type === registered) this.store.delete(k);
+      const first = typesFromCrd(stored.object)[0];
+      if (!first) return;
+      const gone = (t: ResourceType): boolean =>
+        t.custom === true && t.group === first.group && t.plural === first.plural;
+      for (const [k, s] of [...this.store.entries()]) if (gone(s.type)) this.store.delete(k);
+      const kept = this.types.filter((t) => !gone(t));
+      this.types.splice(0, this.types.length, ...kept);
     }
   }
 
-  private render(stored: Stored): JsonMap {
+  /** The object as the API returns it, in the version asked for (a CRD's versions share storage). */
+  private render(stored: Stored, as: ResourceType = stored.type): JsonMap {
     const out = structuredClone(stored.object);
+    if (as !== stored.type) out.apiVersion = groupVersion(as);
     const metadata = out.metadata as JsonMap;
     metadata.managedFields = stored.owners.map((o) => ({
       manager: o.manager,
@@ -988,6 +1023,11 @@ export class KubeServer {
     this.clock += 1000;
     return new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
+}
+
+/** Two versions of one resource (a CustomResourceDefinition's served versions). */
+function sameResource(a: ResourceType, b: ResourceType): boolean {
+  return a === b || (a.group === b.group && a.plural === b.plural);
 }
 
 function withoutMeta(object: JsonMap): JsonMap {

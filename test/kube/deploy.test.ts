@@ -383,23 +383,17 @@ describe('refusals before anything is written', () => {
   it('a missing CRD is a clear error; once the CRD is there, SeccompProfile objects are applied', async () => {
     writeFileSync(
       join(ws.repo, 'chs.yaml'),
-      'version: 1\nrender:\n  seccompDelivery: operator\ntargets:\n  - name: production\n    kubeContext: group/cluster-management:production-agent\n    namespaces: [shop]\n    mode: block\n',
+      'version: 1\ntargets:\n  - name: production\n    kubeContext: group/cluster-management:production-agent\n    namespaces: [shop]\n    mode: block\n    delivery: security-profiles-operator\n    operatorVersion: 0.8.4\n',
     );
     const writes = ws.server.writes;
     const run = await deploy(ws);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'chs: the cluster does not serve SeccompProfile (security-profiles-operator.x-k8s.io/v1beta1), needed by seccompprofile/deny-ptrace (namespace shop), seccompprofile/log-all (namespace shop): install the Security Profiles Operator, or set render.seccompDelivery: loader in chs.yaml',
+      "chs: the cluster does not serve SeccompProfile (security-profiles-operator.x-k8s.io/v1beta1), needed by seccompprofile/deny-ptrace (namespace shop), seccompprofile/log-all (namespace shop): install the Security Profiles Operator, set the target's operatorVersion to the version it runs, or set the target's delivery: loader in chs.yaml",
     );
     expect(ws.server.writes).toBe(writes);
 
-    ws.server.registerCrd({
-      group: 'security-profiles-operator.x-k8s.io',
-      version: 'v1beta1',
-      kind: 'SeccompProfile',
-      plural: 'seccompprofiles',
-      namespaced: true,
-    });
+    ws.server.installSecurityProfilesOperator('0.8.4');
     const ok = await deploy(ws);
     expect(ok.stderr).not.toContain('refused');
     expect(ok.code).toBe(0);

@@ -98,8 +98,13 @@ describe('live snapshots', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists the workload kinds across all namespaces through a context', async () => {
+  it('lists the workload kinds and the nodes across all namespaces through a context', async () => {
     server.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    server.seed({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'node-a', labels: { 'kubernetes.io/arch': 'arm64' } },
+    });
     server.seed({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -117,6 +122,7 @@ describe('live snapshots', () => {
     expect(snapshot.source).toBe('context group/agents:prod');
     expect(snapshot.objects.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).toEqual([
       'v1 Namespace/shop',
+      'v1 Node/node-a',
       'apps/v1 Deployment/web',
     ]);
   });

@@ -276,12 +276,58 @@ describe('pod-security lint rules', () => {
 
   it('stays silent about profiles when the repository defines none of that kind', async () => {
     expect(await lintRepo({ [P]: profiles })).toEqual([]);
-    expect(
-      await lintRepo(
-        { [P]: profiles },
-        { apparmor: ['k8s-ngnix'], seccomp: ['policies/seccomp/profiles/audit.json'] },
-      ),
-    ).toEqual([]);
+  });
+
+  it.each([
+    // The path the loader installs the profile at.
+    ['container-host-security/profiles__audit.json', undefined, undefined],
+    // Its path in the repository, or a tail of it: pods would be rejected or find no file.
+    [
+      'profiles/audit.json',
+      undefined,
+      '"localhost/profiles/audit.json" is not where pods find policies/seccomp/profiles/audit.json: pods name it "container-host-security/profiles__audit.json" on target default; allow "localhost/container-host-security/profiles__audit.json"',
+    ],
+    [
+      'policies/seccomp/profiles/audit.json',
+      undefined,
+      '"localhost/policies/seccomp/profiles/audit.json" is not where pods find policies/seccomp/profiles/audit.json: pods name it "container-host-security/profiles__audit.json" on target default; allow "localhost/container-host-security/profiles__audit.json"',
+    ],
+    // Through the operator, by the version the target declares.
+    ['operator/profiles-audit.json', 'delivery: security-profiles-operator', undefined],
+    [
+      'container-host-security/profiles__audit.json',
+      'delivery: security-profiles-operator',
+      '"localhost/container-host-security/profiles__audit.json" is not where pods find policies/seccomp/profiles/audit.json: pods name it "operator/profiles-audit.json" on target default; allow "localhost/operator/profiles-audit.json"',
+    ],
+    [
+      'operator/shop/profiles-audit.json',
+      'delivery: security-profiles-operator\n    operatorVersion: 0.8.4',
+      undefined,
+    ],
+    [
+      'operator/profiles-audit.json',
+      'delivery: security-profiles-operator\n    operatorVersion: 0.8.4',
+      '"localhost/operator/profiles-audit.json" is not where pods find policies/seccomp/profiles/audit.json: pods name it "operator/shop/profiles-audit.json" on target default; allow "localhost/operator/shop/profiles-audit.json"',
+    ],
+  ])('allowed seccomp profile localhost/%s with %s', async (path, delivery, message) => {
+    const chs = `targets:\n  - name: default\n    namespaces: [shop]\n${delivery ? `    ${delivery}\n` : ''}`;
+    const found = await lintRepo(
+      { 'chs.yaml': chs, [P]: profiles.replace('localhost/profiles/audit.json', `localhost/${path}`) },
+      { apparmor: ['k8s-ngnix'], seccomp: ['policies/seccomp/profiles/audit.json'] },
+    );
+    expect(found).toEqual(
+      message
+        ? [
+            {
+              ruleId: 'pod-security/unknown-seccomp-profile',
+              line: 11,
+              column: 25,
+              message,
+              severity: 'error',
+            },
+          ]
+        : [],
+    );
   });
 
   it('translates a legacy PodSecurityPolicy and reports what it cannot carry', async () => {

@@ -127,19 +127,26 @@ describe('renderTarget', () => {
     expect(JSON.parse(data('monitor')['a.json'] as string).defaultAction).toBe('SCMP_ACT_LOG');
   });
 
-  it('renders SeccompProfile objects in each of the target namespaces with operator delivery', () => {
+  it('renders SeccompProfile objects in each of the target namespaces for an operator before v0.9.0', () => {
     const cfg = config('block');
-    cfg.render.seccompDelivery = 'operator';
     const docker =
       '{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86"]}],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}}]}';
     const result = renderTarget(
       cfg,
-      { name: 'prod', mode: 'block', namespaces: ['shop', 'pay'] },
+      {
+        name: 'prod',
+        mode: 'block',
+        namespaces: ['shop', 'pay'],
+        delivery: 'security-profiles-operator',
+        operatorVersion: '0.8.4',
+      },
       files({ seccomp: [text('policies/seccomp/Web_Server.json', docker)] }),
     );
-    expect(result.objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
-      'SeccompProfile/pay/web-server',
-      'SeccompProfile/shop/web-server',
+    expect(
+      result.objects.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.namespace}/${o.metadata.name}`),
+    ).toEqual([
+      'security-profiles-operator.x-k8s.io/v1beta1 SeccompProfile/pay/web-server',
+      'security-profiles-operator.x-k8s.io/v1beta1 SeccompProfile/shop/web-server',
     ]);
     expect((result.objects[0] as Record<string, any>).spec).toEqual({
       defaultAction: 'SCMP_ACT_ERRNO',
@@ -148,6 +155,88 @@ describe('renderTarget', () => {
     });
     expect(result.notes[0]).toContain("1 syscall rule(s) have Docker's includes/excludes conditions");
   });
+
+  it.each([
+    [
+      '0.9.0',
+      'security-profiles-operator.x-k8s.io/v1beta1',
+      'security-profiles-operator.x-k8s.io/v1alpha1',
+      { complainMode: true },
+    ],
+    [
+      '1.0.0',
+      'security-profiles-operator.x-k8s.io/v1',
+      'security-profiles-operator.x-k8s.io/v1',
+      { mode: 'Complain' },
+    ],
+  ])(
+    'operator %s: one cluster-scoped SeccompProfile per profile, AppArmorProfile objects for profiles the template carries',
+    (operatorVersion, seccompApi, apparmorApi, mode) => {
+      const carried = [
+        'include <tunables/global>',
+        'profile web flags=(attach_disconnected,mediate_deleted) {',
+        '  include <abstractions/base>',
+        '  /usr/sbin/nginx ixr,',
+        '  /etc/nginx/** r,',
+        '  deny /etc/nginx/** wlk,',
+        '  network tcp,',
+        '  capability net_bind_service,',
+        ...[
+          '@{PROC}/* w',
+          '@{PROC}/{[^1-9],[^1-9][^0-9],[^1-9s][^0-9y][^0-9s],[^1-9][^0-9][^0-9][^0-9]*}/** w',
+          '@{PROC}/sys/[^k]** w',
+          '@{PROC}/sys/kernel/{?,??,[^s][^h][^m]**} w',
+          '@{PROC}/sysrq-trigger rwklx',
+          '@{PROC}/mem rwklx',
+          '@{PROC}/kmem rwklx',
+          '@{PROC}/kcore rwklx',
+          '/sys/firmware/efi/efivars/** rwklx',
+        ].map((rule) => `  deny ${rule},`),
+        '}',
+        '',
+      ].join('\n');
+      const result = renderTarget(
+        config('monitor'),
+        { name: 'prod', namespaces: ['shop'], delivery: 'security-profiles-operator', operatorVersion },
+        files({
+          seccomp: [text('policies/seccomp/team/api.json', deny)],
+          apparmor: [text('policies/apparmor/web', carried), text('policies/apparmor/other', profile)],
+        }),
+      );
+      expect(result.problems).toEqual([]);
+      const byKind = (kind: string): Record<string, any>[] =>
+        result.objects.filter((o) => o.kind === kind) as Record<string, any>[];
+      expect(
+        byKind('SeccompProfile').map((o) => [o.apiVersion, o.metadata.namespace, o.metadata.name]),
+      ).toEqual([[seccompApi, undefined, 'team-api']]);
+      expect(byKind('AppArmorProfile')).toHaveLength(1);
+      const aa = byKind('AppArmorProfile')[0] as Record<string, any>;
+      expect([aa.apiVersion, aa.metadata.namespace, aa.metadata.name]).toEqual([
+        apparmorApi,
+        undefined,
+        'web',
+      ]);
+      expect(aa.spec).toEqual({
+        abstract: {
+          executable: { allowedExecutables: ['/usr/sbin/nginx'] },
+          filesystem: { readOnlyPaths: ['/etc/nginx/**'] },
+          network: { allowedProtocols: { allowTcp: true } },
+          capability: { allowedCapabilities: ['net_bind_service'] },
+        },
+        ...mode,
+      });
+      // The profile the operator cannot carry stays with the loader, alone in its ConfigMap.
+      const cm = result.objects.find((o) => o.metadata.name === 'chs-apparmor-profiles') as Record<
+        string,
+        any
+      >;
+      expect(Object.keys(cm.data)).toEqual(['other']);
+      expect(result.objects.some((o) => o.metadata.name === 'chs-seccomp-profiles')).toBe(false);
+      expect(result.notes).toContain(
+        "1 AppArmor profile(s) stay with the loader on target prod: the operator's AppArmorProfile cannot carry them exactly (chs lint says why)",
+      );
+    },
+  );
 
   it('reports bad input with file and line instead of rendering it', () => {
     const result = renderTarget(
@@ -171,7 +260,7 @@ describe('renderTarget', () => {
       'not valid JSON: Expected double-quoted property name; run chs lint',
     );
     expect(result.problems[2]?.message).toBe(
-      'renders to the same name "x__c.json" as s/x/c.json; rename one of them',
+      'renders to the same name "s__x__c.json" as s/x/c.json; rename one of them',
     );
   });
 

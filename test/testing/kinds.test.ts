@@ -295,9 +295,11 @@ describe('seccomp cases', () => {
   - {name: f, seccomp: {profile: policies/seccomp/web.json, syscall: socket, args: [2, 1, 0], expect: SCMP_ACT_ALLOW}}
   - {name: g, seccomp: {profile: policies/seccomp/web.json, syscall: socket, args: ['0x11'], expect: SCMP_ACT_ERRNO}}
   - {name: h, seccomp: {profile: policies/seccomp/web.json, syscall: read, arch: arm64, expect: SCMP_ACT_ALLOW}}
+  - {name: i, seccomp: {profile: container-host-security/web.json, syscall: ptrace, expect: SCMP_ACT_KILL_PROCESS}}
+  - {name: j, seccomp: {profile: localhost/container-host-security/web.json, syscall: read, expect: SCMP_ACT_ALLOW}}
 `);
     expect(results.map(outcome)).toEqual(results.map(() => [true, '']));
-    expect(results).toHaveLength(8);
+    expect(results).toHaveLength(10);
   });
 
   it('fail with expected, actual and the deciding rule or default action at file:line:column', async () => {

@@ -139,6 +139,8 @@ export const apparmor: Language = {
       const check: CheckContext = {
         model: analysis.model,
         file: file.path,
+        text: file.text,
+        statements: analysis.files.find((f) => f.file.path === file.path)?.statements ?? [],
         config: context.config,
         facts: context.facts,
         report: context.report,
@@ -160,4 +162,6 @@ export { UNIX_TYPES } from './evaluate/unix.js';
 export type { Access, AccessDecision, ProfileSet } from './evaluate.js';
 export type { ProfileModel } from './model.js';
 export { uncheckedInclude } from './rules/unchecked-include.js';
+export { operatorFit } from './operator.js';
+export { parseApparmor } from './parser.js';
 export { CAPABILITIES, NETWORK_DOMAINS, NETWORK_PROTOCOL_TYPES, NETWORK_TYPES } from './tables.js';

@@ -3,6 +3,7 @@
  * Exports what the test runner, the impact preview and the renderer use.
  */
 import { resolve } from 'node:path';
+import { DEFAULT_SECCOMP_PATHS } from '../../core/delivery.js';
 import { relativePosix } from '../../core/paths.js';
 import { effectiveMode } from '../../core/config.js';
 import type { Language, LintContext } from '../../core/language.js';
@@ -94,7 +95,7 @@ export function lintProfile(file: SourceFile, context: LintContext): void {
 
 export const seccomp: Language = {
   kind: 'seccomp',
-  defaultPaths: ['policies/seccomp/**/*.json'],
+  defaultPaths: DEFAULT_SECCOMP_PATHS,
   rules: seccompRules,
   sniff(file) {
     const head = file.text.slice(0, 64 * 1024);

@@ -5,6 +5,7 @@
  * parsed once per run; the answer is `evaluateSyscall`'s, for the profile as written.
  */
 import { relative, resolve } from 'node:path';
+import { seccompProfileAt } from '../../core/delivery.js';
 import { relativePosix } from '../../core/paths.js';
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import { discover } from '../../core/discovery.js';
@@ -109,8 +110,25 @@ function repositoryProfiles(context: RunContext): string[] {
   });
 }
 
-function loadProfile(path: string, context: RunContext): Loaded {
+/**
+ * The repository file a case's `profile` names: its path in the repository, or the path pods name
+ * it by on one of the targets (`container-host-security/api.json`, `operator/api.json`,
+ * with or without `localhost/`), through the one mapping of core/delivery.ts.
+ */
+function repositoryPathOf(path: string, context: RunContext): string {
+  const known = repositoryProfiles(context);
+  if (known.includes(path)) return path;
+  const written = path.replace(/^localhost\//, '');
+  for (const target of context.config.targets) {
+    const file = seccompProfileAt(context.config, target, written, known);
+    if (file !== undefined) return file;
+  }
+  return path;
+}
+
+function loadProfile(named: string, context: RunContext): Loaded {
   const { config } = context;
+  const path = repositoryPathOf(named, context);
   const absolute = resolve(config.root, path);
   return context.cached(`seccomp:${absolute}`, (): Loaded => {
     if (!new Reach([config.root]).contains(absolute))

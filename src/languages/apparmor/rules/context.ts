@@ -2,12 +2,16 @@
 import type { Config } from '../../../core/config.js';
 import type { RepositoryFacts } from '../../../core/language.js';
 import type { Report } from '../../../core/rule.js';
+import type { Statement } from '../ast.js';
 import type { PolicyModel } from '../policy-model.js';
 
 export interface CheckContext {
   model: PolicyModel;
   /** The policy file being linted (rules from includes are not the repository's to fix). */
   file: string;
+  /** That file's own text and top-level statements (includes not expanded). */
+  text: string;
+  statements: readonly Statement[];
   config: Config;
   facts: RepositoryFacts;
   report: Report;

@@ -12,6 +12,7 @@ import { invalidPermissions } from './invalid-permissions.js';
 import { invalidQualifier } from './invalid-qualifier.js';
 import { missingChildProfile } from './missing-child-profile.js';
 import { missingInclude } from './missing-include.js';
+import { operatorCannotCarry } from './operator-cannot-carry.js';
 import { shadowedDeny } from './shadowed-deny.js';
 import { syntaxError } from './syntax-error.js';
 import { uncheckedInclude } from './unchecked-include.js';
@@ -32,6 +33,7 @@ export const apparmorRules: readonly LanguageRule<CheckContext>[] = [
   invalidQualifier,
   missingChildProfile,
   missingInclude,
+  operatorCannotCarry,
   shadowedDeny,
   syntaxError,
   uncheckedInclude,
