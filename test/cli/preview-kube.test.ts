@@ -94,7 +94,10 @@ function clusterObjects(): Json[] {
       kind: 'Pod',
       metadata: { name: 'web-canary', namespace: 'shop' },
       spec: {
-        securityContext: { runAsNonRoot: true, seccompProfile: localhost('container-host-security/web.json') },
+        securityContext: {
+          runAsNonRoot: true,
+          seccompProfile: localhost('container-host-security/web.json'),
+        },
         containers: [{ name: 'web', image: 'registry.example.com/shop/web:1.0.0' }],
       },
     },
