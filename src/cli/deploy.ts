@@ -53,7 +53,7 @@ export async function deployCommand(
   deps: DeployDeps = {},
 ): Promise<number> {
   const env = deps.env ?? process.env;
-  const config = loadRepositoryConfig(ctx.cwd);
+  const config = loadRepositoryConfig(ctx);
   // A pipeline run with the variable set (as the drift issue says) is the flag given.
   if (flags.forceConflicts !== true && forceFromEnv(env)) {
     flags = { ...flags, forceConflicts: true };

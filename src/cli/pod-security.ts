@@ -164,7 +164,7 @@ export async function podSecurityCheckCommand(
 
   let policies: PodSecurityPolicy[] = [];
   if (!level) {
-    const loaded = loadConfig(ctx.cwd, ctx.cwd);
+    const loaded = loadConfig(ctx.root, ctx.cwd);
     const problem = loaded.problems[0];
     if (problem) throw new UserError(`${problem.file}: ${problem.message} (run chs lint)`);
     const repository = loadRepositoryPolicies(loaded.config, ctx.cwd);

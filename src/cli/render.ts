@@ -18,7 +18,7 @@ interface RenderFlags {
 const MARKER = '.chs-rendered';
 
 export async function renderCommand(ctx: CommandContext, flags: RenderFlags): Promise<number> {
-  const config = loadRepositoryConfig(ctx.cwd);
+  const config = loadRepositoryConfig(ctx);
   const targets = selectTargets(config, flags.target);
   const { files, problems } = readPolicyFiles(config, ctx.cwd);
   const rendered = targets.map((t) => renderTarget(config, t, files));

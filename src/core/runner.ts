@@ -9,7 +9,7 @@ import { didYouMeanSuffix } from './did-you-mean.js';
 import { compareDiagnostics } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
 import { discover, displayPath, expandArguments, layoutOf } from './discovery.js';
-import type { DiscoveredFile, WalkProblem } from './discovery.js';
+import type { DiscoveredFile, Layout, WalkProblem } from './discovery.js';
 import type { PolicyKind } from './kinds.js';
 import type { Language, LintContext } from './language.js';
 import { emptyFacts } from './language.js';
@@ -26,8 +26,10 @@ import type { Suppression } from './suppress.js';
 import { rangeAt } from './yaml.js';
 
 export interface LintOptions {
-  /** Absolute working directory. */
+  /** Absolute working directory: paths given and shown are relative to it. */
   cwd: string;
+  /** Absolute directory of the repository (where chs.yaml is looked for; default `cwd`). */
+  root?: string;
   /** Paths from the command line; empty: discover the repository. */
   paths: readonly string[];
   /** Forces the kind of the files named. */
@@ -54,6 +56,10 @@ export interface LintResult {
   files: Map<string, SourceFile>;
   /** Files linted, by kind. */
   filesByKind: Map<PolicyKind, SourceFile[]>;
+  /** Policy files found (read or not) and paths that could not be walked; none is the caller's error to say. */
+  found: number;
+  /** The layout the files were looked for with (chs.yaml's paths, else the languages'). */
+  layout: Layout;
   diagnostics: Diagnostic[];
 }
 
@@ -77,7 +83,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     process.env.CHS_TIMING ? (name, spent) => process.stderr.write(timingLine(name, spent, 28)) : undefined,
   );
   const cwd = resolve(options.cwd);
-  const loaded = options.config ?? loadConfig(cwd, cwd);
+  const loaded = options.config ?? loadConfig(resolve(options.root ?? cwd), cwd);
   phase('configuration');
   const { config } = loaded;
   const result: LintResult = {
@@ -86,6 +92,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     files: new Map(),
     filesByKind: new Map(),
     diagnostics: [],
+    found: 0,
+    layout: layoutOf(config.paths, options.languages),
   };
   if (config.source) result.files.set(config.source.path, config.source);
   if (loaded.problems.length > 0) return result;
@@ -111,8 +119,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const problems: WalkProblem[] = [];
   const discovered: DiscoveredFile[] =
     options.paths.length > 0
-      ? expandArguments(options.paths, cwd, config.root, layoutOf(config.paths, options.languages), problems)
-      : discover(config.root, cwd, layoutOf(config.paths, options.languages), problems);
+      ? expandArguments(options.paths, cwd, config.root, result.layout, problems)
+      : discover(config.root, cwd, result.layout, problems);
+  result.found = discovered.filter((entry) => entry.kind !== 'tests' || options.kind).length + problems.length;
   for (const problem of problems) {
     if (problem.outside)
       report({
