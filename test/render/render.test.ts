@@ -318,7 +318,15 @@ describe('chs render', () => {
     writeFileSync(join(repo, 'policies/seccomp/broken.json'), '{\n  "defaultAction": \n');
     const bad = await runCommand(repo, (ctx) => renderCommand(ctx, {}));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^policies\/seccomp\/broken\.json:\d+: not valid JSON/m);
+    expect(bad.stderr).toBe(
+      'policies/seccomp/broken.json:3:1: error: invalid JSON: expected a value, found end of file [seccomp/invalid-json]\n' +
+        'chs: nothing rendered: 1 lint error in the policy files; fix them (chs lint shows each with its fix), or pass --allow-lint-errors to render them as they are\n',
+    );
+    // Told to, it renders what it can: the render's own problems still stop it.
+    const allowed = await runCommand(repo, (ctx) => renderCommand(ctx, { allowLintErrors: true }));
+    expect(allowed.code).toBe(1);
+    expect(allowed.stderr).toMatch(/^chs: note: 1 lint error, rendered anyway \(--allow-lint-errors\)$/m);
+    expect(allowed.stderr).toMatch(/^policies\/seccomp\/broken\.json:\d+: not valid JSON/m);
   });
 
   it('reads chs.yaml render settings', () => {
