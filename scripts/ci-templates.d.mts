@@ -7,3 +7,4 @@ export function inputsTable(text: string, name: string): string;
 export function inputsSection(root: string): string;
 export function expectedFiles(root: string): Map<string, string>;
 export function staleFiles(root: string): string[];
+export const PAGE: string;

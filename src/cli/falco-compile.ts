@@ -33,7 +33,7 @@ export async function falcoCompileCommand(
   let errors = 0;
   const diagnostics = result.messages.map((m) => {
     const rule = falcoRulesById.get(m.ruleId);
-    const severity = rule?.defaultSeverity ?? 'warning';
+    const severity = rule?.meta.severity ?? 'warning';
     if (severity === 'error') errors++;
     const at = m.range ? byPath.get(m.file)?.position(m.range.start) : undefined;
     return {
@@ -43,7 +43,7 @@ export async function falcoCompileCommand(
       severity,
       ruleId: m.ruleId,
       message: m.message,
-      ...(rule?.falcoCode ? { falcoCode: rule.falcoCode } : {}),
+      ...(rule?.meta.falcoCode ? { falcoCode: rule.meta.falcoCode } : {}),
       itemType: m.itemType,
       ...(m.itemName !== undefined ? { itemName: m.itemName } : {}),
     };

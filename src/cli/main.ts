@@ -58,10 +58,13 @@ program
 
 program
   .command('rules')
-  .description('list every lint rule with its id, default severity and description')
+  .description(
+    "list every lint rule with its id, default severity and description; with an id, print the rule's page",
+  )
+  .argument('[id]', 'a rule id (falco/shadowed-rule): print its page (docs/rules/<id>.md)')
   .addOption(formatOption())
-  .action((options: Record<string, unknown>, command: Command) =>
-    run(command, async (ctx) => (await import('./rules.js')).rulesCommand(ctx, options)),
+  .action((id: string | undefined, options: Record<string, unknown>, command: Command) =>
+    run(command, async (ctx) => (await import('./rules.js')).rulesCommand(ctx, id, options)),
   );
 
 program

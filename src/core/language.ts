@@ -7,7 +7,7 @@ import type { Range } from './diagnostic.js';
 import type { PolicyKind } from './kinds.js';
 import type { ReadScope } from './reach.js';
 import type { ReadResult } from './read.js';
-import type { Report, RuleDefinition } from './rule.js';
+import type { AnyRule, Report } from './rule.js';
 import type { SourceFile } from './source.js';
 
 /** A place in a policy file. */
@@ -63,7 +63,7 @@ export interface Language {
   /** Where its files are in the conventional layout; chs.yaml's `paths.<kind>` replaces them. */
   defaultPaths: readonly string[];
   /** Every rule the language can report, for the registry. */
-  rules: readonly RuleDefinition[];
+  rules: readonly AnyRule[];
   /** Whether a file outside the conventional layout looks like this kind (content sniffing). */
   sniff(file: SourceFile): boolean;
   /** First pass: record what the files define and reference (no findings). */

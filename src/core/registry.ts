@@ -1,17 +1,17 @@
-import type { RuleDefinition } from './rule.js';
+import type { AnyRule } from './rule.js';
 
 /** The one table of every rule of every language, keyed by id. */
 export class RuleRegistry {
-  private readonly byId = new Map<string, RuleDefinition>();
+  private readonly byId = new Map<string, AnyRule>();
 
-  constructor(rules: Iterable<RuleDefinition>) {
+  constructor(rules: Iterable<AnyRule>) {
     for (const rule of rules) {
-      if (this.byId.has(rule.id)) throw new Error(`rule ${rule.id} is defined twice`);
-      this.byId.set(rule.id, rule);
+      if (this.byId.has(rule.meta.id)) throw new Error(`rule ${rule.meta.id} is defined twice`);
+      this.byId.set(rule.meta.id, rule);
     }
   }
 
-  get(id: string): RuleDefinition | undefined {
+  get(id: string): AnyRule | undefined {
     return this.byId.get(id);
   }
 
@@ -20,11 +20,13 @@ export class RuleRegistry {
   }
 
   /** Every rule, sorted by id. */
-  all(): RuleDefinition[] {
-    return [...this.byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  all(): AnyRule[] {
+    return [...this.byId.values()].sort((a, b) =>
+      a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0,
+    );
   }
 
   ids(): string[] {
-    return this.all().map((r) => r.id);
+    return this.all().map((r) => r.meta.id);
   }
 }

@@ -1,32 +1,37 @@
 /**
- * Where a rule's page (`docs/rules/<id>.md`) is read on the web: under `CHS_DOCS_URL` when set,
- * else under the package's `homepage`. Empty when neither is known (no link is better than a
- * broken one).
+ * Where a rule's page is published. Reports (SARIF `helpUri`, Code Quality), the merge request
+ * note and the drift issue link it, so the URL is built here only. The base is the `docs/` folder
+ * beside package.json's `homepage`; `CHS_DOCS_URL` replaces it (a mirror of the project, an
+ * instance without internet). Empty when the base is not an http(s) URL: no link is better than a
+ * broken or hostile one.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from './config.js';
 
-let homepage: string | undefined;
+export const DOCS_URL_VARIABLE = 'CHS_DOCS_URL';
 
-function docsBase(): string {
-  const configured = process.env.CHS_DOCS_URL?.trim();
-  if (configured) return configured.replace(/\/+$/, '');
-  if (homepage === undefined) {
+let homepageDocs: string | undefined;
+
+function packageDocsBase(): string {
+  if (homepageDocs === undefined) {
     try {
       const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
         homepage?: unknown;
       };
-      homepage = typeof pkg.homepage === 'string' ? pkg.homepage.replace(/[#/]+$/, '') : '';
+      const home = typeof pkg.homepage === 'string' ? pkg.homepage.replace(/#.*$/, '').replace(/\/+$/, '') : '';
+      homepageDocs = home === '' ? '' : `${home}/-/blob/main/docs`;
     } catch {
-      homepage = '';
+      homepageDocs = '';
     }
   }
-  return homepage === '' ? '' : `${homepage}/-/blob/main/docs/rules`;
+  return homepageDocs;
 }
 
+/** The page of a rule: `<base>/rules/<id>.md` (ids are `language/name`: two path segments). */
 export function ruleDocsUrl(ruleId: string): string {
-  const base = docsBase();
-  if (base === '' || !/^https?:\/\/[^\s()<>]+$/.test(base)) return '';
-  return `${base}/${ruleId.split('/').map(encodeURIComponent).join('/')}.md`;
+  const override = process.env[DOCS_URL_VARIABLE]?.trim();
+  const base = override ? override.replace(/\/+$/, '') : packageDocsBase();
+  if (!/^https?:\/\/[^\s()<>]+$/.test(base)) return '';
+  return `${base}/rules/${ruleId.split('/').map(encodeURIComponent).join('/')}.md`;
 }

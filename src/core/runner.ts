@@ -16,7 +16,7 @@ import { emptyFacts } from './language.js';
 import { readTextFile } from './read.js';
 import { outsideFailure, readScope, workingTreeTrusted } from './reach.js';
 import type { RuleRegistry } from './registry.js';
-import { formatMessage } from './rule.js';
+import { findingMessage } from './rule.js';
 import type { Finding } from './rule.js';
 import { fileUnreadable, outsideRepository, unknownKind, unknownRule, unusedSuppression } from './rules.js';
 import { SourceFile } from './source.js';
@@ -67,12 +67,12 @@ function toDiagnostic(finding: Finding): Diagnostic {
   const { rule } = finding;
   const diagnostic: Diagnostic = {
     file: finding.file,
-    severity: finding.severity ?? rule.defaultSeverity,
-    ruleId: rule.id,
-    message: formatMessage(rule.messages[finding.messageId] ?? finding.messageId, finding.data),
+    severity: finding.severity ?? rule.meta.severity,
+    ruleId: rule.meta.id,
+    message: findingMessage(finding),
   };
   if (finding.range) diagnostic.range = finding.range;
-  if (rule.falcoCode) diagnostic.falcoCode = rule.falcoCode;
+  if (rule.meta.falcoCode) diagnostic.falcoCode = rule.meta.falcoCode;
   return diagnostic;
 }
 
@@ -249,7 +249,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
         suppression.ruleIds.length === 0
           ? suppression.used.size === 0
           : suppression.ruleIds.some((id) => !suppression.used.has(id) && options.registry.has(id));
-      if (unused && config.rules[unusedSuppression.id] !== 'off') {
+      if (unused && config.rules[unusedSuppression.meta.id] !== 'off') {
         const which = suppression.ruleIds.filter((id) => !suppression.used.has(id));
         kept.push({
           ...toDiagnostic({
@@ -259,8 +259,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
             file: path,
             range,
           }),
-          ...(config.rules[unusedSuppression.id]
-            ? { severity: config.rules[unusedSuppression.id] as 'error' | 'warning' | 'info' }
+          ...(config.rules[unusedSuppression.meta.id]
+            ? { severity: config.rules[unusedSuppression.meta.id] as 'error' | 'warning' | 'info' }
             : {}),
         });
       }

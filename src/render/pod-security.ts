@@ -5,7 +5,7 @@
  * the labels, so that server-side apply with our field manager owns those labels and nothing else
  * of the namespace (a later apply without a label removes exactly that label).
  */
-import type { Finding } from '../core/rule.js';
+import { findingMessage } from '../core/rule.js';
 import { SourceFile } from '../core/source.js';
 import type { KubeObject } from '../kube/objects.js';
 import { loadPolicyFile } from '../languages/pod-security/index.js';
@@ -14,12 +14,6 @@ import { renderPodSecurity } from '../languages/pod-security/index.js';
 import { finalize } from './objects.js';
 import { emptyContribution } from './types.js';
 import type { RenderContribution, RenderInput, Renderer } from './types.js';
-
-function findingMessage(finding: Finding): string {
-  const data = finding.data as Record<string, unknown> | undefined;
-  const text = data?.message;
-  return typeof text === 'string' ? text : `${finding.rule.id} (${finding.messageId})`;
-}
 
 export const podSecurityRenderer: Renderer = {
   kind: 'pod-security',
@@ -31,7 +25,7 @@ export const podSecurityRenderer: Renderer = {
     for (const file of input.files) {
       const source = new SourceFile(file.display, file.text);
       const loaded = loadPolicyFile(source);
-      const errors = loaded.findings.filter((f) => (f.severity ?? f.rule.defaultSeverity) === 'error');
+      const errors = loaded.findings.filter((f) => (f.severity ?? f.rule.meta.severity) === 'error');
       for (const error of errors) {
         out.problems.push({
           file: file.display,

@@ -1,12 +1,13 @@
 /** SARIF 2.1.0, with the rules' metadata so that viewers can show their documentation. */
-import type { RuleDefinition } from '../core/rule.js';
+import type { AnyRule } from '../core/rule.js';
+import { ruleDocsUrl } from '../core/rule-docs.js';
 import type { LintReport } from './positions.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
-export function sarif(report: LintReport, rules: readonly RuleDefinition[], version: string): string {
+export function sarif(report: LintReport, rules: readonly AnyRule[], version: string): string {
   const used = [...new Set(report.diagnostics.map((d) => d.ruleId))].sort();
-  const byId = new Map(rules.map((r) => [r.id, r]));
+  const byId = new Map(rules.map((r) => [r.meta.id, r]));
   const ruleIndex = new Map(used.map((id, i) => [id, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -22,10 +23,11 @@ export function sarif(report: LintReport, rules: readonly RuleDefinition[], vers
               const rule = byId.get(id);
               return {
                 id,
-                shortDescription: { text: rule?.description ?? id },
-                fullDescription: { text: rule?.docs ?? rule?.description ?? id },
-                defaultConfiguration: { level: LEVEL[rule?.defaultSeverity ?? 'warning'] },
-                ...(rule?.falcoCode ? { properties: { falcoCode: rule.falcoCode } } : {}),
+                shortDescription: { text: rule?.meta.description ?? id },
+                fullDescription: { text: rule ? `${rule.meta.description} ${rule.meta.remediation}` : id },
+                helpUri: ruleDocsUrl(id),
+                defaultConfiguration: { level: LEVEL[rule?.meta.severity ?? 'warning'] },
+                ...(rule?.meta.falcoCode ? { properties: { falcoCode: rule.meta.falcoCode } } : {}),
               };
             }),
           },

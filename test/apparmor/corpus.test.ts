@@ -57,7 +57,7 @@ describe.skipIf(!hasCorpus)('simple_tests of apparmor_parser 4.1', () => {
         cwd: tst,
         reach: EVERYWHERE,
       });
-      const errors = findings.filter((f) => parserRuleIds.has(f.rule.id));
+      const errors = findings.filter((f) => parserRuleIds.has(f.rule.meta.id));
       const verdict = errors.length > 0 ? 'FAIL' : 'PASS';
       if (verdict === expected) {
         agreed++;
@@ -65,7 +65,7 @@ describe.skipIf(!hasCorpus)('simple_tests of apparmor_parser 4.1', () => {
       }
       const first = errors[0];
       const reason = first
-        ? `we report ${first.rule.id}: ${formatMessage(first.rule.messages[first.messageId] ?? '', first.data)}`
+        ? `we report ${first.rule.meta.id}: ${formatMessage(first.rule.messages[first.messageId] ?? '', first.data)}`
         : 'we find nothing wrong';
       disagreements.push(`${relative(root, file)}: expected ${expected}; ${reason}`);
     }
@@ -91,10 +91,10 @@ describe.skipIf(!hasCorpus)('examples/: real container profiles', () => {
     (name) => {
       const text = readFileSync(join(dir, name), 'utf8');
       const { findings } = analyzeText(text, name, { roots, bases: [dir], cwd: dir });
-      const refused = findings.some((f) => parserRuleIds.has(f.rule.id));
+      const refused = findings.some((f) => parserRuleIds.has(f.rule.meta.id));
       if (name.startsWith('invalid-')) expect(refused).toBe(true);
       else if (!/abi <abi\/4/.test(text))
-        expect(findings.filter((f) => parserRuleIds.has(f.rule.id))).toEqual([]);
+        expect(findings.filter((f) => parserRuleIds.has(f.rule.meta.id))).toEqual([]);
     },
   );
 
@@ -103,7 +103,7 @@ describe.skipIf(!hasCorpus)('examples/: real container profiles', () => {
     for (const name of files) {
       const text = readFileSync(join(dir, name), 'utf8');
       const { findings } = analyzeText(text, name, { roots, bases: [dir], cwd: dir });
-      const ours = !findings.some((f) => parserRuleIds.has(f.rule.id));
+      const ours = !findings.some((f) => parserRuleIds.has(f.rule.meta.id));
       const theirs = apparmorParserAcceptsFile(join(dir, name), roots, dir);
       if (ours !== theirs)
         mismatches.push(

@@ -79,7 +79,7 @@ describe.skipIf(!hasApparmorParser)('verdicts on edited profiles, against apparm
         bases: [process.cwd()],
         cwd: process.cwd(),
       });
-      const errors = findings.filter((f) => parserRuleIds.has(f.rule.id));
+      const errors = findings.filter((f) => parserRuleIds.has(f.rule.meta.id));
       const ours = errors.length === 0;
       const theirs = apparmorParserAccepts(text);
       if (ours === theirs) agreed++;

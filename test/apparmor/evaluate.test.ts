@@ -227,7 +227,7 @@ describe('evaluateAccess', () => {
       bases: [],
       cwd: process.cwd(),
     });
-    expect(broken.findings.map((f) => f.rule.id)).toEqual(['apparmor/syntax-error']);
+    expect(broken.findings.map((f) => f.rule.meta.id)).toEqual(['apparmor/syntax-error']);
     expect(evaluateAccess(broken.set, 'a', { network: { domain: 'inet' } }).decision).toBe('allow');
   });
 

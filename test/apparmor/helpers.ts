@@ -78,11 +78,11 @@ export function parserFindings(text: string, options: { roots?: string[]; path?:
   return findings.map((f) => {
     const at = source.position(f.range?.start ?? 0);
     return {
-      ruleId: f.rule.id,
+      ruleId: f.rule.meta.id,
       line: at.line,
       column: at.column,
       message: formatMessage(f.rule.messages[f.messageId] ?? f.messageId, f.data),
-      severity: f.severity ?? f.rule.defaultSeverity,
+      severity: f.severity ?? f.rule.meta.severity,
     };
   });
 }

@@ -49,7 +49,7 @@ function lintText(
   return findings.map((f) => {
     const at = file.position(f.range?.start ?? 0);
     return {
-      id: f.rule.id,
+      id: f.rule.meta.id,
       line: at.line,
       column: at.column,
       message: formatMessage(f.rule.messages[f.messageId] ?? '', f.data),
@@ -180,11 +180,11 @@ describe('apparmor container rules', () => {
 
   it('documents every rule', () => {
     for (const rule of apparmorRules) {
-      expect(rule.id).toMatch(/^apparmor\/[a-z0-9-]+$/);
-      expect(rule.description.length).toBeGreaterThan(20);
-      expect(rule.docs.length).toBeGreaterThan(60);
+      expect(rule.meta.id).toMatch(/^apparmor\/[a-z0-9-]+$/);
+      expect(rule.meta.description.length).toBeGreaterThan(20);
+      expect(rule.meta.docs.rationale.length).toBeGreaterThan(60);
     }
-    const ids = apparmorRules.map((r) => r.id);
+    const ids = apparmorRules.map((r) => r.meta.id);
     expect(ids).toEqual([...ids].sort());
   });
 

@@ -10,11 +10,18 @@ import { defineRule } from '../../src/core/rule.js';
 import type { PolicyLanguage } from '../../src/languages/index.js';
 
 export const shout = defineRule({
-  id: 'note/shout',
-  type: 'suggestion',
-  description: 'A note line written in capitals.',
-  docs: 'Write notes in sentence case.',
-  defaultSeverity: 'error',
+  meta: {
+    id: 'note/shout',
+    severity: 'error',
+    type: 'suggestion',
+    description: 'A note line written in capitals.',
+    remediation: 'Write notes in sentence case.',
+    docs: {
+      rationale: 'Capitals read as shouting.',
+      bad: [{ path: 'policies/note/a.note', text: 'NOTE: SHOUT\n' }],
+      good: [{ path: 'policies/note/a.note', text: 'NOTE: quiet\n' }],
+    },
+  },
   messages: { shout: 'line "{{line}}" shouts: write it in sentence case' },
 });
 

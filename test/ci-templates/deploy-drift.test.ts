@@ -1,5 +1,5 @@
 /**
- * The deploy and drift jobs exactly as the README's snippets include them, run as a runner would
+ * The deploy and drift jobs exactly as docs/ci-templates.md's snippets include them, run as a runner would
  * with the variables GitLab sets in a default branch pipeline and a schedule, against a copy of
  * examples/, the test GitLab server (approval gate, drift issue) and the test Kubernetes API
  * server (with KUBECONFIG as the GitLab agent provides it). Manual jobs are run as a click would.
@@ -32,7 +32,7 @@ import {
   USER_PROJECT,
   instance,
   predefinedVariables,
-  readmeSnippets,
+  docSnippets,
   templatesProject,
   userProject,
 } from './support.js';
@@ -79,7 +79,7 @@ function agentKubeconfig(clusters: Record<Target, KubeServer>): string {
   ].join('\n');
 }
 
-describe('deploy and drift jobs of the README snippets against the test GitLab and Kubernetes servers', () => {
+describe('deploy and drift jobs of the documented snippets against the test GitLab and Kubernetes servers', () => {
   let work: string;
   let bin: string;
   let clusters: Record<Target, KubeServer>;
@@ -148,7 +148,7 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
   function jobs(
     snippet: string,
     kind: PipelineKind,
-    gitlabCi = readmeSnippets().get(snippet) ?? '',
+    gitlabCi = docSnippets().get(snippet) ?? '',
   ): PlannedJob[] {
     const main = userProject(gitlabCi);
     const variables = predefinedVariables(kind, USER_PROJECT, project);
@@ -316,7 +316,7 @@ describe('deploy and drift jobs of the README snippets against the test GitLab a
     expect(variables).toEqual({ CHS_FORCE_CONFLICTS: 'true' });
     // The latest pipeline on main is a push pipeline; its job, retried, gets the project's variables as they are now.
     const push = predefinedVariables('default branch', USER_PROJECT, project);
-    const main = userProject(readmeSnippets().get('component') ?? '');
+    const main = userProject(docSnippets().get('component') ?? '');
     const loaded = new Pipeline(instance(templatesProject(), main), push).load(
       main,
       COMMIT,

@@ -1,5 +1,5 @@
 /**
- * The README's include snippets and the project's .gitlab-ci.yml, as GitLab would build their
+ * The include snippets of docs/ci-templates.md and the project's .gitlab-ci.yml, as GitLab would build their
  * pipelines: which jobs each kind of pipeline gets, and, for the lint job, a run of its script
  * lines with the variables GitLab sets, against a copy of examples/, checking the artifacts.
  */
@@ -30,7 +30,7 @@ import {
   instance,
   listFiles,
   predefinedVariables,
-  readmeSnippets,
+  docSnippets,
   templatesProject,
   userProject,
 } from './support.js';
@@ -67,12 +67,12 @@ const summary = (p: Plan): string[] =>
   p.jobs.map((job) => (job.when === 'on_success' ? job.name : `${job.name} (${job.when})`));
 
 function snippetProject(name: string): Project {
-  const snippet = readmeSnippets().get(name);
-  if (!snippet) throw new Error(`the README has no ${name} snippet`);
+  const snippet = docSnippets().get(name);
+  if (!snippet) throw new Error(`docs/ci-templates.md has no ${name} snippet`);
   return userProject(snippet);
 }
 
-describe("the README's include snippets, as GitLab builds their pipelines", () => {
+describe("the documented include snippets, as GitLab builds their pipelines", () => {
   const expected: Record<string, Record<PipelineKind, string[]>> = {
     component: {
       'merge request': ['chs-lint', 'chs-test', 'chs-preview'],
@@ -163,7 +163,7 @@ describe("the README's include snippets, as GitLab builds their pipelines", () =
     );
   });
 
-  it('cannot use all.yml over include: remote (its local includes are read from your project), as the README says', () => {
+  it('cannot use all.yml over include: remote (its local includes are read from your project), as docs/ci-templates.md says', () => {
     const main = userProject(
       `include:\n  - remote: https://gitlab.example.com/${TEMPLATES_PROJECT}/-/raw/0.1.0/ci-templates/all.yml\n`,
     );
@@ -177,7 +177,7 @@ describe("the README's include snippets, as GitLab builds their pipelines", () =
   });
 
   it('reports a wrong input of a snippet with the included file named, as GitLab does', () => {
-    const snippet = (readmeSnippets().get('component') as string).replace(
+    const snippet = (docSnippets().get('component') as string).replace(
       'deploy-when: manual',
       'deploy-when: later',
     );

@@ -1,5 +1,5 @@
 /**
- * The preview job of each README snippet, run as a runner would in a merge request pipeline: in a
+ * The preview job of each documented snippet, run as a runner would in a merge request pipeline: in a
  * shallow git clone of a policy repository made from examples/ (a base commit and a head commit),
  * with the variables GitLab sets and the token variable, against the test GitLab server. The job
  * must pass, keep exactly one note on the merge request (a second run edits it, never adds one),
@@ -39,7 +39,7 @@ import {
   USER_PROJECT,
   instance,
   predefinedVariables,
-  readmeSnippets,
+  docSnippets,
   templatesProject,
   userProject,
 } from './support.js';
@@ -127,7 +127,7 @@ describe('the preview job of a merge request pipeline against the test GitLab se
   function previewJob(
     snippet: string,
     dir: string,
-    gitlabCi = readmeSnippets().get(snippet) ?? '',
+    gitlabCi = docSnippets().get(snippet) ?? '',
   ): PlannedJob {
     const main = userProject(gitlabCi);
     const variables = predefinedVariables('merge request', USER_PROJECT, dir);

@@ -1,18 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { END, START, expectedFiles, inputsTable, staleFiles } from '../../scripts/ci-templates.mjs';
+import { END, PAGE, START, expectedFiles, inputsTable, staleFiles } from '../../scripts/ci-templates.mjs';
 import { interpolateFile, loadCiFile } from './inputs.js';
-import { ROOT, TEMPLATE_NAMES, VERSION, readTemplate, readmeSnippets } from './support.js';
+import { ROOT, TEMPLATE_NAMES, VERSION, readTemplate, docSnippets } from './support.js';
 
-describe("the README's inputs tables and the component copies", () => {
+describe("the inputs tables of docs/ci-templates.md and the component copies", () => {
   it('are what `npm run ci-templates` generates from the headers', () => {
     expect(staleFiles(ROOT)).toEqual([]);
   });
 
   it('have one row per input, with its type, default and description', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf(START), readme.indexOf(END));
+    const page = readFileSync(join(ROOT, PAGE), 'utf8');
+    const section = page.slice(page.indexOf(START), page.indexOf(END));
     expect(section).toContain(
       '| `when` | string | `on_success` | `manual` makes the deploy wait for a click',
     );
@@ -45,14 +45,14 @@ describe("the README's inputs tables and the component copies", () => {
 });
 
 describe('the templates stay consistent', () => {
-  it('pin the package version of this checkout, as the README snippets do', () => {
+  it('pin the package version of this checkout, as the documented snippets do', () => {
     for (const name of TEMPLATE_NAMES) {
       const loaded = loadCiFile(readTemplate(name), name);
       if (!loaded.ok) throw new Error(loaded.errors.join('; '));
       const inputs = (loaded.value.header?.spec as { inputs: Record<string, { default?: unknown }> }).inputs;
       expect(inputs['chs-version']?.default, name).toBe(VERSION);
     }
-    const snippets = [...readmeSnippets().values()].join('\n');
+    const snippets = [...docSnippets().values()].join('\n');
     expect(snippets).toContain(`@${VERSION}`);
     expect(snippets).toContain(`ref: ${VERSION}`);
     expect(snippets.match(/[@/ ](\d+\.\d+\.\d+)\b/g)?.every((m) => m.slice(1) === VERSION)).toBe(true);
@@ -108,7 +108,10 @@ describe('the templates stay consistent', () => {
     }
   });
 
-  it('show three snippets in the README: component, project and remote', () => {
-    expect([...readmeSnippets().keys()]).toEqual(['component', 'project', 'remote']);
+  it('show three snippets in docs/ci-templates.md (component, project and remote); the README shows the first', () => {
+    const snippets = docSnippets();
+    expect([...snippets.keys()]).toEqual(['component', 'project', 'remote']);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`\`\`\`yaml\n${snippets.get('component') ?? '(none)'}\`\`\``);
   });
 });

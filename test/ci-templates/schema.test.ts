@@ -16,7 +16,7 @@ import {
   instance,
   predefinedVariables,
   readTemplate,
-  readmeSnippets,
+  docSnippets,
   templatesProject,
   userProject,
 } from './support.js';
@@ -64,8 +64,8 @@ describe.skipIf(!hasCiSchema)("GitLab's CI schema (corpus gitlab/ci.json)", () =
     expect(problems(validate as ValidateFunction, content)).toEqual([]);
   });
 
-  for (const [name, snippet] of readmeSnippets()) {
-    it(`accepts the README's ${name} snippet, and the configuration it expands to`, () => {
+  for (const [name, snippet] of docSnippets()) {
+    it(`accepts the documented ${name} snippet, and the configuration it expands to`, () => {
       const { content } = documents(snippet, `${name} snippet`);
       expect(problems(validate as ValidateFunction, content)).toEqual([]);
       const main = userProject(snippet);

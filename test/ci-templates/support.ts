@@ -1,4 +1,4 @@
-/** What the CI template tests share: paths, the templates, the README's snippets, a GitLab instance. */
+/** What the CI template tests share: paths, the templates, the documented snippets, a GitLab instance. */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +24,9 @@ export const USER_PROJECT = 'shop/policies';
 /** The commit the project's own pipeline runs for (`$CI_COMMIT_SHA`). */
 export const COMMIT = '6f1c0d3a9e2b4c5d7e8f90a1b2c3d4e5f6a7b8c9';
 
-/** The code blocks of the README that follow a `<!-- ci-snippet: NAME -->` line. */
-export function readmeSnippets(): Map<string, string> {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The code blocks of docs/ci-templates.md that follow a `<!-- ci-snippet: NAME -->` line. */
+export function docSnippets(): Map<string, string> {
+  const readme = readFileSync(join(ROOT, 'docs', 'ci-templates.md'), 'utf8');
   const snippets = new Map<string, string>();
   for (const match of readme.matchAll(/<!-- ci-snippet: ([a-z-]+) -->\n```yaml\n([\s\S]*?)```/g))
     snippets.set(match[1] as string, match[2] as string);

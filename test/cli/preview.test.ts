@@ -76,9 +76,11 @@ describe('chs preview: the report', () => {
     const html = marked.parse(markdown, { async: false });
     const document = new JSDOMLike(html);
     expect(document.count('<details>')).toBe(document.count('</details>'));
-    // Outside CI there are no links, and names from the cluster read as text: no element, no link.
+    // Names from the cluster read as text: no element, no link.
     expect(html).not.toMatch(/<img\b/);
-    expect(html).not.toMatch(/<a\b/);
+    // The only links outside CI are the lint rules' pages (package.json's homepage).
+    for (const [, href] of html.matchAll(/<a\b[^>]*href="([^"]*)"/g))
+      expect(href).toMatch(/^https:\/\/gitlab\.com\/container-host-security\/container-host-security\/-\/blob\/main\/docs\/rules\/[a-z-]+\/[a-z-]+\.md$/);
     expect(html).toContain('<code>Pod/&lt;img src=x onerror=alert(1)&gt;</code>');
     expect(html).not.toContain('&amp;#39;');
     expect(html).not.toMatch(/&amp;\\?#/);

@@ -32,7 +32,7 @@ function lintText(text: string, options: LoadOptions = {}): Found[] {
       const { line, column } = file.position(start);
       return {
         ruleId: m.ruleId,
-        code: falcoRulesById.get(m.ruleId)?.falcoCode,
+        code: falcoRulesById.get(m.ruleId)?.meta.falcoCode,
         line,
         column,
         text: text.slice(start, m.range?.end ?? start),

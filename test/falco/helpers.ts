@@ -45,8 +45,8 @@ export function outcomes(result: LoadResult): Outcome[] {
     const rule = falcoRulesById.get(m.ruleId);
     if (!rule) throw new Error(`no rule definition for ${m.ruleId}`);
     return {
-      code: rule.falcoCode,
-      kind: rule.defaultSeverity,
+      code: rule.meta.falcoCode,
+      kind: rule.meta.severity,
       ruleId: m.ruleId,
       itemType: m.itemType,
       itemName: m.itemName,

@@ -6,20 +6,34 @@ import type { Language } from '../../src/core/language.js';
 import { defineRule } from '../../src/core/rule.js';
 
 export const badWord = defineRule({
-  id: 'test/bad-word',
-  type: 'problem',
-  description: 'The word BAD.',
-  docs: 'Test rule.',
-  defaultSeverity: 'error',
+  meta: {
+    id: 'test/bad-word',
+    severity: 'error',
+    type: 'problem',
+    description: 'The word BAD.',
+    remediation: 'Write another word.',
+    docs: {
+      rationale: 'A rule of the test language only.',
+      bad: [{ path: 'a.fake', text: 'a BAD line\n' }],
+      good: [{ path: 'a.fake', text: 'a good line\n' }],
+    },
+  },
   messages: { bad: 'the word {{word}} is not allowed' },
 });
 
 export const mehWord = defineRule({
-  id: 'test/meh-word',
-  type: 'suggestion',
-  description: 'The word MEH.',
-  docs: 'Test rule.',
-  defaultSeverity: 'warning',
+  meta: {
+    id: 'test/meh-word',
+    severity: 'warning',
+    type: 'suggestion',
+    description: 'The word MEH.',
+    remediation: 'Say it plainly.',
+    docs: {
+      rationale: 'A rule of the test language only.',
+      bad: [{ path: 'a.fake', text: 'a MEH line\n' }],
+      good: [{ path: 'a.fake', text: 'a plain line\n' }],
+    },
+  },
   messages: { meh: 'MEH is weak' },
 });
 

@@ -8,11 +8,18 @@ import { defineRule } from '../../src/core/rule.js';
 import { coreRules } from '../../src/core/rules.js';
 
 export const todoRule = defineRule({
-  id: 'falco/no-todo',
-  type: 'suggestion',
-  description: 'A TODO left in a rules file.',
-  docs: 'Test rule.',
-  defaultSeverity: 'error',
+  meta: {
+    id: 'falco/no-todo',
+    severity: 'error',
+    type: 'suggestion',
+    description: 'A TODO left in a rules file.',
+    remediation: 'TODO-REMEDIATION',
+    docs: {
+      rationale: 'Test rule.',
+      bad: [{ path: 'TODO', text: 'TODO' }],
+      good: [{ path: 'TODO', text: 'TODO' }],
+    },
+  },
   messages: { todo: 'TODO left: {{text}}' },
 });
 

@@ -326,11 +326,11 @@ describe('pod-security lint rules', () => {
 
   it('documents every rule', () => {
     for (const rule of podSecurityRules) {
-      expect(rule.id.startsWith('pod-security/')).toBe(true);
-      expect(rule.docs.length).toBeGreaterThan(60);
-      expect(rule.description.length).toBeGreaterThan(20);
+      expect(rule.meta.id.startsWith('pod-security/')).toBe(true);
+      expect(rule.meta.docs.rationale.length).toBeGreaterThan(60);
+      expect(rule.meta.description.length).toBeGreaterThan(20);
     }
-    const ids = podSecurityRules.map((r) => r.id);
+    const ids = podSecurityRules.map((r) => r.meta.id);
     expect(ids).toEqual([...ids].sort());
   });
 });

@@ -142,7 +142,7 @@ describe('rule pages', () => {
     const { ruleDocsUrl } = await import('../../src/core/rule-docs.js');
     const saved = process.env.CHS_DOCS_URL;
     try {
-      process.env.CHS_DOCS_URL = 'https://docs.example.com/chs/rules/';
+      process.env.CHS_DOCS_URL = 'https://docs.example.com/chs/';
       expect(ruleDocsUrl('falco/unused-macro')).toBe(
         'https://docs.example.com/chs/rules/falco/unused-macro.md',
       );

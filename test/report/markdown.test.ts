@@ -180,7 +180,9 @@ describe('impactMarkdown', () => {
     expect(markdown.split('\n')[0]).toBe('**⛔ Not safe to merge: blocks 1 workload in production**');
     const rendered = html(markdown);
     expect(rendered).not.toMatch(/<img\b/);
-    expect(rendered).not.toMatch(/<a\b/);
+    // The only links outside CI are the lint rules' pages (package.json's homepage).
+    for (const [, href] of rendered.matchAll(/<a\b[^>]*href="([^"]*)"/g))
+      expect(href).toMatch(/^https:\/\/gitlab\.com\/container-host-security\/container-host-security\/-\/blob\/main\/docs\/rules\/[a-z-]+\/[a-z-]+\.md$/);
     // The workloads, the pod security matrix, the new lint findings.
     expect(rendered.match(/<table>/g)?.length).toBe(3);
     expect(rendered.match(/<details>/g)?.length).toBe(rendered.match(/<\/details>/g)?.length);

@@ -219,7 +219,9 @@ describe('the example note, as GitLab renders it', () => {
     expect(visible(html)).toMatch(/chs \d+\.\d+\.\d+ · head 4f1c2d3e4b5a/);
     // Names from the cluster stay text: the only links are ours.
     for (const href of html.matchAll(/<a href="([^"]*)"/g))
-      expect(href[1]).toMatch(/^https:\/\/gitlab\.example\.com\/shop\/policies\//);
+      expect(href[1]).toMatch(
+        /^https:\/\/gitlab\.example\.com\/shop\/policies\/|^https:\/\/gitlab\.com\/container-host-security\/container-host-security\/-\/blob\/main\/docs\/rules\//,
+      );
     expect(html).not.toMatch(/<img\b/);
   });
 

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/core/diagnostic.js';
 import { SourceFile } from '../../src/core/source.js';
+import { ruleDocsUrl } from '../../src/core/rule-docs.js';
 import { codeQuality } from '../../src/report/codequality.js';
 import { NO_COLORS, ANSI_COLORS, colorsFor } from '../../src/report/colors.js';
 import { lintJson } from '../../src/report/json.js';
@@ -95,6 +96,9 @@ describe('codequality', () => {
       severity: 'minor',
       location: { path: 'policies/b <&>.yaml', lines: { begin: 1 } },
     });
+  });
+  it("links each issue to its rule's page", () => {
+    expect(issues[0]?.content).toEqual({ body: `[test/bad-word](${ruleDocsUrl('test/bad-word')})` });
   });
   it('gives unique fingerprints, stable across runs and across inserted lines', () => {
     const fingerprints = issues.map((i) => i.fingerprint);
@@ -208,7 +212,7 @@ describe('sarif', () => {
         driver: {
           name: string;
           semanticVersion: string;
-          rules: { id: string; shortDescription: { text: string } }[];
+          rules: { id: string; shortDescription: { text: string }; helpUri: string }[];
         };
       };
       results: Record<string, unknown>[];
@@ -221,6 +225,11 @@ describe('sarif', () => {
     expect(run?.tool.driver).toMatchObject({ name: 'container-host-security', semanticVersion: '1.2.3' });
     expect(run?.tool.driver.rules.map((r) => r.id)).toEqual(['test/bad-word', 'test/meh-word']);
     expect(run?.tool.driver.rules[0]?.shortDescription.text).toBe('The word BAD.');
+    // Each result's rule (its ruleIndex) carries the page: SARIF's place for it (reportingDescriptor).
+    expect(run?.tool.driver.rules.map((r) => r.helpUri)).toEqual([
+      ruleDocsUrl('test/bad-word'),
+      ruleDocsUrl('test/meh-word'),
+    ]);
     expect(run?.results).toHaveLength(3);
     expect(run?.results[0]).toMatchObject({
       ruleId: 'test/bad-word',

@@ -46,11 +46,11 @@ export function lintText(
     report: (finding: Finding) => {
       const at = file.position(finding.range?.start ?? 0);
       found.push({
-        ruleId: finding.rule.id,
+        ruleId: finding.rule.meta.id,
         line: at.line,
         column: at.column,
         message: formatMessage(finding.rule.messages[finding.messageId] ?? finding.messageId, finding.data),
-        severity: finding.severity ?? finding.rule.defaultSeverity,
+        severity: finding.severity ?? finding.rule.meta.severity,
       });
     },
   };

@@ -411,11 +411,11 @@ describe('seccomp rules', () => {
 
   it('has documentation and a registry entry for every rule', () => {
     for (const rule of seccomp.rules) {
-      expect(rule.id.startsWith('seccomp/')).toBe(true);
-      expect(rule.docs.length).toBeGreaterThan(40);
-      expect(registry.get(rule.id)).toBe(rule);
+      expect(rule.meta.id.startsWith('seccomp/')).toBe(true);
+      expect(rule.meta.docs.rationale.length).toBeGreaterThan(40);
+      expect(registry.get(rule.meta.id)).toBe(rule);
     }
-    const ids = seccomp.rules.map((r) => r.id);
+    const ids = seccomp.rules.map((r) => r.meta.id);
     expect(ids).toEqual([...ids].sort());
   });
 

@@ -11,16 +11,8 @@ import { analyze } from './analyze.js';
 import type { Statement } from './ast.js';
 import type { Analysis } from './analyze.js';
 import type { FileInfo } from './load.js';
-import { checkAbi4Syntax } from './rules/abi4-syntax.js';
-import { checkClassMatchesSlash } from './rules/class-matches-slash.js';
-import { checkComplainInBlock } from './rules/complain-in-block.js';
 import type { CheckContext } from './rules/context.js';
-import { duplicateProfile } from './rules/duplicate-profile.js';
 import { apparmorRules } from './rules/index.js';
-import { checkMissingChildProfile } from './rules/missing-child-profile.js';
-import { checkShadowedDeny } from './rules/shadowed-deny.js';
-import { checkUnconfinedExec } from './rules/unconfined-exec.js';
-import { checkUnreferencedProfile } from './rules/unreferenced-profile.js';
 
 export const SYSTEM_INCLUDE_ROOT = '/etc/apparmor.d';
 
@@ -141,7 +133,7 @@ export const apparmor: Language = {
       if (fragment) continue;
       for (const finding of findings) {
         // An include shared by several profiles reports its problems once.
-        const key = `${finding.file}\0${finding.range?.start ?? -1}\0${finding.rule.id}\0${finding.messageId}`;
+        const key = `${finding.file}\0${finding.range?.start ?? -1}\0${finding.rule.meta.id}\0${finding.messageId}`;
         if (seen.has(key)) continue;
         seen.add(key);
         context.report(finding);
@@ -158,31 +150,7 @@ export const apparmor: Language = {
           return path === from ? `line ${line}` : `${path}:${line}`;
         },
       };
-      checkUnconfinedExec(check);
-      checkMissingChildProfile(check);
-      checkShadowedDeny(check);
-      checkClassMatchesSlash(check);
-      checkUnreferencedProfile(check);
-      checkAbi4Syntax(check);
-      checkComplainInBlock(check);
-      // Profiles of one name in two files: the loader DaemonSet loads them all on one node.
-      for (const profile of analysis.model.profiles) {
-        if (profile.parent || profile.file !== file.path || !profile.node.name) continue;
-        const first = context.facts.apparmorProfiles.get(profile.name);
-        if (first && first.file !== file.path) {
-          const firstFile = lines.get(first.file);
-          context.report({
-            rule: duplicateProfile,
-            messageId: 'duplicate',
-            data: {
-              name: profile.name,
-              where: `${first.file}:${firstFile?.position(first.range?.start ?? 0).line ?? 1}`,
-            },
-            file: file.path,
-            range: profile.node.name,
-          });
-        }
-      }
+      for (const rule of apparmorRules) rule.check?.(check);
     }
   },
 };

@@ -6,7 +6,7 @@
 import { didYouMeanSuffix } from '../../core/did-you-mean.js';
 import { append } from '../../core/arrays.js';
 import type { Finding } from '../../core/rule.js';
-import type { Abi, Profile, Rule, Statement, VariableAssignment, Word } from './ast.js';
+import type { Profile, Rule, Statement, VariableAssignment, Word } from './ast.js';
 import {
   checkExpandedPattern,
   checkPattern,
@@ -22,35 +22,8 @@ import { undefinedVariable } from './rules/undefined-variable.js';
 import { reporterFor, validateFlags, validateRule } from './validate.js';
 import type { Reporter } from './validate.js';
 
-export interface PlacedRule {
-  rule: Rule;
-  /** The file the rule is written in (an include, possibly). */
-  file: string;
-}
-
-export interface ProfileModel {
-  /** The full name: `parent//child` for hats and child profiles. */
-  name: string;
-  /** The name as written (`^hat` without the caret). */
-  localName: string;
-  node: Profile;
-  file: string;
-  parent?: ProfileModel;
-  rules: PlacedRule[];
-  children: ProfileModel[];
-  /** Flag names (mode flags included). */
-  flags: Set<string>;
-  /** The variables of the file that defines the profile. */
-  variables: Map<string, string[]>;
-}
-
-export interface PolicyModel {
-  /** Every profile, children after their parent. */
-  profiles: ProfileModel[];
-  variables: Map<string, string[]>;
-  booleans: Map<string, boolean>;
-  abis: { node: Abi; file: string }[];
-}
+export type { PlacedRule, PolicyModel, ProfileModel } from './policy-model.js';
+import type { PlacedRule, PolicyModel, ProfileModel } from './policy-model.js';
 
 const BUILTIN_VARIABLES = new Set(['profile_name', 'exec_path', 'attach_path']);
 

@@ -5,7 +5,7 @@
  */
 import type { Range } from '../../core/diagnostic.js';
 import { append } from '../../core/arrays.js';
-import type { Finding, MessageData, RuleDefinition } from '../../core/rule.js';
+import type { AnyRule, Finding, MessageArgs, MessageData, MessageId } from '../../core/rule.js';
 import type {
   Condition,
   Conditional,
@@ -74,9 +74,16 @@ export class Parser {
     this.emit = options.report;
   }
 
-  report<M extends string>(rule: RuleDefinition<M>, messageId: M, range: Range, data?: MessageData): void {
+  report<R extends AnyRule, K extends MessageId<R>>(
+    rule: R,
+    messageId: K,
+    range: Range,
+    ...[data]: MessageArgs<R, K>
+  ): void {
     this.errors++;
-    this.emit({ rule, messageId, file: this.file, range, ...(data ? { data } : {}) });
+    const finding: Finding = { rule, messageId, file: this.file, range };
+    if (data) finding.data = data as MessageData;
+    this.emit(finding);
   }
 
   /** Reports a syntax error at the current token and abandons the statement. */
@@ -835,8 +842,8 @@ export class Parser {
     if (target) rule.target = target;
     if (perms) {
       rule.permissionsWord = perms;
-      rule.permissions = parseFilePermissions(perms, qualifiers, target, (messageId, data) =>
-        this.report(invalidPermissions, messageId, perms, data),
+      rule.permissions = parseFilePermissions(perms, qualifiers, target, (messageId, ...data) =>
+        this.report(invalidPermissions, messageId, perms, ...data),
       );
     }
     return rule;

@@ -1,6 +1,7 @@
 /** File permission strings (`rw`, `mrix`, `Px`, `PUx`...) as apparmor_parser reads them. */
-import type { MessageData } from '../../core/rule.js';
+import type { MessageArgs } from '../../core/rule.js';
 import type { FilePermissions, Qualifiers, Word } from './ast.js';
+import type { invalidPermissions } from './rules/invalid-permissions.js';
 
 export type PermissionProblem = 'unknown' | 'conflict' | 'writeAppend' | 'bareExec' | 'denyExec' | 'target';
 
@@ -11,7 +12,10 @@ export function parseFilePermissions(
   word: Word,
   qualifiers: Qualifiers,
   target: Word | undefined,
-  report: (messageId: PermissionProblem, data: MessageData) => void,
+  report: <K extends PermissionProblem>(
+    messageId: K,
+    ...data: MessageArgs<typeof invalidPermissions, K>
+  ) => void,
 ): FilePermissions {
   const mode = word.text;
   const perms: FilePermissions = {
@@ -23,10 +27,13 @@ export function parseFilePermissions(
     mmap: false,
   };
   let failed = false;
-  const problem = (messageId: PermissionProblem, data: MessageData): void => {
+  const problem = <K extends PermissionProblem>(
+    messageId: K,
+    ...data: MessageArgs<typeof invalidPermissions, K>
+  ): void => {
     if (failed) return;
     failed = true;
-    report(messageId, data);
+    report(messageId, ...data);
   };
   for (let i = 0; i < mode.length && !failed; i++) {
     const raw = mode[i] as string;
@@ -90,6 +97,6 @@ export function parseFilePermissions(
   else if (perms.exec === 'x' && !qualifiers.deny) problem('bareExec', { mode });
   else if (perms.exec !== undefined && perms.exec !== 'x' && qualifiers.deny) problem('denyExec', { mode });
   else if (target && !perms.link && !(perms.exec && TRANSITIONS_WITH_TARGET.test(perms.exec)))
-    problem('target', { mode });
+    problem('target');
   return perms;
 }

@@ -1,15 +1,18 @@
 /** How AppArmor's parser, validator and pattern checks report a finding of a rule at a range. */
 import type { Range } from '../../core/diagnostic.js';
-import type { Finding, MessageData, RuleDefinition } from '../../core/rule.js';
+import type { AnyRule, Finding, MessageArgs, MessageData, MessageId } from '../../core/rule.js';
 
-export type Reporter = <M extends string>(
-  rule: RuleDefinition<M>,
-  messageId: M,
+export type Reporter = <R extends AnyRule, K extends MessageId<R>>(
+  rule: R,
+  messageId: K,
   range: Range,
-  data?: MessageData,
+  ...data: MessageArgs<R, K>
 ) => void;
 
 export function reporterFor(file: string, report: (finding: Finding) => void): Reporter {
-  return (rule, messageId, range, data) =>
-    report({ rule, messageId, file, range, ...(data ? { data } : {}) });
+  return (rule, messageId, range, ...[data]) => {
+    const finding: Finding = { rule, messageId, file, range };
+    if (data) finding.data = data as MessageData;
+    report(finding);
+  };
 }

@@ -12,7 +12,7 @@ import { expandBaseline, NO_BASELINE_HINT } from './baseline.js';
 import { loadRules } from './loader/index.js';
 import type { LoadedFile } from './loader/index.js';
 import { FALCO_PATHS } from './paths.js';
-import { falcoRules, falcoRulesById } from './rules/index.js';
+import { falcoRules } from './rules/index.js';
 
 const RULES_FILE = /^-\s+(?:rule|macro|list|required_engine_version|required_plugin_versions)\s*:/m;
 
@@ -84,12 +84,8 @@ export const falco: Language = {
     });
     for (const message of result.messages) {
       if (message.baseline) continue;
-      const rule = falcoRulesById.get(message.ruleId);
-      if (!rule) continue;
       context.report({
-        rule,
-        messageId: 'message',
-        data: { message: message.message },
+        ...message.result,
         file: message.file,
         ...(message.range ? { range: message.range } : {}),
       });

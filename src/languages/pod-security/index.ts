@@ -9,13 +9,7 @@ import { loadPolicyFile, looksLikePolicy } from './load.js';
 import type { LoadedFile } from './load.js';
 import { POD_SECURITY_PATHS } from './paths.js';
 import type { PodSecurityPolicy } from './policy.js';
-import { checkKubeSystem } from './rules/block-kube-system.js';
-import { checkContradictions } from './rules/contradictory-controls.js';
-import { duplicatePolicy } from './rules/duplicate-policy.js';
 import { podSecurityRules } from './rules/index.js';
-import { checkNamespaces } from './rules/no-matching-namespace.js';
-import { checkApparmorProfiles } from './rules/unknown-apparmor-profile.js';
-import { checkSeccompProfiles } from './rules/unknown-seccomp-profile.js';
 
 const loaded = new WeakMap<SourceFile, LoadedFile>();
 
@@ -61,29 +55,20 @@ export const podSecurity: Language = {
     for (const file of files) for (const policy of load(file).policies) recordReferences(policy, context);
   },
   lint(files, context) {
-    const seen = new Map<string, string>();
+    const earlier = new Map<string, string>();
     for (const file of files) {
       const { policies, findings } = load(file);
       for (const finding of findings) context.report(finding);
       for (const policy of policies) {
-        const other = seen.get(policy.name);
-        if (other !== undefined && policy.file) {
-          const range = rangeAt(policy.root, ['metadata', 'name']) ?? policy.range;
-          context.report({
-            rule: duplicatePolicy,
-            messageId: 'duplicate',
-            data: { name: policy.name, other },
-            file: policy.file,
-            ...(range ? { range } : {}),
-          });
-        } else if (policy.file) {
-          seen.set(policy.name, policy.file);
-        }
-        checkContradictions(policy, context.report);
-        checkNamespaces(policy, context.config, context.report);
-        checkKubeSystem(policy, context.config, context.report);
-        checkApparmorProfiles(policy, context.facts, context.report);
-        checkSeccompProfiles(policy, context.facts, context.report);
+        const check = {
+          policy,
+          config: context.config,
+          facts: context.facts,
+          earlier,
+          report: context.report,
+        };
+        for (const rule of podSecurityRules) rule.check?.(check);
+        if (policy.file && !earlier.has(policy.name)) earlier.set(policy.name, policy.file);
       }
     }
   },

@@ -30,7 +30,7 @@ export function loadRepositoryPolicies(config: Config, cwd: string): RepositoryP
     }
     const { policies, findings } = loadPolicyFile(read.file);
     result.policies.push(...policies);
-    for (const finding of findings.filter((f: Finding) => (f.severity ?? f.rule.defaultSeverity) === 'error'))
+    for (const finding of findings.filter((f: Finding) => (f.severity ?? f.rule.meta.severity) === 'error'))
       result.errors.push({
         file: finding.file,
         message: String(finding.data?.message ?? finding.messageId),

@@ -95,7 +95,7 @@ export function lintProfile(file: SourceFile, context: LintContext): void {
 export const seccomp: Language = {
   kind: 'seccomp',
   defaultPaths: ['policies/seccomp/**/*.json'],
-  rules: seccompRules.map((rule) => rule.definition),
+  rules: seccompRules,
   sniff(file) {
     const head = file.text.slice(0, 64 * 1024);
     return /^\s*\{/.test(head) && SNIFF.test(head);

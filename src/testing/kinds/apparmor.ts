@@ -173,7 +173,7 @@ function loadRepository(context: RunContext): LoadedFile[] {
       });
       const files = new Map([...set.texts].map(([path, text]) => [path, new SourceFile(path, text)]));
       const unchecked = findings
-        .filter((f) => f.rule.id === uncheckedInclude.id)
+        .filter((f) => f.rule.meta.id === uncheckedInclude.meta.id)
         .map((f) => String(f.data?.['path'] ?? ''));
       loaded.push({
         path: read.file.path,

@@ -1,7 +1,7 @@
 /** `file:line:column` of an offset, as every failure message points at a policy file. */
 import type { Config } from '../../core/config.js';
 import type { Finding } from '../../core/rule.js';
-import { formatMessage } from '../../core/rule.js';
+import { findingMessage } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
 
 export function at(file: SourceFile, offset: number): string {
@@ -20,13 +20,12 @@ export function loadErrors(
 ): string[] {
   const errors: string[] = [];
   for (const finding of findings) {
-    const severity = config.rules[finding.rule.id] ?? finding.severity ?? finding.rule.defaultSeverity;
+    const severity = config.rules[finding.rule.meta.id] ?? finding.severity ?? finding.rule.meta.severity;
     if (severity !== 'error') continue;
-    const template = finding.rule.messages[finding.messageId] ?? finding.messageId;
-    const message = formatMessage(template, finding.data);
+    const message = findingMessage(finding);
     const file = files.get(finding.file);
     const where = file && finding.range ? at(file, finding.range.start) : finding.file;
-    errors.push(`${where}: ${message} (${finding.rule.id})`);
+    errors.push(`${where}: ${message} (${finding.rule.meta.id})`);
   }
   return errors;
 }

@@ -1,16 +1,44 @@
 import { defineRule } from '../../../core/rule.js';
 import type { CheckContext } from './context.js';
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 
 export const classMatchesSlash = defineRule({
-  id: 'apparmor/class-matches-slash',
-  type: 'suggestion',
-  description: 'A negated character class such as [^1-9] in a path, which also matches "/".',
-  docs: 'In AppArmor, `[^1-9]` matches any character but 1 to 9, **including `/`**, so inside a path component it can cross into a subdirectory: `/proc/1[^0-9]x` also matches `/proc/1/x`. This is how `/proc` and `/sys` rules end up denying (or allowing) more than intended. Add `/` to the class: `[^1-9/]`. A class right after `/` is harmless (paths never hold `//`).',
-  defaultSeverity: 'warning',
+  meta: {
+    id: 'apparmor/class-matches-slash',
+    severity: 'warning',
+    type: 'suggestion',
+    description: 'A negated character class such as [^1-9] in a path, which also matches "/".',
+    remediation: 'Add `/` to the negated class (`[^0-9/]`) so that it stays within one path component.',
+    docs: {
+      rationale:
+        'In AppArmor, `[^1-9]` matches any character but 1 to 9, **including `/`**, so inside a path component it can cross into a subdirectory: `/proc/1[^0-9]x` also matches `/proc/1/x`. This is how `/proc` and `/sys` rules end up denying (or allowing) more than intended. Add `/` to the class: `[^1-9/]`. A class right after `/` is harmless (paths never hold `//`).',
+      bad: [
+        {
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  deny /proc/1[^0-9]*/mem rw,
+`,
+          ),
+        },
+      ],
+      good: [
+        {
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  deny /proc/1[^0-9/]*/mem rw,
+`,
+          ),
+        },
+      ],
+    },
+  },
   messages: { slash: '"{{cls}}" also matches "/" here; write "{{fixed}}"' },
+  check: checkClassMatchesSlash,
 });
 
-export function checkClassMatchesSlash(context: CheckContext): void {
+function checkClassMatchesSlash(context: CheckContext): void {
   for (const profile of context.model.profiles) {
     for (const { rule, file } of profile.rules) {
       if (file !== context.file || (rule.kind !== 'file' && rule.kind !== 'link')) continue;

@@ -1,8 +1,8 @@
 /** What the container-oriented checks see: the analyzed files of one policy file. */
 import type { Config } from '../../../core/config.js';
 import type { RepositoryFacts } from '../../../core/language.js';
-import type { Finding } from '../../../core/rule.js';
-import type { PolicyModel } from '../model.js';
+import type { Report } from '../../../core/rule.js';
+import type { PolicyModel } from '../policy-model.js';
 
 export interface CheckContext {
   model: PolicyModel;
@@ -10,7 +10,7 @@ export interface CheckContext {
   file: string;
   config: Config;
   facts: RepositoryFacts;
-  report: (finding: Finding) => void;
+  report: Report;
   /** "line N" (same file) or "FILE:N" for an offset in a file. */
   where(file: string, from: string, offset: number): string;
 }

@@ -1,8 +1,9 @@
 /** Every AppArmor rule, sorted by id. */
-import type { RuleDefinition } from '../../../core/rule.js';
+import type { LanguageRule } from '../../../core/rule.js';
 import { abi4Syntax } from './abi4-syntax.js';
 import { classMatchesSlash } from './class-matches-slash.js';
 import { complainInBlock } from './complain-in-block.js';
+import type { CheckContext } from './context.js';
 import { duplicateProfile } from './duplicate-profile.js';
 import { invalidFlags } from './invalid-flags.js';
 import { invalidGlob } from './invalid-glob.js';
@@ -19,7 +20,7 @@ import { undefinedVariable } from './undefined-variable.js';
 import { unknownCapability } from './unknown-capability.js';
 import { unreferencedProfile } from './unreferenced-profile.js';
 
-export const apparmorRules: readonly RuleDefinition[] = [
+export const apparmorRules: readonly LanguageRule<CheckContext>[] = [
   abi4Syntax,
   classMatchesSlash,
   complainInBlock,
@@ -53,5 +54,5 @@ export const parserRuleIds: ReadonlySet<string> = new Set(
     syntaxError,
     undefinedVariable,
     unknownCapability,
-  ].map((rule) => rule.id),
+  ].map((rule) => rule.meta.id),
 );

@@ -1,11 +1,36 @@
+import { PROFILE_FILE, profile } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const invalidPermissions = defineRule({
-  id: 'apparmor/invalid-permissions',
-  type: 'problem',
-  description: 'A permission set apparmor_parser rejects: unknown letters, conflicting exec modes, w with a.',
-  docs: 'File permissions are `r w a l k m` plus at most one exec mode (`ix`, `px`, `Px`, `ux`, `Ux`, `cx`, `Cx`, `pix`, `Pix`, `cix`, `Cix`, `pux`, `PUx`, `cux`, `CUx`). `w` already implies `a`; a bare `x` is only valid in deny rules, and deny rules take no exec mode. Other rules take their own access words (`send`, `receive`, `read`, `trace`, ...).',
-  defaultSeverity: 'error',
+  meta: {
+    id: 'apparmor/invalid-permissions',
+    severity: 'error',
+    type: 'problem',
+    description:
+      'A permission set apparmor_parser rejects: unknown letters, conflicting exec modes, w with a.',
+    remediation:
+      'Write the permissions apparmor_parser accepts: `r w a l k m` plus at most one exec mode, `w` or `a` but not both.',
+    docs: {
+      rationale:
+        'File permissions are `r w a l k m` plus at most one exec mode (`ix`, `px`, `Px`, `ux`, `Ux`, `cx`, `Cx`, `pix`, `Pix`, `cix`, `Cix`, `pux`, `PUx`, `cux`, `CUx`). `w` already implies `a`; a bare `x` is only valid in deny rules, and deny rules take no exec mode. Other rules take their own access words (`send`, `receive`, `read`, `trace`, ...).',
+      bad: [
+        {
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
+  /var/log/nginx/** rwa,
+`),
+        },
+      ],
+      good: [
+        {
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
+  /var/log/nginx/** rw,
+`),
+        },
+      ],
+    },
+  },
   messages: {
     unknown: 'invalid permission "{{perm}}" in "{{mode}}"',
     conflict:

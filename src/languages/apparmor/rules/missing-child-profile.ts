@@ -1,17 +1,50 @@
 import { defineRule } from '../../../core/rule.js';
 import { compileAare, expandPattern } from '../aare.js';
 import type { CheckContext } from './context.js';
+import { NGINX_RULES, PROFILE_FILE, profile } from './examples.js';
 
 export const missingChildProfile = defineRule({
-  id: 'apparmor/missing-child-profile',
-  type: 'problem',
-  description: 'A cx transition to a child profile that the profile does not define.',
-  docs: '`/usr/bin/tool cx -> helper,` (or `cx` without a target, which looks for a child profile attached to the program) needs `profile helper { ... }` inside the same profile. Without it the exec is denied (or, with `cux`, runs unconfined).',
-  defaultSeverity: 'error',
+  meta: {
+    id: 'apparmor/missing-child-profile',
+    severity: 'error',
+    type: 'problem',
+    description: 'A cx transition to a child profile that the profile does not define.',
+    remediation:
+      'Add the child profile (`profile NAME { ... }`) inside the profile, or use `px` to a profile of its own or `ix`.',
+    docs: {
+      rationale:
+        '`/usr/bin/tool cx -> helper,` (or `cx` without a target, which looks for a child profile attached to the program) needs `profile helper { ... }` inside the same profile. Without it the exec is denied (or, with `cux`, runs unconfined).',
+      bad: [
+        {
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  /usr/bin/helper cx -> helper,
+`,
+          ),
+        },
+      ],
+      good: [
+        {
+          path: PROFILE_FILE,
+          text: profile(
+            NGINX_RULES +
+              `  /usr/bin/helper cx -> helper,
+
+  profile helper {
+    /usr/bin/helper mr,
+  }
+`,
+          ),
+        },
+      ],
+    },
+  },
   messages: { missing: 'no child profile "{{name}}" in profile "{{profile}}"{{hint}}' },
+  check: checkMissingChildProfile,
 });
 
-export function checkMissingChildProfile(context: CheckContext): void {
+function checkMissingChildProfile(context: CheckContext): void {
   for (const profile of context.model.profiles) {
     for (const { rule, file } of profile.rules) {
       if (file !== context.file || rule.kind !== 'file' || rule.qualifiers.deny) continue;

@@ -2,20 +2,47 @@ import { defineRule } from '../../../core/rule.js';
 import type { FileRule } from '../ast.js';
 import { compileAare, expandPattern, literalPrefix } from '../aare.js';
 import type { CheckContext } from './context.js';
+import { PROFILE_FILE, profile } from './examples.js';
 
 export const shadowedDeny = defineRule({
-  id: 'apparmor/shadowed-deny',
-  type: 'problem',
-  description:
-    'A deny rule that a broader allow of higher priority overrides, or an allow that a broader deny always defeats.',
-  docs: 'AppArmor does not read rules in order: at equal priority a matching `deny` always wins, whatever comes first. So `deny /etc/** w,` makes a later `/etc/nginx/** w,` useless (write the deny narrower), and with AppArmor 4 priorities an allow of higher `priority=` overrides a narrower deny, which then protects nothing. Either way one of the two rules has no effect.',
-  defaultSeverity: 'warning',
+  meta: {
+    id: 'apparmor/shadowed-deny',
+    severity: 'warning',
+    type: 'problem',
+    description:
+      'A deny rule that a broader allow of higher priority overrides, or an allow that a broader deny always defeats.',
+    remediation:
+      'Narrow the deny so that it no longer covers the allow (or drop the allow), or give the deny the higher priority.',
+    docs: {
+      rationale:
+        'AppArmor does not read rules in order: at equal priority a matching `deny` always wins, whatever comes first. So `deny /etc/** w,` makes a later `/etc/nginx/** w,` useless (write the deny narrower), and with AppArmor 4 priorities an allow of higher `priority=` overrides a narrower deny, which then protects nothing. Either way one of the two rules has no effect.',
+      bad: [
+        {
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
+  deny /var/** w,
+  /var/log/nginx/** w,
+`),
+        },
+      ],
+      good: [
+        {
+          path: PROFILE_FILE,
+          text: profile(`  /usr/sbin/nginx mr,
+  deny /var/lib/** w,
+  /var/log/nginx/** w,
+`),
+        },
+      ],
+    },
+  },
   messages: {
     denyShadowed:
       'this deny has no effect: the allow at {{where}} ({{other}}) has a higher priority and covers it',
     allowShadowed:
       'this allow has no effect for {{perms}}: the deny at {{where}} ({{other}}) covers it and deny wins',
   },
+  check: checkShadowedDeny,
 });
 
 type PermKey = 'read' | 'write' | 'append' | 'link' | 'lock' | 'mmap';
@@ -78,7 +105,7 @@ class PrefixIndex {
   }
 }
 
-export function checkShadowedDeny(context: CheckContext): void {
+function checkShadowedDeny(context: CheckContext): void {
   const variables = context.model.variables;
   for (const profile of context.model.profiles) {
     // Rules of included files matter as the other side only: their denies (and prioritised rules).

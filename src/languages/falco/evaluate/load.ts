@@ -32,7 +32,7 @@ export interface LoadedRuleset {
 }
 
 const ERROR_IDS: ReadonlySet<string> = new Set(
-  falcoRules.filter((rule) => rule.defaultSeverity === 'error').map((rule) => rule.id),
+  falcoRules.filter((rule) => rule.meta.severity === 'error').map((rule) => rule.meta.id),
 );
 
 export function loadRuleset(files: readonly RulesFile[], matching: RuleMatching): LoadedRuleset {

@@ -10,12 +10,18 @@ import { catalogOf, resolveField, SYSCALL_SOURCE } from '../fields/index.js';
 import type { Collector } from './collector.js';
 import { eventTypes, isEmpty, isUnrestricted } from '../condition/evttypes.js';
 import { outputTokens } from './output.js';
-import { atNode, ID } from './results.js';
-import type { LoaderRuleId, Where } from './results.js';
+import { ruleMessage } from '../../../core/rule.js';
+import type { RuleMessage } from '../../../core/rule.js';
+import { neverMatches } from '../rules/never-matches.js';
+import { shadowedRule } from '../rules/shadowed-rule.js';
+import { unconstrainedEvttype } from '../rules/unconstrained-evttype.js';
+import { unknownOutputField } from '../rules/unknown-output-field.js';
+import { atNode } from './results.js';
+import type { Where } from './results.js';
 import type { CompiledRule } from './types.js';
 import type { LoadOptions } from './types.js';
 
-type Report = (ruleId: LoaderRuleId, message: string, where: Where, ruleName: string) => void;
+type Report = (message: RuleMessage, where: Where, ruleName: string) => void;
 
 /** Structural equality of two nodes, stopping at the first difference (no allocation). */
 function same(a: Node, b: Node): boolean {
@@ -143,14 +149,9 @@ export function chsChecks(
       if (isEmpty(eventTypes(rule.condition)))
         reason = 'its evt.type checks contradict each other (no event type is left)';
     }
-    if (reason) report(ID.neverMatches, `Rule '${rule.name}' can never match: ${reason}`, where, rule.name);
+    if (reason) report(ruleMessage(neverMatches, 'never', { rule: rule.name, reason }), where, rule.name);
     if (rule.source === SYSCALL_SOURCE && !info.warnEvttypes && isUnrestricted(eventTypes(rule.condition))) {
-      report(
-        ID.unconstrainedEvttype,
-        `Rule '${rule.name}' does not restrict evt.type, so Falco evaluates it for every event; warn_evttypes: false only hides Falco's warning`,
-        where,
-        rule.name,
-      );
+      report(ruleMessage(unconstrainedEvttype, 'everyEvent', { rule: rule.name }), where, rule.name);
     }
   }
 
@@ -165,8 +166,7 @@ export function chsChecks(
           const info = collector.rules.get(later.name);
           if (!info) break;
           report(
-            ID.shadowedRule,
-            `Rule '${later.name}' can never fire under rule_matching: first: the earlier rule '${earlier.name}' matches every event it matches`,
+            ruleMessage(shadowedRule, 'shadowed', { rule: later.name, earlier: earlier.name }),
             atNode(info.location.file, info.location.node),
             later.name,
           );
@@ -184,8 +184,7 @@ export function chsChecks(
     for (const token of outputTokens(info.output.text)) {
       if (resolveField(catalog, token.name, token.arg).ok) continue;
       report(
-        ID.unknownOutputField,
-        `'%${token.field}' is not a field of the ${info.source} source`,
+        ruleMessage(unknownOutputField, 'unknown', { field: token.field, source: info.source }),
         info.output.locate(token.start, token.end) ?? atNode(info.location.file, info.location.node),
         info.name,
       );

@@ -6,7 +6,10 @@
 import { catalogOf } from '../fields/index.js';
 import { append } from '../../../core/arrays.js';
 import { parse } from '../condition/parser.js';
-import { LoadError, ID, atNode } from './results.js';
+import { ruleMessage } from '../../../core/rule.js';
+import { invalidDefinition } from '../rules/invalid-definition.js';
+import { unknownSource } from '../rules/unknown-source.js';
+import { LoadError, atNode } from './results.js';
 import type { Results } from './results.js';
 import type {
   ExceptionEntry,
@@ -125,13 +128,14 @@ export class Collector {
     readonly knownSources: ReadonlySet<string>,
   ) {}
 
+  /** A LOAD_ERR_VALIDATE of Falco's: the item is abandoned. */
   private fail(
-    message: string,
+    message: ReturnType<typeof ruleMessage>,
     location: Location,
     itemType: 'list' | 'macro' | 'rule' | 'exception',
     item: string,
   ): never {
-    throw new LoadError(ID.validate, message, atNode(location.file, location.node), itemType, item);
+    throw new LoadError(message, atNode(location.file, location.node), itemType, item);
   }
 
   defineList(info: ListInfo): void {
@@ -141,12 +145,7 @@ export class Collector {
   appendList(info: ListInfo): void {
     const prev = this.lists.get(info.name);
     if (!prev) {
-      this.fail(
-        "List uses 'append' or 'override.items: append' but no list by that name already exists",
-        info.location,
-        'list',
-        info.name,
-      );
+      this.fail(ruleMessage(invalidDefinition, 'listAppendUndefined'), info.location, 'list', info.name);
     }
     append(prev.items, info.items);
     prev.visibility = this.id++;
@@ -159,12 +158,7 @@ export class Collector {
   appendMacro(info: MacroInfo): void {
     const prev = this.macros.get(info.name);
     if (!prev) {
-      this.fail(
-        "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists",
-        info.location,
-        'macro',
-        info.name,
-      );
+      this.fail(ruleMessage(invalidDefinition, 'macroAppendUndefined'), info.location, 'macro', info.name);
     }
     prev.condition.append(' ').appendText(info.condition);
     prev.visibility = this.id++;
@@ -173,13 +167,12 @@ export class Collector {
   defineRule(info: RuleInfo): void {
     const prev = this.rules.get(info.name);
     if (prev && prev.source !== info.source) {
-      this.fail('Rule has been re-defined with a different source', info.location, 'rule', info.name);
+      this.fail(ruleMessage(invalidDefinition, 'otherSource'), info.location, 'rule', info.name);
     }
     if (!this.knownSources.has(info.source) || !catalogOf(info.source)) {
       info.unknownSource = true;
       this.results.add(
-        ID.unknownSource,
-        `Unknown source ${info.source}, skipping`,
+        ruleMessage(unknownSource, 'unknown', { source: info.source }),
         atNode(info.location.file, info.location.node),
         'rule',
         info.name,
@@ -187,12 +180,7 @@ export class Collector {
     }
     for (const ex of info.exceptions) {
       if (!ex.fields) {
-        this.fail(
-          'Rule exception item must have fields property with a list of fields',
-          ex.location,
-          'exception',
-          ex.name,
-        );
+        this.fail(ruleMessage(invalidDefinition, 'exceptionNoFields'), ex.location, 'exception', ex.name);
       }
       this.validateException(info.unknownSource ? undefined : info.source, ex);
     }
@@ -208,13 +196,13 @@ export class Collector {
       }
       const comps = entryItems(ex.comps);
       if (!ex.comps.items || comps.length !== fields.items.length) {
-        this.fail('Fields and comps lists must have equal length', ex.location, 'exception', ex.name);
+        this.fail(ruleMessage(invalidDefinition, 'fieldsCompsLength'), ex.location, 'exception', ex.name);
       }
       for (const comp of comps) {
         const normalized = normalizeComp(comp.item ?? '');
         if (!normalized.valid) {
           this.fail(
-            `'${normalized.op}' is not a supported comparison operator`,
+            ruleMessage(invalidDefinition, 'unsupportedOperator', { operator: normalized.op }),
             ex.location,
             'exception',
             ex.name,
@@ -226,7 +214,7 @@ export class Collector {
         for (const field of fields.items) {
           if (!isFieldDefined(source, field.item ?? '')) {
             this.fail(
-              `'${field.item ?? ''}' is not a supported filter field`,
+              ruleMessage(invalidDefinition, 'unsupportedField', { field: field.item ?? '' }),
               ex.location,
               'exception',
               ex.name,
@@ -237,20 +225,15 @@ export class Collector {
     } else {
       ex.comps ??= { item: 'in', node: fields.node };
       if (ex.comps.items)
-        this.fail('Fields and comps must both be strings', ex.location, 'exception', ex.name);
+        this.fail(ruleMessage(invalidDefinition, 'fieldsCompsStrings'), ex.location, 'exception', ex.name);
       const comp = (ex.comps.item ?? '').trim();
       if (comp !== 'in' && comp !== 'pmatch' && comp !== 'intersects') {
-        this.fail(
-          'When fields is a single value, comps must be one of (in, pmatch, intersects)',
-          ex.location,
-          'exception',
-          ex.name,
-        );
+        this.fail(ruleMessage(invalidDefinition, 'singleFieldComp'), ex.location, 'exception', ex.name);
       }
       ex.comps.item = comp;
       if (source && !isFieldDefined(source, fields.item ?? '')) {
         this.fail(
-          `'${fields.item ?? ''}' is not a supported filter field`,
+          ruleMessage(invalidDefinition, 'unsupportedField', { field: fields.item ?? '' }),
           ex.location,
           'exception',
           ex.name,
@@ -265,19 +248,14 @@ export class Collector {
 
   private checkSource(prev: RuleInfo, update: RuleUpdate): void {
     if (update.source !== undefined && update.source !== prev.source) {
-      this.fail('Rule has been re-defined with a different source', update.location, 'rule', update.name);
+      this.fail(ruleMessage(invalidDefinition, 'otherSource'), update.location, 'rule', update.name);
     }
   }
 
   appendRule(update: RuleUpdate): void {
     const prev = this.rules.get(update.name);
     if (!prev) {
-      this.fail(
-        "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists",
-        update.location,
-        'rule',
-        update.name,
-      );
+      this.fail(ruleMessage(invalidDefinition, 'ruleAppendUndefined'), update.location, 'rule', update.name);
     }
     this.checkSource(prev, update);
     const hasAny =
@@ -287,12 +265,7 @@ export class Collector {
       update.description !== undefined ||
       update.tags !== undefined;
     if (!hasAny) {
-      this.fail(
-        'Appended rule must have exceptions or condition property',
-        update.location,
-        'rule',
-        update.name,
-      );
+      this.fail(ruleMessage(invalidDefinition, 'appendNothing'), update.location, 'rule', update.name);
     }
     if (update.condition && update.condition.text.length > 0) {
       prev.condition.append(' ').appendText(update.condition);
@@ -306,7 +279,7 @@ export class Collector {
       if (!existing) {
         if (!ex.fields) {
           this.fail(
-            'Rule exception must have fields property with a list of fields',
+            ruleMessage(invalidDefinition, 'appendExceptionNoFields'),
             ex.location,
             'exception',
             ex.name,
@@ -314,7 +287,7 @@ export class Collector {
         }
         if (ex.values.length === 0) {
           this.fail(
-            'Rule exception must have values property with a list of values',
+            ruleMessage(invalidDefinition, 'appendExceptionNoValues'),
             ex.location,
             'exception',
             ex.name,
@@ -325,7 +298,7 @@ export class Collector {
       } else {
         if (ex.fields) {
           this.fail(
-            'Can not append exception fields to existing exception, only values',
+            ruleMessage(invalidDefinition, 'appendExceptionFields'),
             ex.location,
             'exception',
             ex.name,
@@ -333,7 +306,7 @@ export class Collector {
         }
         if (ex.comps) {
           this.fail(
-            'Can not append exception comps to existing exception, only values',
+            ruleMessage(invalidDefinition, 'appendExceptionComps'),
             ex.location,
             'exception',
             ex.name,
@@ -348,12 +321,7 @@ export class Collector {
   replaceRule(update: RuleUpdate): void {
     const prev = this.rules.get(update.name);
     if (!prev) {
-      this.fail(
-        "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists",
-        update.location,
-        'rule',
-        update.name,
-      );
+      this.fail(ruleMessage(invalidDefinition, 'replaceUndefined'), update.location, 'rule', update.name);
     }
     this.checkSource(prev, update);
     if (update.condition) {
@@ -378,8 +346,7 @@ export class Collector {
 
   enableRule(nameOf: string, enabled: boolean, location: Location): void {
     const prev = this.rules.get(nameOf);
-    if (!prev)
-      this.fail("Rule has 'enabled' key but no rule by that name already exists", location, 'rule', nameOf);
+    if (!prev) this.fail(ruleMessage(invalidDefinition, 'enabledUndefined'), location, 'rule', nameOf);
     prev.enabled = enabled;
   }
 }

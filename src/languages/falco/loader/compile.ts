@@ -9,16 +9,24 @@ import type { BinaryCheckExpr, Expr, FieldLike, Node, ValueExpr } from '../condi
 import { TRANSFORMER_NAMES } from '../condition/lexer.js';
 import { DEPRECATED_FIELDS, eventCodes, resolveField } from '../fields/index.js';
 import type { Catalog } from '../fields/index.js';
-import { ID } from './results.js';
-import type { LoaderRuleId } from './results.js';
+import { ruleMessage } from '../../../core/rule.js';
+import type { RuleMessage } from '../../../core/rule.js';
+import { conditionWarning } from '../rules/condition-warning.js';
+import { deprecatedField } from '../rules/deprecated-field.js';
+import { globSlash } from '../rules/glob-slash.js';
+import { invalidCondition } from '../rules/invalid-condition.js';
+import { invalidRegex } from '../rules/invalid-regex.js';
+import { undefinedListName } from '../rules/undefined-list-name.js';
+import { unknownField } from '../rules/unknown-field.js';
+import { unsafeNaCheck } from '../rules/unsafe-na-check.js';
 import { re2Problem } from './re2.js';
 import { didYouMean } from '../../../core/did-you-mean.js';
 import type { SourcedText } from './text.js';
 
 export interface CompileSink {
   /** An error; `unknown` marks Falco's "unknown field or event type" errors. */
-  error(ruleId: LoaderRuleId, message: string, node: Node, unknown: boolean): void;
-  warn(ruleId: LoaderRuleId, message: string, node: Node): void;
+  error(message: RuleMessage, node: Node, unknown: boolean): void;
+  warn(message: RuleMessage, node: Node): void;
   /** Whether the node's text was written by the user (not produced by a list substitution). */
   written(node: Node): boolean;
 }
@@ -232,8 +240,9 @@ export class ConditionCompiler {
       const resolved = resolveField(this.catalog, node.name, node.arg);
       if (!resolved.ok) {
         this.sink.error(
-          resolved.unknown ? ID.unknownField : ID.compileCondition,
-          resolved.message,
+          resolved.unknown
+            ? ruleMessage(unknownField, 'field', { problem: resolved.message })
+            : ruleMessage(invalidCondition, 'field', { problem: resolved.message }),
           node,
           resolved.unknown,
         );
@@ -241,27 +250,13 @@ export class ConditionCompiler {
       }
       const { info } = resolved;
       if (DEPRECATED_FIELDS.includes(info.name)) {
-        this.sink.warn(
-          ID.deprecatedField,
-          `usage of deprecated field '${info.name}' has been detected in the rule condition`,
-          node,
-        );
+        this.sink.warn(ruleMessage(deprecatedField, 'inCondition', { field: info.name }), node);
       }
       if (rhs && info.noRhs) {
-        this.sink.error(
-          ID.compileCondition,
-          `filter error: field '${info.name}' can't be used on the right-hand side of a comparison`,
-          node,
-          false,
-        );
+        this.sink.error(ruleMessage(invalidCondition, 'noRhs', { field: info.name }), node, false);
       }
       if (transformed && info.noTransformer) {
-        this.sink.error(
-          ID.compileCondition,
-          `filter error: field '${info.name}' does not support transformers`,
-          node,
-          false,
-        );
+        this.sink.error(ruleMessage(invalidCondition, 'noTransformer', { field: info.name }), node, false);
       }
       const indexed = resolved.arg !== undefined && (info.indexArg || info.name.startsWith('ka.'));
       return { type: info.type, list: info.list && !indexed };
@@ -281,8 +276,7 @@ export class ConditionCompiler {
       case 'basename':
         if (first && !STRING.has(first.type) && first.type !== 'BYTEBUF' && !DYNAMIC.has(first.type)) {
           this.sink.error(
-            ID.compileCondition,
-            `filter error: transformer '${node.name}' is not supported for field type '${first.type}'`,
+            ruleMessage(invalidCondition, 'transformerType', { transformer: node.name, type: first.type }),
             node,
             false,
           );
@@ -300,7 +294,7 @@ export class ConditionCompiler {
     if (!left) return;
     const problem = comparabilityProblem(expr.op, left);
     if (problem) {
-      this.sink.error(ID.compileCondition, `filter error: ${problem}`, expr, false);
+      this.sink.error(ruleMessage(invalidCondition, 'comparison', { problem }), expr, false);
       return;
     }
     if (right.kind !== 'value' && right.kind !== 'list') return;
@@ -311,13 +305,13 @@ export class ConditionCompiler {
       const v = item.value;
       if (leftName === 'evt.type' && expr.left.kind === 'field' && expr.left.arg === undefined) {
         if (eventCodes(v) === undefined) {
-          this.sink.error(ID.unknownField, `unknown event type ${v}`, item, true);
+          this.sink.error(ruleMessage(unknownField, 'eventType', { name: v }), item, true);
           continue;
         }
       }
       const bad = valueProblem(v, elementInfo, expr.op);
       if (bad) {
-        this.sink.error(ID.compileCondition, bad, item, false);
+        this.sink.error(ruleMessage(invalidCondition, 'value', { problem: bad }), item, false);
         continue;
       }
       this.valueWarnings(expr, item, leftName);
@@ -328,13 +322,9 @@ export class ConditionCompiler {
     const v = item.value;
     if (expr.op === 'regex') {
       const problem = re2Problem(v);
-      if (problem) this.sink.error(ID.invalidRegex, `regex '${v}' is not valid RE2: ${problem}`, item, false);
+      if (problem) this.sink.error(ruleMessage(invalidRegex, 'invalid', { regex: v, problem }), item, false);
       else if (regexIsTrivial(v)) {
-        this.sink.warn(
-          ID.conditionWarning,
-          `regex check with '${v}' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'`,
-          item,
-        );
+        this.sink.warn(ruleMessage(conditionWarning, 'trivialRegex', { regex: v }), item);
       }
     }
     const nospaces = /\s/.test(v) ? v.replace(/\s+/g, '') : v;
@@ -343,34 +333,18 @@ export class ConditionCompiler {
       /^[a-zA-Z][\w.]*\.[\w.]+$/.test(nospaces) &&
       resolveField(this.catalog, nospaces, undefined).ok
     ) {
-      this.sink.warn(
-        ID.conditionWarning,
-        `'${v}' may be a valid field misused as a const string value`,
-        item,
-      );
+      this.sink.warn(ruleMessage(conditionWarning, 'fieldAsString', { value: v }), item);
     }
     for (const t of nospaces.endsWith(')') ? TRANSFORMER_NAMES : []) {
       if (nospaces.length >= t.length + 2 && nospaces.startsWith(`${t}(`) && nospaces.endsWith(')')) {
-        this.sink.warn(
-          ID.conditionWarning,
-          `'${v}' may be a valid field transformer misused as a const string value`,
-          item,
-        );
+        this.sink.warn(ruleMessage(conditionWarning, 'transformerAsString', { value: v }), item);
       }
     }
     if (leftName?.startsWith('ka.') && UNSAFE_NA_OPS.has(expr.op) && v === '<NA>') {
-      this.sink.warn(
-        ID.unsafeNaCheck,
-        "Comparing a field value with <NA> is unsafe and can lead to unpredictable behavior of the rule condition. If you need to check for the existence of a field, consider using the 'exists' operator instead.",
-        item,
-      );
+      this.sink.warn(ruleMessage(unsafeNaCheck, 'na'), item);
     }
     if ((expr.op === 'glob' || expr.op === 'iglob') && /\*[^/]*\//.test(v) && !v.includes('**')) {
-      this.sink.warn(
-        ID.globSlash,
-        `in Falco globs '*' also matches '/': '${v}' matches deeper paths than one directory level`,
-        item,
-      );
+      this.sink.warn(ruleMessage(globSlash, 'star', { glob: v }), item);
     }
     if (
       expr.right.kind === 'list' &&
@@ -378,11 +352,7 @@ export class ConditionCompiler {
       this.sink.written(item) &&
       this.looksLikeListName(v, leftName)
     ) {
-      this.sink.warn(
-        ID.undefinedListName,
-        `'${v}' looks like a list name, but no list '${v}' is defined: Falco compares it as the literal string '${v}'`,
-        item,
-      );
+      this.sink.warn(ruleMessage(undefinedListName, 'literal', { value: v }), item);
     }
   }
 

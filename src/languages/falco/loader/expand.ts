@@ -4,7 +4,9 @@
  * by the macros' parsed conditions; plus exceptions turned into condition text.
  */
 import type { Expr } from '../condition/ast.js';
-import { LoadError, ID, atNode } from './results.js';
+import { ruleMessage } from '../../../core/rule.js';
+import { invalidDefinition } from '../rules/invalid-definition.js';
+import { LoadError, atNode } from './results.js';
 import { SourcedText } from './text.js';
 import type { ExceptionEntry, ExceptionInfo } from './types.js';
 
@@ -122,10 +124,9 @@ export function addExceptions(
   const out = new SourcedText().append('(').appendText(condition).append(')');
   for (const ex of exceptions) {
     const exSite = { file: ex.location.file, node: ex.location.node };
-    const fail = (message: string): never => {
+    const fail = (message: 'valuesNotLists' | 'fieldsValuesLength'): never => {
       throw new LoadError(
-        ID.validate,
-        message,
+        ruleMessage(invalidDefinition, message),
         atNode(ex.location.file, ex.location.node),
         'exception',
         ex.name,
@@ -148,7 +149,7 @@ export function addExceptions(
     if (!isList(fields)) {
       const comp = ex.comps?.item ?? 'in';
       for (const val of ex.values) {
-        if (isList(val)) fail('Expected values array to contain a list of strings');
+        if (isList(val)) fail('valuesNotLists');
         if (icond.text.length === 0) {
           icond
             .append('(', exSite)
@@ -165,7 +166,7 @@ export function addExceptions(
       let first = true;
       for (const values of ex.values) {
         const valueItems = values.items ?? [];
-        if (fieldItems.length !== valueItems.length) fail('Fields and values lists must have equal length');
+        if (fieldItems.length !== valueItems.length) fail('fieldsValuesLength');
         if (!first) icond.append(' or ', exSite);
         first = false;
         icond.append('(', exSite);

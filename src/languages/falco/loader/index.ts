@@ -19,8 +19,19 @@ import { addExceptions, expandMacros, substituteLists } from './expand.js';
 import type { CompiledList } from './expand.js';
 import { outputTokens } from './output.js';
 import { readRulesFile } from './read.js';
-import { atNode, ID, LoadError, Results } from './results.js';
-import type { LoaderRuleId, Where } from './results.js';
+import { findingMessage, ruleMessage } from '../../../core/rule.js';
+import type { RuleMessage } from '../../../core/rule.js';
+import { conditionSyntax } from '../rules/condition-syntax.js';
+import { deprecatedField } from '../rules/deprecated-field.js';
+import { deprecatedItem } from '../rules/deprecated-item.js';
+import { invalidOutput } from '../rules/invalid-output.js';
+import { noEvttype } from '../rules/no-evttype.js';
+import { undefinedMacro } from '../rules/undefined-macro.js';
+import { unknownFilter } from '../rules/unknown-filter.js';
+import { unusedList } from '../rules/unused-list.js';
+import { unusedMacro } from '../rules/unused-macro.js';
+import { atNode, LoadError, Results } from './results.js';
+import type { Where } from './results.js';
 import type { SourcedText } from './text.js';
 import type { LoadedFile } from './text.js';
 import type { CompiledRule, ItemType, LoadMessage, MacroInfo, RuleInfo } from './types.js';
@@ -117,8 +128,7 @@ class Compiler {
     for (const macro of this.collector.macros.order) {
       if (!this.macroUsed.has(macro.name)) {
         this.add(
-          ID.unusedMacro,
-          'Macro not referred to by any other rule/macro',
+          ruleMessage(unusedMacro, 'unused'),
           atNode(macro.location.file, macro.location.node),
           'macro',
           macro.name,
@@ -128,16 +138,15 @@ class Compiler {
     for (const list of this.collector.lists.order) {
       if (!this.listByName.get(list.name)?.used) {
         this.add(
-          ID.unusedList,
-          'List not referred to by any other rule/macro',
+          ruleMessage(unusedList, 'unused'),
           atNode(list.location.file, list.location.node),
           'list',
           list.name,
         );
       }
     }
-    chsChecks(rules, this.collector, this.options, (ruleId, message, where, name) =>
-      this.add(ruleId, message, where, 'rule', name),
+    chsChecks(rules, this.collector, this.options, (message, where, name) =>
+      this.add(message, where, 'rule', name),
     );
     const macros = new Map<string, Expr>();
     for (const [name, ast] of this.macroAst) if (ast !== 'broken') macros.set(name, ast);
@@ -149,8 +158,8 @@ class Compiler {
     };
   }
 
-  private add(ruleId: LoaderRuleId, message: string, where: Where, itemType: ItemType, name?: string): void {
-    this.results.add(ruleId, message, where, itemType, name);
+  private add(message: RuleMessage, where: Where, itemType: ItemType, name?: string): void {
+    this.results.add(message, where, itemType, name);
   }
 
   private compileLists(): void {
@@ -186,7 +195,12 @@ class Compiler {
     const result = parse(text.text, { maxDepth: PARSE_DEPTH });
     if (!('ast' in result)) {
       const end = tokenEnd(text.text, result.offset);
-      this.add(ID.conditionSyntax, result.error, text.locate(result.offset, end) ?? fallback, itemType, name);
+      this.add(
+        ruleMessage(conditionSyntax, 'syntax', { error: result.error }),
+        text.locate(result.offset, end) ?? fallback,
+        itemType,
+        name,
+      );
       return undefined;
     }
     return { ast: result.ast, text };
@@ -244,8 +258,7 @@ class Compiler {
         this.unresolved = true;
         const hint = this.options.undefinedMacroHint ? ` ${this.options.undefinedMacroHint}` : '';
         this.add(
-          ID.undefinedMacro,
-          `Undefined macro '${node.name}' used in filter.${hint}`,
+          ruleMessage(undefinedMacro, 'undefined', { name: node.name, hint }),
           this.where(node, text, fallback),
           itemType,
           name,
@@ -277,23 +290,23 @@ class Compiler {
         const compiler: ConditionCompiler = new ConditionCompiler(
           catalog,
           {
-            error: (ruleId, message, node, unknown) => {
+            error: (message, node, unknown) => {
               if (unknown && rule.skipIfUnknownFilter) {
+                // Falco reports the same text as a warning and skips the rule.
                 this.add(
-                  ID.unknownFilter,
-                  message,
+                  ruleMessage(unknownFilter, 'skipped', { detail: findingMessage(message) }),
                   this.where(node, compiler.text, ruleWhere),
                   'rule',
                   rule.name,
                 );
                 skipped = true;
               } else {
-                this.add(ruleId, message, this.where(node, compiler.text, ruleWhere), 'rule', rule.name);
+                this.add(message, this.where(node, compiler.text, ruleWhere), 'rule', rule.name);
                 failed = true;
               }
             },
-            warn: (ruleId, message, node) =>
-              this.add(ruleId, message, this.where(node, compiler.text, ruleWhere), 'rule', rule.name),
+            warn: (message, node) =>
+              this.add(message, this.where(node, compiler.text, ruleWhere), 'rule', rule.name),
             written: (node) => compiler.text?.isWritten(node.start, node.end) ?? false,
           },
           listNames,
@@ -301,18 +314,12 @@ class Compiler {
         compiler.compile(expanded, (e) => this.rootText.get(e));
         if (failed || skipped) continue;
         if (rule.source === SYSCALL_SOURCE && rule.warnEvttypes && codeCount(eventTypes(expanded)) > 100) {
-          this.add(
-            ID.noEvttype,
-            'Rule matches too many evt.type values. This has a significant performance penalty.',
-            ruleWhere,
-            'rule',
-            rule.name,
-          );
+          this.add(ruleMessage(noEvttype, 'tooMany'), ruleWhere, 'rule', rule.name);
         }
         compiled.push(this.toCompiled(rule, expanded));
       } catch (error) {
         if (!(error instanceof LoadError)) throw error;
-        this.add(error.ruleId, error.message, error.where, error.itemType, error.itemName);
+        this.add(error.result, error.where, error.itemType, error.itemName);
       }
     }
     return compiled;
@@ -325,8 +332,7 @@ class Compiler {
     const containerInfo = output.text.indexOf(CONTAINER_INFO);
     if (containerInfo !== -1) {
       this.add(
-        ID.deprecatedItem,
-        '%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.',
+        ruleMessage(deprecatedItem, 'containerInfo'),
         output.locate(containerInfo, containerInfo + CONTAINER_INFO.length) ?? ruleWhere,
         'rule',
         rule.name,
@@ -338,12 +344,17 @@ class Compiler {
       const resolved = resolveField(catalog, token.name, token.arg);
       if (resolved.ok) continue;
       const where = output.locate(token.start, token.end) ?? ruleWhere;
-      const message = `invalid formatting token ${token.field}`;
+      const message = ruleMessage(invalidOutput, 'token', { token: token.field });
       if (rule.skipIfUnknownFilter) {
-        this.add(ID.unknownFilter, message, where, 'rule', rule.name);
+        this.add(
+          ruleMessage(unknownFilter, 'skipped', { detail: findingMessage(message) }),
+          where,
+          'rule',
+          rule.name,
+        );
         ok = 'skip';
       } else {
-        this.add(ID.compileOutput, message, where, 'rule', rule.name);
+        this.add(message, where, 'rule', rule.name);
         if (ok !== 'skip') ok = false;
       }
     }
@@ -351,8 +362,7 @@ class Compiler {
       const at = output.text.indexOf(field);
       if (at !== -1 && !output.text.startsWith(`${field}.`, at)) {
         this.add(
-          ID.deprecatedField,
-          `usage of deprecated field '${field}' has been detected in the rule output`,
+          ruleMessage(deprecatedField, 'inOutput', { field }),
           output.locate(at, at + field.length) ?? ruleWhere,
           'rule',
           rule.name,

@@ -6,8 +6,21 @@
 import type { YamlMap, YamlNode, YamlResult, YamlScalar } from '../../../core/yaml.js';
 import { SYSCALL_SOURCE } from '../fields/index.js';
 import type { Collector, RuleUpdate } from './collector.js';
-import { atNode, ID, LoadError } from './results.js';
-import type { LoaderRuleId, Results } from './results.js';
+import { ruleMessage } from '../../../core/rule.js';
+import type { RuleMessage } from '../../../core/rule.js';
+import { appendNoValues } from '../rules/append-no-values.js';
+import { deprecatedItem } from '../rules/deprecated-item.js';
+import { engineVersion } from '../rules/engine-version.js';
+import { exceptionNameNotUnique } from '../rules/exception-name-not-unique.js';
+import { invalidDefinition } from '../rules/invalid-definition.js';
+import { invalidItem } from '../rules/invalid-item.js';
+import { invalidListName } from '../rules/invalid-list-name.js';
+import { invalidMacroName } from '../rules/invalid-macro-name.js';
+import { unknownItem } from '../rules/unknown-item.js';
+import { unknownKey } from '../rules/unknown-key.js';
+import { yamlSyntax } from '../rules/yaml-syntax.js';
+import { atNode, LoadError } from './results.js';
+import type { Results } from './results.js';
 import { SourcedText } from './text.js';
 import type { LoadedFile } from './text.js';
 import type { ExceptionEntry, ExceptionInfo, ItemType, Location, Priority, RuleInfo } from './types.js';
@@ -17,15 +30,6 @@ export const ENGINE_VERSION = [0, 59, 0] as const;
 
 const RE_IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
 const RE_BARESTR = /^[^()"'\s=,]+$/;
-const RX_IDENTIFIER_TEXT = '([a-zA-Z]+[a-zA-Z0-9_]*)';
-const RX_BARESTR_TEXT = `([^()"'[:space:]=,]+)`;
-
-const WARNING_APPEND =
-  "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
-const WARNING_ENABLED =
-  "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under the 'override' key (i.e. 'enabled: replace').";
-const ERROR_OVERRIDE_APPEND =
-  "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
 
 const KNOWN_KEYS: Record<'list' | 'macro' | 'rule', ReadonlySet<string>> = {
   list: new Set(['list', 'items', 'append', 'override']),
@@ -101,12 +105,8 @@ class ItemReader {
     return this.item.pairs.some((p) => p.key === key);
   }
 
-  fail(
-    message: string,
-    node: YamlNode | undefined = this.item.pairs[0]?.value ?? this.item,
-    ruleId: LoaderRuleId = ID.yamlValidate,
-  ): never {
-    throw new LoadError(ruleId, message, atNode(this.file, node), this.itemType, this.itemName);
+  fail(result: RuleMessage, node: YamlNode | undefined = this.item.pairs[0]?.value ?? this.item): never {
+    throw new LoadError(result, atNode(this.file, node), this.itemType, this.itemName);
   }
 
   /** A non-empty scalar (Falco's decode_val); undefined when optional and absent. */
@@ -114,14 +114,14 @@ class ItemReader {
     const pair = this.item.pairs.find((p) => p.key === key);
     if (!pair) {
       if (optional) return undefined;
-      this.fail(`Item has no mapping for key '${key}'`);
+      this.fail(ruleMessage(invalidItem, 'noKey', { key }));
     }
     const value = pair.value;
     if (value.kind === 'scalar' && value.value === null && value.style === 'plain') {
-      this.fail(`Mapping for key '${key}' is empty`, pair.keyNode);
+      this.fail(ruleMessage(invalidItem, 'emptyKey', { key }), pair.keyNode);
     }
-    if (value.kind !== 'scalar') this.fail('Value is not a scalar value', value);
-    if (scalarText(value).length === 0) this.fail('Value must be non-empty', value);
+    if (value.kind !== 'scalar') this.fail(ruleMessage(invalidItem, 'notScalar'), value);
+    if (scalarText(value).length === 0) this.fail(ruleMessage(invalidItem, 'empty'), value);
     return value;
   }
 
@@ -136,14 +136,14 @@ class ItemReader {
     const text = scalarText(node);
     if (TRUE.has(text)) return true;
     if (FALSE.has(text)) return false;
-    return this.fail("Can't decode YAML scalar value", node);
+    return this.fail(ruleMessage(invalidItem, 'undecodable'), node);
   }
 
   uint(key: string, optional = false): number | undefined {
     const node = this.scalar(key, optional);
     if (!node) return undefined;
     const text = scalarText(node);
-    if (!/^\+?\d+$/.test(text)) this.fail("Can't decode YAML scalar value", node);
+    if (!/^\+?\d+$/.test(text)) this.fail(ruleMessage(invalidItem, 'undecodable'), node);
     return Number(text);
   }
 
@@ -152,12 +152,12 @@ class ItemReader {
     const value = this.node(key);
     if (value === undefined) {
       if (optional) return undefined;
-      this.fail(`Item has no mapping for key '${key}'`);
+      this.fail(ruleMessage(invalidItem, 'noKey', { key }));
     }
-    if (value.kind !== 'seq') this.fail('Value is not a sequence', value);
+    if (value.kind !== 'seq') this.fail(ruleMessage(invalidItem, 'notSequence'), value);
     const values: string[] = [];
     for (const v of value.items) {
-      if (v.kind !== 'scalar') this.fail('sequence value is not scalar', v);
+      if (v.kind !== 'scalar') this.fail(ruleMessage(invalidItem, 'sequenceValueNotScalar'), v);
       values.push(scalarText(v));
     }
     return { values, nodes: value.items };
@@ -188,23 +188,22 @@ export function readRulesFile(
 ): void {
   if (!parsed.ok) {
     const at = Math.min(parsed.error.offset, file.text.length);
-    results.add(ID.yamlParse, parsed.error.message, { file, range: { start: at, end: at } }, 'rules content');
+    results.add(
+      ruleMessage(yamlSyntax, 'parse', { detail: parsed.error.message }),
+      { file, range: { start: at, end: at } },
+      'rules content',
+    );
     return;
   }
   for (const doc of parsed.documents) {
     const root = doc.root;
     if (!root || (root.kind === 'scalar' && root.value === null)) continue;
     if (root.kind === 'scalar') {
-      results.add(ID.yamlValidate, 'Rules content is not yaml', atNode(file, root), 'rules content');
+      results.add(ruleMessage(invalidItem, 'notYaml'), atNode(file, root), 'rules content');
       continue;
     }
     if (root.kind !== 'seq') {
-      results.add(
-        ID.yamlValidate,
-        'Rules content is not yaml array of objects',
-        atNode(file, root),
-        'rules content',
-      );
+      results.add(ruleMessage(invalidItem, 'notArray'), atNode(file, root), 'rules content');
       continue;
     }
     for (const item of root.items) {
@@ -213,7 +212,7 @@ export function readRulesFile(
         readItem(file, item, collector, results);
       } catch (error) {
         if (!(error instanceof LoadError)) throw error;
-        results.add(error.ruleId, error.message, error.where, error.itemType, error.itemName);
+        results.add(error.result, error.where, error.itemType, error.itemName);
         if (error.itemName !== undefined && error.itemType !== 'exception')
           collector.broken.add(error.itemName);
         const named = item.kind === 'map' ? item.pairs[0] : undefined;
@@ -228,8 +227,7 @@ function unknownKeys(reader: ItemReader, kind: 'list' | 'macro' | 'rule', result
   for (const pair of reader.item.pairs) {
     if (!known.has(pair.key)) {
       results.add(
-        ID.unknownKey,
-        `Unknown key '${pair.key}'`,
+        ruleMessage(unknownKey, 'unknown', { key: pair.key }),
         atNode(reader.file, pair.keyNode),
         kind,
         reader.itemName,
@@ -241,8 +239,7 @@ function unknownKeys(reader: ItemReader, kind: 'list' | 'macro' | 'rule', result
 function readItem(file: LoadedFile, item: YamlNode, collector: Collector, results: Results): void {
   if (item.kind !== 'map') {
     throw new LoadError(
-      ID.yamlValidate,
-      'Unexpected element type. Each element should be a yaml associative array.',
+      ruleMessage(invalidItem, 'elementNotMapping'),
       atNode(file, item),
       'rules content item',
     );
@@ -256,8 +253,7 @@ function readItem(file: LoadedFile, item: YamlNode, collector: Collector, result
   if (has('macro')) return readMacro(new ItemReader(file, item, 'macro', undefined), collector, results);
   if (has('rule')) return readRule(new ItemReader(file, item, 'rule', undefined), collector, results);
   results.add(
-    ID.unknownItem,
-    'Unknown top level item',
+    ruleMessage(unknownItem, 'unknown'),
     atNode(file, item.pairs[0]?.keyNode ?? item),
     'rules content item',
   );
@@ -271,10 +267,7 @@ function readEngineVersion(r: ItemReader): void {
   else {
     const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(text);
     if (!match) {
-      r.fail(
-        `Unable to parse engine version '${text}' as a semver string. Expected "x.y.z" semver format.`,
-        node,
-      );
+      r.fail(ruleMessage(invalidItem, 'badEngineVersion', { version: text }), node);
     }
     version = [Number(match[1]), Number(match[2]), Number(match[3])];
   }
@@ -283,18 +276,20 @@ function readEngineVersion(r: ItemReader): void {
   const compatible = major === eMajor && (minor < eMinor || (minor === eMinor && patch <= ePatch));
   if (!compatible) {
     r.fail(
-      `Rules require engine version ${major}.${minor}.${patch}, but engine version is ${ENGINE_VERSION.join('.')}`,
+      ruleMessage(engineVersion, 'tooOld', {
+        required: `${major}.${minor}.${patch}`,
+        engine: ENGINE_VERSION.join('.'),
+      }),
       node,
-      ID.engineVersion,
     );
   }
 }
 
 function readPluginVersions(r: ItemReader): void {
   const list = r.node('required_plugin_versions') as YamlNode;
-  if (list.kind !== 'seq') return r.fail('Value of required_plugin_versions must be a sequence', list);
+  if (list.kind !== 'seq') return r.fail(ruleMessage(invalidItem, 'pluginsNotSequence'), list);
   for (const plugin of list.items) {
-    if (plugin.kind !== 'map') r.fail('Plugin version must be a mapping', plugin);
+    if (plugin.kind !== 'map') r.fail(ruleMessage(invalidItem, 'pluginNotMapping'), plugin);
     const entry: ItemReader = new ItemReader(r.file, plugin, 'required_plugin_versions', undefined);
     const names = new Set<string>();
     const check = (req: ItemReader): void => {
@@ -303,17 +298,15 @@ function readPluginVersions(r: ItemReader): void {
       const version = req.scalar('version') as YamlScalar;
       if (!/^\d+\.\d+\.\d+$/.test(scalarText(version))) {
         req.fail(
-          `Invalid required version '${scalarText(version)}' for plugin '${pluginName}'`,
+          ruleMessage(invalidDefinition, 'pluginVersion', {
+            version: scalarText(version),
+            plugin: pluginName,
+          }),
           version,
-          ID.validate,
         );
       }
       if (names.has(pluginName)) {
-        req.fail(
-          `Defined multiple alternative version requirements for plugin '${pluginName}'`,
-          req.item,
-          ID.validate,
-        );
+        req.fail(ruleMessage(invalidDefinition, 'pluginAlternatives', { plugin: pluginName }), req.item);
       }
       names.add(pluginName);
     };
@@ -321,9 +314,9 @@ function readPluginVersions(r: ItemReader): void {
     const alternatives = entry.node('alternatives');
     if (alternatives !== undefined) {
       if (alternatives.kind !== 'seq')
-        entry.fail('Value of plugin version alternatives must be a sequence', alternatives);
+        entry.fail(ruleMessage(invalidItem, 'alternativesNotSequence'), alternatives);
       for (const alt of alternatives.items) {
-        if (alt.kind !== 'map') entry.fail('Plugin version alternative must be a mapping', alt);
+        if (alt.kind !== 'map') entry.fail(ruleMessage(invalidItem, 'alternativeNotMapping'), alt);
         check(new ItemReader(r.file, alt, 'required_plugin_versions', undefined));
       }
     }
@@ -339,23 +332,20 @@ function readOverrides(
   const out = { append: new Set<string>(), replace: new Set<string>() };
   const node = r.node('override');
   if (node === undefined) return out;
-  if (node.kind !== 'map') r.fail('Value is not a mapping', node);
+  if (node.kind !== 'map') r.fail(ruleMessage(invalidItem, 'notMapping'), node);
   for (const pair of node.pairs) {
     const op = pair.value.kind === 'scalar' ? scalarText(pair.value) : '';
     const canAppend = appendable.includes(pair.key);
     const canReplace = replaceable.includes(pair.key);
     if (op === 'append') {
-      if (!canAppend) r.fail(`Key '${pair.key}' cannot be appended to, use 'replace' instead`, pair.keyNode);
+      if (!canAppend) r.fail(ruleMessage(invalidItem, 'cannotAppend', { key: pair.key }), pair.keyNode);
       out.append.add(pair.key);
     } else if (op === 'replace') {
-      if (!canReplace) r.fail(`Key '${pair.key}' cannot be replaced`, pair.keyNode);
+      if (!canReplace) r.fail(ruleMessage(invalidItem, 'cannotReplace', { key: pair.key }), pair.keyNode);
       out.replace.add(pair.key);
     } else {
       const allowed = `${canAppend ? 'append ' : ''}${canReplace ? 'replace ' : ''}`;
-      r.fail(
-        `Invalid override operation for key '${pair.key}': '${op}'. Allowed values are: ${allowed}`,
-        pair.value,
-      );
+      r.fail(ruleMessage(invalidItem, 'invalidOverride', { key: pair.key, op, allowed }), pair.value);
     }
   }
   return out;
@@ -365,21 +355,16 @@ function readList(r: ItemReader, collector: Collector, results: Results): void {
   const name = r.string('list') as string;
   r.itemName = name;
   if (!RE_BARESTR.test(name)) {
-    results.add(
-      ID.invalidListName,
-      `List has an invalid name. List names should match a regular expression: ${RX_BARESTR_TEXT}`,
-      atNode(r.file, r.node('list')),
-      'list',
-      name,
-    );
+    results.add(ruleMessage(invalidListName, 'invalid'), atNode(r.file, r.node('list')), 'list', name);
   }
   unknownKeys(r, 'list', results);
   const items = r.sequence('items', false) as { values: string[]; nodes: YamlNode[] };
   let append = r.bool('append', true) ?? false;
-  if (append) results.add(ID.deprecatedItem, WARNING_APPEND, atNode(r.file, r.node('append')), 'list', name);
+  if (append)
+    results.add(ruleMessage(deprecatedItem, 'append'), atNode(r.file, r.node('append')), 'list', name);
   const overrides = readOverrides(r, ['items'], ['items']);
   const hasOverrides = overrides.append.size > 0 || overrides.replace.size > 0;
-  if (append && hasOverrides) r.fail(ERROR_OVERRIDE_APPEND, r.node('override'));
+  if (append && hasOverrides) r.fail(ruleMessage(invalidItem, 'overrideWithAppend'), r.node('override'));
   append ||= overrides.append.has('items');
   const info = {
     name,
@@ -399,21 +384,16 @@ function readMacro(r: ItemReader, collector: Collector, results: Results): void 
   const name = r.string('macro') as string;
   r.itemName = name;
   if (!RE_IDENTIFIER.test(name)) {
-    results.add(
-      ID.invalidMacroName,
-      `Macro has an invalid name. Macro names should match a regular expression: ${RX_IDENTIFIER_TEXT}`,
-      atNode(r.file, r.node('macro')),
-      'macro',
-      name,
-    );
+    results.add(ruleMessage(invalidMacroName, 'invalid'), atNode(r.file, r.node('macro')), 'macro', name);
   }
   unknownKeys(r, 'macro', results);
   const condition = r.text('condition');
   let append = r.bool('append', true) ?? false;
-  if (append) results.add(ID.deprecatedItem, WARNING_APPEND, atNode(r.file, r.node('append')), 'macro', name);
+  if (append)
+    results.add(ruleMessage(deprecatedItem, 'append'), atNode(r.file, r.node('append')), 'macro', name);
   const overrides = readOverrides(r, ['condition'], ['condition']);
   const hasOverrides = overrides.append.size > 0 || overrides.replace.size > 0;
-  if (append && hasOverrides) r.fail(ERROR_OVERRIDE_APPEND, r.node('override'));
+  if (append && hasOverrides) r.fail(ruleMessage(invalidItem, 'overrideWithAppend'), r.node('override'));
   append ||= overrides.append.has('condition');
   const info = { name, condition, index: 0, visibility: 0, location: r.location() };
   if (append) collector.appendMacro(info);
@@ -423,28 +403,27 @@ function readMacro(r: ItemReader, collector: Collector, results: Results): void 
 function readEntry(r: ItemReader, node: YamlNode): ExceptionEntry {
   if (node.kind === 'scalar') {
     const text = scalarText(node);
-    if (text.length === 0) r.fail('Value must be non-empty', node);
+    if (text.length === 0) r.fail(ruleMessage(invalidItem, 'empty'), node);
     return { item: text, node };
   }
   if (node.kind === 'seq') return { items: node.items.map((v) => readEntry(r, v)), node };
-  return r.fail('Value is not a scalar or a sequence', node);
+  return r.fail(ruleMessage(invalidItem, 'notScalarOrSequence'), node);
 }
 
 function readExceptions(r: ItemReader, append: boolean, results: Results): ExceptionInfo[] | undefined {
   const node = r.node('exceptions');
   if (node === undefined || (node.kind === 'scalar' && node.value === null)) return undefined;
-  if (node.kind !== 'seq') r.fail('Rule exceptions must be a sequence', node);
+  if (node.kind !== 'seq') r.fail(ruleMessage(invalidItem, 'exceptionsNotSequence'), node);
   const out: ExceptionInfo[] = [];
   const ruleName = r.itemName;
   for (const ex of node.items) {
     const er = new ItemReader(r.file, ex as YamlMap, 'exception', undefined);
-    if (ex.kind !== 'map') er.fail('Rule exception must be a mapping', ex);
+    if (ex.kind !== 'map') er.fail(ruleMessage(invalidItem, 'exceptionNotMapping'), ex);
     const name = er.string('name') as string;
     er.itemName = name;
     if (out.some((e) => e.name === name)) {
       results.add(
-        ID.exceptionNameNotUnique,
-        `Multiple definitions of exception '${name}' in the same rule`,
+        ruleMessage(exceptionNameNotUnique, 'duplicate', { name }),
         atNode(r.file, er.node('name')),
         'exception',
         name,
@@ -453,22 +432,17 @@ function readExceptions(r: ItemReader, append: boolean, results: Results): Excep
     const info: ExceptionInfo = { name, values: [], location: { file: r.file, node: ex } };
     const fields = er.node('fields');
     if (fields === undefined) {
-      if (!append) er.fail("Item has no mapping for key 'fields'");
+      if (!append) er.fail(ruleMessage(invalidItem, 'noKey', { key: 'fields' }));
     } else info.fields = readEntry(er, fields);
     const comps = er.node('comps');
     if (comps !== undefined) info.comps = readEntry(er, comps);
     const values = er.node('values');
     if (values !== undefined) {
-      if (values.kind !== 'seq') return er.fail('Rule exception values must be a sequence', values);
+      if (values.kind !== 'seq')
+        return er.fail(ruleMessage(invalidItem, 'exceptionValuesNotSequence'), values);
       info.values = values.items.map((v) => readEntry(er, v));
     } else if (append) {
-      results.add(
-        ID.appendNoValues,
-        'Overriding/appending exception with no values',
-        atNode(r.file, ex),
-        'exception',
-        name,
-      );
+      results.add(ruleMessage(appendNoValues, 'noValues'), atNode(r.file, ex), 'exception', name);
     }
     out.push(info);
   }
@@ -482,10 +456,10 @@ function readRule(r: ItemReader, collector: Collector, results: Results): void {
   unknownKeys(r, 'rule', results);
   const appendFlag = r.bool('append', true) ?? false;
   if (appendFlag)
-    results.add(ID.deprecatedItem, WARNING_APPEND, atNode(r.file, r.node('append')), 'rule', name);
+    results.add(ruleMessage(deprecatedItem, 'append'), atNode(r.file, r.node('append')), 'rule', name);
   const overrides = readOverrides(r, RULE_APPENDABLE, RULE_REPLACEABLE);
   const hasOverrides = overrides.append.size > 0 || overrides.replace.size > 0;
-  if (appendFlag && hasOverrides) r.fail(ERROR_OVERRIDE_APPEND, r.node('override'));
+  if (appendFlag && hasOverrides) r.fail(ruleMessage(invalidItem, 'overrideWithAppend'), r.node('override'));
   const location = r.location();
   const sourceNode = r.node('source');
   const updateSource =
@@ -496,10 +470,7 @@ function readRule(r: ItemReader, collector: Collector, results: Results): void {
     const take = (set: Set<string>, kind: string, key: string): boolean => {
       if (!set.has(key)) return false;
       if (!expected.has(key)) {
-        r.fail(
-          `An ${kind} override for '${key}' was specified but '${key}' is not defined`,
-          r.node('override'),
-        );
+        r.fail(ruleMessage(invalidItem, 'overrideUndefined', { operation: kind, key }), r.node('override'));
       }
       expected.delete(key);
       return true;
@@ -526,7 +497,7 @@ function readRule(r: ItemReader, collector: Collector, results: Results): void {
     const appendUpdate = overrides.append.size > 0 ? update(overrides.append, 'append') : undefined;
     const replaceUpdate = overrides.replace.size > 0 ? update(overrides.replace, 'replace') : undefined;
     for (const key of expected) {
-      r.fail(`Unexpected key '${key}': no corresponding entry under 'override' is defined.`, r.node(key));
+      r.fail(ruleMessage(invalidItem, 'keyWithoutOverride', { key }), r.node(key));
     }
     if (appendUpdate) collector.appendRule(appendUpdate);
     if (replaceUpdate) collector.replaceRule(replaceUpdate);
@@ -545,7 +516,7 @@ function readRule(r: ItemReader, collector: Collector, results: Results): void {
 
   if (!r.has('condition') && !r.has('output') && !r.has('desc') && !r.has('priority')) {
     const enabled = r.bool('enabled') as boolean;
-    results.add(ID.deprecatedItem, WARNING_ENABLED, atNode(r.file, r.node('enabled')), 'rule', name);
+    results.add(ruleMessage(deprecatedItem, 'enabled'), atNode(r.file, r.node('enabled')), 'rule', name);
     collector.enableRule(name, enabled, location);
     return;
   }
@@ -582,7 +553,7 @@ function readRule(r: ItemReader, collector: Collector, results: Results): void {
 function priority(r: ItemReader): Priority {
   const node = r.scalar('priority') as YamlScalar;
   const parsed = parsePriority(scalarText(node));
-  if (!parsed) r.fail('Invalid priority', node);
+  if (!parsed) r.fail(ruleMessage(invalidItem, 'invalidPriority'), node);
   return parsed;
 }
 

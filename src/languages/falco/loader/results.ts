@@ -1,48 +1,14 @@
 /**
- * Collects load results. Each is reported against a chs rule id (the rule carries Falco's code)
- * and the exact place in the file: a YAML node, or characters of a condition or output.
+ * Collects load results. Each is one of a Falco rule's messages (the rule carries Falco's code,
+ * the message Falco's wording) at the exact place in the file: a YAML node, or characters of a
+ * condition or output.
  */
 import type { Range } from '../../../core/diagnostic.js';
+import { findingMessage } from '../../../core/rule.js';
+import type { RuleMessage } from '../../../core/rule.js';
 import type { YamlNode } from '../../../core/yaml.js';
 import type { ItemType, LoadMessage } from './types.js';
 import type { LoadedFile, SourcedText } from './text.js';
-
-/** The chs rule ids the loader reports (their definitions live in ../rules/). */
-export const ID = {
-  yamlParse: 'falco/yaml-syntax',
-  yamlValidate: 'falco/invalid-item',
-  conditionSyntax: 'falco/condition-syntax',
-  compileCondition: 'falco/invalid-condition',
-  unknownField: 'falco/unknown-field',
-  compileOutput: 'falco/invalid-output',
-  validate: 'falco/invalid-definition',
-  undefinedMacro: 'falco/undefined-macro',
-  engineVersion: 'falco/engine-version',
-  unknownSource: 'falco/unknown-source',
-  unsafeNaCheck: 'falco/unsafe-na-check',
-  noEvttype: 'falco/no-evttype',
-  unknownFilter: 'falco/unknown-filter',
-  unusedMacro: 'falco/unused-macro',
-  unusedList: 'falco/unused-list',
-  unknownItem: 'falco/unknown-item',
-  deprecatedItem: 'falco/deprecated-item',
-  appendNoValues: 'falco/append-no-values',
-  exceptionNameNotUnique: 'falco/exception-name-not-unique',
-  invalidMacroName: 'falco/invalid-macro-name',
-  invalidListName: 'falco/invalid-list-name',
-  conditionWarning: 'falco/condition-warning',
-  unknownKey: 'falco/unknown-key',
-  deprecatedField: 'falco/deprecated-field',
-  undefinedListName: 'falco/undefined-list-name',
-  unknownOutputField: 'falco/unknown-output-field',
-  invalidRegex: 'falco/invalid-regex',
-  globSlash: 'falco/glob-slash',
-  unconstrainedEvttype: 'falco/unconstrained-evttype',
-  neverMatches: 'falco/never-matches',
-  shadowedRule: 'falco/shadowed-rule',
-} as const;
-
-export type LoaderRuleId = (typeof ID)[keyof typeof ID];
 
 export interface Where {
   file: LoadedFile;
@@ -61,12 +27,15 @@ export class Results {
   readonly messages: LoadMessage[] = [];
   private readonly seen = new Set<string>();
 
-  add(ruleId: LoaderRuleId, message: string, where: Where, itemType: ItemType, itemName?: string): void {
+  add(result: RuleMessage, where: Where, itemType: ItemType, itemName?: string): void {
+    const message = findingMessage(result);
+    const ruleId = result.rule.meta.id;
     // The same token reached through several rules (a macro used twice) is reported once.
     const key = `${ruleId}\0${where.file.path}\0${where.range?.start ?? -1}\0${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const entry: LoadMessage = {
+      result,
       ruleId,
       message,
       file: where.file.path,
@@ -81,13 +50,15 @@ export class Results {
 
 /** A Falco load error: the item it happened in is abandoned. */
 export class LoadError extends Error {
+  readonly result: RuleMessage;
+
   constructor(
-    readonly ruleId: LoaderRuleId,
-    message: string,
+    result: RuleMessage,
     readonly where: Where,
     readonly itemType: ItemType,
     readonly itemName?: string,
   ) {
-    super(message);
+    super(findingMessage(result));
+    this.result = result;
   }
 }

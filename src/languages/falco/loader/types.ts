@@ -3,6 +3,7 @@
  * the compiled rules an evaluator runs (chs falco replay, chs test).
  */
 import type { Range } from '../../../core/diagnostic.js';
+import type { RuleMessage } from '../../../core/rule.js';
 import type { Expr } from '../condition/ast.js';
 import type { YamlNode } from '../../../core/yaml.js';
 import type { LoadedFile, Site, SourcedText } from './text.js';
@@ -44,8 +45,11 @@ export type ItemType =
 
 /** One load result: an error or warning Falco would report, or a chs check (no code). */
 export interface LoadMessage {
+  /** The rule and message reported, with its data. */
+  result: RuleMessage;
   /** The chs rule id (`falco/unused-macro`). */
   ruleId: string;
+  /** The message filled in: Falco's own wording where Falco reports the problem. */
   message: string;
   file: string;
   range?: Range;

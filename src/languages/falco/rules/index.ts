@@ -1,5 +1,5 @@
 /** Every Falco rule, in one sorted table. */
-import type { RuleDefinition } from '../../../core/rule.js';
+import type { AnyRule } from '../../../core/rule.js';
 import { appendNoValues } from './append-no-values.js';
 import { conditionSyntax } from './condition-syntax.js';
 import { conditionWarning } from './condition-warning.js';
@@ -32,7 +32,7 @@ import { unusedList } from './unused-list.js';
 import { unusedMacro } from './unused-macro.js';
 import { yamlSyntax } from './yaml-syntax.js';
 
-export const falcoRules: readonly RuleDefinition<'message'>[] = [
+export const falcoRules: readonly AnyRule[] = [
   appendNoValues,
   conditionSyntax,
   conditionWarning,
@@ -66,6 +66,6 @@ export const falcoRules: readonly RuleDefinition<'message'>[] = [
   yamlSyntax,
 ];
 
-export const falcoRulesById: ReadonlyMap<string, RuleDefinition<'message'>> = new Map(
-  falcoRules.map((rule) => [rule.id, rule]),
+export const falcoRulesById: ReadonlyMap<string, AnyRule> = new Map(
+  falcoRules.map((rule) => [rule.meta.id, rule]),
 );

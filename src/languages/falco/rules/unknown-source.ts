@@ -1,11 +1,28 @@
+import { RULES_FILE, k8sRule } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const unknownSource = defineRule({
-  id: 'falco/unknown-source',
-  type: 'problem',
-  description: 'A rule for an event source that Falco would not have loaded.',
-  docs: 'Falco skips rules whose source no loaded plugin provides. Plugin sources (k8s_audit, aws_cloudtrail, okta, github, gcp_auditlog) are known when a loaded rules file lists the plugin under `required_plugin_versions`.',
-  defaultSeverity: 'warning',
-  falcoCode: 'LOAD_UNKNOWN_SOURCE',
-  messages: { message: '{{message}}' },
+  meta: {
+    id: 'falco/unknown-source',
+    severity: 'warning',
+    type: 'problem',
+    description: 'A rule for an event source that Falco would not have loaded.',
+    remediation:
+      'Require the plugin that provides the source (`required_plugin_versions`), or correct the `source:`.',
+    docs: {
+      rationale:
+        'Falco skips rules whose source no loaded plugin provides. Plugin sources (k8s_audit, aws_cloudtrail, okta, github, gcp_auditlog) are known when a loaded rules file lists the plugin under `required_plugin_versions`.',
+      bad: [{ path: RULES_FILE, text: k8sRule('ka.verb = create and ka.target.subresource = exec') }],
+      good: [
+        {
+          path: RULES_FILE,
+          text: k8sRule('ka.verb = create and ka.target.subresource = exec', { requirePlugin: true }),
+        },
+      ],
+    },
+    falcoCode: 'LOAD_UNKNOWN_SOURCE',
+  },
+  messages: {
+    unknown: 'Unknown source {{source}}, skipping',
+  },
 });

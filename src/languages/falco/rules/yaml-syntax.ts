@@ -1,11 +1,33 @@
+import { RULES_FILE, SHELL_RULE } from './examples.js';
 import { defineRule } from '../../../core/rule.js';
 
 export const yamlSyntax = defineRule({
-  id: 'falco/yaml-syntax',
-  type: 'problem',
-  description: 'A rules file that is not valid YAML.',
-  docs: "Falco refuses to start when a rules file does not parse. The message is the YAML parser's; fix the syntax at the position shown.",
-  defaultSeverity: 'error',
-  falcoCode: 'LOAD_ERR_YAML_PARSE',
-  messages: { message: '{{message}}' },
+  meta: {
+    id: 'falco/yaml-syntax',
+    severity: 'error',
+    type: 'problem',
+    description: 'A rules file that is not valid YAML.',
+    remediation:
+      'Correct the YAML at the position shown: indentation, a closing quote, a `:` followed by a space.',
+    docs: {
+      rationale:
+        "Falco refuses to start when a rules file does not parse. The message is the YAML parser's; fix the syntax at the position shown.",
+      bad: [
+        {
+          path: RULES_FILE,
+          text: `- rule: Shell in container
+  desc: a shell started in a container
+  condition: evt.type = execve and proc.name = bash
+  output: "shell in a container (command=%proc.cmdline
+  priority: WARNING
+`,
+        },
+      ],
+      good: [{ path: RULES_FILE, text: SHELL_RULE }],
+    },
+    falcoCode: 'LOAD_ERR_YAML_PARSE',
+  },
+  messages: {
+    parse: '{{detail}}',
+  },
 });

@@ -1,29 +1,55 @@
-import type { Config } from '../../../core/config.js';
 import { effectiveMode } from '../../../core/config.js';
-import type { Report } from '../../../core/rule.js';
 import { defineRule } from '../../../core/rule.js';
+import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
-import type { PodSecurityPolicy } from '../policy.js';
+import { POLICY_FILE, policy } from './examples.js';
 
 export const blockKubeSystem = defineRule({
-  id: 'pod-security/block-kube-system',
-  type: 'problem',
-  description: 'A policy in block mode that applies to kube-system.',
-  docs: [
-    'System components (CNI, CSI and kube-proxy DaemonSets, say) need host namespaces, host paths and',
-    'privileges. Blocking them in kube-system can stop a cluster from healing. Exempt `kube-system`',
-    '(`spec.exemptions.namespaces`), name the namespaces the policy is for, or keep it in monitor mode.',
-  ].join(' '),
-  defaultSeverity: 'error',
+  meta: {
+    id: 'pod-security/block-kube-system',
+    severity: 'error',
+    type: 'problem',
+    description: 'A policy in block mode that applies to kube-system.',
+    remediation:
+      'Exempt kube-system (`spec.exemptions.namespaces: [kube-system]`), name the namespaces the policy is for (`spec.namespaces`), or keep the policy in monitor mode.',
+    docs: {
+      rationale: [
+        'System components (CNI, CSI and kube-proxy DaemonSets, say) need host namespaces, host paths and',
+        'privileges. Blocking them in kube-system can stop a cluster from healing. Exempt `kube-system`',
+        '(`spec.exemptions.namespaces`), name the namespaces the policy is for, or keep it in monitor mode.',
+      ].join(' '),
+      bad: [
+        {
+          path: POLICY_FILE,
+          text: policy(`  mode: block
+  controls:
+    runAsNonRoot: true
+`),
+        },
+      ],
+      good: [
+        {
+          path: POLICY_FILE,
+          text: policy(`  mode: block
+  exemptions:
+    namespaces: [kube-system]
+  controls:
+    runAsNonRoot: true
+`),
+        },
+      ],
+    },
+  },
   messages: {
     named: 'block mode on kube-system: system pods that need privileges would be refused',
     implicit:
       'block mode on every namespace, kube-system included: exempt kube-system or name the namespaces',
   },
+  check: checkKubeSystem,
 });
 
 /** Reports a policy that would block in kube-system on any target. */
-export function checkKubeSystem(policy: PodSecurityPolicy, config: Config, report: Report): void {
+function checkKubeSystem({ policy, config, report }: PolicyCheckContext): void {
   if (!policy.file) return;
   const spec = policy.spec;
   if (spec.exemptions?.namespaces?.includes('kube-system')) return;

@@ -1,34 +1,63 @@
-import type { Report } from '../../../core/rule.js';
 import { defineRule } from '../../../core/rule.js';
+import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
 import { DEFAULT_CAPABILITIES } from '../checks/capabilities-baseline.js';
 import { ALLOWED_VOLUME_TYPES } from '../checks/restricted-volumes.js';
 import { SELINUX_TYPES_1_0, SELINUX_TYPES_1_31 } from '../checks/se-linux-options.js';
 import { safeSysctls } from '../checks/sysctls.js';
-import type { PodSecurityPolicy } from '../policy.js';
+import { POLICY_FILE, policy } from './examples.js';
 
 export const contradictoryControls = defineRule({
-  id: 'pod-security/contradictory-controls',
-  type: 'problem',
-  description:
-    "Controls that no pod can satisfy together, or that allow what the policy's own level forbids.",
-  docs: [
-    'A required profile with an empty allow list, an empty procMount list, host paths allowed while the',
-    '`hostPath` volume type is not, a port range whose minimum is above its maximum: no pod passes. A control',
-    'that allows what the level forbids (host ports under baseline, say) has no effect and misleads the reader.',
-  ].join(' '),
-  defaultSeverity: 'error',
+  meta: {
+    id: 'pod-security/contradictory-controls',
+    severity: 'error',
+    type: 'problem',
+    description:
+      "Controls that no pod can satisfy together, or that allow what the policy's own level forbids.",
+    remediation:
+      'Make the controls agree: give a required profile an allowed value, allow the volume type a host path needs, or remove the control the level already decides.',
+    docs: {
+      rationale: [
+        'A required profile with an empty allow list, an empty procMount list, host paths allowed while the',
+        '`hostPath` volume type is not, a port range whose minimum is above its maximum: no pod passes. A control',
+        'that allows what the level forbids (host ports under baseline, say) has no effect and misleads the reader.',
+      ].join(' '),
+      bad: [
+        {
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
+  controls:
+    appArmor:
+      required: true
+      allowedProfiles: []
+`),
+        },
+      ],
+      good: [
+        {
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
+  controls:
+    appArmor:
+      required: true
+      allowedProfiles: [RuntimeDefault]
+`),
+        },
+      ],
+    },
+  },
   messages: {
     impossible: '{{what}}: no pod can satisfy this policy',
     levelForbids: '{{what}}, but level {{level}} forbids it: the control has no effect',
     conflict: '{{what}}: the controls contradict each other',
   },
+  check: checkContradictions,
 });
 
 type Path = (string | number)[];
 
 /** Reports controls that no pod can satisfy, contradict each other, or allow what the level forbids. */
-export function checkContradictions(policy: PodSecurityPolicy, report: Report): void {
+function checkContradictions({ policy, report }: PolicyCheckContext): void {
   if (!policy.file) return;
   const file = policy.file;
   const c = policy.controls;

@@ -1,6 +1,7 @@
 /** Every rule of the pod-security language, sorted by id. */
-import type { RuleDefinition } from '../../../core/rule.js';
+import type { LanguageRule } from '../../../core/rule.js';
 import { blockKubeSystem } from './block-kube-system.js';
+import type { PolicyCheckContext } from './context.js';
 import { contradictoryControls } from './contradictory-controls.js';
 import { duplicatePolicy } from './duplicate-policy.js';
 import { invalidPolicy } from './invalid-policy.js';
@@ -10,7 +11,7 @@ import { noMatchingNamespace } from './no-matching-namespace.js';
 import { unknownApparmorProfile } from './unknown-apparmor-profile.js';
 import { unknownSeccompProfile } from './unknown-seccomp-profile.js';
 
-export const podSecurityRules: readonly RuleDefinition[] = [
+export const podSecurityRules: readonly LanguageRule<PolicyCheckContext>[] = [
   blockKubeSystem,
   contradictoryControls,
   duplicatePolicy,

@@ -1,29 +1,53 @@
-import type { Config } from '../../../core/config.js';
-import type { Report } from '../../../core/rule.js';
 import { defineRule } from '../../../core/rule.js';
+import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
-import type { PodSecurityPolicy } from '../policy.js';
+import { POLICY_FILE, policy } from './examples.js';
 
 export const noMatchingNamespace = defineRule({
-  id: 'pod-security/no-matching-namespace',
-  type: 'problem',
-  description:
-    'A policy that applies to no namespace: an empty list, every namespace exempted, or none in any target.',
-  docs: [
-    'A policy that matches no namespace is never enforced. Check `spec.namespaces`, `spec.exemptions.namespaces`',
-    'and the namespaces of the targets in `chs.yaml`.',
-  ].join(' '),
-  defaultSeverity: 'warning',
+  meta: {
+    id: 'pod-security/no-matching-namespace',
+    severity: 'warning',
+    type: 'problem',
+    description:
+      'A policy that applies to no namespace: an empty list, every namespace exempted, or none in any target.',
+    remediation:
+      'Name the namespaces the policy is for (and that a target of chs.yaml covers), or remove them from the exemptions.',
+    docs: {
+      rationale: [
+        'A policy that matches no namespace is never enforced. Check `spec.namespaces`, `spec.exemptions.namespaces`',
+        'and the namespaces of the targets in `chs.yaml`.',
+      ].join(' '),
+      bad: [
+        {
+          path: POLICY_FILE,
+          text: policy(`  namespaces: []
+  controls:
+    runAsNonRoot: true
+`),
+        },
+      ],
+      good: [
+        {
+          path: POLICY_FILE,
+          text: policy(`  namespaces: [shop]
+  controls:
+    runAsNonRoot: true
+`),
+        },
+      ],
+    },
+  },
   messages: {
     empty: 'spec.namespaces is empty: the policy applies to no namespace',
     allExempt: 'every namespace the policy names is also exempted',
     noTarget: 'none of the namespaces {{namespaces}} is in a target of chs.yaml (targets cover {{targets}})',
     selector: 'the namespace selector can match no namespace: {{why}}',
   },
+  check: checkNamespaces,
 });
 
 /** Reports a policy that can apply to no namespace. */
-export function checkNamespaces(policy: PodSecurityPolicy, config: Config, report: Report): void {
+function checkNamespaces({ policy, config, report }: PolicyCheckContext): void {
   if (!policy.file) return;
   const file = policy.file;
   const at = (path: (string | number)[]): { range?: { start: number; end: number } } => {

@@ -1,6 +1,6 @@
-/** What every seccomp rule's check receives, and the shape of a rule file's export. */
+/** What every seccomp rule's check receives. */
 import type { Mode } from '../../../core/kinds.js';
-import type { Report, RuleDefinition } from '../../../core/rule.js';
+import type { Report } from '../../../core/rule.js';
 import type { SourceFile } from '../../../core/source.js';
 import type { Runtime, SeccompProfile } from '../profile.js';
 
@@ -14,10 +14,4 @@ export interface SeccompCheckContext {
   /** The targets whose mode makes the profile block (empty when the mode is the profile's own). */
   blockTargets: string[];
   report: Report;
-}
-
-export interface SeccompRule {
-  definition: RuleDefinition;
-  /** Absent for the rules the reader itself reports (syntax, schema). */
-  check?: (context: SeccompCheckContext) => void;
 }

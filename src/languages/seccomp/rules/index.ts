@@ -1,37 +1,38 @@
 /** Every seccomp rule, sorted by id: the one table the language and the registry read. */
-import { allowByDefaultInBlockRule } from './allow-by-default-in-block.js';
-import { conflictingRuleRule } from './conflicting-rule.js';
-import type { SeccompRule } from './context.js';
-import { deniesEssentialSyscallRule } from './denies-essential-syscall.js';
-import { dockerOnlyKeyRule } from './docker-only-key.js';
-import { duplicateRuleRule } from './duplicate-rule.js';
-import { ignoredErrnoRule } from './ignored-errno.js';
-import { invalidArgumentRule } from './invalid-argument.js';
-import { invalidJsonRule } from './invalid-json.js';
-import { notifyRule } from './notify.js';
-import { redundantRuleRule } from './redundant-rule.js';
-import { schemaRule } from './schema.js';
-import { syscallNotOnArchitectureRule } from './syscall-not-on-architecture.js';
-import { unknownActionRule } from './unknown-action.js';
-import { unknownArchitectureRule } from './unknown-architecture.js';
-import { unknownCapabilityRule } from './unknown-capability.js';
-import { unknownSyscallRule } from './unknown-syscall.js';
+import { allowByDefaultInBlock } from './allow-by-default-in-block.js';
+import { conflictingRule } from './conflicting-rule.js';
+import type { SeccompCheckContext } from './context.js';
+import type { LanguageRule } from '../../../core/rule.js';
+import { deniesEssentialSyscall } from './denies-essential-syscall.js';
+import { dockerOnlyKey } from './docker-only-key.js';
+import { duplicateRule } from './duplicate-rule.js';
+import { ignoredErrno } from './ignored-errno.js';
+import { invalidArgument } from './invalid-argument.js';
+import { invalidJson } from './invalid-json.js';
+import { notify } from './notify.js';
+import { redundantRule } from './redundant-rule.js';
+import { schema } from './schema.js';
+import { syscallNotOnArchitecture } from './syscall-not-on-architecture.js';
+import { unknownAction } from './unknown-action.js';
+import { unknownArchitecture } from './unknown-architecture.js';
+import { unknownCapability } from './unknown-capability.js';
+import { unknownSyscall } from './unknown-syscall.js';
 
-export const seccompRules: readonly SeccompRule[] = [
-  allowByDefaultInBlockRule, // seccomp/allow-by-default-in-block
-  conflictingRuleRule, // seccomp/conflicting-rule
-  deniesEssentialSyscallRule, // seccomp/denies-essential-syscall
-  dockerOnlyKeyRule, // seccomp/docker-only-key
-  duplicateRuleRule, // seccomp/duplicate-rule
-  ignoredErrnoRule, // seccomp/ignored-errno
-  invalidArgumentRule, // seccomp/invalid-argument
-  invalidJsonRule, // seccomp/invalid-json
-  notifyRule, // seccomp/notify
-  redundantRuleRule, // seccomp/redundant-rule
-  schemaRule, // seccomp/schema
-  syscallNotOnArchitectureRule, // seccomp/syscall-not-on-architecture
-  unknownActionRule, // seccomp/unknown-action
-  unknownArchitectureRule, // seccomp/unknown-architecture
-  unknownCapabilityRule, // seccomp/unknown-capability
-  unknownSyscallRule, // seccomp/unknown-syscall
+export const seccompRules: readonly LanguageRule<SeccompCheckContext>[] = [
+  allowByDefaultInBlock, // seccomp/allow-by-default-in-block
+  conflictingRule, // seccomp/conflicting-rule
+  deniesEssentialSyscall, // seccomp/denies-essential-syscall
+  dockerOnlyKey, // seccomp/docker-only-key
+  duplicateRule, // seccomp/duplicate-rule
+  ignoredErrno, // seccomp/ignored-errno
+  invalidArgument, // seccomp/invalid-argument
+  invalidJson, // seccomp/invalid-json
+  notify, // seccomp/notify
+  redundantRule, // seccomp/redundant-rule
+  schema, // seccomp/schema
+  syscallNotOnArchitecture, // seccomp/syscall-not-on-architecture
+  unknownAction, // seccomp/unknown-action
+  unknownArchitecture, // seccomp/unknown-architecture
+  unknownCapability, // seccomp/unknown-capability
+  unknownSyscall, // seccomp/unknown-syscall
 ];

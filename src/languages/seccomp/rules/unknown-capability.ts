@@ -1,6 +1,7 @@
 import { didYouMeanSuffix } from '../../../core/did-you-mean.js';
 import { defineRule } from '../../../core/rule.js';
-import type { SeccompRule } from './context.js';
+import type { SeccompCheckContext } from './context.js';
+import { PROFILE_FILE } from './examples.js';
 
 /** Linux capabilities (capability.h, 0 to 40). */
 export const CAPABILITIES: readonly string[] = [
@@ -48,28 +49,73 @@ export const CAPABILITIES: readonly string[] = [
 ];
 
 export const unknownCapability = defineRule({
-  id: 'seccomp/unknown-capability',
-  type: 'problem',
-  description: "A capability in Docker's includes.caps or excludes.caps that Linux does not have.",
-  docs: "Docker compares `caps` with the container's capabilities by name (`CAP_SYS_ADMIN`): a misspelt name never matches, so an `includes` rule never applies and an `excludes` rule always does.",
-  defaultSeverity: 'error',
+  meta: {
+    id: 'seccomp/unknown-capability',
+    severity: 'error',
+    type: 'problem',
+    description: "A capability in Docker's includes.caps or excludes.caps that Linux does not have.",
+    remediation:
+      'Correct the capability name (`CAP_` and the name in capitals, as capabilities(7) writes it).',
+    docs: {
+      rationale:
+        "Docker compares `caps` with the container's capabilities by name (`CAP_SYS_ADMIN`): a misspelt name never matches, so an `includes` rule never applies and an `excludes` rule always does.",
+      bad: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+seccomp:
+  runtime: docker
+`,
+        },
+        {
+          path: PROFILE_FILE,
+          text: `{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "syscalls": [
+    { "names": ["read", "write", "exit", "exit_group", "execve", "brk", "mmap", "munmap", "mprotect", "arch_prctl", "futex", "close", "rt_sigreturn"], "action": "SCMP_ACT_ALLOW" },
+    { "names": ["ptrace"], "action": "SCMP_ACT_ALLOW", "includes": { "caps": ["CAP_SYS_PTRAC"] } }
+  ]
+}
+`,
+        },
+      ],
+      good: [
+        {
+          path: 'chs.yaml',
+          text: `version: 1
+seccomp:
+  runtime: docker
+`,
+        },
+        {
+          path: PROFILE_FILE,
+          text: `{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "syscalls": [
+    { "names": ["read", "write", "exit", "exit_group", "execve", "brk", "mmap", "munmap", "mprotect", "arch_prctl", "futex", "close", "rt_sigreturn"], "action": "SCMP_ACT_ALLOW" },
+    { "names": ["ptrace"], "action": "SCMP_ACT_ALLOW", "includes": { "caps": ["CAP_SYS_PTRACE"] } }
+  ]
+}
+`,
+        },
+      ],
+    },
+  },
   messages: { unknown: 'unknown capability "{{cap}}"{{hint}}' },
+  check: checkUnknownCapability,
 });
 
-export const unknownCapabilityRule: SeccompRule = {
-  definition: unknownCapability,
-  check({ profile, report }) {
-    for (const entry of profile.entries) {
-      for (const cap of [...(entry.includes?.caps ?? []), ...(entry.excludes?.caps ?? [])]) {
-        if (CAPABILITIES.includes(cap.value)) continue;
-        report({
-          rule: unknownCapability,
-          messageId: 'unknown',
-          data: { cap: cap.value, hint: didYouMeanSuffix(cap.value, CAPABILITIES) },
-          file: profile.file,
-          range: cap.range,
-        });
-      }
+function checkUnknownCapability({ profile, report }: SeccompCheckContext): void {
+  for (const entry of profile.entries) {
+    for (const cap of [...(entry.includes?.caps ?? []), ...(entry.excludes?.caps ?? [])]) {
+      if (CAPABILITIES.includes(cap.value)) continue;
+      report({
+        rule: unknownCapability,
+        messageId: 'unknown',
+        data: { cap: cap.value, hint: didYouMeanSuffix(cap.value, CAPABILITIES) },
+        file: profile.file,
+        range: cap.range,
+      });
     }
-  },
-};
+  }
+}
