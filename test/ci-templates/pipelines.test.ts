@@ -132,7 +132,7 @@ describe("the documented include snippets, as GitLab builds their pipelines", ()
       ['a README under policies/tests only', [...withoutTests, 'policies/tests/README.md'], ['chs-lint', 'chs-preview']],
     ];
     for (const [name, files, jobs] of cases) {
-      const snippet = readmeSnippets().get('component') as string;
+      const snippet = docSnippets().get('component') as string;
       const result = planOf(userProject(snippet, {}, files), 'merge request');
       expect(result.errors, name).toEqual([]);
       expect(summary(result), name).toEqual(jobs);
