@@ -9,7 +9,8 @@ import { parseYaml } from '../core/yaml.js';
 import { asObj, asString } from '../languages/pod-security/index.js';
 import { evaluateAgainstPolicies, evaluatePodSecurity } from '../languages/pod-security/index.js';
 import type { PodSecurityResult, Violation } from '../languages/pod-security/index.js';
-import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
+import type { PodSecurityPolicy, PolicyScope } from '../languages/pod-security/index.js';
+import { scopeOf } from '../languages/pod-security/index.js';
 import { loadRepositoryPolicies } from '../languages/pod-security/index.js';
 import { isPssLevel, parseVersion } from '../languages/pod-security/index.js';
 import type { PolicyVersion, PssLevel } from '../languages/pod-security/index.js';
@@ -163,6 +164,7 @@ export async function podSecurityCheckCommand(
   if (!version) throw new UserError(`--version takes v1.N or latest, not "${flags.version ?? ''}"`);
 
   let policies: PodSecurityPolicy[] = [];
+  let scope: PolicyScope | undefined;
   if (!level) {
     const loaded = loadConfig(ctx.root, ctx.cwd);
     const problem = loaded.problems[0];
@@ -175,6 +177,7 @@ export async function podSecurityCheckCommand(
         'the repository has no pod security policies (policies/pod-security/): give --level baseline or --level restricted',
       );
     policies = repository.policies;
+    scope = scopeOf(loaded.config);
   }
 
   const results: CheckResultLine[] = [];
@@ -188,6 +191,7 @@ export async function podSecurityCheckCommand(
       : evaluateAgainstPolicies(found.object, policies, {
           namespace,
           namespaceLabels: labels.get(namespace) ?? {},
+          ...(scope ? { scope } : {}),
         });
     results.push({
       file: found.file,

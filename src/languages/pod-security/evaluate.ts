@@ -7,7 +7,7 @@ import { checksFor } from './checks/index.js';
 import { podView } from './checks/pod.js';
 import type { PodView } from './checks/types.js';
 import { evaluateControls } from './controls.js';
-import type { PodSecurityPolicy } from './policy.js';
+import type { PodSecurityPolicy, PolicyScope } from './policy.js';
 import { LATEST, parseVersion } from './version.js';
 import type { PolicyVersion, PssLevel } from './version.js';
 import { podSource, resourceOf } from './workload.js';
@@ -125,6 +125,8 @@ export interface PolicyEvaluationOptions {
   namespace?: string;
   /** Labels of that namespace, for policies that select namespaces by label. */
   namespaceLabels?: Readonly<Record<string, string>>;
+  /** Where the policies are deployed (the targets' namespaces, chs's own exempt); see `PolicyScope`. */
+  scope?: PolicyScope;
 }
 
 /**
@@ -143,7 +145,7 @@ export function evaluateAgainstPolicies(
   const labels = options.namespaceLabels ?? NO_LABELS;
   let parts: { policy: PodSecurityPolicy; level: Violation[]; controls: Violation[] }[] | undefined;
   for (const policy of policies) {
-    if (!policy.appliesTo(namespace, labels, pod)) continue;
+    if (!policy.appliesTo(namespace, labels, pod, options.scope)) continue;
     const level =
       policy.level && policy.level !== 'privileged'
         ? checkPod(pod, policy.level, policy.version)
