@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, then vitest; ends with the plain line "N passed, N failed" that CI reads.
-// Arguments are passed to vitest (a file filter, say); CHS_TEST_SKIP_STATIC=1 skips the type-check and eslint.
+// `npm test`: type-check, lint, unused exports and files (knip), then vitest; ends with the plain line "N passed, N failed" that CI reads.
+// Arguments are passed to vitest (a file filter, say); CHS_TEST_SKIP_STATIC=1 skips the type-check, eslint and knip.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,7 @@ if (step('build', bin('tsc'), ['-p', 'tsconfig.build.json'])) {
 if (!process.env.CHS_TEST_SKIP_STATIC) {
   step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   step('eslint', bin('eslint'), ['.']);
+  step('knip', bin('knip'), ['--no-progress']);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'chs-test-'));

@@ -14,7 +14,7 @@ export interface CheckedOutBase {
   dir: string;
   /** The commit the ref resolved to. */
   commit: string;
-  cleanup(): void;
+  cleanup: () => void;
 }
 
 function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {

@@ -2,12 +2,12 @@
  * `chs`: argument parsing only (src/cli/chs.ts runs it). Each command lives in its own module,
  * imported when it runs, so that `chs lint` never loads the Kubernetes or GitLab clients.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { packageVersion } from './version.js';
 import { run, fail } from './run.js';
 
-const program = new Command();
-program
+// One chain, so that the type of `program` carries the global options its commands read.
+const program = new Command()
   .name('chs')
   .description(
     'Container Host Security as policy as code: lint, test, preview, deploy and drift-check Falco rules, AppArmor and seccomp profiles and pod security policies.',
@@ -19,9 +19,9 @@ program
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'chs: ')) });
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const formatOption = (choices: string[] = ['text', 'json']): Option =>
+const formatOption = <const Choices extends readonly string[]>(choices: Choices) =>
   new Option('--format <format>', 'output format').choices(choices).default('text');
-const kindOption = (): Option => new Option('--kind <kind>', 'force the kind of the files named');
+const kindOption = () => new Option('--kind <kind>', 'force the kind of the files named');
 
 // --kind's choices are the kinds of the languages list, read only by the commands that have the
 // option (before they parse or print their help): the others start without loading a language.
@@ -52,7 +52,7 @@ program
     parseCount(v, '--max-warnings'),
   )
   .option('--quiet', 'report errors only')
-  .action((paths: string[], options: Record<string, unknown>, command: Command) =>
+  .action((paths, options, command) =>
     run(command, async (ctx) => (await import('./lint.js')).lintCommand(ctx, paths, options)),
   );
 
@@ -62,8 +62,8 @@ program
     "list every lint rule with its id, default severity and description; with an id, print the rule's page",
   )
   .argument('[id]', 'a rule id (falco/shadowed-rule): print its page (docs/rules/<id>.md)')
-  .addOption(formatOption())
-  .action((id: string | undefined, options: Record<string, unknown>, command: Command) =>
+  .addOption(formatOption(['text', 'json']))
+  .action((id, options, command) =>
     run(command, async (ctx) => (await import('./rules.js')).rulesCommand(ctx, id, options)),
   );
 
@@ -71,7 +71,7 @@ program
   .command('test')
   .description('run the policy test cases (policies/tests/**/*.yaml)')
   .argument('[path...]', 'test files or directories')
-  .addOption(formatOption())
+  .addOption(formatOption(['text', 'json']))
   .option(
     '--report <type=file>',
     'also write a report: codequality=FILE (the failed cases) or junit=FILE (repeatable)',
@@ -82,7 +82,7 @@ program
     'write the paths in --report files relative to <dir> (in CI: "$CI_PROJECT_DIR")',
   )
   .option('--include-dir <dir>', 'add a root for AppArmor include statements (repeatable)', collect)
-  .action((paths: string[], options: Record<string, unknown>, command: Command) =>
+  .action((paths, options, command) =>
     run(command, async (ctx) => (await import('./test.js')).testCommand(ctx, paths, options)),
   );
 
@@ -94,7 +94,7 @@ falco
   .description('parse Falco conditions (syntax only) and print one JSON line each')
   .argument('[condition...]', 'conditions to parse')
   .option('--stdin', 'read one condition a line from standard input')
-  .action((conditions: string[], options: Record<string, unknown>, command: Command) =>
+  .action((conditions, options, command) =>
     run(command, async (ctx) =>
       (await import('./falco-parse.js')).falcoParseCommand(ctx, conditions, options),
     ),
@@ -103,8 +103,8 @@ falco
   .command('compile')
   .description("load rules files as Falco does and print each rule's expanded condition")
   .argument('<file...>', 'rules files, in load order')
-  .addOption(formatOption())
-  .action((files: string[], options: Record<string, unknown>, command: Command) =>
+  .addOption(formatOption(['text', 'json']))
+  .action((files, options, command) =>
     run(command, async (ctx) =>
       (await import('./falco-compile.js')).falcoCompileCommand(ctx, files, options),
     ),
@@ -115,12 +115,9 @@ falco
   .requiredOption('--rules <file...>', 'rules files, in load order')
   .requiredOption('--events <file...>', 'recorded events (JSON Lines, optionally gzipped)')
   .option('--summary', 'print counts per rule instead of the alerts')
-  .addOption(formatOption())
-  .action(
-    (
-      options: { rules: string[]; events: string[]; summary?: boolean; format?: 'text' | 'json' },
-      command: Command,
-    ) => run(command, async (ctx) => (await import('./falco-replay.js')).falcoReplayCommand(ctx, options)),
+  .addOption(formatOption(['text', 'json']))
+  .action((options, command) =>
+    run(command, async (ctx) => (await import('./falco-replay.js')).falcoReplayCommand(ctx, options)),
   );
 
 const podSecurity = program
@@ -138,8 +135,8 @@ podSecurity
     ]),
   )
   .option('--version <version>', 'Pod Security Standards version: v1.N or latest', 'latest')
-  .addOption(formatOption())
-  .action((files: string[], options: Record<string, unknown>, command: Command) =>
+  .addOption(formatOption(['text', 'json']))
+  .action((files, options, command) =>
     run(command, async (ctx) =>
       (await import('./pod-security.js')).podSecurityCheckCommand(ctx, files, options),
     ),
@@ -155,7 +152,7 @@ program
     'also write the Falco rule that records the events the rules read (chs.yaml recorder)',
   )
   .option('--allow-lint-errors', 'render even when chs lint finds errors (exit 1 without it)')
-  .action((options: Record<string, unknown>, command: Command) =>
+  .action((options, command) =>
     run(command, async (ctx) => (await import('./render.js')).renderCommand(ctx, options)),
   );
 
@@ -199,7 +196,7 @@ program
     'stop with a verdict past this much resident memory (default 1536, less on a small runner)',
     (v) => parsePositive(v, '--memory-limit'),
   )
-  .action((options: Record<string, unknown>, command: Command) =>
+  .action((options, command) =>
     run(command, async (ctx) => (await import('./preview.js')).previewCommand(ctx, options)),
   );
 
@@ -231,7 +228,7 @@ program
     '--kube-context <name>',
     "kube context (default: the target's kubeContext, else the current context)",
   )
-  .action((options: Record<string, unknown>, command: Command) =>
+  .action((options, command) =>
     run(command, async (ctx) => (await import('./deploy.js')).deployCommand(ctx, options)),
   );
 
@@ -239,14 +236,14 @@ program
   .command('drift')
   .description('compare the cluster with the repository')
   .option('--target <name>', 'the target to check (default: every target)')
-  .addOption(formatOption())
+  .addOption(formatOption(['text', 'json']))
   .option('--issue', 'keep one GitLab issue up to date with the drift')
   .option('--kubeconfig <file>', "kubeconfig file (default: the target's, else KUBECONFIG)")
   .option(
     '--kube-context <name>',
     "kube context (default: the target's kubeContext, else the current context)",
   )
-  .action((options: Record<string, unknown>, command: Command) =>
+  .action((options, command) =>
     run(command, async (ctx) => (await import('./drift.js')).driftCommand(ctx, options)),
   );
 

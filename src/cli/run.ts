@@ -1,6 +1,5 @@
 /** Running a command: its context, and errors turned into one line and an exit code. */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { EXIT_ERROR, UserError, errorMessage } from '../core/errors.js';
 import { checkWorkingDirectory, findRepositoryRoot } from '../core/repository-root.js';
 import { maskProcessOutput, protectVariables } from '../core/secrets.js';
@@ -17,18 +16,17 @@ export interface CommandContext {
   stderr: NodeJS.WriteStream;
 }
 
-export function globalOptions(command: Command): { cwd?: string } {
-  let root: Command = command;
-  while (root.parent) root = root.parent;
-  return root.opts<{ cwd?: string }>();
+/** A subcommand of the program in main.ts, which declares the options every command takes. */
+interface ChsCommand {
+  optsWithGlobals(): { cwd?: string | undefined };
 }
 
 /** Runs a command body; its return value is the exit code. */
-export async function run(command: Command, body: (ctx: CommandContext) => Promise<number>): Promise<void> {
+export async function run(command: ChsCommand, body: (ctx: CommandContext) => Promise<number>): Promise<void> {
   // Before anything is printed: the job log is public to whoever sees the pipeline.
   protectVariables(process.env);
   maskProcessOutput();
-  const { cwd: given } = globalOptions(command);
+  const { cwd: given } = command.optsWithGlobals();
   const cwd = resolve(given ?? process.cwd());
   try {
     checkWorkingDirectory(cwd, given);

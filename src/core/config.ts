@@ -27,7 +27,7 @@ export interface TargetConfig {
   via?: 'apply' | 'cluster-management-project';
 }
 
-export interface ClusterManagementProjectConfig {
+interface ClusterManagementProjectConfig {
   project: string;
   branch?: string;
   directory: string;
@@ -57,7 +57,7 @@ export interface StoreAuth {
 }
 
 /** The time an event store is read over: `since` back from now, or `from`/`to` (RFC 3339). */
-export interface StoreWindowConfig {
+interface StoreWindowConfig {
   since?: string;
   from?: string;
   to?: string;
@@ -124,7 +124,7 @@ export function packageRoot(): string {
   throw new Error('cannot find the package root (schemas/ missing)');
 }
 
-export function configSchema(): Record<string, unknown> {
+function configSchema(): Record<string, unknown> {
   schemaCache ??= JSON.parse(
     readFileSync(join(packageRoot(), 'schemas', 'chs.schema.json'), 'utf8'),
   ) as Record<string, unknown>;
@@ -227,7 +227,7 @@ export function loadConfig(root: string, cwd: string): LoadedConfig {
     );
   }
   if (problems.length > 0) return { config, problems };
-  applyRaw(config, raw as RawConfig);
+  applyRaw(config, raw);
   return { config, problems };
 }
 

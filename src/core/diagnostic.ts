@@ -1,7 +1,5 @@
 export type Severity = 'error' | 'warning' | 'info';
 
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-
 /** A half-open range of 0-based offsets into a source file's text. */
 export interface Range {
   start: number;

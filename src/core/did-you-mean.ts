@@ -2,7 +2,7 @@
  * Edit distance with adjacent transpositions counted as one edit (optimal string alignment), the
  * typo most often made in keys ("frist", "mdoe").
  */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) {

@@ -15,13 +15,13 @@ import { OUTSIDE_REASON, Reach } from './reach.js';
  * The globs chs.yaml's `paths` sets, by kind (`pod-security`) and `tests`; a kind it does not name
  * keeps its language's default (`Language.defaultPaths`).
  */
-export type PathsConfig = Partial<Record<PolicyKind | 'tests', string[]>>;
+export type PathsConfig = Partial<Record<PolicyKind, string[]>>;
 
 /** Where the test files are in the repository layout of PRODUCT.md. */
 export const DEFAULT_TEST_PATHS: readonly string[] = ['policies/tests/**/*.yaml', 'policies/tests/**/*.yml'];
 
 /** The globs of each kind, in the languages' order, then the tests' (the order files are found in). */
-export type Layout = readonly { kind: PolicyKind | 'tests'; globs: readonly string[] }[];
+export type Layout = readonly { kind: PolicyKind; globs: readonly string[] }[];
 
 /** The layout of a repository: chs.yaml's paths where it sets them, else each language's default. */
 export function layoutOf(
@@ -44,8 +44,8 @@ export interface DiscoveredFile {
   absolute: string;
   /** As the user gave it, or relative to the working directory when found by discovery. */
   display: string;
-  /** The kind, when the layout or `--kind` says it; classified by content otherwise. */
-  kind?: PolicyKind | 'tests';
+  /** The kind (or `tests`), when the layout or `--kind` says it; classified by content otherwise. */
+  kind?: PolicyKind;
 }
 
 export interface WalkProblem {
@@ -189,7 +189,7 @@ export function displayPath(absolute: string, cwd: string): string {
 }
 
 /** Kinds by the configured globs, matched against paths relative to the repository root. */
-export function kindByPath(relPath: string, layout: Layout): PolicyKind | 'tests' | undefined {
+function kindByPath(relPath: string, layout: Layout): PolicyKind | undefined {
   for (const { kind, globs } of layout) {
     if (globs.some((glob) => globToRegExp(glob).test(relPath))) return kind;
   }

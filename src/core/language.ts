@@ -52,7 +52,7 @@ export interface LintContext {
    * Reads another file (an include, a baseline) with the same guards as policy files; a file
    * outside `scope.reach` is refused unread (reason `outside`).
    */
-  readFile(absolutePath: string, displayPath: string): ReadResult;
+  readFile: (absolutePath: string, displayPath: string) => ReadResult;
   report: Report;
   /** Filled by every language's `collectFacts` before any `lint` runs. */
   facts: RepositoryFacts;
@@ -69,5 +69,5 @@ export interface Language {
   /** First pass: record what the files define and reference (no findings). */
   collectFacts?(files: readonly SourceFile[], context: LintContext): void;
   /** Second pass: report findings for the files, which are given in load order. */
-  lint(files: readonly SourceFile[], context: LintContext): void | Promise<void>;
+  lint: (files: readonly SourceFile[], context: LintContext) => void | Promise<void>;
 }

@@ -20,7 +20,7 @@ export function isInside(root: string, path: string): boolean {
  * The path with every symbolic link resolved; for a path that does not exist, its nearest
  * existing ancestor resolved and the rest appended (a missing file is still somewhere).
  */
-export function realPath(absolute: string): string {
+function realPath(absolute: string): string {
   const missing: string[] = [];
   let current = resolve(absolute);
   for (;;) {

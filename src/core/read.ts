@@ -8,7 +8,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { SourceFile } from './source.js';
 
 /** Larger policy files are refused: the largest official Falco rules file is under 200 KiB. */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
@@ -24,7 +24,7 @@ export type ReadFailure = {
 export type ReadResult = { ok: true; file: SourceFile } | { ok: false; failure: ReadFailure };
 
 /** First offset at which a buffer is not valid UTF-8, or -1. */
-export function invalidUtf8Offset(bytes: Uint8Array): number {
+function invalidUtf8Offset(bytes: Uint8Array): number {
   const n = bytes.length;
   let i = 0;
   while (i < n) {
@@ -139,7 +139,7 @@ export function readTextFile(
 }
 
 /** UTF-8 text of a policy or data file, or why it is not text. */
-export function decodeText(bytes: Buffer, displayPath: string, what = 'a policy file'): ReadResult {
+function decodeText(bytes: Buffer, displayPath: string, what = 'a policy file'): ReadResult {
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     // The text before the NUL may itself be cut mid-character; show it as far as it decodes.
@@ -193,7 +193,7 @@ export function readDataText(absolutePath: string, displayPath: string): ReadRes
  * pipe or FIFO is read to its end as a stream (`kubectl get pods -o json | chs ... /dev/stdin`).
  * Devices and directories are refused: `/dev/zero` never ends.
  */
-export function readDataBytes(
+function readDataBytes(
   absolutePath: string,
 ): { ok: true; bytes: Buffer } | { ok: false; failure: ReadFailure } {
   let opened: { fd: number; stat: Stats };

@@ -71,7 +71,7 @@ export function rulePage(rule: AnyRule): string {
 }
 
 /** The index of every rule, by language. */
-export function rulesIndex(rules: readonly AnyRule[]): string {
+function rulesIndex(rules: readonly AnyRule[]): string {
   const byLanguage = new Map<string, AnyRule[]>();
   for (const rule of rules) {
     const language = rule.meta.id.split('/')[0] ?? '';

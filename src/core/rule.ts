@@ -19,7 +19,7 @@ export interface ExampleFile {
 /** An example on a rule's page: the first file is shown; all are linted by the docs test. */
 export type Example = readonly [ExampleFile, ...ExampleFile[]];
 
-export interface RuleDocs {
+interface RuleDocs {
   /** Why the finding matters (Markdown): what goes wrong in the cluster, in Falco or the kernel. */
   readonly rationale: string;
   /** A policy the rule reports. */
@@ -28,7 +28,7 @@ export interface RuleDocs {
   readonly good: Example;
 }
 
-export interface RuleMeta {
+interface RuleMeta {
   /** Stable, namespaced id: `falco/unused-macro`, `apparmor/unknown-capability`. */
   readonly id: string;
   readonly severity: Severity;
@@ -69,7 +69,7 @@ export function defineRule<const M extends Messages, Context = unknown>(
 type Trim<S extends string> = S extends ` ${infer R}` ? Trim<R> : S extends `${infer R} ` ? Trim<R> : S;
 
 /** The `{{name}}` placeholders of a message template, as a union of names. */
-export type Placeholders<T extends string> = T extends `${string}{{${infer Name}}}${infer Rest}`
+type Placeholders<T extends string> = T extends `${string}{{${infer Name}}}${infer Rest}`
   ? Trim<Name> | Placeholders<Rest>
   : never;
 
@@ -133,9 +133,4 @@ export function formatMessage(template: string, data: MessageData = {}): string 
 export function findingMessage(finding: RuleMessage): string {
   const template = finding.rule.messages[finding.messageId] ?? finding.messageId;
   return formatMessage(template, finding.data);
-}
-
-/** A finding's severity before chs.yaml's overrides. */
-export function findingSeverity(finding: Finding): Severity {
-  return finding.severity ?? finding.rule.meta.severity;
 }

@@ -189,7 +189,7 @@ rules:
   messages: { unknown: 'unknown rule "{{id}}"{{hint}}' },
 });
 
-export const configError = defineRule({
+const configError = defineRule({
   meta: {
     id: 'chs/config',
     severity: 'error',

@@ -6,7 +6,7 @@
  * that quotes a file, an error message, a server's answer). One process-wide set, filled as chs
  * learns the names, and one function every writer goes through.
  */
-export const MASKED = '[masked]';
+const MASKED = '[masked]';
 
 /**
  * GitLab masks values of 8 characters or more; shorter ones would mask ordinary words (and a
@@ -15,7 +15,7 @@ export const MASKED = '[masked]';
 const MIN_LENGTH = 8;
 
 /** Variables that hold credentials in a GitLab job, or that chs reads as one. */
-export const SECRET_VARIABLES: readonly string[] = [
+const SECRET_VARIABLES: readonly string[] = [
   'CHS_GITLAB_TOKEN',
   'CI_JOB_TOKEN',
   'CI_BUILD_TOKEN',
@@ -151,6 +151,6 @@ export function maskProcessOutput(): void {
       if (chunk instanceof Uint8Array)
         return write(secrets.mask(Buffer.from(chunk).toString('utf8')), ...rest);
       return write(chunk, ...rest);
-    }) as typeof stream.write;
+    });
   }
 }

@@ -18,7 +18,7 @@ import type { Range } from './diagnostic.js';
 export const MAX_DEPTH = 200;
 export const MAX_EXPANDED_NODES = 1_000_000;
 
-export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
+type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
 
 interface NodeBase extends Range {
   /** The value as a program sees it (strings, numbers, booleans, null, arrays, plain objects). */
@@ -48,7 +48,7 @@ export interface YamlMap extends NodeBase {
   flow: boolean;
 }
 
-export interface YamlSeq extends NodeBase {
+interface YamlSeq extends NodeBase {
   kind: 'seq';
   items: YamlNode[];
   flow: boolean;
@@ -56,14 +56,14 @@ export interface YamlSeq extends NodeBase {
 
 export type YamlNode = YamlScalar | YamlMap | YamlSeq;
 
-export interface YamlDocument {
+interface YamlDocument {
   root: YamlNode | null;
   value: unknown;
   /** Keys given twice in one mapping (the later value wins, as in JSON). */
   duplicateKeys: YamlNode[];
 }
 
-export interface YamlError {
+interface YamlError {
   message: string;
   offset: number;
 }

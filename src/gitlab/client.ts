@@ -3,6 +3,12 @@
  * own retrying request handler, and every failure turned into one masked line that says what
  * to do.
  */
+import type {
+  CommitAction as GitLabCommitAction,
+  IssueSchema,
+  MergeRequestNoteSchema,
+  MergeRequestSchema,
+} from '@gitbeaker/rest';
 import { UserError } from '../core/errors.js';
 import { GitLabHttpError, GitLabNetworkError } from './errors.js';
 import type {
@@ -25,8 +31,6 @@ export interface ClientOptions extends HandlerHooks {
   retry?: Partial<RetryPolicy>;
 }
 
-type Json = Record<string, unknown>;
-
 /** Opens a client for the project of `settings`; loads `@gitbeaker/rest` on first use. */
 export async function openGitLab(settings: GitLabSettings, options: ClientOptions = {}): Promise<Platform> {
   const [{ Gitlab }, { createRequesterFn }] = await Promise.all([
@@ -37,15 +41,15 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
   const handler = createRequestHandler(policy, options);
   const requesterFn = createRequesterFn(
     (_service, requestOptions) => Promise.resolve(requestOptions),
-    handler as never,
+    handler,
   );
   const api = new Gitlab({ host: settings.url, token: settings.token, requesterFn });
   const project = settings.projectId;
   // Everything the bot writes where others read it goes through here.
   const clean = (text: string): string => mask(text, [settings.token]);
-  const guard = async <T>(what: string, call: () => Promise<unknown>): Promise<T> => {
+  const guard = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
     try {
-      return (await call()) as T;
+      return await call();
     } catch (error) {
       throw gitLabUserError(error, settings, what);
     }
@@ -54,7 +58,7 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
   return {
     projectId: project,
     project: async () => {
-      const raw = await guard<Json>(`reading project ${project}`, () => api.Projects.show(project));
+      const raw = await guard(`reading project ${project}`, () => api.Projects.show(project));
       return {
         id: Number(raw.id),
         pathWithNamespace: String(raw.path_with_namespace ?? project),
@@ -63,7 +67,7 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
       } satisfies ProjectRef;
     },
     mergeRequests: async (query) => {
-      const list = await guard<Json[]>('listing merge requests', () =>
+      const list = await guard('listing merge requests', () =>
         api.MergeRequests.all({
           projectId: project,
           perPage: 100,
@@ -71,13 +75,13 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
           ...(query.state === undefined || query.state === 'all' ? {} : { state: query.state }),
           ...(query.sourceBranch === undefined ? {} : { sourceBranch: query.sourceBranch }),
           ...(query.targetBranch === undefined ? {} : { targetBranch: query.targetBranch }),
-        } as never),
+        }),
       );
       return list.map(toMergeRequest);
     },
     createMergeRequest: async (mr) =>
       toMergeRequest(
-        await guard<Json>(`opening a merge request from ${mr.sourceBranch} to ${mr.targetBranch}`, () =>
+        await guard(`opening a merge request from ${mr.sourceBranch} to ${mr.targetBranch}`, () =>
           api.MergeRequests.create(project, mr.sourceBranch, mr.targetBranch, clean(mr.title), {
             description: clean(mr.description),
             removeSourceBranch: true,
@@ -85,28 +89,28 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
         ),
       ),
     currentUser: async () => {
-      const user = await guard<Json>("reading the token's user", () => api.Users.showCurrentUser());
+      const user = await guard("reading the token's user", () => api.Users.showCurrentUser());
       return { id: Number(user.id), username: String(user.username) } satisfies UserRef;
     },
     mergeRequest: async (iid) =>
       toMergeRequest(
-        await guard<Json>(`reading merge request !${iid}`, () => api.MergeRequests.show(project, iid)),
+        await guard(`reading merge request !${iid}`, () => api.MergeRequests.show(project, iid)),
       ),
     mergeRequestNotes: async (iid) => {
-      const notes = await guard<Json[]>(`listing the notes of merge request !${iid}`, () =>
+      const notes = await guard(`listing the notes of merge request !${iid}`, () =>
         api.MergeRequestNotes.all(project, iid, { perPage: 100, maxPages: 100, sort: 'asc' }),
       );
       return notes.map(toNote);
     },
     createNote: async (iid, body) =>
       toNote(
-        await guard<Json>(`creating a note on merge request !${iid}`, () =>
+        await guard(`creating a note on merge request !${iid}`, () =>
           api.MergeRequestNotes.create(project, iid, clean(body)),
         ),
       ),
     editNote: async (iid, noteId, body) =>
       toNote(
-        await guard<Json>(`editing note ${noteId} of merge request !${iid}`, () =>
+        await guard(`editing note ${noteId} of merge request !${iid}`, () =>
           api.MergeRequestNotes.edit(project, iid, noteId, { body: clean(body) }),
         ),
       ),
@@ -116,26 +120,25 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
       );
     },
     mergeRequestsForCommit: async (sha) => {
-      const list = await guard<Json[]>(`finding the merge requests of commit ${sha.slice(0, 12)}`, () =>
+      const list = await guard(`finding the merge requests of commit ${sha.slice(0, 12)}`, () =>
         api.Commits.allMergeRequests(project, sha),
       );
       return list.map(toMergeRequest);
     },
     approvals: async (iid) => {
-      const raw = await guard<Json>(`reading the approvals of merge request !${iid}`, () =>
+      const raw = await guard(`reading the approvals of merge request !${iid}`, () =>
         api.MergeRequestApprovals.showConfiguration(project, { mergerequestIId: iid }),
       );
-      const approvedBy = Array.isArray(raw.approved_by) ? (raw.approved_by as Json[]) : [];
       return {
         approved: raw.approved === true,
         approvalsRequired: Number(raw.approvals_required ?? 0),
         approvalsLeft: Number(raw.approvals_left ?? 0),
-        approvedBy: approvedBy.map((entry) => String((entry.user as Json | undefined)?.username ?? '')),
+        approvedBy: (raw.approved_by ?? []).map((entry) => entry.user?.username ?? ''),
       } satisfies ApprovalsRef;
     },
     createCommit: async (branch, message, actions, startBranch, force) => {
-      const commit = await guard<Json>(`committing ${actions.length} file change(s) to ${branch}`, () =>
-        api.Commits.create(project, branch, clean(message), actions.map(toCommitAction) as never, {
+      const commit = await guard(`committing ${actions.length} file change(s) to ${branch}`, () =>
+        api.Commits.create(project, branch, clean(message), actions.map(toCommitAction), {
           ...(startBranch === undefined ? {} : { startBranch }),
           ...(force === true ? { force: true } : {}),
         }),
@@ -144,35 +147,32 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
     },
     branchHead: async (branch) => {
       try {
-        const found = (await api.Branches.show(project, branch)) as Json;
-        return String((found.commit as Json | undefined)?.id ?? '');
+        const found = await api.Branches.show(project, branch);
+        return found.commit?.id ?? '';
       } catch (error) {
         if (error instanceof GitLabHttpError && error.status === 404) return undefined;
         throw gitLabUserError(error, settings, `reading branch ${branch}`);
       }
     },
     listFiles: async (ref, path) => {
-      const entries = await guard<Json[]>(`listing ${path || '/'} at ${ref}`, () =>
+      const entries = await guard(`listing ${path || '/'} at ${ref}`, () =>
         api.Repositories.allRepositoryTrees(project, {
           ref,
           path,
           recursive: true,
           perPage: 100,
           maxPages: 100,
-          pagination: 'offset',
-        } as never),
+          // Offset pagination, GitLab's default for the tree, which gitbeaker's types leave unnamed.
+        }),
       ).catch((error: unknown) => {
-        if (error instanceof GitLabCallError && error.status === 404) return [] as Json[];
+        if (error instanceof GitLabCallError && error.status === 404) return [];
         throw error;
       });
       return entries.filter((e) => e.type === 'blob').map((e) => String(e.path));
     },
     maskedVariables: async () => {
       try {
-        const list = (await api.ProjectVariables.all(project, {
-          perPage: 100,
-          maxPages: 20,
-        } as never)) as Json[];
+        const list = await api.ProjectVariables.all(project, { perPage: 100, maxPages: 20 });
         return list.filter((v) => v.masked === true || v.hidden === true).map((v) => String(v.key));
       } catch (error) {
         // Below Maintainer the list is refused: the names that say secret are all there is.
@@ -183,28 +183,28 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
     readFile: async (ref, path) => {
       try {
         const raw = await api.RepositoryFiles.showRaw(project, path, ref);
-        return typeof raw === 'string' ? raw : await (raw as Blob).text();
+        return typeof raw === 'string' ? raw : await raw.text();
       } catch (error) {
         if (error instanceof GitLabHttpError && error.status === 404) return undefined;
         throw gitLabUserError(error, settings, `reading ${path} at ${ref}`);
       }
     },
     issues: async (query) => {
-      const list = await guard<Json[]>('listing issues', () =>
+      const list = await guard('listing issues', () =>
         api.Issues.all({
           projectId: project,
           perPage: 100,
           maxPages: 20,
-          state: query.state === 'all' || query.state === undefined ? undefined : query.state,
+          ...(query.state === 'all' || query.state === undefined ? {} : { state: query.state }),
           ...(query.labels ? { labels: query.labels.join(',') } : {}),
           ...(query.search ? { search: query.search } : {}),
-        } as never),
+        }),
       );
       return list.map(toIssue);
     },
     createIssue: async (issue) =>
       toIssue(
-        await guard<Json>(`creating the issue "${issue.title}"`, () =>
+        await guard(`creating the issue "${issue.title}"`, () =>
           api.Issues.create(project, clean(issue.title), {
             description: clean(issue.description),
             labels: issue.labels.join(','),
@@ -213,7 +213,7 @@ export async function openGitLab(settings: GitLabSettings, options: ClientOption
       ),
     editIssue: async (iid, change: IssueChange) =>
       toIssue(
-        await guard<Json>(`editing issue #${iid}`, () =>
+        await guard(`editing issue #${iid}`, () =>
           api.Issues.edit(project, iid, {
             ...(change.title === undefined ? {} : { title: clean(change.title) }),
             ...(change.description === undefined ? {} : { description: clean(change.description) }),
@@ -237,7 +237,7 @@ export class GitLabCallError extends UserError {
 }
 
 /** A failed GitLab call as one line that names the action, the cause and the remedy. */
-export function gitLabUserError(error: unknown, settings: GitLabSettings, what: string): GitLabCallError {
+function gitLabUserError(error: unknown, settings: GitLabSettings, what: string): GitLabCallError {
   const secrets = [settings.token];
   if (error instanceof GitLabCallError) return error;
   if (error instanceof UserError) return new GitLabCallError(mask(error.message, secrets), undefined);
@@ -269,17 +269,16 @@ export function gitLabUserError(error: unknown, settings: GitLabSettings, what: 
   );
 }
 
-function toNote(raw: Json): NoteRef {
-  const author = (raw.author ?? {}) as Json;
+function toNote(raw: MergeRequestNoteSchema): NoteRef {
   return {
     id: Number(raw.id),
-    body: String(raw.body ?? ''),
-    authorId: Number(author.id),
+    body: raw.body ?? '',
+    authorId: Number(raw.author?.id),
     system: raw.system === true,
   };
 }
 
-function toMergeRequest(raw: Json): MergeRequestRef {
+function toMergeRequest(raw: MergeRequestSchema): MergeRequestRef {
   const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
   return {
     iid: Number(raw.iid),
@@ -295,18 +294,20 @@ function toMergeRequest(raw: Json): MergeRequestRef {
   };
 }
 
-function toIssue(raw: Json): IssueRef {
+function toIssue(raw: IssueSchema): IssueRef {
   return {
     iid: Number(raw.iid),
     title: String(raw.title ?? ''),
     description: typeof raw.description === 'string' ? raw.description : '',
     state: raw.state === 'closed' ? 'closed' : 'opened',
-    labels: Array.isArray(raw.labels) ? raw.labels.map(String) : [],
+    labels: Array.isArray(raw.labels)
+      ? raw.labels.map((label) => (typeof label === 'string' ? label : label.name))
+      : [],
     webUrl: String(raw.web_url ?? ''),
   };
 }
 
-function toCommitAction(action: CommitAction): Json {
+function toCommitAction(action: CommitAction): GitLabCommitAction {
   return {
     action: action.action,
     filePath: action.filePath,

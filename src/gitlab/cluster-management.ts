@@ -7,8 +7,8 @@
 import { directoryActions } from './commit.js';
 import type { CommitAction, MergeRequestRef, Platform } from './platform.js';
 
-export const ROOT_HELMFILE = 'helmfile.yaml';
-export const DEFAULT_CMP_BRANCH = 'container-host-security/deploy';
+const ROOT_HELMFILE = 'helmfile.yaml';
+const DEFAULT_CMP_BRANCH = 'container-host-security/deploy';
 
 export interface CmpOptions {
   directory: string;

@@ -5,7 +5,7 @@
 import { GitLabCallError } from './client.js';
 import type { IssueRef, Platform } from './platform.js';
 
-export const DRIFT_LABEL = 'container-host-security::drift';
+const DRIFT_LABEL = 'container-host-security::drift';
 
 export function driftMarker(target: string): string {
   // The target name comes from chs.yaml; keep the comment well formed whatever it holds.

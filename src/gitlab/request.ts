@@ -9,25 +9,10 @@
 import { GitLabHttpError, GitLabNetworkError } from './errors.js';
 import { backoffMs, nextWait, parseRetryAfter } from '../core/retry.js';
 import type { RetryPolicy } from '../core/retry.js';
+import type { FormattedResponse, RequestOptions, ResponseBodyTypes } from '@gitbeaker/requester-utils';
 
 export type { RetryPolicy } from '../core/retry.js';
 export { DEFAULT_RETRY, backoffMs, parseRetryAfter } from '../core/retry.js';
-
-export interface RequestOptions {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string | FormData;
-  prefixUrl?: string;
-  searchParams?: string;
-  signal?: AbortSignal;
-  asStream?: boolean;
-}
-
-export interface RawResponse {
-  body: unknown;
-  headers: Record<string, string>;
-  status: number;
-}
 
 export interface HandlerHooks {
   sleep?: (ms: number) => Promise<void>;
@@ -56,7 +41,8 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export function createRequestHandler(policy: RetryPolicy, hooks: HandlerHooks = {}) {
   const sleep = hooks.sleep ?? defaultSleep;
   const now = hooks.now ?? Date.now;
-  return async function handle(endpoint: string, options: RequestOptions = {}): Promise<RawResponse> {
+  return async function handle(endpoint: string, raw: Record<string, unknown> = {}): Promise<FormattedResponse> {
+    const options = requestOptions(raw);
     const method = (options.method ?? 'GET').toUpperCase();
     const base = options.prefixUrl?.endsWith('/') ? options.prefixUrl : `${options.prefixUrl ?? ''}/`;
     const url = new URL(endpoint, base);
@@ -103,6 +89,30 @@ export function createRequestHandler(policy: RetryPolicy, hooks: HandlerHooks = 
   };
 }
 
+/**
+ * gitbeaker types the handler's options as a plain record; they are the `RequestOptions` that
+ * client.ts's options handler returns, read here field by field.
+ */
+function requestOptions(raw: Record<string, unknown>): RequestOptions {
+  const options: RequestOptions = {};
+  if (typeof raw.method === 'string') options.method = raw.method;
+  if (typeof raw.prefixUrl === 'string') options.prefixUrl = raw.prefixUrl;
+  if (typeof raw.searchParams === 'string') options.searchParams = raw.searchParams;
+  if (typeof raw.body === 'string' || raw.body instanceof FormData) options.body = raw.body;
+  if (raw.signal instanceof AbortSignal) options.signal = raw.signal;
+  if (raw.asStream === true) options.asStream = true;
+  if (isHeaders(raw.headers)) options.headers = raw.headers;
+  return options;
+}
+
+function isHeaders(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.values(value).every((header) => typeof header === 'string')
+  );
+}
+
 function networkReason(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timeout';
@@ -112,15 +122,15 @@ function networkReason(error: unknown): string {
   return String(error);
 }
 
-async function parseResponse(response: Response, asStream: boolean): Promise<RawResponse> {
+async function parseResponse(response: Response, asStream: boolean): Promise<FormattedResponse> {
   const headers = Object.fromEntries(response.headers.entries());
   if (asStream) return { body: response.body, headers, status: response.status };
   if (response.status === 204) return { body: null, headers, status: response.status };
   const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-  let body: unknown;
+  let body: ResponseBodyTypes;
   if (type === 'application/json') {
     const text = await response.text();
-    body = text === '' ? {} : (JSON.parse(text) as unknown);
+    body = text === '' ? {} : (JSON.parse(text) as ResponseBodyTypes);
   } else if (type.startsWith('text/')) body = await response.text();
   else body = await response.blob();
   return { body: body ?? {}, headers, status: response.status };

@@ -16,7 +16,7 @@ export interface StickyNoteResult {
 }
 
 /** The body as posted: the marker first, line endings as GitLab stores them, secrets masked. */
-export function stickyBody(body: string, marker: string = PREVIEW_MARKER): string {
+function stickyBody(body: string, marker: string = PREVIEW_MARKER): string {
   const text = maskSecrets(body.replace(/\r\n/g, '\n'));
   return text.startsWith(marker) ? text : `${marker}\n${text}`;
 }

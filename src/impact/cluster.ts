@@ -21,7 +21,7 @@ export interface ClusterState {
   objects: readonly ClusterObject[];
 }
 
-export interface ContainerProfiles {
+interface ContainerProfiles {
   container: string;
   /** `localhostProfile` of a Localhost AppArmor profile (field or annotation). */
   apparmor?: string;
@@ -62,7 +62,7 @@ function meta(object: ClusterObject): {
 }
 
 /** The pod template (metadata and spec) of a pod or a controller. */
-export function podTemplate(
+function podTemplate(
   object: ClusterObject,
 ): { metadata: Record<string, unknown>; spec: Record<string, unknown> } | undefined {
   const spec = isMap(object.spec) ? object.spec : undefined;
@@ -87,7 +87,7 @@ function localhost(profile: unknown): string | undefined {
 }
 
 /** The Localhost profiles each container runs with (container settings win over the pod's). */
-export function containerProfiles(object: ClusterObject): ContainerProfiles[] {
+function containerProfiles(object: ClusterObject): ContainerProfiles[] {
   const template = podTemplate(object);
   if (!template) return [];
   const annotations = isMap(template.metadata.annotations) ? template.metadata.annotations : {};
@@ -195,7 +195,7 @@ function buildWorkloads(state: ClusterState): Workloads {
   const podIndex = new Map<string, Map<string, Workload | undefined>>();
   const indexOf = (namespace: string): Map<string, Workload | undefined> => {
     let inNs = podIndex.get(namespace);
-    if (!inNs) podIndex.set(namespace, (inNs = new Map()));
+    if (!inNs) podIndex.set(namespace, (inNs = new Map<string, Workload | undefined>()));
     return inNs;
   };
   for (const pod of pods) {

@@ -19,7 +19,7 @@ import type { Fields } from '../languages/falco/index.js';
 const SPAN_KEYS = new Set(['start', 'end', 'opStart', 'opEnd']);
 
 /** A key equal for two rules exactly when their expanded conditions and sources are the same. */
-export function conditionKey(source: string, condition: Expr): string {
+function conditionKey(source: string, condition: Expr): string {
   return `${source}\u0000${JSON.stringify(condition, (key, value: unknown) => (SPAN_KEYS.has(key) ? undefined : value))}`;
 }
 

@@ -333,7 +333,7 @@ export const falcoSection: ImpactSection = {
     const changedFor = new Map<string, Map<unknown, typeof changedConditions>>();
     const relevantChanges = (source: string, type: unknown): typeof changedConditions => {
       let byType = changedFor.get(source);
-      if (!byType) changedFor.set(source, (byType = new Map()));
+      if (!byType) changedFor.set(source, (byType = new Map<unknown, typeof changedConditions>()));
       const key = typeof type === 'string' ? type : undefined;
       let list = byType.get(key);
       if (!list) {

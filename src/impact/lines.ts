@@ -11,7 +11,7 @@ export function lineOf(
 ): number | undefined {
   if (!tree || offset === undefined) return undefined;
   let byPath = files.get(tree);
-  if (!byPath) files.set(tree, (byPath = new Map()));
+  if (!byPath) files.set(tree, (byPath = new Map<string, SourceFile | null>()));
   let file = byPath.get(path);
   if (file === undefined) {
     const text = tree.read(path);

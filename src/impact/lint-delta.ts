@@ -7,10 +7,6 @@ import { lint } from '../core/runner.js';
 import { buildReport } from '../report/positions.js';
 import type { LintDelta, LintFinding } from './model.js';
 
-export interface LintSide {
-  findings: LintFinding[];
-}
-
 /**
  * Lints one side. `config`: the configuration to use instead of the side's own; given, it is the
  * trusted one (the head's with the base's include roots and baselines), else the side's own is

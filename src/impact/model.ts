@@ -6,7 +6,8 @@ import type { Severity } from '../core/diagnostic.js';
 import type { PolicyKind } from '../core/kinds.js';
 import type { SteeringChange } from '../core/steering.js';
 
-export type FileKind = PolicyKind | 'tests' | 'config';
+/** A policy kind, `tests` or `config` (PolicyKind is any string: the languages list is open). */
+export type FileKind = PolicyKind;
 
 export interface FileChange {
   /** Relative to the repository root, `/`-separated. */

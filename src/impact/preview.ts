@@ -94,7 +94,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   const feed = new EventFeed(options.events, options.progress, checkpoint);
   const running: Promise<SectionResult>[] = [];
   const changedKinds = options.languages.filter(({ kind }) => files.some((f) => f.kind === kind));
-  const providers = await Promise.all(changedKinds.map((language) => language.impact?.()));
+  const providers = await Promise.all(changedKinds.map(async (language) => language.impact?.()));
   for (const [index, { kind }] of changedKinds.entries()) {
     const changed = files.filter((f) => f.kind === kind);
     const provider = providers[index];

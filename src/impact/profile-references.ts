@@ -9,7 +9,7 @@ import type { ImpactFinding } from './model.js';
 import type { PolicyTree } from './section.js';
 
 /** Pods whose containers name a profile that the base has and the head has not. */
-export function removedProfileFindings(
+function removedProfileFindings(
   kind: 'apparmor' | 'seccomp',
   removed: ReadonlyMap<string, string | undefined>,
   workloads: Workloads,
@@ -42,7 +42,7 @@ export function removedProfileFindings(
 }
 
 /** Head profiles that no workload names. */
-export function unreferencedFindings(
+function unreferencedFindings(
   kind: 'apparmor' | 'seccomp',
   names: Iterable<string>,
   workloads: Workloads,

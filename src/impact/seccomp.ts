@@ -210,9 +210,9 @@ export const seccompSection: ImpactSection = {
     let cached = 0;
     const callsOf = (profile: string, namespace: string): Map<string, Refusal> => {
       let byNs = decisions.get(profile);
-      if (!byNs) decisions.set(profile, (byNs = new Map()));
+      if (!byNs) decisions.set(profile, (byNs = new Map<string, Map<string, Refusal>>()));
       let bySyscall = byNs.get(namespace);
-      if (!bySyscall) byNs.set(namespace, (bySyscall = new Map()));
+      if (!bySyscall) byNs.set(namespace, (bySyscall = new Map<string, Refusal>()));
       return bySyscall;
     };
     const decide = (who: Attribution & { ok: true }, syscall: string): Refusal => {

@@ -51,7 +51,7 @@ export class KubeApiError extends Error {
   }
 }
 
-export interface ResourceInfo {
+interface ResourceInfo {
   plural: string;
   namespaced: boolean;
 }
@@ -104,7 +104,7 @@ function toApiError(error: unknown, what: string, timeoutMs: number): KubeApiErr
       } catch {
         body = { message: e.body };
       }
-    } else if (e.body && typeof e.body === 'object') body = e.body as ApiStatus;
+    } else if (e.body && typeof e.body === 'object') body = e.body;
     const message = body?.message ?? `HTTP ${e.code}`;
     return new KubeApiError(`${what}: ${message}`, e.code, body);
   }
@@ -217,7 +217,7 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
     },
     async get(ref) {
       try {
-        return (await api.read(header(ref))) as KubeObject;
+        return await api.read<KubeObject>(header(ref));
       } catch (error) {
         if ((error as { code?: unknown }).code === 404) return undefined;
         throw toApiError(error, `reading ${label(ref)}`, timeoutMs);
@@ -259,14 +259,14 @@ export async function connect(options: ConnectOptions): Promise<KubeClient> {
     },
     async apply(object, { dryRun, force }) {
       try {
-        return (await api.patch(
+        return await api.patch<KubeObject>(
           structuredClone(object),
           undefined,
           dryRun ? 'All' : undefined,
           FIELD_MANAGER,
           force,
           k8s.PatchStrategy.ServerSideApply,
-        )) as KubeObject;
+        );
       } catch (error) {
         throw toApiError(
           error,

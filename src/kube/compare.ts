@@ -44,7 +44,7 @@ function project(desired: Json, live: Json): Json {
     return out;
   }
   if (Array.isArray(desired) && Array.isArray(live)) {
-    return live.map((item, i) => (i < desired.length ? project(desired[i], item) : item));
+    return live.map((item: unknown, i) => (i < desired.length ? project(desired[i], item) : item));
   }
   return live;
 }
@@ -67,10 +67,10 @@ function addOwned(fields: JsonMap, desired: Json, live: Json, projected: Json): 
       }
       const same = (item: unknown): boolean =>
         isMap(item) && Object.entries(match).every(([k, v]) => JSON.stringify(item[k]) === JSON.stringify(v));
-      const liveItem = live.find(same);
+      const liveItem: unknown = live.find(same);
       if (liveItem === undefined) continue;
-      const wanted = Array.isArray(desired) ? desired.find(same) : undefined;
-      const projectedItem = projected.find(same);
+      const wanted: unknown = Array.isArray(desired) ? desired.find(same) : undefined;
+      const projectedItem: unknown = projected.find(same);
       if (wanted === undefined || projectedItem === undefined) projected.push(liveItem);
       else if (isMap(sub)) addOwned(sub, wanted, liveItem, projectedItem);
     }

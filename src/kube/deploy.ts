@@ -26,14 +26,14 @@ export const MANAGED_KINDS: { apiVersion: string; kind: string }[] = [
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding' },
 ];
 
-export type Action = 'create' | 'update' | 'unchanged' | 'delete';
+type Action = 'create' | 'update' | 'unchanged' | 'delete';
 
 export interface Step {
   ref: ObjectRef;
   action: Action;
 }
 
-export interface Conflict {
+interface Conflict {
   ref: ObjectRef;
   /** The other field managers, each with the fields it owns that we would change. */
   managers: { manager: string; fields: string[] }[];
@@ -68,7 +68,7 @@ const HINTS: Record<string, string> = {
 };
 
 /** Turns a 409 from server-side apply into the managers and fields in conflict. */
-export function conflictOf(ref: ObjectRef, error: KubeApiError): Conflict | undefined {
+function conflictOf(ref: ObjectRef, error: KubeApiError): Conflict | undefined {
   if (error.status !== 409 || error.reason !== 'Conflict') return undefined;
   const byManager = new Map<string, string[]>();
   for (const cause of error.body?.details?.causes ?? []) {

@@ -50,7 +50,7 @@ function owns(fields: unknown, path: readonly string[]): boolean {
  * The field managers other than ours that own a field where the cluster differs (from
  * managedFields): who changed it, and whose ownership an apply would conflict with.
  */
-export function editors(desired: KubeObject, live: KubeObject): string[] {
+function editors(desired: KubeObject, live: KubeObject): string[] {
   const wanted: JsonMap = { ...desired, metadata: { ...desired.metadata } };
   const paths = differingPaths(wanted, projectLive(desired, live)).filter(
     (p) => p[0] !== 'metadata' || ['labels', 'annotations'].includes(p[1] ?? ''),

@@ -12,7 +12,7 @@ import type { YamlNode } from '../core/yaml.js';
 import type { KubeClient } from './client.js';
 import type { KubeObject } from './objects.js';
 
-export const SNAPSHOT_KINDS: { apiVersion: string; kind: string }[] = [
+const SNAPSHOT_KINDS: { apiVersion: string; kind: string }[] = [
   { apiVersion: 'v1', kind: 'Namespace' },
   { apiVersion: 'v1', kind: 'Pod' },
   { apiVersion: 'apps/v1', kind: 'Deployment' },

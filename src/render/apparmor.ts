@@ -10,7 +10,7 @@ import { commonDirectory, relativeTo } from './paths.js';
 import { emptyContribution } from './types.js';
 import type { RenderContribution, RenderInput, Renderer } from './types.js';
 
-export const APPARMOR_CONFIGMAP = 'chs-apparmor-profiles';
+const APPARMOR_CONFIGMAP = 'chs-apparmor-profiles';
 
 /** A profile block opens: `profile name ... {`, `/path/to/exe ... {`, or a quoted name. */
 const PROFILE_START = /^[ \t]*(?:profile[ \t]+\S+|\/\S*|"[^"\n]+"|:[^\s:]+:\S+)[^\n{]*\{/m;

@@ -9,8 +9,8 @@ import { emptyContribution } from './types.js';
 import type { RenderContribution, RenderInput, Renderer } from './types.js';
 import { toYaml } from './yaml.js';
 
-export const FALCO_CONFIGMAP = 'chs-falco-rules';
-export const FALCO_RULES_DIR = '/etc/falco/container-host-security';
+const FALCO_CONFIGMAP = 'chs-falco-rules';
+const FALCO_RULES_DIR = '/etc/falco/container-host-security';
 
 export const falcoRenderer: Renderer = {
   kind: 'falco',

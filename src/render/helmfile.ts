@@ -14,8 +14,8 @@ import type { RenderedFile } from './types.js';
 import { toYaml, toYamlStream } from './yaml.js';
 
 /** GitLab's cluster management project installs its applications into this namespace. */
-export const CMP_RELEASE_NAMESPACE = 'gitlab-managed-apps';
-export const FALCO_CHART_REPOSITORY = 'https://falcosecurity.github.io/charts';
+const CMP_RELEASE_NAMESPACE = 'gitlab-managed-apps';
+const FALCO_CHART_REPOSITORY = 'https://falcosecurity.github.io/charts';
 
 export interface HelmfileInput {
   target: string;

@@ -23,7 +23,7 @@ export function targetSelector(target: string): string {
 }
 
 /** JSON with sorted keys: the same value always gives the same bytes. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.keys(value)

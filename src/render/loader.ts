@@ -6,7 +6,7 @@ import { LOADER_SCRIPT } from './loader-script.js';
 import { configMap, finalize } from './objects.js';
 import type { LoaderNeed, RenderSettings } from './types.js';
 
-export const LOADER_NAME = 'chs-profile-loader';
+const LOADER_NAME = 'chs-profile-loader';
 
 export function renderLoader(
   target: string,

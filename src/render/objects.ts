@@ -13,7 +13,7 @@ import {
 /** A ConfigMap's data must stay under the API server's 1 MiB object limit. */
 export const MAX_CONFIGMAP_BYTES = 1024 * 1024 - 16 * 1024;
 
-export function ourLabels(target: string, component: string): Record<string, string> {
+function ourLabels(target: string, component: string): Record<string, string> {
   return {
     [MANAGED_BY_LABEL]: MANAGED_BY,
     [PART_OF_LABEL]: MANAGED_BY,

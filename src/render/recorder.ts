@@ -16,8 +16,8 @@ import {
 } from '../languages/falco/index.js';
 import type { EvaluableRule } from '../languages/falco/index.js';
 
-export const RECORDER_RULE = 'chs recorder';
-export const RECORDER_TAG = 'chs_recorder';
+const RECORDER_RULE = 'chs recorder';
+const RECORDER_TAG = 'chs_recorder';
 
 /** Fields every recorded event keeps: what attributes it to a workload, and its type and direction. */
 const ALWAYS = ['evt.type', 'container.id', 'k8s.ns.name', 'k8s.pod.name'];

@@ -13,8 +13,8 @@ import { commonDirectory, relativeTo } from './paths.js';
 import { emptyContribution } from './types.js';
 import type { PolicyText, RenderContribution, RenderInput, Renderer } from './types.js';
 
-export const SECCOMP_CONFIGMAP = 'chs-seccomp-profiles';
-export const SPO_API_VERSION = 'security-profiles-operator.x-k8s.io/v1beta1';
+const SECCOMP_CONFIGMAP = 'chs-seccomp-profiles';
+const SPO_API_VERSION = 'security-profiles-operator.x-k8s.io/v1beta1';
 
 const BLOCKING = new Set([
   'SCMP_ACT_ERRNO',

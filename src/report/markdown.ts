@@ -21,7 +21,7 @@ import type { NoteLinks } from './note-links.js';
 import { SEVERITY_ICON, sectionFold, sectionSeverity } from './note-sections.js';
 import type { Severity } from './note-sections.js';
 
-export { GITLAB_NOTE_LIMIT, codeSpan, escapeText } from './markdown-blocks.js';
+export { GITLAB_NOTE_LIMIT } from './markdown-blocks.js';
 
 export interface MarkdownOptions {
   /** Longest output in characters; past it the report is cut and points to the artifact. */

@@ -8,7 +8,7 @@ import type { ImpactFinding, ImpactReport, ItemChange } from '../impact/model.js
 import { codeSpan, escapeText } from './markdown-blocks.js';
 import type { MdBlock } from './markdown-blocks.js';
 
-export const ICON: Record<ImpactReport['verdict']['level'], string> = {
+const ICON: Record<ImpactReport['verdict']['level'], string> = {
   none: '✅',
   info: 'ℹ️',
   warning: '⚠️',
@@ -43,7 +43,7 @@ export function plural(n: number, one: string, many: string = `${one}s`): string
 }
 
 /** The verdict: safe or not, and why, in one line. */
-export function verdictLine(report: ImpactReport): string {
+function verdictLine(report: ImpactReport): string {
   const { level, headline } = report.verdict;
   const why = headline.charAt(0).toLowerCase() + headline.slice(1);
   return `**${ICON[level]} ${VERDICT[level]}: ${escapeText(why)}**`;
@@ -93,7 +93,7 @@ function breaksCell(f: ImpactFinding): string {
 }
 
 /** A fix as Markdown: the fields to set (`a.b=c`) as code, the rest as text. */
-export function fixMarkdown(fix: string, inTable = false): string {
+function fixMarkdown(fix: string, inTable = false): string {
   return fix
     .split(/(\b[\w.]+=(?:\[[^\]]*\]|[^\s,;]+))/)
     .map((part, i) => (i % 2 === 1 ? codeSpan(part, inTable) : escapeText(part)))

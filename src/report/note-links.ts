@@ -52,7 +52,7 @@ function encodePath(path: string): string {
 }
 
 /** A Markdown link; `text` is already safe Markdown. */
-export function link(text: string, href: string): string {
+function link(text: string, href: string): string {
   return `[${text}](${href})`;
 }
 

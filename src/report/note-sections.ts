@@ -22,7 +22,7 @@ export function sectionSeverity(section: SectionResult): Severity {
 }
 
 /** A table without the columns that are empty or the same on every row (said once above it). */
-export function compactTable(header: string[], rows: string[][], keep: readonly string[] = []): MdBlock[] {
+function compactTable(header: string[], rows: string[][], keep: readonly string[] = []): MdBlock[] {
   const constant: string[] = [];
   const columns = header
     .map((name, i) => ({ name, i }))
@@ -283,7 +283,7 @@ function bar(n: number, max: number, full: string): string {
 }
 
 /** An alert as its time to the second and the fields in its output's parentheses. */
-export function shortAlert(output: string): string {
+function shortAlert(output: string): string {
   const time = /^(\d\d:\d\d:\d\d)(?:\.\d+)?:?\s*/.exec(output);
   const rest = time ? output.slice(time[0].length) : output;
   const fields = /\((\w[\w.]*=.*)\)\s*$/.exec(rest)?.[1];

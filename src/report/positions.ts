@@ -27,7 +27,7 @@ export interface LintReport {
   summary: { errors: number; warnings: number; infos: number };
 }
 
-export function resolveDiagnostic(diagnostic: Diagnostic, file: SourceFile | undefined): ResolvedDiagnostic {
+function resolveDiagnostic(diagnostic: Diagnostic, file: SourceFile | undefined): ResolvedDiagnostic {
   const out: ResolvedDiagnostic = {
     file: diagnostic.file,
     line: 1,

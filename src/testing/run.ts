@@ -81,7 +81,7 @@ async function runCase(
   }
 }
 
-export function findTestFiles(options: Pick<TestRunOptions, 'cwd' | 'config' | 'paths' | 'languages'>): {
+function findTestFiles(options: Pick<TestRunOptions, 'cwd' | 'config' | 'paths' | 'languages'>): {
   files: { absolute: string; display: string }[];
   problems: WalkProblem[];
 } {

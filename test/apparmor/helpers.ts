@@ -15,7 +15,7 @@ export { skipping, WHY } from '../helpers/skip.js';
 
 export const corpus = corpusPath('apparmor');
 export const hasCorpus = existsSync(join(corpus, 'simple_tests'));
-export const features = join(corpus, 'features_files', 'features.all');
+const features = join(corpus, 'features_files', 'features.all');
 
 function which(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;

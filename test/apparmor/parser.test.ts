@@ -255,7 +255,7 @@ describe('parser robustness', () => {
         lines.push(
           `@{A${i}} = ${Array<string>(copies)
             .fill(`@{A${i - 1}}`)
-            .join(separator as string)}`,
+            .join(separator)}`,
         );
       lines.push(`profile a {\n  /tmp/@{A${levels}} r,\n}\n`);
       const found = parserFindings(lines.join('\n'));

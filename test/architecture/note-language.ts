@@ -9,7 +9,7 @@ import { pairOf } from '../../src/core/yaml.js';
 import { defineRule } from '../../src/core/rule.js';
 import type { PolicyLanguage } from '../../src/languages/index.js';
 
-export const shout = defineRule({
+const shout = defineRule({
   meta: {
     id: 'note/shout',
     severity: 'error',

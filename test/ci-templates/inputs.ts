@@ -9,8 +9,8 @@
  */
 import { YAML11_SCHEMA, defineSequenceTag, loadAll } from 'js-yaml';
 
-export type InputType = 'string' | 'number' | 'boolean' | 'array';
-export const INPUT_TYPES: readonly InputType[] = ['array', 'boolean', 'number', 'string'];
+type InputType = 'string' | 'number' | 'boolean' | 'array';
+const INPUT_TYPES: readonly InputType[] = ['array', 'boolean', 'number', 'string'];
 
 export interface InputSpec {
   name: string;
@@ -33,7 +33,7 @@ export interface CiFile {
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 /** GitLab's YAML tag for reusing sections: `!reference [job, script]`. */
-export interface Reference {
+interface Reference {
   '!reference': unknown[];
 }
 
@@ -82,8 +82,8 @@ export function loadCiFile(text: string, name: string): Result<CiFile> {
   return {
     ok: true,
     value: {
-      header: hasHeader ? (first as Record<string, unknown>) : undefined,
-      content: (content ?? {}) as Record<string, unknown>,
+      header: hasHeader ? (first) : undefined,
+      content: (content ?? {}),
     },
   };
 }
@@ -193,7 +193,7 @@ function validateValue(spec: InputSpec, raw: unknown, isDefault: boolean, errors
 }
 
 /** The values of the inputs: the arguments given, checked against the specs, else the defaults. */
-export function resolveInputs(
+function resolveInputs(
   specs: readonly InputSpec[],
   args: Record<string, unknown>,
 ): Result<Record<string, unknown>> {
@@ -219,7 +219,7 @@ export function resolveInputs(
 }
 
 /** How Ruby prints a value into a string (`"#{value}"`), which is what GitLab inserts. */
-export function rubyToS(value: unknown): string {
+function rubyToS(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
@@ -245,7 +245,7 @@ export function shellEscape(text: string): string {
 }
 
 /** `expand_vars`: `$VAR` and `${VAR}` of known variables are replaced; unknown ones stay. */
-export function expandKnown(text: string, variables: Record<string, string>): string {
+function expandKnown(text: string, variables: Record<string, string>): string {
   return text.replace(
     /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g,
     (whole, braced, bare) => {
@@ -317,7 +317,7 @@ function splitLimit(text: string, separator: string, limit: number): string[] {
 }
 
 /** Replaces every interpolation block in the keys and values of the content. */
-export function interpolateContent(
+function interpolateContent(
   content: Record<string, unknown>,
   context: Record<string, unknown>,
   variables: Record<string, string> = {},

@@ -49,10 +49,7 @@ const RESERVED = new Set([
 ]);
 const DEFAULT_STAGES = ['.pre', 'build', 'test', 'deploy', '.post'];
 
-export function deepMerge(
-  base: Record<string, unknown>,
-  over: Record<string, unknown>,
-): Record<string, unknown> {
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
@@ -62,7 +59,7 @@ export function deepMerge(
 }
 
 /** `$VAR` and `${VAR}` replaced by their values (unknown ones by nothing), `$$` by `$`. */
-export function expandVariables(text: string, variables: Readonly<Record<string, string>>): string {
+function expandVariables(text: string, variables: Readonly<Record<string, string>>): string {
   return text.replace(
     /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (whole, braced, bare) => {
@@ -264,7 +261,7 @@ const MAX_EXTENDS_DEPTH = 11;
  * list, later ones winning) is deep-merged under the job, recursively (at most 11 levels), with
  * lists replaced rather than merged. Errors are GitLab's.
  */
-export function resolveExtends(config: Record<string, unknown>): Result<Record<string, unknown>> {
+function resolveExtends(config: Record<string, unknown>): Result<Record<string, unknown>> {
   const out: Record<string, unknown> = { ...config };
   const done = new Set<string>();
   const resolve = (name: string, chain: string[]): string | undefined => {
@@ -500,7 +497,8 @@ function shellQuote(text: string): string {
 }
 
 export interface DeclaredArtifact {
-  kind: 'path' | 'codequality' | 'junit' | string;
+  /** `path`, or the report type under `artifacts:reports:` (`codequality`, `junit`, ...). */
+  kind: string;
   path: string;
 }
 

@@ -242,7 +242,7 @@ describe("the project's own pipeline (.gitlab-ci.yml)", () => {
     ],
   };
   for (const kind of KINDS) {
-    it(`a ${kind} pipeline: ${expected[kind] === 'none' ? 'no pipeline' : (expected[kind] as string[]).join(', ')}`, () => {
+    it(`a ${kind} pipeline: ${expected[kind] === 'none' ? 'no pipeline' : (expected[kind]).join(', ')}`, () => {
       const result = planOf(self, kind);
       expect(result.errors).toEqual([]);
       if (expected[kind] === 'none') expect(result.created).toBe(false);

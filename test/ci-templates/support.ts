@@ -15,10 +15,10 @@ export const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf
   .version;
 
 export const TEMPLATE_NAMES: readonly string[] = TEMPLATES;
-export const templatePath = (name: string): string => join(ROOT, 'ci-templates', `${name}.yml`);
+const templatePath = (name: string): string => join(ROOT, 'ci-templates', `${name}.yml`);
 export const readTemplate = (name: string): string => readFileSync(templatePath(name), 'utf8');
 
-export const FQDN = 'gitlab.example.com';
+const FQDN = 'gitlab.example.com';
 export const TEMPLATES_PROJECT = 'tools/container-host-security';
 export const USER_PROJECT = 'shop/policies';
 /** The commit the project's own pipeline runs for (`$CI_COMMIT_SHA`). */
@@ -43,10 +43,7 @@ export function listFiles(dir: string, skip: readonly string[] = ['.git', 'node_
 }
 
 /** The files of a user's project that holds examples/ at its root, as the snippets are tested. */
-export const EXAMPLE_FILES: readonly string[] = [
-  ...listFiles(join(ROOT, 'examples')),
-  '.gitlab-ci.yml',
-].sort();
+export const EXAMPLE_FILES: readonly string[] = [...listFiles(join(ROOT, 'examples')), '.gitlab-ci.yml'].sort();
 
 /** This working tree as the templates project, readable at the release tag and at COMMIT. */
 export function templatesProject(): Project {

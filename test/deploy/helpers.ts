@@ -1,13 +1,13 @@
 /** A test API server and a test GitLab server side by side, for the deploy gate, the cluster management project and the drift issue. */
 import type { GitLabServer } from '../gitlab-server/server.js';
-import { MR_IID, PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
+import { PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
 import { runCommand, workspace } from '../kube/helpers.js';
 import type { Run, Workspace } from '../kube/helpers.js';
 import type { ClientOptions } from '../../src/gitlab/client.js';
 
-export { MR_IID, PROJECT_ID, TOKEN };
+export { PROJECT_ID, TOKEN };
 export const CMP_ID = 43;
-export const CMP_PATH = 'group/cluster-management';
+const CMP_PATH = 'group/cluster-management';
 export const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 
 /** The root helmfile.yaml as GitLab's cluster management project template has it (entries commented out). */
@@ -61,7 +61,7 @@ export function ciEnv(gitlab: GitLabServer, extra: Record<string, string> = {}):
   };
 }
 
-export const fast: ClientOptions = {
+const fast: ClientOptions = {
   retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10, maxTotalMs: 2_000 },
   sleep: async () => {},
 };

@@ -9,7 +9,7 @@ import { corpusDir } from './corpus.js';
  * The rule Falco's unit tests put in front of the `exceptions_values_*` fragments
  * (test_rule_loader.cpp, s_exception_values_rule_base); the corpus keeps only the fragment.
  */
-export const EXCEPTION_VALUES_RULE_BASE =
+const EXCEPTION_VALUES_RULE_BASE =
   '- rule: test_rule\n  desc: test rule\n  condition: evt.type = open\n  output: command=%proc.cmdline\n  priority: INFO\n';
 
 /** Completes a fragment that starts inside a rule (`  exceptions:`) with the unit tests' base rule. */
@@ -40,7 +40,7 @@ export interface Outcome {
   start: number | undefined;
 }
 
-export function outcomes(result: LoadResult): Outcome[] {
+function outcomes(result: LoadResult): Outcome[] {
   return result.messages.map((m) => {
     const rule = falcoRulesById.get(m.ruleId);
     if (!rule) throw new Error(`no rule definition for ${m.ruleId}`);

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const NOTE_LIMIT = 1_000_000;
+const NOTE_LIMIT = 1_000_000;
 
 export interface User {
   id: number;
@@ -25,7 +25,7 @@ export interface TokenSpec {
 }
 
 /** A project CI/CD variable as GitLab lists it (`hidden`: masked and hidden, its value never shown). */
-export interface Variable {
+interface Variable {
   key: string;
   value: string;
   masked: boolean;
@@ -65,7 +65,7 @@ export interface MergeRequest {
   notes: Note[];
 }
 
-export interface Issue {
+interface Issue {
   id: number;
   iid: number;
   project_id: number;

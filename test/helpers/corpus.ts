@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WHY, skipping } from './skip.js';
 
-export const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 export const hasCorpus = existsSync(CORPUS);
 
 export function corpusPath(...parts: string[]): string {

@@ -7,7 +7,7 @@ import { RuleRegistry } from '../../src/core/registry.js';
 import { defineRule } from '../../src/core/rule.js';
 import { coreRules } from '../../src/core/rules.js';
 
-export const todoRule = defineRule({
+const todoRule = defineRule({
   meta: {
     id: 'falco/no-todo',
     severity: 'error',

@@ -9,7 +9,7 @@ import type { SectionResult } from '../../src/impact/model.js';
 import type { ImpactSection } from '../../src/impact/section.js';
 import { loadTree } from '../../src/impact/tree.js';
 
-export const CONFIG = `version: 1
+const CONFIG = `version: 1
 mode: monitor
 targets:
   - name: production
@@ -27,7 +27,7 @@ function writeTree(dir: string, files: Record<string, string>): void {
 }
 
 /** One event a line, `{"source":"syscall","fields":...}`. */
-export function eventLines(events: readonly Record<string, unknown>[]): string {
+function eventLines(events: readonly Record<string, unknown>[]): string {
   return events.map((fields) => JSON.stringify({ source: 'syscall', fields })).join('\n') + '\n';
 }
 

@@ -42,10 +42,10 @@ function randomEvents(count: number, seed: number): EngineEvent[] {
   for (let i = 0; i < count; i++) {
     const fields: Record<string, unknown> = {};
     for (const [field, list] of values) if (next() < 0.8) fields[field] = pick(list);
-    events.push({ source: next() < 0.95 ? 'syscall' : 'k8s_audit', fields: fields as EngineEvent['fields'] });
+    events.push({ source: next() < 0.95 ? 'syscall' : 'k8s_audit', fields: fields });
   }
   return [
-    ...recorded.map((e) => ({ source: e.source ?? 'syscall', fields: e.fields as EngineEvent['fields'] })),
+    ...recorded.map((e) => ({ source: e.source ?? 'syscall', fields: e.fields })),
     ...events,
   ];
 }

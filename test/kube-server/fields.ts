@@ -15,7 +15,7 @@ export function isMap(value: unknown): value is JsonMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function isKeyedList(value: unknown): value is JsonMap[] {
+function isKeyedList(value: unknown): value is JsonMap[] {
   return (
     Array.isArray(value) &&
     value.length > 0 &&

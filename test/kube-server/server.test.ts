@@ -1,5 +1,4 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the tests dig into objects parsed from JSON */
-import type { V1ConfigMap } from '@kubernetes/client-node';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -346,7 +345,7 @@ describe('through @kubernetes/client-node 1.4', () => {
           kind: 'ConfigMap',
           metadata: { name: 'a', namespace: 'n', labels: { x: 'y' } },
           data: { k: 'v' },
-        } as V1ConfigMap,
+        },
         undefined,
         undefined,
         'chs',

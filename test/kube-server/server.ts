@@ -84,7 +84,7 @@ class HttpError extends Error {
   }
 }
 
-export function statusBody(code: number, reason: string, message: string, details?: JsonMap): JsonMap {
+function statusBody(code: number, reason: string, message: string, details?: JsonMap): JsonMap {
   return {
     kind: 'Status',
     apiVersion: 'v1',
@@ -888,7 +888,7 @@ export class KubeServer {
     if (namespace !== undefined) metadata.namespace = namespace;
     const old = existing?.object.metadata as JsonMap | undefined;
     for (const serverField of ['uid', 'creationTimestamp', 'resourceVersion', 'generation']) {
-      if (old && old[serverField] !== undefined) metadata[serverField] = old[serverField] as Json;
+      if (old && old[serverField] !== undefined) metadata[serverField] = old[serverField];
       else delete metadata[serverField];
     }
     if (existing && existing.object.status !== undefined)

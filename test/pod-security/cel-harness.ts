@@ -16,14 +16,14 @@ const compiled = new Map<string, (context: Record<string, unknown>) => unknown>(
 function program(expression: string): (context: Record<string, unknown>) => unknown {
   let fn = compiled.get(expression);
   if (!fn) {
-    fn = env.parse(expression) as unknown as (context: Record<string, unknown>) => unknown;
+    fn = env.parse(expression);
     compiled.set(expression, fn);
   }
   return fn;
 }
 
 /** The object as the API server would pass it to admission. */
-export function asAdmitted(value: unknown, key?: string): unknown {
+function asAdmitted(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) {
     const items = value.filter((v) => v !== null).map((v) => asAdmitted(v));
     if (key === 'volumes') {

@@ -3,15 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 
-export const CORPUS = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'corpus',
-  'pod-security-admission',
-);
+const CORPUS = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'pod-security-admission');
 export const hasCorpus = existsSync(join(CORPUS, 'testdata'));
 
 export interface Fixture {

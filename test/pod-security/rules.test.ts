@@ -88,7 +88,7 @@ describe('pod-security lint rules', () => {
       expect: [
         {
           ruleId: 'pod-security/invalid-policy',
-          message: expect.stringContaining('invalid YAML') as unknown as string,
+          message: expect.stringContaining('invalid YAML'),
         },
       ],
     },
@@ -100,7 +100,7 @@ describe('pod-security lint rules', () => {
           ruleId: 'pod-security/invalid-policy',
           line: 2,
           column: 7,
-          message: expect.stringContaining('a ConfigMap is not a pod security policy') as unknown as string,
+          message: expect.stringContaining('a ConfigMap is not a pod security policy'),
         },
       ],
     },

@@ -43,7 +43,7 @@ function balanced(markdown: string): boolean {
         fence = undefined;
       continue;
     }
-    if (run) fence = run[1] as string;
+    if (run) fence = run[1];
     depth += (line.match(/<details>/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
   }
   return fence === undefined && depth === 0;

@@ -163,7 +163,7 @@ function balanced(markdown: string): void {
       continue;
     }
     if (run) {
-      fence = run[1] as string;
+      fence = run[1];
       continue;
     }
     depth += (line.match(/<details>/g) ?? []).length;

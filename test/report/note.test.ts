@@ -230,7 +230,7 @@ describe('the example note, as GitLab renders it', () => {
     for (const table of html.matchAll(/<table>([\s\S]*?)<\/table>/g)) {
       const head = (/<thead>([\s\S]*?)<\/thead>/.exec(table[1] as string)?.[1] ?? '').split('<th').length - 1;
       for (const row of (table[1] as string).matchAll(/<tbody>[\s\S]*?<\/tbody>/g))
-        for (const tr of (row[0] as string).matchAll(/<tr>([\s\S]*?)<\/tr>/g))
+        for (const tr of (row[0]).matchAll(/<tr>([\s\S]*?)<\/tr>/g))
           expect((tr[1] as string).split('<td').length - 1).toBe(head);
     }
     // No Markdown table left as text (a row that did not parse).

@@ -34,7 +34,7 @@ describe('seccomp in chs lint', () => {
         facts = context.facts;
       },
     };
-    const result = await lint({ cwd: root, paths: [], languages: [spy as typeof seccomp], registry });
+    const result = await lint({ cwd: root, paths: [], languages: [spy], registry });
     const ids = result.diagnostics.map((d) => `${d.file} ${d.ruleId}`);
     expect(ids).toContain('policies/seccomp/allow.json seccomp/allow-by-default-in-block');
     expect(ids).toContain('policies/seccomp/nested/deny.json seccomp/docker-only-key');

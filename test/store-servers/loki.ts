@@ -132,7 +132,7 @@ export class LokiServer extends StoreServer {
     tenant = '',
   ): void {
     let store = this.tenants.get(tenant);
-    if (!store) this.tenants.set(tenant, (store = new Map()));
+    if (!store) this.tenants.set(tenant, (store = new Map<string, Stream>()));
     for (const { stream, values } of streams) {
       const key = JSON.stringify(Object.entries(stream).sort(([a], [b]) => (a < b ? -1 : 1)));
       let s = store.get(key);

@@ -32,7 +32,7 @@ interface SearchAnswer {
 type Paging = { kind: 'pit-es' } | { kind: 'pit-opensearch' } | { kind: 'scroll' };
 
 /** The version a store reports at its root, as the paging it supports. */
-export function pagingOf(root: unknown): Paging {
+function pagingOf(root: unknown): Paging {
   const version = (root as { version?: { number?: unknown; distribution?: unknown } }).version;
   const [major = 0, minor = 0] = String(version?.number ?? '0.0')
     .split('.')
@@ -43,7 +43,7 @@ export function pagingOf(root: unknown): Paging {
   return at(7, 10) ? { kind: 'pit-es' } : { kind: 'scroll' };
 }
 
-export function elasticsearchDisplay(config: ElasticsearchSourceConfig): string {
+function elasticsearchDisplay(config: ElasticsearchSourceConfig): string {
   return `elasticsearch ${config.url} ${config.index}`;
 }
 

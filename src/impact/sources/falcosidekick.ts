@@ -43,7 +43,7 @@ function flattenedNames(): Map<string, { name: string; argAllowed: boolean }> {
  * `evt.arg.flags` (a field taking an argument, its argument after a dot); a name Falco does not
  * know is kept as written.
  */
-export function unflattenFieldName(key: string): string {
+function unflattenFieldName(key: string): string {
   if (key.includes('.')) return key;
   const names = flattenedNames();
   const bracket = key.indexOf('[');
@@ -68,7 +68,7 @@ export function eventFromDocument(source: unknown, n: number): RecordedEvent | B
     // Flattened: rebuild the object with the dotted names, in the same order.
     const restored: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) restored[unflattenFieldName(k)] = v;
-    fields = restored as typeof fields;
+    fields = restored;
     break;
   }
   event.fields = fields;

@@ -60,7 +60,7 @@ export function authorization(
 }
 
 /** Which variable holds the credential, for a 401/403 message. */
-export function credentialName(auth: StoreAuth): string {
+function credentialName(auth: StoreAuth): string {
   const names = [auth.tokenEnv, auth.apiKeyEnv, auth.userEnv, auth.passwordEnv].filter(
     (n): n is string => n !== undefined,
   );

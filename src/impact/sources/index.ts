@@ -16,7 +16,7 @@ import type { StoreHttpOptions } from './http.js';
 import { lokiSource } from './loki.js';
 import type { EventSource } from './source.js';
 
-export type { EventSink, EventSource, SourceCounts } from './source.js';
+export type { EventSink, EventSource,  } from './source.js';
 export type { StoreHttpOptions } from './http.js';
 export { fileSource } from './file.js';
 
@@ -24,7 +24,7 @@ export { fileSource } from './file.js';
  * The files a glob of chs.yaml matches, relative to the repository root; they stay inside it
  * (a glob or a link that leads out of it is a configuration error, and nothing of it is read).
  */
-export function globFiles(glob: string, root: string, cwd: string): EventSource[] {
+function globFiles(glob: string, root: string, cwd: string): EventSource[] {
   const matcher = globToRegExp(glob);
   const out: EventSource[] = [];
   const problems: WalkProblem[] = [];

@@ -16,7 +16,7 @@ import type { EventSink, EventSource, SourceCounts } from './source.js';
 import { nsToRfc3339, parseDuration, windowOf } from './window.js';
 import type { Window } from './window.js';
 
-export const LOKI_DEFAULT_LIMIT = 5000;
+const LOKI_DEFAULT_LIMIT = 5000;
 const DEFAULT_SPLIT = '24h';
 
 interface LokiStream {
@@ -38,13 +38,13 @@ function streamsOf(body: unknown, where: string): LokiStream[] {
  * A line filter that keeps the payloads of the given event types: falcosidekick writes the
  * payload with Go's encoding/json, so a field reads `"evt.type":"openat"`, without spaces.
  */
-export function typeFilter(types: ReadonlySet<string>): string {
+function typeFilter(types: ReadonlySet<string>): string {
   const names = [...types].sort().map((t) => t.replace(/[^A-Za-z0-9_]/g, ''));
   return ` |~ ${JSON.stringify(`"evt\\.type":"(${names.join('|')})"`)}`;
 }
 
 /** The display name of a Loki source: its URL and query, never a credential. */
-export function lokiDisplay(config: LokiSourceConfig): string {
+function lokiDisplay(config: LokiSourceConfig): string {
   return `loki ${config.url} ${config.query}`;
 }
 

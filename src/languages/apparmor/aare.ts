@@ -353,7 +353,7 @@ export function checkExpandedPattern(range: Range, text: string, report: Reporte
     } else if (c === '@' && text[i + 1] === '{') {
       const close = text.indexOf('}', i);
       if (close === -1) {
-        report(invalidGlob, 'unbalanced', word as Range, { what: 'variable braces', pattern: text });
+        report(invalidGlob, 'unbalanced', word, { what: 'variable braces', pattern: text });
         return;
       }
       i = close;
@@ -364,11 +364,11 @@ export function checkExpandedPattern(range: Range, text: string, report: Reporte
     else if (c === '}') {
       depth--;
       if (depth < 0) {
-        report(invalidGlob, 'unbalanced', word as Range, { what: '"}"', pattern: text });
+        report(invalidGlob, 'unbalanced', word, { what: '"}"', pattern: text });
         return;
       }
       if (!alternatives.pop()) {
-        report(invalidGlob, 'invalid', word as Range, {
+        report(invalidGlob, 'invalid', word, {
           detail: 'an alternation needs at least two choices ({a,b})',
           pattern: text,
         });
@@ -377,14 +377,14 @@ export function checkExpandedPattern(range: Range, text: string, report: Reporte
     }
   }
   if (inClass) {
-    report(invalidGlob, 'unbalanced', word as Range, { what: '"["', pattern: text });
+    report(invalidGlob, 'unbalanced', word, { what: '"["', pattern: text });
     return;
   }
   if (depth !== 0) {
-    report(invalidGlob, 'unbalanced', word as Range, { what: '"{"', pattern: text });
+    report(invalidGlob, 'unbalanced', word, { what: '"{"', pattern: text });
     return;
   }
   if (path && !/^(\/|@\{|\{)/.test(text)) {
-    report(invalidGlob, 'relative', word as Range, { pattern: text });
+    report(invalidGlob, 'relative', word, { pattern: text });
   }
 }

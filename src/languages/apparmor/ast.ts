@@ -46,7 +46,7 @@ export interface FileRule extends RuleBase {
   target?: Word;
 }
 
-export interface LinkRule extends RuleBase {
+interface LinkRule extends RuleBase {
   kind: 'link';
   subset: boolean;
   path: Word;
@@ -136,7 +136,7 @@ export interface Include extends Range {
   unchecked?: { variables: Readonly<Record<string, readonly string[]>> };
 }
 
-export interface IncludedFile {
+interface IncludedFile {
   path: string;
   statements: Statement[];
 }
@@ -149,14 +149,14 @@ export interface VariableAssignment extends Range {
   values: Word[];
 }
 
-export interface BooleanAssignment extends Range {
+interface BooleanAssignment extends Range {
   kind: 'boolean';
   name: string;
   nameRange: Range;
   value: boolean;
 }
 
-export interface Alias extends Range {
+interface Alias extends Range {
   kind: 'alias';
   from: Word;
   to: Word;
@@ -178,7 +178,7 @@ export interface Conditional extends Range {
 }
 
 /** `owner { ... }`: rules sharing qualifiers (already merged into each rule). */
-export interface QualifierBlock extends Range {
+interface QualifierBlock extends Range {
   kind: 'block';
   qualifiers: Qualifiers;
   body: Statement[];

@@ -35,7 +35,7 @@ export type Access =
       };
     };
 
-export interface DecidingRule {
+interface DecidingRule {
   file: string;
   range: Range;
   text: string;

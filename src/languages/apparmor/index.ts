@@ -14,8 +14,6 @@ import type { FileInfo } from './load.js';
 import type { CheckContext } from './rules/context.js';
 import { apparmorRules } from './rules/index.js';
 
-export const SYSTEM_INCLUDE_ROOT = '/etc/apparmor.d';
-
 /**
  * The system's include root when it exists: /etc/apparmor.d, or CHS_APPARMOR_SYSTEM_ROOT when set
  * (empty: none; the tests use it to run as in a CI image without AppArmor).

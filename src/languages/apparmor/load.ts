@@ -26,8 +26,8 @@ export interface LoadOptions {
   bases: readonly string[];
   /** Directory the display paths are relative to. */
   cwd: string;
-  readFile(absolute: string, display: string): ReadResult;
-  report(finding: Finding): void;
+  readFile: (absolute: string, display: string) => ReadResult;
+  report: (finding: Finding) => void;
   /** Stats kept for a run (files do not change during one); absent: a stat per question. */
   fileInfo?: Map<string, FileInfo>;
   /**

@@ -22,7 +22,7 @@ import { undefinedVariable } from './rules/undefined-variable.js';
 import { reporterFor, validateFlags, validateRule } from './validate.js';
 import type { Reporter } from './validate.js';
 
-export type { PlacedRule, PolicyModel, ProfileModel } from './policy-model.js';
+export type { PolicyModel, ProfileModel } from './policy-model.js';
 import type { PlacedRule, PolicyModel, ProfileModel } from './policy-model.js';
 
 const BUILTIN_VARIABLES = new Set(['profile_name', 'exec_path', 'attach_path']);
@@ -395,7 +395,7 @@ function decide(test: 'boolean' | 'defined', variable: Word, walker: Walker, rep
 }
 
 /** Every word of a rule that may hold a variable. */
-export function ruleWords(rule: Rule): Word[] {
+function ruleWords(rule: Rule): Word[] {
   if (rule.kind === 'file') return [rule.path, rule.target].filter((w): w is Word => w !== undefined);
   if (rule.kind === 'link') return [rule.path, rule.target];
   const words = [...rule.words, ...rule.permissions];

@@ -57,7 +57,7 @@ export interface ParseOptions {
   report: (finding: Finding) => void;
 }
 
-export class Parser {
+class Parser {
   private readonly s: Scanner;
   private readonly file: string;
   private readonly emit: (finding: Finding) => void;

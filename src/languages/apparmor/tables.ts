@@ -141,6 +141,7 @@ export const NETWORK_PERMISSIONS: ReadonlySet<string> = new Set([
   'write',
 ]);
 
+/** Unix rules take the network rules' words (apparmor.d(5)). @alias */
 export const UNIX_PERMISSIONS: ReadonlySet<string> = NETWORK_PERMISSIONS;
 
 export const SIGNALS: ReadonlySet<string> = new Set([

@@ -83,7 +83,7 @@ const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
 const NO_PEER = new Set(['create', 'bind', 'listen', 'shutdown', 'getattr', 'setattr', 'getopt', 'setopt']);
 
 /** Qualifiers first: owner only on file rules, none on rlimit. */
-export function validateQualifiers(rule: Rule, report: Reporter): void {
+function validateQualifiers(rule: Rule, report: Reporter): void {
   if (rule.kind === 'file' || rule.kind === 'link') return;
   const q = rule.qualifiers;
   if (q.owner) report(invalidQualifier, 'notFor', q.owner, { word: 'owner', kind: rule.kind });

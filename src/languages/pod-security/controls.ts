@@ -21,7 +21,7 @@ import type { Violation } from './violation.js';
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
-export interface ControlRule<K extends keyof Controls> {
+interface ControlRule<K extends keyof Controls> {
   control: K;
   /** The violation's reason (also the CEL validation's message). */
   reason: string;
@@ -126,10 +126,10 @@ function sysctlAllowed(name: string, allowed: readonly string[]): boolean {
 export type AnyControlRule = ControlRule<keyof Controls>;
 
 function define<K extends keyof Controls>(rule: ControlRule<K>): AnyControlRule {
-  return rule as unknown as AnyControlRule;
+  return rule;
 }
 
-export const CONTROL_RULES: readonly AnyControlRule[] = [
+const CONTROL_RULES: readonly AnyControlRule[] = [
   define({
     control: 'runAsNonRoot',
     reason: 'runAsNonRoot != true',

@@ -69,7 +69,7 @@ function resultOf(violations: Violation[], message: () => string): PodSecurityRe
 }
 
 /** Runs PSA's checks on a pod view; the violations in PSA's order. */
-export function checkPod(pod: PodView, level: PssLevel, version: PolicyVersion): Violation[] {
+function checkPod(pod: PodView, level: PssLevel, version: PolicyVersion): Violation[] {
   if (level === 'privileged') return [];
   let violations: Violation[] | undefined;
   for (const active of checksFor(level, version.minor)) {
@@ -89,7 +89,7 @@ const NO_VIOLATIONS: Violation[] = [];
 const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** PSA's aggregate text: `reason (detail), reason`. */
-export function forbiddenDetail(violations: readonly Violation[]): string {
+function forbiddenDetail(violations: readonly Violation[]): string {
   return violations.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ');
 }
 
@@ -97,7 +97,7 @@ export function forbiddenDetail(violations: readonly Violation[]): string {
  * The API server's words: a Pod is refused (`pods "x" is forbidden: violates PodSecurity ...`); a
  * workload is admitted with a warning (`would violate PodSecurity ...`), as PSA does for templates.
  */
-export function psaMessage(
+function psaMessage(
   source: PodSource,
   level: PssLevel,
   version: PolicyVersion,

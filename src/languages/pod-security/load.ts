@@ -22,7 +22,7 @@ import { LATEST, parseVersion } from './version.js';
 
 let schema: Record<string, unknown> | undefined;
 
-export function policySchema(): Record<string, unknown> {
+function policySchema(): Record<string, unknown> {
   schema ??= JSON.parse(
     readFileSync(join(packageRoot(), 'schemas', 'pod-security.schema.json'), 'utf8'),
   ) as Record<string, unknown>;

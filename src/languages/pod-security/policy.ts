@@ -59,7 +59,7 @@ export interface PolicyDocument {
   spec: PolicySpec;
 }
 
-export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
   for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
     if (labels[key] !== value) return false;
   for (const e of selector.matchExpressions ?? []) {

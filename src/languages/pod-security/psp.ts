@@ -15,7 +15,7 @@ import type { PssLevel } from './version.js';
 
 export const LEGACY_API_VERSIONS: readonly string[] = ['policy/v1beta1', 'extensions/v1beta1'];
 
-export interface LegacyNote {
+interface LegacyNote {
   /** Path of the field in the PSP (`spec.defaultAddCapabilities`). */
   path: (string | number)[];
   messageId: 'mutating' | 'notCarried';
@@ -293,7 +293,7 @@ function suggestLevel(spec: Obj, controls: Controls): PssLevel {
     (caps ?? []).every((c) => c === 'NET_BIND_SERVICE') &&
     (controls.seccomp?.allowedProfiles ?? []).length > 0 &&
     (controls.volumes?.allowed ?? ['*']).every((v) =>
-      (ALLOWED_VOLUME_TYPES as readonly string[]).includes(v),
+      (ALLOWED_VOLUME_TYPES).includes(v),
     );
   return restrictedOk ? 'restricted' : 'baseline';
 }

@@ -27,7 +27,7 @@ export interface RenderOptions {
   ownNamespace?: string;
 }
 
-export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'container-host-security' } as const;
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'container-host-security' } as const;
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 const LEVEL_RANK: Record<PssLevel, number> = { privileged: 0, baseline: 1, restricted: 2 };
 
@@ -50,7 +50,7 @@ function namedNamespaces(policy: PodSecurityPolicy, options: RenderOptions): str
 }
 
 /** Whether the policy's level can be deployed as namespace labels. */
-export function levelAsLabels(policy: PodSecurityPolicy, options: RenderOptions): boolean {
+function levelAsLabels(policy: PodSecurityPolicy, options: RenderOptions): boolean {
   const exemptions = policy.spec.exemptions;
   return (
     namedNamespaces(policy, options) !== undefined &&
@@ -95,7 +95,7 @@ function matchConditions(policy: PodSecurityPolicy): { name: string; expression:
 }
 
 /** The validations of a policy's ValidatingAdmissionPolicy (empty when labels carry everything). */
-export function policyValidations(
+function policyValidations(
   policy: PodSecurityPolicy,
   options: RenderOptions,
 ): { expression: string; message: string; reason: string }[] {

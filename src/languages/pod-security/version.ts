@@ -1,5 +1,4 @@
 /** Pod Security Standards levels and policy versions (`v1.N` or `latest`). */
-import { MAX_MINOR } from './checks/index.js';
 
 export type PssLevel = 'privileged' | 'baseline' | 'restricted';
 
@@ -26,6 +25,3 @@ export function parseVersion(text: string): PolicyVersion | undefined {
 export function isPssLevel(value: unknown): value is PssLevel {
   return typeof value === 'string' && (PSS_LEVELS as readonly string[]).includes(value);
 }
-
-/** The newest policy version this evaluator knows (`latest` behaves as this one). */
-export const NEWEST_VERSION = `v1.${MAX_MINOR}`;

@@ -39,7 +39,7 @@ export const ERRNO_ACTIONS: ReadonlySet<string> = new Set(['SCMP_ACT_ERRNO', 'SC
 export const EPERM = 1;
 
 /** libseccomp's SCMP_ACT_KILL is SCMP_ACT_KILL_THREAD. */
-export function canonicalAction(action: string): string {
+function canonicalAction(action: string): string {
   return action === 'SCMP_ACT_KILL' ? 'SCMP_ACT_KILL_THREAD' : action;
 }
 

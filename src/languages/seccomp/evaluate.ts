@@ -45,7 +45,7 @@ export interface Evaluation {
   problem?: string;
 }
 
-export const DEFAULT_ARCH = 'SCMP_ARCH_X86_64';
+const DEFAULT_ARCH = 'SCMP_ARCH_X86_64';
 
 function toBigInt(value: number | bigint | string): bigint | undefined {
   try {
@@ -58,7 +58,7 @@ function toBigInt(value: number | bigint | string): bigint | undefined {
 }
 
 /** Picks the deciding rule among the rules for one call, as libseccomp's filter does. */
-export function decidingRule(rules: readonly FilterRule[], args: readonly bigint[]): FilterRule | undefined {
+function decidingRule(rules: readonly FilterRule[], args: readonly bigint[]): FilterRule | undefined {
   const unconditional = rules.find((rule) => rule.comparisons.length === 0);
   if (unconditional) return unconditional;
   let best: FilterRule | undefined;

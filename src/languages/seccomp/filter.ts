@@ -48,7 +48,7 @@ export const DOCKER_DEFAULT_CAPS: readonly string[] = [
   'CAP_SYS_CHROOT',
 ];
 
-export function validComparison(comparison: ArgComparison): boolean {
+function validComparison(comparison: ArgComparison): boolean {
   return (
     (ARG_OPS as readonly string[]).includes(comparison.op.value) &&
     comparison.index.value >= 0 &&
@@ -69,7 +69,7 @@ export interface FilterRule {
 }
 
 /** Where Docker evaluates includes/excludes: the node's architecture, the container's capabilities, the kernel. */
-export interface DockerContext {
+interface DockerContext {
   /** `SCMP_ARCH_*` of the node. */
   arch: string;
   capabilities: readonly string[];
@@ -113,7 +113,7 @@ const goNames = new Set([
 ]);
 
 /** Whether Docker adds an entry in this context (moby's setupSeccomp). */
-export function dockerApplies(entry: ProfileEntry, context: DockerContext): boolean {
+function dockerApplies(entry: ProfileEntry, context: DockerContext): boolean {
   const { excludes, includes } = entry;
   if (excludes) {
     if (excludes.arches.length > 0 && archMatches(excludes, context.arch)) return false;

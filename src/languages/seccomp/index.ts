@@ -22,7 +22,7 @@ export { evaluateSyscall } from './evaluate.js';
 export type { Evaluation, SyscallQuery } from './evaluate.js';
 export { toMonitorMode, forRuntime } from './monitor.js';
 export { parseSeccompProfile } from './profile.js';
-export type { ParsedProfile, Runtime, SeccompProfile } from './profile.js';
+export type { Runtime, SeccompProfile } from './profile.js';
 export { sameAction } from './actions.js';
 
 const SNIFF = /"(defaultAction|syscalls)"\s*:/;

@@ -12,7 +12,7 @@ const isObject = (value: unknown): value is Json =>
 
 /** Pure: returns a new profile and leaves the given one untouched. */
 export function toMonitorMode(profile: Readonly<Json>): Json {
-  const out: Json = structuredClone(profile) as Json;
+  const out: Json = structuredClone(profile);
   if (typeof out.defaultAction === 'string' && BLOCKING_ACTIONS.has(out.defaultAction)) {
     out.defaultAction = 'SCMP_ACT_LOG';
     delete out.defaultErrnoRet;
@@ -30,7 +30,7 @@ export function toMonitorMode(profile: Readonly<Json>): Json {
 
 /** The profile without chs's own `x-chs` hints, as a runtime should receive it. */
 export function forRuntime(profile: Readonly<Json>): Json {
-  const out: Json = structuredClone(profile) as Json;
+  const out: Json = structuredClone(profile);
   delete out['x-chs'];
   return out;
 }

@@ -57,7 +57,7 @@ export interface ProfileEntry {
   keys: Map<string, Range>;
 }
 
-export interface ArchMapEntry {
+interface ArchMapEntry {
   architecture?: Located<string>;
   subArchitectures: Located<string>[];
   range: Range;
@@ -83,7 +83,7 @@ export interface SeccompProfile {
   runtime: Runtime;
 }
 
-export interface ProfileProblem {
+interface ProfileProblem {
   kind: 'syntax' | 'schema' | 'duplicate-key';
   message: string;
   range: Range;
@@ -96,7 +96,7 @@ export interface ParsedProfile {
 
 let schemaCache: Record<string, unknown> | undefined;
 
-export function seccompSchema(): Record<string, unknown> {
+function seccompSchema(): Record<string, unknown> {
   schemaCache ??= JSON.parse(
     readFileSync(join(packageRoot(), 'schemas', 'seccomp.schema.json'), 'utf8'),
   ) as Record<string, unknown>;

@@ -64,11 +64,6 @@ export const DOCKER_ARCHES: Readonly<Record<string, string>> = {
   s390x: 'SCMP_ARCH_S390X',
 };
 
-/** The names a Docker profile's `includes.arches` may use for an architecture (moby compares GOARCH). */
-export function dockerNamesOf(scmpArch: string): string[] {
-  return Object.keys(DOCKER_ARCHES).filter((name) => DOCKER_ARCHES[name] === scmpArch);
-}
-
 /**
  * An architecture as `SCMP_ARCH_*`, from that form, libseccomp's short name (`x86_64`, `mipsel`,
  * `ppc64le`: what `scmp_sys_resolver -a` takes) or a Docker/Go name (`amd64`, `arm64`).
@@ -125,9 +120,6 @@ export function archesOf(name: string): TableArch[] {
   if (!row) return [];
   return SYSCALL_TABLE_ARCHES.filter((_, index) => row[index] !== null && row[index] !== undefined);
 }
-
-/** The table's architectures, in column order. */
-export const TABLE_ARCHES: readonly TableArch[] = SYSCALL_TABLE_ARCHES;
 
 /**
  * Kernel names libseccomp's table files under another name on some architectures: on arm the

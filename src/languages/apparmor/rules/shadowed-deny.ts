@@ -64,7 +64,7 @@ function permissionSet(rule: FileRule): Set<string> {
 }
 
 /** Whether every path `inner` matches is matched by `outer` (conservative: false when unsure). */
-export function covers(outer: string, inner: string): boolean {
+function covers(outer: string, inner: string): boolean {
   if (outer === inner) return true;
   if (!/[*?[{]/.test(inner)) return compileAare(outer).test(inner);
   // outer = PREFIX/** or PREFIX** with a literal prefix: covers any inner that starts with PREFIX/.

@@ -5,16 +5,16 @@
  * types; they only ever grow (new optional members, new node kinds), never get renamed.
  */
 
-export interface Span {
+interface Span {
   /** 0-based offset of the node's first character in the condition string. */
   start: number;
   /** 0-based offset just past the node's last character. */
   end: number;
 }
 
-export type UnaryOperator = 'exists';
-export type NumOperator = '<=' | '<' | '>=' | '>';
-export type StrOperator =
+type UnaryOperator = 'exists';
+type NumOperator = '<=' | '<' | '>=' | '>';
+type StrOperator =
   | '=='
   | '='
   | '!='
@@ -27,14 +27,14 @@ export type StrOperator =
   | 'bstartswith'
   | 'endswith'
   | 'regex';
-export type ListOperator = 'intersects' | 'in' | 'pmatch';
+type ListOperator = 'intersects' | 'in' | 'pmatch';
 export type BinaryOperator = NumOperator | StrOperator | ListOperator;
 
 /** `oneof`, `anyof`, `allof` after a string operator: the right-hand side is a list. */
 export type OperatorModifier = 'oneof' | 'anyof' | 'allof';
 
 /** The transformers that wrap one field (or one nested transformer). */
-export type UnaryTransformerName = 'tolower' | 'toupper' | 'b64' | 'basename' | 'len';
+type UnaryTransformerName = 'tolower' | 'toupper' | 'b64' | 'basename' | 'len';
 /** Every transformer name, `val` included (it only appears on the right-hand side). */
 export type TransformerName = UnaryTransformerName | 'val' | 'join' | 'concat' | 'getopt';
 
@@ -54,7 +54,7 @@ export interface NotExpr extends Span {
 }
 
 /** A bare name where a check is expected: a macro reference (resolved by the loader). */
-export interface IdentifierExpr extends Span {
+interface IdentifierExpr extends Span {
   kind: 'identifier';
   name: string;
 }

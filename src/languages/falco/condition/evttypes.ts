@@ -23,7 +23,7 @@ import type { Expr, FieldLike } from './ast.js';
 /** Either every type but some, or only some. */
 export type TypeSet = { all: true; except: ReadonlySet<string> } | { all: false; only: ReadonlySet<string> };
 
-export const ALL_TYPES: TypeSet = { all: true, except: new Set() };
+const ALL_TYPES: TypeSet = { all: true, except: new Set() };
 const NO_TYPES: TypeSet = { all: false, only: new Set() };
 
 export function hasType(set: TypeSet, type: string): boolean {

@@ -174,7 +174,7 @@ export class Scanner {
 }
 
 /** Resolves the escapes of a quoted token (quotes included) as libsinsp does. */
-export function unescape(token: string, offset = 0): string {
+function unescape(token: string, offset = 0): string {
   const quote = token[0];
   let out = '';
   let escaped = false;

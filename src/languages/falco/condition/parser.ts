@@ -28,7 +28,7 @@ import {
   UNARY_TRANSFORMERS,
 } from './lexer.js';
 
-export const MAX_DEPTH = 100;
+const MAX_DEPTH = 100;
 
 export type ParseResult = { ast: Expr } | { error: string; offset: number };
 

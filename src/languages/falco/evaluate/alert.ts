@@ -16,7 +16,7 @@ export interface Alert {
 }
 
 /** The event's time in nanoseconds: its line's `time`, else its `evt.time` field, else the epoch. */
-export function eventTime(event: RecordedEvent): bigint {
+function eventTime(event: RecordedEvent): bigint {
   return parseEventTime(event.time) ?? parseEventTime(event.fields['evt.time']) ?? 0n;
 }
 

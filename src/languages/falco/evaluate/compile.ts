@@ -54,7 +54,7 @@ export function compileCondition(expr: Expr, source?: string): Predicate {
  * (tests, explanations, the impact preview's before/after); the engine's hot path (chain.ts)
  * folds the same way and writes the checks inline.
  */
-export function compileForType(expr: Expr, type: string | undefined, source?: string): Predicate | boolean {
+function compileForType(expr: Expr, type: string | undefined, source?: string): Predicate | boolean {
   const checks: Predicate[] = [];
   const types = typesOf(source);
   const code = foldCondition(expr, type, types, (check) => {
@@ -150,7 +150,7 @@ export function foldCondition(
 }
 
 /** `field exists`: present, and not an empty list. */
-export function compileExists(expr: UnaryCheckExpr, types: FieldTypes): Predicate {
+function compileExists(expr: UnaryCheckExpr, types: FieldTypes): Predicate {
   const multi = expr.left.kind === 'field' ? multiValueExtractor(expr.left) : undefined;
   if (multi) return (f) => multi(f).length > 0;
   const value = compileValue(expr.left, types);

@@ -45,7 +45,7 @@ export const MAX_EMPTY_LINES_IN_A_ROW = 1_000_000;
 export class NotEventsError extends Error {}
 
 /** Longer lines are refused (and skipped) rather than buffered without end. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -90,7 +90,7 @@ function isGzip(path: string): boolean {
 }
 
 /** The file's bytes as a stream, decompressed when it is gzip. Throws on an unreadable file. */
-export function openEventStream(path: string): Readable {
+function openEventStream(path: string): Readable {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   return isGzip(path) ? raw.pipe(zlib().createGunzip()) : raw;
 }

@@ -31,7 +31,7 @@ const NET_ADDRESS: Readonly<Record<string, string>> = {
   'fd.rnet': 'fd.rip',
 };
 /** How far up an event may record ancestors one key each (`proc.aname[2]`...). */
-export const MAX_RECORDED_ANCESTORS = 32;
+const MAX_RECORDED_ANCESTORS = 32;
 
 export function fieldKey(field: FieldExpr): string {
   return field.arg === undefined ? field.name : `${field.name}[${field.arg}]`;
@@ -91,7 +91,7 @@ export const NUMERIC_TEXT = /^-?[0-9]+(?:\.[0-9]+)?$/;
  * generated code; `numericText` names a variable holding NUMERIC_TEXT (a literal would build a
  * new RegExp each time the expression runs).
  */
-export function conversionCode(conversion: Conversion, v: string, numericText: string): string {
+function conversionCode(conversion: Conversion, v: string, numericText: string): string {
   switch (conversion) {
     case 'none':
       return v;

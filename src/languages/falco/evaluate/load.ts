@@ -9,7 +9,8 @@ import type { DiscoveredFile, WalkProblem } from '../../../core/discovery.js';
 import { readTextFile } from '../../../core/read.js';
 import { SourceFile } from '../../../core/source.js';
 import { loadRules } from '../loader/index.js';
-import type { LoadedFile, LoadMessage } from '../loader/index.js';
+import type { LoadedFile } from '../loader/index.js';
+import type { LoadMessage } from '../loader/types.js';
 import { FALCO_PATHS } from '../paths.js';
 import { falcoRules } from '../rules/index.js';
 import { Ruleset } from './engine.js';
@@ -51,7 +52,7 @@ export function ruleLoadErrors(
     if (severity !== 'error') continue;
     const source = text(message.file);
     const at = message.range && source !== undefined ? new SourceFile(message.file, source).position(message.range.start) : undefined;
-    const entry = out.get(message.itemName) ?? { file: message.file, errors: [] };
+    const entry = out.get(message.itemName) ?? { file: message.file, errors: [] as string[] };
     entry.errors.push(`${message.file}${at ? `:${at.line}:${at.column}` : ''}: ${message.message} (${message.ruleId})`);
     out.set(message.itemName, entry);
   }

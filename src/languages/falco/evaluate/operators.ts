@@ -199,7 +199,7 @@ let re2: typeof RE2JS | undefined;
 const re2js = (): typeof RE2JS => (re2 ??= (createRequire(import.meta.url)('re2js') as typeof Re2).RE2JS);
 
 /** RE2 syntax on RE2JS, a linear-time engine: no pattern can make matching backtrack. */
-export function compileRegex(pattern: string): RE2JS {
+function compileRegex(pattern: string): RE2JS {
   try {
     return re2js().compile(pattern);
   } catch (error) {

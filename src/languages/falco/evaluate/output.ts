@@ -26,7 +26,7 @@ function extractorFor(key: string): Extract {
 }
 
 /** How Falco prints one value in an output string. */
-export function displayValue(value: unknown): string {
+function displayValue(value: unknown): string {
   if (value === undefined || value === null) return '<NA>';
   if (Array.isArray(value)) return `(${value.map(displayValue).join(',')})`;
   if (typeof value === 'object') return JSON.stringify(value);

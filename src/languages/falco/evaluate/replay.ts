@@ -28,7 +28,7 @@ export interface ReplayOptions {
   afterChunk?: () => Promise<void> | void;
 }
 
-export interface RuleCount {
+interface RuleCount {
   rule: string;
   priority: string;
   source: string;

@@ -7,7 +7,7 @@ import { EVENT_TYPES, FIELD_SOURCES } from './catalog.generated.js';
 
 export const SYSCALL_SOURCE = 'syscall';
 
-export interface FieldInfo {
+interface FieldInfo {
   name: string;
   /** libsinsp's type without the PT_ prefix: CHARBUF, UINT64, BOOL, IPADDR... */
   type: string;
@@ -109,4 +109,3 @@ export function eventCodes(name: string): number | undefined {
 }
 
 export const EVENT_TYPE_NAMES: readonly string[] = Object.keys(EVENT_TYPES);
-export const TOTAL_EVENT_CODES = Object.values(EVENT_TYPES).reduce((a, b) => a + b, 0);

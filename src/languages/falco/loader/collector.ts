@@ -34,7 +34,7 @@ interface Named {
   visibility: number;
 }
 
-export class Indexed<T extends Named> {
+class Indexed<T extends Named> {
   readonly byName = new Map<string, T>();
   readonly order: T[] = [];
 

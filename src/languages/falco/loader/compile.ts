@@ -106,7 +106,7 @@ const OPS: Record<string, readonly string[]> = {
 };
 
 /** libsinsp's flt_is_comparable: undefined when allowed, else its message. */
-export function comparabilityProblem(op: string, info: TypeInfo): string | undefined {
+function comparabilityProblem(op: string, info: TypeInfo): string | undefined {
   if (op === 'exists' || DYNAMIC.has(info.type)) return undefined;
   if (info.list) {
     if (!LIST_TYPES.has(info.type)) return `list filters are not supported for type '${info.type}'`;

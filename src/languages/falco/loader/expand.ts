@@ -22,7 +22,7 @@ const BLANKS = ' \t\n\r';
 const DELIMS = `${BLANKS}(),=`;
 
 /** Falco's quote_item: an item with a blank is double-quoted unless it already starts with a quote. */
-export function quoteItem(e: string): string {
+function quoteItem(e: string): string {
   return e.includes(' ') && e[0] !== '"' && e[0] !== "'" ? `"${e}"` : e;
 }
 

@@ -38,7 +38,7 @@ import type { CompiledRule, ItemType, LoadMessage, MacroInfo, RuleInfo } from '.
 import { chsChecks } from './chs-checks.js';
 import { parseRulesYaml } from './yaml-compat.js';
 
-export type { CompiledRule, LoadMessage } from './types.js';
+export type { CompiledRule } from './types.js';
 export type { LoadedFile } from './text.js';
 
 export type { LoadOptions };

@@ -26,7 +26,7 @@ import type { LoadedFile } from './text.js';
 import type { ExceptionEntry, ExceptionInfo, ItemType, Location, Priority, RuleInfo } from './types.js';
 
 /** The engine version chs checks `required_engine_version` against (Falco 0.44's, as assumed). */
-export const ENGINE_VERSION = [0, 59, 0] as const;
+const ENGINE_VERSION = [0, 59, 0] as const;
 
 const RE_IDENTIFIER = /^[a-zA-Z]+[a-zA-Z0-9_]*$/;
 const RE_BARESTR = /^[^()"'\s=,]+$/;
@@ -80,7 +80,7 @@ const PRIORITIES: readonly Priority[] = [
 ];
 
 /** Falco's parse_priority: any case, and `info` for Informational. */
-export function parsePriority(text: string): Priority | undefined {
+function parsePriority(text: string): Priority | undefined {
   const lower = text.toLowerCase();
   if (lower === 'info') return 'Informational';
   return PRIORITIES.find((p) => p.toLowerCase() === lower);

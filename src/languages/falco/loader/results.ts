@@ -8,7 +8,7 @@ import { findingMessage } from '../../../core/rule.js';
 import type { RuleMessage } from '../../../core/rule.js';
 import type { YamlNode } from '../../../core/yaml.js';
 import type { ItemType, LoadMessage } from './types.js';
-import type { LoadedFile, SourcedText } from './text.js';
+import type { LoadedFile } from './text.js';
 
 export interface Where {
   file: LoadedFile;
@@ -17,10 +17,6 @@ export interface Where {
 
 export function atNode(file: LoadedFile, node: YamlNode | undefined | null): Where {
   return node ? { file, range: { start: node.start, end: Math.max(node.end, node.start) } } : { file };
-}
-
-export function atText(text: SourcedText, start: number, end: number, fallback: Where): Where {
-  return text.locate(start, end) ?? fallback;
 }
 
 export class Results {

@@ -134,7 +134,7 @@ export class SourcedText {
 const offsetMaps = new WeakMap<YamlNode, Int32Array>();
 
 /** The file offset of a character of a node's value (the node's start for non-scalars). */
-export function fileOffset(site: Site, valueOffset: number): number {
+function fileOffset(site: Site, valueOffset: number): number {
   const node = site.node;
   if (node.kind !== 'scalar') return node.start;
   let map = offsetMaps.get(node);
@@ -152,7 +152,7 @@ const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c
  * For each character of a scalar's value, the offset in the file it was written at: quotes,
  * escapes, line folding and block indentation are walked in step with the decoded value.
  */
-export function scalarOffsets(text: string, node: YamlScalar): Int32Array {
+function scalarOffsets(text: string, node: YamlScalar): Int32Array {
   const value = typeof node.value === 'string' ? node.value : node.text;
   const map = new Int32Array(value.length);
   const quoted = node.style === 'single' || node.style === 'double';

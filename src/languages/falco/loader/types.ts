@@ -8,30 +8,6 @@ import type { Expr } from '../condition/ast.js';
 import type { YamlNode } from '../../../core/yaml.js';
 import type { LoadedFile, Site, SourcedText } from './text.js';
 
-export type FalcoErrorCode =
-  | 'LOAD_ERR_YAML_PARSE'
-  | 'LOAD_ERR_YAML_VALIDATE'
-  | 'LOAD_ERR_COMPILE_CONDITION'
-  | 'LOAD_ERR_COMPILE_OUTPUT'
-  | 'LOAD_ERR_VALIDATE'
-  | 'LOAD_ERR_EXTENSION';
-
-export type FalcoWarningCode =
-  | 'LOAD_UNKNOWN_SOURCE'
-  | 'LOAD_UNSAFE_NA_CHECK'
-  | 'LOAD_NO_EVTTYPE'
-  | 'LOAD_UNKNOWN_FILTER'
-  | 'LOAD_UNUSED_MACRO'
-  | 'LOAD_UNUSED_LIST'
-  | 'LOAD_UNKNOWN_ITEM'
-  | 'LOAD_DEPRECATED_ITEM'
-  | 'LOAD_APPEND_NO_VALUES'
-  | 'LOAD_EXCEPTION_NAME_NOT_UNIQUE'
-  | 'LOAD_INVALID_MACRO_NAME'
-  | 'LOAD_INVALID_LIST_NAME'
-  | 'LOAD_COMPILE_CONDITION'
-  | 'LOAD_UNKNOWN_KEY';
-
 /** Falco's item types, as its load results name them. */
 export type ItemType =
   | 'rules content'

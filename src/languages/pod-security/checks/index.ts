@@ -26,7 +26,7 @@ import { sysctls } from './sysctls.js';
 import type { Check, CheckFn, Level, VersionedCheck } from './types.js';
 import { windowsHostProcess } from './windows-host-process.js';
 
-export const CHECKS: readonly Check[] = [
+const CHECKS: readonly Check[] = [
   allowPrivilegeEscalation,
   appArmorProfile,
   capabilitiesBaseline,

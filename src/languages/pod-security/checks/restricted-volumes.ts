@@ -17,7 +17,7 @@ export const ALLOWED_VOLUME_TYPES: readonly string[] = [
 ];
 
 /** The forbidden sources in the order PSA looks for them; a volume with none of them is "unknown". */
-export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
+const RESTRICTED_VOLUME_TYPES: readonly string[] = [
   'hostPath',
   'gcePersistentDisk',
   'awsElasticBlockStore',

@@ -41,7 +41,7 @@ function computeGroups(profile: SeccompProfile, runtime: Runtime): GroupedRule[]
         sameAction(rule.action, other.action) && (rule.errno ?? EPERM) === (other.errno ?? EPERM),
     });
     let byCondition = byName.get(rule.name.value);
-    if (!byCondition) byName.set(rule.name.value, (byCondition = new Map()));
+    if (!byCondition) byName.set(rule.name.value, (byCondition = new Map<string, GroupedRule[]>()));
     const list = byCondition.get(rule.conditionKey);
     if (list) list.push(grouped);
     else byCondition.set(rule.conditionKey, [grouped]);

@@ -4,7 +4,7 @@ import type { SeccompCheckContext } from './context.js';
 import { PROFILE_FILE } from './examples.js';
 
 /** Linux capabilities (capability.h, 0 to 40). */
-export const CAPABILITIES: readonly string[] = [
+const CAPABILITIES: readonly string[] = [
   'CAP_CHOWN',
   'CAP_DAC_OVERRIDE',
   'CAP_DAC_READ_SEARCH',
