@@ -123,7 +123,7 @@ export function loadFindings(file: SourceFile, config: Config, cwd: string): Fin
     includeDirs: [],
     scope: readScope(config, { trustConfig: false }),
     readFile: () => ({ ok: false, failure: outsideFailure() }),
-    report: (finding) => void findings.push(finding as Finding),
+    report: (finding) => void findings.push(finding),
     facts: emptyFacts(),
   });
   return findings.filter((finding) => LOAD_RULES.has(finding.rule.meta.id));
