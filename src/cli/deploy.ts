@@ -14,6 +14,7 @@ import type { RenderedTarget } from '../render/index.js';
 import { selectTargets } from '../render/index.js';
 import { connectTarget, renderSelected, unreachable } from './kube-target.js';
 import type { KubeFlags } from './kube-target.js';
+import { passesLint } from './lint-gate.js';
 import { loadRepositoryConfig } from './repository.js';
 import type { CommandContext } from './run.js';
 import { packageVersion } from './version.js';
@@ -24,6 +25,7 @@ interface DeployFlags extends KubeFlags {
   prune?: boolean;
   forceConflicts?: boolean;
   requireApproval?: boolean;
+  allowLintErrors?: boolean;
 }
 
 /** What tests replace: the environment and the GitLab client's retry settings. */
@@ -53,7 +55,7 @@ export async function deployCommand(
   deps: DeployDeps = {},
 ): Promise<number> {
   const env = deps.env ?? process.env;
-  const config = loadRepositoryConfig(ctx.cwd);
+  const config = loadRepositoryConfig(ctx);
   // A pipeline run with the variable set (as the drift issue says) is the flag given.
   if (flags.forceConflicts !== true && forceFromEnv(env)) {
     flags = { ...flags, forceConflicts: true };
@@ -72,6 +74,7 @@ export async function deployCommand(
     throw new UserError(
       `targets ${throughCmp.map((t) => t.name).join(', ')} all deploy through the one cluster management project, which manages one cluster: deploy one with --target, or set via: apply on the others`,
     );
+  if (!(await passesLint(ctx, config, flags.allowLintErrors === true, 'deployed'))) return EXIT_FINDINGS;
   const rendered = renderSelected(ctx, config, flags);
   if (rendered === null) {
     ctx.stderr.write('chs: nothing deployed: fix the policy files first (chs lint)\n');

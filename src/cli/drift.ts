@@ -28,7 +28,7 @@ export async function driftCommand(
   deps: DriftDeps = {},
 ): Promise<number> {
   const env = deps.env ?? process.env;
-  const config = loadRepositoryConfig(ctx.cwd);
+  const config = loadRepositoryConfig(ctx);
   // The GitLab settings first: a job without its variables fails before the cluster is read.
   const gitlabSettings = flags.issue ? await import('../gitlab/settings.js') : undefined;
   const settings = gitlabSettings?.gitLabSettings(

@@ -57,7 +57,7 @@ function summaryText(summary: ReplaySummary): string {
 }
 
 export async function falcoReplayCommand(ctx: CommandContext, flags: ReplayFlags): Promise<number> {
-  const { config, problems } = loadConfig(ctx.cwd, ctx.cwd);
+  const { config, problems } = loadConfig(ctx.root, ctx.cwd);
   if (problems.length > 0) {
     const first = problems[0];
     throw new UserError(`chs.yaml: ${first?.message ?? 'invalid configuration'}`);

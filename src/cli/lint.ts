@@ -4,6 +4,8 @@ import { writeArtifact } from '../core/artifact.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import type { PolicyKind } from '../core/kinds.js';
 import { lint } from '../core/runner.js';
+import type { LintResult } from '../core/runner.js';
+import { nothingToCheck } from '../core/discovery.js';
 import { secrets } from '../core/secrets.js';
 import { languages, registry } from '../languages/index.js';
 import { NO_COLORS, colorsFor } from '../report/colors.js';
@@ -44,6 +46,7 @@ export async function lintCommand(ctx: CommandContext, paths: string[], flags: L
     throw new UserError('--kind applies to the files named: give the paths too');
   const result = await lint({
     cwd: ctx.cwd,
+    root: ctx.root,
     paths,
     ...(flags.kind ? { kind: flags.kind } : {}),
     includeDirs: flags.includeDir ?? [],
@@ -55,6 +58,7 @@ export async function lintCommand(ctx: CommandContext, paths: string[], flags: L
     for (const d of report.diagnostics) ctx.stderr.write(`${d.file}:${d.line}:${d.column}: ${d.message}\n`);
     return EXIT_ERROR;
   }
+  if (result.found === 0) throw nothingFound(result, paths);
   const diagnostics = flags.quiet
     ? result.diagnostics.filter((d) => d.severity === 'error')
     : result.diagnostics;
@@ -87,4 +91,12 @@ export async function lintCommand(ctx: CommandContext, paths: string[], flags: L
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/** No policy file where one was expected: the repository's layout, or the directories named. */
+function nothingFound(result: LintResult, paths: readonly string[]): UserError {
+  if (paths.length > 0)
+    return new UserError(`no policy file under ${paths.join(', ')}: name the policy files or their directories`);
+  const globs = result.layout.filter((l) => l.kind !== 'tests').flatMap((l) => l.globs);
+  return nothingToCheck('policy file', result.config.root, globs);
 }

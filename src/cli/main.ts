@@ -152,6 +152,7 @@ program
     '--recorder',
     'also write the Falco rule that records the events the rules read (chs.yaml recorder)',
   )
+  .option('--allow-lint-errors', 'render even when chs lint finds errors (exit 1 without it)')
   .action((options, command) =>
     run(command, async (ctx) => (await import('./render.js')).renderCommand(ctx, options)),
   );
@@ -202,7 +203,7 @@ program
 
 program
   .command('deploy')
-  .description('check approval, then apply the policies')
+  .description('check lint and approval, then apply the policies')
   .option('--target <name>', 'the target to deploy to (default: every target)')
   .option('--dry-run', 'show what would be applied; write nothing')
   .addOption(
@@ -212,6 +213,7 @@ program
     ]),
   )
   .option('--prune', 'delete our objects of this target that are no longer wanted')
+  .option('--allow-lint-errors', 'deploy even when chs lint finds errors (refused without it)')
   .option(
     '--force-conflicts',
     'take over fields that another field manager owns (also CHS_FORCE_CONFLICTS=true, for a pipeline run)',

@@ -15,7 +15,8 @@ import type {
   PolicyOutcome,
   Violation,
 } from '../languages/pod-security/index.js';
-import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
+import type { PodSecurityPolicy, PolicyScope } from '../languages/pod-security/index.js';
+import { scopeOf } from '../languages/pod-security/index.js';
 import { loadRepositoryPolicies } from '../languages/pod-security/index.js';
 import { isPssLevel, parseVersion } from '../languages/pod-security/index.js';
 import type { PolicyVersion, PssLevel } from '../languages/pod-security/index.js';
@@ -169,8 +170,9 @@ export async function podSecurityCheckCommand(
   if (!version) throw new UserError(`--version takes v1.N or latest, not "${flags.version ?? ''}"`);
 
   let policies: PodSecurityPolicy[] = [];
+  let scope: PolicyScope | undefined;
   if (!level) {
-    const loaded = loadConfig(ctx.cwd, ctx.cwd);
+    const loaded = loadConfig(ctx.root, ctx.cwd);
     const problem = loaded.problems[0];
     if (problem) throw new UserError(`${problem.file}: ${problem.message} (run chs lint)`);
     const repository = loadRepositoryPolicies(loaded.config, ctx.cwd);
@@ -181,6 +183,7 @@ export async function podSecurityCheckCommand(
         'the repository has no pod security policies (policies/pod-security/): give --level baseline or --level restricted',
       );
     policies = repository.policies;
+    scope = scopeOf(loaded.config);
   }
 
   const results: CheckResultLine[] = [];
@@ -208,7 +211,7 @@ export async function podSecurityCheckCommand(
   // may come in a later file): kept in place of the object, told once every file is read.
   const waiting: { found: { file: string; line: number }; outcome: PolicyOutcome }[] = [];
   const hold = (found: FoundObject): void => {
-    const outcome = policyOutcome(found.object, policies);
+    const outcome = policyOutcome(found.object, policies, undefined, scope);
     if (outcome) waiting.push({ found: { file: found.file, line: found.line }, outcome });
   };
   // Each file's objects are checked (or their outcome kept) and let go before the next is read.

@@ -302,7 +302,7 @@ export async function previewCommand(
       throw new UserError(
         'no base to compare with: give --base REF or --base-dir DIR (in a merge request pipeline the default is $CI_MERGE_REQUEST_DIFF_BASE_SHA)',
       );
-    const checkedOut = checkoutBase(ctx.cwd, ref);
+    const checkedOut = checkoutBase(ctx.root, ref);
     baseDir = checkedOut.dir;
     cleanup = checkedOut.cleanup;
     base = { ref };
@@ -327,7 +327,7 @@ async function previewWithBase(
   },
 ): Promise<number> {
   const { baseDir, base, timer, budget } = side;
-  const headLoaded = loadConfig(ctx.cwd, ctx.cwd);
+  const headLoaded = loadConfig(ctx.root, ctx.cwd);
   const baseLoaded = loadConfig(baseDir, baseDir);
   const trusted = steeringFromBase(baseLoaded.config, headLoaded.config);
   const config = trusted.config;
@@ -391,7 +391,7 @@ async function previewWithBase(
     budget.check('reading the cluster state');
     return buildImpactReport({
       baseDir,
-      headDir: ctx.cwd,
+      headDir: ctx.root,
       base,
       events,
       progress: ctx.stderr,

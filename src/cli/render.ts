@@ -7,6 +7,7 @@ import type { TargetConfig } from '../core/config.js';
 import { loadRuleset, repositoryRulesFiles } from '../languages/falco/index.js';
 import { readPolicyFiles, renderTarget, selectTargets } from '../render/index.js';
 import { recorderRules } from '../render/recorder.js';
+import { passesLint } from './lint-gate.js';
 import { formatProblem, loadRepositoryConfig } from './repository.js';
 import type { CommandContext } from './run.js';
 
@@ -14,13 +15,15 @@ interface RenderFlags {
   target?: string;
   out?: string;
   recorder?: boolean;
+  allowLintErrors?: boolean;
 }
 
 const MARKER = '.chs-rendered';
 
 export async function renderCommand(ctx: CommandContext, flags: RenderFlags): Promise<number> {
-  const config = loadRepositoryConfig(ctx.cwd);
+  const config = loadRepositoryConfig(ctx);
   const targets = selectTargets(config, flags.target);
+  if (!(await passesLint(ctx, config, flags.allowLintErrors === true, 'rendered'))) return EXIT_FINDINGS;
   const { files, problems } = readPolicyFiles(config, ctx.cwd);
   const rendered = targets.map((t) => renderTarget(config, t, files));
   const all = [...problems, ...rendered.flatMap((r) => r.problems)];

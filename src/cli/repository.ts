@@ -4,9 +4,9 @@ import { loadConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import type { RenderProblem } from '../render/types.js';
 
-/** chs.yaml of the working directory; any problem with it is a UserError (exit 2). */
-export function loadRepositoryConfig(cwd: string): Config {
-  const { config, problems } = loadConfig(cwd, cwd);
+/** chs.yaml of the repository; any problem with it is a UserError (exit 2). */
+export function loadRepositoryConfig(ctx: { root: string; cwd: string }): Config {
+  const { config, problems } = loadConfig(ctx.root, ctx.cwd);
   const first = problems[0];
   if (first) {
     const at = first.range && config.source ? config.source.position(first.range.start) : undefined;

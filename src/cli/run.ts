@@ -2,11 +2,17 @@
 import { resolve } from 'node:path';
 import { EXIT_ERROR, UserError, errorMessage } from '../core/errors.js';
 import { printable } from '../core/printable.js';
+import { checkWorkingDirectory, findRepositoryRoot } from '../core/repository-root.js';
 import { maskProcessOutput, protectVariables } from '../core/secrets.js';
 
 export interface CommandContext {
-  /** Absolute working directory (after -C). */
+  /** Absolute working directory (after -C): paths the user gives and paths shown are relative to it. */
   cwd: string;
+  /**
+   * Absolute directory of the policy repository: the nearest chs.yaml at or above `cwd`, else the
+   * git top level, else `cwd` (src/core/repository-root.ts).
+   */
+  root: string;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
@@ -21,13 +27,16 @@ export async function run(command: ChsCommand, body: (ctx: CommandContext) => Pr
   // Before anything is printed: the job log is public to whoever sees the pipeline.
   protectVariables(process.env);
   maskProcessOutput();
-  const { cwd } = command.optsWithGlobals();
-  const ctx: CommandContext = {
-    cwd: resolve(cwd ?? process.cwd()),
-    stdout: process.stdout,
-    stderr: process.stderr,
-  };
+  const { cwd: given } = command.optsWithGlobals();
+  const cwd = resolve(given ?? process.cwd());
   try {
+    checkWorkingDirectory(cwd, given);
+    const ctx: CommandContext = {
+      cwd,
+      root: findRepositoryRoot(cwd).root,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    };
     process.exitCode = await body(ctx);
   } catch (error) {
     fail(error);

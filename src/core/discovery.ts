@@ -267,3 +267,16 @@ export function expandArguments(
   }
   return out;
 }
+
+/**
+ * Checking nothing is an error (exit 2), never "no problems": the message says where chs looked,
+ * so that a mistyped `-C` or a run outside the repository is seen at once.
+ */
+export function nothingToCheck(
+  what: string,
+  root: string,
+  globs: readonly string[],
+  hint = 'run chs in the policy repository (or give it with chs -C DIR), or set paths in chs.yaml',
+): UserError {
+  return new UserError(`no ${what} in ${root} (looked for ${globs.join(', ')}): ${hint}`);
+}

@@ -2,7 +2,7 @@
  * The lint run: configuration, discovery, reading, every language's two passes, then severity
  * overrides and suppressions. Findings are collected, never thrown.
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Config, LoadedConfig } from './config.js';
 import { loadConfig } from './config.js';
 import { didYouMeanSuffix } from './did-you-mean.js';
@@ -10,7 +10,7 @@ import { compareDiagnostics } from './diagnostic.js';
 import type { Diagnostic } from './diagnostic.js';
 import { FindingCap } from './finding-cap.js';
 import { discover, displayPath, expandArguments, layoutOf } from './discovery.js';
-import type { DiscoveredFile, WalkProblem } from './discovery.js';
+import type { DiscoveredFile, Layout, WalkProblem } from './discovery.js';
 import type { PolicyKind } from './kinds.js';
 import type { Language, LintContext } from './language.js';
 import { emptyFacts } from './language.js';
@@ -28,8 +28,10 @@ import type { Suppression } from './suppress.js';
 import { rangeAt } from './yaml.js';
 
 export interface LintOptions {
-  /** Absolute working directory. */
+  /** Absolute working directory: paths given and shown are relative to it. */
   cwd: string;
+  /** Absolute directory of the repository (where chs.yaml is looked for; default `cwd`). */
+  root?: string;
   /** Paths from the command line; empty: discover the repository. */
   paths: readonly string[];
   /** Forces the kind of the files named. */
@@ -56,6 +58,10 @@ export interface LintResult {
   files: Map<string, SourceFile>;
   /** Files linted, by kind. */
   filesByKind: Map<PolicyKind, SourceFile[]>;
+  /** Policy files found (read or not) and paths that could not be walked; none is the caller's error to say. */
+  found: number;
+  /** The layout the files were looked for with (chs.yaml's paths, else the languages'). */
+  layout: Layout;
   diagnostics: Diagnostic[];
 }
 
@@ -79,7 +85,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     process.env.CHS_TIMING ? (name, spent) => process.stderr.write(timingLine(name, spent, 28)) : undefined,
   );
   const cwd = resolve(options.cwd);
-  const loaded = options.config ?? loadConfig(cwd, cwd);
+  const loaded = options.config ?? loadConfig(resolve(options.root ?? cwd), cwd);
   phase('configuration');
   const { config } = loaded;
   const result: LintResult = {
@@ -88,6 +94,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     files: new Map(),
     filesByKind: new Map(),
     diagnostics: [],
+    found: 0,
+    layout: layoutOf(config.paths, options.languages),
   };
   if (config.source) result.files.set(config.source.path, config.source);
   if (loaded.problems.length > 0) return result;
@@ -119,10 +127,19 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   }
 
   const problems: WalkProblem[] = [];
-  const discovered: DiscoveredFile[] =
+  const named: DiscoveredFile[] | undefined =
     options.paths.length > 0
-      ? expandArguments(options.paths, cwd, config.root, layoutOf(config.paths, options.languages), problems)
-      : discover(config.root, cwd, layoutOf(config.paths, options.languages), problems);
+      ? expandArguments(options.paths, cwd, config.root, result.layout, problems)
+      : undefined;
+  const forced = new Set(options.kind && named ? named.map((entry) => entry.absolute) : []);
+  // Files named inside the repository are checked in its context (its profiles, its other Falco
+  // files, its targets), as the whole repository would be; only their findings are reported.
+  const discovered = named
+    ? inContext(named, config.root, cwd, result.layout)
+    : discover(config.root, cwd, result.layout, problems);
+  result.found =
+    (named ?? discovered).filter((entry) => entry.kind !== 'tests' || forced.has(entry.absolute)).length +
+    problems.length;
   for (const problem of problems) {
     if (problem.outside)
       report({
@@ -143,7 +160,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const checkpoint = options.checkpoint ?? ((): void => undefined);
   const byKind = new Map<PolicyKind, SourceFile[]>();
   for (const entry of discovered) {
-    if (entry.kind === 'tests' && !options.kind) continue;
+    if (entry.kind === 'tests' && !forced.has(entry.absolute)) continue;
     checkpoint(`reading ${entry.display}`);
     const read = readTextFile(entry.absolute, entry.display);
     if (!read.ok) {
@@ -162,7 +179,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
     const file = read.file;
     result.files.set(file.path, file);
-    let kind: PolicyKind | undefined = options.kind ?? (entry.kind === 'tests' ? undefined : entry.kind);
+    let kind: PolicyKind | undefined = forced.has(entry.absolute)
+      ? options.kind
+      : entry.kind === 'tests'
+        ? undefined
+        : entry.kind;
     kind ??= options.languages.find((language) => language.sniff(file))?.kind;
     if (!kind) {
       report({ rule: unknownKind, messageId: 'unknown', file: file.path });
@@ -275,8 +296,36 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
   }
   result.diagnostics = kept.sort(compareDiagnostics);
+  if (named) {
+    const reported = new Set(named.map((entry) => entry.display));
+    result.diagnostics = result.diagnostics.filter((d) => reported.has(d.file));
+    for (const [kind, files] of byKind) byKind.set(kind, files.filter((f) => reported.has(f.path)));
+  }
   phase('suppressions and severities');
   return result;
+}
+
+/**
+ * The repository's files (in its load order) with the named ones shown as the user named them,
+ * then the named files the repository's layout does not hold. Problems of the repository's other
+ * files are not collected: they are not reported.
+ */
+function inContext(
+  named: readonly DiscoveredFile[],
+  root: string,
+  cwd: string,
+  layout: Layout,
+): DiscoveredFile[] {
+  const inside = named.some((entry) => !relative(root, entry.absolute).startsWith('..'));
+  if (!inside) return [...named];
+  const byPath = new Map(named.map((entry) => [entry.absolute, entry]));
+  const out: DiscoveredFile[] = [];
+  for (const entry of discover(root, cwd, layout, [])) {
+    const own = byPath.get(entry.absolute);
+    out.push(own ?? entry);
+    byPath.delete(entry.absolute);
+  }
+  return [...out, ...byPath.values()];
 }
 
 function withRange(range: { start: number; end: number } | undefined): {

@@ -11,7 +11,8 @@ import { hasType } from '../languages/falco/index.js';
 import { repositoryRulesFiles } from '../languages/falco/index.js';
 import type { EngineRule } from '../languages/falco/index.js';
 import { priorityName } from '../languages/falco/index.js';
-import { loadRules, rulesFilesOf } from '../languages/falco/index.js';
+import { loadRules, ruleLoadErrors, rulesFilesOf } from '../languages/falco/index.js';
+import { doesNotLoad } from './does-not-load.js';
 import type { CompiledRule, LoadedFile } from '../languages/falco/index.js';
 import { eventNotes } from './events.js';
 import { lineOf } from './lines.js';
@@ -25,6 +26,8 @@ export interface FalcoSide {
   macros: Map<string, Expr>;
   lists: Map<string, string[]>;
   ruleset: Ruleset;
+  /** Rules Falco refuses (a condition that does not compile...), with their load errors. */
+  broken: Map<string, { file: string; errors: string[] }>;
 }
 
 /** Loads a side's rules files in load order (chs.yaml's `falco.baseline` first), as Falco would. */
@@ -45,6 +48,7 @@ export function loadFalcoSide(tree: PolicyTree): FalcoSide {
     macros: result.macros,
     lists: result.lists,
     ruleset: new Ruleset(result.rules, tree.config.falco.ruleMatching),
+    broken: ruleLoadErrors(result.messages, tree.config.rules, (path) => tree.read(path)),
   };
 }
 
@@ -145,8 +149,20 @@ export function falcoItemChanges(
   };
   const baseRules = new Map(base.rules.map((r) => [r.name, r]));
   const headRules = new Map(head.rules.map((r) => [r.name, r]));
+  // A rule that stops compiling is not removed, and a new one that does not compile is not
+  // missing: it does not load, and is evaluated nowhere.
+  for (const [name, { file, errors }] of head.broken)
+    if (!headRules.has(name))
+      item({
+        file,
+        itemType: 'rule',
+        name,
+        change: 'does-not-load',
+        detail: doesNotLoad(errors),
+      });
   for (const [name, before] of baseRules)
-    if (!headRules.has(name)) item({ file: before.file, itemType: 'rule', name, change: 'removed' });
+    if (!headRules.has(name) && !head.broken.has(name))
+      item({ file: before.file, itemType: 'rule', name, change: 'removed' });
   for (const [name, after] of headRules) {
     const before = baseRules.get(name);
     if (!before) {

@@ -29,7 +29,16 @@ export interface ItemChange {
   /** rule, macro, list, profile, profile rule, seccomp group, control, ... */
   itemType: string;
   name: string;
-  change: 'added' | 'removed' | 'widened' | 'narrowed' | 'modified' | 'mode-changed' | 'priority-changed';
+  /** `does-not-load`: the head's policy is one its runtime refuses; it is evaluated nowhere. */
+  change:
+    | 'added'
+    | 'removed'
+    | 'widened'
+    | 'narrowed'
+    | 'modified'
+    | 'mode-changed'
+    | 'priority-changed'
+    | 'does-not-load';
   /** e.g. the old and the new mode, priority or action. */
   from?: string;
   to?: string;

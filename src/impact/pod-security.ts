@@ -4,7 +4,7 @@
  * reject (block mode) or warn about (monitor mode), one per controller, with PSA's reasons.
  */
 import { SourceFile } from '../core/source.js';
-import { evaluateAgainstPolicies } from '../languages/pod-security/index.js';
+import { evaluateAgainstPolicies, scopeOf } from '../languages/pod-security/index.js';
 import { loadPolicyFile } from '../languages/pod-security/index.js';
 import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
 import { PSS_LEVELS } from '../languages/pod-security/index.js';
@@ -132,7 +132,11 @@ function judge(w: Workload, side: PodSecuritySide, workloads: Workloads): Verdic
   const out: Verdicts = { violations: new Map(), details: new Map(), messages: new Map() };
   const namespaceLabels = workloads.namespaceLabels.get(w.namespace) ?? {};
   for (const policy of side.policies.values()) {
-    const result = evaluateAgainstPolicies(w.object, [policy], { namespace: w.namespace, namespaceLabels });
+    const result = evaluateAgainstPolicies(w.object, [policy], {
+      namespace: w.namespace,
+      namespaceLabels,
+      scope: scopeOf(side.tree.config),
+    });
     if (result.allowed) continue;
     const blocks = modeIn(side.tree.config, policy.spec.mode, w.namespace) === 'block';
     out.messages.set(policy.name, result.message);

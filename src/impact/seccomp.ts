@@ -6,7 +6,9 @@
 import { seccompPathsOn, seccompProfileAt } from '../core/delivery.js';
 import { SourceFile } from '../core/source.js';
 import type { Mode } from '../core/kinds.js';
-import { evaluateSyscall, parseSeccompProfile } from '../languages/seccomp/index.js';
+import { evaluateSyscall, loadFindings, parseSeccompProfile } from '../languages/seccomp/index.js';
+import { loadErrors } from '../testing/kinds/where.js';
+import { doesNotLoad } from './does-not-load.js';
 import type { SeccompProfile } from '../languages/seccomp/index.js';
 import { profileReferences } from './profile-references.js';
 import { attribute, DenialGroups, unattributedNote } from './attribution.js';
@@ -20,22 +22,35 @@ export interface SeccompSide {
   /** Profiles by path relative to the repository root (what a pod's localhostProfile names). */
   profiles: Map<string, SeccompProfile>;
   texts: Map<string, string>;
+  /** Profiles the runtime refuses (an unknown action...), with their load errors: evaluated nowhere. */
+  broken: Map<string, string[]>;
   tree: PolicyTree;
 }
 
 export function loadSeccompSide(tree: PolicyTree): SeccompSide {
   const profiles = new Map<string, SeccompProfile>();
   const texts = new Map<string, string>();
+  const broken = new Map<string, string[]>();
   for (const path of tree.files.get('seccomp') ?? []) {
     const text = tree.read(path);
     if (text === undefined) continue;
-    const parsed = parseSeccompProfile(new SourceFile(path, text), { runtime: tree.config.seccomp.runtime });
+    const source = new SourceFile(path, text);
+    const errors = loadErrors(
+      loadFindings(source, tree.config, tree.root),
+      tree.config,
+      new Map([[path, source]]),
+    );
+    if (errors.length > 0) {
+      broken.set(path, errors);
+      continue;
+    }
+    const parsed = parseSeccompProfile(source, { runtime: tree.config.seccomp.runtime });
     if (parsed.profile) {
       profiles.set(path, parsed.profile);
       texts.set(path, text);
     }
   }
-  return { profiles, texts, tree };
+  return { profiles, texts, broken, tree };
 }
 
 const ALLOWED = new Set(['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG']);
@@ -83,8 +98,17 @@ function defaultAction(profile: SeccompProfile): string {
 
 export function seccompItemChanges(base: SeccompSide, head: SeccompSide): ItemChange[] {
   const items: ItemChange[] = [];
+  for (const [path, errors] of head.broken)
+    items.push({
+      kind: 'seccomp',
+      file: path,
+      itemType: 'profile',
+      name: path,
+      change: 'does-not-load',
+      detail: doesNotLoad(errors),
+    });
   for (const path of base.profiles.keys())
-    if (!head.profiles.has(path))
+    if (!head.profiles.has(path) && !head.broken.has(path))
       items.push({ kind: 'seccomp', file: path, itemType: 'profile', name: path, change: 'removed' });
   for (const [path, after] of head.profiles) {
     const before = base.profiles.get(path);

@@ -50,6 +50,7 @@ export const podSecurityRenderer: Renderer = {
     if (out.problems.length > 0) return out;
     const rendered = renderPodSecurity(policies, {
       mode: input.mode,
+      ownNamespace: input.settings.namespace,
       ...(input.target.namespaces && input.target.namespaces.length > 0
         ? { namespaces: input.target.namespaces }
         : {}),

@@ -113,6 +113,7 @@ function shortName(item: ItemChange): string {
 }
 
 const CHANGE_ORDER = [
+  'does-not-load',
   'mode-changed',
   'removed',
   'narrowed',

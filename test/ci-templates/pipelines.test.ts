@@ -23,6 +23,7 @@ import type { Plan, PlannedJob, Project } from './pipeline.js';
 import {
   CHS,
   COMMIT,
+  EXAMPLE_FILES,
   ROOT,
   TEMPLATES_PROJECT,
   USER_PROJECT,
@@ -120,6 +121,23 @@ describe("the documented include snippets, as GitLab builds their pipelines", ()
       });
     }
   }
+
+  it('runs the test job only in projects that hold test cases (policies/tests/**), at any depth', () => {
+    const withoutTests = EXAMPLE_FILES.filter((file) => !file.includes('policies/tests/'));
+    const cases: [string, readonly string[], string[]][] = [
+      ['no test file', withoutTests, ['chs-lint', 'chs-preview']],
+      ['a test file', [...withoutTests, 'policies/tests/a.yaml'], ['chs-lint', 'chs-test', 'chs-preview']],
+      ['a .yml test file, deeper', [...withoutTests, 'policies/tests/falco/b.yml'], ['chs-lint', 'chs-test', 'chs-preview']],
+      ['a repository in a subfolder', ['.gitlab-ci.yml', 'sec/policies/falco/a.yaml', 'sec/policies/tests/a.yaml'], ['chs-lint', 'chs-test', 'chs-preview']],
+      ['a README under policies/tests only', [...withoutTests, 'policies/tests/README.md'], ['chs-lint', 'chs-preview']],
+    ];
+    for (const [name, files, jobs] of cases) {
+      const snippet = docSnippets().get('component') as string;
+      const result = planOf(userProject(snippet, {}, files), 'merge request');
+      expect(result.errors, name).toEqual([]);
+      expect(summary(result), name).toEqual(jobs);
+    }
+  });
 
   it('deploys each target in its own environment and resource group, never interrupted', () => {
     const jobs = planOf(snippetProject('project'), 'default branch').jobs;

@@ -43,7 +43,7 @@ export function listFiles(dir: string, skip: readonly string[] = ['.git', 'node_
 }
 
 /** The files of a user's project that holds examples/ at its root, as the snippets are tested. */
-const EXAMPLE_FILES: readonly string[] = [...listFiles(join(ROOT, 'examples')), '.gitlab-ci.yml'].sort();
+export const EXAMPLE_FILES: readonly string[] = [...listFiles(join(ROOT, 'examples')), '.gitlab-ci.yml'].sort();
 
 /** This working tree as the templates project, readable at the release tag and at COMMIT. */
 export function templatesProject(): Project {

@@ -55,9 +55,10 @@ describe('chs', () => {
     expectOneClearLine(result.stderr);
   });
 
-  it('lints an empty repository cleanly', async () => {
+  it('refuses to lint a repository without a policy file (checking nothing is no success)', async () => {
     const result = await runChs(['lint'], { cwd: dir() });
-    expect(result).toMatchObject({ code: 0, stdout: '✔ 0 files checked, no problems\n' });
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^chs: no policy file in .* \(looked for policies\/falco\/\*\*\/\*\.yaml/);
   });
 
   it('exits 2 with file, line and column on a configuration error', async () => {
@@ -131,7 +132,7 @@ describe('chs', () => {
   it('does not load the Kubernetes or GitLab clients for lint', () => {
     // A chs.yaml, so that its precompiled validator loads ajv's runtime: the tracer's proof that
     // it sees what the bundle requires.
-    const cwd = dir({ 'chs.yaml': 'version: 1\n' });
+    const cwd = dir({ 'chs.yaml': 'version: 1\n', 'policies/seccomp/a.json': '{"defaultAction": "SCMP_ACT_ALLOW"}\n' });
     const result = spawnSync(
       process.execPath,
       ['--import', new URL('../helpers/trace-imports.mjs', import.meta.url).pathname, CHS, 'lint'],

@@ -24,7 +24,7 @@ function context(cwd: string): { ctx: CommandContext; out: () => string; err: ()
   const stream = (append: (s: string) => void): NodeJS.WriteStream =>
     ({ write: (s: string) => (append(s), true) }) as unknown as NodeJS.WriteStream;
   return {
-    ctx: { cwd, stdout: stream((s) => (out += s)), stderr: stream((s) => (err += s)) },
+    ctx: { cwd, root: cwd, stdout: stream((s) => (out += s)), stderr: stream((s) => (err += s)) },
     out: () => out,
     err: () => err,
   };

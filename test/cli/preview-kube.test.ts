@@ -114,7 +114,7 @@ interface Run {
 async function preview(head: string, flags: PreviewFlags): Promise<Run> {
   let out = '';
   let err = '';
-  const ctx: CommandContext = { cwd: head, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) };
+  const ctx: CommandContext = { cwd: head, root: head, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) };
   const code = await previewCommand(
     ctx,
     { baseDir: '../base', format: 'json', events: ['events/shop.jsonl'], ...flags },

@@ -35,8 +35,7 @@ describe('the approval gate', () => {
     const run = await deployIn(b, ciEnv(b.gitlab));
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      `chs: note: policies/apparmor/abstractions/chs-base: defines no AppArmor profile (an include file?); not loaded onto the nodes\n` +
-        `chs: not approved: merge request !20 (Tighten the shell rule) brought commit ${SHA.slice(0, 12)} to main but is not approved: 1 more approval(s) required\n` +
+      `chs: not approved: merge request !20 (Tighten the shell rule) brought commit ${SHA.slice(0, 12)} to main but is not approved: 1 more approval(s) required\n` +
         'chs: deploy refused: nothing was applied\n',
     );
     expect(run.stdout).toBe('');

@@ -13,7 +13,7 @@ export function capture(cwd: string): { ctx: CommandContext; out: () => string; 
       },
     }) as unknown as NodeJS.WriteStream;
   return {
-    ctx: { cwd, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) },
+    ctx: { cwd, root: cwd, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) },
     out: () => out,
     err: () => err,
   };

@@ -64,7 +64,7 @@ export async function runCommand(cwd: string, body: (ctx: CommandContext) => Pro
   const err = capture();
   let code: number;
   try {
-    code = await body({ cwd, stdout: out.stream, stderr: err.stream });
+    code = await body({ cwd, root: cwd, stdout: out.stream, stderr: err.stream });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     err.stream.write(`chs: ${error.message}\n`);

@@ -31,6 +31,7 @@ async function run(
   let err = '';
   const ctx = {
     cwd,
+    root: cwd,
     stdout: { write: (s: string) => ((out += s), true) },
     stderr: { write: (s: string) => ((err += s), true) },
   } as unknown as CommandContext;

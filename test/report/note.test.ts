@@ -56,7 +56,7 @@ beforeAll(async () => {
   renameSync(join(dir, 'head', 'base'), join(dir, 'base'));
   const head = join(dir, 'head');
   const code = await previewCommand(
-    { cwd: head, stdout: sink((s) => (log += s)), stderr: sink(() => undefined) },
+    { cwd: head, root: head, stdout: sink((s) => (log += s)), stderr: sink(() => undefined) },
     {
       baseDir: '../base',
       events: ['events/shop.jsonl', 'events/shop-2026-11-23.jsonl'],

@@ -74,7 +74,7 @@ describe('chs preview over its budget', () => {
     let clock = 0;
     const out = sink();
     const err = sink();
-    const ctx: CommandContext = { cwd: head, stdout: out.stream, stderr: err.stream };
+    const ctx: CommandContext = { cwd: head, root: head, stdout: out.stream, stderr: err.stream };
     const code = await previewCommand(
       ctx,
       { baseDir: '../base', events: ['events/many.jsonl'], format: 'json', timeLimit: 60 },

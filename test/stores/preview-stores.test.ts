@@ -42,7 +42,7 @@ async function preview(
 ): Promise<{ report: ImpactReport; err: string }> {
   let out = '';
   let err = '';
-  const ctx: CommandContext = { cwd: head, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) };
+  const ctx: CommandContext = { cwd: head, root: head, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) };
   await previewCommand(
     ctx,
     { baseDir: '../base', snapshot: 'cluster/snapshot.yaml', format: 'json', ...flags },

@@ -348,6 +348,25 @@ describe('seccomp cases', () => {
     ]);
   });
 
+  it('evaluate nowhere a profile the runtime refuses: no action is made up for an unknown one', async () => {
+    const results = await run(
+      `
+  - {name: a, seccomp: {profile: policies/seccomp/deny.json, syscall: ptrace, expect: SCMP_ACT_ERRNO}}
+  - {name: b, seccomp: {profile: policies/seccomp/deny.json, syscall: read, expect: SCMP_ACT_ALLOW}}
+`,
+      {
+        'policies/seccomp/deny.json':
+          '{\n  "defaultAction": "SCMP_ACT_ALLOW",\n  "syscalls": [{"names": ["ptrace"], "action": "SCMP_ACT_DENY"}]\n}\n',
+      },
+    );
+    const message =
+      'the seccomp profile does not load (policies/seccomp/deny.json):\npolicies/seccomp/deny.json:3:48: unknown action "SCMP_ACT_DENY" (seccomp/unknown-action)';
+    expect(results.map(outcome)).toEqual([
+      [false, message],
+      [false, message],
+    ]);
+  });
+
   it('name unknown profiles with "did you mean", and profiles that do not load with file:line:column', async () => {
     const results = await run(
       `
@@ -365,10 +384,10 @@ describe('seccomp cases', () => {
       'no seccomp profile "policies/seccomp/wbe.json" in the repository; did you mean "policies/seccomp/web.json"? (profiles: policies/seccomp/broken.json, policies/seccomp/schema.json, policies/seccomp/web.json)',
     );
     expect(results[1]?.message).toMatch(
-      /^the seccomp profile does not load: policies\/seccomp\/broken\.json:2:36: invalid JSON: trailing comma.* \(chs lint shows every problem\)$/,
+      /^the seccomp profile does not load \(policies\/seccomp\/broken\.json\):\npolicies\/seccomp\/broken\.json:2:36: invalid JSON: trailing comma.* \(seccomp\/invalid-json\)$/,
     );
     expect(results[2]?.message).toMatch(
-      /^the seccomp profile does not load: policies\/seccomp\/schema\.json:1:1: .*"defaultAction".* \(chs lint shows every problem\)$/,
+      /^the seccomp profile does not load \(policies\/seccomp\/schema\.json\):\npolicies\/seccomp\/schema\.json:1:1: .*"defaultAction".* \(seccomp\/schema\)/,
     );
     expect(results[3]?.message).toMatch(/^seccomp profile "..\/outside.json" is outside the repository \(/);
     expect(results.every((r) => !r.passed)).toBe(true);

@@ -113,7 +113,7 @@ export { explainMiss } from './evaluate/explain.js';
 export { candidateKeys } from './evaluate/fields.js';
 export type { Fields } from './evaluate/fields.js';
 export { KNOWN_SOURCES, catalogOf } from './fields/index.js';
-export { loadRepositoryRuleset, loadRuleset, repositoryRulesFiles } from './evaluate/load.js';
+export { loadRepositoryRuleset, loadRuleset, repositoryRulesFiles, ruleLoadErrors } from './evaluate/load.js';
 export { compileOutput, priorityName } from './evaluate/output.js';
 export { replay } from './evaluate/replay.js';
 export type { EventFile, ReplaySummary } from './evaluate/replay.js';

@@ -7,7 +7,7 @@ import { checksFor } from './checks/index.js';
 import { podView } from './checks/pod.js';
 import type { PodView } from './checks/types.js';
 import { evaluateControls } from './controls.js';
-import type { PodSecurityPolicy } from './policy.js';
+import type { PodSecurityPolicy, PolicyScope } from './policy.js';
 import { LATEST, parseVersion } from './version.js';
 import type { PolicyVersion, PssLevel } from './version.js';
 import { podSource, resourceOf } from './workload.js';
@@ -125,6 +125,8 @@ export interface PolicyEvaluationOptions {
   namespace?: string;
   /** Labels of that namespace, for policies that select namespaces by label. */
   namespaceLabels?: Readonly<Record<string, string>>;
+  /** Where the policies are deployed (the targets' namespaces, chs's own exempt); see `PolicyScope`. */
+  scope?: PolicyScope;
 }
 
 /**
@@ -136,7 +138,7 @@ export function evaluateAgainstPolicies(
   policies: readonly PodSecurityPolicy[],
   options: PolicyEvaluationOptions = {},
 ): PodSecurityResult {
-  const outcome = policyOutcome(object, policies, options.namespace);
+  const outcome = policyOutcome(object, policies, options.namespace, options.scope);
   return outcome ? outcomeResult(outcome, options.namespaceLabels ?? NO_LABELS) : allowed();
 }
 
@@ -160,6 +162,7 @@ export function policyOutcome(
   object: unknown,
   policies: readonly PodSecurityPolicy[],
   namespaceOverride?: string,
+  scope?: PolicyScope,
 ): PolicyOutcome | undefined {
   const source = podSource(object);
   if (!source) return undefined;
@@ -167,7 +170,7 @@ export function policyOutcome(
   const pod = podView(source.podMetadata, source.podSpec);
   const parts: PolicyOutcome['parts'][number][] = [];
   for (const policy of policies) {
-    if (!policy.appliesBesidesLabels(namespace, pod)) continue;
+    if (!policy.appliesBesidesLabels(namespace, pod, scope)) continue;
     const level =
       policy.level && policy.level !== 'privileged'
         ? checkPod(pod, policy.level, policy.version)

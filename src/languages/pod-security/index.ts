@@ -80,8 +80,8 @@ export { evaluateAgainstPolicies, evaluatePodSecurity, outcomeResult, policyOutc
 export type { PodSecurityResult, PolicyOutcome, Violation } from './evaluate.js';
 export { loadPolicyFile } from './load.js';
 export { LEGACY_API_VERSIONS, translatePsp } from './psp.js';
-export { PodSecurityPolicy } from './policy.js';
-export type { PolicySpec } from './policy.js';
+export { PodSecurityPolicy, scopeOf } from './policy.js';
+export type { PolicyScope, PolicySpec } from './policy.js';
 export { renderPodSecurity } from './render.js';
 export { loadRepositoryPolicies } from './repository.js';
 export { PSS_LEVELS, isPssLevel, parseVersion } from './version.js';

@@ -73,6 +73,33 @@ function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string
   return true;
 }
 
+/**
+ * Where chs deploys pod security policies, the one definition every command uses (lint, check,
+ * test, the preview and render): a policy that names no namespaces and selects none applies to
+ * its targets' namespaces (every namespace when a target names none), and never to chs's own
+ * namespace, where the profile loader runs privileged.
+ */
+export interface PolicyScope {
+  /** The namespaces of the targets; undefined when a target names none (every namespace). */
+  targetNamespaces?: readonly string[];
+  /** chs's own namespace (chs.yaml `render.namespace`, by default `container-host-security`). */
+  ownNamespace: string;
+}
+
+/** The scope of a configuration's targets (a namespace is in scope when any target binds there). */
+export function scopeOf(config: {
+  targets: readonly { namespaces?: readonly string[] }[];
+  render: { namespace: string };
+}): PolicyScope {
+  const everywhere = config.targets.some((t) => !t.namespaces || t.namespaces.length === 0);
+  return everywhere
+    ? { ownNamespace: config.render.namespace }
+    : {
+        ownNamespace: config.render.namespace,
+        targetNamespaces: [...new Set(config.targets.flatMap((t) => t.namespaces ?? []))],
+      };
+}
+
 export class PodSecurityPolicy {
   readonly name: string;
   readonly level: PssLevel | undefined;
@@ -104,14 +131,22 @@ export class PodSecurityPolicy {
   }
 
   /** Whether the policy applies to a pod in a namespace (exemptions that need a user are not known here). */
-  appliesTo(namespace: string, namespaceLabels: Readonly<Record<string, string>>, pod?: PodView): boolean {
-    return this.appliesBesidesLabels(namespace, pod) && this.selects(namespace, namespaceLabels);
+  appliesTo(
+    namespace: string,
+    namespaceLabels: Readonly<Record<string, string>>,
+    pod?: PodView,
+    scope?: PolicyScope,
+  ): boolean {
+    return this.appliesBesidesLabels(namespace, pod, scope) && this.selects(namespace, namespaceLabels);
   }
 
   /** Whether the policy applies, but for its namespaceSelector (which needs the namespace's labels). */
-  appliesBesidesLabels(namespace: string, pod?: PodView): boolean {
+  appliesBesidesLabels(namespace: string, pod?: PodView, scope?: PolicyScope): boolean {
     const spec = this.spec;
+    if (scope && namespace === scope.ownNamespace) return false;
     if (spec.exemptions?.namespaces?.includes(namespace)) return false;
+    if (scope?.targetNamespaces && !spec.namespaces && !spec.namespaceSelector && !scope.targetNamespaces.includes(namespace))
+      return false;
     if (spec.namespaces && !spec.namespaces.includes(namespace)) return false;
     const runtimeClass = pod?.spec.runtimeClassName;
     if (typeof runtimeClass === 'string' && spec.exemptions?.runtimeClassNames?.includes(runtimeClass))

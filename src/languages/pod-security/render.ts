@@ -23,6 +23,8 @@ export interface RenderOptions {
   mode: Mode;
   /** The target's namespaces: policies that name none apply to these. */
   namespaces?: readonly string[];
+  /** chs's own namespace, exempt from every policy (`PolicyScope`). */
+  ownNamespace?: string;
 }
 
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'container-host-security' } as const;
@@ -43,7 +45,7 @@ const RESOURCE_RULES = [
 function namedNamespaces(policy: PodSecurityPolicy, options: RenderOptions): string[] | undefined {
   const names = policy.spec.namespaces ?? (policy.spec.namespaceSelector ? undefined : options.namespaces);
   if (!names) return undefined;
-  const exempt = new Set(policy.spec.exemptions?.namespaces ?? []);
+  const exempt = new Set([...(policy.spec.exemptions?.namespaces ?? []), ...(options.ownNamespace ? [options.ownNamespace] : [])]);
   return names.filter((n) => !exempt.has(n));
 }
 
@@ -61,10 +63,14 @@ function levelAsLabels(policy: PodSecurityPolicy, options: RenderOptions): boole
 function namespaceSelector(policy: PodSecurityPolicy, options: RenderOptions): LabelSelector {
   const selector: LabelSelector = structuredClone(policy.spec.namespaceSelector ?? {});
   const expressions = [...(selector.matchExpressions ?? [])];
-  const names = policy.spec.namespaces ?? (policy.spec.namespaceSelector ? undefined : options.namespaces);
+  const own = options.ownNamespace;
+  const names = (
+    policy.spec.namespaces ?? (policy.spec.namespaceSelector ? undefined : options.namespaces)
+  )?.filter((n) => n !== own);
   if (names) expressions.push({ key: NAME_LABEL, operator: 'In', values: [...names].sort() });
-  const exempt = policy.spec.exemptions?.namespaces;
-  if (exempt && exempt.length > 0)
+  // chs's own namespace, where the profile loader runs privileged: never bound (PolicyScope).
+  const exempt = [...new Set([...(policy.spec.exemptions?.namespaces ?? []), ...(own && !names ? [own] : [])])];
+  if (exempt.length > 0)
     expressions.push({ key: NAME_LABEL, operator: 'NotIn', values: [...exempt].sort() });
   if (expressions.length > 0) selector.matchExpressions = expressions;
   return selector;

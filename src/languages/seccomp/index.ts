@@ -6,7 +6,11 @@ import { resolve } from 'node:path';
 import { DEFAULT_SECCOMP_PATHS } from '../../core/delivery.js';
 import { relativePosix } from '../../core/paths.js';
 import { effectiveMode } from '../../core/config.js';
+import type { Config } from '../../core/config.js';
 import type { Language, LintContext } from '../../core/language.js';
+import { emptyFacts } from '../../core/language.js';
+import { outsideFailure, readScope } from '../../core/reach.js';
+import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
 import { parseSeccompProfile } from './profile.js';
 import type { SeccompProfile } from './profile.js';
@@ -91,6 +95,39 @@ export function lintProfile(file: SourceFile, context: LintContext): void {
     report: context.report,
   };
   for (const rule of seccompRules) rule.check?.(checkContext);
+}
+
+/**
+ * The rules whose findings mean the runtime refuses the profile, or reads it otherwise than it
+ * says: such a profile is evaluated nowhere. The others (an essential system call denied, a name
+ * no architecture has, which runc skips) leave a profile that loads and decides as written.
+ */
+const LOAD_RULES: ReadonlySet<string> = new Set([
+  'seccomp/invalid-json',
+  'seccomp/schema',
+  'seccomp/unknown-action',
+  'seccomp/unknown-architecture',
+  'seccomp/invalid-argument',
+  'seccomp/conflicting-rule',
+  'seccomp/notify',
+]);
+
+/**
+ * What chs lint reports about one profile that stops it loading, for the commands that must not
+ * evaluate such a profile (`chs test`, the preview): an unknown action, a bad argument.
+ */
+export function loadFindings(file: SourceFile, config: Config, cwd: string): Finding[] {
+  const findings: Finding[] = [];
+  lintProfile(file, {
+    config,
+    cwd,
+    includeDirs: [],
+    scope: readScope(config, { trustConfig: false }),
+    readFile: () => ({ ok: false, failure: outsideFailure() }),
+    report: (finding) => void findings.push(finding),
+    facts: emptyFacts(),
+  });
+  return findings.filter((finding) => LOAD_RULES.has(finding.rule.meta.id));
 }
 
 export const seccomp: Language = {

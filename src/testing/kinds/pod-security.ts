@@ -14,7 +14,7 @@ import { podView } from '../../languages/pod-security/index.js';
 import { evaluateAgainstPolicies, evaluatePodSecurity } from '../../languages/pod-security/index.js';
 import type { PodSecurityResult, Violation } from '../../languages/pod-security/index.js';
 import { loadPolicyFile } from '../../languages/pod-security/index.js';
-import { PodSecurityPolicy } from '../../languages/pod-security/index.js';
+import { PodSecurityPolicy, scopeOf } from '../../languages/pod-security/index.js';
 import type { PolicySpec } from '../../languages/pod-security/index.js';
 import { isPssLevel, parseVersion, PSS_LEVELS } from '../../languages/pod-security/index.js';
 import { POD_BEARING_KINDS, podSource } from '../../languages/pod-security/index.js';
@@ -177,15 +177,15 @@ function evaluate(body: YamlMap, context: RunContext): CaseOutcome {
     if (
       source &&
       namespace &&
-      !policy.appliesTo(namespace, {}, podView(source.podMetadata, source.podSpec))
+      !policy.appliesTo(namespace, {}, podView(source.podMetadata, source.podSpec), scopeOf(context.config))
     ) {
-      const result = evaluateAgainstPolicies(object, [policy], { namespace });
+      const result = evaluateAgainstPolicies(object, [policy], { namespace, scope: scopeOf(context.config) });
       return outcome(body, result, () => [
         `policy "${name}"${where} does not apply to namespace "${namespace}" (or exempts the object)`,
       ]);
     }
     const result = namespace
-      ? evaluateAgainstPolicies(object, [policy], { namespace })
+      ? evaluateAgainstPolicies(object, [policy], { namespace, scope: scopeOf(context.config) })
       : evaluateAgainstPolicies(object, [unscoped(policy)], {});
     return outcome(body, result, () =>
       result.allowed

@@ -15,7 +15,7 @@ import type { SourceFile } from '../../core/source.js';
 import type { YamlMap } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
 import { ACTIONS, isAction, sameAction } from '../../languages/seccomp/index.js';
-import { evaluateSyscall, parseSeccompProfile } from '../../languages/seccomp/index.js';
+import { evaluateSyscall, parseSeccompProfile, loadFindings } from '../../languages/seccomp/index.js';
 import type { Evaluation, SeccompProfile } from '../../languages/seccomp/index.js';
 import {
   DOCKER_ARCHES,
@@ -26,7 +26,7 @@ import {
 } from '../../languages/seccomp/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
-import { at } from './where.js';
+import { at, loadErrors } from './where.js';
 
 const WHERE = 'a seccomp case';
 const ARCH_NAMES = [
@@ -145,15 +145,19 @@ function loadProfile(named: string, context: RunContext): Loaded {
           : read.failure.message;
       return { ok: false, message };
     }
+    // What chs lint calls an error, the runtime refuses or reads otherwise (an action that does not
+    // exist): such a profile is evaluated nowhere, and no action is made up for it.
+    const errors = loadErrors(
+      loadFindings(read.file, config, context.cwd),
+      config,
+      new Map([[read.file.path, read.file]]),
+    );
     const parsed = parseSeccompProfile(read.file, { runtime: config.seccomp.runtime });
-    const problem = parsed.problems.find((p) => p.kind !== 'duplicate-key');
-    if (problem || !parsed.profile) {
-      const where = problem ? at(read.file, problem.range.start) : read.file.path;
+    if (errors.length > 0 || !parsed.profile)
       return {
         ok: false,
-        message: `the seccomp profile does not load: ${where}: ${problem?.message ?? 'not a profile'} (chs lint shows every problem)`,
+        message: `the seccomp profile does not load (${read.file.path}):\n${errors.length > 0 ? errors.join('\n') : 'not a profile'}`,
       };
-    }
     return { ok: true, profile: parsed.profile, source: read.file };
   });
 }

@@ -7,10 +7,11 @@ import type { Config } from '../../../core/config.js';
 import { discover } from '../../../core/discovery.js';
 import type { DiscoveredFile, WalkProblem } from '../../../core/discovery.js';
 import { readTextFile } from '../../../core/read.js';
-import type { SourceFile } from '../../../core/source.js';
+import { SourceFile } from '../../../core/source.js';
 import { rulesFilesOf } from '../embedded.js';
 import { loadRules } from '../loader/index.js';
 import type { LoadedFile } from '../loader/index.js';
+import type { LoadMessage } from '../loader/types.js';
 import { FALCO_PATHS } from '../paths.js';
 import { falcoRules } from '../rules/index.js';
 import { Ruleset } from './engine.js';
@@ -35,6 +36,29 @@ export interface LoadedRuleset {
 const ERROR_IDS: ReadonlySet<string> = new Set(
   falcoRules.filter((rule) => rule.meta.severity === 'error').map((rule) => rule.meta.id),
 );
+
+/**
+ * The load errors of each rule that does not compile, by rule name (`file:line:column: message
+ * (rule id)`), after chs.yaml's severity overrides: the rules Falco refuses, evaluated nowhere.
+ */
+export function ruleLoadErrors(
+  messages: readonly LoadMessage[],
+  overrides: Readonly<Record<string, string>>,
+  text: (file: string) => string | undefined,
+): Map<string, { file: string; errors: string[] }> {
+  const out = new Map<string, { file: string; errors: string[] }>();
+  for (const message of messages) {
+    if (message.itemType !== 'rule' || message.itemName === undefined || message.baseline) continue;
+    const severity = overrides[message.ruleId] ?? (ERROR_IDS.has(message.ruleId) ? 'error' : 'other');
+    if (severity !== 'error') continue;
+    const source = text(message.file);
+    const at = message.range && source !== undefined ? new SourceFile(message.file, source).position(message.range.start) : undefined;
+    const entry = out.get(message.itemName) ?? { file: message.file, errors: [] as string[] };
+    entry.errors.push(`${message.file}${at ? `:${at.line}:${at.column}` : ''}: ${message.message} (${message.ruleId})`);
+    out.set(message.itemName, entry);
+  }
+  return out;
+}
 
 export function loadRuleset(files: readonly RulesFile[], matching: RuleMatching): LoadedRuleset {
   const errors: string[] = [];
