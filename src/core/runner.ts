@@ -108,13 +108,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   };
 
   // Rule ids named in chs.yaml must exist.
-  const named: { id: string; at: (string | number)[] }[] = [
+  const ruleIds: { id: string; at: (string | number)[] }[] = [
     ...Object.keys(config.rules).map((id) => ({ id, at: ['rules', id] })),
     ...config.overrides.flatMap((override, index) =>
       Object.keys(override.rules).map((id) => ({ id, at: ['overrides', index, 'rules', id] })),
     ),
   ];
-  for (const { id, at } of named) {
+  for (const { id, at } of ruleIds) {
     if (!options.registry.has(id) && config.source) {
       report({
         rule: unknownRule,

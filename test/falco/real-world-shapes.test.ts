@@ -108,7 +108,9 @@ tester.run('falco/invalid-output', {
     {
       name: 'no field starts the token',
       files: [{ path: RULES, text: rule('evt.type = execve', '"%prc.name"') }],
-      errors: [{ line: 4, column: 13, message: 'invalid formatting token prc.name' }],
+      errors: [
+        { line: 4, column: 13, message: 'invalid formatting token prc.name; did you mean "proc.name"?' },
+      ],
     },
   ],
 });

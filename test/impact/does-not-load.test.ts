@@ -43,7 +43,7 @@ describe('the preview and a seccomp profile that does not load', () => {
         name: 'policies/seccomp/api.json',
         change: 'does-not-load',
         detail:
-          'does not load: policies/seccomp/api.json:3:48: unknown action "SCMP_ACT_DENY" (seccomp/unknown-action)',
+          'does not load: policies/seccomp/api.json:3:48: unknown action "SCMP_ACT_DENY"; did you mean "SCMP_ACT_ERRNO"? (the call fails with EPERM, or errnoRet; SCMP_ACT_KILL_PROCESS kills the process) (seccomp/unknown-action)',
       },
     ]);
     expect(loadSeccompSide(head).profiles.size).toBe(0);
@@ -55,8 +55,12 @@ describe('the preview and a Falco rule that does not compile', () => {
     const base = side({ 'policies/falco/a.yaml': rule('Shell', 'evt.type = execve and proc.name = bash') });
     const head = side({ 'policies/falco/a.yaml': rule('Shell', 'evt.type = execve and proc.nmae = bash') });
     const items = falcoItemChanges(loadFalcoSide(base), loadFalcoSide(head));
-    expect(items.map((i) => [i.name, i.change, i.file])).toEqual([['Shell', 'does-not-load', 'policies/falco/a.yaml']]);
-    expect(items[0]?.detail).toMatch(/^does not load: policies\/falco\/a\.yaml:3:\d+: .*proc\.nmae.* \(falco\/unknown-field\)$/);
+    expect(items.map((i) => [i.name, i.change, i.file])).toEqual([
+      ['Shell', 'does-not-load', 'policies/falco/a.yaml'],
+    ]);
+    expect(items[0]?.detail).toMatch(
+      /^does not load: policies\/falco\/a\.yaml:3:\d+: .*proc\.nmae.* \(falco\/unknown-field\)$/,
+    );
   });
 
   it('a new rule that does not compile is shown, not missing', () => {

@@ -360,7 +360,7 @@ describe('seccomp cases', () => {
       },
     );
     const message =
-      'the seccomp profile does not load (policies/seccomp/deny.json):\npolicies/seccomp/deny.json:3:48: unknown action "SCMP_ACT_DENY" (seccomp/unknown-action)';
+      'the seccomp profile does not load (policies/seccomp/deny.json):\npolicies/seccomp/deny.json:3:48: unknown action "SCMP_ACT_DENY"; did you mean "SCMP_ACT_ERRNO"? (the call fails with EPERM, or errnoRet; SCMP_ACT_KILL_PROCESS kills the process) (seccomp/unknown-action)';
     expect(results.map(outcome)).toEqual([
       [false, message],
       [false, message],
