@@ -2,10 +2,10 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
-import { jsonItems } from '../core/json-lines.js';
-import type { JsonItem } from '../core/json-lines.js';
+import { JsonItemStream, JsonStreamError } from '../core/json-lines.js';
 import { printable } from '../core/printable.js';
-import { readDataText } from '../core/read.js';
+import { readDataInput } from '../core/read.js';
+import type { DataInput } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
 import { asObj, asString } from '../languages/pod-security/index.js';
 import { evaluatePodSecurity, outcomeResult, policyOutcome } from '../languages/pod-security/index.js';
@@ -46,33 +46,59 @@ interface FoundObject {
   object: unknown;
 }
 
+/** A `...List` (`List` as kubectl prints it, `PodList` as the API server does). */
+const isListKind = (kind: unknown): boolean => typeof kind === 'string' && kind.endsWith('List');
+
 /**
- * The objects of one file, `kind: List` items included, with their lines; undefined (said on
- * stderr) when the file cannot be read. JSON as `kubectl get -o json` prints it goes through
- * JSON.parse, its items' lines found by a scan of the text; anything else through the YAML parser
- * that keeps every position.
+ * Hands each object of one file (`kind: List` items included) to `take` with its line; false (said
+ * on stderr) when the file cannot be read. JSON as `kubectl get -o json` prints it is read as a
+ * stream, each item parsed alone and let go as soon as it is taken; anything else goes through the
+ * YAML parser that keeps every position. A file that fails half-way has had some objects taken:
+ * the caller drops them.
  */
-function readObjects(ctx: CommandContext, path: string): Iterable<FoundObject> | undefined {
-  const read = readDataText(resolve(ctx.cwd, path), path);
+function readObjects(ctx: CommandContext, path: string, take: (found: FoundObject) => void): boolean {
+  const stream = new JsonItemStream((item) => take({ file: path, line: item.line, object: item.value }));
+  let read: DataInput;
+  let root: unknown;
+  try {
+    read = readDataInput(resolve(ctx.cwd, path), path, (chunk) => stream.push(chunk));
+    if (read.ok && 'streamed' in read) root = stream.end();
+  } catch (error) {
+    if (!(error instanceof JsonStreamError)) throw error;
+    ctx.stderr.write(
+      printable(`chs: ${path}:${error.line}:${error.column}: invalid JSON: ${error.message}\n`),
+    );
+    return false;
+  }
   if (!read.ok) {
     ctx.stderr.write(printable(`chs: ${path}: ${read.failure.message}\n`));
-    return undefined;
+    return false;
+  }
+  if ('streamed' in read) {
+    const kind = asObj(root)?.kind;
+    if (!stream.streamedItems) take({ file: path, line: stream.rootLine, object: root });
+    else if (!isListKind(kind)) {
+      ctx.stderr.write(
+        printable(
+          `chs: ${path}:${stream.rootLine}: an object with an "items" array whose kind is ${JSON.stringify(kind ?? null)}, not a List: give the objects as kubectl get -o json prints them (kind: List)\n`,
+        ),
+      );
+      return false;
+    }
+    return true;
   }
   const source = read.file;
-  const quick = jsonObjects(path, source.text);
-  if (quick) return quick;
   const parsed = parseYaml(source.text);
   if (!parsed.ok) {
     const { line, column } = source.position(parsed.error.offset);
     ctx.stderr.write(printable(`chs: ${path}:${line}:${column}: invalid YAML: ${parsed.error.message}\n`));
-    return undefined;
+    return false;
   }
-  const objects: FoundObject[] = [];
   for (const document of parsed.documents) {
     if (!document.root) continue;
     const top = asObj(document.value);
     const items =
-      asString(top?.kind) === 'List' && document.root.kind === 'map'
+      isListKind(top?.kind) && document.root.kind === 'map'
         ? (document.root.pairs.find((p) => p.key === 'items')?.value ?? null)
         : null;
     const entries =
@@ -80,63 +106,9 @@ function readObjects(ctx: CommandContext, path: string): Iterable<FoundObject> |
         ? items.items.map((node) => ({ node, value: node.value }))
         : [{ node: document.root, value: document.value }];
     for (const { node, value } of entries)
-      objects.push({ file: path, line: source.position(node.start).line, object: value });
+      take({ file: path, line: source.position(node.start).line, object: value });
   }
-  return objects;
-}
-
-/**
- * A JSON object or List read without a position per node, each item parsed alone when it is
- * wanted so that a file's objects need not all be in memory at once; undefined when it is not
- * plain JSON (the YAML parser then says where it is wrong).
- */
-function jsonObjects(path: string, text: string): Iterable<FoundObject> | undefined {
-  const first = /\S/.exec(text);
-  if (first?.[0] !== '{') return undefined;
-  const items = jsonItems(text);
-  if (items.length > 0) {
-    try {
-      // The envelope, items left out, tells whether it is a List at all and whether it is JSON.
-      const last = items.at(-1) as JsonItem;
-      const envelope = asObj(JSON.parse(text.slice(0, (items[0] as JsonItem).start) + text.slice(last.end)));
-      if (asString(envelope?.kind) === 'List') return listItems(path, text, items);
-    } catch {
-      // Not JSON as a whole: the whole parse below decides.
-    }
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const top = asObj(value);
-  if (asString(top?.kind) === 'List' && Array.isArray(top?.items))
-    return (top.items as unknown[]).map((object) => ({ file: path, line: 1, object }));
-  const line = text.slice(0, first.index).split('\n').length;
-  return [{ file: path, line, object: value }];
-}
-
-/** An item of a JSON List that is not JSON, found only when it is reached. */
-class ItemError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function* listItems(path: string, text: string, items: readonly JsonItem[]): Iterable<FoundObject> {
-  for (const item of items) {
-    let object: unknown;
-    try {
-      object = JSON.parse(text.slice(item.start, item.end));
-    } catch (error) {
-      throw new ItemError(item.line, (error as Error).message);
-    }
-    yield { file: path, line: item.line, object };
-  }
+  return true;
 }
 
 function resultLine(r: CheckResultLine): string {
@@ -228,32 +200,24 @@ export async function podSecurityCheckCommand(
     results.length = 0;
   };
   for (const path of files) {
-    const objects = readObjects(ctx, path);
-    if (!objects) {
-      errors++;
-      continue;
-    }
-    // A file with a broken item contributes nothing, as a file that does not parse.
-    const marks = { results: results.length, waiting: waiting.length };
-    try {
-      for (const found of objects) {
-        const object = asObj(found.object);
-        if (asString(object?.kind) === 'Namespace') {
-          const metadata = asObj(object?.metadata);
-          const nsLabels: Record<string, string> = {};
-          for (const [k, v] of Object.entries(asObj(metadata?.labels) ?? {})) nsLabels[k] = asString(v);
-          labels.set(asString(metadata?.name), nsLabels);
-        }
-        if (level) check(found);
-        else hold(found);
+    // A file that cannot be read contributes nothing, not even the objects before its error.
+    const marks = { results: results.length, waiting: waiting.length, labels: new Map(labels) };
+    const ok = readObjects(ctx, path, (found) => {
+      const object = asObj(found.object);
+      if (asString(object?.kind) === 'Namespace') {
+        const metadata = asObj(object?.metadata);
+        const nsLabels: Record<string, string> = {};
+        for (const [k, v] of Object.entries(asObj(metadata?.labels) ?? {})) nsLabels[k] = asString(v);
+        labels.set(asString(metadata?.name), nsLabels);
       }
-    } catch (error) {
-      if (!(error instanceof ItemError)) throw error;
-      ctx.stderr.write(
-        printable(`chs: ${path}:${error.line}: invalid JSON in this item of the List: ${error.message}\n`),
-      );
+      if (level) check(found);
+      else hold(found);
+    });
+    if (!ok) {
       results.length = marks.results;
       waiting.length = marks.waiting;
+      labels.clear();
+      for (const [k, v] of marks.labels) labels.set(k, v);
       errors++;
     }
     if (!json) flush();

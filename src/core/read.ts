@@ -13,7 +13,8 @@ const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 export type ReadFailure = {
-  reason: 'missing' | 'directory' | 'not-a-file' | 'unreadable' | 'too-large' | 'binary' | 'encoding' | 'outside';
+  reason:
+    'missing' | 'directory' | 'not-a-file' | 'unreadable' | 'too-large' | 'binary' | 'encoding' | 'outside';
   message: string;
   /** 0-based offset of the bad byte in the decoded prefix, where there is one. */
   offset?: number;
@@ -175,27 +176,32 @@ function decodeText(bytes: Buffer, displayPath: string, what = 'a policy file'):
 
 /** A data input as text: as long as a JavaScript string can be (about 512 MiB). */
 export function readDataText(absolutePath: string, displayPath: string): ReadResult {
-  const read = readDataBytes(absolutePath);
-  if (!read.ok) return read;
-  if (read.bytes.length > MAX_STRING_LENGTH)
-    return {
-      ok: false,
-      failure: {
-        reason: 'too-large',
-        message: `is ${(read.bytes.length / 1048576).toFixed(0)} MiB, more than one piece of text can hold here; split it into several files`,
-      },
-    };
-  return decodeText(read.bytes, displayPath, 'text');
+  return readDataInput(absolutePath, displayPath, undefined);
 }
+
+export type DataInput = ReadResult | { ok: true; streamed: true };
+
+/** Chunks of a data input are read into one buffer of this size, reused. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Reads a data input (events, a cluster snapshot, workloads): no policy-file size limit, and a
  * pipe or FIFO is read to its end as a stream (`kubectl get pods -o json | chs ... /dev/stdin`).
- * Devices and directories are refused: `/dev/zero` never ends.
+ * Devices and directories are refused: `/dev/zero` never ends. JSON whose root is an object
+ * (`kubectl get -o json`) goes to `json` chunk by chunk as it is read (each chunk valid only during
+ * the call), so that it is never whole in memory; anything else is returned whole as text.
  */
-function readDataBytes(
+export function readDataInput(absolutePath: string, displayPath: string, json: undefined): ReadResult;
+export function readDataInput(
   absolutePath: string,
-): { ok: true; bytes: Buffer } | { ok: false; failure: ReadFailure } {
+  displayPath: string,
+  json: (chunk: Uint8Array) => void,
+): DataInput;
+export function readDataInput(
+  absolutePath: string,
+  displayPath: string,
+  json: ((chunk: Uint8Array) => void) | undefined,
+): DataInput {
   let opened: { fd: number; stat: Stats };
   // A socket (how a parent process often hands over stdin) cannot be opened again by its path.
   const stdin = absolutePath === '/dev/stdin';
@@ -207,8 +213,7 @@ function readDataBytes(
   }
   const { fd, stat } = opened;
   try {
-    if (stat.isFile()) return { ok: true, bytes: readAll(fd, stat.size) };
-    if (!stat.isFIFO() && !stat.isSocket())
+    if (!stat.isFile() && !stat.isFIFO() && !stat.isSocket())
       return {
         ok: false,
         failure: {
@@ -216,17 +221,48 @@ function readDataBytes(
           message: `is ${notARegularFile(stat) ?? 'not a file'}: give a file or a pipe`,
         },
       };
-    const chunks: Buffer[] = [];
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    const kept: Buffer[] = [];
+    let streaming = false;
+    let size = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(1 << 20);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        return { ok: false, failure: { reason: 'unreadable', message: `cannot read: ${describe(error)}` } };
+      }
       if (n === 0) break;
-      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      const bytes = chunk.subarray(0, n);
+      if (!streaming && json && kept.length === 0 && startsAnObject(bytes)) streaming = true;
+      if (streaming) (json as (chunk: Uint8Array) => void)(bytes);
+      else {
+        size += n;
+        if (size > MAX_STRING_LENGTH)
+          return {
+            ok: false,
+            failure: {
+              reason: 'too-large',
+              message: `is over ${(MAX_STRING_LENGTH / 1048576).toFixed(0)} MiB, more than one piece of text can hold here; split it into several files, or give it as JSON (kubectl get -o json), which is read as a stream`,
+            },
+          };
+        kept.push(Buffer.from(bytes));
+      }
     }
-    return { ok: true, bytes: Buffer.concat(chunks) };
-  } catch (error) {
-    return { ok: false, failure: { reason: 'unreadable', message: `cannot read: ${describe(error)}` } };
+    if (streaming) return { ok: true, streamed: true };
+    return decodeText(Buffer.concat(kept), displayPath, 'text');
   } finally {
     if (!stdin) closeSync(fd);
   }
+}
+
+/** Whether the first byte after blanks (and a byte order mark) is `{`: decided on the first chunk. */
+function startsAnObject(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
+  return bytes[i] === 0x7b;
 }

@@ -2,7 +2,7 @@
 // (the hostile inputs of issue 17, scaled to run in seconds), and how one input is run.
 import { defaultConfig } from '../../dist/src/core/config.js';
 import { emptyFacts } from '../../dist/src/core/language.js';
-import { jsonItems } from '../../dist/src/core/json-lines.js';
+import { JsonStreamError, jsonItemsOf } from '../../dist/src/core/json-lines.js';
 import { readScope } from '../../dist/src/core/reach.js';
 import { readTextFile } from '../../dist/src/core/read.js';
 import { SourceFile } from '../../dist/src/core/source.js';
@@ -144,12 +144,23 @@ export const TARGETS = {
     },
     run: (text) => {
       parseSnapshot('fuzz', text);
+      // The streamed parse refuses what JSON.parse refuses (but for its depth and "items" limits).
+      let refused;
       try {
-        JSON.parse(text);
-      } catch {
-        return;
+        jsonItemsOf(Buffer.from(text));
+      } catch (error) {
+        if (!(error instanceof JsonStreamError)) throw error;
+        refused = error;
       }
-      for (const item of jsonItems(text)) JSON.parse(text.slice(item.start, item.end));
+      let valid = true;
+      try {
+        JSON.parse(text.replace(/^\ufeff/, ''));
+      } catch {
+        valid = false;
+      }
+      if (valid && refused && !/levels of nesting|second "items"/.test(refused.message))
+        throw new Error(`the streamed JSON parse refuses valid JSON: ${refused.message}`);
+      if (!valid && !refused) throw new Error('the streamed JSON parse accepts what JSON.parse refuses');
     },
   },
   events: {

@@ -204,10 +204,53 @@ describe('chs pod-security check', () => {
     expect(lines[5000]).toBe('5000 objects checked, 2500 not allowed');
   });
 
-  it('gives the line of a JSON mistake', async () => {
-    const cwd = repo({ 'pods.json': '{\n  "kind": "List",\n  "items": [\n    {"a": 1 "b": 2}\n  ]\n}\n' });
-    const { code, err } = await run(cwd, ['pods.json'], { level: 'baseline' });
+  const privileged = (name: string): string =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'shop' },
+      spec: { containers: [{ name: 'app', securityContext: { privileged: true } }] },
+    });
+  it.each([
+    [
+      'a missing comma in an item',
+      '{\n  "kind": "List",\n  "items": [\n    {"a": 1 "b": 2}\n  ]\n}\n',
+      "pods.json:4:13: invalid JSON: expected ',' or '}', not '\"'",
+    ],
+    [
+      'a List cut short after a good item, which is not reported either',
+      `{"kind": "List", "items": [\n${privileged('p1')},\n{"kind": "Pod", "metadata": {"na`,
+      'pods.json:3:33: invalid JSON: unexpected end of the input: the JSON is cut short',
+    ],
+    [
+      'a broken envelope after the items',
+      `{"items": [${privileged('p1')}], "kind": "List",\n "metadata": {]}`,
+      "pods.json:2:15: invalid JSON: expected a key in double quotes, not ']'",
+    ],
+    [
+      'items in an object that is not a List',
+      `{"kind": "Pod",\n "items": [${privileged('p1')}]}`,
+      'pods.json:1: an object with an "items" array whose kind is "Pod", not a List',
+    ],
+  ])('gives the line and column of a JSON mistake: %s', async (_name, text, message) => {
+    const cwd = repo({ 'pods.json': text });
+    const { code, out, err } = await run(cwd, ['pods.json'], { level: 'baseline' });
     expect(code).toBe(2);
-    expect(err).toMatch(/^chs: pods\.json:4: invalid JSON in this item of the List: /);
+    expect(err).toContain(`chs: ${message}`);
+    expect(err.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(out).toBe('0 objects checked, 0 not allowed\n');
+  });
+
+  it('reads a PodList as the API server prints it, and a single JSON object with its line', async () => {
+    const cwd = repo({
+      'list.json': `{"apiVersion": "v1", "kind": "PodList", "items": [${privileged('p1')}, ${privileged('p2')}]}`,
+      'one.json': `\n\n${privileged('p3')}\n`,
+    });
+    const { code, out } = await run(cwd, ['list.json', 'one.json'], { level: 'baseline' });
+    expect(code).toBe(1);
+    expect(out).toMatch(/^list\.json:1: Pod shop\/p1: pods "p1" is forbidden/m);
+    expect(out).toMatch(/^list\.json:1: Pod shop\/p2: /m);
+    expect(out).toMatch(/^one\.json:3: Pod shop\/p3: /m);
+    expect(out).toMatch(/3 objects checked, 3 not allowed/);
   });
 });
