@@ -201,13 +201,16 @@ async function readCluster(
 ): Promise<ClusterState | undefined> {
   if (snapshot) {
     const { readSnapshotFile } = await import('../kube/snapshot.js');
-    const { snapshot: state, problems } = readSnapshotFile(snapshot.absolute, snapshot.display);
+    const { WorkloadsBuilder } = await import('../impact/cluster.js');
+    // Each object is reduced to what the preview needs as it is read.
+    const workloads = new WorkloadsBuilder();
+    const problems = readSnapshotFile(snapshot.absolute, snapshot.display, (object) => workloads.add(object));
     const first = problems[0];
     if (first)
       throw new UserError(
         `${first.file}:${first.line}:${first.column}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`,
       );
-    return state;
+    return { source: snapshot.display, workloads: workloads.finish() };
   }
   if (kubeContext === undefined) return undefined;
   const { connect, KubeApiError } = await import('../kube/client.js');

@@ -138,6 +138,7 @@ export class JsonItemStream {
   private ended = false;
   /** The line where the root value begins. */
   rootLine = 1;
+  rootColumn = 1;
 
   constructor(
     private readonly onItem: (item: JsonItem) => void,
@@ -372,7 +373,10 @@ export class JsonItemStream {
     }
     if (b === 0x5d && state === VALUE_OR_CLOSE) return this.close(chunk, i);
     // A value begins.
-    if (this.stack.length === 0) this.rootLine = this.line;
+    if (this.stack.length === 0) {
+      this.rootLine = this.line;
+      this.rootColumn = this.column(chunk, i);
+    }
     const itemsOpening = this.pendingItemsKey;
     this.pendingItemsKey = false;
     if (this.stack.length === this.itemsDepth && !this.itemsDone) this.startItem(chunk, i);

@@ -15,11 +15,17 @@ export interface ClusterObject {
   [key: string]: unknown;
 }
 
-export interface ClusterState {
-  /** Where it came from, for the report. */
-  source: string;
-  objects: readonly ClusterObject[];
-}
+/**
+ * The cluster: its objects, or those objects already reduced to workloads as they were read (a
+ * snapshot of a large cluster is never all in memory).
+ */
+export type ClusterState =
+  | {
+      /** Where it came from, for the report. */
+      source: string;
+      objects: readonly ClusterObject[];
+    }
+  | { source: string; workloads: Workloads };
 
 interface ContainerProfiles {
   container: string;
@@ -149,43 +155,70 @@ export interface Workloads {
 
 const ARCH_LABEL = 'kubernetes.io/arch';
 
-/**
- * Controllers and bare pods; a pod whose controller is in the state counts once, through it (a
- * Deployment's ReplicaSet's pods are the Deployment). A pod owned by something absent from the
- * state stands for that owner.
- */
 const computed = new WeakMap<ClusterState, Workloads>();
 
 export function workloadsOf(state: ClusterState): Workloads {
+  if ('workloads' in state) return state.workloads;
   let workloads = computed.get(state);
-  if (!workloads) computed.set(state, (workloads = buildWorkloads(state)));
+  if (!workloads) {
+    const builder = new WorkloadsBuilder();
+    for (const object of state.objects) builder.add(object);
+    computed.set(state, (workloads = builder.finish()));
+  }
   return workloads;
 }
 
-function buildWorkloads(state: ClusterState): Workloads {
-  const list: Workload[] = [];
-  const byKey = new Map<string, Workload>();
-  const controllers = new Map<string, Workload[]>();
-  const namespaceLabels = new Map<string, Record<string, string>>();
-  const pods: ClusterObject[] = [];
-  const nodeArch = new Map<string, string>();
-  for (const object of state.objects) {
+/** What is kept of a pod until every controller is known: enough to find its workload. */
+interface PodMark {
+  name: string;
+  namespace: string;
+  ownerKind?: string;
+  ownerName?: string;
+  nodeName?: string;
+  /** The pod itself, when it may stand for its workload (the first pod of its owner, or a bare pod). */
+  object?: ClusterObject;
+}
+
+/** A pod as a workload needs it: its status (and managed fields) are let go. */
+function podForWorkload(pod: ClusterObject): ClusterObject {
+  const metadata = isMap(pod.metadata) ? { ...pod.metadata } : pod.metadata;
+  if (isMap(metadata)) delete metadata.managedFields;
+  return { apiVersion: pod.apiVersion, kind: pod.kind, metadata, spec: pod.spec };
+}
+
+/**
+ * Controllers and bare pods, fed one object at a time (a snapshot as it is read); a pod whose
+ * controller is in the state counts once, through it (a Deployment's ReplicaSet's pods are the
+ * Deployment). A pod owned by something absent from the state stands for that owner. Pods may come
+ * before their controllers: each is kept as a mark until `finish`.
+ */
+export class WorkloadsBuilder {
+  private readonly list: Workload[] = [];
+  private readonly byKey = new Map<string, Workload>();
+  private readonly controllers = new Map<string, Workload[]>();
+  private readonly namespaceLabels = new Map<string, Record<string, string>>();
+  private readonly pods: PodMark[] = [];
+  /** Owners (`namespace/kind/name`) whose first pod is kept. */
+  private readonly ownersSeen = new Set<string>();
+  private readonly nodeArch = new Map<string, string>();
+
+  add(object: ClusterObject): void {
     const kind = str(object.kind) ?? '';
     const m = meta(object);
     if (kind === 'Node') {
       const labels = isMap(object.metadata) && isMap(object.metadata.labels) ? object.metadata.labels : {};
       const arch = str(labels[ARCH_LABEL]);
-      if (arch) nodeArch.set(m.name, arch);
+      if (arch) this.nodeArch.set(m.name, arch);
     } else if (kind === 'Namespace') {
       const labels = isMap(object.metadata) && isMap(object.metadata.labels) ? object.metadata.labels : {};
-      namespaceLabels.set(
+      this.namespaceLabels.set(
         m.name,
         Object.fromEntries(Object.entries(labels).filter(([, v]) => typeof v === 'string')) as Record<
           string,
           string
         >,
       );
-    } else if (kind === 'Pod') pods.push(object);
+    } else if (kind === 'Pod') this.pods.push(this.podMark(object, m));
     else if (CONTROLLERS.has(kind)) {
       const w: Workload = {
         namespace: m.namespace,
@@ -195,103 +228,121 @@ function buildWorkloads(state: ClusterState): Workloads {
         object,
         containers: containerProfiles(object),
       };
-      list.push(w);
-      byKey.set(`${m.namespace}/${w.owner}`, w);
-      const inNs = controllers.get(m.namespace) ?? [];
+      this.list.push(w);
+      this.byKey.set(`${m.namespace}/${w.owner}`, w);
+      const inNs = this.controllers.get(m.namespace) ?? [];
       inNs.push(w);
-      controllers.set(m.namespace, inNs);
+      this.controllers.set(m.namespace, inNs);
     }
   }
-  // namespace -> pod -> workload (undefined: looked up and not found), without string keys per event.
-  const podIndex = new Map<string, Map<string, Workload | undefined>>();
-  const indexOf = (namespace: string): Map<string, Workload | undefined> => {
-    let inNs = podIndex.get(namespace);
-    if (!inNs) podIndex.set(namespace, (inNs = new Map<string, Workload | undefined>()));
-    return inNs;
-  };
-  // namespace -> pod -> architecture of its node.
-  const podArchs = new Map<string, Map<string, string>>();
-  for (const pod of pods) {
-    const m = meta(pod);
+
+  private podMark(pod: ClusterObject, m: ReturnType<typeof meta>): PodMark {
+    const mark: PodMark = { name: m.name, namespace: m.namespace };
     const node = isMap(pod.spec) ? str(pod.spec.nodeName) : undefined;
-    const arch = node === undefined ? undefined : nodeArch.get(node);
-    if (arch) {
-      let inNs = podArchs.get(m.namespace);
-      if (!inNs) podArchs.set(m.namespace, (inNs = new Map<string, string>()));
-      inNs.set(m.name, arch);
-    }
+    if (node !== undefined) mark.nodeName = node;
     const owner = m.owners.find((o) => isMap(o) && o.controller === true) ?? m.owners[0];
-    let workload: Workload | undefined;
     if (isMap(owner) && typeof owner.kind === 'string' && typeof owner.name === 'string') {
-      const ownerKind = owner.kind;
-      const ownerName = owner.name;
-      workload = byKey.get(`${m.namespace}/${ownerKind}/${ownerName}`);
-      if (!workload && ownerKind === 'ReplicaSet')
-        workload = controllers
-          .get(m.namespace)
-          ?.find((w) => w.kind === 'Deployment' && madeBy('Deployment', w.name, ownerName));
-      if (!workload && ownerKind === 'Job')
-        workload = controllers
-          .get(m.namespace)
-          ?.find(
-            (w) =>
-              w.kind === 'CronJob' &&
-              /^\d+$/.test(ownerName.slice(w.name.length + 1)) &&
-              ownerName.startsWith(`${w.name}-`),
-          );
-      if (!workload) {
-        const key = `${m.namespace}/${ownerKind}/${ownerName}`;
+      mark.ownerKind = owner.kind;
+      mark.ownerName = owner.name;
+      // Every pod of an owner finds the same workload: only the first may have to stand for it.
+      const key = `${m.namespace}/${owner.kind}/${owner.name}`;
+      if (!this.ownersSeen.has(key)) {
+        this.ownersSeen.add(key);
+        mark.object = podForWorkload(pod);
+      }
+    } else mark.object = podForWorkload(pod);
+    return mark;
+  }
+
+  finish(): Workloads {
+    const { list, byKey, controllers, namespaceLabels, nodeArch } = this;
+    // namespace -> pod -> workload (undefined: looked up and not found), without string keys per event.
+    const podIndex = new Map<string, Map<string, Workload | undefined>>();
+    const indexOf = (namespace: string): Map<string, Workload | undefined> => {
+      let inNs = podIndex.get(namespace);
+      if (!inNs) podIndex.set(namespace, (inNs = new Map<string, Workload | undefined>()));
+      return inNs;
+    };
+    // namespace -> pod -> architecture of its node.
+    const podArchs = new Map<string, Map<string, string>>();
+    for (const pod of this.pods) {
+      const arch = pod.nodeName === undefined ? undefined : nodeArch.get(pod.nodeName);
+      if (arch) {
+        let inNs = podArchs.get(pod.namespace);
+        if (!inNs) podArchs.set(pod.namespace, (inNs = new Map<string, string>()));
+        inNs.set(pod.name, arch);
+      }
+      let workload: Workload | undefined;
+      const { ownerKind, ownerName } = pod;
+      if (ownerKind !== undefined && ownerName !== undefined) {
+        workload = byKey.get(`${pod.namespace}/${ownerKind}/${ownerName}`);
+        if (!workload && ownerKind === 'ReplicaSet')
+          workload = controllers
+            .get(pod.namespace)
+            ?.find((w) => w.kind === 'Deployment' && madeBy('Deployment', w.name, ownerName));
+        if (!workload && ownerKind === 'Job')
+          workload = controllers
+            .get(pod.namespace)
+            ?.find(
+              (w) =>
+                w.kind === 'CronJob' &&
+                /^\d+$/.test(ownerName.slice(w.name.length + 1)) &&
+                ownerName.startsWith(`${w.name}-`),
+            );
+        if (!workload && pod.object) {
+          workload = {
+            namespace: pod.namespace,
+            owner: `${ownerKind}/${ownerName}`,
+            kind: ownerKind,
+            name: ownerName,
+            object: pod.object,
+            containers: containerProfiles(pod.object),
+          };
+          byKey.set(`${pod.namespace}/${ownerKind}/${ownerName}`, workload);
+          list.push(workload);
+        }
+      } else if (pod.object) {
         workload = {
-          namespace: m.namespace,
-          owner: `${ownerKind}/${ownerName}`,
-          kind: ownerKind,
-          name: ownerName,
-          object: pod,
-          containers: containerProfiles(pod),
+          namespace: pod.namespace,
+          owner: `Pod/${pod.name}`,
+          kind: 'Pod',
+          name: pod.name,
+          object: pod.object,
+          containers: containerProfiles(pod.object),
         };
-        byKey.set(key, workload);
         list.push(workload);
       }
-    } else {
-      workload = {
-        namespace: m.namespace,
-        owner: `Pod/${m.name}`,
-        kind: 'Pod',
-        name: m.name,
-        object: pod,
-        containers: containerProfiles(pod),
-      };
-      list.push(workload);
+      indexOf(pod.namespace).set(pod.name, workload);
     }
-    indexOf(m.namespace).set(m.name, workload);
+    this.pods.length = 0;
+    // The cluster's listing order (a snapshot file's, or the API server's per kind) must not change
+    // the report: workloads are reported by namespace, then owner.
+    list.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.owner, b.owner));
+    // Several sections ask about the same event in a row: the last answer is kept (in plain
+    // variables: this runs for every recorded event).
+    let lastNamespace: string | undefined;
+    let lastPod: string | undefined;
+    let lastWorkload: Workload | undefined;
+    return {
+      list,
+      namespaceLabels,
+      architectures: [...new Set(nodeArch.values())].sort(),
+      podArch: (namespace, pod) => podArchs.get(namespace)?.get(pod),
+      podOwner(namespace, pod) {
+        if (namespace === lastNamespace && pod === lastPod) return lastWorkload;
+        const inNs = indexOf(namespace);
+        let found = inNs.get(pod);
+        if (found === undefined && !inNs.has(pod)) {
+          found = controllers.get(namespace)?.find((w) => madeBy(w.kind, w.name, pod));
+          if (inNs.size < 100_000) inNs.set(pod, found);
+        }
+        lastNamespace = namespace;
+        lastPod = pod;
+        lastWorkload = found;
+        return found;
+      },
+    };
   }
-  // The cluster's listing order (a snapshot file's, or the API server's per kind) must not change
-  // the report: workloads are reported by namespace, then owner.
-  list.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.owner, b.owner));
-  // Several sections ask about the same event in a row: the last answer is kept (in plain
-  // variables: this runs for every recorded event).
-  let lastNamespace: string | undefined;
-  let lastPod: string | undefined;
-  let lastWorkload: Workload | undefined;
-  return {
-    list,
-    namespaceLabels,
-    architectures: [...new Set(nodeArch.values())].sort(),
-    podArch: (namespace, pod) => podArchs.get(namespace)?.get(pod),
-    podOwner(namespace, pod) {
-      if (namespace === lastNamespace && pod === lastPod) return lastWorkload;
-      const inNs = indexOf(namespace);
-      let found = inNs.get(pod);
-      if (found === undefined && !inNs.has(pod)) {
-        found = controllers.get(namespace)?.find((w) => madeBy(w.kind, w.name, pod));
-        if (inNs.size < 100_000) inNs.set(pod, found);
-      }
-      lastNamespace = namespace;
-      lastPod = pod;
-      lastWorkload = found;
-      return found;
-    },
-  };
 }
 
 /** The target a namespace deploys to (the first whose namespaces include it, else one without a list). */

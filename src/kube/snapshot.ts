@@ -3,7 +3,9 @@
  * `kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,namespaces,nodes -A -o yaml` prints
  * it (a `List`; several documents or JSON are accepted too), or the same objects read live.
  */
-import { readDataText } from '../core/read.js';
+import { JsonItemStream, JsonStreamError } from '../core/json-lines.js';
+import type { JsonItem } from '../core/json-lines.js';
+import { readDataInput } from '../core/read.js';
 import { append } from '../core/arrays.js';
 import { SourceFile } from '../core/source.js';
 import { constructFromEvents, EVENT_ID, parseEvents } from 'js-yaml';
@@ -57,36 +59,83 @@ function isObject(value: Record<string, unknown>): value is Record<string, unkno
   );
 }
 
-/** The objects of a List (Lists nested in it included) or of one object; undefined when not well formed. */
-function objectsOf(value: unknown, out: KubeObject[]): boolean {
+/** The objects of a List (Lists nested in it included) or of one object; false when not well formed. */
+function objectsOf(value: unknown, take: (object: KubeObject) => void): boolean {
   if (!isMap(value)) return false;
   if (isList(value)) {
-    for (const item of value.items as unknown[]) if (!objectsOf(item, out)) return false;
+    for (const item of value.items as unknown[]) if (!objectsOf(item, take)) return false;
     return true;
   }
   if (!isObject(value)) return false;
-  out.push(value);
+  take(value);
   return true;
 }
 
+/** Why a value is not one object (or a List of them). */
+function notAnObject(value: unknown): string {
+  return isMap(value)
+    ? 'not a Kubernetes object: apiVersion, kind and metadata.name are required'
+    : 'expected a Kubernetes object (a mapping)';
+}
+
 /**
- * The objects of a well-formed snapshot without the positions of every node, which only a problem
- * needs: JSON (`kubectl get -o json`) through JSON.parse, YAML through js-yaml's constructor.
+ * A JSON snapshot (`kubectl get -o json`) read as a stream: each item of the List is checked and
+ * handed over as soon as it is read, so that a large cluster's snapshot is never whole in memory.
+ * Chunks go to `push`; `end` says whether the whole was well formed.
+ */
+class JsonSnapshot {
+  readonly problems: SnapshotProblem[] = [];
+  private readonly stream: JsonItemStream;
+
+  constructor(
+    private readonly display: string,
+    private readonly take: (object: KubeObject) => void,
+  ) {
+    this.stream = new JsonItemStream((item) => this.item(item));
+  }
+
+  push(chunk: Uint8Array): void {
+    this.stream.push(chunk);
+  }
+
+  private item({ value, line, column }: JsonItem): void {
+    if (!objectsOf(value, this.take))
+      this.problems.push({ file: this.display, line, column, message: notAnObject(value) });
+  }
+
+  /** Reads what follows the items; a syntax error (thrown by push or here) becomes the one problem. */
+  end(): void {
+    const root = this.stream.end();
+    const at = { file: this.display, line: this.stream.rootLine, column: this.stream.rootColumn };
+    if (this.stream.streamedItems) {
+      if (!isMap(root) || !isList(root))
+        this.problems.push({
+          ...at,
+          message: `an object with an "items" array whose kind is ${JSON.stringify(isMap(root) ? (root.kind ?? null) : null)}, not a List: give the objects as kubectl get -o json prints them (kind: List)`,
+        });
+    } else if (!objectsOf(root, this.take)) this.problems.push({ ...at, message: notAnObject(root) });
+  }
+
+  failed(error: JsonStreamError): SnapshotProblem[] {
+    return [
+      {
+        file: this.display,
+        line: error.line,
+        column: error.column,
+        message: `invalid JSON: ${error.message}`,
+      },
+    ];
+  }
+}
+
+/**
+ * The objects of a well-formed YAML snapshot without the positions of every node, which only a
+ * problem needs: through js-yaml's constructor.
  * Anything unusual (aliases, tags, duplicate keys, a problem) returns undefined and the full
  * parse with positions decides, so the objects are the same either way.
  */
 function quickObjects(text: string): KubeObject[] | undefined {
   const objects: KubeObject[] = [];
-  const first = /\S/.exec(text)?.[0];
-  if (first === '{') {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    return objectsOf(value, objects) ? objects : undefined;
-  }
   let values: unknown[];
   try {
     const events = parseEvents(text, { maxDepth: MAX_DEPTH });
@@ -98,14 +147,40 @@ function quickObjects(text: string): KubeObject[] | undefined {
   } catch {
     return undefined;
   }
-  for (const value of values) if (value !== null && !objectsOf(value, objects)) return undefined;
+  for (const value of values)
+    if (value !== null && !objectsOf(value, (object) => objects.push(object))) return undefined;
   return objects;
+}
+
+/** Whether a snapshot's text is JSON with an object at its root (read by the JSON stream). */
+const isJsonObject = (text: string): boolean => /^\ufeff?\s*\{/.test(text);
+
+/** The objects of a JSON snapshot given whole (the same stream as a file's). */
+function parseJsonSnapshot(
+  display: string,
+  text: string,
+  take: (object: KubeObject) => void,
+): SnapshotProblem[] {
+  const reader = new JsonSnapshot(display, take);
+  try {
+    reader.push(Buffer.from(text));
+    reader.end();
+  } catch (error) {
+    if (error instanceof JsonStreamError) return reader.failed(error);
+    throw error;
+  }
+  return reader.problems;
 }
 
 export function parseSnapshot(
   display: string,
   text: string,
 ): { snapshot: ClusterSnapshot; problems: SnapshotProblem[] } {
+  if (isJsonObject(text)) {
+    const objects: KubeObject[] = [];
+    const problems = parseJsonSnapshot(display, text, (object) => objects.push(object));
+    return { snapshot: { source: display, objects }, problems };
+  }
   const quick = quickObjects(text);
   if (quick) return { snapshot: { source: display, objects: quick }, problems: [] };
   const source = new SourceFile(display, text);
@@ -137,17 +212,29 @@ export function parseSnapshot(
   return { snapshot, problems };
 }
 
+/**
+ * The objects of a snapshot file, each handed to `take` as it is read: JSON as a stream, YAML
+ * whole. With problems, some objects may have been taken: the snapshot is not to be used.
+ */
 export function readSnapshotFile(
   absolute: string,
   display: string,
-): { snapshot: ClusterSnapshot; problems: SnapshotProblem[] } {
-  const read = readDataText(absolute, display);
-  if (!read.ok)
-    return {
-      snapshot: { source: display, objects: [] },
-      problems: [{ file: display, line: 1, column: 1, message: read.failure.message }],
-    };
-  return parseSnapshot(display, read.file.text);
+  take: (object: KubeObject) => void,
+): SnapshotProblem[] {
+  const reader = new JsonSnapshot(display, take);
+  let read: ReturnType<typeof readDataInput>;
+  try {
+    read = readDataInput(absolute, display, (chunk) => reader.push(chunk));
+    if (read.ok && 'streamed' in read) reader.end();
+  } catch (error) {
+    if (error instanceof JsonStreamError) return reader.failed(error);
+    throw error;
+  }
+  if (!read.ok) return [{ file: display, line: 1, column: 1, message: read.failure.message }];
+  if ('streamed' in read) return reader.problems;
+  const { snapshot, problems } = parseSnapshot(display, read.file.text);
+  for (const object of snapshot.objects) take(object);
+  return problems;
 }
 
 /** The same objects, live, across all namespaces (kinds the cluster does not serve are skipped). */

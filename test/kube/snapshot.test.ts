@@ -79,10 +79,66 @@ describe('cluster snapshot files', () => {
     });
   });
 
+  it('reads a JSON file as a stream: the same objects as the whole parse, problems at the item', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chs-snapshot-json-'));
+    try {
+      const objects = parseSnapshot('cluster.yaml', LIST).snapshot.objects;
+      // Over a MiB, so that the items cross the reader's chunks.
+      const padded = objects.map((o, i) => ({
+        ...o,
+        metadata: { ...o.metadata, annotations: { pad: 'é'.repeat(400_000 + i) } },
+      }));
+      const file = join(dir, 'cluster.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ apiVersion: 'v1', items: padded, kind: 'List', metadata: {} }, null, 4),
+      );
+      const taken: unknown[] = [];
+      expect(readSnapshotFile(file, 'cluster.json', (o) => taken.push(o))).toEqual([]);
+      expect(taken).toEqual(padded);
+
+      const cases: [string, object][] = [
+        [
+          '{\n  "kind": "List",\n  "items": [\n    {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}},\n    {"kind": "Pod"}, 7\n  ]\n}\n',
+          { line: 5, column: 5, message: expect.stringMatching(/^not a Kubernetes object/) },
+        ],
+        [
+          '{"kind": "List", "items": [\n {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}},\n {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q"',
+          {
+            line: 3,
+            column: 60,
+            message: 'invalid JSON: unexpected end of the input: the JSON is cut short',
+          },
+        ],
+        [
+          '\n {"kind": "Pod", "items": [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}]}',
+          { line: 2, column: 2, message: expect.stringMatching(/kind is "Pod", not a List/) },
+        ],
+        [
+          '\n\n  {"kind": "Pod"}',
+          { line: 3, column: 3, message: expect.stringMatching(/^not a Kubernetes object/) },
+        ],
+      ];
+      for (const [text, problem] of cases) {
+        writeFileSync(file, text);
+        expect(readSnapshotFile(file, 'cluster.json', () => undefined)[0], text).toEqual({
+          file: 'cluster.json',
+          ...problem,
+        });
+        expect(parseSnapshot('cluster.json', text).problems[0], text).toEqual({
+          file: 'cluster.json',
+          ...problem,
+        });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports an unreadable file as a problem, not a crash', () => {
-    expect(readSnapshotFile('/nonexistent/snapshot.yaml', 'snapshot.yaml').problems[0]?.message).toMatch(
-      /cannot read/,
-    );
+    expect(
+      readSnapshotFile('/nonexistent/snapshot.yaml', 'snapshot.yaml', () => undefined)[0]?.message,
+    ).toMatch(/cannot read/);
   });
 });
 
