@@ -106,7 +106,7 @@ describe('cluster snapshot files', () => {
           '{"kind": "List", "items": [\n {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}},\n {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q"',
           {
             line: 3,
-            column: 60,
+            column: 62,
             message: 'invalid JSON: unexpected end of the input: the JSON is cut short',
           },
         ],
