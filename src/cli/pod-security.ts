@@ -76,7 +76,11 @@ function readObjects(ctx: CommandContext, path: string, take: (found: FoundObjec
   }
   if ('streamed' in read) {
     const kind = asObj(root)?.kind;
-    if (!stream.streamedItems) take({ file: path, line: stream.rootLine, object: root });
+    const items = asObj(root)?.items;
+    if (!stream.streamedItems && isListKind(kind) && Array.isArray(items))
+      // A List whose "items" key is spelt with escapes: read whole, one line for all.
+      for (const object of items as unknown[]) take({ file: path, line: stream.rootLine, object });
+    else if (!stream.streamedItems) take({ file: path, line: stream.rootLine, object: root });
     else if (!isListKind(kind)) {
       ctx.stderr.write(
         printable(

@@ -35,7 +35,7 @@ export class JsonStreamError extends Error {
  * No Kubernetes object is near this (etcd stores at most 1.5 MiB per object); the limit keeps a
  * hostile item from growing past what one string can hold.
  */
-export const MAX_ITEM_BYTES = 64 * 1024 * 1024;
+const MAX_ITEM_BYTES = 64 * 1024 * 1024;
 
 // What the next byte may be.
 const VALUE = 0; // a value (after `:`, `,` in an array, or at the start)
@@ -197,7 +197,7 @@ export class JsonItemStream {
             b === 0x74
           )
             this.state = STRING;
-          else this.fail(chunk, i, `a bad escape in a string: \\${String.fromCharCode(b)}`);
+          else this.fail(chunk, i, `a bad escape in a string: a backslash before ${shown(b)}`);
           break;
         case UNICODE:
           if (!isHex(b)) this.fail(chunk, i, 'a bad \\u escape in a string: four hex digits expected');

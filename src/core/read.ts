@@ -174,11 +174,6 @@ function decodeText(bytes: Buffer, displayPath: string, what = 'a policy file'):
   return { ok: true, file: new SourceFile(displayPath, text) };
 }
 
-/** A data input as text: as long as a JavaScript string can be (about 512 MiB). */
-export function readDataText(absolutePath: string, displayPath: string): ReadResult {
-  return readDataInput(absolutePath, displayPath, undefined);
-}
-
 export type DataInput = ReadResult | { ok: true; streamed: true };
 
 /** Chunks of a data input are read into one buffer of this size, reused. */
@@ -191,16 +186,10 @@ const CHUNK_BYTES = 1 << 20;
  * (`kubectl get -o json`) goes to `json` chunk by chunk as it is read (each chunk valid only during
  * the call), so that it is never whole in memory; anything else is returned whole as text.
  */
-export function readDataInput(absolutePath: string, displayPath: string, json: undefined): ReadResult;
 export function readDataInput(
   absolutePath: string,
   displayPath: string,
   json: (chunk: Uint8Array) => void,
-): DataInput;
-export function readDataInput(
-  absolutePath: string,
-  displayPath: string,
-  json: ((chunk: Uint8Array) => void) | undefined,
 ): DataInput {
   let opened: { fd: number; stat: Stats };
   // A socket (how a parent process often hands over stdin) cannot be opened again by its path.
@@ -234,8 +223,8 @@ export function readDataInput(
       }
       if (n === 0) break;
       const bytes = chunk.subarray(0, n);
-      if (!streaming && json && kept.length === 0 && startsAnObject(bytes)) streaming = true;
-      if (streaming) (json as (chunk: Uint8Array) => void)(bytes);
+      if (!streaming && kept.length === 0 && startsAnObject(bytes)) streaming = true;
+      if (streaming) json(bytes);
       else {
         size += n;
         if (size > MAX_STRING_LENGTH)

@@ -245,12 +245,15 @@ describe('chs pod-security check', () => {
     const cwd = repo({
       'list.json': `{"apiVersion": "v1", "kind": "PodList", "items": [${privileged('p1')}, ${privileged('p2')}]}`,
       'one.json': `\n\n${privileged('p3')}\n`,
+      // "items" spelt with an escape: not streamed, read whole, still a List.
+      'escaped.json': `{"kind": "List", "ite\\u006ds": [${privileged('p4')}]}`,
     });
-    const { code, out } = await run(cwd, ['list.json', 'one.json'], { level: 'baseline' });
+    const { code, out } = await run(cwd, ['list.json', 'one.json', 'escaped.json'], { level: 'baseline' });
     expect(code).toBe(1);
     expect(out).toMatch(/^list\.json:1: Pod shop\/p1: pods "p1" is forbidden/m);
     expect(out).toMatch(/^list\.json:1: Pod shop\/p2: /m);
     expect(out).toMatch(/^one\.json:3: Pod shop\/p3: /m);
-    expect(out).toMatch(/3 objects checked, 3 not allowed/);
+    expect(out).toMatch(/^escaped\.json:1: Pod shop\/p4: /m);
+    expect(out).toMatch(/4 objects checked, 4 not allowed/);
   });
 });
