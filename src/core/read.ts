@@ -13,8 +13,7 @@ const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 export type ReadFailure = {
-  reason:
-    'missing' | 'directory' | 'not-a-file' | 'unreadable' | 'too-large' | 'binary' | 'encoding' | 'outside';
+  reason: 'missing' | 'directory' | 'not-a-file' | 'unreadable' | 'too-large' | 'binary' | 'encoding' | 'outside';
   message: string;
   /** 0-based offset of the bad byte in the decoded prefix, where there is one. */
   offset?: number;
