@@ -166,20 +166,26 @@ export class JsonItemStream {
       let b = chunk[i] as number;
       switch (this.state) {
         case STRING: {
-          // The bulk of the bytes: a tight loop until something that is not plain ASCII text.
-          while (b !== 0x22 && b !== 0x5c && b >= 0x20 && b < 0x80) {
-            if (this.isKey && this.keyMatch >= 0)
-              this.keyMatch = ITEMS_KEY[this.keyMatch] === b ? this.keyMatch + 1 : -1;
-            if (++i === n) break;
-            b = chunk[i] as number;
-          }
+          // The bulk of the bytes: a tight loop until something that is not plain ASCII text (a
+          // root key is matched against `items` on the way).
+          if (this.keyMatch >= 0)
+            while (b !== 0x22 && b !== 0x5c && b >= 0x20 && b < 0x80) {
+              if (this.keyMatch >= 0) this.keyMatch = ITEMS_KEY[this.keyMatch] === b ? this.keyMatch + 1 : -1;
+              if (++i === n) break;
+              b = chunk[i] as number;
+            }
+          else
+            while (b !== 0x22 && b !== 0x5c && b >= 0x20 && b < 0x80) {
+              if (++i === n) break;
+              b = chunk[i] as number;
+            }
           if (i === n) break;
           if (b === 0x22) this.endString(chunk, i);
           else if (b === 0x5c) this.state = ESCAPE;
           else if (b < 0x20)
             this.fail(chunk, i, 'a control character in a string: write it escaped (\\n, \\t, \\u0001)');
           else this.startUtf8(chunk, i, b);
-          if (this.isKey) this.keyMatch = -1;
+          this.keyMatch = -1;
           break;
         }
         case ESCAPE:
@@ -220,6 +226,8 @@ export class JsonItemStream {
           }
           break;
         default:
+          // Indentation: runs of spaces.
+          while (b === 0x20 && i + 1 < n) b = chunk[++i] as number;
           if (isBlank(b)) {
             if (b === 0x0a) {
               this.line++;
@@ -395,6 +403,7 @@ export class JsonItemStream {
     }
     if (b === 0x22) {
       this.isKey = false;
+      this.keyMatch = -1;
       this.state = STRING;
       return;
     }
