@@ -2,7 +2,7 @@
 // (the hostile inputs of issue 17, scaled to run in seconds), and how one input is run.
 import { defaultConfig } from '../../dist/src/core/config.js';
 import { emptyFacts } from '../../dist/src/core/language.js';
-import { JsonStreamError, jsonItemsOf } from '../../dist/src/core/json-lines.js';
+import { JsonItemStream, JsonStreamError, jsonItemsOf } from '../../dist/src/core/json-lines.js';
 import { readScope } from '../../dist/src/core/reach.js';
 import { readTextFile } from '../../dist/src/core/read.js';
 import { SourceFile } from '../../dist/src/core/source.js';
@@ -141,9 +141,32 @@ export const TARGETS = {
         null,
         4,
       ),
+      'JSON nested 100,000 levels': `{"kind":"List","items":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`,
+      'an items key spelt with an escape':
+        '{"kind":"List","ite\\u006ds":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}]}',
+      'two items keys':
+        '{"kind":"List","items":[],"items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}]}',
+      'a List cut inside a character': `{"kind":"List","items":[{"a":"${'é'.repeat(1000)}`.slice(0, -1),
     },
     run: (text) => {
       parseSnapshot('fuzz', text);
+      // In chunks, the same items and the same error as in one piece.
+      const bytes = Buffer.from(text);
+      const outcome = (size) => {
+        let items = 0;
+        const stream = new JsonItemStream(() => items++);
+        try {
+          for (let at = 0; at < bytes.length; at += size) stream.push(bytes.subarray(at, at + size));
+          stream.end();
+          return `${items} items`;
+        } catch (error) {
+          if (!(error instanceof JsonStreamError)) throw error;
+          return `${error.offset} ${error.line}:${error.column} ${error.message}`;
+        }
+      };
+      const whole = outcome(bytes.length || 1);
+      const chunked = outcome(4093);
+      if (whole !== chunked) throw new Error(`streamed in chunks: ${chunked}; whole: ${whole}`);
       // The streamed parse refuses what JSON.parse refuses (but for its depth and "items" limits).
       let refused;
       try {
