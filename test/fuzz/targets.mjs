@@ -146,7 +146,7 @@ export const TARGETS = {
         '{"kind":"List","ite\\u006ds":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}]}',
       'two items keys':
         '{"kind":"List","items":[],"items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}]}',
-      'a List cut inside a character': `{"kind":"List","items":[{"a":"${'é'.repeat(1000)}`.slice(0, -1),
+      'a List cut short inside a string': `{"kind":"List","items":[{"a":"${'é'.repeat(1000)}`.slice(0, -1),
     },
     run: (text) => {
       parseSnapshot('fuzz', text);

@@ -2,7 +2,7 @@ import { marked } from 'marked';
 import type { ClusterObject } from '../../src/impact/cluster.js';
 import { describe, expect, it } from 'vitest';
 import { appArmorSection, accessOf } from '../../src/impact/apparmor.js';
-import { workloadsOf } from '../../src/impact/cluster.js';
+import { WorkloadsBuilder, workloadsOf } from '../../src/impact/cluster.js';
 import { EventFeed } from '../../src/impact/events.js';
 import { classifyCondition, falcoSection } from '../../src/impact/falco.js';
 import type { ImpactReport } from '../../src/impact/model.js';
@@ -569,6 +569,39 @@ describe('the cluster: workloads deduplicated by controller', () => {
     expect(workloads.podOwner('a', 'db-3')?.owner).toBe('StatefulSet/db');
     expect(workloads.podOwner('a', 'webby-0')).toBeUndefined();
     expect(workloads.podOwner('b', 'web-7c9d8f6b5-k2j4h')).toBeUndefined();
+  });
+
+  it('builds the same workloads whatever the order, one object at a time, keeping only what they need', () => {
+    const running = (name: string, node: string): ClusterObject => ({
+      ...pod('a', name, rootContainer, { kind: 'ReplicaSet', name: 'x' }),
+      spec: { nodeName: node, containers: [{ name: 'app', securityContext: rootContainer }] },
+      status: { phase: 'Running', podIP: '10.0.0.1' },
+    });
+    const objects: ClusterObject[] = [
+      pod('a', 'web-5d8f7-x1y2z', rootContainer, { kind: 'ReplicaSet', name: 'web-5d8f7' }),
+      running('x-1', 'n1'),
+      running('x-2', 'n2'),
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2', labels: { 'kubernetes.io/arch': 'arm64' } } },
+      deployment('a', 'web', rootContainer),
+    ];
+    const builder = new WorkloadsBuilder();
+    for (const object of objects) builder.add(object);
+    const streamed = builder.finish();
+    const reversed = workloadsOf({ source: 's', objects: [...objects].reverse() });
+    for (const workloads of [streamed, reversed]) {
+      expect(workloads.list.map((w) => `${w.namespace} ${w.owner}`)).toEqual([
+        'a Deployment/web',
+        'a ReplicaSet/x',
+      ]);
+      expect(workloads.podOwner('a', 'web-5d8f7-x1y2z')?.owner).toBe('Deployment/web');
+      expect(workloads.podOwner('a', 'x-2')?.owner).toBe('ReplicaSet/x');
+      expect(workloads.podArch('a', 'x-2')).toBe('arm64');
+    }
+    // The pod standing for its absent owner is the first one read, without its status.
+    const standing = streamed.list[1]?.object;
+    expect(standing?.metadata).toMatchObject({ name: 'x-1' });
+    expect(standing).not.toHaveProperty('status');
+    expect(standing?.spec).toEqual(objects[1]?.spec);
   });
 });
 
