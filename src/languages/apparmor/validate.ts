@@ -141,13 +141,33 @@ function validateCapability(rule: MediationRule, report: Reporter): void {
   }
 }
 
-const SIZE = /^(\d+)(K|KB|M|MB|G|GB)?$/;
-const TIME =
-  /^(\d+)\s*(us|microsecond|microseconds|ms|millisecond|milliseconds|s|sec|second|seconds|min|minute|minutes|h|hour|hours|d|day|days|week|weeks)?$/;
+/** AppArmor 4.1's time units, in microseconds (parser_misc.c, time_units). */
+const TIME_UNITS: ReadonlyMap<string, number> = new Map([
+  ...['us', 'microsecond', 'microseconds'].map((u) => [u, 1] as const),
+  ...['ms', 'millisecond', 'milliseconds'].map((u) => [u, 1e3] as const),
+  ...['s', 'sec', 'second', 'seconds'].map((u) => [u, 1e6] as const),
+  ...['min', 'minute', 'minutes'].map((u) => [u, 60e6] as const),
+  ...['h', 'hour', 'hours'].map((u) => [u, 3600e6] as const),
+  ...['d', 'day', 'days'].map((u) => [u, 86400e6] as const),
+  ...['week', 'weeks'].map((u) => [u, 604800e6] as const),
+]);
+const SIZE_UNITS: ReadonlySet<string> = new Set(['K', 'KB', 'M', 'MB', 'G', 'GB']);
 
+const RLIMIT_VALUES: Record<'size' | 'number' | 'time' | 'nice' | 'rttime', string> = {
+  size: 'bytes, or a number with K, KB, M, MB, G or GB',
+  number: 'a count: digits, no unit',
+  nice: 'a number from -20 to 19',
+  time: 'seconds, or a number with a unit such as 30s, 5min or 2h, at least 1s',
+  rttime: 'microseconds, or a number with a unit such as 500ms or 2s',
+};
+
+/**
+ * As AppArmor 4.1's grammar reads `set rlimit NAME <= VALUE [UNIT],`: the value is digits (or
+ * `infinity`, which every limit takes), the unit a word written after it with or without a space.
+ */
 function validateRlimit(rule: MediationRule, report: Reporter): void {
   const name = rule.permissions[0];
-  const value = rule.words[0];
+  const [value, unitWord] = rule.words;
   if (!name || !value) return;
   const kind = RLIMITS.get(name.text);
   if (!kind) {
@@ -158,33 +178,38 @@ function validateRlimit(rule: MediationRule, report: Reporter): void {
     });
     return;
   }
-  const text = value.text;
-  if (text === 'infinity' && kind !== 'nice') return;
-  let ok: boolean;
+  const bad = (detail = ''): void =>
+    report(invalidOption, 'badValue', unitWord ? { start: value.start, end: unitWord.end } : value, {
+      what: `value for rlimit ${name.text}`,
+      value: unitWord ? `${value.text} ${unitWord.text}` : value.text,
+      hint: detail || ` (${RLIMIT_VALUES[kind]})`,
+    });
+  if (value.text === 'infinity') return;
+  const written = /^(-?\d+)([A-Za-z_]*)$/.exec(value.text);
+  if (!written || (written[2] && unitWord)) return bad();
+  const amount = Number(written[1]);
+  const unit = written[2] || unitWord?.text;
   switch (kind) {
-    case 'size':
-      ok = SIZE.test(text);
-      break;
     case 'number':
-      ok = /^\d+$/.test(text);
-      break;
+      if (amount < 0 || unit) bad();
+      return;
     case 'nice':
-      ok = /^[+-]?\d+$/.test(text) && Number(text) >= -20 && Number(text) <= 19;
-      break;
+      if (unit || amount < -20 || amount > 19) bad();
+      return;
+    case 'size':
+      if (amount < 0 || (unit !== undefined && !SIZE_UNITS.has(unit))) bad();
+      return;
     case 'time':
     case 'rttime': {
-      const m = TIME.exec(text);
-      ok = m !== null;
-      if (m && kind === 'time' && /^(us|micro|ms|milli)/.test(m[2] ?? '')) ok = false;
-      break;
+      const micro = unit === undefined ? undefined : TIME_UNITS.get(unit);
+      if (amount < 0 || (unit !== undefined && micro === undefined)) return bad();
+      // A value with a unit is converted to the limit's own unit and must not round down to 0.
+      const base = kind === 'time' ? 1e6 : 1;
+      if (micro !== undefined && amount * micro < base)
+        bad(kind === 'time' ? ' (the cpu limit is at least 1s)' : ' (at least 1us)');
+      return;
     }
   }
-  if (!ok)
-    report(invalidOption, 'badValue', value, {
-      what: `value for rlimit ${name.text}`,
-      value: text,
-      hint: '',
-    });
 }
 
 /**
