@@ -38,18 +38,29 @@ interface KindSpec {
   peerKeys?: readonly string[];
   /** Keys whose value is a single word. */
   single?: readonly string[];
+  /** Keys the rule does not take although a user may expect it to: why, as the message's end. */
+  refused?: Readonly<Record<string, string>>;
 }
+
+const UNIX_NOT_YET = ' (apparmor_parser does not support it on unix rules yet: leave it out)';
 
 const DBUS_KEYS = ['bus', 'path', 'interface', 'member', 'name', 'label'];
 
 const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   signal: { permissions: SIGNAL_PERMISSIONS, keys: ['set', 'peer'] },
   ptrace: { permissions: PTRACE_PERMISSIONS, keys: ['peer'], single: ['peer'] },
+  // AppArmor 4.1's af_unix.cc and af_rule.cc: protocol, attr and opt are parsed but refused.
   unix: {
     permissions: UNIX_PERMISSIONS,
-    keys: ['type', 'protocol', 'addr', 'attr', 'opt', 'peer'],
+    keys: ['type', 'addr', 'peer'],
     peerKeys: ['addr', 'label'],
-    single: ['type', 'protocol', 'addr'],
+    single: ['type', 'addr', 'label'],
+    refused: {
+      protocol: UNIX_NOT_YET,
+      attr: UNIX_NOT_YET,
+      opt: UNIX_NOT_YET,
+      label: ' (the local label is the profile\'s own: write peer=(label=...) for the other end)',
+    },
   },
   dbus: {
     permissions: DBUS_PERMISSIONS,
@@ -315,7 +326,7 @@ function checkConditions(rule: MediationRule, spec: KindSpec, report: Reporter):
       report(invalidOption, 'unknownKey', condition.keyRange, {
         kind: rule.kind,
         key: condition.key,
-        hint: didYouMeanSuffix(condition.key, [...spec.keys]),
+        hint: spec.refused?.[condition.key] ?? didYouMeanSuffix(condition.key, [...spec.keys]),
       });
       continue;
     }
@@ -411,6 +422,17 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
       }
       break;
     case 'unix':
+      for (const condition of [rule.conditions, ...rule.conditions.map((c) => c.nested ?? [])].flat()) {
+        const address = condition.key === 'addr' ? condition.values[0] : undefined;
+        if (address && !address.text.startsWith('@') && address.text !== 'none' && address.text !== 'auto')
+          report(invalidOption, 'badValue', address, {
+            what: 'unix socket address',
+            value: address.text,
+            hint: address.text.startsWith('/')
+              ? ' (a socket with a path is a file: allow it with a file rule such as "/run/app.sock rw,"; addr= takes @abstract, none or auto)'
+              : ' (addr= takes an abstract address starting with @, none or auto)',
+          });
+      }
       for (const value of rule.conditions.find((c) => c.key === 'type')?.values ?? []) {
         if (!NETWORK_TYPES.has(value.text)) {
           report(invalidOption, 'badValue', value, {
