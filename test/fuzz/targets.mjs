@@ -1,5 +1,6 @@
 // What `npm run fuzz` feeds each target: seeds to mutate, tokens to sprinkle, regression inputs
 // (the hostile inputs of issue 17, scaled to run in seconds), and how one input is run.
+import { Buffer } from 'node:buffer';
 import { defaultConfig } from '../../dist/src/core/config.js';
 import { emptyFacts } from '../../dist/src/core/language.js';
 import { JsonItemStream, JsonStreamError, jsonItemsOf } from '../../dist/src/core/json-lines.js';
