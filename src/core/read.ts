@@ -223,6 +223,9 @@ export function readDataInput(
       if (n === 0) break;
       const bytes = chunk.subarray(0, n);
       if (!streaming && kept.length === 0 && startsAnObject(bytes)) streaming = true;
+      // A regular file that is not streamed is read into one buffer of its size, not copied twice.
+      if (!streaming && kept.length === 0 && stat.isFile() && stat.size <= MAX_STRING_LENGTH)
+        return decodeText(readAll(fd, stat.size), displayPath, 'text');
       if (streaming) json(bytes);
       else {
         size += n;
