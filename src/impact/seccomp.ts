@@ -86,7 +86,7 @@ function ownMode(profile: SeccompProfile): Mode | undefined {
 function namesOf(profile: SeccompProfile): Set<string> {
   const names = new Set<string>();
   for (const entry of profile.entries) {
-    for (const n of entry.names) names.add(n.value);
+    for (const n of entry.names.values) names.add(n);
     if (entry.name) names.add(entry.name.value);
   }
   return names;

@@ -11,6 +11,7 @@ import type {
   ArgComparison,
   DockerFilter,
   Located,
+  LocatedStrings,
   ProfileEntry,
   Runtime,
   SeccompProfile,
@@ -92,7 +93,7 @@ function kernelAtLeast(kernel: string, minimum: string): boolean {
 
 /** moby compares `arches` with Go's GOARCH of the daemon: the node's architecture under that name. */
 function archMatches(filter: DockerFilter, arch: string): boolean {
-  return filter.arches.some(({ value }) => goNames.has(value) && DOCKER_ARCHES[value] === arch);
+  return filter.arches.values.some((value) => goNames.has(value) && DOCKER_ARCHES[value] === arch);
 }
 
 /** The names moby can see in runtime.GOARCH (x86, x32 and s390 never match). */
@@ -117,7 +118,7 @@ function dockerApplies(entry: ProfileEntry, context: DockerContext): boolean {
   const { excludes, includes } = entry;
   if (excludes) {
     if (excludes.arches.length > 0 && archMatches(excludes, context.arch)) return false;
-    if (excludes.caps.some((cap) => context.capabilities.includes(cap.value))) return false;
+    if (excludes.caps.values.some((cap) => context.capabilities.includes(cap))) return false;
     if (
       excludes.minKernel &&
       context.kernel !== undefined &&
@@ -127,7 +128,7 @@ function dockerApplies(entry: ProfileEntry, context: DockerContext): boolean {
   }
   if (includes) {
     if (includes.arches.length > 0 && !archMatches(includes, context.arch)) return false;
-    if (includes.caps.some((cap) => !context.capabilities.includes(cap.value))) return false;
+    if (includes.caps.values.some((cap) => !context.capabilities.includes(cap))) return false;
     if (
       includes.minKernel &&
       context.kernel !== undefined &&
@@ -140,13 +141,19 @@ function dockerApplies(entry: ProfileEntry, context: DockerContext): boolean {
 
 function filterKey(filter: DockerFilter | undefined): string {
   if (!filter) return '';
-  const sorted = (list: Located<string>[]): string[] => list.map((x) => x.value).sort();
+  const sorted = (list: LocatedStrings): string[] => [...list.values].sort();
   return JSON.stringify([sorted(filter.arches), sorted(filter.caps), filter.minKernel?.value ?? '']);
 }
 
 /** The names an entry covers for a runtime (containerd reads `names` only; Docker also `name`). */
-export function entryNames(entry: ProfileEntry, runtime: Runtime): Located<string>[] {
-  return runtime === 'docker' && entry.name ? [...entry.names, entry.name] : entry.names;
+export function* entryNames(entry: ProfileEntry, runtime: Runtime): Generator<Located<string>> {
+  yield* entry.names;
+  if (runtime === 'docker' && entry.name) yield entry.name;
+}
+
+/** Whether an entry covers a system call, without a position per name. */
+function entryCovers(entry: ProfileEntry, runtime: Runtime, syscall: string): boolean {
+  return entry.names.values.includes(syscall) || (runtime === 'docker' && entry.name?.value === syscall);
 }
 
 /** The default action and errno of a profile (SCMP_ACT_ERRNO's errno is EPERM unless set). */
@@ -172,15 +179,18 @@ export interface RuleOptions {
 
 /** The libseccomp rules of a profile, in file order. */
 export function filterRules(profile: SeccompProfile, options: RuleOptions): FilterRule[] {
+  return [...eachFilterRule(profile, options)];
+}
+
+/**
+ * The libseccomp rules of a profile one at a time, in file order: a profile of 750,000 names
+ * makes as many rules, which a caller that only counts need not keep.
+ */
+export function* eachFilterRule(profile: SeccompProfile, options: RuleOptions): Generator<FilterRule> {
   const fallback = defaultOf(profile);
-  const rules: FilterRule[] = [];
   for (const entry of profile.entries) {
     if (!entry.action) continue;
-    if (
-      options.syscall !== undefined &&
-      !entryNames(entry, options.runtime).some((n) => n.value === options.syscall)
-    )
-      continue;
+    if (options.syscall !== undefined && !entryCovers(entry, options.runtime, options.syscall)) continue;
     if (options.runtime === 'docker' && options.docker && !dockerApplies(entry, options.docker)) continue;
     const action = entry.action.value;
     const errno = effectiveErrno(action, entry.errnoRet?.value);
@@ -198,21 +208,29 @@ export function filterRules(profile: SeccompProfile, options: RuleOptions): Filt
     const groups = repeated ? comparisons.map((c) => [c]) : [comparisons];
     const conditionKey =
       options.runtime === 'docker' ? `${filterKey(entry.includes)}|${filterKey(entry.excludes)}` : '';
-    for (const name of entryNames(entry, options.runtime)) {
-      if (options.syscall !== undefined && name.value !== options.syscall) continue;
+    const wanted = options.syscall;
+    for (const name of wanted === undefined
+      ? entryNames(entry, options.runtime)
+      : namesEqual(entry, options.runtime, wanted)) {
       for (const group of groups) {
-        rules.push({
+        yield {
           entry,
           name,
           action,
           ...(errno === undefined ? {} : { errno }),
           comparisons: group,
           conditionKey,
-        });
+        };
       }
     }
   }
-  return rules;
+}
+
+/** The names of an entry equal to one system call (a position made only for those). */
+function* namesEqual(entry: ProfileEntry, runtime: Runtime, syscall: string): Generator<Located<string>> {
+  const values = entry.names.values;
+  for (let i = values.indexOf(syscall); i !== -1; i = values.indexOf(syscall, i + 1)) yield entry.names.at(i);
+  if (runtime === 'docker' && entry.name?.value === syscall) yield entry.name;
 }
 
 const MASK64 = (1n << 64n) - 1n;

@@ -1,6 +1,6 @@
 /** Rules of a profile grouped by system call and Docker condition, for the duplicate and conflict checks. */
 import { EPERM, sameAction } from '../actions.js';
-import { comparisonsKey, filterRules } from '../filter.js';
+import { comparisonsKey, eachFilterRule } from '../filter.js';
 import type { FilterRule } from '../filter.js';
 import type { ArgComparison, Runtime, SeccompProfile } from '../profile.js';
 
@@ -13,8 +13,9 @@ export interface GroupedRule extends FilterRule {
 }
 
 /**
- * Same call, same Docker includes/excludes: rules that always apply together, in file order.
- * Rules equal to the default action are left out, as runc leaves them out.
+ * Same call, same Docker includes/excludes: rules that always apply together, in file order; only
+ * the groups of two rules or more (one rule alone neither repeats nor contradicts). Rules equal to
+ * the default action are left out, as runc leaves them out.
  */
 export function ruleGroups(profile: SeccompProfile, runtime: Runtime): GroupedRule[][] {
   // The duplicate and conflict checks both ask: compute once per profile and runtime.
@@ -28,11 +29,19 @@ export function ruleGroups(profile: SeccompProfile, runtime: Runtime): GroupedRu
 const cache = new WeakMap<SeccompProfile, { runtime: Runtime; groups: GroupedRule[][] }>();
 
 function computeGroups(profile: SeccompProfile, runtime: Runtime): GroupedRule[][] {
-  // One list per name and condition under one key, and the comparison keys computed once per
-  // entry: a profile of 750,000 names made a Map, two keys and a closure for each name.
+  // Only a call with two rules or more under one condition can repeat or contradict itself: the
+  // rules are counted first and only those are kept. A profile of 750,000 names made a rule, a
+  // key and a list per name, held until the end of the lint.
+  const counts = new Map<string, Map<string, number>>();
+  for (const rule of eachFilterRule(profile, { runtime })) {
+    let names = counts.get(rule.conditionKey);
+    if (!names) counts.set(rule.conditionKey, (names = new Map<string, number>()));
+    names.set(rule.name.value, (names.get(rule.name.value) ?? 0) + 1);
+  }
   const groups = new Map<string, GroupedRule[]>();
   const keys = new Map<readonly ArgComparison[], { key: string; comparisonKeys: string[] }>();
-  for (const rule of filterRules(profile, { runtime })) {
+  for (const rule of eachFilterRule(profile, { runtime })) {
+    if ((counts.get(rule.conditionKey)?.get(rule.name.value) ?? 0) < 2) continue;
     let known = keys.get(rule.comparisons);
     if (!known) {
       const sorted =
