@@ -146,9 +146,8 @@ function filterKey(filter: DockerFilter | undefined): string {
 }
 
 /** The names an entry covers for a runtime (containerd reads `names` only; Docker also `name`). */
-export function* entryNames(entry: ProfileEntry, runtime: Runtime): Generator<Located<string>> {
-  yield* entry.names;
-  if (runtime === 'docker' && entry.name) yield entry.name;
+export function entryNames(entry: ProfileEntry, runtime: Runtime): Iterable<Located<string>> {
+  return namesWhere(entry, runtime, () => true);
 }
 
 /** Whether an entry covers a system call, without a position per name. */
@@ -177,16 +176,21 @@ export interface RuleOptions {
   syscall?: string;
 }
 
-/** The libseccomp rules of a profile, in file order. */
-export function filterRules(profile: SeccompProfile, options: RuleOptions): FilterRule[] {
-  return [...eachFilterRule(profile, options)];
+/** An entry the runtime adds rules for: what each of its names gets. */
+export interface ApplicableEntry {
+  entry: ProfileEntry;
+  action: string;
+  errno?: number;
+  /** One rule per group and name (comparisons on a repeated argument index are split). */
+  groups: ArgComparison[][];
+  conditionKey: string;
 }
 
-/**
- * The libseccomp rules of a profile one at a time, in file order: a profile of 750,000 names
- * makes as many rules, which a caller that only counts need not keep.
- */
-export function* eachFilterRule(profile: SeccompProfile, options: RuleOptions): Generator<FilterRule> {
+/** The entries the runtime adds rules for, in file order (their names not yet read). */
+export function* applicableEntries(
+  profile: SeccompProfile,
+  options: RuleOptions,
+): Generator<ApplicableEntry> {
   const fallback = defaultOf(profile);
   for (const entry of profile.entries) {
     if (!entry.action) continue;
@@ -205,32 +209,52 @@ export function* eachFilterRule(profile: SeccompProfile, options: RuleOptions): 
     const comparisons = entry.args;
     const indices = comparisons.map((c) => c.index.value);
     const repeated = new Set(indices).size !== indices.length;
-    const groups = repeated ? comparisons.map((c) => [c]) : [comparisons];
-    const conditionKey =
-      options.runtime === 'docker' ? `${filterKey(entry.includes)}|${filterKey(entry.excludes)}` : '';
-    const wanted = options.syscall;
-    for (const name of wanted === undefined
-      ? entryNames(entry, options.runtime)
-      : namesEqual(entry, options.runtime, wanted)) {
-      for (const group of groups) {
-        yield {
-          entry,
-          name,
-          action,
-          ...(errno === undefined ? {} : { errno }),
-          comparisons: group,
-          conditionKey,
-        };
-      }
-    }
+    yield {
+      entry,
+      action,
+      ...(errno === undefined ? {} : { errno }),
+      groups: repeated ? comparisons.map((c) => [c]) : [comparisons],
+      conditionKey:
+        options.runtime === 'docker' ? `${filterKey(entry.includes)}|${filterKey(entry.excludes)}` : '',
+    };
   }
 }
 
-/** The names of an entry equal to one system call (a position made only for those). */
-function* namesEqual(entry: ProfileEntry, runtime: Runtime, syscall: string): Generator<Located<string>> {
+/** The names of an entry for a runtime that `keep` accepts, a position made only for those. */
+export function* namesWhere(
+  entry: ProfileEntry,
+  runtime: Runtime,
+  keep: (name: string) => boolean,
+): Generator<Located<string>> {
   const values = entry.names.values;
-  for (let i = values.indexOf(syscall); i !== -1; i = values.indexOf(syscall, i + 1)) yield entry.names.at(i);
-  if (runtime === 'docker' && entry.name?.value === syscall) yield entry.name;
+  for (let i = 0; i < values.length; i++) if (keep(values[i] as string)) yield entry.names.at(i);
+  if (runtime === 'docker' && entry.name && keep(entry.name.value)) yield entry.name;
+}
+
+/** The rules one name of an applicable entry makes. */
+export function rulesOf(applicable: ApplicableEntry, name: Located<string>): FilterRule[] {
+  const { entry, action, errno, conditionKey } = applicable;
+  return applicable.groups.map((comparisons) => ({
+    entry,
+    name,
+    action,
+    ...(errno === undefined ? {} : { errno }),
+    comparisons,
+    conditionKey,
+  }));
+}
+
+/** The libseccomp rules of a profile, in file order. */
+export function filterRules(profile: SeccompProfile, options: RuleOptions): FilterRule[] {
+  const rules: FilterRule[] = [];
+  const wanted = options.syscall;
+  const keep = wanted === undefined ? () => true : (name: string) => name === wanted;
+  for (const applicable of applicableEntries(profile, options)) {
+    for (const name of namesWhere(applicable.entry, options.runtime, keep)) {
+      rules.push(...rulesOf(applicable, name));
+    }
+  }
+  return rules;
 }
 
 const MASK64 = (1n << 64n) - 1n;

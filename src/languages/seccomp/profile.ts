@@ -185,8 +185,7 @@ function strings(at: At | undefined): LocatedStrings {
   const values: unknown[] = at.value;
   const nodes = at.tree.items(at.node);
   // Usually every item is a string: the list and the nodes are used as they are, without a copy.
-  if (values.every((v) => typeof v === 'string'))
-    return new LocatedStrings(values, nodes, at.tree);
+  if (values.every((v) => typeof v === 'string')) return new LocatedStrings(values, nodes, at.tree);
   const kept: string[] = [];
   const keptNodes: JsonNode[] = [];
   values.forEach((v, i) => {
