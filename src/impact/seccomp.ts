@@ -6,7 +6,7 @@
 import { seccompPathsOn, seccompProfileAt } from '../core/delivery.js';
 import { SourceFile } from '../core/source.js';
 import type { Mode } from '../core/kinds.js';
-import { evaluateSyscall, loadFindings, parseSeccompProfile } from '../languages/seccomp/index.js';
+import { evaluateSyscall, loadFindings, readProfile } from '../languages/seccomp/index.js';
 import { loadErrors } from '../testing/kinds/where.js';
 import { doesNotLoad } from './does-not-load.js';
 import type { SeccompProfile } from '../languages/seccomp/index.js';
@@ -44,7 +44,8 @@ export function loadSeccompSide(tree: PolicyTree): SeccompSide {
       broken.set(path, errors);
       continue;
     }
-    const parsed = parseSeccompProfile(source, { runtime: tree.config.seccomp.runtime });
+    // The profile loadFindings parsed: one tree per file.
+    const parsed = readProfile(source, tree.config.seccomp.runtime);
     if (parsed.profile) {
       profiles.set(path, parsed.profile);
       texts.set(path, text);
