@@ -201,3 +201,26 @@ tester.run('falco/invalid-output', {
     },
   ],
 });
+
+tester.run('falco/yaml-syntax', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a Terraform template of chart values, not yet rendered',
+      files: [
+        {
+          path: 'policies/falco/values.yaml',
+          text: `customRules:\n  known.yaml: |-\n    - macro: known_images\n      condition: >\n  %{ if strict }\n        (container.image.repository = "registry.example.com/agent")\n  %{ endif }\n`,
+        },
+      ],
+      errors: [
+        {
+          line: 5,
+          column: 3,
+          message:
+            "bad indentation of a mapping entry: '%{ if strict }' is a template directive, not YAML; Falco reads the file the template renders, so lint that file (helm template, terraform's templatefile) or keep the rules in a rules file of their own",
+        },
+      ],
+    },
+  ],
+});
