@@ -224,3 +224,21 @@ tester.run('falco/yaml-syntax', {
     },
   ],
 });
+
+tester.run('falco/deprecated-field', {
+  valid: [],
+  invalid: [
+    {
+      name: 'the enter-or-exit check written before Falco captured exit events only',
+      files: [{ path: RULES, text: rule('evt.type = execve and evt.dir = < and proc.name = bash') }],
+      errors: [
+        {
+          line: 3,
+          column: 36,
+          message:
+            "usage of deprecated field 'evt.dir' has been detected in the rule condition: Falco 0.44 captures exit events only, so the check no longer tells events apart; remove it",
+        },
+      ],
+    },
+  ],
+});
