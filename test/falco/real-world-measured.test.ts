@@ -242,3 +242,50 @@ tester.run('falco/deprecated-field', {
     },
   ],
 });
+
+tester.run('falco/no-evttype', {
+  valid: [
+    {
+      name: 'the alternatives grouped after the event type',
+      files: [
+        {
+          path: RULES,
+          text: rule(
+            'evt.type = execve and (proc.cmdline endswith "-pool a" or proc.cmdline endswith "-pool b")',
+          ),
+        },
+      ],
+    },
+  ],
+  invalid: [
+    {
+      name: "an 'or' that escapes the event type check",
+      files: [
+        {
+          path: RULES,
+          text: `- rule: R\n  desc: d\n  condition: >\n    evt.type = execve\n    and proc.cmdline endswith "-pool a"\n    or proc.cmdline endswith "-pool b"\n  output: x\n  priority: WARNING\n`,
+        },
+      ],
+      errors: [
+        {
+          line: 6,
+          column: 8,
+          message:
+            "Rule matches too many evt.type values. This has a significant performance penalty. 'proc.cmdline endswith \"-pool b\"' is an alternative to the whole condition ('and' binds tighter than 'or') and matches every event type: put the alternatives in parentheses after the evt.type check.",
+        },
+      ],
+    },
+    {
+      name: 'no event type at all',
+      files: [{ path: RULES, text: rule('container.id != host and proc.name = bash') }],
+      errors: [
+        {
+          line: 1,
+          column: 9,
+          message:
+            'Rule matches too many evt.type values. This has a significant performance penalty. Start the condition with an evt.type check (evt.type in (execve, execveat), or the official spawned_process macro), or set warn_evttypes: false if the rule must see every event.',
+        },
+      ],
+    },
+  ],
+});

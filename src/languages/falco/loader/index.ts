@@ -99,6 +99,20 @@ interface ParsedCondition {
   text: SourcedText;
 }
 
+/**
+ * `spawned_process and A or B`: the rule's own top-level 'or' where one alternative restricts the
+ * event type and another does not, the usual sign of a missing pair of parentheses. The
+ * alternatives are those of the written condition; their event types, of the expanded one.
+ */
+function broadAlternative(written: Expr, expanded: Expr): Expr | undefined {
+  if (written.kind !== 'or' || expanded.kind !== 'or') return undefined;
+  if (written.children.length !== expanded.children.length) return undefined;
+  const counts = expanded.children.map((child) => codeCount(eventTypes(child)));
+  if (!counts.some((n) => n <= 100)) return undefined;
+  const index = counts.findIndex((n) => n > 100);
+  return index < 0 ? undefined : written.children[index];
+}
+
 export function loadRules(files: readonly LoadedFile[], options: LoadOptions = {}): LoadResult {
   const results = new Results();
   const read = files.map((file) => parseRulesYaml(file.text));
@@ -355,7 +369,15 @@ class Compiler {
         compiler.compile(expanded, (e) => this.rootText.get(e));
         if (failed || skipped) continue;
         if (rule.source === SYSCALL_SOURCE && rule.warnEvttypes && codeCount(eventTypes(expanded)) > 100) {
-          this.add(ruleMessage(noEvttype, 'tooMany'), ruleWhere, 'rule', rule.name);
+          const broad = broadAlternative(p.ast, expanded);
+          const at = broad && p.text.locate(broad.start, broad.end);
+          if (broad && at?.range) {
+            // As written (the list names, not their substituted items).
+            const branch = at.file.text.slice(at.range.start, at.range.end).replace(/\s+/g, ' ');
+            this.add(ruleMessage(noEvttype, 'orOnTop', { branch }), at, 'rule', rule.name);
+          } else {
+            this.add(ruleMessage(noEvttype, 'tooMany'), ruleWhere, 'rule', rule.name);
+          }
         }
         compiled.push(this.toCompiled(rule, expanded));
       } catch (error) {
@@ -385,7 +407,8 @@ class Compiler {
       const resolved = resolveField(catalog, token.name, token.arg);
       if (resolved.ok) continue;
       const where = output.locate(token.start, token.end) ?? ruleWhere;
-      const prefix = resolved.unknown && token.arg === undefined ? fieldPrefix(catalog, token.name) : undefined;
+      const prefix =
+        resolved.unknown && token.arg === undefined ? fieldPrefix(catalog, token.name) : undefined;
       if (prefix) {
         // libsinsp's formatter takes the longest field name the token starts with; the rest is text.
         const rest = token.name.slice(prefix.length);
