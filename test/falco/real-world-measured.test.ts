@@ -259,6 +259,23 @@ tester.run('falco/no-evttype', {
   ],
   invalid: [
     {
+      name: "the broad side of an 'or' inside a group",
+      files: [
+        {
+          path: RULES,
+          text: `- rule: R\n  desc: d\n  condition: >\n    (evt.type = execve and proc.name = shred) or\n    (evt.type = openat and fd.name endswith ".shred" or\n     fd.name endswith ".wipe")\n  output: x\n  priority: WARNING\n`,
+        },
+      ],
+      errors: [
+        {
+          line: 6,
+          column: 6,
+          message:
+            "Rule matches too many evt.type values. This has a significant performance penalty. 'fd.name endswith \".wipe\"' is one side of an 'or' ('and' binds tighter than 'or') and matches every event type: put the alternatives in parentheses after the evt.type check.",
+        },
+      ],
+    },
+    {
       name: "an 'or' that escapes the event type check",
       files: [
         {
@@ -271,7 +288,7 @@ tester.run('falco/no-evttype', {
           line: 6,
           column: 8,
           message:
-            "Rule matches too many evt.type values. This has a significant performance penalty. 'proc.cmdline endswith \"-pool b\"' is an alternative to the whole condition ('and' binds tighter than 'or') and matches every event type: put the alternatives in parentheses after the evt.type check.",
+            "Rule matches too many evt.type values. This has a significant performance penalty. 'proc.cmdline endswith \"-pool b\"' is one side of an 'or' ('and' binds tighter than 'or') and matches every event type: put the alternatives in parentheses after the evt.type check.",
         },
       ],
     },

@@ -109,8 +109,19 @@ function broadAlternative(written: Expr, expanded: Expr): Expr | undefined {
   if (written.children.length !== expanded.children.length) return undefined;
   const counts = expanded.children.map((child) => codeCount(eventTypes(child)));
   if (!counts.some((n) => n <= 100)) return undefined;
-  const index = counts.findIndex((n) => n > 100);
-  return index < 0 ? undefined : written.children[index];
+  return broadest(written, expanded, counts);
+}
+
+/** The innermost alternative that matches every event type: `A or (B and C or D)` names D. */
+function broadest(written: Expr, expanded: Expr, counts?: number[]): Expr | undefined {
+  if (written.kind !== 'or' || expanded.kind !== 'or') return written;
+  if (written.children.length !== expanded.children.length) return written;
+  const index = (counts ?? expanded.children.map((child) => codeCount(eventTypes(child)))).findIndex(
+    (n) => n > 100,
+  );
+  const w = written.children[index];
+  const e = expanded.children[index];
+  return w && e ? broadest(w, e) : undefined;
 }
 
 export function loadRules(files: readonly LoadedFile[], options: LoadOptions = {}): LoadResult {

@@ -21,6 +21,6 @@ export const noEvttype = defineRule({
     tooMany:
       'Rule matches too many evt.type values. This has a significant performance penalty. Start the condition with an evt.type check (evt.type in (execve, execveat), or the official spawned_process macro), or set warn_evttypes: false if the rule must see every event.',
     orOnTop:
-      "Rule matches too many evt.type values. This has a significant performance penalty. '{{branch}}' is an alternative to the whole condition ('and' binds tighter than 'or') and matches every event type: put the alternatives in parentheses after the evt.type check.",
+      "Rule matches too many evt.type values. This has a significant performance penalty. '{{branch}}' is one side of an 'or' ('and' binds tighter than 'or') and matches every event type: put the alternatives in parentheses after the evt.type check.",
   },
 });
