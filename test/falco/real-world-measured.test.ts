@@ -306,3 +306,26 @@ tester.run('falco/no-evttype', {
     },
   ],
 });
+
+tester.run('falco/undefined-macro', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a macro named after the one defined, not a typo of it',
+      files: [
+        {
+          path: RULES,
+          text: `- macro: backup_tools\n  condition: proc.name in (restic, borg)\n${rule('evt.type = execve and not backup_software')}`,
+        },
+      ],
+      errors: [
+        {
+          line: 5,
+          column: 40,
+          message:
+            "Undefined macro 'backup_software' used in filter. No file loaded defines it; the only macro named 'backup_...' is 'backup_tools': use that name, or define it (`- macro: backup_software`) before the rules that use it.",
+        },
+      ],
+    },
+  ],
+});
