@@ -329,3 +329,26 @@ tester.run('falco/undefined-macro', {
     },
   ],
 });
+
+tester.run('falco/unknown-source', {
+  valid: [],
+  invalid: [
+    {
+      name: 'audit-log rules beside syscall rules, the plugin not required',
+      files: [
+        {
+          path: RULES,
+          text: `- rule: Exec into pod\n  desc: d\n  condition: ka.verb = create and ka.target.subresource = exec\n  output: "exec (user=%ka.user.name)"\n  priority: NOTICE\n  source: k8s_audit\n`,
+        },
+      ],
+      errors: [
+        {
+          line: 1,
+          column: 9,
+          message:
+            'Unknown source k8s_audit, skipping: Falco loads k8s_audit rules only when a loaded rules file requires the k8saudit plugin (required_plugin_versions, as the official k8s_audit rules file does) and falco.yaml loads it; add the requirement, or load that official file under falco.baseline.',
+        },
+      ],
+    },
+  ],
+});

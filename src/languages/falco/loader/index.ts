@@ -42,6 +42,7 @@ import type { LoadedFile } from './text.js';
 import type { CompiledRule, ItemType, LoadMessage, MacroInfo, RuleInfo } from './types.js';
 import { chsChecks } from './chs-checks.js';
 import { parseRulesYaml } from './yaml-compat.js';
+import { PLUGIN_SOURCES } from './plugins.js';
 
 export type { CompiledRule } from './types.js';
 export type { LoadedFile } from './text.js';
@@ -57,15 +58,6 @@ export interface LoadResult {
   /** Compiled list items by name. */
   lists: Map<string, string[]>;
 }
-
-/** Event sources provided by each plugin a rules file can require. */
-const PLUGIN_SOURCES: readonly [RegExp, string][] = [
-  [/^k8saudit(?:-.*)?$/, 'k8s_audit'],
-  [/^cloudtrail$/, 'aws_cloudtrail'],
-  [/^okta$/, 'okta'],
-  [/^github$/, 'github'],
-  [/^gcpaudit$/, 'gcp_auditlog'],
-];
 
 const CONTAINER_INFO = '%container.info';
 const PARSE_DEPTH = 1000;
@@ -131,7 +123,7 @@ export function loadRules(files: readonly LoadedFile[], options: LoadOptions = {
   const known = new Set<string>([SYSCALL_SOURCE]);
   const plugins = [...(options.plugins ?? []), ...parsed.flatMap(requiredPlugins)];
   for (const plugin of plugins) {
-    for (const [re, source] of PLUGIN_SOURCES) if (re.test(plugin)) known.add(source);
+    for (const p of PLUGIN_SOURCES) if (p.plugin.test(plugin)) known.add(p.source);
   }
   const collector = new Collector(results, known);
   files.forEach((file, i) => {
