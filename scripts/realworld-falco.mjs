@@ -7,7 +7,15 @@
 //
 //   node scripts/realworld-falco.mjs DIR BASELINE [--json OUT]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +35,9 @@ const baseline = resolve(baselineArg);
 
 function yamlFiles(at) {
   return readdirSync(at, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? yamlFiles(join(at, e.name)) : /\.(ya?ml|tpl)$/.test(e.name) ? [join(at, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory() ? yamlFiles(join(at, e.name)) : /\.(ya?ml|tpl)$/.test(e.name) ? [join(at, e.name)] : [],
+    )
     .sort();
 }
 
@@ -40,7 +50,10 @@ for (const file of yamlFiles(dir)) {
     writeFileSync(join(repo, 'chs.yaml'), 'version: 1\nfalco:\n  baseline: [vendor/falco_rules.yaml]\n');
     const name = basename(file);
     copyFileSync(file, join(repo, name));
-    const run = spawnSync(process.execPath, [cli, 'lint', '--format', 'json', name], { cwd: repo, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [cli, 'lint', '--format', 'json', name], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     let findings = [];
     let failure = '';
     try {
@@ -61,11 +74,15 @@ for (const r of results) {
   const w = r.findings.length - e;
   errors += e;
   warnings += w;
-  process.stdout.write(`${r.file}: exit ${r.exit}, ${e} errors, ${w} warnings${r.failure ? ` (${r.failure})` : ''}\n`);
+  process.stdout.write(
+    `${r.file}: exit ${r.exit}, ${e} errors, ${w} warnings${r.failure ? ` (${r.failure})` : ''}\n`,
+  );
   for (const f of r.findings) {
     process.stdout.write(`  ${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}\n`);
   }
 }
 const repos = new Set(results.map((r) => r.file.split('/')[0]));
-process.stdout.write(`\n${results.length} files from ${repos.size} repositories: ${errors} errors, ${warnings} warnings\n`);
+process.stdout.write(
+  `\n${results.length} files from ${repos.size} repositories: ${errors} errors, ${warnings} warnings\n`,
+);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
