@@ -352,3 +352,26 @@ tester.run('falco/unknown-source', {
     },
   ],
 });
+
+tester.run('falco/unknown-key', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a key of our own on a list',
+      files: [
+        {
+          path: RULES,
+          text: `- list: guarded_files\n  items: [/etc/shadow]\n  rulename: Read guarded files\n${rule('evt.type = openat and fd.name in (guarded_files)')}`,
+        },
+      ],
+      errors: [
+        {
+          line: 3,
+          column: 3,
+          message:
+            "Unknown key 'rulename'. The key will be ignored: a list takes list, items, append, override.",
+        },
+      ],
+    },
+  ],
+});

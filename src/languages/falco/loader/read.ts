@@ -262,8 +262,11 @@ function unknownKeys(reader: ItemReader, kind: 'list' | 'macro' | 'rule', result
   const known = KNOWN_KEYS[kind];
   for (const pair of reader.item.pairs) {
     if (!known.has(pair.key)) {
+      const meant = didYouMean(pair.key, known);
       results.add(
-        ruleMessage(unknownKey, 'unknown', { key: pair.key }),
+        meant === undefined
+          ? ruleMessage(unknownKey, 'unknown', { key: pair.key, kind, keys: [...known].join(', ') })
+          : ruleMessage(unknownKey, 'meant', { key: pair.key, meant }),
         atNode(reader.file, pair.keyNode),
         kind,
         reader.itemName,
