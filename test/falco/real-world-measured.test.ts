@@ -62,8 +62,8 @@ spec:
 tester.run('falco/unknown-field', {
   valid: [
     {
-      name: 'an Application without customRules is not a rules file',
-      files: [{ path: 'policies/falco/app.yaml', text: ARGO_VALUES.replace(/customRules/, 'otherRules') }],
+      name: "the fields of an Application's helm.valuesObject rules exist",
+      files: [{ path: 'policies/falco/app.yaml', text: ARGO_OBJECT }],
     },
   ],
   invalid: [
