@@ -509,3 +509,39 @@ describe('podSecurity cases', () => {
     expect(outcome(results[1])).toEqual([true, '']);
   });
 });
+
+// A case against a policy that does not load fails with its load errors in every language, even
+// where the part it asks about is fine: never with a verdict computed from the rest.
+describe.each([
+  {
+    language: 'apparmor, a permission apparmor_parser refuses',
+    files: { 'policies/apparmor/api': 'profile api {\n  /srv/** rz,\n  capability chown,\n}\n' },
+    test: '{name: a, apparmor: {profile: api, access: {capability: chown}, expect: allow}}',
+    message:
+      'the AppArmor profile "api" does not load (policies/apparmor/api):\npolicies/apparmor/api:2:11: invalid permission "z" in "rz" (apparmor/invalid-permissions)',
+  },
+  {
+    language: 'apparmor, a capability that does not exist',
+    files: { 'policies/apparmor/api': 'profile api {\n  capability chwon,\n  /srv/** r,\n}\n' },
+    test: '{name: a, apparmor: {profile: api, access: {path: /srv/x, permissions: r}, expect: allow}}',
+    message:
+      /^the AppArmor profile "api" does not load \(policies\/apparmor\/api\):\npolicies\/apparmor\/api:2:14: .*"chwon".* \(apparmor\/unknown-capability\)$/,
+  },
+  {
+    language: 'pod-security, a duplicate key (the policy still parses)',
+    files: {
+      'policies/pod-security/p.yaml':
+        'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata:\n  name: base-only\nspec:\n  level: baseline\n  level: privileged\n',
+    },
+    test: `{name: a, podSecurity: {policy: base-only, object: ${POD()}, expect: {allowed: true}}}`,
+    message:
+      /^the pod security policies of policies\/pod-security\/p\.yaml do not load:\npolicies\/pod-security\/p\.yaml:7:3: .*"level".* \(pod-security\/invalid-policy\)$/,
+  },
+])('chs test and a $language', ({ files, test, message }) => {
+  it('fails the case with the load errors', async () => {
+    const [result] = await run(`  - ${test}\n`, files);
+    expect(result?.passed).toBe(false);
+    if (typeof message === 'string') expect(result?.message).toBe(message);
+    else expect(result?.message).toMatch(message);
+  });
+});
