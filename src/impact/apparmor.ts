@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { Reach } from '../core/reach.js';
 import { SourceFile } from '../core/source.js';
-import { loadProfileSet } from '../languages/apparmor/index.js';
+import { loadProfileSet, mergeProfileSets } from '../languages/apparmor/index.js';
 import { evaluateAccess, UNIX_TYPES } from '../languages/apparmor/index.js';
 import type { Access, ProfileSet } from '../languages/apparmor/index.js';
 import type { ProfileModel } from '../languages/apparmor/index.js';
@@ -39,13 +39,13 @@ export interface AppArmorSide {
 }
 
 /**
- * Each file is checked on its own with its includes, as the loader runs apparmor_parser on it;
+ * Each file is loaded on its own with its includes, as the loader runs apparmor_parser on it;
  * the files that load are then evaluated together (a profile may name one of another file).
  */
 export function loadAppArmorSide(tree: PolicyTree): AppArmorSide {
   const roots = tree.config.apparmor.includeDirs.map((d) => resolve(tree.root, d));
   const options = { roots, bases: [tree.root], cwd: tree.root, reach: new Reach([tree.root, ...roots]) };
-  const loading: { path: string; text: string }[] = [];
+  const loading: ProfileSet[] = [];
   const broken = new Map<string, BrokenFile>();
   for (const path of tree.files.get('apparmor') ?? []) {
     const text = tree.read(path);
@@ -54,13 +54,13 @@ export function loadAppArmorSide(tree: PolicyTree): AppArmorSide {
     const sources = new Map([...set.texts].map(([p, t]) => [p, new SourceFile(p, t)]));
     const errors = loadErrors(findings, tree.config, sources);
     if (errors.length === 0) {
-      loading.push({ path, text });
+      loading.push(set);
       continue;
     }
     const names = set.model.profiles.filter((p) => !p.parent && p.file === path).map((p) => p.name);
     broken.set(path, { names: [...new Set(names)], errors });
   }
-  const { set } = loadProfileSet(loading, { ...options, validate: false });
+  const set = mergeProfileSets(loading);
   const profiles = new Map<string, ProfileModel>();
   for (const p of set.model.profiles) if (!p.parent && !profiles.has(p.name)) profiles.set(p.name, p);
   return { set, profiles, broken, tree };

@@ -156,7 +156,7 @@ export const apparmor: Language = {
 };
 
 // The public API beyond linting: what the preview, chs test, chs render and the CLI use.
-export { loadProfileSet } from './analyze.js';
+export { loadProfileSet, mergeProfileSets } from './analyze.js';
 export { ACCESS_PERMISSIONS, evaluateAccess } from './evaluate.js';
 export { UNIX_TYPES } from './evaluate/unix.js';
 export type { Access, AccessDecision, ProfileSet } from './evaluate.js';
