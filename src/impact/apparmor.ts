@@ -31,8 +31,8 @@ export interface AppArmorSide {
   profiles: Map<string, ProfileModel>;
   /**
    * The files apparmor_parser refuses, with their load errors and the profiles they define:
-   * evaluated nowhere. Include fragments (no profile of their own) are here too when they do not
-   * load on their own; they are named only through the profiles of the other side.
+   * evaluated nowhere. An include fragment (rules outside any profile) does not load on its own
+   * and is here too; the preview names it only where the base had profiles in that file.
    */
   broken: Map<string, BrokenFile>;
   tree: PolicyTree;
@@ -41,6 +41,8 @@ export interface AppArmorSide {
 /**
  * Each file is loaded on its own with its includes, as the loader runs apparmor_parser on it;
  * the files that load are then evaluated together (a profile may name one of another file).
+ * Includes are read from chs.yaml's include roots only, as before: the runner's /etc/apparmor.d
+ * is not the nodes', and the abstractions it ships are unchecked (a note), not load errors.
  */
 export function loadAppArmorSide(tree: PolicyTree): AppArmorSide {
   const roots = tree.config.apparmor.includeDirs.map((d) => resolve(tree.root, d));
