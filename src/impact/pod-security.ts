@@ -35,7 +35,7 @@ export function loadPodSecuritySide(tree: PolicyTree): PodSecuritySide {
     const loaded = loadPolicyFile(source);
     const errors = loadErrors(loaded.findings, tree.config, new Map([[path, source]]));
     if (errors.length > 0) {
-      broken.set(path, { names: [...new Set(loaded.policies.map((p) => p.name))], errors });
+      broken.set(path, { names: [...new Set(loaded.names)], errors });
       continue;
     }
     for (const policy of loaded.policies) if (!policies.has(policy.name)) policies.set(policy.name, policy);
@@ -55,6 +55,17 @@ export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecurityS
   const broken = notLoading(base.policies, { loaded: head.policies, broken: head.broken });
   for (const [name, { file, errors }] of broken)
     item({ file, itemType: 'policy', name, change: 'does-not-load', detail: doesNotLoad(errors) });
+  // A file that names no policy (YAML that does not parse, no metadata.name) is shown by its path.
+  const named = new Set([...broken.values()].map((b) => b.file));
+  for (const [file, { errors }] of head.broken)
+    if (!named.has(file))
+      item({
+        file,
+        itemType: 'policy file',
+        name: file,
+        change: 'does-not-load',
+        detail: doesNotLoad(errors),
+      });
   for (const [name, p] of base.policies)
     if (!head.policies.has(name) && !broken.has(name))
       item({ file: p.file ?? '', itemType: 'policy', name, change: 'removed' });

@@ -196,6 +196,28 @@ describe.each([
   },
 );
 
+describe('the pod security section and a new file that does not load', () => {
+  it('names a new policy the schema refuses by its name, and a file that does not parse by its path', async () => {
+    const result = await analyse(
+      podSecuritySection,
+      {},
+      {
+        'policies/pod-security/p.yaml': POLICY('  controls:\n    runAsNonRot: true\n'),
+        'policies/pod-security/q.yaml': 'apiVersion: [\n',
+      },
+      { cluster: CLUSTER },
+    );
+    expect(result.items.map((i) => [i.itemType, i.name, i.change, i.file])).toEqual([
+      ['policy', 'no-root', 'does-not-load', 'policies/pod-security/p.yaml'],
+      ['policy file', 'policies/pod-security/q.yaml', 'does-not-load', 'policies/pod-security/q.yaml'],
+    ]);
+    expect(result.items[1]?.detail).toMatch(
+      /^does not load: policies\/pod-security\/q\.yaml:\d+:\d+: .*\(pod-security\/invalid-policy\)$/,
+    );
+    expect(result.impacts).toEqual([]);
+  });
+});
+
 describe('the AppArmor section and include fragments', () => {
   const profileWith = {
     'policies/apparmor/nginx': NGINX('enforce', '  include "policies/apparmor/abstractions/web"\n'),
