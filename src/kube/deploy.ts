@@ -31,6 +31,34 @@ export const MANAGED_KINDS: { apiVersion: string; kind: string }[] = [
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding' },
 ];
 
+/**
+ * Our objects of the target that are not among the desired ones, each once: a kind served at two
+ * versions (SeccompProfile v1beta1 and v1) lists every object at both.
+ */
+export async function unwantedObjects(
+  client: KubeClient,
+  target: string,
+  desired: readonly KubeObject[],
+  isServed: (apiVersion: string, kind: string) => Promise<boolean>,
+): Promise<KubeObject[]> {
+  const seen = new Set(desired.map((o) => refKey(refOf(o))));
+  const kinds = [...MANAGED_KINDS, ...desired.map(({ apiVersion, kind }) => ({ apiVersion, kind }))];
+  const listed = new Set<string>();
+  const unwanted: KubeObject[] = [];
+  for (const { apiVersion, kind } of kinds) {
+    if (listed.has(`${apiVersion} ${kind}`) || kind === 'Namespace') continue;
+    listed.add(`${apiVersion} ${kind}`);
+    if (!(await isServed(apiVersion, kind))) continue;
+    for (const object of await client.list(apiVersion, kind, targetSelector(target))) {
+      const key = refKey(refOf(object));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      unwanted.push(object);
+    }
+  }
+  return unwanted;
+}
+
 type Action = 'create' | 'update' | 'unchanged' | 'delete';
 
 export interface Step {
@@ -187,21 +215,9 @@ export async function deploy(
   // Prune candidates: our objects of this target that are no longer wanted, last applied first.
   const prune: Step[] = [];
   if (options.prune) {
-    const wanted = new Set(desired.map((o) => refKey(refOf(o))));
-    const kindsToList = [
-      ...MANAGED_KINDS,
-      ...[...kinds.values()].map(({ apiVersion, kind }) => ({ apiVersion, kind })),
-    ];
-    const listed = new Set<string>();
-    const candidates: KubeObject[] = [];
-    for (const { apiVersion, kind } of kindsToList) {
-      if (listed.has(`${apiVersion} ${kind}`) || kind === 'Namespace') continue;
-      listed.add(`${apiVersion} ${kind}`);
-      if (!(await client.resource(apiVersion, kind))) continue;
-      for (const object of await client.list(apiVersion, kind, targetSelector(options.target))) {
-        if (!wanted.has(refKey(refOf(object)))) candidates.push(object);
-      }
-    }
+    const candidates = await unwantedObjects(client, options.target, desired, async (apiVersion, kind) =>
+      Boolean(await client.resource(apiVersion, kind)),
+    );
     candidates.sort(
       (a, b) => kindRank(b.kind) - kindRank(a.kind) || a.metadata.name.localeCompare(b.metadata.name),
     );

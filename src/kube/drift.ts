@@ -3,11 +3,11 @@
  * Missing (wanted, not in the cluster), changed (a unified diff of the fields we manage) and extra
  * (ours by label, no longer wanted).
  */
-import { COMPONENT_LABEL, targetSelector } from '../render/labels.js';
+import { COMPONENT_LABEL } from '../render/labels.js';
 import type { KubeClient } from './client.js';
 import { FIELD_MANAGER } from './client.js';
 import { compareObject, projectLive } from './compare.js';
-import { MANAGED_KINDS } from './deploy.js';
+import { unwantedObjects } from './deploy.js';
 import { refKey, refOf, sortForApply } from './objects.js';
 import type { KubeObject, ObjectRef } from './objects.js';
 
@@ -95,20 +95,10 @@ export async function checkDrift(
         report.changed.push({ ref, diff: comparison.diff, managers: editors(object, live) });
     }
   }
-  const wanted = new Set(desired.map((o) => refKey(refOf(o))));
-  const kinds = [...MANAGED_KINDS, ...desired.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }))];
-  const listed = new Set<string>();
-  const extra: KubeObject[] = [];
-  for (const { apiVersion, kind } of kinds) {
-    if (listed.has(`${apiVersion} ${kind}`) || kind === 'Namespace') continue;
-    listed.add(`${apiVersion} ${kind}`);
-    if (!(await isServed(apiVersion, kind))) continue;
-    for (const object of await client.list(apiVersion, kind, targetSelector(target))) {
-      if (wanted.has(refKey(refOf(object)))) continue;
-      extra.push(object);
-      const component = object.metadata.labels?.[COMPONENT_LABEL];
-      if (component) report.components?.set(refKey(refOf(object)), component);
-    }
+  const extra = await unwantedObjects(client, target, desired, isServed);
+  for (const object of extra) {
+    const component = object.metadata.labels?.[COMPONENT_LABEL];
+    if (component) report.components?.set(refKey(refOf(object)), component);
   }
   report.extra = sortForApply(extra).map(refOf);
   return report;

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { impactSections } from '../../dist/src/impact/sections.js';
 import { languages, registry } from '../../dist/src/languages/index.js';
 import { readSnapshotFile } from '../../dist/src/kube/snapshot.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../../dist/src/report/markdown.js';
@@ -133,7 +132,7 @@ for (let i = 0; i < 1_000_000; i++) {
 events.end();
 await once(events, 'finish');
 
-const providers = Object.keys(impactSections);
+const providers = languages.filter((l) => l.impact).map((l) => l.kind);
 process.stdout.write(
   `languages linting: ${languages.map((l) => l.kind).join(', ') || 'none yet'}; impact providers: ${providers.join(', ') || 'none yet (events and snapshot not read)'}\n`,
 );

@@ -43,7 +43,9 @@ describe('examples/mistakes', () => {
       (d) => `${d.file}:${d.line}:${d.column}  ${d.severity}  ${d.ruleId}  ${d.message}`,
     );
     const { errors, warnings, infos } = report.summary;
-    const actual = `${HEADER}${lines.join('\n')}\n# ${errors} errors, ${warnings} warnings, ${infos} infos\n`;
+    const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+    const totals = [count(errors, 'error'), count(warnings, 'warning'), count(infos, 'info')].join(', ');
+    const actual = `${HEADER}${lines.join('\n')}\n# ${totals}\n`;
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, actual);
     expect(actual).toBe(readFileSync(GOLDEN, 'utf8'));
   });

@@ -127,4 +127,51 @@ describe('delivery through the Security Profiles Operator', () => {
       expect((await drift(ws, { target: 'production' })).code).toBe(0);
     },
   );
+  it.each([
+    ['1.0.0', 'v1', ['-/shop-api']],
+    ['0.8.4', 'v1beta1', ['payments/shop-api', 'shop/shop-api']],
+  ])(
+    'operator %s: --prune deletes the %s SeccompProfile objects of a removed profile, and only those',
+    async (operatorVersion, version, removed) => {
+      const ws = await examplesWorkspace(operatorVersion);
+      expect((await deploy(ws, { target: 'production' })).code).toBe(0);
+      const names = (): string[] =>
+        (ws.server.all(`${GROUP}/${version}`, 'SeccompProfile') as Record<string, any>[])
+          .map((p) => `${p.metadata.namespace ?? '-'}/${p.metadata.name}`)
+          .sort();
+      const before = names();
+      // Someone else's profile, not labelled as ours, in the same kind: prune leaves it.
+      ws.server.seed({
+        apiVersion: `${GROUP}/${version}`,
+        kind: 'SeccompProfile',
+        metadata: version === 'v1' ? { name: 'theirs' } : { name: 'theirs', namespace: 'shop' },
+        spec: { defaultAction: 'SCMP_ACT_LOG' },
+      });
+      rmSync(join(ws.repo, 'policies/seccomp/shop-api.json'));
+
+      const drifted = await drift(ws, { target: 'production' });
+      expect(drifted.code).toBe(1);
+      expect(drifted.stdout).toContain(`0 missing, 0 changed, ${removed.length} extra`);
+      expect(drifted.stdout.match(/extra: seccompprofile\/shop-api/g)).toHaveLength(removed.length);
+      const dry = await deploy(ws, { target: 'production', prune: true, dryRun: true });
+      expect(dry.code).toBe(0);
+      expect(dry.stdout.match(/would be pruned/g)).toHaveLength(removed.length);
+      expect(names()).toContain(removed[0]);
+
+      const run = await deploy(ws, { target: 'production', prune: true });
+      expect(run.code).toBe(0);
+      for (const ref of removed) {
+        const [namespace, name] = ref.split('/');
+        expect(run.stdout).toContain(
+          namespace === '-'
+            ? `seccompprofile/${name} pruned`
+            : `seccompprofile/${name} (namespace ${namespace}) pruned`,
+        );
+      }
+      expect(run.stdout.match(/pruned/g)).toHaveLength(removed.length);
+      const theirs = version === 'v1' ? '-/theirs' : 'shop/theirs';
+      expect(names()).toEqual([...before.filter((n) => !removed.includes(n)), theirs].sort());
+      expect((await drift(ws, { target: 'production' })).code).toBe(0);
+    },
+  );
 });

@@ -25,6 +25,7 @@
  */
 import type { Range } from '../../core/diagnostic.js';
 import type { FileRule, MediationRule, Profile, Statement } from './ast.js';
+import { CAPABILITIES } from './tables.js';
 
 interface OperatorAbstract {
   executable?: { allowedExecutables?: string[]; allowedLibraries?: string[] };
@@ -52,50 +53,8 @@ const TEMPLATE_DENIES: readonly [string, string][] = [
 
 const FSCK = ['/sbin/fsck', '/sbin/fsck.ext4'];
 
-/** The capabilities the operator accepts (crd2armor's validateCapability). */
-const OPERATOR_CAPABILITIES = new Set([
-  'chown',
-  'dac_override',
-  'dac_read_search',
-  'fowner',
-  'fsetid',
-  'kill',
-  'setgid',
-  'setuid',
-  'setpcap',
-  'linux_immutable',
-  'net_bind_service',
-  'net_broadcast',
-  'net_admin',
-  'net_raw',
-  'ipc_lock',
-  'ipc_owner',
-  'sys_module',
-  'sys_rawio',
-  'sys_chroot',
-  'sys_ptrace',
-  'sys_pacct',
-  'sys_admin',
-  'sys_boot',
-  'sys_nice',
-  'sys_resource',
-  'sys_time',
-  'sys_tty_config',
-  'mknod',
-  'lease',
-  'audit_write',
-  'audit_control',
-  'setfcap',
-  'mac_override',
-  'mac_admin',
-  'syslog',
-  'wake_alarm',
-  'block_suspend',
-  'audit_read',
-  'perfmon',
-  'bpf',
-  'checkpoint_restore',
-]);
+/** crd2armor's validateCapability accepts exactly the kernel's capability names. */
+const OPERATOR_CAPABILITIES = CAPABILITIES;
 
 /** The operator's path check (crd2armor's strictPathRegex, without its ptrace escape hatch). */
 const OPERATOR_PATH = /^\/[a-zA-Z0-9_./*?+@{} -]*$/;

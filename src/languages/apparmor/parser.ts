@@ -929,6 +929,13 @@ class Parser {
     const value = s.readName();
     if (!value) this.fail('an rlimit value');
     s.skip(false);
+    // AppArmor 4 takes the unit as a word of its own too: `set rlimit cpu <= 10 seconds,`.
+    const words = [value];
+    const unit = s.peek() === ',' ? undefined : s.readName();
+    if (unit) {
+      words.push(unit);
+      s.skip(false);
+    }
     if (s.peek() !== ',') this.fail('"," ending the rule');
     s.pos++;
     return {
@@ -938,7 +945,7 @@ class Parser {
       permissions: [name],
       parenthesized: false,
       conditions: [],
-      words: [value],
+      words,
       start,
       end: s.pos,
     };

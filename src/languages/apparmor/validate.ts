@@ -38,18 +38,29 @@ interface KindSpec {
   peerKeys?: readonly string[];
   /** Keys whose value is a single word. */
   single?: readonly string[];
+  /** Keys the rule does not take although a user may expect it to: why, as the message's end. */
+  refused?: Readonly<Record<string, string>>;
 }
+
+const UNIX_NOT_YET = ' (apparmor_parser does not support it on unix rules yet: leave it out)';
 
 const DBUS_KEYS = ['bus', 'path', 'interface', 'member', 'name', 'label'];
 
 const SPECS: Partial<Record<MediationRule['kind'], KindSpec>> = {
   signal: { permissions: SIGNAL_PERMISSIONS, keys: ['set', 'peer'] },
   ptrace: { permissions: PTRACE_PERMISSIONS, keys: ['peer'], single: ['peer'] },
+  // AppArmor 4.1's af_unix.cc and af_rule.cc: protocol, attr and opt are parsed but refused.
   unix: {
     permissions: UNIX_PERMISSIONS,
-    keys: ['type', 'protocol', 'addr', 'attr', 'opt', 'peer'],
+    keys: ['type', 'addr', 'peer'],
     peerKeys: ['addr', 'label'],
-    single: ['type', 'protocol', 'addr'],
+    single: ['type', 'addr', 'label'],
+    refused: {
+      protocol: UNIX_NOT_YET,
+      attr: UNIX_NOT_YET,
+      opt: UNIX_NOT_YET,
+      label: ' (the local label is the profile\'s own: write peer=(label=...) for the other end)',
+    },
   },
   dbus: {
     permissions: DBUS_PERMISSIONS,
@@ -141,13 +152,33 @@ function validateCapability(rule: MediationRule, report: Reporter): void {
   }
 }
 
-const SIZE = /^(\d+)(K|KB|M|MB|G|GB)?$/;
-const TIME =
-  /^(\d+)\s*(us|microsecond|microseconds|ms|millisecond|milliseconds|s|sec|second|seconds|min|minute|minutes|h|hour|hours|d|day|days|week|weeks)?$/;
+/** AppArmor 4.1's time units, in microseconds (parser_misc.c, time_units). */
+const TIME_UNITS: ReadonlyMap<string, number> = new Map([
+  ...['us', 'microsecond', 'microseconds'].map((u) => [u, 1] as const),
+  ...['ms', 'millisecond', 'milliseconds'].map((u) => [u, 1e3] as const),
+  ...['s', 'sec', 'second', 'seconds'].map((u) => [u, 1e6] as const),
+  ...['min', 'minute', 'minutes'].map((u) => [u, 60e6] as const),
+  ...['h', 'hour', 'hours'].map((u) => [u, 3600e6] as const),
+  ...['d', 'day', 'days'].map((u) => [u, 86400e6] as const),
+  ...['week', 'weeks'].map((u) => [u, 604800e6] as const),
+]);
+const SIZE_UNITS: ReadonlySet<string> = new Set(['K', 'KB', 'M', 'MB', 'G', 'GB']);
 
+const RLIMIT_VALUES: Record<'size' | 'number' | 'time' | 'nice' | 'rttime', string> = {
+  size: 'bytes, or a number with K, KB, M, MB, G or GB',
+  number: 'a count: digits, no unit',
+  nice: 'a number from -20 to 19',
+  time: 'seconds, or a number with a unit such as 30s, 5min or 2h, at least 1s',
+  rttime: 'microseconds, or a number with a unit such as 500ms or 2s',
+};
+
+/**
+ * As AppArmor 4.1's grammar reads `set rlimit NAME <= VALUE [UNIT],`: the value is digits (or
+ * `infinity`, which every limit takes), the unit a word written after it with or without a space.
+ */
 function validateRlimit(rule: MediationRule, report: Reporter): void {
   const name = rule.permissions[0];
-  const value = rule.words[0];
+  const [value, unitWord] = rule.words;
   if (!name || !value) return;
   const kind = RLIMITS.get(name.text);
   if (!kind) {
@@ -158,33 +189,38 @@ function validateRlimit(rule: MediationRule, report: Reporter): void {
     });
     return;
   }
-  const text = value.text;
-  if (text === 'infinity' && kind !== 'nice') return;
-  let ok: boolean;
+  const bad = (detail = ''): void =>
+    report(invalidOption, 'badValue', unitWord ? { start: value.start, end: unitWord.end } : value, {
+      what: `value for rlimit ${name.text}`,
+      value: unitWord ? `${value.text} ${unitWord.text}` : value.text,
+      hint: detail || ` (${RLIMIT_VALUES[kind]})`,
+    });
+  if (value.text === 'infinity') return;
+  const written = /^(-?\d+)([A-Za-z_]*)$/.exec(value.text);
+  if (!written || (written[2] && unitWord)) return bad();
+  const amount = Number(written[1]);
+  const unit = written[2] || unitWord?.text;
   switch (kind) {
-    case 'size':
-      ok = SIZE.test(text);
-      break;
     case 'number':
-      ok = /^\d+$/.test(text);
-      break;
+      if (amount < 0 || unit) bad();
+      return;
     case 'nice':
-      ok = /^[+-]?\d+$/.test(text) && Number(text) >= -20 && Number(text) <= 19;
-      break;
+      if (unit || amount < -20 || amount > 19) bad();
+      return;
+    case 'size':
+      if (amount < 0 || (unit !== undefined && !SIZE_UNITS.has(unit))) bad();
+      return;
     case 'time':
     case 'rttime': {
-      const m = TIME.exec(text);
-      ok = m !== null;
-      if (m && kind === 'time' && /^(us|micro|ms|milli)/.test(m[2] ?? '')) ok = false;
-      break;
+      const micro = unit === undefined ? undefined : TIME_UNITS.get(unit);
+      if (amount < 0 || (unit !== undefined && micro === undefined)) return bad();
+      // A value with a unit is converted to the limit's own unit and must not round down to 0.
+      const base = kind === 'time' ? 1e6 : 1;
+      if (micro !== undefined && amount * micro < base)
+        bad(kind === 'time' ? ' (the cpu limit is at least 1s)' : ' (at least 1us)');
+      return;
     }
   }
-  if (!ok)
-    report(invalidOption, 'badValue', value, {
-      what: `value for rlimit ${name.text}`,
-      value: text,
-      hint: '',
-    });
 }
 
 /**
@@ -290,7 +326,7 @@ function checkConditions(rule: MediationRule, spec: KindSpec, report: Reporter):
       report(invalidOption, 'unknownKey', condition.keyRange, {
         kind: rule.kind,
         key: condition.key,
-        hint: didYouMeanSuffix(condition.key, [...spec.keys]),
+        hint: spec.refused?.[condition.key] ?? didYouMeanSuffix(condition.key, [...spec.keys]),
       });
       continue;
     }
@@ -386,6 +422,17 @@ function validateGeneric(rule: MediationRule, report: Reporter): void {
       }
       break;
     case 'unix':
+      for (const condition of [rule.conditions, ...rule.conditions.map((c) => c.nested ?? [])].flat()) {
+        const address = condition.key === 'addr' ? condition.values[0] : undefined;
+        if (address && !address.text.startsWith('@') && address.text !== 'none' && address.text !== 'auto')
+          report(invalidOption, 'badValue', address, {
+            what: 'unix socket address',
+            value: address.text,
+            hint: address.text.startsWith('/')
+              ? ' (a socket with a path is a file: allow it with a file rule such as "/run/app.sock rw,"; addr= takes @abstract, none or auto)'
+              : ' (addr= takes an abstract address starting with @, none or auto)',
+          });
+      }
       for (const value of rule.conditions.find((c) => c.key === 'type')?.values ?? []) {
         if (!NETWORK_TYPES.has(value.text)) {
           report(invalidOption, 'badValue', value, {
