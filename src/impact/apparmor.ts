@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { Reach } from '../core/reach.js';
 import { SourceFile } from '../core/source.js';
-import { loadProfileSet, mergeProfileSets } from '../languages/apparmor/index.js';
+import { loadProfileFile, mergeProfileSets } from '../languages/apparmor/index.js';
 import { evaluateAccess, UNIX_TYPES } from '../languages/apparmor/index.js';
 import type { Access, ProfileSet } from '../languages/apparmor/index.js';
 import type { ProfileModel } from '../languages/apparmor/index.js';
@@ -52,7 +52,7 @@ export function loadAppArmorSide(tree: PolicyTree): AppArmorSide {
   for (const path of tree.files.get('apparmor') ?? []) {
     const text = tree.read(path);
     if (text === undefined) continue;
-    const { set, findings } = loadProfileSet([{ path, text }], options);
+    const { set, findings } = loadProfileFile({ path, text }, options, tree.config);
     const sources = new Map([...set.texts].map(([p, t]) => [p, new SourceFile(p, t)]));
     const errors = loadErrors(findings, tree.config, sources);
     if (errors.length === 0) {

@@ -111,6 +111,22 @@ const EVENTS = [
   { 'evt.type': 'ptrace', 'k8s.ns.name': 'shop', 'k8s.pod.name': 'api' },
 ];
 
+/** A row of the table below: the nginx profile, in complain mode on the base, enforcing on the head. */
+function apparmorRow(what: string, rules: string, error: RegExp, config?: string) {
+  return {
+    language: `apparmor, ${what}`,
+    section: appArmorSection,
+    base: { 'policies/apparmor/nginx': NGINX('complain', '  /etc/nginx/** r,\n') },
+    head: {
+      ...(config ? { 'chs.yaml': config } : {}),
+      'policies/apparmor/nginx': NGINX('enforce', rules),
+    },
+    name: 'k8s-nginx',
+    file: 'policies/apparmor/nginx',
+    error,
+  };
+}
+
 describe.each([
   {
     language: 'seccomp',
@@ -131,27 +147,31 @@ describe.each([
     file: 'policies/falco/a.yaml',
     error: /^does not load: policies\/falco\/a\.yaml:3:\d+: .*proc\.nmae.* \(falco\/unknown-field\)$/,
   },
-  {
-    // An enforcing profile with a permission apparmor_parser does not know: not a mode change,
-    // no rule widened or narrowed, no recorded access denied.
-    language: 'apparmor, a rule apparmor_parser refuses',
-    section: appArmorSection,
-    base: { 'policies/apparmor/nginx': NGINX('complain', '  /etc/nginx/** r,\n') },
-    head: { 'policies/apparmor/nginx': NGINX('enforce', '  /etc/nginx/** rz,\n  deny /bin/** x,\n') },
-    name: 'k8s-nginx',
-    file: 'policies/apparmor/nginx',
-    error: /^does not load: policies\/apparmor\/nginx:3:17: .*"z".* \(apparmor\/invalid-permissions\)$/,
-  },
-  {
-    language: 'apparmor, an include that is nowhere',
-    section: appArmorSection,
-    base: { 'policies/apparmor/nginx': NGINX('complain', '  /etc/nginx/** r,\n') },
-    head: { 'policies/apparmor/nginx': NGINX('enforce', '  include <local/nginx-extra>\n') },
-    name: 'k8s-nginx',
-    file: 'policies/apparmor/nginx',
-    error:
-      /^does not load: policies\/apparmor\/nginx:3:11: .*local\/nginx-extra.* \(apparmor\/missing-include\)$/,
-  },
+  // An enforcing profile with a permission apparmor_parser does not know: not a mode change, no
+  // rule widened or narrowed, no recorded access denied.
+  apparmorRow(
+    'a rule apparmor_parser refuses',
+    '  /etc/nginx/** rz,\n  deny /bin/** x,\n',
+    /^does not load: policies\/apparmor\/nginx:3:17: .*"z".* \(apparmor\/invalid-permissions\)$/,
+  ),
+  apparmorRow(
+    'an include that is nowhere',
+    '  include <local/nginx-extra>\n',
+    /^does not load: policies\/apparmor\/nginx:3:11: .*local\/nginx-extra.* \(apparmor\/missing-include\)$/,
+  ),
+  // Found by lint's checks beyond the grammar: a Cx transition to a child that is not there, and
+  // AppArmor 4 syntax where chs.yaml says the nodes run AppArmor 3.
+  apparmorRow(
+    'a missing child profile',
+    '  /usr/bin/helper Cx,\n',
+    /^does not load: policies\/apparmor\/nginx:3:\d+: .* \(apparmor\/missing-child-profile\)$/,
+  ),
+  apparmorRow(
+    'AppArmor 4 syntax for AppArmor 3 nodes',
+    '  /etc/nginx/** r,\n  userns,\n',
+    /^does not load: policies\/apparmor\/nginx:4:3: .*needs AppArmor 4.* \(apparmor\/abi4-syntax\)$/,
+    'version: 1\napparmor:\n  abi: 3\ntargets:\n  - name: production\n    namespaces: [shop]\n    mode: block\n',
+  ),
   {
     // The policy still parses, but a duplicate key is refused by the API server: its level is
     // not "narrowed", and the root workload is not "rejected".

@@ -529,6 +529,14 @@ describe.each([
       /^the AppArmor profile "api" does not load \(policies\/apparmor\/api\):\npolicies\/apparmor\/api:2:14: .*"chwon".* \(apparmor\/unknown-capability\)$/,
   },
   {
+    // Found by lint's checks beyond the grammar, which apparmor_parser refuses all the same.
+    language: 'apparmor, a missing child profile',
+    files: { 'policies/apparmor/api': 'profile api {\n  /usr/bin/helper Cx,\n  capability chown,\n}\n' },
+    test: '{name: a, apparmor: {profile: api, access: {capability: chown}, expect: allow}}',
+    message:
+      /^the AppArmor profile "api" does not load \(policies\/apparmor\/api\):\npolicies\/apparmor\/api:2:\d+: .* \(apparmor\/missing-child-profile\)$/,
+  },
+  {
     language: 'pod-security, a duplicate key (the policy still parses)',
     files: {
       'policies/pod-security/p.yaml':

@@ -112,6 +112,15 @@ export function loadProfileSet(
   inputs: readonly { path: string; text: string }[],
   options: Omit<AnalyzeOptions, 'report'>,
 ): { set: ProfileSet; findings: Finding[] } {
+  const { set, findings } = loadProfileSetWithAnalysis(inputs, options);
+  return { set, findings };
+}
+
+/** `loadProfileSet`, with the analysis it was built from (for the checks that read statements). */
+export function loadProfileSetWithAnalysis(
+  inputs: readonly { path: string; text: string }[],
+  options: Omit<AnalyzeOptions, 'report'>,
+): { set: ProfileSet; findings: Finding[]; analysis: Analysis } {
   const findings: Finding[] = [];
   const texts = new Map<string, string>();
   const readFile = (absolute: string, display: string): ReadResult => {
@@ -127,5 +136,5 @@ export function loadProfileSet(
     { ...options, readFile, report: (finding) => findings.push(finding) },
   );
   for (const [path, text] of analysis.texts) if (!texts.has(path)) texts.set(path, text);
-  return { set: profileSet(analysis.model, texts), findings };
+  return { set: profileSet(analysis.model, texts), findings, analysis };
 }
