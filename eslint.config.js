@@ -36,9 +36,6 @@ export default tseslint.config(
       // An async function that does not await still turns a throw into a rejection, which its
       // callers (`run`, `.rejects` in tests) rely on: making it sync would change behaviour.
       '@typescript-eslint/require-await': 'off',
-      // String(value) of a scalar read from YAML or JSON, narrowed only to `{}`, is how the
-      // project prints a value; 39 places, left for a later change that types those values.
-      '@typescript-eslint/no-base-to-string': 'off',
     },
   },
   {

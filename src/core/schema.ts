@@ -13,6 +13,7 @@ import { schemaKey } from './schema-key.js';
 import type { Range } from './diagnostic.js';
 import { rangeAt } from './yaml.js';
 import type { YamlNode } from './yaml.js';
+import { textOf } from './text.js';
 
 export interface SchemaProblem {
   range: Range | undefined;
@@ -171,7 +172,7 @@ export function validateAgainstSchema(
       path = [...path, String(params.additionalProperty)];
       keyRange = true;
     } else if (error.keyword === 'propertyNames' && params.propertyName !== undefined) {
-      path = [...path, String(params.propertyName)];
+      path = [...path, textOf(params.propertyName)];
       keyRange = true;
     }
     const message = messageFor(schema, error, valueAt(document, pointerPath(error.instancePath)));

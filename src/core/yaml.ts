@@ -14,6 +14,7 @@ import {
 } from 'js-yaml';
 import type { Event, ScalarEvent } from 'js-yaml';
 import type { Range } from './diagnostic.js';
+import { textOf } from './text.js';
 
 export const MAX_DEPTH = 200;
 export const MAX_EXPANDED_NODES = 1_000_000;
@@ -278,9 +279,7 @@ function closingBracket(source: string, from: number, bracket: string): number {
 
 function keyString(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return value === null ? 'null' : textOf(value);
 }
 
 /** Parses every document of a YAML (or JSON) text. Never throws for bad input. */

@@ -23,6 +23,7 @@ import { profileReferences } from './profile-references.js';
 import { lineOf } from './lines.js';
 import type { ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
+import { textOf } from '../core/text.js';
 
 export interface AppArmorSide {
   /** The profiles of the files that load (what is evaluated). */
@@ -242,7 +243,7 @@ function unixAddress(name: string): string {
 function unixAccessOf(type: string, fields: Fields): Access | undefined {
   const permission = UNIX_EVENTS[type];
   if (!permission || (fields['fd.typechar'] !== 'u' && fields['fd.type'] !== 'unix')) return undefined;
-  const addr = unixAddress(String(fields['fd.name'] ?? ''));
+  const addr = unixAddress(textOf(fields['fd.name']));
   if (permission === 'connect')
     return addr.startsWith('/') ? { unix: { access: permission, addr: 'none', peer: { addr } } } : undefined;
   return { unix: { access: permission, addr } };
@@ -258,11 +259,11 @@ export function accessOf(fields: Fields): Access | undefined {
   if (typeof type !== 'string') return undefined;
   if (type in UNIX_EVENTS) return unixAccessOf(type, fields);
   if (type === 'io_uring_setup')
-    return String(fields['evt.arg.flags'] ?? '').includes('IORING_SETUP_SQPOLL')
+    return textOf(fields['evt.arg.flags']).includes('IORING_SETUP_SQPOLL')
       ? { io_uring: { access: 'sqpoll' } }
       : undefined;
   if (CLONE_TYPES.has(type))
-    return String(fields['evt.arg.flags'] ?? '').includes('CLONE_NEWUSER')
+    return textOf(fields['evt.arg.flags']).includes('CLONE_NEWUSER')
       ? { userns: { access: 'create' } }
       : undefined;
   if (EXEC_TYPES.has(type)) {
@@ -273,7 +274,7 @@ export function accessOf(fields: Fields): Access | undefined {
   if (OPEN_TYPES.has(type)) {
     const path = str(fields['fd.name']) ?? str(fields['evt.arg.name']);
     if (!path?.startsWith('/')) return undefined;
-    const flags = openFlags(String(fields['evt.arg.flags'] ?? ''));
+    const flags = openFlags(textOf(fields['evt.arg.flags']));
     const write = fields['evt.is_open_write'] === true || flags.write || type === 'creat';
     const read = fields['evt.is_open_read'] === true || !write || flags.readWrite;
     return { path, permissions: read ? (write ? 'rw' : 'r') : write ? 'w' : '' };

@@ -20,6 +20,7 @@ import { parseYaml } from '../core/yaml.js';
 import type { YamlMap, YamlNode } from '../core/yaml.js';
 import { LEGACY_API_VERSIONS, translatePsp } from '../languages/pod-security/index.js';
 import { toYaml } from '../render/yaml.js';
+import { textOf } from '../core/text.js';
 
 /** Where GitLab's template (14.0 and later) and the older CI-based managed apps kept the values. */
 const APPLICATION_DIRS: readonly string[] = ['applications', '.gitlab/managed-apps'];
@@ -294,7 +295,7 @@ class Planner {
           );
           continue;
         }
-        const name = String((value.metadata as Record<string, unknown> | undefined)?.name ?? 'unnamed');
+        const name = textOf((value.metadata as Record<string, unknown> | undefined)?.name) || 'unnamed';
         this.translate(rel, `PodSecurityPolicy \`${name}\``, value, line);
       }
     }

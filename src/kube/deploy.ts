@@ -18,7 +18,7 @@ import type { KubeObject, ObjectRef } from './objects.js';
  * Namespaces are not among them: deleting one deletes everything in it, ours or not, so a
  * namespace that is no longer wanted stays (as Helm leaves the namespaces it created).
  */
-export const MANAGED_KINDS: { apiVersion: string; kind: string }[] = [
+const MANAGED_KINDS: { apiVersion: string; kind: string }[] = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
   { apiVersion: 'apps/v1', kind: 'DaemonSet' },
   // The Security Profiles Operator's kinds in every version an operator release serves (v1 since

@@ -3,6 +3,7 @@ import { didYouMeanSuffix } from '../core/did-you-mean.js';
 import type { YamlMap, YamlNode } from '../core/yaml.js';
 import { pairOf } from '../core/yaml.js';
 import type { Problem } from './types.js';
+import { textOf } from '../core/text.js';
 
 export const span = (node: YamlNode): { start: number; end: number } => ({
   start: node.start,
@@ -15,7 +16,7 @@ export function describeNode(node: YamlNode): string {
   if (node.value === null) return 'null';
   return typeof node.value === 'string'
     ? `the string "${node.value}"`
-    : `${typeof node.value} ${String(node.value)}`;
+    : `${typeof node.value} ${textOf(node.value)}`;
 }
 
 /** Problems for keys outside `allowed`, and for `required` keys that are missing. */

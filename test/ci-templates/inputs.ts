@@ -8,6 +8,7 @@
  * joined by ", ".
  */
 import { YAML11_SCHEMA, defineSequenceTag, loadAll } from 'js-yaml';
+import { textOf } from '../../src/core/text.js';
 
 type InputType = 'string' | 'number' | 'boolean' | 'array';
 const INPUT_TYPES: readonly InputType[] = ['array', 'boolean', 'number', 'string'];
@@ -235,7 +236,7 @@ function rubyInspect(value: unknown): string {
     return `{${Object.entries(value)
       .map(([k, v]) => `${k}: ${rubyInspect(v)}`)
       .join(', ')}}`;
-  return String(value);
+  return textOf(value);
 }
 
 /** Ruby's Shellwords.shellescape, which `posix_escape` applies. */

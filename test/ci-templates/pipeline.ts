@@ -13,6 +13,7 @@ import { globToRegExp } from '../../src/core/glob.js';
 import { ExpressionError, evaluateIf } from './expression.js';
 import { errorMessage, interpolateFile, isPlainObject, loadCiFile } from './inputs.js';
 import type { Result } from './inputs.js';
+import { textOf } from '../../src/core/text.js';
 
 /** A GitLab project as includes see it: its path and a way to read a file at a ref. */
 export interface Project {
@@ -239,7 +240,7 @@ function ruleMatch(
   for (const rule of rules) {
     if (!isPlainObject(rule)) throw new ExpressionError(`${where}: a rule should be a hash`);
     if ('changes' in rule) throw new ExpressionError(`${where}: rules:changes is not modelled here`);
-    if (rule.if !== undefined && !evaluateIf(String(rule.if), variables)) continue;
+    if (rule.if !== undefined && !evaluateIf(textOf(rule.if), variables)) continue;
     if (rule.exists !== undefined && !existsMatch(rule.exists, variables, files, where)) continue;
     return rule;
   }
@@ -250,7 +251,7 @@ function stringVariables(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isPlainObject(value)) return out;
   for (const [name, raw] of Object.entries(value))
-    out[name] = isPlainObject(raw) ? String(raw.value ?? '') : raw === null ? '' : String(raw);
+    out[name] = isPlainObject(raw) ? textOf(raw.value ?? '') : raw === null ? '' : textOf(raw);
   return out;
 }
 
@@ -269,7 +270,7 @@ function resolveExtends(config: Record<string, unknown>): Result<Record<string, 
     if (done.has(name) || !isPlainObject(entry) || entry.extends === undefined) return undefined;
     if (chain.includes(name)) return `${name}: circular dependency detected in \`extends\``;
     if (chain.length >= MAX_EXTENDS_DEPTH) return `${name}: nesting too deep in \`extends\``;
-    const bases = Array.isArray(entry.extends) ? entry.extends.map(String) : [String(entry.extends)];
+    const bases = Array.isArray(entry.extends) ? entry.extends.map(textOf) : [textOf(entry.extends)];
     let merged: Record<string, unknown> = {};
     for (const base of bases) {
       if (!(base in out)) return `${name}: unknown key in \`extends\` (${base})`;

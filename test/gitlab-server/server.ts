@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { textOf } from '../../src/core/text.js';
 
 const NOTE_LIMIT = 1_000_000;
 
@@ -472,8 +473,8 @@ export class GitLabServer {
       return paginate(this.url, `/api/v4/projects/${project.id}/repository/branches`, list, params);
     }
     if (rest === '/repository/branches' && method === 'POST') {
-      const name = String(params.get('branch') ?? input.branch ?? '');
-      const ref = String(params.get('ref') ?? input.ref ?? '');
+      const name = textOf(params.get('branch') ?? input.branch ?? '');
+      const ref = textOf(params.get('ref') ?? input.ref ?? '');
       if (!name || !ref) throw new HttpError(400, { message: '400 Bad request - branch, ref are missing' });
       if (project.branches.has(name)) throw new HttpError(400, { message: 'Branch already exists' });
       const commit = this.resolveRef(project, ref);
@@ -626,8 +627,8 @@ export class GitLabServer {
         throw new HttpError(400, { message: '400 Bad request - actions[file_path] is missing' });
       const content =
         raw.encoding === 'base64'
-          ? Buffer.from(String(raw.content ?? ''), 'base64').toString('utf8')
-          : String(raw.content ?? '');
+          ? Buffer.from(textOf(raw.content ?? ''), 'base64').toString('utf8')
+          : textOf(raw.content ?? '');
       if (action === 'create') {
         if (tree.has(filePath)) throw new HttpError(400, { message: 'A file with this name already exists' });
         tree.set(filePath, content);

@@ -8,6 +8,7 @@
  * `operator/NAMESPACE/NAME.json` before).
  */
 import type { JsonMap } from './fields.js';
+import { textOf } from '../../src/core/text.js';
 
 const GROUP = 'security-profiles-operator.x-k8s.io';
 
@@ -209,7 +210,7 @@ export function operatorCrds(version: string): JsonMap[] {
 /** What the operator's controller reports for a SeccompProfile it installed. */
 export function seccompStatus(profile: JsonMap): JsonMap {
   const metadata = (profile.metadata ?? {}) as JsonMap;
-  const name = String(metadata.name);
+  const name = textOf(metadata.name);
   const file = name.endsWith('.json') ? name : `${name}.json`;
   const namespace = typeof metadata.namespace === 'string' ? `${metadata.namespace}/` : '';
   return { status: 'Installed', localhostProfile: `operator/${namespace}${file}` };

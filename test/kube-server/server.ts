@@ -28,6 +28,7 @@ import { operatorCrds, seccompStatus } from './security-profiles-operator.js';
 import { structural } from './structural.js';
 import type { ResourceType } from './resources.js';
 import { SelectorError, matches, parseSelector } from './selector.js';
+import { textOf } from '../../src/core/text.js';
 
 export interface Owner {
   manager: string;
@@ -194,15 +195,15 @@ export class KubeServer {
 
   /** Stores an object as `manager` would have created it (an Update), bypassing faults. */
   seed(object: JsonMap, manager = 'kubectl-create'): JsonMap {
-    const apiVersion = String(object.apiVersion);
-    const type = this.typeByKind(apiVersion, String(object.kind));
-    if (!type) throw new Error(`no such type ${apiVersion} ${String(object.kind)}`);
+    const apiVersion = textOf(object.apiVersion);
+    const type = this.typeByKind(apiVersion, textOf(object.kind));
+    if (!type) throw new Error(`no such type ${apiVersion} ${textOf(object.kind)}`);
     const metadata = isMap(object.metadata) ? object.metadata : {};
-    const namespace = type.namespaced ? String(metadata.namespace ?? 'default') : undefined;
+    const namespace = type.namespaced ? textOf(metadata.namespace ?? 'default') : undefined;
     return this.update(
       type,
       namespace,
-      String(metadata.name),
+      textOf(metadata.name),
       structuredClone(object),
       manager,
       'create',
@@ -480,7 +481,7 @@ export class KubeServer {
             name,
             group: type.group,
             kind: type.plural,
-            uid: String((stored.object.metadata as JsonMap).uid),
+            uid: textOf((stored.object.metadata as JsonMap).uid),
           }),
         };
       }
@@ -697,7 +698,7 @@ export class KubeServer {
 
   private sortKey(s: Stored): string {
     const metadata = s.object.metadata as JsonMap;
-    return `${String(metadata.namespace ?? '')}/${String(metadata.name)}`;
+    return `${textOf(metadata.namespace ?? '')}/${textOf(metadata.name)}`;
   }
 
   private checkBody(type: ResourceType, object: JsonMap, namespace: string | undefined, name: string): void {
@@ -705,7 +706,7 @@ export class KubeServer {
       throw new HttpError(
         400,
         'BadRequest',
-        `the API version in the data (${String(object.apiVersion)}) and kind (${String(object.kind)}) do not match the request (${groupVersion(type)} ${type.kind})`,
+        `the API version in the data (${textOf(object.apiVersion)}) and kind (${textOf(object.kind)}) do not match the request (${groupVersion(type)} ${type.kind})`,
       );
     }
     const metadata = isMap(object.metadata) ? object.metadata : (object.metadata = {});
@@ -713,7 +714,7 @@ export class KubeServer {
       throw new HttpError(
         400,
         'BadRequest',
-        `the name of the object (${String(metadata.name)}) does not match the name on the URL (${name})`,
+        `the name of the object (${textOf(metadata.name)}) does not match the name on the URL (${name})`,
       );
     }
     if (type.namespaced && metadata.namespace !== undefined && metadata.namespace !== namespace) {
@@ -742,7 +743,7 @@ export class KubeServer {
           throw new HttpError(
             422,
             'Invalid',
-            `${type.kind} "${name}" is invalid: metadata.labels: Invalid value: "${String(v)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+            `${type.kind} "${name}" is invalid: metadata.labels: Invalid value: "${textOf(v)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
             {
               name,
               group: type.group,
@@ -750,7 +751,7 @@ export class KubeServer {
               causes: [
                 {
                   reason: 'FieldValueInvalid',
-                  message: `Invalid value: "${String(v)}"`,
+                  message: `Invalid value: "${textOf(v)}"`,
                   field: `metadata.labels.${k}`,
                 },
               ],

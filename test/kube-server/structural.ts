@@ -6,6 +6,7 @@
  */
 import { isMap } from './fields.js';
 import type { Json, JsonMap } from './fields.js';
+import { textOf } from '../../src/core/text.js';
 
 export type Cause = {
   reason:
@@ -37,7 +38,7 @@ function walk(value: Json, schema: JsonMap, path: string, causes: Cause[]): void
   if (!typeMatches(schema.type, value)) {
     causes.push({
       reason: 'FieldValueTypeInvalid',
-      message: `Invalid value: "${TYPE_OF(value)}": ${path} in body must be of type ${String(schema.type)}: "${TYPE_OF(value)}"`,
+      message: `Invalid value: "${TYPE_OF(value)}": ${path} in body must be of type ${textOf(schema.type)}: "${TYPE_OF(value)}"`,
       field: path,
     });
     return;

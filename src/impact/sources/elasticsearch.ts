@@ -13,6 +13,7 @@ import { StoreError, authorization, storeJson } from './http.js';
 import type { StoreHttpOptions, StoreRequest } from './http.js';
 import type { EventSink, EventSource, SourceCounts } from './source.js';
 import { nsToRfc3339, windowOf } from './window.js';
+import { textOf } from '../../core/text.js';
 
 const DEFAULT_PAGE = 1000;
 const KEEP_ALIVE = '5m';
@@ -34,7 +35,7 @@ type Paging = { kind: 'pit-es' } | { kind: 'pit-opensearch' } | { kind: 'scroll'
 /** The version a store reports at its root, as the paging it supports. */
 function pagingOf(root: unknown): Paging {
   const version = (root as { version?: { number?: unknown; distribution?: unknown } }).version;
-  const [major = 0, minor = 0] = String(version?.number ?? '0.0')
+  const [major = 0, minor = 0] = (textOf(version?.number) || '0.0')
     .split('.')
     .map((p) => Number.parseInt(p, 10) || 0);
   const at = (m: number, n: number): boolean => major > m || (major === m && minor >= n);

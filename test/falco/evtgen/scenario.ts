@@ -11,6 +11,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseYaml } from '../../../src/core/yaml.js';
+import { textOf } from '../../../src/core/text.js';
 
 export interface ExpandedCase {
   file: string;
@@ -149,7 +150,7 @@ function normalize(path: string): string {
 
 function openFields(args: Json): Json {
   const how = (args.how ?? {}) as Json;
-  const flags = String(args.flags ?? how.flags ?? 'O_RDONLY');
+  const flags = textOf(args.flags ?? how.flags ?? 'O_RDONLY');
   const raw = String(args.pathname);
   const name = normalize(raw);
   const has = (flag: string): boolean => flags.split('|').includes(flag);
@@ -176,7 +177,7 @@ function socketFields(resource: Json): Json {
   const v6 = address.startsWith('[');
   const host = v6 ? address.slice(1, address.indexOf(']')) : address.slice(0, address.lastIndexOf(':'));
   const port = Number(address.slice(address.lastIndexOf(':') + 1));
-  const proto = String(resource.l4Proto ?? 'tcp4').replace(/[46]$/, '');
+  const proto = textOf(resource.l4Proto ?? 'tcp4').replace(/[46]$/, '');
   // The client end is loopback for a loopback server, else the host's own address (TEST-NET-1).
   const loopback = host === '::1' || host.startsWith('127.');
   const client = loopback ? host : v6 ? '2001:db8::10' : '192.0.2.10';
@@ -239,11 +240,11 @@ function eventsOf(test: Json, item: Json): Record<string, unknown>[] {
   }
   if (!step && socket) Object.assign(call, { 'evt.type': 'connect' }, socketFields(socket));
   // A scenario that sleeps before its step states how long its process has run by then.
-  const sleep = /\bsleep (\d+)\b/.exec(String(t.before ?? ''));
+  const sleep = /\bsleep (\d+)\b/.exec(textOf(t.before ?? ''));
   if (sleep) fields['proc.duration'] = Number(sleep[1]) * 1e9;
   const exit: Json = { ...fields, ...call, 'evt.dir': '<', ...expected };
   // execve's exit carries the flags Falco derives the exe's properties from.
-  const flags = String(exit['evt.arg.flags'] ?? '');
+  const flags = textOf(exit['evt.arg.flags'] ?? '');
   if (exit['evt.type'] === 'execve' && flags) {
     exit['proc.is_exe_writable'] = flags.includes('EXE_WRITABLE');
     exit['proc.is_exe_from_memfd'] = flags.includes('EXE_FROM_MEMFD');
@@ -272,7 +273,7 @@ export function loadSuite(dir: string): ExpandedCase[] {
           file,
           test: String(test.name),
           rule: String(test.rule),
-          priority: String((test.expectedOutcome as Json | undefined)?.priority ?? ''),
+          priority: textOf((test.expectedOutcome as Json | undefined)?.priority ?? ''),
           item,
           events: eventsOf(test, item),
         });

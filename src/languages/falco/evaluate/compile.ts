@@ -24,6 +24,7 @@ import type { Extract, Fields } from './fields.js';
 import { OperatorError, modifierTest, prefixTest, scalarTest, setTest } from './operators.js';
 import type { ScalarTest } from './operators.js';
 import { UNARY_TRANSFORMS, getopt, joinValues } from './transformers.js';
+import { textOf } from '../../../core/text.js';
 
 export type Predicate = (fields: Fields) => boolean;
 
@@ -287,7 +288,7 @@ export function compileFieldComparison(expr: BinaryCheckExpr, types: FieldTypes)
     const b = right(f);
     if (b === undefined || Array.isArray(b)) return false;
     try {
-      return scalarTest(op, String(b))(a);
+      return scalarTest(op, textOf(b))(a);
     } catch {
       return false;
     }

@@ -6,6 +6,7 @@
  */
 import { fieldExtractor } from './fields.js';
 import type { Extract, Fields } from './fields.js';
+import { textOf } from '../../../core/text.js';
 
 export interface OutputFormat {
   /** Fields the output names, in order of first appearance (each once). */
@@ -29,8 +30,7 @@ function extractorFor(key: string): Extract {
 function displayValue(value: unknown): string {
   if (value === undefined || value === null) return '<NA>';
   if (Array.isArray(value)) return `(${value.map(displayValue).join(',')})`;
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return textOf(value);
 }
 
 export function compileOutput(format: string): OutputFormat {

@@ -4,13 +4,14 @@
  * base64) makes the value absent too, so the check is false.
  */
 import type { Extract } from './fields.js';
+import { textOf } from '../../../core/text.js';
 
 const mapScalar =
   (fn: (s: string) => unknown): ((value: unknown) => unknown) =>
   (value) => {
     if (value === undefined) return undefined;
-    if (Array.isArray(value)) return value.map((v) => fn(String(v)));
-    return fn(String(value));
+    if (Array.isArray(value)) return value.map((v) => fn(textOf(v)));
+    return fn(textOf(value));
   };
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -35,7 +36,7 @@ export function joinValues(parts: readonly Extract[], separator: string): Extrac
     for (const part of parts) {
       const value = part(fields);
       if (value === undefined) return undefined;
-      values.push(Array.isArray(value) ? value.join(',') : String(value));
+      values.push(Array.isArray(value) ? value.join(',') : textOf(value));
     }
     return values.join(separator);
   };
@@ -48,7 +49,7 @@ export function joinValues(parts: readonly Extract[], separator: string): Extrac
  */
 export function getopt(value: unknown, options: string, selected: string): unknown {
   if (value === undefined) return undefined;
-  const words = Array.isArray(value) ? value.map(String) : String(value).split(/\s+/).filter(Boolean);
+  const words = Array.isArray(value) ? value.map(textOf) : textOf(value).split(/\s+/).filter(Boolean);
   let found: string | undefined;
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;

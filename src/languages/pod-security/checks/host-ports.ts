@@ -2,6 +2,7 @@
 import { asArray, asObj, containersPhrase, pluralize, sortedSet } from './pod.js';
 import { ALLOWED, forbid } from './types.js';
 import type { Check, CheckResult, PodView } from './types.js';
+import { textOf } from '../../../core/text.js';
 
 function v1_0(pod: PodView): CheckResult {
   const bad: string[] = [];
@@ -12,7 +13,7 @@ function v1_0(pod: PodView): CheckResult {
       const hostPort = asObj(item)?.hostPort;
       if (hostPort !== undefined && hostPort !== null && hostPort !== 0) {
         valid = false;
-        ports.push(String(hostPort));
+        ports.push(textOf(hostPort));
       }
     }
     if (!valid) bad.push(c.name);

@@ -1,5 +1,6 @@
 /** Safe accessors over untrusted objects, and PSA's message helpers. */
 import type { ContainerView, Obj, PodView } from './types.js';
+import { textOf } from '../../../core/text.js';
 
 export function asObj(value: unknown): Obj | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : undefined;
@@ -10,7 +11,7 @@ export function asArray(value: unknown): readonly unknown[] {
 }
 
 export function asString(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  return typeof value === 'string' ? value : textOf(value);
 }
 
 /** A field of a nested object, or undefined when any step is missing (no rest array: this runs per pod). */
