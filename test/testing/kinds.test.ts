@@ -554,3 +554,24 @@ describe.each([
     else expect(result?.message).toMatch(message);
   });
 });
+
+describe("podSecurity cases in chs's own namespace", () => {
+  it('are admitted by every policy, even one that names the namespace (the loader runs there)', async () => {
+    const policy =
+      'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata:\n  name: everywhere\nspec:\n  namespaces: [shop, container-host-security]\n  controls:\n    runAsNonRoot: true\n';
+    const pod = (namespace: string) =>
+      `{apiVersion: v1, kind: Pod, metadata: {name: p, namespace: ${namespace}}, spec: {containers: [{name: c, image: i}]}}`;
+    const results = await run(
+      `
+  - {name: own, podSecurity: {policy: everywhere, object: ${pod('container-host-security')}, expect: {allowed: true}}}
+  - {name: shop, podSecurity: {policy: everywhere, object: ${pod('shop')}, expect: {allowed: false}}}
+  - {name: own refused, podSecurity: {policy: everywhere, object: ${pod('container-host-security')}, expect: {allowed: false}}}
+`,
+      { 'policies/pod-security/everywhere.yaml': policy },
+    );
+    expect(results.map((r) => r.passed)).toEqual([true, true, false]);
+    expect(results[2]?.message).toMatch(
+      /^expected: rejected\nactual: {3}allowed\nwhy: {6}policy "everywhere" \(policies\/pod-security\/everywhere\.yaml:\d+:\d+\) does not apply to namespace "container-host-security"/,
+    );
+  });
+});
