@@ -11,6 +11,7 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMeanSuffix } from './did-you-mean.js';
 import { schemaKey } from './schema-key.js';
 import type { Range } from './diagnostic.js';
+import { JsonTree } from './json-tree.js';
 import { rangeAt } from './yaml.js';
 import type { YamlNode } from './yaml.js';
 import { textOf } from './text.js';
@@ -150,11 +151,14 @@ function valueAt(document: unknown, path: readonly (string | number)[]): unknown
   return current;
 }
 
-/** Validates a document; problems are sorted by position and free of ajv's noise. */
+/**
+ * Validates a document; problems are sorted by position and free of ajv's noise. The positions
+ * come from the document's YAML nodes or its JSON tree.
+ */
 export function validateAgainstSchema(
   schema: JsonSchema,
   document: unknown,
-  root: YamlNode | null,
+  root: YamlNode | JsonTree | null,
 ): SchemaProblem[] {
   const validate = validatorFor(schema);
   if (validate(document)) return [];
@@ -180,7 +184,7 @@ export function validateAgainstSchema(
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
     problems.push({
-      range: rangeAt(root, path, keyRange),
+      range: root instanceof JsonTree ? root.rangeAt(path, keyRange) : rangeAt(root, path, keyRange),
       message,
       pointer: error.instancePath,
       keyword: error.keyword,

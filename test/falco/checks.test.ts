@@ -256,7 +256,7 @@ const warnings: Case[] = [
     yaml: rule('spawned_process', '  prority: INFO\n'),
     token: 'prority',
     ruleId: 'falco/unknown-key',
-    message: "Unknown key 'prority'",
+    message: "Unknown key 'prority'. The key will be ignored: did you mean 'priority'?",
   },
   {
     name: 'unused list',

@@ -25,17 +25,22 @@ export interface Found {
   severity: string;
 }
 
-/** Lints one profile text the way `chs lint` does, with chs.yaml settings given. */
-export function lintText(
-  text: string,
-  options: { runtime?: Runtime; mode?: Mode; targets?: TargetConfig[] } = {},
-): Found[] {
+/** Where a finding points, start and end, 1-based. */
+export interface FoundRange extends Found {
+  endLine: number;
+  endColumn: number;
+}
+
+type LintOptions = { runtime?: Runtime; mode?: Mode; targets?: TargetConfig[] };
+
+/** Lints one profile text the way `chs lint` does, with chs.yaml settings given; each finding with its range. */
+export function lintRanges(text: string, options: LintOptions = {}): FoundRange[] {
   const file = new SourceFile('profile.json', text);
   const config = defaultConfig('/repo');
   if (options.runtime) config.seccomp.runtime = options.runtime;
   if (options.mode) config.mode = options.mode;
   if (options.targets) config.targets = options.targets;
-  const found: Found[] = [];
+  const found: FoundRange[] = [];
   const context: LintContext = {
     config,
     cwd: '/repo',
@@ -45,10 +50,13 @@ export function lintText(
     facts: emptyFacts(),
     report: (finding: Finding) => {
       const at = file.position(finding.range?.start ?? 0);
+      const end = file.position(finding.range?.end ?? 0);
       found.push({
         ruleId: finding.rule.meta.id,
         line: at.line,
         column: at.column,
+        endLine: end.line,
+        endColumn: end.column,
         message: formatMessage(finding.rule.messages[finding.messageId] ?? finding.messageId, finding.data),
         severity: finding.severity ?? finding.rule.meta.severity,
       });
@@ -56,6 +64,17 @@ export function lintText(
   };
   lintProfile(file, context);
   return found.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** Lints one profile text the way `chs lint` does, with chs.yaml settings given. */
+export function lintText(text: string, options: LintOptions = {}): Found[] {
+  return lintRanges(text, options).map(({ ruleId, line, column, message, severity }) => ({
+    ruleId,
+    line,
+    column,
+    message,
+    severity,
+  }));
 }
 
 /** A profile model from JSON text; throws when the text is not a profile (tests only). */

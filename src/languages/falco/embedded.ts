@@ -1,6 +1,7 @@
 /**
  * Falco rules kept where teams deploy them from: the `customRules` map of the falcosecurity/falco
- * chart's Helm values (file name -> rules text), and the `data` of a ConfigMap. Each embedded
+ * chart's Helm values (file name -> rules text), the same values inline in an Argo CD Application
+ * (`helm.values` as text, `helm.valuesObject` as a map), and the `data` of a ConfigMap. Each embedded
  * rules file is loaded as a file of its own whose positions are those of the holding file (inside
  * its block scalar), so findings point at lines of the values file the user edits.
  *
@@ -29,7 +30,9 @@ export function holdsEmbeddedRules(text: string): boolean {
 
 interface Found {
   name: string;
-  node: YamlScalar;
+  text: string;
+  /** For each character of `text`, its offset in the file that holds it. */
+  offsets: Int32Array;
 }
 
 function stringValue(node: YamlNode): node is YamlScalar {
@@ -40,34 +43,84 @@ function byName(a: Found, b: Found): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+function found(name: string, holder: string, node: YamlScalar): Found {
+  return { name, text: node.value as string, offsets: scalarOffsets(holder, node) };
+}
+
 /** Collects the customRules files below `node`; true when a `customRules` key was found at all. */
-function customRules(node: YamlMap, depth: number, out: Found[]): boolean {
+function customRules(holder: string, node: YamlMap, depth: number, out: Found[]): boolean {
   let seen = false;
   for (const pair of node.pairs) {
     if (pair.key === 'customRules' && (pair.value.kind === 'map' || pair.value.value === null)) {
       seen = true;
       if (pair.value.kind !== 'map') continue;
       const files: Found[] = [];
-      for (const entry of pair.value.pairs)
-        if (stringValue(entry.value)) files.push({ name: entry.key, node: entry.value });
+      for (const file of pair.value.pairs)
+        if (stringValue(file.value)) files.push(found(file.key, holder, file.value));
       out.push(...files.sort(byName));
     } else if (pair.value.kind === 'map' && depth < MAX_DEPTH) {
-      seen = customRules(pair.value, depth + 1, out) || seen;
+      seen = customRules(holder, pair.value, depth + 1, out) || seen;
     }
   }
   return seen;
 }
 
-function configMapRules(node: YamlMap, out: Found[]): boolean {
-  const kind = node.pairs.find((p) => p.key === 'kind')?.value;
-  if (kind?.value !== 'ConfigMap') return false;
-  const data = node.pairs.find((p) => p.key === 'data')?.value;
+function entry(node: YamlMap, key: string): YamlNode | undefined {
+  return node.pairs.find((p) => p.key === key)?.value;
+}
+
+/**
+ * An Argo CD Application installing the chart holds its values in `spec.source.helm` (or in each
+ * of `spec.sources`): `valuesObject` as YAML, `values` as text whose own customRules are mapped
+ * back through the text's block scalar to the Application's lines.
+ */
+function argoApplicationRules(holder: string, node: YamlMap, out: Found[]): boolean {
+  const apiVersion = entry(node, 'apiVersion')?.value;
+  if (entry(node, 'kind')?.value !== 'Application' || typeof apiVersion !== 'string') return false;
+  if (!apiVersion.startsWith('argoproj.io/')) return false;
+  const spec = entry(node, 'spec');
+  if (spec?.kind !== 'map') return false;
+  const sources: YamlNode[] = [];
+  const source = entry(spec, 'source');
+  if (source) sources.push(source);
+  const many = entry(spec, 'sources');
+  if (many?.kind === 'seq') sources.push(...many.items);
+  let seen = false;
+  for (const s of sources) {
+    const helm = s.kind === 'map' ? entry(s, 'helm') : undefined;
+    if (helm?.kind !== 'map') continue;
+    const object = entry(helm, 'valuesObject');
+    if (object?.kind === 'map') seen = customRules(holder, object, 0, out) || seen;
+    const values = entry(helm, 'values');
+    if (values && stringValue(values)) seen = inlineValues(holder, values, out) || seen;
+  }
+  return seen;
+}
+
+function inlineValues(holder: string, values: YamlScalar, out: Found[]): boolean {
+  const text = values.value as string;
+  if (!CUSTOM_RULES.test(text)) return false;
+  const parsed = parseYaml(text);
+  if (!parsed.ok) return false;
+  const outer = scalarOffsets(holder, values);
+  const inner: Found[] = [];
+  let seen = false;
+  for (const doc of parsed.documents)
+    if (doc.root?.kind === 'map') seen = customRules(text, doc.root, 0, inner) || seen;
+  for (const file of inner)
+    out.push({ ...file, offsets: file.offsets.map((at) => outer[at] ?? values.start) });
+  return seen;
+}
+
+function configMapRules(holder: string, node: YamlMap, out: Found[]): boolean {
+  if (entry(node, 'kind')?.value !== 'ConfigMap') return false;
+  const data = entry(node, 'data');
   if (data?.kind !== 'map') return false;
   const files: Found[] = [];
-  for (const entry of data.pairs) {
+  for (const pair of data.pairs) {
     // A ConfigMap may also hold falco.yaml or other files: only rules files are loaded.
-    if (stringValue(entry.value) && RULES_TEXT.test(entry.value.value as string))
-      files.push({ name: entry.key, node: entry.value });
+    if (stringValue(pair.value) && RULES_TEXT.test(pair.value.value as string))
+      files.push(found(pair.key, holder, pair.value));
   }
   out.push(...files.sort(byName));
   // A ConfigMap without rules files is not a holder of rules: linted as what it is.
@@ -79,19 +132,23 @@ export function embeddedRules(path: string, text: string, baseline: boolean): Lo
   if (!holdsEmbeddedRules(text)) return undefined;
   const parsed = parseYaml(text);
   if (!parsed.ok) return undefined;
-  const found: Found[] = [];
+  const files: Found[] = [];
   let holder = false;
   for (const doc of parsed.documents) {
     if (doc.root?.kind !== 'map') continue;
-    holder = configMapRules(doc.root, found) || customRules(doc.root, 0, found) || holder;
+    holder =
+      configMapRules(text, doc.root, files) ||
+      argoApplicationRules(text, doc.root, files) ||
+      customRules(text, doc.root, 0, files) ||
+      holder;
   }
   // Values with an empty customRules hold no rules file: nothing to load, nothing wrong.
   if (!holder) return undefined;
-  return found.map(({ name, node }) => ({
+  return files.map(({ name, text: rules, offsets }) => ({
     path,
-    text: node.value as string,
+    text: rules,
     baseline,
-    embedded: { name, offsets: scalarOffsets(text, node) },
+    embedded: { name, offsets },
   }));
 }
 

@@ -11,6 +11,7 @@ import type {
   ArgComparison,
   DockerFilter,
   Located,
+  LocatedStrings,
   ProfileEntry,
   Runtime,
   SeccompProfile,
@@ -92,7 +93,7 @@ function kernelAtLeast(kernel: string, minimum: string): boolean {
 
 /** moby compares `arches` with Go's GOARCH of the daemon: the node's architecture under that name. */
 function archMatches(filter: DockerFilter, arch: string): boolean {
-  return filter.arches.some(({ value }) => goNames.has(value) && DOCKER_ARCHES[value] === arch);
+  return filter.arches.values.some((value) => goNames.has(value) && DOCKER_ARCHES[value] === arch);
 }
 
 /** The names moby can see in runtime.GOARCH (x86, x32 and s390 never match). */
@@ -117,7 +118,7 @@ function dockerApplies(entry: ProfileEntry, context: DockerContext): boolean {
   const { excludes, includes } = entry;
   if (excludes) {
     if (excludes.arches.length > 0 && archMatches(excludes, context.arch)) return false;
-    if (excludes.caps.some((cap) => context.capabilities.includes(cap.value))) return false;
+    if (excludes.caps.values.some((cap) => context.capabilities.includes(cap))) return false;
     if (
       excludes.minKernel &&
       context.kernel !== undefined &&
@@ -127,7 +128,7 @@ function dockerApplies(entry: ProfileEntry, context: DockerContext): boolean {
   }
   if (includes) {
     if (includes.arches.length > 0 && !archMatches(includes, context.arch)) return false;
-    if (includes.caps.some((cap) => !context.capabilities.includes(cap.value))) return false;
+    if (includes.caps.values.some((cap) => !context.capabilities.includes(cap))) return false;
     if (
       includes.minKernel &&
       context.kernel !== undefined &&
@@ -140,13 +141,18 @@ function dockerApplies(entry: ProfileEntry, context: DockerContext): boolean {
 
 function filterKey(filter: DockerFilter | undefined): string {
   if (!filter) return '';
-  const sorted = (list: Located<string>[]): string[] => list.map((x) => x.value).sort();
+  const sorted = (list: LocatedStrings): string[] => [...list.values].sort();
   return JSON.stringify([sorted(filter.arches), sorted(filter.caps), filter.minKernel?.value ?? '']);
 }
 
 /** The names an entry covers for a runtime (containerd reads `names` only; Docker also `name`). */
-export function entryNames(entry: ProfileEntry, runtime: Runtime): Located<string>[] {
-  return runtime === 'docker' && entry.name ? [...entry.names, entry.name] : entry.names;
+export function entryNames(entry: ProfileEntry, runtime: Runtime): Iterable<Located<string>> {
+  return namesWhere(entry, runtime, () => true);
+}
+
+/** Whether an entry covers a system call, without a position per name. */
+function entryCovers(entry: ProfileEntry, runtime: Runtime, syscall: string): boolean {
+  return entry.names.values.includes(syscall) || (runtime === 'docker' && entry.name?.value === syscall);
 }
 
 /** The default action and errno of a profile (SCMP_ACT_ERRNO's errno is EPERM unless set). */
@@ -170,17 +176,25 @@ export interface RuleOptions {
   syscall?: string;
 }
 
-/** The libseccomp rules of a profile, in file order. */
-export function filterRules(profile: SeccompProfile, options: RuleOptions): FilterRule[] {
+/** An entry the runtime adds rules for: what each of its names gets. */
+export interface ApplicableEntry {
+  entry: ProfileEntry;
+  action: string;
+  errno?: number;
+  /** One rule per group and name (comparisons on a repeated argument index are split). */
+  groups: ArgComparison[][];
+  conditionKey: string;
+}
+
+/** The entries the runtime adds rules for, in file order (their names not yet read). */
+export function* applicableEntries(
+  profile: SeccompProfile,
+  options: RuleOptions,
+): Generator<ApplicableEntry> {
   const fallback = defaultOf(profile);
-  const rules: FilterRule[] = [];
   for (const entry of profile.entries) {
     if (!entry.action) continue;
-    if (
-      options.syscall !== undefined &&
-      !entryNames(entry, options.runtime).some((n) => n.value === options.syscall)
-    )
-      continue;
+    if (options.syscall !== undefined && !entryCovers(entry, options.runtime, options.syscall)) continue;
     if (options.runtime === 'docker' && options.docker && !dockerApplies(entry, options.docker)) continue;
     const action = entry.action.value;
     const errno = effectiveErrno(action, entry.errnoRet?.value);
@@ -195,21 +209,49 @@ export function filterRules(profile: SeccompProfile, options: RuleOptions): Filt
     const comparisons = entry.args;
     const indices = comparisons.map((c) => c.index.value);
     const repeated = new Set(indices).size !== indices.length;
-    const groups = repeated ? comparisons.map((c) => [c]) : [comparisons];
-    const conditionKey =
-      options.runtime === 'docker' ? `${filterKey(entry.includes)}|${filterKey(entry.excludes)}` : '';
-    for (const name of entryNames(entry, options.runtime)) {
-      if (options.syscall !== undefined && name.value !== options.syscall) continue;
-      for (const group of groups) {
-        rules.push({
-          entry,
-          name,
-          action,
-          ...(errno === undefined ? {} : { errno }),
-          comparisons: group,
-          conditionKey,
-        });
-      }
+    yield {
+      entry,
+      action,
+      ...(errno === undefined ? {} : { errno }),
+      groups: repeated ? comparisons.map((c) => [c]) : [comparisons],
+      conditionKey:
+        options.runtime === 'docker' ? `${filterKey(entry.includes)}|${filterKey(entry.excludes)}` : '',
+    };
+  }
+}
+
+/** The names of an entry for a runtime that `keep` accepts, a position made only for those. */
+export function* namesWhere(
+  entry: ProfileEntry,
+  runtime: Runtime,
+  keep: (name: string) => boolean,
+): Generator<Located<string>> {
+  const values = entry.names.values;
+  for (let i = 0; i < values.length; i++) if (keep(values[i] as string)) yield entry.names.at(i);
+  if (runtime === 'docker' && entry.name && keep(entry.name.value)) yield entry.name;
+}
+
+/** The rules one name of an applicable entry makes. */
+export function rulesOf(applicable: ApplicableEntry, name: Located<string>): FilterRule[] {
+  const { entry, action, errno, conditionKey } = applicable;
+  return applicable.groups.map((comparisons) => ({
+    entry,
+    name,
+    action,
+    ...(errno === undefined ? {} : { errno }),
+    comparisons,
+    conditionKey,
+  }));
+}
+
+/** The libseccomp rules of a profile, in file order. */
+export function filterRules(profile: SeccompProfile, options: RuleOptions): FilterRule[] {
+  const rules: FilterRule[] = [];
+  const wanted = options.syscall;
+  const keep = wanted === undefined ? () => true : (name: string) => name === wanted;
+  for (const applicable of applicableEntries(profile, options)) {
+    for (const name of namesWhere(applicable.entry, options.runtime, keep)) {
+      rules.push(...rulesOf(applicable, name));
     }
   }
   return rules;

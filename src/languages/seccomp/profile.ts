@@ -1,18 +1,18 @@
 /**
  * A seccomp profile read from its JSON with the position of every part, kept lenient: values of
  * the wrong type are left out of the model (the schema reports them) so that one bad key never
- * hides the findings about the rest of the profile.
+ * hides the findings about the rest of the profile. Values come from JSON.parse and positions from
+ * the compact JSON tree; lists of names keep no object per name (see LocatedStrings).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../core/config.js';
 import type { Range } from '../../core/diagnostic.js';
+import { parseJsonTree } from '../../core/json-tree.js';
+import type { JsonNode, JsonTree } from '../../core/json-tree.js';
 import type { Mode } from '../../core/kinds.js';
 import { validateAgainstSchema } from '../../core/schema.js';
 import type { SourceFile } from '../../core/source.js';
-import { pairOf, parseYaml } from '../../core/yaml.js';
-import type { YamlNode } from '../../core/yaml.js';
-import { jsonSyntaxError } from './json.js';
 
 export type Runtime = 'kubernetes' | 'docker';
 
@@ -21,6 +21,38 @@ export interface Located<T> {
   value: T;
   range: Range;
 }
+
+/**
+ * A list of strings (`names`, `architectures`, `caps`...): the values, and each one's position
+ * only when asked. A profile may list 750,000 names: an object and a range per name were most of
+ * the memory a large profile took.
+ */
+export class LocatedStrings implements Iterable<Located<string>> {
+  constructor(
+    /** The strings of the list, in order (items of another type left out). */
+    readonly values: readonly string[],
+    private readonly nodes: ArrayLike<JsonNode>,
+    private readonly tree?: JsonTree,
+  ) {}
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  at(i: number): Located<string> {
+    const node = this.nodes[i];
+    return {
+      value: this.values[i] as string,
+      range: this.tree && node !== undefined ? this.tree.range(node) : { start: 0, end: 0 },
+    };
+  }
+
+  *[Symbol.iterator](): Iterator<Located<string>> {
+    for (let i = 0; i < this.values.length; i++) yield this.at(i);
+  }
+}
+
+const NO_STRINGS = new LocatedStrings([], []);
 
 export interface ArgComparison {
   /** As written (may be out of range: the rules report it). */
@@ -33,8 +65,8 @@ export interface ArgComparison {
 
 /** Docker's `includes` / `excludes`. */
 export interface DockerFilter {
-  arches: Located<string>[];
-  caps: Located<string>[];
+  arches: LocatedStrings;
+  caps: LocatedStrings;
   minKernel?: Located<string>;
   range: Range;
 }
@@ -43,7 +75,7 @@ export interface ProfileEntry {
   /** Position in `syscalls`. */
   index: number;
   range: Range;
-  names: Located<string>[];
+  names: LocatedStrings;
   /** Docker's deprecated singular `name`. */
   name?: Located<string>;
   action?: Located<string>;
@@ -59,7 +91,7 @@ export interface ProfileEntry {
 
 interface ArchMapEntry {
   architecture?: Located<string>;
-  subArchitectures: Located<string>[];
+  subArchitectures: LocatedStrings;
   range: Range;
 }
 
@@ -68,10 +100,11 @@ export interface SeccompProfile {
   file: string;
   /** The JSON value. */
   value: Record<string, unknown>;
-  root: YamlNode;
+  /** The root object's range. */
+  root: Range;
   defaultAction?: Located<string>;
   defaultErrnoRet?: Located<number>;
-  architectures: Located<string>[];
+  architectures: LocatedStrings;
   archMap: ArchMapEntry[];
   listenerPath?: Located<string>;
   entries: ProfileEntry[];
@@ -103,88 +136,119 @@ function seccompSchema(): Record<string, unknown> {
   return schemaCache;
 }
 
-const span = (node: YamlNode): Range => ({ start: node.start, end: node.end });
-
-function str(node: YamlNode | undefined): Located<string> | undefined {
-  return node && node.kind === 'scalar' && typeof node.value === 'string'
-    ? { value: node.value, range: span(node) }
-    : undefined;
+/** A node of the profile's JSON tree beside its value from JSON.parse. */
+interface At {
+  tree: JsonTree;
+  node: JsonNode;
+  value: unknown;
 }
 
-function int(node: YamlNode | undefined): Located<number> | undefined {
-  return node && node.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value)
-    ? { value: node.value, range: span(node) }
+function field(at: At | undefined, key: string): At | undefined {
+  if (!at || at.value === null || typeof at.value !== 'object' || Array.isArray(at.value)) return undefined;
+  if (!Object.hasOwn(at.value, key)) return undefined;
+  const node = at.tree.member(at.node, key);
+  if (node === undefined) return undefined;
+  return { tree: at.tree, node, value: (at.value as Record<string, unknown>)[key] };
+}
+
+function itemsOf(at: At | undefined): At[] {
+  if (!at || !Array.isArray(at.value)) return [];
+  const values: unknown[] = at.value;
+  const nodes = at.tree.items(at.node);
+  return values.map((value, i) => ({ tree: at.tree, node: nodes[i] as JsonNode, value }));
+}
+
+const isMap = (at: At): boolean =>
+  at.value !== null && typeof at.value === 'object' && !Array.isArray(at.value);
+
+function str(at: At | undefined): Located<string> | undefined {
+  return at && typeof at.value === 'string' ? { value: at.value, range: at.tree.range(at.node) } : undefined;
+}
+
+function int(at: At | undefined): Located<number> | undefined {
+  return at && typeof at.value === 'number' && Number.isInteger(at.value)
+    ? { value: at.value, range: at.tree.range(at.node) }
     : undefined;
 }
 
 /** An unsigned 64-bit value exactly as written (JSON numbers beyond 2^53 lose precision as numbers). */
-function uint64(node: YamlNode | undefined): Located<bigint> | undefined {
-  if (!node || node.kind !== 'scalar' || typeof node.value !== 'number') return undefined;
-  if (!/^\d+$/.test(node.text)) return undefined;
-  const value = BigInt(node.text);
-  return value < 1n << 64n ? { value, range: span(node) } : undefined;
+function uint64(at: At | undefined): Located<bigint> | undefined {
+  if (!at || typeof at.value !== 'number') return undefined;
+  const text = at.tree.source(at.node);
+  if (!/^\d+$/.test(text)) return undefined;
+  const value = BigInt(text);
+  return value < 1n << 64n ? { value, range: at.tree.range(at.node) } : undefined;
 }
 
-function strings(node: YamlNode | undefined): Located<string>[] {
-  if (!node || node.kind !== 'seq') return [];
-  return node.items.map(str).filter((s): s is Located<string> => s !== undefined);
+function strings(at: At | undefined): LocatedStrings {
+  if (!at || !Array.isArray(at.value)) return NO_STRINGS;
+  const values: unknown[] = at.value;
+  const nodes = at.tree.items(at.node);
+  // Usually every item is a string: the list and the nodes are used as they are, without a copy.
+  if (values.every((v) => typeof v === 'string')) return new LocatedStrings(values, nodes, at.tree);
+  const kept: string[] = [];
+  const keptNodes: JsonNode[] = [];
+  values.forEach((v, i) => {
+    if (typeof v !== 'string') return;
+    kept.push(v);
+    keptNodes.push(nodes[i] as JsonNode);
+  });
+  return new LocatedStrings(kept, keptNodes, at.tree);
 }
 
-function keysOf(node: YamlNode): Map<string, Range> {
+function keysOf(at: At): Map<string, Range> {
   const keys = new Map<string, Range>();
-  if (node.kind === 'map') for (const pair of node.pairs) keys.set(pair.key, span(pair.keyNode));
+  if (isMap(at))
+    for (const member of at.tree.items(at.node)) keys.set(at.tree.key(member), at.tree.keyRange(member));
   return keys;
 }
 
-function filterOf(node: YamlNode | undefined): DockerFilter | undefined {
-  if (!node || node.kind !== 'map') return undefined;
+function filterOf(at: At | undefined): DockerFilter | undefined {
+  if (!at || !isMap(at)) return undefined;
   const filter: DockerFilter = {
-    arches: strings(pairOf(node, 'arches')?.value),
-    caps: strings(pairOf(node, 'caps')?.value),
-    range: span(node),
+    arches: strings(field(at, 'arches')),
+    caps: strings(field(at, 'caps')),
+    range: at.tree.range(at.node),
   };
-  const minKernel = str(pairOf(node, 'minKernel')?.value);
+  const minKernel = str(field(at, 'minKernel'));
   if (minKernel) filter.minKernel = minKernel;
   return filter;
 }
 
-function entryOf(node: YamlNode, index: number): ProfileEntry {
+function entryOf(at: At, index: number): ProfileEntry {
   const entry: ProfileEntry = {
     index,
-    range: span(node),
-    names: strings(pairOf(node, 'names')?.value),
+    range: at.tree.range(at.node),
+    names: strings(field(at, 'names')),
     args: [],
     badValues: [],
-    keys: keysOf(node),
+    keys: keysOf(at),
   };
-  const name = str(pairOf(node, 'name')?.value);
+  const name = str(field(at, 'name'));
   if (name) entry.name = name;
-  const action = str(pairOf(node, 'action')?.value);
+  const action = str(field(at, 'action'));
   if (action) entry.action = action;
-  const errnoRet = int(pairOf(node, 'errnoRet')?.value);
+  const errnoRet = int(field(at, 'errnoRet'));
   if (errnoRet) entry.errnoRet = errnoRet;
-  const args = pairOf(node, 'args')?.value;
-  if (args?.kind === 'seq') {
-    for (const item of args.items) {
-      for (const key of ['value', 'valueTwo']) {
-        const raw = pairOf(item, key)?.value;
-        if (raw?.kind === 'scalar' && typeof raw.value === 'number' && !uint64(raw)) {
-          entry.badValues.push({ value: raw.text, range: span(raw) });
-        }
+  for (const item of itemsOf(field(at, 'args'))) {
+    for (const key of ['value', 'valueTwo']) {
+      const raw = field(item, key);
+      if (raw && typeof raw.value === 'number' && !uint64(raw)) {
+        entry.badValues.push({ value: raw.tree.source(raw.node), range: raw.tree.range(raw.node) });
       }
-      const argIndex = int(pairOf(item, 'index')?.value);
-      const value = uint64(pairOf(item, 'value')?.value);
-      const op = str(pairOf(item, 'op')?.value);
-      if (!argIndex || !value || !op) continue;
-      const comparison: ArgComparison = { index: argIndex, value, op, range: span(item) };
-      const valueTwo = uint64(pairOf(item, 'valueTwo')?.value);
-      if (valueTwo) comparison.valueTwo = valueTwo;
-      entry.args.push(comparison);
     }
+    const argIndex = int(field(item, 'index'));
+    const value = uint64(field(item, 'value'));
+    const op = str(field(item, 'op'));
+    if (!argIndex || !value || !op) continue;
+    const comparison: ArgComparison = { index: argIndex, value, op, range: item.tree.range(item.node) };
+    const valueTwo = uint64(field(item, 'valueTwo'));
+    if (valueTwo) comparison.valueTwo = valueTwo;
+    entry.args.push(comparison);
   }
-  const includes = filterOf(pairOf(node, 'includes')?.value);
+  const includes = filterOf(field(at, 'includes'));
   if (includes) entry.includes = includes;
-  const excludes = filterOf(pairOf(node, 'excludes')?.value);
+  const excludes = filterOf(field(at, 'excludes'));
   if (excludes) entry.excludes = excludes;
   return entry;
 }
@@ -196,56 +260,48 @@ export interface ParseOptions {
 
 /** Reads a profile: JSON syntax, schema, then the model. Never throws for bad input. */
 export function parseSeccompProfile(file: SourceFile, options: ParseOptions = {}): ParsedProfile {
-  const text = file.text;
-  const syntax = jsonSyntaxError(text);
-  if (syntax) {
+  const parsed = parseJsonTree(file.text);
+  if (!parsed.ok) {
+    const { message, offset } = parsed.error;
     return {
       problems: [
         {
           kind: 'syntax',
-          message: `invalid JSON: ${syntax.message}`,
-          range: { start: syntax.offset, end: Math.min(text.length, syntax.offset + 1) },
+          message: `invalid JSON: ${message}`,
+          range: { start: offset, end: Math.min(file.text.length, offset + 1) },
         },
       ],
     };
   }
-  const parsed = parseYaml(text);
-  if (!parsed.ok) {
-    const at = parsed.error.offset;
+  const { tree } = parsed;
+  const root: At = { tree, node: 0, value: tree.value };
+  if (!isMap(root)) {
     return {
-      problems: [
-        { kind: 'syntax', message: `invalid JSON: ${parsed.error.message}`, range: { start: at, end: at } },
-      ],
+      problems: [{ kind: 'schema', message: 'a seccomp profile is a JSON object', range: tree.range(0) }],
     };
   }
-  const document = parsed.documents[0];
-  const root = document?.root;
-  if (!document || !root || root.kind !== 'map') {
-    const range = root ? span(root) : { start: 0, end: 0 };
-    return { problems: [{ kind: 'schema', message: 'a seccomp profile is a JSON object', range }] };
-  }
-  const value = document.value as Record<string, unknown>;
-  const problems: ProfileProblem[] = validateAgainstSchema(seccompSchema(), value, root).map((p) => ({
+  const value = tree.value as Record<string, unknown>;
+  const problems: ProfileProblem[] = validateAgainstSchema(seccompSchema(), value, tree).map((p) => ({
     kind: 'schema' as const,
     message: p.message,
-    range: p.range ?? span(root),
+    range: p.range ?? tree.range(0),
   }));
-  for (const duplicate of document.duplicateKeys) {
+  for (const duplicate of tree.duplicateKeys) {
     problems.push({
       kind: 'duplicate-key',
-      message: `duplicate key "${String(duplicate.value)}": the runtime keeps only the last value`,
-      range: span(duplicate),
+      message: `duplicate key "${tree.key(duplicate)}": the runtime keeps only the last value`,
+      range: tree.keyRange(duplicate),
     });
   }
 
-  const hint = pairOf(root, 'x-chs')?.value;
-  const hintRuntime = str(pairOf(hint, 'runtime')?.value)?.value;
-  const hintMode = str(pairOf(hint, 'mode')?.value);
+  const hint = field(root, 'x-chs');
+  const hintRuntime = str(field(hint, 'runtime'))?.value;
+  const hintMode = str(field(hint, 'mode'));
   const profile: SeccompProfile = {
     file: file.path,
     value,
-    root,
-    architectures: strings(pairOf(root, 'architectures')?.value),
+    root: tree.range(0),
+    architectures: strings(field(root, 'architectures')),
     archMap: [],
     entries: [],
     keys: keysOf(root),
@@ -257,29 +313,23 @@ export function parseSeccompProfile(file: SourceFile, options: ParseOptions = {}
   if (hintMode && (hintMode.value === 'monitor' || hintMode.value === 'block')) {
     profile.mode = { value: hintMode.value, range: hintMode.range };
   }
-  const defaultAction = str(pairOf(root, 'defaultAction')?.value);
+  const defaultAction = str(field(root, 'defaultAction'));
   if (defaultAction) profile.defaultAction = defaultAction;
-  const defaultErrnoRet = int(pairOf(root, 'defaultErrnoRet')?.value);
+  const defaultErrnoRet = int(field(root, 'defaultErrnoRet'));
   if (defaultErrnoRet) profile.defaultErrnoRet = defaultErrnoRet;
-  const listenerPath = str(pairOf(root, 'listenerPath')?.value);
+  const listenerPath = str(field(root, 'listenerPath'));
   if (listenerPath) profile.listenerPath = listenerPath;
-  const archMap = pairOf(root, 'archMap')?.value;
-  if (archMap?.kind === 'seq') {
-    for (const item of archMap.items) {
-      const entry: ArchMapEntry = {
-        subArchitectures: strings(pairOf(item, 'subArchitectures')?.value),
-        range: span(item),
-      };
-      const architecture = str(pairOf(item, 'architecture')?.value);
-      if (architecture) entry.architecture = architecture;
-      profile.archMap.push(entry);
-    }
+  for (const item of itemsOf(field(root, 'archMap'))) {
+    const entry: ArchMapEntry = {
+      subArchitectures: strings(field(item, 'subArchitectures')),
+      range: tree.range(item.node),
+    };
+    const architecture = str(field(item, 'architecture'));
+    if (architecture) entry.architecture = architecture;
+    profile.archMap.push(entry);
   }
-  const syscalls = pairOf(root, 'syscalls')?.value;
-  if (syscalls?.kind === 'seq') {
-    syscalls.items.forEach((item, index) => {
-      if (item.kind === 'map') profile.entries.push(entryOf(item, index));
-    });
-  }
+  itemsOf(field(root, 'syscalls')).forEach((item, index) => {
+    if (isMap(item)) profile.entries.push(entryOf(item, index));
+  });
   return { profile, problems };
 }

@@ -15,7 +15,7 @@ import type { SourceFile } from '../../core/source.js';
 import type { YamlMap } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
 import { ACTIONS, isAction, sameAction } from '../../languages/seccomp/index.js';
-import { evaluateSyscall, parseSeccompProfile, loadFindings } from '../../languages/seccomp/index.js';
+import { evaluateSyscall, loadFindings, readProfile } from '../../languages/seccomp/index.js';
 import type { Evaluation, SeccompProfile } from '../../languages/seccomp/index.js';
 import {
   DOCKER_ARCHES,
@@ -152,7 +152,8 @@ function loadProfile(named: string, context: RunContext): Loaded {
       config,
       new Map([[read.file.path, read.file]]),
     );
-    const parsed = parseSeccompProfile(read.file, { runtime: config.seccomp.runtime });
+    // The profile loadFindings parsed: one tree per file.
+    const parsed = readProfile(read.file, config.seccomp.runtime);
     if (errors.length > 0 || !parsed.profile)
       return {
         ok: false,

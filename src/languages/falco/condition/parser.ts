@@ -137,12 +137,33 @@ class Parser {
   private embedded(): Expr {
     return this.enter(() => {
       const s = this.s;
+      const open = s.pos - 1;
       s.blank();
       const child = this.or();
       s.blank();
+      if (s.atEnd)
+        s.fail(
+          `expected a ')' token: the '(' before '${this.excerpt(open + 1)}' is never closed; add ')' where that group ends`,
+        );
       if (!s.str(')')) s.fail("expected a ')' token");
       return child;
     });
+  }
+
+  /** The first words after `at`, to name a place in a long condition. */
+  private excerpt(at: number): string {
+    const words = this.s.input.slice(at).trim().split(/\s+/);
+    return words.length > 4 ? `${words.slice(0, 4).join(' ')} ...` : words.join(' ');
+  }
+
+  /** `evt.dir =` ending the condition: libsinsp stops at the end, expecting the value. */
+  private valueAtEnd(op: string, opStart: number, expected: string): void {
+    const s = this.s;
+    if (s.input.slice(s.pos).trim() === '')
+      s.fail(
+        `${expected}: the value after '${op}' is missing (the condition ends there); write the value after '${op}'`,
+        opStart,
+      );
   }
 
   private check(): Expr {
@@ -313,10 +334,20 @@ class Parser {
       if (s.oneOf(NUM_OPERATORS)) {
         op = s.last as BinaryOperator;
         opEnd = s.pos;
+        this.valueAtEnd(
+          op,
+          opStart,
+          `expected a number value or a field with a valid transformer: ${TRANSFORMERS_TEXT}`,
+        );
         right = this.numValue();
       } else if (s.strOperator()) {
         op = s.last as BinaryOperator;
         opEnd = s.pos;
+        this.valueAtEnd(
+          op,
+          opStart,
+          `expected a string value or a field with a valid transformer: ${TRANSFORMERS_TEXT}`,
+        );
         const spaced = s.blank();
         const list = spaced ? this.modifiedList() : undefined;
         if (list) {
@@ -423,6 +454,12 @@ class Parser {
     const s = this.s;
     const at = s.pos;
     const next = previous ? this.tryListItem() : undefined;
+    // `proc.name in (package_managers and not ...`: the list ran on into the condition.
+    if (previous && next && !next.quoted && (next.value === 'and' || next.value === 'or'))
+      s.fail(
+        `expected a ')' token: the list is not closed before '${next.value}'; add ')' after '${previous.value}'`,
+        at,
+      );
     if (previous && next)
       s.fail(
         `expected a ')' token: a comma is missing between '${previous.value}' and '${next.value}' (list items are separated by commas)`,

@@ -108,9 +108,13 @@ export function resolveField(catalog: Catalog, name: string, arg: string | undef
   return { ok: true, info, arg: actualArg };
 }
 
+/** Fields written under the class they would belong to in other tools: the gid is the group's. */
+const ELSEWHERE: Readonly<Record<string, string>> = { 'user.gid': 'group.gid', 'user.group': 'group.name' };
+
 /** The field meant by a misspelt one (its bracket argument kept), if one is close. */
 export function fieldMeant(catalog: Catalog, name: string, arg: string | undefined): string | undefined {
-  const guess = didYouMean(name, catalog.names);
+  const moved = ELSEWHERE[name];
+  const guess = moved !== undefined && catalog.names.includes(moved) ? moved : didYouMean(name, catalog.names);
   if (guess === undefined) return undefined;
   return arg === undefined ? guess : `${guess}[${arg}]`;
 }

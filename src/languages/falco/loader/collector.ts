@@ -21,6 +21,7 @@ import type {
   RuleInfo,
 } from './types.js';
 import type { SourcedText } from './text.js';
+import { pluginOf } from './plugins.js';
 import {
   ALL_OPERATORS,
   LIST_OPERATORS,
@@ -176,8 +177,11 @@ export class Collector {
     }
     if (!this.knownSources.has(info.source) || !catalogOf(info.source)) {
       info.unknownSource = true;
+      const plugin = pluginOf(info.source);
       this.results.add(
-        ruleMessage(unknownSource, 'unknown', { source: info.source }),
+        plugin
+          ? ruleMessage(unknownSource, 'pluginSource', { source: info.source, plugin })
+          : ruleMessage(unknownSource, 'unknown', { source: info.source }),
         atNode(info.location.file, info.location.node),
         'rule',
         info.name,

@@ -168,6 +168,15 @@ function valueProblem(value: string, info: TypeInfo, op: string): string | undef
   return undefined;
 }
 
+/** The network field beside each address field: `fd.snet in (10.0.0.0/8)` is what `fd.sip` cannot say. */
+const NETWORK_FIELD: Readonly<Record<string, string>> = {
+  'fd.ip': 'fd.net',
+  'fd.cip': 'fd.cnet',
+  'fd.sip': 'fd.snet',
+  'fd.lip': 'fd.lnet',
+  'fd.rip': 'fd.rnet',
+};
+
 const LIST_NAME_SUFFIX =
   /_(?:binaries|bins|files|dirs|directories|images|names|list|procs|processes|users|ports|programs|containers|commands|cmds|paths|hosts|domains|ips|repositories|namespaces|groups|servers|addresses|tools|utils|executables|prefixes|suffixes)$/;
 const UNSAFE_NA_OPS = new Set(['=', '==', '!=', 'in', 'intersects', 'pmatch']);
@@ -303,6 +312,8 @@ export class ConditionCompiler {
     const items: ValueExpr[] = right.kind === 'value' ? [right] : right.items;
     const leftName = expr.left.kind === 'field' ? expr.left.name : undefined;
     const elementInfo: TypeInfo = { type: left.type, list: false };
+    const netField = leftName === undefined ? undefined : NETWORK_FIELD[leftName];
+    let networkTold = false;
     for (const item of items) {
       const v = item.value;
       if (leftName === 'evt.type' && expr.left.kind === 'field' && expr.left.arg === undefined) {
@@ -312,13 +323,33 @@ export class ConditionCompiler {
         }
       }
       const bad = valueProblem(v, elementInfo, expr.op);
+      if (bad && netField && leftName && !valueProblem(v, { type: 'IPNET', list: false }, expr.op)) {
+        // One message for the comparison: a list of networks (rfc_1918_addresses) is one mistake.
+        if (!networkTold)
+          this.sink.error(
+            ruleMessage(invalidCondition, 'networkForAddress', {
+              problem: bad,
+              value: v,
+              field: leftName,
+              netField,
+            }),
+            item,
+            false,
+          );
+        networkTold = true;
+        continue;
+      }
       if (bad) {
         // `fd.sip in (trusted_ips)` with no list trusted_ips: Falco parses the name as an address.
         const undefinedList =
           expr.right.kind === 'list' && !item.quoted && /^[A-Za-z]\w*_\w+$/.test(v) && !this.listNames.has(v);
         this.sink.error(
           undefinedList
-            ? ruleMessage(invalidCondition, 'undefinedList', { value: v, problem: bad, hint: this.listHint(v) })
+            ? ruleMessage(invalidCondition, 'undefinedList', {
+                value: v,
+                problem: bad,
+                hint: this.listHint(v),
+              })
             : ruleMessage(invalidCondition, 'value', { problem: bad }),
           item,
           false,

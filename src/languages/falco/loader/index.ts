@@ -42,6 +42,7 @@ import type { LoadedFile } from './text.js';
 import type { CompiledRule, ItemType, LoadMessage, MacroInfo, RuleInfo } from './types.js';
 import { chsChecks } from './chs-checks.js';
 import { parseRulesYaml } from './yaml-compat.js';
+import { PLUGIN_SOURCES } from './plugins.js';
 
 export type { CompiledRule } from './types.js';
 export type { LoadedFile } from './text.js';
@@ -57,15 +58,6 @@ export interface LoadResult {
   /** Compiled list items by name. */
   lists: Map<string, string[]>;
 }
-
-/** Event sources provided by each plugin a rules file can require. */
-const PLUGIN_SOURCES: readonly [RegExp, string][] = [
-  [/^k8saudit(?:-.*)?$/, 'k8s_audit'],
-  [/^cloudtrail$/, 'aws_cloudtrail'],
-  [/^okta$/, 'okta'],
-  [/^github$/, 'github'],
-  [/^gcpaudit$/, 'gcp_auditlog'],
-];
 
 const CONTAINER_INFO = '%container.info';
 const PARSE_DEPTH = 1000;
@@ -99,6 +91,31 @@ interface ParsedCondition {
   text: SourcedText;
 }
 
+/**
+ * `spawned_process and A or B`: the rule's own top-level 'or' where one alternative restricts the
+ * event type and another does not, the usual sign of a missing pair of parentheses. The
+ * alternatives are those of the written condition; their event types, of the expanded one.
+ */
+function broadAlternative(written: Expr, expanded: Expr): Expr | undefined {
+  if (written.kind !== 'or' || expanded.kind !== 'or') return undefined;
+  if (written.children.length !== expanded.children.length) return undefined;
+  const counts = expanded.children.map((child) => codeCount(eventTypes(child)));
+  if (!counts.some((n) => n <= 100)) return undefined;
+  return broadest(written, expanded, counts);
+}
+
+/** The innermost alternative that matches every event type: `A or (B and C or D)` names D. */
+function broadest(written: Expr, expanded: Expr, counts?: number[]): Expr | undefined {
+  if (written.kind !== 'or' || expanded.kind !== 'or') return written;
+  if (written.children.length !== expanded.children.length) return written;
+  const index = (counts ?? expanded.children.map((child) => codeCount(eventTypes(child)))).findIndex(
+    (n) => n > 100,
+  );
+  const w = written.children[index];
+  const e = expanded.children[index];
+  return w && e ? broadest(w, e) : undefined;
+}
+
 export function loadRules(files: readonly LoadedFile[], options: LoadOptions = {}): LoadResult {
   const results = new Results();
   const read = files.map((file) => parseRulesYaml(file.text));
@@ -106,7 +123,7 @@ export function loadRules(files: readonly LoadedFile[], options: LoadOptions = {
   const known = new Set<string>([SYSCALL_SOURCE]);
   const plugins = [...(options.plugins ?? []), ...parsed.flatMap(requiredPlugins)];
   for (const plugin of plugins) {
-    for (const [re, source] of PLUGIN_SOURCES) if (re.test(plugin)) known.add(source);
+    for (const p of PLUGIN_SOURCES) if (p.plugin.test(plugin)) known.add(p.source);
   }
   const collector = new Collector(results, known);
   files.forEach((file, i) => {
@@ -355,7 +372,15 @@ class Compiler {
         compiler.compile(expanded, (e) => this.rootText.get(e));
         if (failed || skipped) continue;
         if (rule.source === SYSCALL_SOURCE && rule.warnEvttypes && codeCount(eventTypes(expanded)) > 100) {
-          this.add(ruleMessage(noEvttype, 'tooMany'), ruleWhere, 'rule', rule.name);
+          const broad = broadAlternative(p.ast, expanded);
+          const at = broad && p.text.locate(broad.start, broad.end);
+          if (broad && at?.range) {
+            // As written (the list names, not their substituted items).
+            const branch = at.file.text.slice(at.range.start, at.range.end).replace(/\s+/g, ' ');
+            this.add(ruleMessage(noEvttype, 'orOnTop', { branch }), at, 'rule', rule.name);
+          } else {
+            this.add(ruleMessage(noEvttype, 'tooMany'), ruleWhere, 'rule', rule.name);
+          }
         }
         compiled.push(this.toCompiled(rule, expanded));
       } catch (error) {
@@ -385,7 +410,8 @@ class Compiler {
       const resolved = resolveField(catalog, token.name, token.arg);
       if (resolved.ok) continue;
       const where = output.locate(token.start, token.end) ?? ruleWhere;
-      const prefix = resolved.unknown && token.arg === undefined ? fieldPrefix(catalog, token.name) : undefined;
+      const prefix =
+        resolved.unknown && token.arg === undefined ? fieldPrefix(catalog, token.name) : undefined;
       if (prefix) {
         // libsinsp's formatter takes the longest field name the token starts with; the rest is text.
         const rest = token.name.slice(prefix.length);

@@ -199,6 +199,14 @@ function scalarText(node: YamlScalar): string {
   return typeof node.value === 'string' ? node.value : node.text;
 }
 
+/** A Helm (`{{ }}`), Jinja (`{% %}`) or Terraform (`%{ }`) directive on the line YAML stopped at. */
+function templateDirective(text: string, at: number): string | undefined {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  const end = text.indexOf('\n', at);
+  const line = text.slice(start, end === -1 ? undefined : end);
+  return /(?:\{\{|\{%|%\{).*?(?:\}\}|%\}|\})/.exec(line)?.[0];
+}
+
 export function readRulesFile(
   file: LoadedFile,
   parsed: YamlResult,
@@ -207,8 +215,11 @@ export function readRulesFile(
 ): void {
   if (!parsed.ok) {
     const at = Math.min(parsed.error.offset, file.text.length);
+    const directive = templateDirective(file.text, at);
     results.add(
-      ruleMessage(yamlSyntax, 'parse', { detail: parsed.error.message }),
+      directive
+        ? ruleMessage(yamlSyntax, 'template', { detail: parsed.error.message, directive })
+        : ruleMessage(yamlSyntax, 'parse', { detail: parsed.error.message }),
       { file, range: { start: at, end: at } },
       'rules content',
     );
@@ -251,8 +262,11 @@ function unknownKeys(reader: ItemReader, kind: 'list' | 'macro' | 'rule', result
   const known = KNOWN_KEYS[kind];
   for (const pair of reader.item.pairs) {
     if (!known.has(pair.key)) {
+      const meant = didYouMean(pair.key, known);
       results.add(
-        ruleMessage(unknownKey, 'unknown', { key: pair.key }),
+        meant === undefined
+          ? ruleMessage(unknownKey, 'unknown', { key: pair.key, kind, keys: [...known].join(', ') })
+          : ruleMessage(unknownKey, 'meant', { key: pair.key, meant }),
         atNode(reader.file, pair.keyNode),
         kind,
         reader.itemName,

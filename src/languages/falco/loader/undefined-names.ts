@@ -31,7 +31,10 @@ export interface UndefinedNameContext {
 
 /** The sentence that follows "Undefined macro 'x'": what to do about it. */
 export function undefinedNameHint(kind: NameKind, name: string, context: UndefinedNameContext): string {
-  const close = didYouMean(name, context.defined.filter((n) => n !== name));
+  const close = didYouMean(
+    name,
+    context.defined.filter((n) => n !== name),
+  );
   if (close !== undefined) return ` Did you mean the ${kind} '${close}'?`;
   const files = official[kind].get(name);
   if (files) {
@@ -47,6 +50,11 @@ export function undefinedNameHint(kind: NameKind, name: string, context: Undefin
   const officialClose = didYouMean(name, official[kind].keys());
   if (officialClose !== undefined) return ` Did you mean the official ${kind} '${officialClose}'?`;
   const define = kind === 'macro' ? `- macro: ${name}` : `- list: ${name}`;
+  // `monitoring_software` used, `monitoring_tools` defined: too far apart for a typo, one of a kind.
+  const stem = /^([a-z]{4,})_/i.exec(name)?.[1];
+  const sameStem = stem ? context.defined.filter((n) => n !== name && n.startsWith(`${stem}_`)) : [];
+  if (sameStem.length === 1)
+    return ` No file loaded defines it; the only ${kind} named '${stem}_...' is '${sameStem[0]}': use that name, or define it (\`${define}\`) before the rules that use it.`;
   return context.noBaseline
     ? ` Define it (\`${define}\`) before the rules that use it; a ${kind} of the official rules needs the official rules file named under falco.baseline in chs.yaml.`
     : ` No file loaded defines it: define it (\`${define}\`) before the rules that use it.`;

@@ -17,7 +17,9 @@ export const deprecatedField = defineRule({
     falcoCode: 'LOAD_DEPRECATED_ITEM',
   },
   messages: {
-    inCondition: "usage of deprecated field '{{field}}' has been detected in the rule condition",
-    inOutput: "usage of deprecated field '{{field}}' has been detected in the rule output",
+    inCondition:
+      "usage of deprecated field '{{field}}' has been detected in the rule condition: Falco 0.44 captures exit events only, so the check no longer tells events apart; remove it",
+    inOutput:
+      "usage of deprecated field '{{field}}' has been detected in the rule output: Falco 0.44 captures exit events only, so the field has no use there; remove it",
   },
 });

@@ -25,6 +25,8 @@ export const invalidCondition = defineRule({
     transformerType: "filter error: transformer '{{transformer}}' is not supported for field type '{{type}}'",
     comparison: 'filter error: {{problem}}',
     value: '{{problem}}',
+    networkForAddress:
+      "{{problem}}: '{{value}}' is a network and {{field}} holds one address; compare with {{netField}}, which takes networks and addresses ({{netField}} in (...))",
     undefinedList:
       "'{{value}}' is not a list defined before this rule, so Falco reads it as a value: {{problem}}.{{hint}}",
   },

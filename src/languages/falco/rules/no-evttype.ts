@@ -18,6 +18,9 @@ export const noEvttype = defineRule({
     falcoCode: 'LOAD_NO_EVTTYPE',
   },
   messages: {
-    tooMany: 'Rule matches too many evt.type values. This has a significant performance penalty.',
+    tooMany:
+      'Rule matches too many evt.type values. This has a significant performance penalty. Start the condition with an evt.type check (evt.type in (execve, execveat), or the official spawned_process macro), or set warn_evttypes: false if the rule must see every event.',
+    orOnTop:
+      "Rule matches too many evt.type values. This has a significant performance penalty. '{{branch}}' is one side of an 'or' ('and' binds tighter than 'or') and matches every event type: put the alternatives in parentheses after the evt.type check.",
   },
 });

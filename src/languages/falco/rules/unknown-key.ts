@@ -29,6 +29,7 @@ export const unknownKey = defineRule({
     falcoCode: 'LOAD_UNKNOWN_KEY',
   },
   messages: {
-    unknown: "Unknown key '{{key}}'",
+    unknown: "Unknown key '{{key}}'. The key will be ignored: a {{kind}} takes {{keys}}.",
+    meant: "Unknown key '{{key}}'. The key will be ignored: did you mean '{{meant}}'?",
   },
 });

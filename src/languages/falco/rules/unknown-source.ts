@@ -24,5 +24,7 @@ export const unknownSource = defineRule({
   },
   messages: {
     unknown: 'Unknown source {{source}}, skipping',
+    pluginSource:
+      'Unknown source {{source}}, skipping: Falco loads {{source}} rules only when a loaded rules file requires the {{plugin}} plugin (required_plugin_versions, as the official {{source}} rules file does) and falco.yaml loads it; add the requirement, or load that official file under falco.baseline.',
   },
 });

@@ -29,5 +29,7 @@ export const yamlSyntax = defineRule({
   },
   messages: {
     parse: '{{detail}}',
+    template:
+      "{{detail}}: '{{directive}}' is a template directive, not YAML; Falco reads the file the template renders, so lint that file (helm template, terraform's templatefile) or keep the rules in a rules file of their own",
   },
 });

@@ -58,8 +58,8 @@ function checkDockerOnlyKey({ profile, runtime, report }: SeccompCheckContext): 
       const filter = entry[key];
       if (!range) continue;
       const what: string[] = [];
-      if (filter?.caps.length) what.push(`capabilities ${filter.caps.map((c) => c.value).join(', ')}`);
-      if (filter?.arches.length) what.push(`architectures ${filter.arches.map((a) => a.value).join(', ')}`);
+      if (filter?.caps.length) what.push(`capabilities ${filter.caps.values.join(', ')}`);
+      if (filter?.arches.length) what.push(`architectures ${filter.arches.values.join(', ')}`);
       if (filter?.minKernel) what.push(`kernel ${filter.minKernel.value}`);
       report({
         rule: dockerOnlyKey,

@@ -1,14 +1,15 @@
 /**
- * Strict JSON syntax check with the offset of the first error. Profiles are read by Go's
- * encoding/json (runc, containerd, Docker), which accepts JSON only; positioned values come from
- * parseYaml once the text is known to be JSON. Iterative, so hostile nesting cannot overflow.
+ * Strict JSON syntax check with the offset of the first error. Files read by Go's encoding/json
+ * (seccomp profiles: runc, containerd, Docker) accept JSON only; their positioned values come from
+ * parseJsonTree (json-tree.ts) once the text is known to be JSON. Iterative, so hostile nesting
+ * cannot overflow.
  */
 export interface JsonSyntaxError {
   message: string;
   offset: number;
 }
 
-/** Below parseYaml's own limit, so that depth is always reported here, in JSON terms. */
+/** What the JSON tree and JSON.parse are given: nesting beyond it is refused here, in JSON terms. */
 export const MAX_JSON_DEPTH = 100;
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);

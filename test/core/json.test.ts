@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonSyntaxError, MAX_JSON_DEPTH } from '../../src/languages/seccomp/json.js';
+import { jsonSyntaxError, MAX_JSON_DEPTH } from '../../src/core/json.js';
 
 describe('jsonSyntaxError', () => {
   it.each([
