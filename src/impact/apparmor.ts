@@ -5,12 +5,16 @@
  */
 import { resolve } from 'node:path';
 import { Reach } from '../core/reach.js';
-import { loadProfileSet } from '../languages/apparmor/index.js';
+import { SourceFile } from '../core/source.js';
+import { loadProfileFile, mergeProfileSets } from '../languages/apparmor/index.js';
 import { evaluateAccess, UNIX_TYPES } from '../languages/apparmor/index.js';
 import type { Access, ProfileSet } from '../languages/apparmor/index.js';
 import type { ProfileModel } from '../languages/apparmor/index.js';
 import type { Mode } from '../core/kinds.js';
 import type { Fields } from '../languages/falco/index.js';
+import { loadErrors } from '../testing/kinds/where.js';
+import { doesNotLoad, notLoading } from './does-not-load.js';
+import type { BrokenFile } from './does-not-load.js';
 import { attribute, DenialGroups, unattributedNote } from './attribution.js';
 import type { Attribution } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
@@ -22,29 +26,47 @@ import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
 import { textOf } from '../core/text.js';
 
 export interface AppArmorSide {
+  /** The profiles of the files that load (what is evaluated). */
   set: ProfileSet;
-  /** Top-level profiles by name. */
+  /** Top-level profiles by name, of the files that load. */
   profiles: Map<string, ProfileModel>;
+  /**
+   * The files apparmor_parser refuses, with their load errors and the profiles they define:
+   * evaluated nowhere. An include fragment (rules outside any profile) does not load on its own
+   * and is here too; the preview names it only where the base had profiles in that file.
+   */
+  broken: Map<string, BrokenFile>;
   tree: PolicyTree;
 }
 
+/**
+ * Each file is loaded on its own with its includes, as the loader runs apparmor_parser on it;
+ * the files that load are then evaluated together (a profile may name one of another file).
+ * Includes are read from chs.yaml's include roots only, as before: the runner's /etc/apparmor.d
+ * is not the nodes', and the abstractions it ships are unchecked (a note), not load errors.
+ */
 export function loadAppArmorSide(tree: PolicyTree): AppArmorSide {
-  const inputs: { path: string; text: string }[] = [];
+  const roots = tree.config.apparmor.includeDirs.map((d) => resolve(tree.root, d));
+  const options = { roots, bases: [tree.root], cwd: tree.root, reach: new Reach([tree.root, ...roots]) };
+  const loading: ProfileSet[] = [];
+  const broken = new Map<string, BrokenFile>();
   for (const path of tree.files.get('apparmor') ?? []) {
     const text = tree.read(path);
-    if (text !== undefined) inputs.push({ path, text });
+    if (text === undefined) continue;
+    const { set, findings } = loadProfileFile({ path, text }, options, tree.config);
+    const sources = new Map([...set.texts].map(([p, t]) => [p, new SourceFile(p, t)]));
+    const errors = loadErrors(findings, tree.config, sources);
+    if (errors.length === 0) {
+      loading.push(set);
+      continue;
+    }
+    const names = set.model.profiles.filter((p) => !p.parent && p.file === path).map((p) => p.name);
+    broken.set(path, { names: [...new Set(names)], errors });
   }
-  const roots = tree.config.apparmor.includeDirs.map((d) => resolve(tree.root, d));
-  const { set } = loadProfileSet(inputs, {
-    roots,
-    bases: [tree.root],
-    cwd: tree.root,
-    validate: false,
-    reach: new Reach([tree.root, ...roots]),
-  });
+  const set = mergeProfileSets(loading);
   const profiles = new Map<string, ProfileModel>();
   for (const p of set.model.profiles) if (!p.parent && !profiles.has(p.name)) profiles.set(p.name, p);
-  return { set, profiles, tree };
+  return { set, profiles, broken, tree };
 }
 
 /** A profile's own mode from its flags; undefined when its target decides. */
@@ -80,8 +102,18 @@ const optionalLine = (line: number | undefined): { line?: number } => (line === 
 
 export function appArmorItemChanges(base: AppArmorSide, head: AppArmorSide): ItemChange[] {
   const items: ItemChange[] = [];
+  const broken = notLoading(base.profiles, { loaded: head.profiles, broken: head.broken });
+  for (const [name, { file, errors }] of broken)
+    items.push({
+      kind: 'apparmor',
+      file,
+      itemType: 'profile',
+      name,
+      change: 'does-not-load',
+      detail: doesNotLoad(errors),
+    });
   for (const [name, p] of base.profiles)
-    if (!head.profiles.has(name))
+    if (!head.profiles.has(name) && !broken.has(name))
       items.push({ kind: 'apparmor', file: p.file, itemType: 'profile', name, change: 'removed' });
   for (const [name, after] of head.profiles) {
     const before = base.profiles.get(name);
@@ -279,8 +311,10 @@ function deniedBy(set: ProfileSet, profile: string, access: Access): boolean {
 /** A removed profile looks renamed when its file now defines a profile the base did not have. */
 function renames(base: AppArmorSide, head: AppArmorSide): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
+  const broken = notLoading(base.profiles, { loaded: head.profiles, broken: head.broken });
   for (const [name, p] of base.profiles) {
-    if (head.profiles.has(name)) continue;
+    // A profile that does not load is not removed: render and deploy refuse it (the lint gate).
+    if (head.profiles.has(name) || broken.has(name)) continue;
     const successor = [...head.profiles.values()].find(
       (h) => h.file === p.file && !base.profiles.has(h.name),
     );

@@ -8,6 +8,9 @@ import { evaluateAgainstPolicies, scopeOf } from '../languages/pod-security/inde
 import { loadPolicyFile } from '../languages/pod-security/index.js';
 import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
 import { PSS_LEVELS } from '../languages/pod-security/index.js';
+import { loadErrors } from '../testing/kinds/where.js';
+import { doesNotLoad, notLoading } from './does-not-load.js';
+import type { BrokenFile } from './does-not-load.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import type { Workload, Workloads } from './cluster.js';
 import { lineOf } from './lines.js';
@@ -15,19 +18,29 @@ import type { FailedControl, ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
 
 export interface PodSecuritySide {
+  /** The policies of the files that load (what is evaluated). */
   policies: Map<string, PodSecurityPolicy>;
+  /** The files that do not load (schema or YAML errors), with the policies they name: evaluated nowhere. */
+  broken: Map<string, BrokenFile>;
   tree: PolicyTree;
 }
 
 export function loadPodSecuritySide(tree: PolicyTree): PodSecuritySide {
   const policies = new Map<string, PodSecurityPolicy>();
+  const broken = new Map<string, BrokenFile>();
   for (const path of tree.files.get('pod-security') ?? []) {
     const text = tree.read(path);
     if (text === undefined) continue;
-    for (const policy of loadPolicyFile(new SourceFile(path, text)).policies)
-      if (!policies.has(policy.name)) policies.set(policy.name, policy);
+    const source = new SourceFile(path, text);
+    const loaded = loadPolicyFile(source);
+    const errors = loadErrors(loaded.findings, tree.config, new Map([[path, source]]));
+    if (errors.length > 0) {
+      broken.set(path, { names: [...new Set(loaded.names)], errors });
+      continue;
+    }
+    for (const policy of loaded.policies) if (!policies.has(policy.name)) policies.set(policy.name, policy);
   }
-  return { policies, tree };
+  return { policies, broken, tree };
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -39,8 +52,23 @@ export function podSecurityItemChanges(base: PodSecuritySide, head: PodSecurityS
     const line = policy?.file === i.file ? lineOf(head.tree, i.file, policy?.range?.start) : undefined;
     items.push({ kind: 'pod-security', ...i, ...(line === undefined ? {} : { line }) });
   };
+  const broken = notLoading(base.policies, { loaded: head.policies, broken: head.broken });
+  for (const [name, { file, errors }] of broken)
+    item({ file, itemType: 'policy', name, change: 'does-not-load', detail: doesNotLoad(errors) });
+  // A file that names no policy (YAML that does not parse, no metadata.name) is shown by its path.
+  const named = new Set([...broken.values()].map((b) => b.file));
+  for (const [file, { errors }] of head.broken)
+    if (!named.has(file))
+      item({
+        file,
+        itemType: 'policy file',
+        name: file,
+        change: 'does-not-load',
+        detail: doesNotLoad(errors),
+      });
   for (const [name, p] of base.policies)
-    if (!head.policies.has(name)) item({ file: p.file ?? '', itemType: 'policy', name, change: 'removed' });
+    if (!head.policies.has(name) && !broken.has(name))
+      item({ file: p.file ?? '', itemType: 'policy', name, change: 'removed' });
   for (const [name, after] of head.policies) {
     const file = after.file ?? '';
     const before = base.policies.get(name);
@@ -128,10 +156,16 @@ interface Verdicts {
   messages: Map<string, string>;
 }
 
-function judge(w: Workload, side: PodSecuritySide, workloads: Workloads): Verdicts {
+function judge(
+  w: Workload,
+  side: PodSecuritySide,
+  workloads: Workloads,
+  skipped: ReadonlySet<string>,
+): Verdicts {
   const out: Verdicts = { violations: new Map(), details: new Map(), messages: new Map() };
   const namespaceLabels = workloads.namespaceLabels.get(w.namespace) ?? {};
   for (const policy of side.policies.values()) {
+    if (skipped.has(policy.name)) continue;
     const result = evaluateAgainstPolicies(w.object, [policy], {
       namespace: w.namespace,
       namespaceLabels,
@@ -193,9 +227,12 @@ export function podSecurityImpacts(
   const impacts: ImpactFinding[] = [];
   const already: string[] = [];
   let fixed = 0;
+  // A policy the head cannot load decides nothing on either side: no workload is said to be
+  // rejected by it, nor to be fixed because it is gone.
+  const skipped = new Set(notLoading(base.policies, { loaded: head.policies, broken: head.broken }).keys());
   for (const w of workloads.list) {
-    const before = judge(w, base, workloads);
-    const after = judge(w, head, workloads);
+    const before = judge(w, base, workloads, skipped);
+    const after = judge(w, head, workloads, skipped);
     const worse = [...after.violations].filter(([key, blocks]) => {
       const was = before.violations.get(key);
       return was === undefined || (blocks && !was);

@@ -208,7 +208,8 @@ function resolverOf(
 function renames(base: SeccompSide, head: SeccompSide): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
   for (const [path, text] of base.texts) {
-    if (head.profiles.has(path)) continue;
+    // A profile that does not load is not removed: render and deploy refuse it (the lint gate).
+    if (head.profiles.has(path) || head.broken.has(path)) continue;
     const successor = [...head.texts].find(([p, t]) => !base.texts.has(p) && t === text)?.[0];
     out.set(path, successor);
   }

@@ -273,6 +273,11 @@ const MQUEUE: [string[], Mqueue, Expected, string | undefined][] = [
     'allow',
     'mqueue (read) type=sysv 1234,',
   ],
+  // A bare number is a sysv key (mqueue.cc): the rule decides that queue, and no posix one.
+  [['mqueue (read) 1234,'], { access: 'read', name: '1234' }, 'allow', 'mqueue (read) 1234,'],
+  [['mqueue (read) 1234,'], { access: 'read', name: '1234', type: 'sysv' }, 'allow', 'mqueue (read) 1234,'],
+  [['mqueue (read) 1234,'], { access: 'read', name: '1234', type: 'posix' }, 'deny', undefined],
+  [['mqueue (read) 1234,'], { access: 'write', name: '1234' }, 'deny', undefined],
   [['mqueue (read) type=sysv 1234,'], { access: 'read', name: '4321' }, 'deny', undefined],
   [['mqueue (read) type=sysv 1234,'], { access: 'read', name: '/jobs' }, 'deny', undefined],
   // label=: the queue's label; a labelled rule's create (and the read and write it names) at the name.

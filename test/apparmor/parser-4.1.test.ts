@@ -298,6 +298,37 @@ const CASES: Case[] = [
     text: 'profile a {\n  mqueue (read, write) type=sysv 1234,\n}\n',
     expect: [],
   },
+  // mqueue.cc validate_qname: a name of digits only implies type=sysv, whatever the permissions
+  // (the lexer's MQUEUE_MODE reads it as the rule's id, after a list or a single permission).
+  {
+    area: 'mqueue',
+    name: 'bare number after a permission list is a sysv queue',
+    text: 'profile a {\n  mqueue (read) 1234,\n}\n',
+    expect: [],
+  },
+  {
+    area: 'mqueue',
+    name: 'bare number after a permission word is a sysv queue',
+    text: 'profile a {\n  mqueue read 1234,\n  mqueue rw 5678,\n  mqueue (getattr, setattr, delete) 01234,\n}\n',
+    expect: [],
+  },
+  {
+    area: 'mqueue',
+    name: 'bare number alone is a sysv queue',
+    text: 'profile a {\n  mqueue 1234,\n}\n',
+    expect: [],
+  },
+  {
+    area: 'mqueue',
+    name: 'a name neither / nor digits',
+    text: 'profile a {\n  mqueue (read) -1,\n}\n',
+    expect: [
+      'apparmor/invalid-option',
+      2,
+      17,
+      'invalid message queue name "-1" (posix names start with /, sysv keys are numbers)',
+    ],
+  },
   {
     area: 'mqueue',
     name: 'numeric name is sysv',

@@ -2,10 +2,14 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dump } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { podSecurityCheckCommand } from '../../src/cli/pod-security.js';
 import type { CommandContext } from '../../src/cli/run.js';
+import { loadConfig } from '../../src/core/config.js';
 import { UserError } from '../../src/core/errors.js';
+import { readPolicyFiles, renderTarget } from '../../src/render/index.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -255,5 +259,34 @@ describe('chs pod-security check', () => {
     expect(out).toMatch(/^one\.json:3: Pod shop\/p3: /m);
     expect(out).toMatch(/^escaped\.json:1: Pod shop\/p4: /m);
     expect(out).toMatch(/4 objects checked, 4 not allowed/);
+  });
+});
+
+describe("chs pod-security check on chs's own rendered manifests", () => {
+  it('admits the profile loader in its own namespace, and would reject it anywhere else', async () => {
+    const examples = fileURLToPath(new URL('../../examples', import.meta.url));
+    const { config } = loadConfig(examples, examples);
+    const production = config.targets.find((t) => t.name === 'production');
+    if (!production) throw new Error('the examples have no production target');
+    const { objects } = renderTarget(config, production, readPolicyFiles(config, examples).files);
+    const loader = objects.filter((o) => o.kind === 'DaemonSet');
+    expect(loader.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'container-host-security/chs-profile-loader',
+    ]);
+    const dir = repo({});
+    const manifests = join(dir, 'manifests.yaml');
+    writeFileSync(manifests, dump({ apiVersion: 'v1', kind: 'List', items: loader }));
+    const own = await run(examples, [manifests]);
+    expect([own.code, own.out]).toEqual([
+      0,
+      `${manifests}:4: DaemonSet container-host-security/chs-profile-loader: allowed\n1 object checked, 0 not allowed\n`,
+    ]);
+    const moved = loader.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: 'shop' } }));
+    writeFileSync(manifests, dump({ apiVersion: 'v1', kind: 'List', items: moved }));
+    const elsewhere = await run(examples, [manifests]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.out).toMatch(
+      /^\S+:4: DaemonSet shop\/chs-profile-loader: .*is forbidden: ValidatingAdmissionPolicy 'chs-no-root'/,
+    );
   });
 });

@@ -241,6 +241,90 @@ describe('pod-security lint rules', () => {
     ]);
   });
 
+  // Where the policy applies is scopeOf's answer (the one render binds): the rule says why it
+  // applies to no namespace of its targets, and nothing where it applies to one.
+  const targets = 'version: 1\ntargets:\n  - name: prod\n    namespaces: [shop, payments]\n';
+  it.each([
+    {
+      name: "its only namespace is chs's own",
+      spec: '  namespaces: [container-host-security]\n',
+      expect: {
+        line: 7,
+        column: 15,
+        message:
+          "the policy applies to no namespace of its targets (container-host-security is chs's own namespace, where the profile loader runs privileged): name the namespaces of the workloads it is for",
+      },
+    },
+    {
+      name: 'its namespace in a target is exempted, the other in no target',
+      spec: '  namespaces: [shop, billing]\n  exemptions: {namespaces: [shop]}\n',
+      expect: {
+        line: 7,
+        column: 15,
+        message:
+          'the policy applies to no namespace of its targets (shop is exempted; billing is in no target): name the namespaces of the workloads it is for',
+      },
+    },
+    {
+      name: 'no namespaces named and every namespace of the targets exempted',
+      spec: '  exemptions: {namespaces: [payments, shop]}\n',
+      expect: {
+        line: 7,
+        column: 28,
+        message:
+          'the policy applies to no namespace of its targets (shop is exempted; payments is exempted): name the namespaces of the workloads it is for',
+      },
+    },
+    {
+      name: 'every namespace it names exempted',
+      spec: '  namespaces: [shop]\n  exemptions: {namespaces: [shop]}\n',
+      expect: { line: 8, column: 28, message: 'every namespace the policy names is also exempted' },
+    },
+    { name: 'one namespace in a target', spec: '  namespaces: [billing, shop]\n', expect: undefined },
+    {
+      name: "the targets' namespaces but one",
+      spec: '  exemptions: {namespaces: [shop]}\n',
+      expect: undefined,
+    },
+    {
+      name: "chs's own namespace and one in a target",
+      spec: '  namespaces: [container-host-security, payments]\n',
+      expect: undefined,
+    },
+    {
+      name: "its only namespace is chs's own, without targets",
+      config: 'version: 1\n',
+      spec: '  namespaces: [container-host-security]\n',
+      expect: {
+        line: 7,
+        column: 15,
+        message:
+          "the policy applies to no namespace of its targets (container-host-security is chs's own namespace, where the profile loader runs privileged): name the namespaces of the workloads it is for",
+      },
+    },
+  ])('with targets: $name', async ({ spec, expect: expected, ...rest }) => {
+    const config = 'config' in rest ? rest.config : targets;
+    const found = await lintRepo({ 'chs.yaml': config, [P]: `${head()}spec:\n  level: baseline\n${spec}` });
+    expect(found).toEqual(
+      expected ? [{ ruleId: 'pod-security/no-matching-namespace', severity: 'warning', ...expected }] : [],
+    );
+  });
+
+  it('reports block mode on kube-system where a target with an empty namespace list binds it (every namespace)', async () => {
+    const chs = 'version: 1\ntargets:\n  - name: prod\n    namespaces: []\n    mode: block\n';
+    const found = await lintRepo({ 'chs.yaml': chs, [P]: `${head()}spec:\n  level: baseline\n` });
+    expect(found).toEqual([
+      {
+        ruleId: 'pod-security/block-kube-system',
+        line: 6,
+        column: 3,
+        severity: 'error',
+        message:
+          'block mode on every namespace, kube-system included: exempt kube-system or name the namespaces',
+      },
+    ]);
+  });
+
   it('reports two policies with one name', async () => {
     const found = await lintRepo({
       'policies/pod-security/a.yaml': `${head('same')}spec:\n  level: baseline\n  namespaces: [a]\n`,

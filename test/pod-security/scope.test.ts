@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config.js';
-import { loadRepositoryPolicies, scopeOf } from '../../src/languages/pod-security/index.js';
+import { emptyFacts } from '../../src/core/language.js';
+import { SourceFile } from '../../src/core/source.js';
+import { loadPolicyFile, loadRepositoryPolicies, scopeOf } from '../../src/languages/pod-security/index.js';
+import type { PodSecurityPolicy } from '../../src/languages/pod-security/index.js';
+import { noMatchingNamespace } from '../../src/languages/pod-security/rules/no-matching-namespace.js';
 import { readPolicyFiles, renderTarget } from '../../src/render/index.js';
 import type { KubeObject } from '../../src/kube/objects.js';
 
@@ -23,7 +27,8 @@ interface Selector {
 
 /** A label selector as the API server applies it (metav1.LabelSelector). */
 function matches(selector: Selector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
+    if (labels[key] !== value) return false;
   for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
     const has = key in labels;
     const ok =
@@ -45,7 +50,9 @@ describe('the scope of pod security policies', () => {
   const { files } = readPolicyFiles(config, EXAMPLES);
   const rendered = config.targets.map((target) => renderTarget(config, target, files).objects);
   // Every namespace the examples know: the snapshot's, the targets', chs's own and the usual ones.
-  const snapshot = load(readFileSync(join(EXAMPLES, 'cluster/snapshot.yaml'), 'utf8')) as { items: KubeObject[] };
+  const snapshot = load(readFileSync(join(EXAMPLES, 'cluster/snapshot.yaml'), 'utf8')) as {
+    items: KubeObject[];
+  };
   const labelsOf = new Map<string, Record<string, string>>();
   for (const item of snapshot.items.filter((i) => i.kind === 'Namespace'))
     labelsOf.set(item.metadata.name, { ...(item.metadata.labels ?? {}), [NAME]: item.metadata.name });
@@ -60,8 +67,8 @@ describe('the scope of pod security policies', () => {
     if (!labelsOf.has(name)) labelsOf.set(name, { [NAME]: name });
 
   /** Where the rendered objects of some target make the policy act on the namespace. */
-  function bound(policy: string, namespace: string): boolean {
-    return rendered.some((objects) => {
+  function bound(policy: string, namespace: string, targets = rendered): boolean {
+    return targets.some((objects) => {
       const binding = objects.find(
         (o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === `chs-${policy}`,
       );
@@ -107,5 +114,69 @@ describe('the scope of pod security policies', () => {
       expect(policy.appliesTo('container-host-security', {}, undefined, scope), policy.name).toBe(false);
       expect(bound(policy.name, 'container-host-security'), policy.name).toBe(false);
     }
+  });
+
+  // The lint rule says a policy applies to no namespace of its targets exactly where scopeOf (and
+  // so render) applies it to none: the examples' policies, and variants of each way to miss.
+  const VARIANTS: Record<string, string> = {
+    'no-namespace': '  namespaces: []\n',
+    'own-only': '  namespaces: [container-host-security]\n',
+    'outside-targets': '  namespaces: [billing]\n',
+    'exempt-named': '  namespaces: [shop]\n  exemptions: {namespaces: [shop]}\n',
+    'exempt-targets': '  exemptions: {namespaces: [shop, payments, shop-staging]}\n',
+    'exempt-in-target': '  namespaces: [shop, billing]\n  exemptions: {namespaces: [shop]}\n',
+    'selector-nothing':
+      '  namespaceSelector:\n    matchExpressions: [{key: team, operator: In, values: []}]\n',
+    'own-and-shop': '  namespaces: [container-host-security, shop]\n',
+    'targets-but-one': '  exemptions: {namespaces: [shop, payments]}\n',
+    'selector-team': '  namespaceSelector: {matchLabels: {team: payments}}\n',
+  };
+  const variantFiles = Object.entries(VARIANTS).map(([name, spec]) => {
+    const text = `apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata:\n  name: ${name}\nspec:\n${spec}  controls:\n    runAsNonRoot: true\n`;
+    const path = `policies/pod-security/${name}.yaml`;
+    return { path, display: path, text };
+  });
+  const variants = variantFiles.flatMap((f) => loadPolicyFile(new SourceFile(f.path, f.text)).policies);
+  const variantRendered = config.targets.map(
+    (target) => renderTarget(config, target, new Map([['pod-security', variantFiles]])).objects,
+  );
+
+  function linted(policy: PodSecurityPolicy): string[] {
+    const found: string[] = [];
+    noMatchingNamespace.check?.({
+      policy,
+      config,
+      facts: emptyFacts(),
+      earlier: new Map(),
+      report: (f) => found.push(f.messageId),
+    });
+    return found;
+  }
+
+  it('agrees with the lint rule on every namespace of the targets', () => {
+    expect(variants).toHaveLength(Object.keys(VARIANTS).length);
+    const scope = scopeOf(config);
+    const inTargets = [...labelsOf.keys()].filter((n) => scope.targetNamespaces?.includes(n) ?? true);
+    const verdicts = [...policies, ...variants].map((policy) => {
+      const targets = policies.includes(policy) ? rendered : variantRendered;
+      const applies = inTargets.filter((n) => policy.appliesTo(n, labelsOf.get(n) ?? {}, undefined, scope));
+      // Render binds it where the local verdict applies it, on every namespace the examples know.
+      for (const [namespace, labels] of labelsOf)
+        expect(bound(policy.name, namespace, targets), `${policy.name} in ${namespace}`).toBe(
+          policy.appliesTo(namespace, labels, undefined, scope),
+        );
+      return [policy.name, linted(policy).length > 0, applies.length > 0];
+    });
+    // Flagged exactly where it applies to no namespace of the targets.
+    expect(verdicts.filter(([, flagged, applies]) => flagged === applies)).toEqual([]);
+    expect(verdicts.filter(([, flagged]) => flagged).map(([name]) => name)).toEqual([
+      'no-namespace',
+      'own-only',
+      'outside-targets',
+      'exempt-named',
+      'exempt-targets',
+      'exempt-in-target',
+      'selector-nothing',
+    ]);
   });
 });

@@ -2,7 +2,7 @@
  * `chs render` and `chs deploy` refuse policies that fail lint (issue 16, item 3): exit 1 with the
  * errors listed and nothing written or applied, unless `--allow-lint-errors`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderCommand } from '../../src/cli/render.js';
@@ -78,5 +78,40 @@ describe('chs deploy with lint errors', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('chs: note: 2 lint errors, deployed anyway (--allow-lint-errors)\n');
     expect(ws.server.all('v1', 'ConfigMap').length).toBeGreaterThan(0);
+  });
+});
+
+// An AppArmor profile apparmor_parser refuses and a pod security policy the API server refuses
+// go through the same gate: render and deploy refuse them as they refuse the two above.
+describe('chs render and deploy with AppArmor and pod security files that do not load', () => {
+  beforeEach(() => {
+    rmSync(join(ws.repo, 'policies/seccomp/deny-ptrace.json'));
+    rmSync(join(ws.repo, 'policies/falco/typo.yaml'));
+    mkdirSync(join(ws.repo, 'policies/apparmor'), { recursive: true });
+    mkdirSync(join(ws.repo, 'policies/pod-security'), { recursive: true });
+    writeFileSync(join(ws.repo, 'policies/apparmor/broken'), 'profile broken {\n  /srv/** rz,\n}\n');
+    writeFileSync(
+      join(ws.repo, 'policies/pod-security/dup.yaml'),
+      'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata:\n  name: dup\nspec:\n  level: baseline\n  level: restricted\n  namespaces: [shop]\n',
+    );
+  });
+  const listed = [
+    'policies/apparmor/broken:2:11: error: invalid permission "z" in "rz" [apparmor/invalid-permissions]',
+    'policies/pod-security/dup.yaml:7:3: error: duplicate key "level": the later value wins [pod-security/invalid-policy]',
+  ];
+
+  it('render refuses them, listed, and writes nothing', async () => {
+    const run = await runCommand(ws.repo, (ctx) => renderCommand(ctx, {}));
+    expect(run.code).toBe(1);
+    for (const line of listed) expect(run.stderr.split('\n'), line).toContain(line);
+    expect(run.stderr).toMatch(/^chs: nothing rendered: 2 lint errors in the policy files;/m);
+    expect(existsSync(join(ws.repo, 'rendered'))).toBe(false);
+  });
+
+  it('deploy refuses them and applies nothing', async () => {
+    const run = await deploy(ws);
+    expect(run.code).toBe(1);
+    for (const line of listed) expect(run.stderr.split('\n'), line).toContain(line);
+    expect(ws.server.all('v1', 'ConfigMap')).toEqual([]);
   });
 });

@@ -503,9 +503,75 @@ describe('podSecurity cases', () => {
       },
     );
     expect(results[0]?.passed).toBe(false);
+    // The schema refuses the policy, but the case names it: it does not load, it is not missing.
     expect(results[0]?.message).toMatch(
-      /^no pod security policy named "strict" in the repository, and no level\n.*\npolicy files that do not load:\npolicies\/pod-security\/strict\.yaml:8:5: .*runAsNonRot.*\(pod-security\/invalid-policy\)$/,
+      /^the pod security policies of policies\/pod-security\/strict\.yaml do not load:\npolicies\/pod-security\/strict\.yaml:8:5: .*runAsNonRot.*\(pod-security\/invalid-policy\)$/,
     );
     expect(outcome(results[1])).toEqual([true, '']);
+  });
+});
+
+// A case against a policy that does not load fails with its load errors in every language, even
+// where the part it asks about is fine: never with a verdict computed from the rest.
+describe.each([
+  {
+    language: 'apparmor, a permission apparmor_parser refuses',
+    files: { 'policies/apparmor/api': 'profile api {\n  /srv/** rz,\n  capability chown,\n}\n' },
+    test: '{name: a, apparmor: {profile: api, access: {capability: chown}, expect: allow}}',
+    message:
+      'the AppArmor profile "api" does not load (policies/apparmor/api):\npolicies/apparmor/api:2:11: invalid permission "z" in "rz" (apparmor/invalid-permissions)',
+  },
+  {
+    language: 'apparmor, a capability that does not exist',
+    files: { 'policies/apparmor/api': 'profile api {\n  capability chwon,\n  /srv/** r,\n}\n' },
+    test: '{name: a, apparmor: {profile: api, access: {path: /srv/x, permissions: r}, expect: allow}}',
+    message:
+      /^the AppArmor profile "api" does not load \(policies\/apparmor\/api\):\npolicies\/apparmor\/api:2:14: .*"chwon".* \(apparmor\/unknown-capability\)$/,
+  },
+  {
+    // Found by lint's checks beyond the grammar, which apparmor_parser refuses all the same.
+    language: 'apparmor, a missing child profile',
+    files: { 'policies/apparmor/api': 'profile api {\n  /usr/bin/helper Cx,\n  capability chown,\n}\n' },
+    test: '{name: a, apparmor: {profile: api, access: {capability: chown}, expect: allow}}',
+    message:
+      /^the AppArmor profile "api" does not load \(policies\/apparmor\/api\):\npolicies\/apparmor\/api:2:\d+: .* \(apparmor\/missing-child-profile\)$/,
+  },
+  {
+    language: 'pod-security, a duplicate key (the policy still parses)',
+    files: {
+      'policies/pod-security/p.yaml':
+        'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata:\n  name: base-only\nspec:\n  level: baseline\n  level: privileged\n',
+    },
+    test: `{name: a, podSecurity: {policy: base-only, object: ${POD()}, expect: {allowed: true}}}`,
+    message:
+      /^the pod security policies of policies\/pod-security\/p\.yaml do not load:\npolicies\/pod-security\/p\.yaml:7:3: .*"level".* \(pod-security\/invalid-policy\)$/,
+  },
+])('chs test and a $language', ({ files, test, message }) => {
+  it('fails the case with the load errors', async () => {
+    const [result] = await run(`  - ${test}\n`, files);
+    expect(result?.passed).toBe(false);
+    if (typeof message === 'string') expect(result?.message).toBe(message);
+    else expect(result?.message).toMatch(message);
+  });
+});
+
+describe("podSecurity cases in chs's own namespace", () => {
+  it('are admitted by every policy, even one that names the namespace (the loader runs there)', async () => {
+    const policy =
+      'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata:\n  name: everywhere\nspec:\n  namespaces: [shop, container-host-security]\n  controls:\n    runAsNonRoot: true\n';
+    const pod = (namespace: string) =>
+      `{apiVersion: v1, kind: Pod, metadata: {name: p, namespace: ${namespace}}, spec: {containers: [{name: c, image: i}]}}`;
+    const results = await run(
+      `
+  - {name: own, podSecurity: {policy: everywhere, object: ${pod('container-host-security')}, expect: {allowed: true}}}
+  - {name: shop, podSecurity: {policy: everywhere, object: ${pod('shop')}, expect: {allowed: false}}}
+  - {name: own refused, podSecurity: {policy: everywhere, object: ${pod('container-host-security')}, expect: {allowed: false}}}
+`,
+      { 'policies/pod-security/everywhere.yaml': policy },
+    );
+    expect(results.map((r) => r.passed)).toEqual([true, true, false]);
+    expect(results[2]?.message).toMatch(
+      /^expected: rejected\nactual: {3}allowed\nwhy: {6}policy "everywhere" \(policies\/pod-security\/everywhere\.yaml:\d+:\d+\) does not apply to namespace "container-host-security"/,
+    );
   });
 });

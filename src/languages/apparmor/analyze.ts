@@ -68,18 +68,26 @@ export function analyze(
       ...(options.validate === undefined ? {} : { validate: options.validate }),
     }),
   );
-  const model: PolicyModel =
-    models.length === 1 && models[0]
-      ? models[0]
-      : {
-          profiles: models.flatMap((m) => m.profiles),
-          variables: new Map(models.flatMap((m) => [...m.variables])),
-          booleans: new Map(models.flatMap((m) => [...m.booleans])),
-          abis: models.flatMap((m) => m.abis),
-        };
+  const model = mergeModels(models);
   const all = new Map(loader.texts);
   for (const [path, file] of texts) all.set(path, file.text);
   return { files, model, texts: all };
+}
+
+/** The models of files apparmor_parser read one by one, as the kernel holds them together. */
+function mergeModels(models: readonly PolicyModel[]): PolicyModel {
+  if (models.length === 1 && models[0]) return models[0];
+  return {
+    profiles: models.flatMap((m) => m.profiles),
+    variables: new Map(models.flatMap((m) => [...m.variables])),
+    booleans: new Map(models.flatMap((m) => [...m.booleans])),
+    abis: models.flatMap((m) => m.abis),
+  };
+}
+
+/** Profile sets loaded one file at a time, as one set (what `loadProfileSet` of them all gives). */
+export function mergeProfileSets(sets: readonly ProfileSet[]): ProfileSet {
+  return profileSet(mergeModels(sets.map((s) => s.model)), new Map(sets.flatMap((s) => [...s.texts])));
 }
 
 /** Convenience for tests and tools: analyzes a text as a single file. */
@@ -104,6 +112,15 @@ export function loadProfileSet(
   inputs: readonly { path: string; text: string }[],
   options: Omit<AnalyzeOptions, 'report'>,
 ): { set: ProfileSet; findings: Finding[] } {
+  const { set, findings } = loadProfileSetWithAnalysis(inputs, options);
+  return { set, findings };
+}
+
+/** `loadProfileSet`, with the analysis it was built from (for the checks that read statements). */
+export function loadProfileSetWithAnalysis(
+  inputs: readonly { path: string; text: string }[],
+  options: Omit<AnalyzeOptions, 'report'>,
+): { set: ProfileSet; findings: Finding[]; analysis: Analysis } {
   const findings: Finding[] = [];
   const texts = new Map<string, string>();
   const readFile = (absolute: string, display: string): ReadResult => {
@@ -119,5 +136,5 @@ export function loadProfileSet(
     { ...options, readFile, report: (finding) => findings.push(finding) },
   );
   for (const [path, text] of analysis.texts) if (!texts.has(path)) texts.set(path, text);
-  return { set: profileSet(analysis.model, texts), findings };
+  return { set: profileSet(analysis.model, texts), findings, analysis };
 }

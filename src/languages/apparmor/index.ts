@@ -3,13 +3,16 @@
  * would check them, then against what matters for containers.
  */
 import { dirname, resolve } from 'node:path';
+import type { Config } from '../../core/config.js';
+import { emptyFacts } from '../../core/language.js';
 import type { Language, LintContext } from '../../core/language.js';
 import { readScope, systemAppArmorRoot } from '../../core/reach.js';
 import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
-import { analyze } from './analyze.js';
+import { analyze, loadProfileSetWithAnalysis } from './analyze.js';
 import type { Statement } from './ast.js';
-import type { Analysis } from './analyze.js';
+import type { Analysis, AnalyzeOptions } from './analyze.js';
+import type { ProfileSet } from './evaluate.js';
 import type { FileInfo } from './load.js';
 import type { CheckContext } from './rules/context.js';
 import { apparmorRules } from './rules/index.js';
@@ -136,27 +139,54 @@ export const apparmor: Language = {
         seen.add(key);
         context.report(finding);
       }
-      const check: CheckContext = {
-        model: analysis.model,
-        file: file.path,
-        text: file.text,
-        statements: analysis.files.find((f) => f.file.path === file.path)?.statements ?? [],
-        config: context.config,
-        facts: context.facts,
-        report: context.report,
-        where: (path, from, offset) => {
-          const source = lines.get(path) ?? analysis.files.find((f) => f.file.path === path)?.file;
-          const line = source ? source.position(offset).line : 0;
-          return path === from ? `line ${line}` : `${path}:${line}`;
-        },
-      };
-      for (const rule of apparmorRules) rule.check?.(check);
+      checkFile(file, analysis, context, lines);
     }
   },
 };
 
+/** The checks of the rules beyond apparmor_parser's grammar, on one analyzed policy file. */
+function checkFile(
+  file: SourceFile,
+  analysis: Analysis,
+  context: Pick<CheckContext, 'config' | 'facts' | 'report'>,
+  lines: ReadonlyMap<string, SourceFile> = new Map(),
+): void {
+  const check: CheckContext = {
+    model: analysis.model,
+    file: file.path,
+    text: file.text,
+    statements: analysis.files.find((f) => f.file.path === file.path)?.statements ?? [],
+    config: context.config,
+    facts: context.facts,
+    report: context.report,
+    where: (path, from, offset) => {
+      const source = lines.get(path) ?? analysis.files.find((f) => f.file.path === path)?.file;
+      const line = source ? source.position(offset).line : 0;
+      return path === from ? `line ${line}` : `${path}:${line}`;
+    },
+  };
+  for (const rule of apparmorRules) rule.check?.(check);
+}
+
+/**
+ * One policy file as the loader's apparmor_parser run loads it (on its own, with its includes),
+ * ready for `evaluateAccess`, with every finding lint gives it on its own: the parser's and the
+ * checks' (AppArmor 4 syntax for AppArmor 3 nodes, a missing child profile...). Profiles of other
+ * files are not known here: what needs them (duplicate names) is the caller's.
+ */
+export function loadProfileFile(
+  input: { path: string; text: string },
+  options: Omit<AnalyzeOptions, 'report'>,
+  config: Config,
+): { set: ProfileSet; findings: Finding[] } {
+  const { set, findings, analysis } = loadProfileSetWithAnalysis([input], options);
+  const file = analysis.files[0]?.file;
+  if (file) checkFile(file, analysis, { config, facts: emptyFacts(), report: (f) => findings.push(f) });
+  return { set, findings };
+}
+
 // The public API beyond linting: what the preview, chs test, chs render and the CLI use.
-export { loadProfileSet } from './analyze.js';
+export { loadProfileSet, mergeProfileSets } from './analyze.js';
 export { ACCESS_PERMISSIONS, evaluateAccess } from './evaluate.js';
 export { UNIX_TYPES } from './evaluate/unix.js';
 export type { Access, AccessDecision, ProfileSet } from './evaluate.js';

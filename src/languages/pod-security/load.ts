@@ -32,6 +32,11 @@ function policySchema(): Record<string, unknown> {
 export interface LoadedFile {
   policies: PodSecurityPolicy[];
   findings: Finding[];
+  /**
+   * The `metadata.name` of every document, loaded or not: what a policy the schema refuses is
+   * called (`chs test` and the preview name it as not loading, rather than as missing).
+   */
+  names: string[];
 }
 
 /** Whether a YAML text holds a pod security policy of either kind (for sniffing). */
@@ -45,6 +50,7 @@ export function looksLikePolicy(text: string): boolean {
 export function loadPolicyFile(file: SourceFile): LoadedFile {
   const findings: Finding[] = [];
   const policies: PodSecurityPolicy[] = [];
+  const names: string[] = [];
   const parsed = parseYaml(file.text);
   if (!parsed.ok) {
     const at = parsed.error.offset;
@@ -55,7 +61,7 @@ export function loadPolicyFile(file: SourceFile): LoadedFile {
       file: file.path,
       range: { start: at, end: at },
     });
-    return { policies, findings };
+    return { policies, findings, names };
   }
   for (const document of parsed.documents) {
     const root = document.root;
@@ -71,6 +77,8 @@ export function loadPolicyFile(file: SourceFile): LoadedFile {
       });
     const value = asObj(document.value);
     const kind = asString(value?.kind);
+    const name = asString(asObj(value?.metadata)?.name);
+    if (name) names.push(name);
     if (kind === 'PodSecurityPolicy' && LEGACY_API_VERSIONS.includes(asString(value?.apiVersion))) {
       const translation = translatePsp(value ?? {});
       for (const note of translation.notes) {
@@ -125,7 +133,7 @@ export function loadPolicyFile(file: SourceFile): LoadedFile {
     const version = parseVersion(doc.spec.version ?? 'latest') ?? LATEST;
     policies.push(new PodSecurityPolicy(doc, version, file.path, root, range));
   }
-  return { policies, findings };
+  return { policies, findings, names };
 }
 
 function withRange(range: Range | undefined): { range?: Range } {

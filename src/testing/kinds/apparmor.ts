@@ -21,7 +21,7 @@ import { readTextFile } from '../../core/read.js';
 import { SourceFile } from '../../core/source.js';
 import type { YamlMap, YamlNode } from '../../core/yaml.js';
 import { pairOf } from '../../core/yaml.js';
-import { loadProfileSet } from '../../languages/apparmor/index.js';
+import { loadProfileFile } from '../../languages/apparmor/index.js';
 import { evaluateAccess } from '../../languages/apparmor/index.js';
 import type { Access, AccessDecision, ProfileSet } from '../../languages/apparmor/index.js';
 import { uncheckedInclude } from '../../languages/apparmor/index.js';
@@ -263,12 +263,11 @@ function loadRepository(context: RunContext): LoadedFile[] {
     for (const entry of discover(config.root, cwd, context.layout, []).filter((f) => f.kind === 'apparmor')) {
       const read = readTextFile(entry.absolute, entry.display);
       if (!read.ok) continue; // not a profile that can be named; chs lint reports it
-      const { set, findings } = loadProfileSet([{ path: read.file.path, text: read.file.text }], {
-        roots,
-        reach: context.scope.reach,
-        bases: [cwd, dirname(entry.absolute)],
-        cwd,
-      });
+      const { set, findings } = loadProfileFile(
+        { path: read.file.path, text: read.file.text },
+        { roots, reach: context.scope.reach, bases: [cwd, dirname(entry.absolute)], cwd },
+        config,
+      );
       const files = new Map([...set.texts].map(([path, text]) => [path, new SourceFile(path, text)]));
       const unchecked = findings
         .filter((f) => f.rule.meta.id === uncheckedInclude.meta.id)

@@ -67,12 +67,14 @@ interface Repository {
   files: Map<string, SourceFile>;
   /** Load errors per file (`file:line:column: message (rule)`). */
   errors: Map<string, string[]>;
+  /** The file of each policy name written in a file that does not load. */
+  declared: Map<string, string>;
 }
 
 function loadRepository(context: RunContext): Repository {
   return context.cached('podSecurity', () => {
     const { config, cwd } = context;
-    const repository: Repository = { policies: [], files: new Map(), errors: new Map() };
+    const repository: Repository = { policies: [], files: new Map(), errors: new Map(), declared: new Map() };
     const entries = discover(config.root, cwd, context.layout, []).filter((f) => f.kind === 'pod-security');
     for (const entry of entries) {
       const read = readTextFile(entry.absolute, entry.display);
@@ -81,10 +83,13 @@ function loadRepository(context: RunContext): Repository {
         continue;
       }
       repository.files.set(read.file.path, read.file);
-      const { policies, findings } = loadPolicyFile(read.file);
+      const { policies, findings, names } = loadPolicyFile(read.file);
       repository.policies.push(...policies);
       const errors = loadErrors(findings, config, repository.files);
-      if (errors.length > 0) repository.errors.set(read.file.path, errors);
+      if (errors.length === 0) continue;
+      repository.errors.set(read.file.path, errors);
+      for (const name of names)
+        if (!repository.declared.has(name)) repository.declared.set(name, read.file.path);
     }
     return repository;
   });
@@ -162,14 +167,16 @@ function evaluate(body: YamlMap, context: RunContext): CaseOutcome {
     };
   }
   const policy = named[0];
+  // A policy whose file does not load (the schema may have refused the policy itself).
+  const brokenFile = policy?.file ?? repository.declared.get(name);
+  const errors = brokenFile === undefined ? undefined : repository.errors.get(brokenFile);
+  if (errors)
+    return {
+      passed: false,
+      message: `the pod security policies of ${brokenFile} do not load:\n${errors.join('\n')}`,
+    };
   if (policy) {
     const file = policy.file ? repository.files.get(policy.file) : undefined;
-    const errors = policy.file ? repository.errors.get(policy.file) : undefined;
-    if (errors)
-      return {
-        passed: false,
-        message: `the pod security policies of ${policy.file} do not load:\n${errors.join('\n')}`,
-      };
     const source = podSource(object);
     const namespace = source?.namespace ?? '';
     const nameRange = rangeAt(policy.root, ['metadata', 'name']) ?? policy.range;

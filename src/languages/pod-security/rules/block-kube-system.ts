@@ -2,6 +2,7 @@ import { effectiveMode } from '../../../core/config.js';
 import { defineRule } from '../../../core/rule.js';
 import type { PolicyCheckContext } from './context.js';
 import { rangeAt } from '../../../core/yaml.js';
+import { scopeOf } from '../policy.js';
 import { POLICY_FILE, policy } from './examples.js';
 
 export const blockKubeSystem = defineRule({
@@ -52,13 +53,14 @@ export const blockKubeSystem = defineRule({
 function checkKubeSystem({ policy, config, report }: PolicyCheckContext): void {
   if (!policy.file) return;
   const spec = policy.spec;
-  if (spec.exemptions?.namespaces?.includes('kube-system')) return;
   for (const target of config.targets) {
     if (effectiveMode(config, spec.mode, target.name) !== 'block') continue;
-    const names = spec.namespaces ?? (spec.namespaceSelector ? undefined : target.namespaces);
-    if (names && !names.includes('kube-system')) continue;
+    // Where the policy applies on this target is the scope render binds it by.
+    const scope = scopeOf({ targets: [target], render: config.render });
+    if (!policy.appliesBesidesLabels('kube-system', undefined, scope)) continue;
     // A label selector may or may not select kube-system: only its name settles it.
-    if (!names && spec.namespaceSelector) continue;
+    if (!spec.namespaces && spec.namespaceSelector) continue;
+    const names = spec.namespaces ?? scope.targetNamespaces;
     const range = rangeAt(
       policy.root,
       names ? ['spec', 'namespaces'] : spec.mode ? ['spec', 'mode'] : ['spec'],
