@@ -1,5 +1,6 @@
 /** Shared by the AppArmor tests: the corpus, the apparmor_parser oracle and a lint helper. */
 import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { SourceFile } from '../../src/core/source.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { APPARMOR_SYSTEM } from '../helpers/apparmor-system.js';
 
-import { WHY } from '../helpers/skip.js';
+import { skipping, WHY } from '../helpers/skip.js';
 
 export { skipping, WHY } from '../helpers/skip.js';
 
@@ -87,3 +88,21 @@ export function parserFindings(text: string, options: { roots?: string[]; path?:
   });
 }
 
+/**
+ * Gives every case of a table to the installed apparmor_parser too, which must load the accepted
+ * rules and refuse the others; says why when it cannot run.
+ */
+export function oracleAgrees(
+  what: string,
+  profile: (rule: string) => string,
+  accepted: readonly string[],
+  refused: readonly string[],
+): void {
+  if (noApparmorParser) skipping(`apparmor_parser oracle on the ${what} cases`, noApparmorParser);
+  const cases = [...accepted.map((rule) => [rule, true] as const), ...refused.map((rule) => [rule, false] as const)];
+  describe.skipIf(!hasApparmorParser)(`apparmor_parser agrees on every ${what} case`, () => {
+    it.each(cases)('%s: loads %s', (rule, loads) => {
+      expect(apparmorParserAccepts(profile(rule))).toBe(loads);
+    });
+  });
+}

@@ -4,15 +4,7 @@
  * apparmor_parser (3.0.8 here) reads rlimits as 4.1 does and judges every case too.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  apparmorParserAccepts,
-  hasApparmorParser,
-  noApparmorParser,
-  parserFindings,
-  skipping,
-} from './helpers.js';
-
-if (noApparmorParser) skipping('apparmor_parser oracle on the rlimit cases', noApparmorParser);
+import { oracleAgrees, parserFindings } from './helpers.js';
 
 const accepted = [
   'nofile <= 1024',
@@ -75,11 +67,9 @@ describe('set rlimit, as AppArmor 4.1 reads it', () => {
   });
 });
 
-describe.skipIf(!hasApparmorParser)('apparmor_parser agrees on every rlimit case', () => {
-  it.each([
-    ...accepted.map((rule) => [rule, true] as const),
-    ...refused.map(([rule]) => [rule, false] as const),
-  ])('%s: loads %s', (rule, loads) => {
-    expect(apparmorParserAccepts(profile(rule))).toBe(loads);
-  });
-});
+oracleAgrees(
+  'rlimit',
+  profile,
+  accepted,
+  refused.map(([rule]) => rule),
+);

@@ -4,15 +4,7 @@
  * parsed and refused. The installed apparmor_parser (3.0.8 here) judges every case too.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  apparmorParserAccepts,
-  hasApparmorParser,
-  noApparmorParser,
-  parserFindings,
-  skipping,
-} from './helpers.js';
-
-if (noApparmorParser) skipping('apparmor_parser oracle on the unix cases', noApparmorParser);
+import { oracleAgrees, parserFindings } from './helpers.js';
 
 const accepted = [
   'unix (send) type=stream',
@@ -69,11 +61,9 @@ describe('unix rules, as AppArmor 4.1 reads them', () => {
   });
 });
 
-describe.skipIf(!hasApparmorParser)('apparmor_parser agrees on every unix case', () => {
-  it.each([
-    ...accepted.map((rule) => [rule, true] as const),
-    ...refused.map(([rule]) => [rule, false] as const),
-  ])('%s: loads %s', (rule, loads) => {
-    expect(apparmorParserAccepts(profile(rule))).toBe(loads);
-  });
-});
+oracleAgrees(
+  'unix',
+  profile,
+  accepted,
+  refused.map(([rule]) => rule),
+);
