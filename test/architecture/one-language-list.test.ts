@@ -4,11 +4,11 @@
  * file diff (in the list's order, and as not analysed: it has no impact section) and tested by
  * `chs test`. The CLI runs in this process, so that the list it reads is the one extended here.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as ListModule from '../../src/languages/list.js';
+import { tempTrees } from '../helpers/tree.js';
 
 vi.mock('../../src/languages/list.js', async (importOriginal) => {
   const original = await importOriginal<typeof ListModule>();
@@ -16,19 +16,7 @@ vi.mock('../../src/languages/list.js', async (importOriginal) => {
   return { languages: [...original.languages, noteLanguage] };
 });
 
-const dirs: string[] = [];
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chs-note-'));
-  dirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tree = tempTrees('chs-note-');
 
 let out = '';
 let err = '';

@@ -1,21 +1,19 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_FINDINGS_PER_RULE } from '../../src/core/finding-cap.js';
 import { RuleRegistry } from '../../src/core/registry.js';
 import { coreRules } from '../../src/core/rules.js';
 import { lint } from '../../src/core/runner.js';
 import { fakeLanguage } from '../helpers/fake-language.js';
+import { writeFiles } from '../helpers/tree.js';
 
 const registry = new RuleRegistry([...coreRules, ...fakeLanguage.rules]);
 
 async function run(files: Record<string, string>) {
   const cwd = mkdtempSync(join(tmpdir(), 'chs-cap-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(cwd, path)), { recursive: true });
-    writeFileSync(join(cwd, path), text);
-  }
+  writeFiles(cwd, files);
   return (await lint({ cwd, paths: [], languages: [fakeLanguage], registry })).diagnostics;
 }
 

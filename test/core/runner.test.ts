@@ -1,20 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RuleRegistry } from '../../src/core/registry.js';
 import { coreRules } from '../../src/core/rules.js';
 import { lint } from '../../src/core/runner.js';
 import { fakeLanguage } from '../helpers/fake-language.js';
+import { writeFiles } from '../helpers/tree.js';
 
 const registry = new RuleRegistry([...coreRules, ...fakeLanguage.rules]);
 
 function repo(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'chs-runner-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  writeFiles(dir, files);
   return dir;
 }
 

@@ -2,30 +2,17 @@
  * Falco rules inside Helm values of the falcosecurity/falco chart (`customRules`) and inside a
  * ConfigMap's `data`: linted in place, with positions in the holding file, in the chart's order.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/core/runner.js';
 import { SourceFile } from '../../src/core/source.js';
 import { embeddedRules, loadRuleset, sniffFalco } from '../../src/languages/falco/index.js';
 import { falcoRenderer } from '../../src/render/falco.js';
 import { languages, registry } from '../../src/languages/index.js';
 import { defaultConfig } from '../../src/core/config.js';
+import { tempTrees } from '../helpers/tree.js';
 
-const dirs: string[] = [];
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chs-embedded-'));
-  dirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const repo = tempTrees('chs-embedded-');
 
 // Written as GitLab's documentation for the cluster management project shows it.
 const VALUES = `ebpf:

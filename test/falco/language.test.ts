@@ -1,26 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/core/runner.js';
 import { SourceFile } from '../../src/core/source.js';
 import { falco, sniffFalco } from '../../src/languages/falco/index.js';
 import { falcoRules } from '../../src/languages/falco/rules/index.js';
 import { languages, registry } from '../../src/languages/index.js';
+import { tempTrees } from '../helpers/tree.js';
 
-const dirs: string[] = [];
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chs-falco-'));
-  dirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const repo = tempTrees('chs-falco-');
 
 const BASELINE = `- macro: spawned_process
   condition: evt.type in (execve, execveat)

@@ -1,11 +1,12 @@
 /** A throw-away policy language for the impact tests: each line holding TODO is a finding. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Language } from '../../src/core/language.js';
 import { RuleRegistry } from '../../src/core/registry.js';
 import { defineRule } from '../../src/core/rule.js';
 import { coreRules } from '../../src/core/rules.js';
+import { writeFiles } from '../helpers/tree.js';
 
 const todoRule = defineRule({
   meta: {
@@ -53,9 +54,5 @@ export function writeTree(
   files: Record<string, string>,
   root: string = mkdtempSync(join(tmpdir(), 'chs-tree-')),
 ): string {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
+  return writeFiles(root, files);
 }

@@ -1,13 +1,14 @@
 /** Small repositories on disk, events and cluster objects for the impact providers' tests. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { ClusterObject } from '../../src/impact/cluster.js';
 import { EventFeed } from '../../src/impact/events.js';
 import { fileSource } from '../../src/impact/sources/index.js';
 import type { SectionResult } from '../../src/impact/model.js';
 import type { ImpactSection } from '../../src/impact/section.js';
 import { loadTree } from '../../src/impact/tree.js';
+import { writeFiles } from '../helpers/tree.js';
 
 const CONFIG = `version: 1
 mode: monitor
@@ -18,13 +19,6 @@ targets:
   - name: staging
     namespaces: [dev]
 `;
-
-function writeTree(dir: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-}
 
 /** One event a line, `{"source":"syscall","fields":...}`. */
 function eventLines(events: readonly Record<string, unknown>[]): string {
@@ -38,8 +32,8 @@ export async function analyse(
   options: { events?: readonly Record<string, unknown>[]; cluster?: ClusterObject[] } = {},
 ): Promise<SectionResult> {
   const dir = mkdtempSync(join(tmpdir(), 'chs-impact-'));
-  writeTree(join(dir, 'base'), { 'chs.yaml': CONFIG, ...base });
-  writeTree(join(dir, 'head'), { 'chs.yaml': CONFIG, ...head });
+  writeFiles(join(dir, 'base'), { 'chs.yaml': CONFIG, ...base });
+  writeFiles(join(dir, 'head'), { 'chs.yaml': CONFIG, ...head });
   const events = options.events ? [fileSource(join(dir, 'events.jsonl'), 'events.jsonl')] : [];
   if (options.events) writeFileSync(join(dir, 'events.jsonl'), eventLines(options.events));
   const feed = new EventFeed(events);

@@ -3,27 +3,15 @@
  * as GitLab documented it) imports into a repository that lints, tests, renders and previews,
  * and what it cannot carry is listed.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { planImport, projectFromGit } from '../../src/import/gitlab-cmp.js';
 import { runChs } from '../helpers/cli.js';
+import { tempTrees } from '../helpers/tree.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/gitlab-cmp');
-const dirs: string[] = [];
-function tmp(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chs-import-'));
-  dirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempTrees('chs-import-');
 
 describe('planning the import of a cluster management project', () => {
   it('carries customRules, profiles, securityPolicies and PodSecurityPolicy manifests', () => {

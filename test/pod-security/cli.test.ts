@@ -1,30 +1,17 @@
 /** `chs pod-security check`: text and JSON output, exit codes, the repository's policies, bad input. */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dump } from 'js-yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { podSecurityCheckCommand } from '../../src/cli/pod-security.js';
 import type { CommandContext } from '../../src/cli/run.js';
 import { loadConfig } from '../../src/core/config.js';
 import { UserError } from '../../src/core/errors.js';
 import { readPolicyFiles, renderTarget } from '../../src/render/index.js';
+import { tempTrees } from '../helpers/tree.js';
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
-
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'chs-psa-cli-'));
-  roots.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const repo = tempTrees('chs-psa-cli-');
 
 async function run(
   cwd: string,

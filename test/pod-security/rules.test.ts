@@ -1,7 +1,7 @@
 /** The pod-security lint rules, through the real runner, each case with rule id, line, column and message. */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../src/core/language.js';
 import { RuleRegistry } from '../../src/core/registry.js';
@@ -11,6 +11,7 @@ import { podSecurity } from '../../src/languages/pod-security/index.js';
 import { podSecurityRules } from '../../src/languages/pod-security/rules/index.js';
 import { buildReport } from '../../src/report/positions.js';
 import { SourceFile } from '../../src/core/source.js';
+import { writeFiles } from '../helpers/tree.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -46,10 +47,7 @@ async function lintRepo(
 ): Promise<Found[]> {
   const root = mkdtempSync(join(tmpdir(), 'chs-psa-'));
   roots.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  writeFiles(root, files);
   const languages: Language[] = profiles
     ? [profilesLanguage(profiles.apparmor, profiles.seccomp), podSecurity]
     : [podSecurity];

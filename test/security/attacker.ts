@@ -2,10 +2,11 @@
  * A repository written by an attacker with merge request rights, beside a file the job can read
  * but must never show: every way a policy or chs.yaml can name a path out of the repository.
  */
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { writeFiles } from '../helpers/tree.js';
 
 export interface Attack {
   /** The repository (the merge request's head). */
@@ -14,13 +15,6 @@ export interface Attack {
   outside: string;
   /** A string found only in the outside files: no output may contain it. */
   secret: string;
-}
-
-export function write(root: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
 }
 
 export function link(root: string, path: string, target: string): void {
@@ -33,7 +27,7 @@ export function outsideSecret(): { outside: string; secret: string } {
   const top = realpathSync(mkdtempSync(join(tmpdir(), 'chs-attack-')));
   const secret = `glpat-OUTSIDE${randomBytes(8).toString('hex')}`;
   const outside = join(top, 'outside');
-  write(outside, {
+  writeFiles(outside, {
     // An AppArmor parser that read it would quote its first token in a syntax error.
     'secret.txt': `CHS_GITLAB_TOKEN=${secret}\n`,
     // A Falco loader would quote the condition in an error.
@@ -49,7 +43,7 @@ export function outsideSecret(): { outside: string; secret: string } {
 export function attackerRepository(): Attack {
   const { outside, secret } = outsideSecret();
   const repo = join(dirname(outside), 'repo');
-  write(repo, {
+  writeFiles(repo, {
     'chs.yaml': [
       'version: 1',
       'apparmor:',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runChs } from '../helpers/cli.js';
-import { write } from './attacker.js';
+import { writeFiles } from '../helpers/tree.js';
 
 const TOKEN = 'glpat-job-log-0123456789';
 const PASSWORD = 'es_pass_word_0042';
@@ -12,7 +12,7 @@ const PASSWORD = 'es_pass_word_0042';
 describe('chs lint in a job that holds secrets', () => {
   it('prints and writes [masked] where a finding quotes a secret value', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'chs-mask-'));
-    write(repo, {
+    writeFiles(repo, {
       'policies/apparmor/p': `profile p {\n  capability ${TOKEN},\n  capability ${PASSWORD},\n}\n`,
     });
     const env = { CHS_GITLAB_TOKEN: TOKEN, ES_PASSWORD: PASSWORD, CHS_APPARMOR_SYSTEM_ROOT: '' };

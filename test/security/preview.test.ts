@@ -11,7 +11,8 @@ import { previewCommand } from '../../src/cli/preview.js';
 import type { ImpactReport } from '../../src/impact/model.js';
 import { MR_IID, OTHER_TOKEN, PROJECT_ID, TOKEN, startFixture } from '../gitlab-server/fixture.js';
 import type { GitLabServer } from '../gitlab-server/server.js';
-import { link, outsideSecret, write } from './attacker.js';
+import { link, outsideSecret } from './attacker.js';
+import { writeFiles } from '../helpers/tree.js';
 import { capture } from '../helpers/capture.js';
 
 const BASE_CONFIG = [
@@ -35,7 +36,7 @@ function mergeRequest(): { base: string; head: string; outside: string; secret: 
   const { outside, secret } = outsideSecret();
   const top = join(outside, '..');
   const base = join(top, 'base');
-  write(base, {
+  writeFiles(base, {
     'chs.yaml': BASE_CONFIG,
     'baseline/macros.yaml': '- macro: base_shell\n  condition: proc.name = bash\n',
     'includes/abstractions/ok': '# an abstraction of the repository\n',
@@ -45,7 +46,7 @@ function mergeRequest(): { base: string; head: string; outside: string; secret: 
   const head = join(top, 'head');
   mkdirSync(head);
   cpSync(base, head, { recursive: true });
-  write(head, {
+  writeFiles(head, {
     'chs.yaml': [
       'version: 1',
       'apparmor:',
@@ -213,7 +214,7 @@ describe('chs preview of a hostile merge request', () => {
     cpSync(join(mr.base, 'chs.yaml'), join(mr.head, 'chs.yaml'));
     // A value Markdown escapes (underscores), in a variable whose name says secret.
     const lokiToken = 'loki_s3cret_value_4711';
-    write(mr.head, {
+    writeFiles(mr.head, {
       'policies/falco/rules.yaml':
         RULE(`leak ${TOKEN}`, 'evt.type = execve') + RULE('x', `proc.name = ${lokiToken} and`),
       'policies/apparmor/p': `profile p {\n  capability ${lokiToken},\n  capability ${TOKEN},\n}\n`,
@@ -247,7 +248,7 @@ describe('chs preview of a hostile merge request', () => {
     rmSync(join(mr.head, 'chs.yaml'));
     cpSync(join(mr.base, 'chs.yaml'), join(mr.head, 'chs.yaml'));
     const value = 'https://shop:hunter22@db.internal';
-    write(mr.head, { 'policies/apparmor/p': `profile p {\n  capability ${value},\n}\n` });
+    writeFiles(mr.head, { 'policies/apparmor/p': `profile p {\n  capability ${value},\n}\n` });
     const project = server.projects.get(PROJECT_ID);
     project?.variables.push(
       { key: 'SHOP_DB_URL', value, masked: true, protected: false },

@@ -1,5 +1,5 @@
 /** `chs test`: the file format, validation with positions, every kind in the table, and the output. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { parseTestFile } from '../../src/testing/parse.js';
 import { testJson, testText } from '../../src/testing/report.js';
 import { runTests } from '../../src/testing/run.js';
 import type { TestResult } from '../../src/testing/types.js';
+import { writeFiles } from '../helpers/tree.js';
 
 function rule(name: string, condition: string, extra: Partial<EvaluableRule> = {}): EvaluableRule {
   const result = parse(condition);
@@ -52,10 +53,7 @@ async function run(
   ruleset: () => Promise<Ruleset> = async () => new Ruleset(RULES),
 ): Promise<TestResult[]> {
   const root = mkdtempSync(join(dir, 'repo-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  writeFiles(root, files);
   const { results } = await runTests({
     cwd: root,
     config: defaultConfig(root),
