@@ -12,9 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { languages, registry } from '../../dist/src/languages/index.js';
 import { readSnapshotFile } from '../../dist/src/kube/snapshot.js';
 import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../../dist/src/report/markdown.js';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { figure, time } from './_util.mjs';
+import { child, figure, time } from './_util.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'chs-bench-preview-'));
 const write = (path, text) => {
@@ -142,10 +141,7 @@ process.stdout.write(
 // process, cold as in CI. CPU time (user + system, all threads) and peak RSS come from the child
 // itself (_usage.mjs, preloaded); CHS_TIMING=1 gives the phases.
 const cli = fileURLToPath(new URL('../../dist/bundle/chs.cjs', import.meta.url));
-const usage = fileURLToPath(new URL('./_usage.mjs', import.meta.url));
 const args = [
-  '--import',
-  usage,
   cli,
   'preview',
   '--base-dir',
@@ -161,21 +157,12 @@ const args = [
 ];
 const runs = [];
 for (let i = 0; i < Number(process.env.CHS_BENCH_RUNS ?? 3); i++) {
-  const start = performance.now();
-  const child = spawnSync(process.execPath, args, {
-    cwd: join(dir, 'head'),
-    env: { ...process.env, CHS_TIMING: '1' },
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  const wall = performance.now() - start;
-  if (child.status !== 1 || child.error)
-    throw new Error(`chs preview exited ${child.status}: ${child.error ?? child.stderr.slice(0, 2000)}`);
-  const used = JSON.parse(/^chs-bench-usage (.*)$/m.exec(child.stderr)?.[1] ?? 'null');
+  const run = child(args, { cwd: join(dir, 'head'), env: { ...process.env, CHS_TIMING: '1' } });
+  if (run.status !== 1) throw new Error(`chs preview exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
   const phases = [
-    ...child.stderr.matchAll(/^chs timing: preview: (.+?) +([\d.]+) ms(?: \(CPU ([\d.]+) ms\))?$/gm),
+    ...run.stderr.matchAll(/^chs timing: preview: (.+?) +([\d.]+) ms(?: \(CPU ([\d.]+) ms\))?$/gm),
   ].map((m) => ({ name: m[1], wall: Number(m[2]), cpu: m[3] === undefined ? undefined : Number(m[3]) }));
-  runs.push({ wall, cpu: used.cpu, rss: used.maxRSS, phases, report: JSON.parse(child.stdout) });
+  runs.push({ wall: run.wall, cpu: run.cpu, rss: run.mb * 1024, phases, report: JSON.parse(run.stdout) });
 }
 const byWall = [...runs].sort((a, b) => a.wall - b.wall);
 const median = byWall[Math.floor(byWall.length / 2)];

@@ -4,16 +4,14 @@
 // (_usage.mjs, preloaded). Goal: peak RSS at most 2x the bare parse's. Before the compact JSON
 // tree, `chs lint` peaked at 495 MB (bare parse: 116 MB) and took 8.6 s of CPU.
 // Run with `npm run bench -- seccomp-memory`; CHS_BENCH_NAMES changes the count.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { figure } from './_util.mjs';
+import { child, figure } from './_util.mjs';
 
 const NAMES = Number(process.env.CHS_BENCH_NAMES ?? 750_000);
 const chs = fileURLToPath(new URL('../../dist/bundle/chs.cjs', import.meta.url));
-const usage = fileURLToPath(new URL('./_usage.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'chs-bench-seccomp-memory-'));
 const write = (path, text) => {
   mkdirSync(join(dir, path, '..'), { recursive: true });
@@ -63,14 +61,10 @@ figure(`profile of ${NAMES.toLocaleString('en-US')} names`, statSync(big).size /
 
 /** CPU time and peak RSS of a node process, from the process itself. */
 function measure(args, cwd = dir) {
-  const run = spawnSync(process.execPath, ['--import', usage, ...args], {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  const used = JSON.parse(/^chs-bench-usage (.*)$/m.exec(run.stderr)?.[1] ?? 'null');
-  if (!used) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
-  return { cpu: used.cpu, mb: used.maxRSS / 1024, status: run.status, stdout: run.stdout };
+  const run = child(args, { cwd });
+  if (Number.isNaN(run.cpu))
+    throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
+  return run;
 }
 
 const bare = measure(['-e', `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(big)}, 'utf8'))`]);
