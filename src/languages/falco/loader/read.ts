@@ -4,7 +4,7 @@
  * `enabled`, exceptions. One bad item is reported and skipped; the next items are still read.
  */
 import { didYouMean } from '../../../core/did-you-mean.js';
-import type { YamlMap, YamlNode, YamlResult, YamlScalar } from '../../../core/yaml.js';
+import type { YamlMap, YamlNode, YamlPair, YamlResult, YamlScalar } from '../../../core/yaml.js';
 import { SYSCALL_SOURCE } from '../fields/index.js';
 import type { Collector, RuleUpdate } from './collector.js';
 import { ruleMessage } from '../../../core/rule.js';
@@ -109,28 +109,33 @@ const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on
 const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 
 class ItemReader {
+  /** The item's pairs, made once: a YAML node makes them each time it is asked. */
+  readonly pairs: readonly YamlPair[];
+
   constructor(
     readonly file: LoadedFile,
     readonly item: YamlMap,
     readonly itemType: ItemType,
     public itemName: string | undefined,
-  ) {}
+  ) {
+    this.pairs = item.kind === 'map' ? item.pairs : [];
+  }
 
   node(key: string): YamlNode | undefined {
-    return this.item.pairs.find((p) => p.key === key)?.value;
+    return this.pairs.find((p) => p.key === key)?.value;
   }
 
   has(key: string): boolean {
-    return this.item.pairs.some((p) => p.key === key);
+    return this.pairs.some((p) => p.key === key);
   }
 
-  fail(result: RuleMessage, node: YamlNode | undefined = this.item.pairs[0]?.value ?? this.item): never {
+  fail(result: RuleMessage, node: YamlNode | undefined = this.pairs[0]?.value ?? this.item): never {
     throw new LoadError(result, atNode(this.file, node), this.itemType, this.itemName);
   }
 
   /** A non-empty scalar (Falco's decode_val); undefined when optional and absent. */
   scalar(key: string, optional = false): YamlScalar | undefined {
-    const pair = this.item.pairs.find((p) => p.key === key);
+    const pair = this.pairs.find((p) => p.key === key);
     if (!pair) {
       if (optional) return undefined;
       this.fail(ruleMessage(invalidItem, 'noKey', { key }));
@@ -188,7 +193,7 @@ class ItemReader {
   }
 
   location(): Location {
-    const nameNode = this.item.pairs[0]?.value ?? this.item;
+    const nameNode = this.pairs[0]?.value ?? this.item;
     return { file: this.file, node: nameNode };
   }
 }
@@ -260,7 +265,7 @@ export function readRulesFile(
 
 function unknownKeys(reader: ItemReader, kind: 'list' | 'macro' | 'rule', results: Results): void {
   const known = KNOWN_KEYS[kind];
-  for (const pair of reader.item.pairs) {
+  for (const pair of reader.pairs) {
     if (!known.has(pair.key)) {
       const meant = didYouMean(pair.key, known);
       results.add(
@@ -283,7 +288,8 @@ function readItem(file: LoadedFile, item: YamlNode, collector: Collector, result
       'rules content item',
     );
   }
-  const has = (key: string): boolean => item.pairs.some((p) => p.key === key);
+  const pairs = item.pairs;
+  const has = (key: string): boolean => pairs.some((p) => p.key === key);
   if (has('required_engine_version'))
     return readEngineVersion(new ItemReader(file, item, 'required_engine_version', undefined));
   if (has('required_plugin_versions'))
