@@ -7,6 +7,7 @@ import { printable } from '../core/printable.js';
 import { readDataInput } from '../core/read.js';
 import type { DataInput } from '../core/read.js';
 import { parseYaml } from '../core/yaml.js';
+import { readYamlList } from '../core/yaml-list.js';
 import { asObj, asString } from '../languages/pod-security/index.js';
 import { evaluatePodSecurity, outcomeResult, policyOutcome } from '../languages/pod-security/index.js';
 import type {
@@ -52,8 +53,8 @@ const isListKind = (kind: unknown): boolean => typeof kind === 'string' && kind.
 /**
  * Hands each object of one file (`kind: List` items included) to `take` with its line; false (said
  * on stderr) when the file cannot be read. JSON as `kubectl get -o json` prints it is read as a
- * stream, each item parsed alone and let go as soon as it is taken; anything else goes through the
- * YAML parser that keeps every position. A file that fails half-way has had some objects taken:
+ * stream, each item parsed alone and let go as soon as it is taken; a YAML List as kubectl prints
+ * it likewise (readYamlList); anything else goes through the YAML parser whole. A file that fails half-way has had some objects taken:
  * the caller drops them.
  */
 function readObjects(ctx: CommandContext, path: string, take: (found: FoundObject) => void): boolean {
@@ -92,6 +93,16 @@ function readObjects(ctx: CommandContext, path: string, take: (found: FoundObjec
     return true;
   }
   const source = read.file;
+  // A List as kubectl prints it: item by item, never whole.
+  const list = readYamlList(source.text, ({ value, start }) =>
+    take({ file: path, line: source.position(start).line, object: value }),
+  );
+  if (list) {
+    if (list.ok) return true;
+    const { line, column } = source.position(list.error.offset);
+    ctx.stderr.write(printable(`chs: ${path}:${line}:${column}: invalid YAML: ${list.error.message}\n`));
+    return false;
+  }
   const parsed = parseYaml(source.text);
   if (!parsed.ok) {
     const { line, column } = source.position(parsed.error.offset);

@@ -10,6 +10,7 @@ import { append } from '../core/arrays.js';
 import { SourceFile } from '../core/source.js';
 import { constructFromEvents, EVENT_ID, parseEvents } from 'js-yaml';
 import { MAX_DEPTH, parseYaml } from '../core/yaml.js';
+import { readYamlList } from '../core/yaml-list.js';
 import type { YamlNode } from '../core/yaml.js';
 import type { KubeClient } from './client.js';
 import type { KubeObject } from './objects.js';
@@ -172,49 +173,69 @@ function parseJsonSnapshot(
   return reader.problems;
 }
 
-export function parseSnapshot(
+/** The objects of a YAML snapshot, each handed to `take` as it is read; with problems, some were. */
+function parseYamlSnapshot(
   display: string,
   text: string,
-): { snapshot: ClusterSnapshot; problems: SnapshotProblem[] } {
-  if (isJsonObject(text)) {
-    const objects: KubeObject[] = [];
-    const problems = parseJsonSnapshot(display, text, (object) => objects.push(object));
-    return { snapshot: { source: display, objects }, problems };
-  }
-  const quick = quickObjects(text);
-  if (quick) return { snapshot: { source: display, objects: quick }, problems: [] };
+  take: (object: KubeObject) => void,
+): SnapshotProblem[] {
   const source = new SourceFile(display, text);
   const problems: SnapshotProblem[] = [];
   const at = (offset: number, message: string): void => {
     const { line, column } = source.position(offset);
     problems.push({ file: display, line, column, message });
   };
-  const snapshot: ClusterSnapshot = { source: display, objects: [] };
+  // A List as kubectl prints it: item by item, never whole.
+  const list = readYamlList(text, ({ value, start }) => {
+    if (!objectsOf(value, take)) at(start, notAnObject(value));
+  });
+  if (list) {
+    if (!list.ok) at(list.error.offset, `invalid YAML: ${list.error.message}`);
+    return problems;
+  }
+  const quick = quickObjects(text);
+  if (quick) {
+    for (const object of quick) take(object);
+    return [];
+  }
   const parsed = parseYaml(text);
   if (!parsed.ok) {
     at(parsed.error.offset, `invalid YAML: ${parsed.error.message}`);
-    return { snapshot, problems };
+    return problems;
   }
-  const take = (node: YamlNode): void => {
+  const visit = (node: YamlNode): void => {
     const value = node.value;
     if (!isMap(value)) return at(node.start, 'expected a Kubernetes object (a mapping)');
     if (isList(value)) {
       if (node.kind !== 'map') return;
       const items = node.pairs.find((p) => p.key === 'items')?.value;
-      if (items?.kind === 'seq') for (const item of items.items) take(item);
+      if (items?.kind === 'seq') for (const item of items.items) visit(item);
       return;
     }
     if (!isObject(value))
       return at(node.start, 'not a Kubernetes object: apiVersion, kind and metadata.name are required');
-    snapshot.objects.push(value);
+    take(value);
   };
-  for (const document of parsed.documents) if (document.root && document.value !== null) take(document.root);
-  return { snapshot, problems };
+  for (const document of parsed.documents) if (document.root && document.value !== null) visit(document.root);
+  return problems;
+}
+
+export function parseSnapshot(
+  display: string,
+  text: string,
+): { snapshot: ClusterSnapshot; problems: SnapshotProblem[] } {
+  const objects: KubeObject[] = [];
+  const take = (object: KubeObject): number => objects.push(object);
+  const problems = isJsonObject(text)
+    ? parseJsonSnapshot(display, text, take)
+    : parseYamlSnapshot(display, text, take);
+  return { snapshot: { source: display, objects }, problems };
 }
 
 /**
  * The objects of a snapshot file, each handed to `take` as it is read: JSON as a stream, YAML
- * whole. With problems, some objects may have been taken: the snapshot is not to be used.
+ * whole as text, a List's items parsed one by one. With problems, some objects may have been
+ * taken: the snapshot is not to be used.
  */
 export function readSnapshotFile(
   absolute: string,
@@ -232,9 +253,8 @@ export function readSnapshotFile(
   }
   if (!read.ok) return [{ file: display, line: 1, column: 1, message: read.failure.message }];
   if ('streamed' in read) return reader.problems;
-  const { snapshot, problems } = parseSnapshot(display, read.file.text);
-  for (const object of snapshot.objects) take(object);
-  return problems;
+  const text = read.file.text;
+  return isJsonObject(text) ? parseJsonSnapshot(display, text, take) : parseYamlSnapshot(display, text, take);
 }
 
 /** The same objects, live, across all namespaces (kinds the cluster does not serve are skipped). */
