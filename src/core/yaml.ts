@@ -342,12 +342,15 @@ class Builder {
           const v = this.node();
           const key = keyString(store.values[store.resolve(k)]);
           if (Object.prototype.hasOwnProperty.call(value, key)) this.duplicateKeys.push(k);
-          Object.defineProperty(value, key, {
-            value: store.values[store.resolve(v)],
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+          // Only `__proto__` needs defining: assigning it would set the prototype.
+          if (key === '__proto__') {
+            Object.defineProperty(value, key, {
+              value: store.values[store.resolve(v)],
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+          } else value[key] = store.values[store.resolve(v)];
           size += (store.sizes[store.resolve(k)] as number) + (store.sizes[store.resolve(v)] as number);
           end = Math.max(end, store.ends[v] as number, store.ends[k] as number);
         }
