@@ -81,6 +81,28 @@ describe('parseYaml', () => {
     expect(result.documents[0]?.duplicateKeys.map((k) => k.start)).toEqual([5]);
   });
 
+  it('keeps a __proto__ key as a key, never as the prototype', () => {
+    const result = parseYaml('__proto__: {polluted: true}\nconstructor: 1\n');
+    if (!result.ok) throw new Error(result.error.message);
+    const value = result.documents[0]?.value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['__proto__', 'constructor']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('gives an alias the range of the alias and the content of its anchor', () => {
+    const text = 'a: &x {b: [1, 2]}\nc: *x\n';
+    const result = parseYaml(text);
+    if (!result.ok) throw new Error(result.error.message);
+    const alias = nodeAt(result.documents[0]?.root, ['c']);
+    expect(alias && text.slice(alias.start, alias.end)).toBe('*x');
+    expect(alias?.alias).toBe(true);
+    expect(alias?.kind).toBe('map');
+    const item = nodeAt(alias, ['b', 1]);
+    expect(item && text.slice(item.start, item.end)).toBe('2');
+    expect(alias?.value).toBe(nodeAt(result.documents[0]?.root, ['a'])?.value);
+  });
+
   it('reads several documents', () => {
     const result = parseYaml('a: 1\n---\nb: 2\n');
     if (!result.ok) throw new Error(result.error.message);
