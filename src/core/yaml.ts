@@ -479,8 +479,9 @@ export function parseYaml(text: string, options: { maxDepth?: number } = {}): Ya
 /** The pair of a mapping with the given key. */
 export function pairOf(node: YamlNode | null | undefined, key: string): YamlPair | undefined {
   if (!node || node.kind !== 'map') return undefined;
-  for (let i = node.pairs.length - 1; i >= 0; i--) {
-    const pair = node.pairs[i] as YamlPair;
+  const pairs = node.pairs;
+  for (let i = pairs.length - 1; i >= 0; i--) {
+    const pair = pairs[i] as YamlPair;
     if (pair.key === key) return pair;
   }
   return undefined;
