@@ -9,11 +9,12 @@ import { effectiveMode } from '../../core/config.js';
 import type { Config } from '../../core/config.js';
 import type { Language, LintContext } from '../../core/language.js';
 import { emptyFacts } from '../../core/language.js';
+import { FindingCap } from '../../core/finding-cap.js';
 import { outsideFailure, readScope } from '../../core/reach.js';
 import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
 import { parseSeccompProfile } from './profile.js';
-import type { ParsedProfile, Runtime, SeccompProfile } from './profile.js';
+import type { ParsedProfile, ProfileProblem, Runtime, SeccompProfile } from './profile.js';
 import type { Mode } from '../../core/kinds.js';
 import { invalidJson } from './rules/invalid-json.js';
 import { seccompRules } from './rules/index.js';
@@ -74,7 +75,7 @@ function modeOf(profile: SeccompProfile, context: LintContext): { mode: Mode; bl
 /** Reports every finding about one profile. */
 export function lintProfile(file: SourceFile, context: LintContext): void {
   const parsed = parse(file, context);
-  for (const problem of parsed.problems) {
+  const reportProblem = (problem: ProfileProblem): void => {
     if (problem.kind === 'syntax') {
       context.report({
         rule: invalidJson,
@@ -94,7 +95,13 @@ export function lintProfile(file: SourceFile, context: LintContext): void {
         ...(duplicate ? { severity: 'warning' as const } : {}),
       });
     }
-  }
+  };
+  const schemaProblems = parsed.problems.filter((problem) => problem.kind !== 'duplicate-key');
+  for (const problem of schemaProblems) reportProblem(problem);
+  // Problems past the cap were counted, not made: the first stands for them all, reported as
+  // many times as there are, so the count of chs/more-findings stays exact.
+  if (parsed.omitted) for (let i = 0; i < parsed.omitted.count; i++) reportProblem(parsed.omitted.first);
+  for (const problem of parsed.problems) if (problem.kind === 'duplicate-key') reportProblem(problem);
   const profile = parsed.profile;
   if (!profile) return;
   const checkContext = {
@@ -128,18 +135,22 @@ const LOAD_RULES: ReadonlySet<string> = new Set([
  */
 export function loadFindings(file: SourceFile, config: Config, cwd: string): Finding[] {
   const findings: Finding[] = [];
+  const cap = new FindingCap();
   lintProfile(file, {
     config,
     cwd,
     includeDirs: [],
     scope: readScope(config, { trustConfig: false }),
     readFile: () => ({ ok: false, failure: outsideFailure() }),
-    // Kept as they come: a profile of 750,000 unknown names makes as many findings of other rules.
+    // Only the load rules' findings are kept, and at most MAX_FINDINGS_PER_RULE of each, as lint
+    // does: a profile of 750,000 names of the wrong type makes as many schema findings.
     report: (finding) => {
-      if (LOAD_RULES.has(finding.rule.meta.id)) findings.push(finding);
+      if (LOAD_RULES.has(finding.rule.meta.id) && cap.admit(finding)) findings.push(finding);
     },
     facts: emptyFacts(),
   });
+  for (const summary of cap.summaries((finding) => finding.severity ?? finding.rule.meta.severity))
+    findings.push(summary);
   return findings;
 }
 
