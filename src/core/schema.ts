@@ -216,8 +216,10 @@ function rangesOfItems(
 ): (index: number) => Range | undefined {
   if (!(root instanceof JsonTree)) return (index) => rangeAt(root, [...path, index], false);
   const tree = root;
-  const list = tree.nodeAt(path);
+  let list: number | undefined | null = null;
   return (index) => {
+    // Looked up at the first error: a list without one costs nothing here.
+    if (list === null) list = tree.nodeAt(path);
     const item = tree.item(list, index);
     return item === undefined ? tree.rangeAt([...path, index]) : tree.range(item);
   };
