@@ -19,8 +19,13 @@ export interface JsonSyntaxError {
   column: number;
 }
 
-/** Characters encoded at a time: the bytes of a large profile are never all in memory at once. */
-const SLICE = 1 << 20;
+/**
+ * Characters encoded at a time, into one buffer used again for each slice (the check keeps
+ * nothing of a chunk): the bytes of a large profile are never all in memory at once.
+ */
+const SLICE = 1 << 18;
+const encoder = new TextEncoder();
+let buffer: Uint8Array | undefined;
 
 /** The offset of a 1-based line and column (lines end at `\n`, as the stream counts them). */
 function offsetOf(text: string, line: number, column: number): number {
@@ -40,13 +45,16 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
       column: 1,
     };
   const stream = new JsonItemStream(undefined);
+  // At most three bytes of UTF-8 per UTF-16 code unit.
+  const bytes = (buffer ??= new Uint8Array(3 * SLICE));
   try {
     for (let at = 0; at < text.length;) {
       let to = Math.min(text.length, at + SLICE);
       // A surrogate pair is encoded whole.
       const last = text.charCodeAt(to - 1);
       if (to < text.length && last >= 0xd800 && last <= 0xdbff) to--;
-      stream.push(Buffer.from(text.slice(at, to), 'utf8'));
+      const { written } = encoder.encodeInto(text.slice(at, to), bytes);
+      stream.push(bytes.subarray(0, written));
       at = to;
     }
     stream.end();
