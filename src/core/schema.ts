@@ -150,8 +150,6 @@ export interface SchemaResult {
 /** A problem found, its message made only if it is kept. */
 interface Candidate {
   error: ErrorObject;
-  path: (string | number)[];
-  keyRange: boolean;
   range: Range | undefined;
   value: unknown;
   /** The order found in, which breaks ties of position. */
@@ -263,7 +261,7 @@ export function validateDocument(
     const dedupe = `${error.instancePath}|${messageFor(schema, error, value)}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
-    first.add({ error, path, keyRange, range: rangeOf(path, keyRange), value });
+    first.add({ error, range: rangeOf(path, keyRange), value });
   }
   for (const list of lists) {
     const itemRange = rangesOfItems(root, list.path);
@@ -271,8 +269,6 @@ export function validateDocument(
       const range = itemRange(index);
       const candidate = (): Omit<Candidate, 'seq'> => ({
         error: make(),
-        path: [...list.path, index],
-        keyRange: false,
         range,
         value: list.items[index],
       });
