@@ -129,6 +129,9 @@ const FLOW = 1 << STYLE_SHIFT;
 const ALIAS = 1 << 5;
 const KINDS = ['scalar', 'map', 'seq'] as const;
 
+/** Collections of at least this many stored children keep their children's list once made. */
+const LARGE = 64;
+
 /**
  * The nodes of one parse, numbered in document order, kept compact: four 32-bit numbers (start,
  * end, the nodes stored under it, the nodes its value has once aliases are expanded) and a byte
@@ -175,13 +178,51 @@ class Store {
     return (this.flags[n] as number) & ALIAS ? (this.targets.get(n) as number) : n;
   }
 
+  /**
+   * The children of a large collection and the last pair of each key of a large mapping, kept once
+   * asked for: a finding per item of a list of 100,000 looks its item up by index or key, which
+   * walking the children each time made quadratic. Small collections are walked again.
+   */
+  private readonly large = new Map<number, number[]>();
+  private readonly keys = new Map<number, Map<string, number>>();
+
   /** The stored children of a collection node, in document order (keys and values alternate). */
-  children(n: number): number[] {
+  children(n: number): readonly number[] {
     const r = this.resolve(n);
+    const kept = this.large.get(r);
+    if (kept) return kept;
     const out: number[] = [];
     const end = r + (this.spans[r] as number);
     for (let c = r + 1; c < end; c += this.spans[c] as number) out.push(c);
+    if (out.length >= LARGE) this.large.set(r, out);
     return out;
+  }
+
+  /** The key node of the last pair with this key in a mapping, or -1. */
+  keyNode(n: number, key: string): number {
+    const children = this.children(n);
+    if (children.length >= LARGE) {
+      const r = this.resolve(n);
+      let index = this.keys.get(r);
+      if (!index) {
+        index = new Map();
+        for (let i = 0; i + 1 < children.length; i += 2) index.set(this.keyOf(children[i] as number), i);
+        this.keys.set(r, index);
+      }
+      const at = index.get(key);
+      return at === undefined ? -1 : (children[at] as number);
+    }
+    for (let i = children.length - 2 - (children.length % 2); i >= 0; i -= 2)
+      if (this.keyOf(children[i] as number) === key) return children[i] as number;
+    return -1;
+  }
+
+  keyOf(k: number): string {
+    return keyString(this.values[this.resolve(k)]);
+  }
+
+  pair(k: number): YamlPair {
+    return { key: this.keyOf(k), keyNode: this.node(k), value: this.node(k + (this.spans[k] as number)) };
   }
 
   node(n: number): YamlNode {
@@ -252,18 +293,22 @@ class TreeNode {
   }
 
   get pairs(): YamlPair[] {
-    const store = this.store;
-    const children = store.children(this.index);
+    const children = this.store.children(this.index);
     const pairs: YamlPair[] = [];
-    for (let i = 0; i + 1 < children.length; i += 2) {
-      const k = children[i] as number;
-      pairs.push({
-        key: keyString(store.values[store.resolve(k)]),
-        keyNode: store.node(k),
-        value: store.node(children[i + 1] as number),
-      });
-    }
+    for (let i = 0; i + 1 < children.length; i += 2) pairs.push(this.store.pair(children[i] as number));
     return pairs;
+  }
+
+  /** One item, without making the others. */
+  item(index: number): YamlNode | undefined {
+    const c = this.store.children(this.index)[index];
+    return c === undefined ? undefined : this.store.node(c);
+  }
+
+  /** The last pair with this key, without making the others. */
+  pairNamed(key: string): YamlPair | undefined {
+    const k = this.store.keyNode(this.index, key);
+    return k === -1 ? undefined : this.store.pair(k);
   }
 }
 
@@ -479,12 +524,19 @@ export function parseYaml(text: string, options: { maxDepth?: number } = {}): Ya
 /** The pair of a mapping with the given key. */
 export function pairOf(node: YamlNode | null | undefined, key: string): YamlPair | undefined {
   if (!node || node.kind !== 'map') return undefined;
+  if (node instanceof TreeNode) return node.pairNamed(key);
   const pairs = node.pairs;
   for (let i = pairs.length - 1; i >= 0; i--) {
     const pair = pairs[i] as YamlPair;
     if (pair.key === key) return pair;
   }
   return undefined;
+}
+
+/** The item of a sequence at an index. */
+function itemOf(node: YamlNode, index: number): YamlNode | undefined {
+  if (node.kind !== 'seq') return undefined;
+  return node instanceof TreeNode ? node.item(index) : node.items[index];
 }
 
 /** Follows a path of keys and indices from a node. */
@@ -495,7 +547,7 @@ export function nodeAt(
   let current: YamlNode | undefined = node ?? undefined;
   for (const step of path) {
     if (!current) return undefined;
-    if (typeof step === 'number') current = current.kind === 'seq' ? current.items[step] : undefined;
+    if (typeof step === 'number') current = itemOf(current, step);
     else current = pairOf(current, step)?.value;
   }
   return current;
@@ -516,7 +568,7 @@ export function rangeAt(
     const step = path[i] as string | number;
     if (!current) break;
     if (typeof step === 'number') {
-      current = current.kind === 'seq' ? current.items[step] : undefined;
+      current = itemOf(current, step);
     } else {
       const pair = pairOf(current, step);
       if (pair && key && i === path.length - 1) return { start: pair.keyNode.start, end: pair.keyNode.end };
