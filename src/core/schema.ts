@@ -125,6 +125,11 @@ function messageFor(root: JsonSchema, error: ErrorObject, value: unknown): strin
       return `${where} must be ${String(params.type).replace(',', ' or ')}, not ${describeValue(value)}`;
     case 'propertyNames':
       return `invalid key "${String(params.propertyName)}" in ${where}`;
+    case 'uniqueItems': {
+      const item = Array.isArray(value) ? (value[Number(params.i)] as unknown) : undefined;
+      const what = item === null || typeof item !== 'object' ? JSON.stringify(item) : 'one item';
+      return `${where} lists ${what} more than once: list each value once`;
+    }
     default:
       return `${where} ${error.message ?? 'is invalid'}`;
   }
@@ -266,11 +271,11 @@ export function validateDocument(
   for (const list of lists) {
     const itemRange = rangesOfItems(root, list.path);
     checkScalarList(list, (index, make) => {
-      const range = itemRange(index);
+      const range = index < 0 ? rangeOf(list.path, false) : itemRange(index);
       const candidate = (): Omit<Candidate, 'seq'> => ({
         error: make(),
         range,
-        value: list.items[index],
+        value: index < 0 ? list.items : list.items[index],
       });
       // Past the limit an item's error is only counted: nothing is made for it.
       if (first.mayKeep(range?.start ?? 0)) first.add(candidate());

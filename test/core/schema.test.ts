@@ -27,17 +27,22 @@ const SCHEMA = {
       },
     },
     map: { type: 'object', additionalProperties: { type: 'array', items: { type: 'boolean' } } },
+    caps: { type: 'array', items: { $ref: '#/definitions/cap' }, uniqueItems: true },
+    words: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+    mixed: { type: 'array', items: { type: ['string', 'number'] }, uniqueItems: true },
+    tags: { type: 'array', items: { type: 'string', minLength: 2, pattern: '^[a-z\\u{1F600}]+$' } },
+    anyTags: { type: 'array', items: { pattern: '^x' } },
   },
-  definitions: { code: { type: 'integer' } },
+  definitions: { code: { type: 'integer' }, cap: { enum: ['CHOWN', 'KILL', 'NET_RAW'] } },
 };
 
-/** The same schema, but every list keeps a keyword that leaves it to ajv (uniqueItems: false). */
+/** The same schema, but every list has a keyword that leaves it to ajv (minItems: 0). */
 function withAjvLists(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withAjvLists);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) out[key] = withAjvLists(value);
-  if ('items' in out) out.uniqueItems = false;
+  if ('items' in out) out.minItems = 0;
   return out;
 }
 const AJV_SCHEMA = withAjvLists(SCHEMA) as Record<string, unknown>;
@@ -65,6 +70,16 @@ const CASES: [string, string][] = [
   ['lists inside a list of objects', '{"rules":[{"action":"a","names":["x",1]},{"names":[2]},{"action":1}]}'],
   ['lists under additionalProperties', '{"map":{"a":[true,1],"b":["no"]}}'],
   ['an unknown key between lists', '{"names":[1],"bogus":2,"flags":["Z"]}'],
+  ['unique items', '{"caps":["CHOWN","KILL"],"words":["a","b"],"mixed":["1",1]}'],
+  [
+    'duplicates through $ref: the last item that came before',
+    '{"caps":["KILL","CHOWN","KILL","CHOWN","NET_RAW"]}',
+  ],
+  ['duplicates with the type written', '{"words":["a","b","a","b","c"]}'],
+  ['duplicates among wrong items', '{"caps":[1,"KILL",1,"X","X"],"words":[1,"a",1,null,null]}'],
+  ['duplicates of several types', '{"mixed":["1",1,2,"2",1,true,true]}'],
+  ['numbers that are equal', '{"mixed":[1,1.0,-0,0]}'],
+  ['patterns', '{"tags":["ab","A","abc1","a",3,"\\ud83d\\ude00\\ud83d\\ude00"],"anyTags":["xy","y",1,null]}'],
 ];
 
 describe('lists of scalars checked item by item', () => {

@@ -91,6 +91,36 @@ describe('pod-security lint rules', () => {
       ],
     },
     {
+      name: 'a capability listed twice',
+      text: `${head()}spec:\n  level: baseline\n  controls:\n    capabilities:\n      allowed: [CHOWN, KILL, CHOWN]\n`,
+      expect: [
+        {
+          ruleId: 'pod-security/invalid-policy',
+          line: 9,
+          column: 16,
+          message: '"spec.controls.capabilities.allowed" lists "CHOWN" more than once: list each value once',
+        },
+      ],
+    },
+    {
+      // ajv compares every pair of a list whose item type is a $ref: 100,000 items took 13 s.
+      name: '100,000 capabilities, wrong and listed twice',
+      text: `${head()}spec:\n  level: baseline\n  controls:\n    capabilities:\n      allowed: [${Array.from({ length: 100_000 }, (_, i) => i % 7).join(', ')}]\n`,
+      expect: [
+        {
+          ruleId: 'pod-security/invalid-policy',
+          line: 9,
+          column: 16,
+          message: expect.stringContaining('lists 4 more than once'),
+        },
+        ...Array.from({ length: 999 }, () => ({ ruleId: 'pod-security/invalid-policy', line: 9 })),
+        {
+          ruleId: 'chs/more-findings',
+          message: expect.stringContaining('99,001 more pod-security/invalid-policy findings'),
+        },
+      ],
+    },
+    {
       name: 'another kind of object',
       text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n',
       expect: [
