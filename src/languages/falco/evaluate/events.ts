@@ -166,11 +166,11 @@ export async function forEachLine(
   let pendingBytes = 0;
   let skipping = false;
   let empty = 0;
-  const emit = (bytes: Buffer): void => {
+  // A line decoded alone or within its chunk reads the same: a newline ends any UTF-8 sequence.
+  const emit = (decoded: string): void => {
     line++;
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === 0x0d) end--;
-    const text = end === 0 ? '' : bytes.toString('utf8', 0, end);
+    const end = decoded.length;
+    const text = end > 0 && decoded.charCodeAt(end - 1) === 0x0d ? decoded.slice(0, end - 1) : decoded;
     if (text.trim() !== '') {
       empty = 0;
       onLine(text, line);
@@ -196,11 +196,27 @@ export async function forEachLine(
         if (whole.length > MAX_LINE_BYTES) {
           line++;
           onTooLong(line);
-        } else emit(whole);
+        } else emit(whole.toString('utf8'));
       } else if (nl - start > MAX_LINE_BYTES) {
         line++;
         onTooLong(line);
-      } else emit(chunk.subarray(start, nl));
+      } else {
+        // The whole lines up to the chunk's last newline are decoded at once (one call into
+        // the decoder per chunk, not per line), unless an overlong one may be among them.
+        const last = chunk.lastIndexOf(0x0a);
+        if (last - start > MAX_LINE_BYTES) emit(chunk.toString('utf8', start, nl));
+        else {
+          const text = chunk.toString('utf8', start, last);
+          let from = 0;
+          for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', from)) {
+            emit(text.slice(from, at));
+            from = at + 1;
+          }
+          emit(text.slice(from));
+          start = last + 1;
+          break;
+        }
+      }
       start = nl + 1;
     }
     if (start < chunk.length && !skipping) {
@@ -216,7 +232,7 @@ export async function forEachLine(
     if (afterChunk) await afterChunk();
   }
   if (skipping) line++;
-  else if (pending.length > 0) emit(Buffer.concat(pending));
+  else if (pending.length > 0) emit(Buffer.concat(pending).toString('utf8'));
   return line;
 }
 
