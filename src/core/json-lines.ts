@@ -236,6 +236,15 @@ export class JsonItemStream {
             }
             break;
           }
+          // The commonest structural bytes without a call: `:` after a key, `,` after a value.
+          if (b === 0x3a && this.state === COLON) {
+            this.state = VALUE;
+            break;
+          }
+          if (b === 0x2c && this.state === AFTER && this.stack.length > 0) {
+            this.state = this.stack[this.stack.length - 1] === OBJECT ? KEY : VALUE;
+            break;
+          }
           this.structural(chunk, i, b);
       }
     }
@@ -352,7 +361,7 @@ export class JsonItemStream {
   private structural(chunk: Uint8Array, i: number, b: number): void {
     const state = this.state;
     if (state === AFTER) {
-      const top = this.stack.at(-1);
+      const top = this.stack[this.stack.length - 1];
       if (top === undefined) this.fail(chunk, i, `unexpected ${shown(b)} after the JSON value`);
       if (b === 0x2c) {
         this.state = top === OBJECT ? KEY : VALUE;
