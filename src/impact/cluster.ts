@@ -155,9 +155,6 @@ export interface Workloads {
 
 const ARCH_LABEL = 'kubernetes.io/arch';
 
-/** Pods whose answer `podOwner` keeps: a few batches of events (EventFeed's BATCH is 64). */
-const RECENT_PODS = 1024;
-
 const computed = new WeakMap<ClusterState, Workloads>();
 
 export function workloadsOf(state: ClusterState): Workloads {
@@ -321,27 +318,27 @@ export class WorkloadsBuilder {
     // The cluster's listing order (a snapshot file's, or the API server's per kind) must not change
     // the report: workloads are reported by namespace, then owner.
     list.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.owner, b.owner));
-    // The AppArmor and seccomp sections ask in turn about the same events (a batch each, see
-    // EventFeed): a pod looked up in the index above costs cache misses in a large cluster (about
-    // half a microsecond), an answer kept in a small map of recent pods a hit. By pod name, whose
-    // string keeps its hash; the namespace is compared.
-    const recent = new Map<string, { namespace: string; found: Workload | undefined }>();
+    // Several sections ask about the same event in a row: the last answer is kept (in plain
+    // variables: this runs for every recorded event).
+    let lastNamespace: string | undefined;
+    let lastPod: string | undefined;
+    let lastWorkload: Workload | undefined;
     return {
       list,
       namespaceLabels,
       architectures: [...new Set(nodeArch.values())].sort(),
       podArch: (namespace, pod) => podArchs.get(namespace)?.get(pod),
       podOwner(namespace, pod) {
-        const hit = recent.get(pod);
-        if (hit !== undefined && hit.namespace === namespace) return hit.found;
+        if (namespace === lastNamespace && pod === lastPod) return lastWorkload;
         const inNs = indexOf(namespace);
         let found = inNs.get(pod);
         if (found === undefined && !inNs.has(pod)) {
           found = controllers.get(namespace)?.find((w) => madeBy(w.kind, w.name, pod));
           if (inNs.size < 100_000) inNs.set(pod, found);
         }
-        if (recent.size >= RECENT_PODS) recent.clear();
-        recent.set(pod, { namespace, found });
+        lastNamespace = namespace;
+        lastPod = pod;
+        lastWorkload = found;
         return found;
       },
     };

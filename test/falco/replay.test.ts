@@ -228,7 +228,7 @@ describe('the event stream', () => {
     expect(count).toBe(4);
   });
 
-  it('reads the lines of a chunk decoded at once as it reads them one by one', async () => {
+  it('reads the same lines however the bytes are cut into chunks', async () => {
     // CRLF, blank lines, a bad UTF-8 sequence at a line's end and a character cut by a chunk.
     const bytes = Buffer.concat([
       Buffer.from('{"a":"é"}\r\n\n  \n{"b":"'),

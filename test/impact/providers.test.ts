@@ -571,25 +571,6 @@ describe('the cluster: workloads deduplicated by controller', () => {
     expect(workloads.podOwner('b', 'web-7c9d8f6b5-k2j4h')).toBeUndefined();
   });
 
-  it('answers a pod asked again from its namespace, not from a pod of the same name elsewhere', () => {
-    const workloads = workloadsOf({
-      source: 's',
-      objects: [
-        pod('a', 'p', rootContainer, { kind: 'ReplicaSet', name: 'x' }),
-        pod('b', 'p', rootContainer, { kind: 'ReplicaSet', name: 'y' }),
-        ...Array.from({ length: 1500 }, (_, i) => pod('c', `q-${i}`, rootContainer)),
-      ],
-    });
-    // Alternately, as two sections ask about a batch of events; then past the recent pods kept.
-    for (let round = 0; round < 3; round++) {
-      expect(workloads.podOwner('a', 'p')?.owner).toBe('ReplicaSet/x');
-      expect(workloads.podOwner('b', 'p')?.owner).toBe('ReplicaSet/y');
-      expect(workloads.podOwner('d', 'p')).toBeUndefined();
-      for (let i = 0; i < 1500; i += round + 1)
-        expect(workloads.podOwner('c', `q-${i}`)?.owner).toBe(`Pod/q-${i}`);
-    }
-  });
-
   it('builds the same workloads whatever the order, one object at a time, keeping only what they need', () => {
     const running = (name: string, node: string): ClusterObject => ({
       ...pod('a', name, rootContainer, { kind: 'ReplicaSet', name: 'x' }),

@@ -64,9 +64,6 @@ export class EventFileError extends UserError {
   }
 }
 
-/** Bytes of whole lines decoded at once (under V8's 128 KiB for an object of the young generation). */
-const DECODED_BYTES = 64 * 1024;
-
 /** Longer lines are refused (and skipped) rather than buffered without end. */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -169,11 +166,11 @@ export async function forEachLine(
   let pendingBytes = 0;
   let skipping = false;
   let empty = 0;
-  // A line decoded alone or within its chunk reads the same: a newline ends any UTF-8 sequence.
-  const emit = (decoded: string): void => {
+  const emit = (bytes: Buffer): void => {
     line++;
-    const end = decoded.length;
-    const text = end > 0 && decoded.charCodeAt(end - 1) === 0x0d ? decoded.slice(0, end - 1) : decoded;
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+    const text = end === 0 ? '' : bytes.toString('utf8', 0, end);
     if (text.trim() !== '') {
       empty = 0;
       onLine(text, line);
@@ -199,27 +196,11 @@ export async function forEachLine(
         if (whole.length > MAX_LINE_BYTES) {
           line++;
           onTooLong(line);
-        } else emit(whole.toString('utf8'));
+        } else emit(whole);
       } else if (nl - start > MAX_LINE_BYTES) {
         line++;
         onTooLong(line);
-      } else {
-        // Whole lines are decoded a piece of some 64 KiB at a time and sliced: one call into the
-        // decoder for hundreds of lines, and a string that stays young-generation garbage.
-        const end =
-          nl - start >= DECODED_BYTES
-            ? nl
-            : chunk.lastIndexOf(0x0a, Math.min(start + DECODED_BYTES, chunk.length - 1));
-        const text = chunk.toString('utf8', start, end);
-        let from = 0;
-        for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', from)) {
-          emit(text.slice(from, at));
-          from = at + 1;
-        }
-        emit(text.slice(from));
-        start = end + 1;
-        continue;
-      }
+      } else emit(chunk.subarray(start, nl));
       start = nl + 1;
     }
     if (start < chunk.length && !skipping) {
@@ -235,7 +216,7 @@ export async function forEachLine(
     if (afterChunk) await afterChunk();
   }
   if (skipping) line++;
-  else if (pending.length > 0) emit(Buffer.concat(pending).toString('utf8'));
+  else if (pending.length > 0) emit(Buffer.concat(pending));
   return line;
 }
 
