@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { loadConfig } from '../core/config.js';
 import { EXIT_ERROR, EXIT_OK, UserError } from '../core/errors.js';
 import { printable } from '../core/printable.js';
-import { notARegularFile } from '../core/read.js';
+import { notADataInput, notARegularFile } from '../core/read.js';
 import { alertJson } from '../languages/falco/index.js';
 import type { Alert } from '../languages/falco/index.js';
 import { loadRuleset } from '../languages/falco/index.js';
@@ -26,7 +26,8 @@ class OutputClosed extends Error {}
 /** Bad lines shown one by one before only their count is given. */
 const MAX_BAD_LINES_SHOWN = 20;
 
-function existingFile(cwd: string, path: string, what: string): string {
+/** A rules file (a regular file), or an events file, which may also be a pipe read as a stream. */
+function existingFile(cwd: string, path: string, what: 'rules' | 'events'): string {
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);
   let stat;
   try {
@@ -34,9 +35,11 @@ function existingFile(cwd: string, path: string, what: string): string {
   } catch {
     throw new UserError(`${path}: no such ${what} file`);
   }
-  const kind = notARegularFile(stat);
+  const kind = what === 'events' ? notADataInput(stat) : notARegularFile(stat);
   if (kind !== undefined)
-    throw new UserError(`${path}: is ${kind}, not a file (give the ${what} files themselves)`);
+    throw new UserError(
+      `${path}: is ${kind}, not a file (give the ${what} files themselves${what === 'events' ? ', or a pipe' : ''})`,
+    );
   return absolute;
 }
 

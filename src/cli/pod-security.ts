@@ -153,7 +153,7 @@ export async function podSecurityCheckCommand(
     if (problem) throw new UserError(`${problem.file}: ${problem.message} (run chs lint)`);
     const repository = loadRepositoryPolicies(loaded.config, ctx.cwd);
     const error = repository.errors[0];
-    if (error) throw new UserError(`${error.file}: ${error.message} (run chs lint for every problem)`);
+    if (error) throw new UserError(`${error}; run chs lint for every problem`);
     if (repository.policies.length === 0)
       throw new UserError(
         'the repository has no pod security policies (policies/pod-security/): give --level baseline or --level restricted',

@@ -13,7 +13,7 @@ import { credentialVariables, protectVariables, secrets } from '../core/secrets.
 import { steeringFromBase } from '../core/steering.js';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../core/errors.js';
 import { toPosix } from '../core/paths.js';
-import { notARegularFile } from '../core/read.js';
+import { notADataInput, notARegularFile } from '../core/read.js';
 import { configuredSources, fileSource } from '../impact/sources/index.js';
 import type { EventSource, StoreHttpOptions } from '../impact/sources/index.js';
 import { buildImpactReport } from '../impact/preview.js';
@@ -83,8 +83,8 @@ function inputFile(value: string, cwd: string, flag: string, pipes = false): Inp
   } catch {
     throw new UserError(`${flag} ${value}: no such file`);
   }
-  const what = notARegularFile(stat);
-  if (what !== undefined && !(pipes && stat.isFIFO()))
+  const what = pipes ? notADataInput(stat) : notARegularFile(stat);
+  if (what !== undefined)
     throw new UserError(`${flag} ${value}: is ${what}; give a file${pipes ? ' or a pipe' : ''}`);
   return { absolute, display: value };
 }
@@ -168,7 +168,7 @@ function eventSources(
   http: StoreHttpOptions,
 ): EventSource[] {
   const store = flagStore(flags);
-  const files = (flags.events ?? []).map((e) => inputFile(e, cwd, '--events'));
+  const files = (flags.events ?? []).map((e) => inputFile(e, cwd, '--events', true));
   if (files.length === 0 && store === undefined) return configuredSources(configured, root, cwd, http);
   return [
     ...files.map((f) => fileSource(f.absolute, f.display)),

@@ -64,6 +64,14 @@ export function notARegularFile(stat: Stats): string | undefined {
 }
 
 /**
+ * What a path is when a data input (events, a snapshot, workloads) cannot be read from it; undefined
+ * for a file, a pipe or a socket (how a parent process often hands over stdin), read as streams.
+ */
+export function notADataInput(stat: Stats): string | undefined {
+  return stat.isFIFO() || stat.isSocket() ? undefined : notARegularFile(stat);
+}
+
+/**
  * Opens without blocking: opening a FIFO for reading would wait for a writer forever. The type is
  * taken from the open descriptor, so that what is read is what was checked.
  */
@@ -201,12 +209,13 @@ export function readDataInput(
   }
   const { fd, stat } = opened;
   try {
-    if (!stat.isFile() && !stat.isFIFO() && !stat.isSocket())
+    const what = notADataInput(stat);
+    if (what !== undefined)
       return {
         ok: false,
         failure: {
           reason: stat.isDirectory() ? 'directory' : 'not-a-file',
-          message: `is ${notARegularFile(stat) ?? 'not a file'}: give a file or a pipe`,
+          message: `is ${what}: give a file or a pipe`,
         },
       };
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);

@@ -12,7 +12,7 @@ import type { Access, ProfileSet } from '../languages/apparmor/index.js';
 import type { ProfileModel } from '../languages/apparmor/index.js';
 import type { Mode } from '../core/kinds.js';
 import type { Fields } from '../languages/falco/index.js';
-import { loadErrors } from '../testing/kinds/where.js';
+import { loadErrors } from '../core/load-errors.js';
 import { doesNotLoad, notLoading } from './does-not-load.js';
 import type { BrokenFile } from './does-not-load.js';
 import { attribute, DenialGroups, unattributedNote } from './attribution.js';

@@ -8,7 +8,7 @@ import { evaluateAgainstPolicies, scopeOf } from '../languages/pod-security/inde
 import { loadPolicyFile } from '../languages/pod-security/index.js';
 import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
 import { PSS_LEVELS } from '../languages/pod-security/index.js';
-import { loadErrors } from '../testing/kinds/where.js';
+import { loadErrors } from '../core/load-errors.js';
 import { doesNotLoad, notLoading } from './does-not-load.js';
 import type { BrokenFile } from './does-not-load.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';

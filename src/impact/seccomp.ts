@@ -7,7 +7,7 @@ import { seccompPathsOn, seccompProfileAt } from '../core/delivery.js';
 import { SourceFile } from '../core/source.js';
 import type { Mode } from '../core/kinds.js';
 import { evaluateSyscall, isKnownSyscall, loadFindings, readProfile } from '../languages/seccomp/index.js';
-import { loadErrors } from '../testing/kinds/where.js';
+import { loadErrors } from '../core/load-errors.js';
 import { doesNotLoad } from './does-not-load.js';
 import type { SeccompProfile } from '../languages/seccomp/index.js';
 import { profileReferences } from './profile-references.js';

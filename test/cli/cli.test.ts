@@ -10,6 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CHS, runChs } from '../helpers/cli.js';
 
@@ -132,7 +133,10 @@ describe('chs', () => {
   it('does not load the Kubernetes or GitLab clients for lint', () => {
     // A chs.yaml, so that its precompiled validator loads ajv's runtime: the tracer's proof that
     // it sees what the bundle requires.
-    const cwd = dir({ 'chs.yaml': 'version: 1\n', 'policies/seccomp/a.json': '{"defaultAction": "SCMP_ACT_ALLOW"}\n' });
+    const cwd = dir({
+      'chs.yaml': 'version: 1\n',
+      'policies/seccomp/a.json': '{"defaultAction": "SCMP_ACT_ALLOW"}\n',
+    });
     const result = spawnSync(
       process.execPath,
       ['--import', new URL('../helpers/trace-imports.mjs', import.meta.url).pathname, CHS, 'lint'],
@@ -284,6 +288,75 @@ describe('hostile input: one clear line each, exit 1 or 2, no hang', () => {
       });
       expect(result.code).toBe(1);
       expect(result.stdout).toContain('/dev/stdin:1: Pod x: ');
+    });
+
+    describe('reads events from a pipe as a stream', () => {
+      const rules =
+        '- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: ran %proc.name\n  priority: WARNING\n';
+      const event = (name: string): string =>
+        `${JSON.stringify({ output: 'x', priority: 'Warning', rule: 'r', time: '2026-01-01T00:00:00Z', output_fields: { 'evt.type': 'execve', 'proc.name': name } })}\n`;
+      const events = event('sh') + event('bash');
+      const replay = ['falco', 'replay', '--rules', 'r.yaml', '--events', '/dev/stdin', '--summary'];
+
+      // Standard input as a parent process hands it over (a socket), plain and gzipped.
+      it.each([
+        ['plain', Buffer.from(events)],
+        ['gzip', gzipSync(events)],
+      ])('%s, from a parent process', (_label, input) => {
+        const result = spawnSync(process.execPath, [CHS, ...replay], {
+          cwd: dir({ 'r.yaml': rules }),
+          input,
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toContain('2 events, 2 alerts, 0 bad lines');
+        expect(result.status).toBe(0);
+      });
+
+      // Through a shell, so that stdin is a pipe (FIFO), and a FIFO named by its path.
+      it('gzipped, through a shell pipe and a named FIFO', () => {
+        const cwd = dir({ 'r.yaml': rules, 'e.jsonl.gz': gzipSync(events) });
+        fifo(join(cwd, 'f'));
+        const chs = `"${process.execPath}" "${CHS}" falco replay --rules r.yaml --summary`;
+        const result = spawnSync(
+          'sh',
+          [
+            '-c',
+            `cat e.jsonl.gz | ${chs} --events /dev/stdin && (cat e.jsonl.gz > f &) && ${chs} --events f`,
+          ],
+          { cwd, encoding: 'utf8', timeout: 10_000 },
+        );
+        expect(result.stderr).toBe('');
+        expect(result.stdout.match(/2 events, 2 alerts, 0 bad lines/g)).toHaveLength(2);
+        expect(result.status).toBe(0);
+      });
+
+      it('but not from a device', async () => {
+        const result = await runChs(['falco', 'replay', '--rules', 'r.yaml', '--events', '/dev/zero'], {
+          cwd: dir({ 'r.yaml': rules }),
+          timeoutMs: 10_000,
+        });
+        expect(result).toMatchObject({
+          code: 2,
+          stderr:
+            'chs: /dev/zero: is a character device, not a file (give the events files themselves, or a pipe)\n',
+        });
+      });
+
+      it('stops on truncated gzip from a pipe, naming the byte', () => {
+        const gz = gzipSync(events);
+        const result = spawnSync(process.execPath, [CHS, ...replay], {
+          cwd: dir({ 'r.yaml': rules }),
+          input: gz.subarray(0, gz.length - 12),
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+        expect(result.status).toBe(2);
+        expect(result.stderr).toBe(
+          `chs: /dev/stdin: not valid gzip at byte ${gz.length - 12} (unexpected end of file): the file is truncated or corrupt; copy or record it again\n`,
+        );
+      });
     });
 
     it('says what discovery skips, with its path', async () => {

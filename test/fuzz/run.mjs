@@ -4,7 +4,9 @@
 // time per case (p50, p99, p99.9) and exits 1 on a crash or a hang. Each target runs in a worker
 // that a watchdog ends when one case takes longer than CHS_FUZZ_HANG_MS (30 s), naming the case.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +96,29 @@ if (only.length === 0 || only.includes('cli')) {
   spawnSync('mkfifo', [join(dir, 'fifo'), join(dir, 'policies/falco/fifo.yaml')]);
   symlinkSync('loop.yaml', join(dir, 'policies/falco/loop.yaml'));
   symlinkSync('/dev/zero', join(dir, 'policies/apparmor/zero'));
+  // Events: 100 MB of newlines in about 100 KB of gzip, and gzip cut short.
+  writeFileSync(
+    join(dir, 'r.yaml'),
+    '- rule: r\n  desc: d\n  condition: evt.type = execve\n  output: o\n  priority: WARNING\n',
+  );
+  writeFileSync(join(dir, 'newlines.gz'), gzipSync(Buffer.alloc(100 << 20, 0x0a), { level: 9 }));
+  const alerts = gzipSync(
+    Array.from(
+      { length: 20_000 },
+      (_, i) => `{"time":"2026-01-01T00:00:00Z","output_fields":{"evt.type":"execve","proc.name":"p${i}"}}\n`,
+    ).join(''),
+  );
+  writeFileSync(join(dir, 'cut.gz'), alerts.subarray(0, alerts.length >> 1));
+  // 150,000 findings in one file, in the text format.
+  writeFileSync(
+    join(dir, 'many.json'),
+    JSON.stringify({
+      defaultAction: 'SCMP_ACT_ERRNO',
+      syscalls: [
+        { names: Array.from({ length: 150_000 }, (_, i) => `no_such_call_${i}`), action: 'SCMP_ACT_ALLOW' },
+      ],
+    }),
+  );
   const cases = [
     { args: ['lint'], want: [1] },
     { args: ['lint', '--kind', 'falco', 'fifo'], want: [2] },
@@ -102,6 +127,9 @@ if (only.length === 0 || only.includes('cli')) {
     { args: ['lint', '/dev/zero'], want: [2] },
     { shell: `echo garbage | "${process.execPath}" "${chs}" lint --kind apparmor /dev/stdin`, want: [2] },
     { args: ['falco', 'replay', '--rules', 'fifo', '--events', 'fifo'], want: [2] },
+    { args: ['falco', 'replay', '--rules', 'r.yaml', '--events', 'newlines.gz'], want: [2] },
+    { args: ['falco', 'replay', '--rules', 'r.yaml', '--events', 'cut.gz'], want: [2] },
+    { args: ['lint', '--kind', 'seccomp', 'many.json'], want: [1] },
   ];
   for (const c of cases) {
     const started = Date.now();

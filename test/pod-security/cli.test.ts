@@ -157,8 +157,36 @@ describe('chs pod-security check', () => {
         'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata: {name: x}\nspec: {levle: baseline}\n',
     });
     await expect(run(broken, ['pods.yaml'])).rejects.toThrow(
-      /policies\/pod-security\/x.yaml: unknown key "levle"/,
+      'policies/pod-security/x.yaml:4:8: unknown key "levle" in "spec"; did you mean "level"? (pod-security/invalid-policy); run chs lint for every problem',
     );
+  });
+
+  it('counts as errors what chs.yaml makes errors, as chs lint does', async () => {
+    const psp = [
+      'apiVersion: policy/v1beta1',
+      'kind: PodSecurityPolicy',
+      'metadata: {name: old}',
+      'spec:',
+      '  privileged: false',
+      '  runAsUser: {rule: MustRunAsNonRoot}',
+      '  fsGroup: {rule: MustRunAs, ranges: [{min: 1, max: 2}]}',
+      '',
+    ].join('\n');
+    const files = { 'pods.yaml': pods, 'policies/pod-security/old.yaml': psp };
+    // legacy-field is a warning of its own: the translated policy is used.
+    expect((await run(repo({ ...files, 'chs.yaml': 'version: 1\n' }), ['pods.yaml'])).code).toBe(1);
+    const strict = 'version: 1\nrules:\n  pod-security/legacy-field: error\n';
+    await expect(run(repo({ ...files, 'chs.yaml': strict }), ['pods.yaml'])).rejects.toThrow(
+      /^policies\/pod-security\/old\.yaml:7:3: .*\(pod-security\/legacy-field\); run chs lint for every problem$/,
+    );
+    const scoped = [
+      'version: 1',
+      'overrides:',
+      '  - files: ["policies/pod-security/old.yaml"]',
+      '    rules: {pod-security/legacy-field: error}',
+      '',
+    ].join('\n');
+    await expect(run(repo({ ...files, 'chs.yaml': scoped }), ['pods.yaml'])).rejects.toThrow(/legacy-field/);
   });
 
   it('reports unreadable and invalid files with file and line, and exits 2', async () => {

@@ -35,7 +35,7 @@ import {
 } from '../../languages/apparmor/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
-import { at, loadErrors } from './where.js';
+import { at, loadErrors } from '../../core/load-errors.js';
 
 const WHERE = 'an apparmor case';
 const EXPECTATIONS = ['allow', 'deny', 'audit'];
@@ -275,7 +275,7 @@ function loadRepository(context: RunContext): LoadedFile[] {
       loaded.push({
         path: read.file.path,
         set,
-        errors: loadErrors(findings, config, files),
+        errors: loadErrors(findings, config, files, cwd),
         unchecked: [...new Set(unchecked)],
       });
     }

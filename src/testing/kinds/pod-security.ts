@@ -20,7 +20,7 @@ import { isPssLevel, parseVersion, PSS_LEVELS } from '../../languages/pod-securi
 import { POD_BEARING_KINDS, podSource } from '../../languages/pod-security/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
-import { at, loadErrors } from './where.js';
+import { at, loadErrors } from '../../core/load-errors.js';
 
 const WHERE = 'a podSecurity case';
 
@@ -85,7 +85,7 @@ function loadRepository(context: RunContext): Repository {
       repository.files.set(read.file.path, read.file);
       const { policies, findings, names } = loadPolicyFile(read.file);
       repository.policies.push(...policies);
-      const errors = loadErrors(findings, config, repository.files);
+      const errors = loadErrors(findings, config, repository.files, cwd);
       if (errors.length === 0) continue;
       repository.errors.set(read.file.path, errors);
       for (const name of names)

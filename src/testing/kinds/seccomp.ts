@@ -26,7 +26,7 @@ import {
 } from '../../languages/seccomp/index.js';
 import { checkKeys, checkString, describeNode, span, stringAt } from '../shape.js';
 import type { CaseKind, CaseOutcome, Problem, RunContext } from '../types.js';
-import { at, loadErrors } from './where.js';
+import { at, loadErrors } from '../../core/load-errors.js';
 
 const WHERE = 'a seccomp case';
 const ARCH_NAMES = [
@@ -151,6 +151,7 @@ function loadProfile(named: string, context: RunContext): Loaded {
       loadFindings(read.file, config, context.cwd),
       config,
       new Map([[read.file.path, read.file]]),
+      context.cwd,
     );
     // The profile loadFindings parsed: one tree per file.
     const parsed = readProfile(read.file, config.seccomp.runtime);

@@ -4,10 +4,10 @@
  * fields) or `{"time", "source", "fields": {...}}`. A bad line is counted and reported with its
  * number; it never stops the stream.
  */
-import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Zlib from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { UserError } from '../../../core/errors.js';
 import type { Fields } from './fields.js';
 
@@ -99,30 +99,55 @@ export function eventFromValue(value: unknown, line: number): RecordedEvent | Ba
   return event;
 }
 
-function isGzip(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 interface EventStream {
   bytes: AsyncIterable<Buffer>;
-  /** The decompressor, for a gzipped file: how much of the file it has taken. */
+  /** The decompressor, once the stream is known to be gzip: how much of the file it has taken. */
   gunzip?: Zlib.Gunzip;
 }
 
-/** The file's bytes as a stream, decompressed when it is gzip. Throws on an unreadable file. */
+/**
+ * The bytes of a file or a pipe, decompressed when they start as gzip does. Standard input is the
+ * process's own (it may be a socket, which cannot be opened again by its path). Errors, the file's
+ * and the decompressor's, come out of the iteration.
+ */
 function openEventStream(path: string): EventStream {
-  // Looked at first: a read stream opened on a missing file would fail a second time, unheard.
-  const gzip = isGzip(path);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (!gzip) return { bytes: raw };
+  const raw = path === '/dev/stdin' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const opened: { bytes?: AsyncIterable<Buffer>; gunzip?: Zlib.Gunzip } = {};
+  return Object.assign(opened, { bytes: recognised(raw as AsyncIterable<Buffer>, opened) });
+}
+
+/** Looks at the first two bytes as they come (a pipe may give one at a time), then passes all on. */
+async function* recognised(
+  raw: AsyncIterable<Buffer>,
+  opened: { gunzip?: Zlib.Gunzip },
+): AsyncIterable<Buffer> {
+  const source = raw[Symbol.asyncIterator]();
+  let head: Buffer = Buffer.alloc(0);
+  let ended = false;
+  while (head.length < 2 && !ended) {
+    const next = await source.next();
+    if (next.done) ended = true;
+    else head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+  }
+  async function* all(): AsyncIterable<Buffer> {
+    if (head.length > 0) yield head;
+    while (!ended) {
+      const next = await source.next();
+      if (next.done) ended = true;
+      else yield next.value;
+    }
+  }
+  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+    yield* all();
+    return;
+  }
   const gunzip = zlib().createGunzip();
-  return { bytes: inflationBounded(raw.pipe(gunzip), gunzip), gunzip };
+  opened.gunzip = gunzip;
+  // pipeline, unlike pipe, hands a read error on to the decompressor, ending the iteration with it.
+  yield* inflationBounded(
+    pipeline(Readable.from(all(), { objectMode: false }), gunzip, () => undefined),
+    gunzip,
+  );
 }
 
 async function* inflationBounded(stream: Readable, gunzip: Zlib.Gunzip): AsyncIterable<Buffer> {
@@ -146,7 +171,8 @@ function eventFileError(display: string, error: unknown, gunzip: Zlib.Gunzip | u
       display,
       `not valid gzip at byte ${(gunzip?.bytesWritten ?? 0).toLocaleString('en-US')} (${(error as Error).message}): the file is truncated or corrupt; copy or record it again`,
     );
-  if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOENT' || code === 'EIO')
+  // A system call's failure (EACCES, ENOENT, EIO, ENXIO for a socket named by its path...).
+  if ((error as NodeJS.ErrnoException).syscall !== undefined && code !== '')
     return new EventFileError(display, `cannot read (${code})`);
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,9 +1,9 @@
 /** `file:line:column` of an offset, as every failure message points at a policy file. */
-import type { Config } from '../../core/config.js';
-import { configuredSeverity } from '../../core/severity.js';
-import type { Finding } from '../../core/rule.js';
-import { findingMessage } from '../../core/rule.js';
-import type { SourceFile } from '../../core/source.js';
+import type { Config } from './config.js';
+import { configuredSeverity } from './severity.js';
+import type { Finding } from './rule.js';
+import { findingMessage } from './rule.js';
+import type { SourceFile } from './source.js';
 
 export function at(file: SourceFile, offset: number): string {
   const { line, column } = file.position(offset);
@@ -13,16 +13,18 @@ export function at(file: SourceFile, offset: number): string {
 /**
  * The findings of loading a policy file that make it unusable: errors, after chs.yaml's severity
  * overrides (a rule turned off there does not stop the tests either), each as `file:line:column: message (rule)`.
+ * `cwd` is what the findings' paths are relative to.
  */
 export function loadErrors(
   findings: readonly Finding[],
   config: Config,
   files: ReadonlyMap<string, SourceFile>,
+  cwd: string = config.root,
 ): string[] {
   const errors: string[] = [];
   for (const finding of findings) {
     const severity =
-      configuredSeverity(config, finding.rule.meta.id, finding.file) ??
+      configuredSeverity(config, finding.rule.meta.id, finding.file, cwd) ??
       finding.severity ??
       finding.rule.meta.severity;
     if (severity !== 'error') continue;
