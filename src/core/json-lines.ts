@@ -5,8 +5,14 @@
  * as JSON.parse checks them (and as UTF-8) by one pass that keeps only a stack of brackets, so that
  * an error has the offset, line and column of its first wrong byte whatever the chunks are;
  * JSON.parse then builds each item's value from text known to be valid.
+ *
+ * The same pass, keeping nothing, is the one JSON syntax check of the project (jsonSyntaxError,
+ * json.ts, for whole texts such as seccomp profiles): one set of messages, one depth limit.
  */
 import { MAX_DEPTH } from './yaml.js';
+
+/** Nesting beyond this is refused, as YAML's is. */
+export const MAX_JSON_DEPTH = MAX_DEPTH;
 
 /** One element of the root `items` array, or the root value itself when there is no such array. */
 export interface JsonItem {
@@ -113,6 +119,8 @@ export class JsonItemStream {
   /** Where the current key of the root object began. */
   private keyAt = { offset: 0, line: 0, column: 0 };
   private sawItemsKey = false;
+  /** Where the last comma outside strings was. */
+  private commaAt = { offset: 0, line: 0, column: 0 };
   private hexLeft = 0;
   private utfLeft = 0;
   private utfLow = 0x80;
@@ -140,8 +148,9 @@ export class JsonItemStream {
   rootLine = 1;
   rootColumn = 1;
 
+  /** Without `onItem`, the bytes are only checked: nothing is kept and end() returns undefined. */
   constructor(
-    private readonly onItem: (item: JsonItem) => void,
+    private readonly onItem: ((item: JsonItem) => void) | undefined,
     private readonly maxItemBytes = MAX_ITEM_BYTES,
   ) {}
 
@@ -269,13 +278,14 @@ export class JsonItemStream {
           ? 'no JSON at all (an empty input)'
           : 'unexpected end of the input: the JSON is cut short',
       );
+    if (!this.onItem) return undefined;
     const text = Buffer.concat(this.envelope).toString('utf8');
     this.envelope = [];
     return JSON.parse(text);
   }
 
   private keepingNothing(): boolean {
-    return this.itemsDepth > 0 && !this.itemsDone;
+    return !this.onItem || (this.itemsDepth > 0 && !this.itemsDone);
   }
 
   /** At the end of a chunk: what is being kept is copied out of it (chunks may be reused). */
@@ -329,6 +339,12 @@ export class JsonItemStream {
     throw this.error(message, this.base + at, this.line, this.column(chunk, at));
   }
 
+  /** At the comma itself, which JSON does not allow before a closer. */
+  private trailingComma(closer: string): never {
+    const { offset, line, column } = this.commaAt;
+    throw this.error(`a comma before '${closer}': remove the trailing comma`, offset, line, column);
+  }
+
   private failUtf8(): never {
     throw this.error(
       `invalid UTF-8 (a bad sequence at byte offset ${this.utfStart}); save the file as UTF-8`,
@@ -365,6 +381,8 @@ export class JsonItemStream {
       if (top === undefined) this.fail(chunk, i, `unexpected ${shown(b)} after the JSON value`);
       if (b === 0x2c) {
         this.state = top === OBJECT ? KEY : VALUE;
+        // Kept for a trailing comma's message (its column is counted on the way in any case).
+        this.commaAt = { offset: this.base + i, line: this.line, column: this.column(chunk, i) };
         return;
       }
       if ((b === 0x7d && top === OBJECT) || (b === 0x5d && top === ARRAY)) {
@@ -380,6 +398,7 @@ export class JsonItemStream {
     }
     if (state === KEY || state === KEY_OR_CLOSE) {
       if (b === 0x7d && state === KEY_OR_CLOSE) return this.close(chunk, i);
+      if (b === 0x7d) this.trailingComma('}');
       if (b !== 0x22) this.fail(chunk, i, `expected a key in double quotes, not ${shown(b)}`);
       this.isKey = true;
       this.keyMatch = this.stack.length === 1 ? 0 : -1;
@@ -389,6 +408,8 @@ export class JsonItemStream {
       return;
     }
     if (b === 0x5d && state === VALUE_OR_CLOSE) return this.close(chunk, i);
+    // A value is due after a comma in an array (after a colon, the container is an object).
+    if (b === 0x5d && this.stack.at(-1) === ARRAY) this.trailingComma(']');
     // A value begins.
     if (this.stack.length === 0) {
       this.rootLine = this.line;
@@ -398,8 +419,12 @@ export class JsonItemStream {
     this.pendingItemsKey = false;
     if (this.stack.length === this.itemsDepth && !this.itemsDone) this.startItem(chunk, i);
     if (b === 0x7b || b === 0x5b) {
-      if (this.stack.length >= MAX_DEPTH)
-        this.fail(chunk, i, `more than ${MAX_DEPTH} levels of nesting: no Kubernetes object is that deep`);
+      if (this.stack.length >= MAX_JSON_DEPTH)
+        this.fail(
+          chunk,
+          i,
+          `more than ${MAX_JSON_DEPTH} levels of nesting: no policy or Kubernetes object is that deep`,
+        );
       this.stack.push(b === 0x7b ? OBJECT : ARRAY);
       this.state = b === 0x7b ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
       if (itemsOpening && b === 0x5b) {
@@ -446,7 +471,7 @@ export class JsonItemStream {
 
   private endString(chunk: Uint8Array, i: number): void {
     if (this.isKey) {
-      if (this.keyMatch === ITEMS_KEY.length) {
+      if (this.keyMatch === ITEMS_KEY.length && this.onItem) {
         if (this.sawItemsKey) {
           const { offset, line, column } = this.keyAt;
           throw this.error('a second "items" key in the root object', offset, line, column);
@@ -523,7 +548,7 @@ export class JsonItemStream {
     this.itemBytes = 0;
     this.itemFrom = -1;
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    this.onItem({
+    this.onItem?.({
       value: JSON.parse(text),
       offset: this.itemOffset,
       line: this.itemLine,

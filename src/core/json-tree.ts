@@ -230,6 +230,13 @@ export class JsonTree {
     return this.items(node)[index];
   }
 
+  /** The node at a path, if there is one. */
+  nodeAt(path: readonly (string | number)[]): JsonNode | undefined {
+    let node: JsonNode | undefined = 0;
+    for (const step of path) node = typeof step === 'number' ? this.item(node, step) : this.member(node, step);
+    return node;
+  }
+
   /**
    * The range that best shows a path: the value's node, else (for a missing key) the closest
    * existing ancestor. With `key: true`, the range of the last key itself.

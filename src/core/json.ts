@@ -1,122 +1,71 @@
 /**
- * Strict JSON syntax check with the offset of the first error. Files read by Go's encoding/json
- * (seccomp profiles: runc, containerd, Docker) accept JSON only; their positioned values come from
- * parseJsonTree (json-tree.ts) once the text is known to be JSON. Iterative, so hostile nesting
- * cannot overflow.
+ * Strict JSON syntax check of a whole text, with the offset, line and column of the first error.
+ * Files read by Go's encoding/json (seccomp profiles: runc, containerd, Docker) accept JSON only;
+ * their positioned values come from parseJsonTree (json-tree.ts) once the text is known to be JSON.
+ * The check is the one the streamed data inputs get (JsonItemStream, json-lines.ts), fed the
+ * text's UTF-8 a slice at a time: the same messages and depth limit everywhere.
  */
+import { JsonItemStream, JsonStreamError, MAX_JSON_DEPTH } from './json-lines.js';
+
+export { MAX_JSON_DEPTH };
+
 export interface JsonSyntaxError {
   message: string;
+  /** In the text (UTF-16 code units). */
   offset: number;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units. */
+  column: number;
 }
 
-/** What the JSON tree and JSON.parse are given: nesting beyond it is refused here, in JSON terms. */
-export const MAX_JSON_DEPTH = 100;
+/**
+ * Characters encoded at a time, into one buffer used again for each slice (the check keeps
+ * nothing of a chunk): the bytes of a large profile are never all in memory at once.
+ */
+const SLICE = 1 << 18;
+const encoder = new TextEncoder();
+let buffer: Uint8Array | undefined;
 
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-function describe(text: string, at: number): string {
-  if (at >= text.length) return 'end of file';
-  const ch = text.charAt(at);
-  return /[\x00-\x1f]/.test(ch)
-    ? `control character U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
-    : `"${ch}"`;
+/** The offset of a 1-based line and column (lines end at `\n`, as the stream counts them). */
+function offsetOf(text: string, line: number, column: number): number {
+  let start = 0;
+  for (let l = 1; l < line; l++) start = text.indexOf('\n', start) + 1;
+  return Math.min(text.length, start + column - 1);
 }
 
 /** Undefined when `text` is one JSON value (surrounded by white space only). */
 export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
-  let i = 0;
-  const n = text.length;
-  const stack: ('{' | '[')[] = [];
-  const skip = (): void => {
-    while (i < n && WS.has(text.charCodeAt(i))) i++;
-  };
-  const fail = (message: string, offset = i): JsonSyntaxError => ({ message, offset });
-  const string = (): JsonSyntaxError | undefined => {
-    i++; // opening quote
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return undefined;
-      }
-      if (c < 0x20) return fail(`${describe(text, i)} inside a string; escape it`);
-      if (c === 0x5c) {
-        const e = text.charAt(i + 1);
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return fail('bad \\u escape in a string');
-          i += 6;
-        } else if ('"\\/bfnrt'.includes(e) && e !== '') i += 2;
-        else return fail(`bad escape "\\${e}" in a string`);
-      } else i++;
+  // The stream skips a byte order mark as a file's first bytes; a text has had it taken off.
+  if (text.charCodeAt(0) === 0xfeff)
+    return {
+      message: 'a byte order mark (U+FEFF) before the JSON: save the file as UTF-8 without it',
+      offset: 0,
+      line: 1,
+      column: 1,
+    };
+  const stream = new JsonItemStream(undefined);
+  // At most three bytes of UTF-8 per UTF-16 code unit.
+  const bytes = (buffer ??= new Uint8Array(3 * SLICE));
+  try {
+    for (let at = 0; at < text.length;) {
+      let to = Math.min(text.length, at + SLICE);
+      // A surrogate pair is encoded whole.
+      const last = text.charCodeAt(to - 1);
+      if (to < text.length && last >= 0xd800 && last <= 0xdbff) to--;
+      const { written } = encoder.encodeInto(text.slice(at, to), bytes);
+      stream.push(bytes.subarray(0, written));
+      at = to;
     }
-    return fail('unterminated string', n);
-  };
-  /** One value, or the opening of an object or array (pushed on the stack). */
-  const value = (): JsonSyntaxError | undefined => {
-    skip();
-    const c = text.charAt(i);
-    if (c === '{' || c === '[') {
-      if (stack.length >= MAX_JSON_DEPTH) return fail(`nested deeper than ${MAX_JSON_DEPTH} levels`);
-      stack.push(c);
-      i++;
-      skip();
-      const close = c === '{' ? '}' : ']';
-      if (text.charAt(i) === close) {
-        stack.pop();
-        i++;
-        return undefined;
-      }
-      if (c === '{') return key();
-      return value();
-    }
-    if (c === '"') return string();
-    for (const literal of ['true', 'false', 'null']) {
-      if (text.startsWith(literal, i)) {
-        i += literal.length;
-        return undefined;
-      }
-    }
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(text);
-    if (m && m[0] !== '' && m[0] !== '-') {
-      i += m[0].length;
-      return undefined;
-    }
-    return fail(`expected a value, found ${describe(text, i)}`);
-  };
-  const key = (): JsonSyntaxError | undefined => {
-    skip();
-    if (text.charAt(i) !== '"') return fail(`expected a double-quoted key, found ${describe(text, i)}`);
-    const bad = string();
-    if (bad) return bad;
-    skip();
-    if (text.charAt(i) !== ':') return fail(`expected ":" after the key, found ${describe(text, i)}`);
-    i++;
-    return value();
-  };
-
-  let bad = value();
-  while (!bad && stack.length > 0) {
-    // After a value inside an object or array: a comma and the next member, or the closing bracket.
-    skip();
-    const top = stack[stack.length - 1] as '{' | '[';
-    const close = top === '{' ? '}' : ']';
-    const c = text.charAt(i);
-    if (c === close) {
-      stack.pop();
-      i++;
-    } else if (c === ',') {
-      const comma = i++;
-      skip();
-      if (text.charAt(i) === close) return fail(`trailing comma before "${close}"`, comma);
-      bad = top === '{' ? key() : value();
-    } else {
-      bad = fail(`expected "," or "${close}", found ${describe(text, i)}`);
-    }
+    stream.end();
+  } catch (error) {
+    if (!(error instanceof JsonStreamError)) throw error;
+    return {
+      message: error.message,
+      offset: offsetOf(text, error.line, error.column),
+      line: error.line,
+      column: error.column,
+    };
   }
-  if (bad) return bad;
-  skip();
-  if (i < n) return fail(`unexpected ${describe(text, i)} after the JSON value`);
   return undefined;
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMeanSuffix } from './did-you-mean.js';
 import { schemaKey } from './schema-key.js';
+import { checkScalarList, deref, takeOutScalarLists } from './schema-lists.js';
 import type { Range } from './diagnostic.js';
 import { JsonTree } from './json-tree.js';
 import { rangeAt } from './yaml.js';
@@ -62,29 +63,16 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
 
 /** The subschema that describes the value at an instance path (following $ref, properties, items). */
 function schemaAt(root: JsonSchema, path: readonly (string | number)[]): JsonSchema | undefined {
-  const deref = (node: JsonSchema | undefined): JsonSchema | undefined => {
-    let current = node;
-    for (let guard = 0; current && typeof current.$ref === 'string' && guard < 16; guard++) {
-      const ref = current.$ref;
-      if (!ref.startsWith('#/')) return current;
-      let target: unknown = root;
-      for (const part of ref.slice(2).split('/'))
-        target = (target as Record<string, unknown> | undefined)?.[part];
-      current = target as JsonSchema | undefined;
-    }
-    return current;
-  };
-  let node = deref(root);
+  let node = deref(root, root);
   for (const step of path) {
     if (!node) return undefined;
-    if (typeof step === 'number') node = deref(node.items as JsonSchema | undefined);
+    if (typeof step === 'number') node = deref(root, node.items);
     else {
       const props = node.properties as Record<string, JsonSchema> | undefined;
       node = deref(
+        root,
         props?.[step] ??
-          (typeof node.additionalProperties === 'object'
-            ? (node.additionalProperties as JsonSchema)
-            : undefined),
+          (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined),
       );
     }
   }
@@ -151,20 +139,110 @@ function valueAt(document: unknown, path: readonly (string | number)[]): unknown
   return current;
 }
 
+export interface SchemaResult {
+  /** The first problems by position, at most the limit asked for, sorted by position. */
+  problems: SchemaProblem[];
+  /** How many problems there are beyond them (exactly), and the first of those by position. */
+  omitted: number;
+  firstOmitted?: SchemaProblem;
+}
+
+/** A problem found, its message made only if it is kept. */
+interface Candidate {
+  error: ErrorObject;
+  range: Range | undefined;
+  value: unknown;
+  /** The order found in, which breaks ties of position. */
+  seq: number;
+}
+
+const before = (a: Candidate, b: Candidate): number =>
+  (a.range?.start ?? 0) - (b.range?.start ?? 0) || a.seq - b.seq;
+
+/**
+ * The first `limit` candidates by position (ties in the order found), and a count of the rest:
+ * a profile of 750,000 bad names keeps 1,000 of them, not 750,000 messages.
+ */
+class FirstByPosition {
+  private kept: Candidate[] = [];
+  /** Where the last kept candidate started at the last trim: nothing from there on is kept. */
+  private bound: number | undefined;
+  private seq = 0;
+  omitted = 0;
+  firstOmitted: Candidate | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  add(candidate: Omit<Candidate, 'seq'>): void {
+    this.kept.push({ ...candidate, seq: this.seq++ });
+    if (this.kept.length >= 2 * this.limit + 64) this.trim();
+  }
+
+  /** Whether a candidate starting at `start` may be kept; when not, `skip` counts it instead. */
+  mayKeep(start: number): boolean {
+    return this.bound === undefined || start < this.bound;
+  }
+
+  /** Counts a candidate mayKeep refused; it is made only if it is the first omitted one. */
+  skip(start: number, make: () => Omit<Candidate, 'seq'>): void {
+    const seq = this.seq++;
+    this.omitted++;
+    const first = this.firstOmitted;
+    if (!first || start < (first.range?.start ?? 0)) this.firstOmitted = { ...make(), seq };
+  }
+
+  private trim(): void {
+    this.kept.sort(before);
+    if (this.kept.length < this.limit) return;
+    this.bound = this.kept[this.limit - 1]?.range?.start ?? 0;
+    const dropped = this.kept.splice(this.limit);
+    this.omitted += dropped.length;
+    const first = dropped[0];
+    if (first && (!this.firstOmitted || before(first, this.firstOmitted) < 0)) this.firstOmitted = first;
+  }
+
+  done(): Candidate[] {
+    this.trim();
+    return this.kept;
+  }
+}
+
+/** The range of each item of the list at `path`, the list looked up once. */
+function rangesOfItems(
+  root: YamlNode | JsonTree | null,
+  path: readonly (string | number)[],
+): (index: number) => Range | undefined {
+  if (!(root instanceof JsonTree)) return (index) => rangeAt(root, [...path, index], false);
+  const tree = root;
+  let list: number | undefined | null = null;
+  return (index) => {
+    // Looked up at the first error: a list without one costs nothing here.
+    if (list === null) list = tree.nodeAt(path);
+    const item = tree.item(list, index);
+    return item === undefined ? tree.rangeAt([...path, index]) : tree.range(item);
+  };
+}
+
 /**
  * Validates a document; problems are sorted by position and free of ajv's noise. The positions
- * come from the document's YAML nodes or its JSON tree.
+ * come from the document's YAML nodes or its JSON tree. Only the first `limit` problems are made;
+ * the rest are counted.
  */
-export function validateAgainstSchema(
+export function validateDocument(
   schema: JsonSchema,
   document: unknown,
   root: YamlNode | JsonTree | null,
-): SchemaProblem[] {
+  limit = Number.POSITIVE_INFINITY,
+): SchemaResult {
   const validate = validatorFor(schema);
-  if (validate(document)) return [];
-  const problems: SchemaProblem[] = [];
+  const { document: rest, lists } = takeOutScalarLists(schema, document);
+  const valid = validate(rest);
+  if (valid && lists.length === 0) return { problems: [], omitted: 0 };
+  const rangeOf = (path: (string | number)[], keyRange: boolean): Range | undefined =>
+    root instanceof JsonTree ? root.rangeAt(path, keyRange) : rangeAt(root, path, keyRange);
+  const first = new FirstByPosition(limit);
   const seen = new Set<string>();
-  for (const error of validate.errors ?? []) {
+  for (const error of valid ? [] : (validate.errors ?? [])) {
     // A propertyNames failure is reported again as a generic error on the same key: keep one.
     if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
     // Errors inside propertyNames are reported once, by the propertyNames error itself.
@@ -179,16 +257,45 @@ export function validateAgainstSchema(
       path = [...path, textOf(params.propertyName)];
       keyRange = true;
     }
-    const message = messageFor(schema, error, valueAt(document, pointerPath(error.instancePath)));
-    const dedupe = `${error.instancePath}|${message}`;
+    const value = valueAt(document, pointerPath(error.instancePath));
+    const dedupe = `${error.instancePath}|${messageFor(schema, error, value)}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
-    problems.push({
-      range: root instanceof JsonTree ? root.rangeAt(path, keyRange) : rangeAt(root, path, keyRange),
-      message,
-      pointer: error.instancePath,
-      keyword: error.keyword,
+    first.add({ error, range: rangeOf(path, keyRange), value });
+  }
+  for (const list of lists) {
+    const itemRange = rangesOfItems(root, list.path);
+    checkScalarList(list, (index, make) => {
+      const range = itemRange(index);
+      const candidate = (): Omit<Candidate, 'seq'> => ({
+        error: make(),
+        range,
+        value: list.items[index],
+      });
+      // Past the limit an item's error is only counted: nothing is made for it.
+      if (first.mayKeep(range?.start ?? 0)) first.add(candidate());
+      else first.skip(range?.start ?? 0, candidate);
     });
   }
-  return problems.sort((a, b) => (a.range?.start ?? 0) - (b.range?.start ?? 0));
+  const problem = (candidate: Candidate): SchemaProblem => ({
+    range: candidate.range,
+    message: messageFor(schema, candidate.error, candidate.value),
+    pointer: candidate.error.instancePath,
+    keyword: candidate.error.keyword,
+  });
+  const problems = first.done().map(problem);
+  return {
+    problems,
+    omitted: first.omitted,
+    ...(first.firstOmitted ? { firstOmitted: problem(first.firstOmitted) } : {}),
+  };
+}
+
+/** Every problem of a document (validateDocument without a limit). */
+export function validateAgainstSchema(
+  schema: JsonSchema,
+  document: unknown,
+  root: YamlNode | JsonTree | null,
+): SchemaProblem[] {
+  return validateDocument(schema, document, root).problems;
 }

@@ -9,6 +9,20 @@ import type { LoadedTree } from './tree.js';
 const CONTEXT = 3;
 /** Comparing two very different large files can take long: past this, no diff is shown. */
 const DIFF_TIMEOUT_MS = 2_000;
+/**
+ * A diff line longer than this is cut: a minified profile is one line of megabytes, which the
+ * report (and the note, and the JSON artifact) would otherwise carry twice.
+ */
+const MAX_LINE_CHARS = 1_000;
+/** Characters of a cut line that are shown. */
+const SHOWN_CHARS = 200;
+
+/** A diff line (its sign first), cut when it is too long, saying how long it was. */
+function boundedLine(line: string): string {
+  if (line.length <= MAX_LINE_CHARS) return line;
+  const length = (line.length - 1).toLocaleString('en-US');
+  return `${line.slice(0, 1 + SHOWN_CHARS)} … (a line of ${length} characters, cut here: compare the files themselves)`;
+}
 
 function countLines(text: string): number {
   if (text === '') return 0;
@@ -33,7 +47,7 @@ function hunksOf(
     for (const line of hunk.lines) {
       if (line.startsWith('+')) additions++;
       else if (line.startsWith('-')) deletions++;
-      out.push(line);
+      out.push(boundedLine(line));
     }
   }
   return { diff: out.join('\n'), additions, deletions };

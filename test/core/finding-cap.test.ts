@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_FINDINGS_PER_RULE } from '../../src/core/finding-cap.js';
 import { RuleRegistry } from '../../src/core/registry.js';
 import { coreRules } from '../../src/core/rules.js';
+import { seccomp } from '../../src/languages/seccomp/index.js';
 import { lint } from '../../src/core/runner.js';
 import { fakeLanguage } from '../helpers/fake-language.js';
 import { writeFiles } from '../helpers/tree.js';
@@ -64,5 +65,38 @@ describe('findings per rule and file', () => {
       'policies/falco/a.yaml': bad(MAX_FINDINGS_PER_RULE + 1),
     });
     expect(off).toEqual([]);
+  });
+});
+
+describe('schema findings of a seccomp profile', () => {
+  it('makes only the first 1,000 and counts the rest exactly, with a duplicate key after them', async () => {
+    const names = Array.from({ length: MAX_FINDINGS_PER_RULE + 1500 }, (_, i) => i);
+    const text = `{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":[${names.join(',')}],"action":"SCMP_ACT_ERRNO"}],"defaultAction":"SCMP_ACT_ALLOW"}`;
+    const cwd = mkdtempSync(join(tmpdir(), 'chs-cap-'));
+    writeFiles(cwd, { 'policies/seccomp/p.json': text });
+    const { diagnostics } = await lint({
+      cwd,
+      paths: [],
+      languages: [seccomp],
+      registry: new RuleRegistry([...coreRules, ...seccomp.rules]),
+    });
+    const schema = diagnostics.filter((d) => d.ruleId === 'seccomp/schema');
+    expect(schema).toHaveLength(MAX_FINDINGS_PER_RULE);
+    const at = (i: number): number =>
+      text.indexOf(`[${names.slice(0, i + 1).join(',')}`) +
+      1 +
+      names.slice(0, i).join(',').length +
+      (i > 0 ? 1 : 0);
+    expect(schema[999]?.message).toBe('"syscalls.0.names.999" must be string, not number 999');
+    expect(schema[999]?.range?.start).toBe(at(999));
+    const more = diagnostics.filter((d) => d.ruleId === 'chs/more-findings');
+    expect(more.map((d) => [d.range?.start, d.message])).toEqual([
+      [
+        at(1000),
+        // 1,500 wrong names past the first 1,000, the duplicate defaultAction, and a rule left
+        // with no name.
+        '1,502 more seccomp/schema findings in this file are not listed (at most 1,000 per rule and file): fix the ones listed and lint again',
+      ],
+    ]);
   });
 });

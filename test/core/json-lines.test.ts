@@ -132,8 +132,8 @@ describe('JsonItemStream: broken inputs', () => {
     ['blanks only', ' \n ', /empty input/, undefined],
     ['a missing colon', '{"items" [1]}', /expected ':'/, 9],
     ['a missing comma', '{"items":[{"a":1 "b":2}]}', /expected ',' or '\}'/, 17],
-    ['a trailing comma in an item', '{"items":[{"a":1,}]}', /expected a key/, 17],
-    ['a trailing comma in the items', '{"items":[{},]}', /unexpected '\]'/, undefined],
+    ['a trailing comma in an item', '{"items":[{"a":1,}]}', /a comma before '\}'/, undefined],
+    ['a trailing comma in the items', '{"items":[{},]}', /a comma before '\]'/, undefined],
     ['a wrong closer', '{"items":[{"a":[1}]}', /expected ',' or '\]'/, undefined],
     ['a bad escape', '{"items":[{"a":"\\q"}]}', /bad escape/, 17],
     ['a bad unicode escape', '{"items":[{"a":"\\u12G4"}]}', /\\u escape/, 20],
@@ -168,6 +168,8 @@ describe('JsonItemStream: broken inputs', () => {
       parseError = e as Error;
     }
     if (!/levels of nesting|second "items"/.test(error.message)) expect(parseError).toBeDefined();
+    // A trailing comma is shown at the comma, where JSON.parse names the closer after it.
+    if (/trailing comma/.test(error.message)) expect(text.charAt(error.offset)).toBe(',');
     if (position_ !== undefined) {
       expect(error.offset).toBe(position_);
       expect(parseError?.message).toContain(`at position ${position_}`);

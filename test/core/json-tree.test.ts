@@ -95,7 +95,7 @@ describe('parseJsonTree', () => {
   it('reports a syntax error with its offset instead of a tree', () => {
     expect(parseJsonTree('{"a": 1,}')).toEqual({
       ok: false,
-      error: { offset: 7, message: 'trailing comma before "}"' },
+      error: { offset: 7, line: 1, column: 8, message: "a comma before '}': remove the trailing comma" },
     });
   });
 

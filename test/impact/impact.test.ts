@@ -70,6 +70,19 @@ describe('the per-file policy diff', () => {
   it('returns nothing for identical text', () => {
     expect(diffFile('a', 'falco', 'x\n', 'x\n')).toBeUndefined();
   });
+  it('cuts a line of megabytes (a minified profile), saying how long it was', () => {
+    const names = (extra: string): string => `{"names":[${extra}${'"x",'.repeat(500_000)}"y"]}`;
+    const change = diffFile('p.json', 'seccomp', `a\n${names('')}\n`, `a\n${names('"getpid",')}\n`);
+    expect(change).toMatchObject({ additions: 1, deletions: 1 });
+    const lines = change?.diff.split('\n') ?? [];
+    expect(lines[0]).toBe('@@ -1,2 +1,2 @@');
+    expect(lines[1]).toBe(' a');
+    expect(lines[2]).toBe(
+      `-{"names":[${'"x",'.repeat(47)}"x … (a line of 2,000,015 characters, cut here: compare the files themselves)`,
+    );
+    expect(lines[3]).toMatch(/^\+\{"names":\["getpid",.* … \(a line of 2,000,024 characters, cut here/);
+    expect(change?.diff.length).toBeLessThan(1000);
+  });
 });
 
 describe('the lint delta', () => {

@@ -409,7 +409,7 @@ describe('chs render', () => {
     const bad = await runCommand(repo, (ctx) => renderCommand(ctx, {}));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe(
-      'policies/seccomp/broken.json:3:1: error: invalid JSON: expected a value, found end of file [seccomp/invalid-json]\n' +
+      'policies/seccomp/broken.json:3:1: error: invalid JSON: unexpected end of the input: the JSON is cut short [seccomp/invalid-json]\n' +
         'chs: nothing rendered: 1 lint error in the policy files; fix them (chs lint shows each with its fix), or pass --allow-lint-errors to render them as they are\n',
     );
     // Told to, it renders what it can: the render's own problems still stop it.

@@ -57,7 +57,7 @@ const invalid: { name: string; text: string; options?: Options; found: Partial<F
         ruleId: 'seccomp/invalid-json',
         line: 3,
         column: 17,
-        message: 'invalid JSON: trailing comma before "}"',
+        message: "invalid JSON: a comma before '}': remove the trailing comma",
       },
     ],
   },
@@ -69,7 +69,8 @@ const invalid: { name: string; text: string; options?: Options; found: Partial<F
         ruleId: 'seccomp/invalid-json',
         line: 1,
         column: 1,
-        message: 'invalid JSON: expected a value, found "d"',
+        message:
+          "invalid JSON: unexpected 'd': a value (object, array, string, number, true, false or null) expected",
       },
     ],
   },

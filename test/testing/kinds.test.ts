@@ -384,7 +384,7 @@ describe('seccomp cases', () => {
       'no seccomp profile "policies/seccomp/wbe.json" in the repository; did you mean "policies/seccomp/web.json"? (profiles: policies/seccomp/broken.json, policies/seccomp/schema.json, policies/seccomp/web.json)',
     );
     expect(results[1]?.message).toMatch(
-      /^the seccomp profile does not load \(policies\/seccomp\/broken\.json\):\npolicies\/seccomp\/broken\.json:2:36: invalid JSON: trailing comma.* \(seccomp\/invalid-json\)$/,
+      /^the seccomp profile does not load \(policies\/seccomp\/broken\.json\):\npolicies\/seccomp\/broken\.json:2:36: invalid JSON: a comma before '\}': remove the trailing comma \(seccomp\/invalid-json\)$/,
     );
     expect(results[2]?.message).toMatch(
       /^the seccomp profile does not load \(policies\/seccomp\/schema\.json\):\npolicies\/seccomp\/schema\.json:1:1: .*"defaultAction".* \(seccomp\/schema\)/,

@@ -9,11 +9,12 @@ import { effectiveMode } from '../../core/config.js';
 import type { Config } from '../../core/config.js';
 import type { Language, LintContext } from '../../core/language.js';
 import { emptyFacts } from '../../core/language.js';
+import { FindingCap } from '../../core/finding-cap.js';
 import { outsideFailure, readScope } from '../../core/reach.js';
 import type { Finding } from '../../core/rule.js';
 import type { SourceFile } from '../../core/source.js';
 import { parseSeccompProfile } from './profile.js';
-import type { ParsedProfile, Runtime, SeccompProfile } from './profile.js';
+import type { ParsedProfile, ProfileProblem, Runtime, SeccompProfile } from './profile.js';
 import type { Mode } from '../../core/kinds.js';
 import { invalidJson } from './rules/invalid-json.js';
 import { seccompRules } from './rules/index.js';
@@ -34,20 +35,42 @@ function repositoryPath(file: SourceFile, context: LintContext): string {
 }
 
 /**
- * Profiles parsed once per file and runtime: collectFacts and lint see the same files, and
- * `chs test` and the preview lint a profile (loadFindings) before they evaluate it.
+ * Profiles parsed once per path, content and runtime: lint, `chs test` and the preview each read
+ * a file into a SourceFile of their own, and the preview reads both sides; a 6 MB profile was
+ * parsed five times in one preview (each parse about 40 MB and 0.4 s). Recent parses are kept
+ * while their texts total at most PARSED_TEXT_CHARS, so a long-lived bot keeps little.
  */
-const parsedFor = new WeakMap<SourceFile, Map<Runtime, ParsedProfile>>();
+const PARSED_TEXT_CHARS = 16 * 1024 * 1024;
+const PARSED_ENTRIES = 64;
 
-/** parseSeccompProfile, once per file and runtime (chs.yaml's `seccomp.runtime`). */
+interface ParsedEntry {
+  runtime: Runtime;
+  path: string;
+  text: string;
+  parsed: ParsedProfile;
+}
+
+/** The most recent last. */
+const parsedProfiles: ParsedEntry[] = [];
+
+/** parseSeccompProfile, once per path, content and runtime (chs.yaml's `seccomp.runtime`). */
 export function readProfile(file: SourceFile, runtime: Runtime): ParsedProfile {
-  let byRuntime = parsedFor.get(file);
-  if (!byRuntime) parsedFor.set(file, (byRuntime = new Map<Runtime, ParsedProfile>()));
-  let parsed = byRuntime.get(runtime);
-  if (!parsed) {
-    parsed = parseSeccompProfile(file, { runtime });
-    byRuntime.set(runtime, parsed);
+  const { path, text } = file;
+  // Comparing the texts costs a few milliseconds for a large profile, less than hashing it.
+  const at = parsedProfiles.findIndex(
+    (entry) => entry.runtime === runtime && entry.path === path && entry.text === text,
+  );
+  if (at !== -1) {
+    const [entry] = parsedProfiles.splice(at, 1) as [ParsedEntry];
+    parsedProfiles.push(entry);
+    return entry.parsed;
   }
+  const parsed = parseSeccompProfile(file, { runtime });
+  parsedProfiles.push({ runtime, path, text, parsed });
+  // The oldest go first; the one just parsed stays, however large.
+  let chars = parsedProfiles.reduce((sum, entry) => sum + entry.text.length, 0);
+  while (parsedProfiles.length > 1 && (chars > PARSED_TEXT_CHARS || parsedProfiles.length > PARSED_ENTRIES))
+    chars -= (parsedProfiles.shift() as ParsedEntry).text.length;
   return parsed;
 }
 
@@ -72,9 +95,13 @@ function modeOf(profile: SeccompProfile, context: LintContext): { mode: Mode; bl
 }
 
 /** Reports every finding about one profile. */
-export function lintProfile(file: SourceFile, context: LintContext): void {
+export function lintProfile(
+  file: SourceFile,
+  context: LintContext,
+  rules: readonly (typeof seccompRules)[number][] = seccompRules,
+): void {
   const parsed = parse(file, context);
-  for (const problem of parsed.problems) {
+  const reportProblem = (problem: ProfileProblem): void => {
     if (problem.kind === 'syntax') {
       context.report({
         rule: invalidJson,
@@ -94,7 +121,13 @@ export function lintProfile(file: SourceFile, context: LintContext): void {
         ...(duplicate ? { severity: 'warning' as const } : {}),
       });
     }
-  }
+  };
+  const schemaProblems = parsed.problems.filter((problem) => problem.kind !== 'duplicate-key');
+  for (const problem of schemaProblems) reportProblem(problem);
+  // Problems past the cap were counted, not made: the first stands for them all, reported as
+  // many times as there are, so the count of chs/more-findings stays exact.
+  if (parsed.omitted) for (let i = 0; i < parsed.omitted.count; i++) reportProblem(parsed.omitted.first);
+  for (const problem of parsed.problems) if (problem.kind === 'duplicate-key') reportProblem(problem);
   const profile = parsed.profile;
   if (!profile) return;
   const checkContext = {
@@ -104,7 +137,7 @@ export function lintProfile(file: SourceFile, context: LintContext): void {
     ...modeOf(profile, context),
     report: context.report,
   };
-  for (const rule of seccompRules) rule.check?.(checkContext);
+  for (const rule of rules) rule.check?.(checkContext);
 }
 
 /**
@@ -121,6 +154,8 @@ const LOAD_RULES: ReadonlySet<string> = new Set([
   'seccomp/conflicting-rule',
   'seccomp/notify',
 ]);
+/** Only they run for loadFindings: the others' findings would be dropped (750,000 unknown names). */
+const loadRules = seccompRules.filter((rule) => LOAD_RULES.has(rule.meta.id));
 
 /**
  * What chs lint reports about one profile that stops it loading, for the commands that must not
@@ -128,18 +163,26 @@ const LOAD_RULES: ReadonlySet<string> = new Set([
  */
 export function loadFindings(file: SourceFile, config: Config, cwd: string): Finding[] {
   const findings: Finding[] = [];
-  lintProfile(file, {
-    config,
-    cwd,
-    includeDirs: [],
-    scope: readScope(config, { trustConfig: false }),
-    readFile: () => ({ ok: false, failure: outsideFailure() }),
-    // Kept as they come: a profile of 750,000 unknown names makes as many findings of other rules.
-    report: (finding) => {
-      if (LOAD_RULES.has(finding.rule.meta.id)) findings.push(finding);
+  const cap = new FindingCap();
+  lintProfile(
+    file,
+    {
+      config,
+      cwd,
+      includeDirs: [],
+      scope: readScope(config, { trustConfig: false }),
+      readFile: () => ({ ok: false, failure: outsideFailure() }),
+      // Only the load rules' findings are kept, and at most MAX_FINDINGS_PER_RULE of each, as lint
+      // does: a profile of 750,000 names of the wrong type makes as many schema findings.
+      report: (finding) => {
+        if (LOAD_RULES.has(finding.rule.meta.id) && cap.admit(finding)) findings.push(finding);
+      },
+      facts: emptyFacts(),
     },
-    facts: emptyFacts(),
-  });
+    loadRules,
+  );
+  for (const summary of cap.summaries((finding) => finding.severity ?? finding.rule.meta.severity))
+    findings.push(summary);
   return findings;
 }
 

@@ -11,7 +11,9 @@ import type { Range } from '../../core/diagnostic.js';
 import { parseJsonTree } from '../../core/json-tree.js';
 import type { JsonNode, JsonTree } from '../../core/json-tree.js';
 import type { Mode } from '../../core/kinds.js';
-import { validateAgainstSchema } from '../../core/schema.js';
+import { MAX_FINDINGS_PER_RULE } from '../../core/finding-cap.js';
+import { validateDocument } from '../../core/schema.js';
+import type { SchemaProblem } from '../../core/schema.js';
 import type { SourceFile } from '../../core/source.js';
 
 export type Runtime = 'kubernetes' | 'docker';
@@ -116,7 +118,7 @@ export interface SeccompProfile {
   runtime: Runtime;
 }
 
-interface ProfileProblem {
+export interface ProfileProblem {
   kind: 'syntax' | 'schema' | 'duplicate-key';
   message: string;
   range: Range;
@@ -125,6 +127,11 @@ interface ProfileProblem {
 export interface ParsedProfile {
   profile?: SeccompProfile;
   problems: ProfileProblem[];
+  /**
+   * Schema problems beyond the first MAX_FINDINGS_PER_RULE (by position), counted but not made,
+   * and the first of them: the findings' cap would drop them anyway.
+   */
+  omitted?: { count: number; first: ProfileProblem };
 }
 
 let schemaCache: Record<string, unknown> | undefined;
@@ -281,11 +288,16 @@ export function parseSeccompProfile(file: SourceFile, options: ParseOptions = {}
     };
   }
   const value = tree.value as Record<string, unknown>;
-  const problems: ProfileProblem[] = validateAgainstSchema(seccompSchema(), value, tree).map((p) => ({
-    kind: 'schema' as const,
+  const checked = validateDocument(seccompSchema(), value, tree, MAX_FINDINGS_PER_RULE);
+  const problemOf = (p: SchemaProblem): ProfileProblem => ({
+    kind: 'schema',
     message: p.message,
     range: p.range ?? tree.range(0),
-  }));
+  });
+  const problems = checked.problems.map(problemOf);
+  const omitted = checked.firstOmitted
+    ? { count: checked.omitted, first: problemOf(checked.firstOmitted) }
+    : undefined;
   for (const duplicate of tree.duplicateKeys) {
     problems.push({
       kind: 'duplicate-key',
@@ -331,5 +343,5 @@ export function parseSeccompProfile(file: SourceFile, options: ParseOptions = {}
   itemsOf(field(root, 'syscalls')).forEach((item, index) => {
     if (isMap(item)) profile.entries.push(entryOf(item, index));
   });
-  return { profile, problems };
+  return { profile, problems, ...(omitted ? { omitted } : {}) };
 }
