@@ -245,13 +245,10 @@ export class JsonItemStream {
             }
             break;
           }
-          // The commonest structural bytes without a call: `:` after a key, `,` after a value.
+          // The commonest structural byte without a call: `:` after a key (a comma's place is
+          // kept by structural() for the message of a trailing one).
           if (b === 0x3a && this.state === COLON) {
             this.state = VALUE;
-            break;
-          }
-          if (b === 0x2c && this.state === AFTER && this.stack.length > 0) {
-            this.state = this.stack[this.stack.length - 1] === OBJECT ? KEY : VALUE;
             break;
           }
           this.structural(chunk, i, b);
