@@ -245,6 +245,12 @@ export class JsonItemStream {
             }
             break;
           }
+          // The commonest structural byte without a call: `:` after a key (a comma's place is
+          // kept by structural() for the message of a trailing one).
+          if (b === 0x3a && this.state === COLON) {
+            this.state = VALUE;
+            break;
+          }
           this.structural(chunk, i, b);
       }
     }
@@ -368,7 +374,7 @@ export class JsonItemStream {
   private structural(chunk: Uint8Array, i: number, b: number): void {
     const state = this.state;
     if (state === AFTER) {
-      const top = this.stack.at(-1);
+      const top = this.stack[this.stack.length - 1];
       if (top === undefined) this.fail(chunk, i, `unexpected ${shown(b)} after the JSON value`);
       if (b === 0x2c) {
         this.state = top === OBJECT ? KEY : VALUE;

@@ -228,6 +228,38 @@ describe('the event stream', () => {
     expect(count).toBe(4);
   });
 
+  it('reads the same lines however the bytes are cut into chunks', async () => {
+    // CRLF, blank lines, a bad UTF-8 sequence at a line's end and a character cut by a chunk.
+    const bytes = Buffer.concat([
+      Buffer.from('{"a":"é"}\r\n\n  \n{"b":"'),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from('"}\n{"c":"€'),
+      Buffer.from([0xe2]),
+      Buffer.from('\r\n{"d":"€"}\n{"e":1}'),
+    ]);
+    const read = async (chunks: Buffer[]): Promise<[number, string][]> => {
+      const seen: [number, string][] = [];
+      await forEachLine(
+        Readable.from(chunks),
+        (text, line) => seen.push([line, text]),
+        () => undefined,
+      );
+      return seen;
+    };
+    const whole = await read([bytes]);
+    expect(whole).toEqual([
+      [1, '{"a":"é"}'],
+      [4, '{"b":"\ufffd"}'],
+      [5, '{"c":"€\ufffd'],
+      [6, '{"d":"€"}'],
+      [7, '{"e":1}'],
+    ]);
+    const byteByByte = await read([...bytes].map((b) => Buffer.from([b])));
+    expect(byteByByte).toEqual(whole);
+    const cutInCharacters = await read([bytes.subarray(0, 8), bytes.subarray(8, 30), bytes.subarray(30)]);
+    expect(cutInCharacters).toEqual(whole);
+  });
+
   it('stops at a million empty lines in a row, naming the line they start at', async () => {
     const chunks = [Buffer.from('{"a":1}\n'), Buffer.alloc(MAX_EMPTY_LINES_IN_A_ROW + 10, 0x0a)];
     const seen: number[] = [];
