@@ -119,8 +119,13 @@ export class JsonItemStream {
   /** Where the current key of the root object began. */
   private keyAt = { offset: 0, line: 0, column: 0 };
   private sawItemsKey = false;
-  /** Where the last comma outside strings was. */
-  private commaAt = { offset: 0, line: 0, column: 0 };
+  /** Where the last comma outside strings was, for a trailing comma's message. */
+  private commaOffset = 0;
+  private commaLine = 0;
+  private commaColumn = 0;
+  /** Offset of the current line's first byte, and the last line with a character beyond ASCII. */
+  private lineStart = 0;
+  private nonAsciiLine = 0;
   private hexLeft = 0;
   private utfLeft = 0;
   private utfLow = 0x80;
@@ -167,7 +172,10 @@ export class JsonItemStream {
       this.bom++;
       i++;
     }
-    if (i > 0) this.colCursor = i;
+    if (i > 0) {
+      this.colCursor = i;
+      this.lineStart = this.base + i;
+    }
     if (this.bom > 0 && this.bom < 3 && i < n) this.fail(chunk, 0, 'invalid UTF-8 (a cut byte order mark)');
     this.envelopeFrom = this.itemFrom >= 0 || this.keepingNothing() ? -1 : i;
     if (this.itemFrom >= 0) this.itemFrom = 0;
@@ -242,6 +250,7 @@ export class JsonItemStream {
               this.line++;
               this.colUnits = 0;
               this.colCursor = i + 1;
+              this.lineStart = this.base + i + 1;
             }
             break;
           }
@@ -338,7 +347,7 @@ export class JsonItemStream {
 
   /** At the comma itself, which JSON does not allow before a closer. */
   private trailingComma(closer: string): never {
-    const { offset, line, column } = this.commaAt;
+    const [offset, line, column] = [this.commaOffset, this.commaLine, this.commaColumn];
     throw this.error(`a comma before '${closer}': remove the trailing comma`, offset, line, column);
   }
 
@@ -353,6 +362,7 @@ export class JsonItemStream {
 
   private startUtf8(chunk: Uint8Array, i: number, b: number): void {
     this.utfStart = this.base + i;
+    this.nonAsciiLine = this.line;
     // Kept for a message: the character may end in a later chunk.
     this.utfColumn = this.column(chunk, i);
     this.utfLow = 0x80;
@@ -378,8 +388,12 @@ export class JsonItemStream {
       if (top === undefined) this.fail(chunk, i, `unexpected ${shown(b)} after the JSON value`);
       if (b === 0x2c) {
         this.state = top === OBJECT ? KEY : VALUE;
-        // Kept for a trailing comma's message (its column is counted on the way in any case).
-        this.commaAt = { offset: this.base + i, line: this.line, column: this.column(chunk, i) };
+        // Kept for a trailing comma's message. A line of ASCII has a column per byte: counting
+        // UTF-16 units at every comma of a 478 MB List cost a second pass over its bytes.
+        this.commaOffset = this.base + i;
+        this.commaLine = this.line;
+        this.commaColumn =
+          this.nonAsciiLine === this.line ? this.column(chunk, i) : this.commaOffset - this.lineStart + 1;
         return;
       }
       if ((b === 0x7d && top === OBJECT) || (b === 0x5d && top === ARRAY)) {

@@ -134,6 +134,12 @@ describe('JsonItemStream: broken inputs', () => {
     ['a missing comma', '{"items":[{"a":1 "b":2}]}', /expected ',' or '\}'/, 17],
     ['a trailing comma in an item', '{"items":[{"a":1,}]}', /a comma before '\}'/, undefined],
     ['a trailing comma in the items', '{"items":[{},]}', /a comma before '\]'/, undefined],
+    [
+      'a trailing comma on a later line',
+      '{"items":[\n  {"a": 1},\n  {"b": 2},\n]}',
+      /a comma before '\]'/,
+      undefined,
+    ],
     ['a wrong closer', '{"items":[{"a":[1}]}', /expected ',' or '\]'/, undefined],
     ['a bad escape', '{"items":[{"a":"\\q"}]}', /bad escape/, 17],
     ['a bad unicode escape', '{"items":[{"a":"\\u12G4"}]}', /\\u escape/, 20],

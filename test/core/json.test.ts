@@ -24,6 +24,11 @@ describe('jsonSyntaxError', () => {
     ['', 0, 1, 1, 'no JSON at all (an empty input)'],
     ['{"a": 1,}', 7, 1, 8, "a comma before '}': remove the trailing comma"],
     ['[1, 2,]', 5, 1, 6, "a comma before ']': remove the trailing comma"],
+    // The comma's column is counted in UTF-16 units only on a line beyond ASCII.
+    ['{\n  "é": 1,\n}', 10, 2, 9, "a comma before '}': remove the trailing comma"],
+    ['[\n  "a",\n  "b",\n]', 14, 3, 6, "a comma before ']': remove the trailing comma"],
+    ['["é",\n 1,]', 8, 2, 3, "a comma before ']': remove the trailing comma"],
+    ['["𝄞",]', 5, 1, 6, "a comma before ']': remove the trailing comma"],
     ["{'a': 1}", 1, 1, 2, "expected a key in double quotes, not '''"],
     ['{"a" 1}', 5, 1, 6, "expected ':' after a key, not '1'"],
     ['{"a": 01}', 7, 1, 8, 'a number with a leading zero'],
