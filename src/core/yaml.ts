@@ -369,6 +369,24 @@ class Builder {
     return n;
   }
 
+  /** At a collection's POP: its end (a flow collection's at its bracket), extent, size and value. */
+  private closeCollection(
+    n: number,
+    bracket: string | undefined,
+    contentEnd: number,
+    size: number,
+    value: unknown,
+    event: { anchorStart: number; anchorEnd: number },
+  ): number {
+    this.next();
+    const store = this.store;
+    store.ends[n] = bracket === undefined ? contentEnd : closingBracket(this.source, contentEnd, bracket);
+    store.spans[n] = store.count - n;
+    store.sizes[n] = size;
+    store.values[n] = value;
+    return this.remember(event.anchorStart, event.anchorEnd, n);
+  }
+
   private node(): number {
     const event = this.next();
     if (!event) throw new BuildError('unexpected end of YAML events', this.source.length);
@@ -399,13 +417,7 @@ class Builder {
           size += (store.sizes[store.resolve(k)] as number) + (store.sizes[store.resolve(v)] as number);
           end = Math.max(end, store.ends[v] as number, store.ends[k] as number);
         }
-        this.next();
-        if (flow) end = closingBracket(this.source, end, '}');
-        store.ends[n] = end;
-        store.spans[n] = store.count - n;
-        store.sizes[n] = size;
-        store.values[n] = value;
-        return this.remember(event.anchorStart, event.anchorEnd, n);
+        return this.closeCollection(n, flow ? '}' : undefined, end, size, value, event);
       }
       case EVENT_ID.SEQUENCE: {
         const flow = event.style === 2;
@@ -420,13 +432,7 @@ class Builder {
           size += store.sizes[own] as number;
           end = Math.max(end, store.ends[item] as number);
         }
-        this.next();
-        if (flow) end = closingBracket(this.source, end, ']');
-        store.ends[n] = end;
-        store.spans[n] = store.count - n;
-        store.sizes[n] = size;
-        store.values[n] = value;
-        return this.remember(event.anchorStart, event.anchorEnd, n);
+        return this.closeCollection(n, flow ? ']' : undefined, end, size, value, event);
       }
       case EVENT_ID.ALIAS: {
         const name = this.source.slice(event.anchorStart, event.anchorEnd);

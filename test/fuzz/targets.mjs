@@ -119,7 +119,10 @@ export const TARGETS = {
     seeds: [
       'apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata:\n  name: web\nspec:\n  level: baseline\n  namespaces: [shop]\n  controls:\n    runAsNonRoot: true\n    capabilities: {dropAll: true, allowed: [NET_BIND_SERVICE]}\n',
     ],
-    regressions: {},
+    regressions: {
+      // ajv compared every pair of a list whose item type is a $ref (uniqueItems): 13 s.
+      '100,000 capabilities, some twice': `apiVersion: container-host-security/v1\nkind: PodSecurity\nmetadata:\n  name: web\nspec:\n  level: baseline\n  controls:\n    capabilities:\n      allowed: [${Array.from({ length: 100_000 }, (_, i) => (i % 3 === 0 ? i : `C${i % 500}`)).join(', ')}]\n`,
+    },
     run: (text) => lintAs('pod-security', text),
   },
   yaml: {
