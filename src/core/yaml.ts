@@ -45,14 +45,20 @@ export interface YamlPair {
 
 export interface YamlMap extends NodeBase {
   kind: 'map';
+  /** Made anew at each read: ask once, or use pairNamed for one key. */
   pairs: YamlPair[];
   flow: boolean;
+  /** The last pair with this key, without making the others. */
+  pairNamed(key: string): YamlPair | undefined;
 }
 
 interface YamlSeq extends NodeBase {
   kind: 'seq';
+  /** Made anew at each read: ask once, or use item for one index. */
   items: YamlNode[];
   flow: boolean;
+  /** One item, without making the others. */
+  item(index: number): YamlNode | undefined;
 }
 
 export type YamlNode = YamlScalar | YamlMap | YamlSeq;
@@ -529,20 +535,7 @@ export function parseYaml(text: string, options: { maxDepth?: number } = {}): Ya
 
 /** The pair of a mapping with the given key. */
 export function pairOf(node: YamlNode | null | undefined, key: string): YamlPair | undefined {
-  if (!node || node.kind !== 'map') return undefined;
-  if (node instanceof TreeNode) return node.pairNamed(key);
-  const pairs = node.pairs;
-  for (let i = pairs.length - 1; i >= 0; i--) {
-    const pair = pairs[i] as YamlPair;
-    if (pair.key === key) return pair;
-  }
-  return undefined;
-}
-
-/** The item of a sequence at an index. */
-function itemOf(node: YamlNode, index: number): YamlNode | undefined {
-  if (node.kind !== 'seq') return undefined;
-  return node instanceof TreeNode ? node.item(index) : node.items[index];
+  return node?.kind === 'map' ? node.pairNamed(key) : undefined;
 }
 
 /** Follows a path of keys and indices from a node. */
@@ -553,7 +546,7 @@ export function nodeAt(
   let current: YamlNode | undefined = node ?? undefined;
   for (const step of path) {
     if (!current) return undefined;
-    if (typeof step === 'number') current = itemOf(current, step);
+    if (typeof step === 'number') current = current.kind === 'seq' ? current.item(step) : undefined;
     else current = pairOf(current, step)?.value;
   }
   return current;
@@ -574,7 +567,7 @@ export function rangeAt(
     const step = path[i] as string | number;
     if (!current) break;
     if (typeof step === 'number') {
-      current = itemOf(current, step);
+      current = current.kind === 'seq' ? current.item(step) : undefined;
     } else {
       const pair = pairOf(current, step);
       if (pair && key && i === path.length - 1) return { start: pair.keyNode.start, end: pair.keyNode.end };
