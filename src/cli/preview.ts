@@ -204,7 +204,10 @@ async function readCluster(
     const { WorkloadsBuilder } = await import('../impact/cluster.js');
     // Each object is reduced to what the preview needs as it is read.
     const workloads = new WorkloadsBuilder();
-    const problems = readSnapshotFile(snapshot.absolute, snapshot.display, (object) => workloads.add(object));
+    const problems = readSnapshotFile(snapshot.absolute, snapshot.display, {
+      object: (object) => workloads.add(object),
+      pod: (fields, whole) => workloads.addPod(fields, whole),
+    });
     const first = problems[0];
     if (first)
       throw new UserError(

@@ -10,19 +10,24 @@
  * json.ts, for whole texts such as seccomp profiles): one set of messages, one depth limit.
  */
 import { MAX_DEPTH } from './yaml.js';
+import { MemberRanges } from './json-members.js';
+import type { ItemMembers, JsonItemMembers } from './json-members.js';
 
 /** Nesting beyond this is refused, as YAML's is. */
 export const MAX_JSON_DEPTH = MAX_DEPTH;
 
 /** One element of the root `items` array, or the root value itself when there is no such array. */
 export interface JsonItem {
-  value: unknown;
+  /** With watched members, parsed when first read: read it during the call (the bytes are the reader's). */
+  readonly value: unknown;
   /** Byte offset of its first byte. */
   offset: number;
   /** 1-based. */
   line: number;
   /** 1-based, in UTF-16 code units as the text's string offsets count. */
   column: number;
+  /** With watched members (JsonItemStream's third argument): each parsed alone on demand. */
+  readonly members?: JsonItemMembers;
 }
 
 /** Where the bytes stop being JSON: the first wrong byte (or the end, for a truncated input). */
@@ -149,15 +154,26 @@ export class JsonItemStream {
   private itemLine = 0;
   private itemColumn = 0;
   private ended = false;
+  /** With watched members: their ranges in the current item, and the current key's first byte. */
+  private readonly ranges: MemberRanges | undefined;
+  private keyFrom = 0;
+  private keyEscaped = false;
+  private memberDue = false;
   /** The line where the root value begins. */
   rootLine = 1;
   rootColumn = 1;
 
-  /** Without `onItem`, the bytes are only checked: nothing is kept and end() returns undefined. */
+  /**
+   * Without `onItem`, the bytes are only checked: nothing is kept and end() returns undefined.
+   * With `members`, each item is handed over unparsed, with the ranges of those members.
+   */
   constructor(
     private readonly onItem: ((item: JsonItem) => void) | undefined,
     private readonly maxItemBytes = MAX_ITEM_BYTES,
-  ) {}
+    members?: ItemMembers,
+  ) {
+    this.ranges = members && new MemberRanges(members);
+  }
 
   /** Whether the root was an object with an `items` array whose elements went to onItem. */
   get streamedItems(): boolean {
@@ -198,8 +214,10 @@ export class JsonItemStream {
             }
           if (i === n) break;
           if (b === 0x22) this.endString(chunk, i);
-          else if (b === 0x5c) this.state = ESCAPE;
-          else if (b < 0x20)
+          else if (b === 0x5c) {
+            this.state = ESCAPE;
+            if (this.isKey) this.keyEscaped = true;
+          } else if (b < 0x20)
             this.fail(chunk, i, 'a control character in a string: write it escaped (\\n, \\t, \\u0001)');
           else this.startUtf8(chunk, i, b);
           this.keyMatch = -1;
@@ -412,6 +430,10 @@ export class JsonItemStream {
       if (b === 0x7d) this.trailingComma('}');
       if (b !== 0x22) this.fail(chunk, i, `expected a key in double quotes, not ${shown(b)}`);
       this.isKey = true;
+      if (this.ranges) {
+        this.keyFrom = this.base + i + 1;
+        this.keyEscaped = false;
+      }
       this.keyMatch = this.stack.length === 1 ? 0 : -1;
       if (this.keyMatch === 0)
         this.keyAt = { offset: this.base + i, line: this.line, column: this.column(chunk, i) };
@@ -429,6 +451,10 @@ export class JsonItemStream {
     const itemsOpening = this.pendingItemsKey;
     this.pendingItemsKey = false;
     if (this.stack.length === this.itemsDepth && !this.itemsDone) this.startItem(chunk, i);
+    else if (this.memberDue) {
+      this.memberDue = false;
+      this.ranges?.valueStart(this.stack.length - this.itemsDepth, this.base + i - this.itemOffset);
+    }
     if (b === 0x7b || b === 0x5b) {
       if (this.stack.length >= MAX_JSON_DEPTH)
         this.fail(
@@ -490,6 +516,7 @@ export class JsonItemStream {
         this.sawItemsKey = true;
         this.pendingItemsKey = true;
       }
+      if (this.ranges && this.itemFrom >= 0) this.memberKey(chunk, i);
       this.state = COLON;
       return;
     }
@@ -546,9 +573,23 @@ export class JsonItemStream {
     return false;
   }
 
+  /** A key of the current item ended at `i`: whether its value is watched. */
+  private memberKey(chunk: Uint8Array, i: number): void {
+    const level = this.stack.length - this.itemsDepth;
+    if (level !== 1 && level !== 2) return;
+    const from = this.keyFrom - this.base;
+    this.memberDue = this.ranges?.key(level, chunk, from, i, this.keyEscaped) ?? false;
+  }
+
   /** A value ended just before `end` (in this chunk): an item of the List is complete when at its depth. */
   private endValue(chunk: Uint8Array, end: number): void {
-    if (this.itemFrom < 0 || this.stack.length !== this.itemsDepth || this.itemsDone) return;
+    if (this.itemFrom < 0 || this.itemsDone) return;
+    const level = this.stack.length - this.itemsDepth;
+    if (level !== 0) {
+      if (this.ranges && (level === 1 || level === 2))
+        this.ranges.valueEnd(level, this.base + end - this.itemOffset);
+      return;
+    }
     let bytes: Uint8Array;
     if (this.item.length === 0) bytes = chunk.subarray(this.itemFrom, end);
     else {
@@ -558,6 +599,10 @@ export class JsonItemStream {
     this.item = [];
     this.itemBytes = 0;
     this.itemFrom = -1;
+    if (this.ranges) {
+      this.onItem?.(this.ranges.item(bytes, this.itemOffset, this.itemLine, this.itemColumn));
+      return;
+    }
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     this.onItem?.({
       value: JSON.parse(text),
@@ -568,6 +613,7 @@ export class JsonItemStream {
   }
 
   private startItem(chunk: Uint8Array, i: number): void {
+    this.ranges?.reset();
     this.itemFrom = i;
     this.itemOffset = this.base + i;
     this.itemLine = this.line;

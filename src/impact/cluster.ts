@@ -6,6 +6,7 @@
 import type { Config } from '../core/config.js';
 import { effectiveMode } from '../core/config.js';
 import type { Mode } from '../core/kinds.js';
+import type { PodFields } from '../kube/objects.js';
 
 export interface ClusterObject {
   apiVersion?: unknown;
@@ -52,19 +53,9 @@ const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function meta(object: ClusterObject): {
-  name: string;
-  namespace: string;
-  annotations: Record<string, unknown>;
-  owners: unknown[];
-} {
+function meta(object: ClusterObject): { name: string; namespace: string } {
   const m = isMap(object.metadata) ? object.metadata : {};
-  return {
-    name: str(m.name) ?? '',
-    namespace: str(m.namespace) ?? 'default',
-    annotations: isMap(m.annotations) ? m.annotations : {},
-    owners: Array.isArray(m.ownerReferences) ? m.ownerReferences : [],
-  };
+  return { name: str(m.name) ?? '', namespace: str(m.namespace) ?? 'default' };
 }
 
 /** The pod template (metadata and spec) of a pod or a controller. */
@@ -179,6 +170,17 @@ interface PodMark {
   object?: ClusterObject;
 }
 
+/** What tells a pod's workload, from the whole pod. */
+function podFields(pod: ClusterObject): PodFields {
+  const metadata = isMap(pod.metadata) ? pod.metadata : {};
+  return {
+    name: str(metadata.name) ?? '',
+    namespace: metadata.namespace,
+    ownerReferences: metadata.ownerReferences,
+    nodeName: isMap(pod.spec) ? pod.spec.nodeName : undefined,
+  };
+}
+
 /** A pod as a workload needs it: its status (and managed fields) are let go. */
 function podForWorkload(pod: ClusterObject): ClusterObject {
   const metadata = isMap(pod.metadata) ? { ...pod.metadata } : pod.metadata;
@@ -218,7 +220,7 @@ export class WorkloadsBuilder {
           string
         >,
       );
-    } else if (kind === 'Pod') this.pods.push(this.podMark(object, m));
+    } else if (kind === 'Pod') this.addPod(podFields(object), () => object);
     else if (CONTROLLERS.has(kind)) {
       const w: Workload = {
         namespace: m.namespace,
@@ -236,22 +238,28 @@ export class WorkloadsBuilder {
     }
   }
 
-  private podMark(pod: ClusterObject, m: ReturnType<typeof meta>): PodMark {
-    const mark: PodMark = { name: m.name, namespace: m.namespace };
-    const node = isMap(pod.spec) ? str(pod.spec.nodeName) : undefined;
+  /**
+   * A pod by what tells its workload (a large snapshot's pods are read no further); `whole` gives
+   * the pod itself, asked only when it may stand for its workload.
+   */
+  addPod(pod: PodFields, whole: () => ClusterObject): void {
+    const namespace = str(pod.namespace) ?? 'default';
+    const mark: PodMark = { name: pod.name, namespace };
+    const node = str(pod.nodeName);
     if (node !== undefined) mark.nodeName = node;
-    const owner = m.owners.find((o) => isMap(o) && o.controller === true) ?? m.owners[0];
+    const owners = Array.isArray(pod.ownerReferences) ? (pod.ownerReferences as unknown[]) : [];
+    const owner = owners.find((o) => isMap(o) && o.controller === true) ?? owners[0];
     if (isMap(owner) && typeof owner.kind === 'string' && typeof owner.name === 'string') {
       mark.ownerKind = owner.kind;
       mark.ownerName = owner.name;
       // Every pod of an owner finds the same workload: only the first may have to stand for it.
-      const key = `${m.namespace}/${owner.kind}/${owner.name}`;
+      const key = `${namespace}/${owner.kind}/${owner.name}`;
       if (!this.ownersSeen.has(key)) {
         this.ownersSeen.add(key);
-        mark.object = podForWorkload(pod);
+        mark.object = podForWorkload(whole());
       }
-    } else mark.object = podForWorkload(pod);
-    return mark;
+    } else mark.object = podForWorkload(whole());
+    this.pods.push(mark);
   }
 
   finish(): Workloads {

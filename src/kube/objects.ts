@@ -7,6 +7,18 @@ export type KubeObject = {
   [key: string]: unknown;
 };
 
+/**
+ * What tells a pod's workload, as the pod's JSON holds it (`metadata.name`, `metadata.namespace`,
+ * `metadata.ownerReferences`, `spec.nodeName`; each undefined when absent): all a large cluster's
+ * snapshot needs of most of its pods.
+ */
+export interface PodFields {
+  name: string;
+  namespace: unknown;
+  ownerReferences: unknown;
+  nodeName: unknown;
+}
+
 export interface ObjectRef {
   apiVersion: string;
   kind: string;

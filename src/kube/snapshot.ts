@@ -5,6 +5,8 @@
  */
 import { JsonItemStream, JsonStreamError } from '../core/json-lines.js';
 import type { JsonItem } from '../core/json-lines.js';
+import { ItemMembers } from '../core/json-members.js';
+import type { JsonItemMembers } from '../core/json-members.js';
 import { readDataInput } from '../core/read.js';
 import { append } from '../core/arrays.js';
 import { SourceFile } from '../core/source.js';
@@ -13,7 +15,7 @@ import { MAX_DEPTH, parseYaml } from '../core/yaml.js';
 import { readYamlList } from '../core/yaml-list.js';
 import type { YamlNode } from '../core/yaml.js';
 import type { KubeClient } from './client.js';
-import type { KubeObject } from './objects.js';
+import type { KubeObject, PodFields } from './objects.js';
 
 const SNAPSHOT_KINDS: { apiVersion: string; kind: string }[] = [
   { apiVersion: 'v1', kind: 'Namespace' },
@@ -31,6 +33,17 @@ export interface ClusterSnapshot {
   /** Where it came from: the file as the user named it, or the context. */
   source: string;
   objects: KubeObject[];
+}
+
+/** Where a snapshot's objects go, each as soon as it is read. */
+export interface SnapshotSink {
+  /** Every object (pods included, when there is no `pod`). */
+  object(object: KubeObject): void;
+  /**
+   * A pod of a JSON snapshot by what tells its workload, its other members not parsed yet:
+   * `whole` parses it all (call it during the call), for a pod that must stand for its workload.
+   */
+  pod?(fields: PodFields, whole: () => KubeObject): void;
 }
 
 export interface SnapshotProblem {
@@ -79,29 +92,77 @@ function notAnObject(value: unknown): string {
     : 'expected a Kubernetes object (a mapping)';
 }
 
+/** The members of an item that tell whether it is a pod, and which workload a pod is of. */
+const MEMBERS = new ItemMembers([
+  'apiVersion',
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.ownerReferences',
+  'spec.nodeName',
+]);
+const API_VERSION = MEMBERS.index('apiVersion');
+const KIND = MEMBERS.index('kind');
+const NAME = MEMBERS.index('metadata.name');
+const NAMESPACE = MEMBERS.index('metadata.namespace');
+const OWNERS = MEMBERS.index('metadata.ownerReferences');
+const NODE = MEMBERS.index('spec.nodeName');
+
 /**
  * A JSON snapshot (`kubectl get -o json`) read as a stream: each item of the List is checked and
  * handed over as soon as it is read, so that a large cluster's snapshot is never whole in memory.
+ * With a sink that takes pods by their fields, a pod is parsed whole only when the sink asks.
  * Chunks go to `push`; `end` says whether the whole was well formed.
  */
 class JsonSnapshot {
   readonly problems: SnapshotProblem[] = [];
   private readonly stream: JsonItemStream;
+  private readonly take: (object: KubeObject) => void;
 
   constructor(
     private readonly display: string,
-    private readonly take: (object: KubeObject) => void,
+    private readonly sink: SnapshotSink,
   ) {
-    this.stream = new JsonItemStream((item) => this.item(item));
+    this.take = (object) => sink.object(object);
+    this.stream = new JsonItemStream((item) => this.item(item), undefined, sink.pod ? MEMBERS : undefined);
   }
 
   push(chunk: Uint8Array): void {
     this.stream.push(chunk);
   }
 
-  private item({ value, line, column }: JsonItem): void {
+  private item(item: JsonItem): void {
+    if (item.members && this.pod(item.members)) return;
+    const value = item.value;
     if (!objectsOf(value, this.take))
-      this.problems.push({ file: this.display, line, column, message: notAnObject(value) });
+      this.problems.push({
+        file: this.display,
+        line: item.line,
+        column: item.column,
+        message: notAnObject(value),
+      });
+  }
+
+  /**
+   * A pod given by its fields: what isObject checks of the whole value, read from the members
+   * (a string name is in a metadata mapping: only a mapping's keys are watched at that level).
+   * False for anything else, which is then parsed whole.
+   */
+  private pod(members: JsonItemMembers): boolean {
+    const sink = this.sink;
+    if (!sink.pod || members.member(KIND) !== 'Pod') return false;
+    const name = members.member(NAME);
+    if (!members.isString(API_VERSION) || typeof name !== 'string') return false;
+    sink.pod(
+      {
+        name,
+        namespace: members.member(NAMESPACE),
+        ownerReferences: members.member(OWNERS),
+        nodeName: members.member(NODE),
+      },
+      () => members.value as KubeObject,
+    );
+    return true;
   }
 
   /** Reads what follows the items; a syntax error (thrown by push or here) becomes the one problem. */
@@ -157,12 +218,8 @@ function quickObjects(text: string): KubeObject[] | undefined {
 const isJsonObject = (text: string): boolean => /^\ufeff?\s*\{/.test(text);
 
 /** The objects of a JSON snapshot given whole (the same stream as a file's). */
-function parseJsonSnapshot(
-  display: string,
-  text: string,
-  take: (object: KubeObject) => void,
-): SnapshotProblem[] {
-  const reader = new JsonSnapshot(display, take);
+function parseJsonSnapshot(display: string, text: string, sink: SnapshotSink): SnapshotProblem[] {
+  const reader = new JsonSnapshot(display, sink);
   try {
     reader.push(Buffer.from(text));
     reader.end();
@@ -227,22 +284,23 @@ export function parseSnapshot(
   const objects: KubeObject[] = [];
   const take = (object: KubeObject): number => objects.push(object);
   const problems = isJsonObject(text)
-    ? parseJsonSnapshot(display, text, take)
+    ? parseJsonSnapshot(display, text, { object: take })
     : parseYamlSnapshot(display, text, take);
   return { snapshot: { source: display, objects }, problems };
 }
 
 /**
- * The objects of a snapshot file, each handed to `take` as it is read: JSON as a stream, YAML
- * whole as text, a List's items parsed one by one. With problems, some objects may have been
- * taken: the snapshot is not to be used.
+ * The objects of a snapshot file, each handed to `take` (or the sink) as it is read: JSON as a
+ * stream, YAML whole as text, a List's items parsed one by one. With problems, some objects may
+ * have been taken: the snapshot is not to be used.
  */
 export function readSnapshotFile(
   absolute: string,
   display: string,
-  take: (object: KubeObject) => void,
+  take: ((object: KubeObject) => void) | SnapshotSink,
 ): SnapshotProblem[] {
-  const reader = new JsonSnapshot(display, take);
+  const sink = typeof take === 'function' ? { object: take } : take;
+  const reader = new JsonSnapshot(display, sink);
   let read: ReturnType<typeof readDataInput>;
   try {
     read = readDataInput(absolute, display, (chunk) => reader.push(chunk));
@@ -254,7 +312,9 @@ export function readSnapshotFile(
   if (!read.ok) return [{ file: display, line: 1, column: 1, message: read.failure.message }];
   if ('streamed' in read) return reader.problems;
   const text = read.file.text;
-  return isJsonObject(text) ? parseJsonSnapshot(display, text, take) : parseYamlSnapshot(display, text, take);
+  return isJsonObject(text)
+    ? parseJsonSnapshot(display, text, sink)
+    : parseYamlSnapshot(display, text, (object) => sink.object(object));
 }
 
 /** The same objects, live, across all namespaces (kinds the cluster does not serve are skipped). */

@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { JsonItemStream, JsonStreamError, jsonItemsOf } from '../../src/core/json-lines.js';
 import type { JsonItem } from '../../src/core/json-lines.js';
+import { ItemMembers } from '../../src/core/json-members.js';
 
 /**
  * The same bytes pushed in chunks of `size` bytes, each read into the same buffer as a reader does:
  * items and root, or the error.
  */
-function streamed(bytes: Uint8Array, size: number): { items: JsonItem[]; root: unknown } | JsonStreamError {
+function streamed(
+  bytes: Uint8Array,
+  size: number,
+  members?: ItemMembers,
+): { items: JsonItem[]; root: unknown } | JsonStreamError {
   const items: JsonItem[] = [];
-  const stream = new JsonItemStream((item) => items.push(item));
+  const stream = new JsonItemStream((item) => items.push(item), undefined, members);
   const buffer = Buffer.alloc(size);
   try {
     for (let at = 0; at < bytes.length; at += size) {
@@ -47,6 +52,7 @@ function position(text: string, offset: number): { line: number; column: number 
 }
 
 const CHUNKS = [1, 2, 3, 7, 64, 1 << 20];
+const WATCHED = new ItemMembers(['kind', 'metadata.name', 'a', 'a.b']);
 
 describe('JsonItemStream: valid inputs', () => {
   const deep = `{"kind":"List","items":[${'['.repeat(150)}1${']'.repeat(150)}]}`;
@@ -180,8 +186,11 @@ describe('JsonItemStream: broken inputs', () => {
       expect(error.offset).toBe(position_);
       expect(parseError?.message).toContain(`at position ${position_}`);
     }
-    for (const size of CHUNKS)
+    for (const size of CHUNKS) {
       expect(shape(streamed(bytes, size)), `chunks of ${size}`).toEqual(shape(expected));
+      // Watching members (partial parsing) changes no check, message or position.
+      expect(shape(streamed(bytes, size, WATCHED)), `watched, chunks of ${size}`).toEqual(shape(expected));
+    }
   });
 
   it('says where invalid UTF-8 is, a character cut by a chunk boundary or not', () => {
