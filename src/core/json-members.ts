@@ -17,7 +17,11 @@ interface Watched {
   index: number;
   /** Members of this one that are watched (level 1 only). */
   children: Watched[];
+  /** A bit for each length of their names under 31 bytes (most keys are rejected by it). */
+  childLengths: number;
 }
+
+const lengthBit = (length: number): number => (length < 31 ? 1 << length : 0);
 
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -26,18 +30,24 @@ const isMap = (v: unknown): v is Record<string, unknown> =>
 export class ItemMembers {
   readonly paths: readonly (readonly string[])[];
   readonly top: readonly Watched[];
+  readonly topLengths: number;
 
   constructor(paths: readonly string[]) {
     const all: string[][] = [];
     const top: Watched[] = [];
+    let topLengths = 0;
     const add = (path: string[]): Watched => {
-      const siblings = path.length === 1 ? top : add(path.slice(0, 1)).children;
+      const parent = path.length === 1 ? undefined : add(path.slice(0, 1));
+      const siblings = parent ? parent.children : top;
       const key = path[path.length - 1] ?? '';
       let found = siblings.find((w) => w.key === key);
       if (!found) {
-        found = { key, name: encoder.encode(key), index: all.length, children: [] };
+        found = { key, name: encoder.encode(key), index: all.length, children: [], childLengths: 0 };
         all.push(path);
         siblings.push(found);
+        const bit = found.name.length < 31 ? lengthBit(found.name.length) : -1;
+        if (parent) parent.childLengths |= bit;
+        else topLengths |= bit;
       }
       return found;
     };
@@ -49,6 +59,7 @@ export class ItemMembers {
     }
     this.paths = all;
     this.top = top;
+    this.topLengths = topLengths;
   }
 
   /** The index of a path given to the constructor, for JsonItemMembers.value. */
@@ -105,14 +116,17 @@ export class MemberRanges {
    */
   key(level: number, bytes: Uint8Array, from: number, to: number, escaped: boolean): boolean {
     if (!this.located) return false;
-    const candidates = level === 1 ? this.members.top : this.parent?.children;
+    const parent = this.parent;
     if (level === 1) this.parent = undefined;
-    if (!candidates || candidates.length === 0) return false;
+    else if (!parent || parent.children.length === 0) return false;
     // A key that may decode to a watched name, read here as bytes: JSON.parse decides.
     if (escaped || from < 0) {
       this.located = false;
       return false;
     }
+    const lengths = level === 1 ? this.members.topLengths : (parent?.childLengths ?? 0);
+    if ((lengths & lengthBit(to - from)) === 0 && to - from < 31) return false;
+    const candidates = level === 1 ? this.members.top : (parent?.children ?? []);
     for (const watched of candidates)
       if (same(bytes, from, to, watched.name)) {
         // JSON.parse keeps a repeated key's last value (and drops all it held): the whole parse decides.
