@@ -165,6 +165,8 @@ interface PodMark {
   namespace: string;
   ownerKind?: string;
   ownerName?: string;
+  /** `namespace/kind/name` of the owner, as byKey has it. */
+  ownerKey?: string;
   nodeName?: string;
   /** The pod itself, when it may stand for its workload (the first pod of its owner, or a bare pod). */
   object?: ClusterObject;
@@ -254,6 +256,7 @@ export class WorkloadsBuilder {
       mark.ownerName = owner.name;
       // Every pod of an owner finds the same workload: only the first may have to stand for it.
       const key = `${namespace}/${owner.kind}/${owner.name}`;
+      mark.ownerKey = key;
       if (!this.ownersSeen.has(key)) {
         this.ownersSeen.add(key);
         mark.object = podForWorkload(whole());
@@ -281,9 +284,9 @@ export class WorkloadsBuilder {
         inNs.set(pod.name, arch);
       }
       let workload: Workload | undefined;
-      const { ownerKind, ownerName } = pod;
-      if (ownerKind !== undefined && ownerName !== undefined) {
-        workload = byKey.get(`${pod.namespace}/${ownerKind}/${ownerName}`);
+      const { ownerKind, ownerName, ownerKey } = pod;
+      if (ownerKind !== undefined && ownerName !== undefined && ownerKey !== undefined) {
+        workload = byKey.get(ownerKey);
         if (!workload && ownerKind === 'ReplicaSet')
           workload = controllers
             .get(pod.namespace)
@@ -306,7 +309,7 @@ export class WorkloadsBuilder {
             object: pod.object,
             containers: containerProfiles(pod.object),
           };
-          byKey.set(`${pod.namespace}/${ownerKind}/${ownerName}`, workload);
+          byKey.set(ownerKey, workload);
           list.push(workload);
         }
       } else if (pod.object) {
