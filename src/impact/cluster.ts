@@ -45,7 +45,7 @@ export type Attribution =
  * A workload's answers, kept on the workload itself (one lookup fewer per event than a map from
  * workloads): by kind for events that name no container, by kind and container name for the rest.
  */
-export interface AttributionMemo {
+interface AttributionMemo {
   apparmor?: Attribution;
   seccomp?: Attribution;
   named?: { apparmor: Map<string, Attribution>; seccomp: Map<string, Attribution> };
