@@ -4,13 +4,10 @@
  * An event that cannot be placed is counted as such, never guessed.
  */
 import type { Fields } from '../languages/falco/index.js';
-import type { Workload, Workloads } from './cluster.js';
+import type { Attribution, Workload, Workloads } from './cluster.js';
 import { Tally } from './events.js';
 
-export type Attribution =
-  | { ok: true; workload: Workload; profile: string; namespace: string }
-  /** The container runs without a Localhost profile of this kind. */
-  | { ok: false; why: 'no-profile' | 'no-pod-fields' | 'unknown-pod' | 'ambiguous-container' };
+export type { Attribution } from './cluster.js';
 
 type Failure = Extract<Attribution, { ok: false }>;
 const FAILED: Record<Failure['why'], Failure> = {
@@ -21,10 +18,6 @@ const FAILED: Record<Failure['why'], Failure> = {
 };
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-
-/** A workload's answers by kind and container name ('' when the event names no container). */
-type Answers = Map<string, Attribution>;
-const answered = new WeakMap<Workload, Record<'apparmor' | 'seccomp', Answers>>();
 
 function decide(
   workload: Workload,
@@ -57,15 +50,14 @@ export function attribute(
   const workload = workloads.podOwner(namespace, pod);
   if (!workload) return FAILED['unknown-pod'];
   const container = text(fields['k8s.container.name']) ?? text(fields['container.name']);
-  let byKind = answered.get(workload);
-  if (!byKind) answered.set(workload, (byKind = { apparmor: new Map(), seccomp: new Map() }));
-  const answers = byKind[kind];
-  const key = container ?? '';
-  let answer = answers.get(key);
+  const memo = (workload.attribution ??= {});
+  if (container === undefined) return (memo[kind] ??= decide(workload, undefined, kind));
+  const answers = (memo.named ??= { apparmor: new Map(), seccomp: new Map() })[kind];
+  let answer = answers.get(container);
   if (!answer) {
     answer = decide(workload, container, kind);
     // Container names come from the events: a few per workload, bounded all the same.
-    if (answers.size < 1_000) answers.set(key, answer);
+    if (answers.size < 1_000) answers.set(container, answer);
   }
   return answer;
 }

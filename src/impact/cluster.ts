@@ -36,6 +36,22 @@ interface ContainerProfiles {
   seccomp?: string;
 }
 
+/** The profile an event ran under (attribution.ts). */
+export type Attribution =
+  | { ok: true; workload: Workload; profile: string; namespace: string }
+  /** The container runs without a Localhost profile of this kind. */
+  | { ok: false; why: 'no-profile' | 'no-pod-fields' | 'unknown-pod' | 'ambiguous-container' };
+
+/**
+ * A workload's answers, kept on the workload itself (one lookup fewer per event than a map from
+ * workloads): by kind for events that name no container, by kind and container name for the rest.
+ */
+interface AttributionMemo {
+  apparmor?: Attribution;
+  seccomp?: Attribution;
+  named?: { apparmor: Map<string, Attribution>; seccomp: Map<string, Attribution> };
+}
+
 export interface Workload {
   namespace: string;
   /** `Deployment/cart`, `Pod/debug-shell`, `ReplicaSet/x` when its controller is not known. */
@@ -45,6 +61,8 @@ export interface Workload {
   /** The object to evaluate (a controller with its template, or a bare pod). */
   object: ClusterObject;
   containers: ContainerProfiles[];
+  /** The profiles recorded events ran under, as attribution.ts found them (filled as it asks). */
+  attribution?: AttributionMemo;
 }
 
 const CONTROLLERS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob']);

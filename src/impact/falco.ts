@@ -7,7 +7,6 @@ import type { Expr } from '../languages/falco/index.js';
 import { printCondition } from '../languages/falco/index.js';
 import { buildAlert } from '../languages/falco/index.js';
 import { Ruleset } from '../languages/falco/index.js';
-import { hasType } from '../languages/falco/index.js';
 import { repositoryRulesFiles } from '../languages/falco/index.js';
 import type { EngineRule } from '../languages/falco/index.js';
 import { priorityName } from '../languages/falco/index.js';
@@ -16,7 +15,8 @@ import { doesNotLoad } from './does-not-load.js';
 import type { CompiledRule, LoadedFile } from '../languages/falco/index.js';
 import { eventNotes } from './events.js';
 import { lineOf } from './lines.js';
-import { PairedReplay } from './falco-pair.js';
+import { ConditionEvidence } from './falco-pair.js';
+import type { ChangedCondition } from './falco-pair.js';
 import type { RecordedEvent } from './events.js';
 import type { ImpactFinding, ItemChange } from './model.js';
 import type { ImpactInputs, ImpactSection, PolicyTree } from './section.js';
@@ -307,7 +307,7 @@ export const falcoSection: ImpactSection = {
     for (const c of base.ruleset.compiled) tally(c.rule.name);
     for (const c of head.ruleset.compiled) tally(c.rule.name);
     // Rules whose condition changed: both conditions are tried on every event, as evidence.
-    const changedConditions: { name: string; before: EngineRule; after: EngineRule }[] = [];
+    const changedConditions: ChangedCondition[] = [];
     const baseByName = new Map(base.ruleset.compiled.map((c) => [c.rule.name, c]));
     for (const after of head.ruleset.compiled) {
       const before = baseByName.get(after.rule.name);
@@ -329,47 +329,21 @@ export const falcoSection: ImpactSection = {
       if (t.examples.length < EXAMPLES)
         t.examples.push(buildAlert(rule, current as RecordedEvent, '').output);
     };
-    // The changed conditions an event can meet, by source and event type (computed once for each).
-    const changedFor = new Map<string, Map<unknown, typeof changedConditions>>();
-    const relevantChanges = (source: string, type: unknown): typeof changedConditions => {
-      let byType = changedFor.get(source);
-      if (!byType) changedFor.set(source, (byType = new Map<unknown, typeof changedConditions>()));
-      const key = typeof type === 'string' ? type : undefined;
-      let list = byType.get(key);
-      if (!list) {
-        list = changedConditions.filter(
-          (c) =>
-            source === c.after.rule.source &&
-            (key === undefined || hasType(c.before.types, key) || hasType(c.after.types, key)),
-        );
-        if (byType.size < 4096) byType.set(key, list);
-      }
-      return list;
+    // Both sides in one pass, each through its own chains, and the changed conditions beside them.
+    const evidence = new ConditionEvidence(changedConditions);
+    const differs = (name: string, after: boolean): void => {
+      const t = tally(name);
+      if (after) t.onlyAfter++;
+      else t.onlyBefore++;
     };
-    // Both sides in one pass: a condition they share is tested once per event.
-    const pair = new PairedReplay(base.ruleset, head.ruleset);
     const types = touchedTypes(base, head, items);
     const touchedNames = touchedRules(base, head, items);
     const done = inputs.feed.subscribe(
       (event) => {
         current = event;
-        pair.begin(event);
-        pair.fire(base.ruleset, event, onBase);
-        pair.fire(head.ruleset, event, onHead);
-        const changes =
-          changedConditions.length === 0
-            ? changedConditions
-            : relevantChanges(event.source, event.fields['evt.type']);
-        for (let i = 0; i < changes.length; i++) {
-          const c = changes[i] as (typeof changedConditions)[number];
-          const b = pair.test(c.before);
-          const a = pair.test(c.after);
-          if (a !== b) {
-            const t = tally(c.name);
-            if (a) t.onlyAfter++;
-            else t.onlyBefore++;
-          }
-        }
+        base.ruleset.fire(event, onBase);
+        head.ruleset.fire(event, onHead);
+        evidence.compare(event, differs);
       },
       'falco',
       types,

@@ -1,12 +1,14 @@
-// The preview reads the events once and replays Falco's base and head together (a condition both
-// share is tested once per event), and reads a well-formed snapshot without node positions. These
-// tests hold the shortcuts to what the plain ways give: separate replays, the positioned parse.
+// The preview reads the events once and replays Falco's base and head together (each side through
+// its chains, the changed conditions tested once per event), and reads a well-formed snapshot
+// without node positions. These tests hold the shortcuts to what the plain ways give: separate
+// replays, the positioned parse.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../src/core/yaml.js';
 import { loadFalcoSide } from '../../src/impact/falco.js';
-import { PairedReplay } from '../../src/impact/falco-pair.js';
+import { ConditionEvidence } from '../../src/impact/falco-pair.js';
+import type { ChangedCondition } from '../../src/impact/falco-pair.js';
 import { loadTree } from '../../src/impact/tree.js';
 import type { CompiledRule, EngineEvent, Ruleset } from '../../src/languages/falco/evaluate/engine.js';
 import { Ruleset as Engine } from '../../src/languages/falco/evaluate/engine.js';
@@ -44,10 +46,7 @@ function randomEvents(count: number, seed: number): EngineEvent[] {
     for (const [field, list] of values) if (next() < 0.8) fields[field] = pick(list);
     events.push({ source: next() < 0.95 ? 'syscall' : 'k8s_audit', fields: fields });
   }
-  return [
-    ...recorded.map((e) => ({ source: e.source ?? 'syscall', fields: e.fields })),
-    ...events,
-  ];
+  return [...recorded.map((e) => ({ source: e.source ?? 'syscall', fields: e.fields })), ...events];
 }
 
 function names(rules: readonly CompiledRule[]): string[] {
@@ -58,10 +57,39 @@ function separately(set: Ruleset, event: EngineEvent): string[] {
   return names(set.evaluate(event));
 }
 
-function together(pair: PairedReplay, set: Ruleset, event: EngineEvent): string[] {
+/** As the preview replays a side: its rules fired through the engine's chains, no list built. */
+function together(set: Ruleset, event: EngineEvent): string[] {
   const fired: CompiledRule[] = [];
-  pair.fire(set, event, (rule) => fired.push(rule));
+  set.fire(event, (rule) => fired.push(rule));
   return names(fired);
+}
+
+/** The rules of both sides that share a name and differ in their condition, as the preview pairs them. */
+function changedBetween(b: Ruleset, h: Ruleset): ChangedCondition[] {
+  const before = new Map(b.compiled.map((c) => [c.rule.name, c]));
+  return h.compiled.flatMap((after) => {
+    const was = before.get(after.rule.name);
+    return was && JSON.stringify(was.rule.condition) !== JSON.stringify(after.rule.condition)
+      ? [{ name: after.rule.name, before: was, after }]
+      : [];
+  });
+}
+
+/** What the evidence says of one event, beside each condition's own closure. */
+function disagreements(
+  evidence: ConditionEvidence,
+  event: EngineEvent,
+): { chains: string[]; closures: string[] } {
+  const chains: string[] = [];
+  evidence.compare(event, (name, after) => chains.push(`${name} ${after ? 'after' : 'before'}`));
+  // A rule meets only the events of its source.
+  const closures = evidence.changed.flatMap((c) => {
+    if (event.source !== c.after.rule.source) return [];
+    const b = c.before.test(event.fields);
+    const a = c.after.test(event.fields);
+    return a === b ? [] : [`${c.name} ${a ? 'after' : 'before'}`];
+  });
+  return { chains: chains.sort(), closures: closures.sort() };
 }
 
 describe('Falco base and head replayed together', () => {
@@ -69,27 +97,28 @@ describe('Falco base and head replayed together', () => {
   const head = loadFalcoSide(loadTree(EXAMPLES));
 
   it.each(['first', 'all'] as const)(
-    'fires the same rules as two separate replays (%s matching, 3,000 mixed events)',
+    'fires the same rules as two separate replays, and tells the same changed conditions apart (%s matching, 3,000 mixed events)',
     (matching) => {
       const b = new Engine(base.rules, matching);
       const h = new Engine(head.rules, matching);
-      const pair = new PairedReplay(b, h);
-      // The example change leaves most conditions alone: those are shared, tested once.
-      expect(pair.conditions).toBeLessThan(b.compiled.length + h.compiled.length);
-      expect(pair.conditions).toBeGreaterThanOrEqual(Math.max(b.compiled.length, h.compiled.length));
+      const evidence = new ConditionEvidence(changedBetween(b, h));
+      // The example change does change conditions: the evidence is not about nothing.
+      expect(evidence.changed.length).toBeGreaterThan(0);
       let fired = 0;
+      let differing = 0;
       for (const event of randomEvents(3_000, matching === 'first' ? 1 : 2)) {
-        pair.begin(event);
-        const before = together(pair, b, event);
-        const after = together(pair, h, event);
+        const before = together(b, event);
+        const after = together(h, event);
         expect(before).toEqual(separately(b, event));
         expect(after).toEqual(separately(h, event));
-        for (const rule of [...b.compiled, ...h.compiled])
-          expect(pair.test(rule), rule.rule.name).toBe(rule.test(event.fields));
+        const { chains, closures } = disagreements(evidence, event);
+        expect(chains).toEqual(closures);
         fired += before.length + after.length;
+        differing += chains.length;
       }
-      // The events do make rules fire: the comparison is not between two empty lists.
+      // The events do make rules fire, and conditions disagree: no comparison of empty lists.
       expect(fired).toBeGreaterThan(100);
+      expect(differing).toBeGreaterThan(10);
     },
   );
 
@@ -110,9 +139,21 @@ describe('Falco base and head replayed together', () => {
     for (const matching of ['first', 'all'] as const) {
       const b = new Engine(side(false).rules, matching);
       const h = new Engine(side(true).rules, matching);
-      const pair = new PairedReplay(b, h);
-      expect(pair.conditions).toBe(20 + 10);
+      const evidence = new ConditionEvidence(changedBetween(b, h));
+      expect(evidence.changed.map((c) => c.name)).toEqual([
+        'R0',
+        'R4',
+        'R8',
+        'R12',
+        'R16',
+        'R20',
+        'R24',
+        'R28',
+        'R32',
+        'R36',
+      ]);
       let fired = 0;
+      let differing = 0;
       for (let i = 0; i < 2_000; i++) {
         const event: EngineEvent = {
           source: 'syscall',
@@ -122,14 +163,17 @@ describe('Falco base and head replayed together', () => {
             'user.name': `u${Math.floor(next() * 3)}`,
           },
         };
-        pair.begin(event);
-        const before = together(pair, b, event);
-        const after = together(pair, h, event);
+        const before = together(b, event);
+        const after = together(h, event);
         expect(before).toEqual(separately(b, event));
         expect(after).toEqual(separately(h, event));
+        const { chains, closures } = disagreements(evidence, event);
+        expect(chains).toEqual(closures);
         fired += before.length + after.length;
+        differing += chains.length;
       }
       expect(fired).toBeGreaterThan(1_000);
+      expect(differing).toBeGreaterThan(100);
     }
   });
 
@@ -145,15 +189,49 @@ describe('Falco base and head replayed together', () => {
     };
     const a = loadFalcoSide({ ...rule('same', 'evt.type = execve and proc.name = val(proc.pname)') });
     const b = loadFalcoSide({ ...rule('same', 'evt.type = execve and proc.name = "proc.pname"') });
-    const pair = new PairedReplay(a.ruleset, b.ruleset);
-    expect(pair.conditions).toBe(2);
+    const evidence = new ConditionEvidence(changedBetween(a.ruleset, b.ruleset));
     const event: EngineEvent = {
       source: 'syscall',
       fields: { 'evt.type': 'execve', 'proc.name': 'sh', 'proc.pname': 'sh' },
     };
-    pair.begin(event);
-    expect(together(pair, a.ruleset, event)).toEqual(['same']);
-    expect(together(pair, b.ruleset, event)).toEqual([]);
+    expect(together(a.ruleset, event)).toEqual(['same']);
+    expect(together(b.ruleset, event)).toEqual([]);
+    expect(disagreements(evidence, event)).toEqual({ chains: ['same before'], closures: ['same before'] });
+  });
+
+  it('fires nothing stale after a callback threw (all matching)', () => {
+    const set = new Engine(base.rules, 'all');
+    const event = randomEvents(3_000, 4).find((e) => separately(set, e).length > 1) as EngineEvent;
+    expect(() =>
+      set.fire(event, () => {
+        throw new Error('stop');
+      }),
+    ).toThrow('stop');
+    expect(together(set, { source: 'syscall', fields: {} })).toEqual(
+      separately(set, { source: 'syscall', fields: {} }),
+    );
+    expect(together(set, event)).toEqual(separately(set, event));
+  });
+
+  it('finds no disagreement where a changed rule cannot meet the event (another type, another source)', () => {
+    const rule = (condition: string, source = 'syscall'): Parameters<typeof loadFalcoSide>[0] => {
+      const text = `- rule: r\n  desc: d\n  condition: ${condition}\n  output: o\n  priority: WARNING\n  source: ${source}\n`;
+      return {
+        root: '/x',
+        config: loadTree(EXAMPLES).config,
+        files: new Map([['falco', ['r.yaml']]]),
+        read: () => text,
+      };
+    };
+    const a = loadFalcoSide(rule('evt.type = execve and proc.name = a'));
+    const b = loadFalcoSide(rule('evt.type = execve and proc.name = b'));
+    const evidence = new ConditionEvidence(changedBetween(a.ruleset, b.ruleset));
+    const on = (fields: Record<string, unknown>, source = 'syscall'): string[] =>
+      disagreements(evidence, { source, fields }).chains;
+    expect(on({ 'evt.type': 'execve', 'proc.name': 'a' })).toEqual(['r before']);
+    expect(on({ 'evt.type': 'execve', 'proc.name': 'b' })).toEqual(['r after']);
+    expect(on({ 'evt.type': 'openat', 'proc.name': 'a' })).toEqual([]);
+    expect(on({ 'evt.type': 'execve', 'proc.name': 'a' }, 'k8s_audit')).toEqual([]);
   });
 });
 

@@ -100,13 +100,13 @@ export const falco: Language = {
 // The public API beyond linting: what the preview, chs test, chs render and the CLI use.
 export type { Expr } from './condition/ast.js';
 export { walk } from './condition/ast.js';
-export { eventTypes, hasType } from './condition/evttypes.js';
+export { eventTypes } from './condition/evttypes.js';
 export { parse } from './condition/parser.js';
 export { escapeValue, printCondition } from './condition/print.js';
 export { alertJson, buildAlert } from './evaluate/alert.js';
 export type { Alert } from './evaluate/alert.js';
 export { Ruleset } from './evaluate/engine.js';
-export type { CompiledRule as EngineRule, EngineEvent, EvaluableRule, TypedRule } from './evaluate/engine.js';
+export type { CompiledRule as EngineRule, EngineEvent, EvaluableRule } from './evaluate/engine.js';
 export { eventFromValue, parseEventLine, readEvents } from './evaluate/events.js';
 export type { BadLine, RecordedEvent } from './evaluate/events.js';
 export { explainMiss } from './evaluate/explain.js';

@@ -192,42 +192,59 @@ export async function forEachLine(
   let pendingBytes = 0;
   let skipping = false;
   let empty = 0;
-  const emit = (bytes: Buffer): void => {
+  const emitText = (text: string): void => {
     line++;
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === 0x0d) end--;
-    const text = end === 0 ? '' : bytes.toString('utf8', 0, end);
     if (text.trim() !== '') {
       empty = 0;
-      onLine(text, line);
+      onLine(text.endsWith('\r') ? text.slice(0, -1) : text, line);
     } else if (++empty > MAX_EMPTY_LINES_IN_A_ROW)
       throw new NotEventsError(
         `more than ${MAX_EMPTY_LINES_IN_A_ROW.toLocaleString('en-US')} empty lines in a row from line ${line - empty + 1}: not a file of events`,
       );
   };
+  const emit = (bytes: Buffer, from: number, to: number): void => {
+    if (to - from > MAX_LINE_BYTES) {
+      line++;
+      onTooLong(line);
+    } else emitText(from === to ? '' : bytes.toString('utf8', from, to));
+  };
   for await (const piece of stream) {
     const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
     let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      if (nl === -1) break;
+    const first = chunk.indexOf(0x0a);
+    if (first !== -1) {
+      // The line the previous chunks began.
       if (skipping) {
         skipping = false;
         line++;
       } else if (pending.length > 0) {
-        pending.push(chunk.subarray(start, nl));
+        pending.push(chunk.subarray(0, first));
         const whole = Buffer.concat(pending);
         pending = [];
         pendingBytes = 0;
-        if (whole.length > MAX_LINE_BYTES) {
-          line++;
-          onTooLong(line);
-        } else emit(whole);
-      } else if (nl - start > MAX_LINE_BYTES) {
-        line++;
-        onTooLong(line);
-      } else emit(chunk.subarray(start, nl));
-      start = nl + 1;
+        emit(whole, 0, whole.length);
+      } else emit(chunk, 0, first);
+      start = first + 1;
+      // The whole lines of the chunk, decoded at once (a newline byte is never inside a
+      // character, so each line decodes as it would alone) and cut as a string: one decoding
+      // and no Buffer per line.
+      const last = chunk.lastIndexOf(0x0a);
+      if (last > start && last - start <= MAX_LINE_BYTES) {
+        const text = chunk.toString('utf8', start, last);
+        let from = 0;
+        for (;;) {
+          const nl = text.indexOf('\n', from);
+          if (nl === -1) break;
+          emitText(text.slice(from, nl));
+          from = nl + 1;
+        }
+        emitText(text.slice(from));
+        start = last + 1;
+      } else
+        for (let nl = chunk.indexOf(0x0a, start); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+          emit(chunk, start, nl);
+          start = nl + 1;
+        }
     }
     if (start < chunk.length && !skipping) {
       pending.push(chunk.subarray(start));
@@ -242,7 +259,10 @@ export async function forEachLine(
     if (afterChunk) await afterChunk();
   }
   if (skipping) line++;
-  else if (pending.length > 0) emit(Buffer.concat(pending));
+  else if (pending.length > 0) {
+    const whole = Buffer.concat(pending);
+    emit(whole, 0, whole.length);
+  }
   return line;
 }
 
