@@ -46,7 +46,8 @@ export interface Workload {
   containers: ContainerProfiles[];
 }
 
-const CONTROLLERS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob']);
+const CONTROLLER_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob'];
+const CONTROLLERS = new Set(CONTROLLER_KINDS);
 
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -265,8 +266,54 @@ export class WorkloadsBuilder {
     };
     // namespace -> pod -> architecture of its node.
     const podArchs = new Map<string, Map<string, string>>();
+    // namespace -> owner kind -> owner name -> its workload (null: none): the many pods of one
+    // owner find it by three lookups of their own strings, and a Deployment is searched for once
+    // per ReplicaSet, not once per pod.
+    const owners = new Map<string, Map<string, Map<string, Workload | null>>>();
+    const ownersIn = (namespace: string, kind: string): Map<string, Workload | null> => {
+      let inNs = owners.get(namespace);
+      if (!inNs) owners.set(namespace, (inNs = new Map<string, Map<string, Workload | null>>()));
+      let ofKind = inNs.get(kind);
+      if (!ofKind) inNs.set(kind, (ofKind = new Map<string, Workload | null>()));
+      return ofKind;
+    };
+    // The first controller of each name, and its place in its namespace's list (names are data:
+    // the key cannot be made the same by a name holding a separator).
+    const firstController = new Map<string, { workload: Workload; at: number }>();
+    for (const inNs of controllers.values())
+      inNs.forEach((workload, at) => {
+        const key = JSON.stringify([workload.namespace, workload.kind, workload.name]);
+        if (!firstController.has(key)) firstController.set(key, { workload, at });
+      });
+    // The controller a name was made from (`web-<hash>` from Deployment `web`): a controller's
+    // names add one or two dash-separated parts to its own, so only those prefixes are looked up,
+    // not every controller of the namespace. Of two that could have made it (`a` and `a-b` for
+    // `a-b-c9f7d`) the first listed wins.
+    const maker = (
+      namespace: string,
+      name: string,
+      kinds: readonly string[],
+      made: (w: Workload) => boolean,
+    ): Workload | undefined => {
+      const last = name.lastIndexOf('-');
+      let found: { workload: Workload; at: number } | undefined;
+      for (const cut of [last, name.lastIndexOf('-', last - 1)]) {
+        if (cut < 0) continue;
+        for (const kind of kinds) {
+          const candidate = firstController.get(JSON.stringify([namespace, kind, name.slice(0, cut)]));
+          if (candidate && (!found || candidate.at < found.at) && made(candidate.workload)) found = candidate;
+        }
+      }
+      return found?.workload;
+    };
+    const makerOf = (namespace: string, kind: string, name: string): Workload | undefined =>
+      kind === 'ReplicaSet'
+        ? maker(namespace, name, ['Deployment'], (w) => madeBy('Deployment', w.name, name))
+        : kind === 'Job'
+          ? maker(namespace, name, ['CronJob'], (w) => /^\d+$/.test(name.slice(w.name.length + 1)))
+          : undefined;
     for (const pod of this.pods) {
-      const arch = pod.nodeName === undefined ? undefined : nodeArch.get(pod.nodeName);
+      const arch = pod.nodeName === undefined || nodeArch.size === 0 ? undefined : nodeArch.get(pod.nodeName);
       if (arch) {
         let inNs = podArchs.get(pod.namespace);
         if (!inNs) podArchs.set(pod.namespace, (inNs = new Map<string, string>()));
@@ -275,31 +322,26 @@ export class WorkloadsBuilder {
       let workload: Workload | undefined;
       const { ownerKind, ownerName } = pod;
       if (ownerKind !== undefined && ownerName !== undefined) {
-        workload = byKey.get(`${pod.namespace}/${ownerKind}/${ownerName}`);
-        if (!workload && ownerKind === 'ReplicaSet')
-          workload = controllers
-            .get(pod.namespace)
-            ?.find((w) => w.kind === 'Deployment' && madeBy('Deployment', w.name, ownerName));
-        if (!workload && ownerKind === 'Job')
-          workload = controllers
-            .get(pod.namespace)
-            ?.find(
-              (w) =>
-                w.kind === 'CronJob' &&
-                /^\d+$/.test(ownerName.slice(w.name.length + 1)) &&
-                ownerName.startsWith(`${w.name}-`),
-            );
-        if (!workload && pod.object) {
-          workload = {
-            namespace: pod.namespace,
-            owner: `${ownerKind}/${ownerName}`,
-            kind: ownerKind,
-            name: ownerName,
-            object: pod.object,
-            containers: containerProfiles(pod.object),
-          };
-          byKey.set(`${pod.namespace}/${ownerKind}/${ownerName}`, workload);
-          list.push(workload);
+        const known = ownersIn(pod.namespace, ownerKind);
+        const resolved = known.get(ownerName);
+        if (resolved !== undefined) workload = resolved ?? undefined;
+        else {
+          workload =
+            byKey.get(`${pod.namespace}/${ownerKind}/${ownerName}`) ??
+            makerOf(pod.namespace, ownerKind, ownerName);
+          if (!workload && pod.object) {
+            workload = {
+              namespace: pod.namespace,
+              owner: `${ownerKind}/${ownerName}`,
+              kind: ownerKind,
+              name: ownerName,
+              object: pod.object,
+              containers: containerProfiles(pod.object),
+            };
+            byKey.set(`${pod.namespace}/${ownerKind}/${ownerName}`, workload);
+            list.push(workload);
+          }
+          known.set(ownerName, workload ?? null);
         }
       } else if (pod.object) {
         workload = {
@@ -333,7 +375,7 @@ export class WorkloadsBuilder {
         const inNs = indexOf(namespace);
         let found = inNs.get(pod);
         if (found === undefined && !inNs.has(pod)) {
-          found = controllers.get(namespace)?.find((w) => madeBy(w.kind, w.name, pod));
+          found = maker(namespace, pod, CONTROLLER_KINDS, (w) => madeBy(w.kind, w.name, pod));
           if (inNs.size < 100_000) inNs.set(pod, found);
         }
         lastNamespace = namespace;
