@@ -266,25 +266,17 @@ export class WorkloadsBuilder {
     };
     // namespace -> pod -> architecture of its node.
     const podArchs = new Map<string, Map<string, string>>();
-    // namespace -> owner kind -> owner name -> its workload (null: none): the many pods of one
-    // owner find it by three lookups of their own strings, and a Deployment is searched for once
-    // per ReplicaSet, not once per pod.
-    const owners = new Map<string, Map<string, Map<string, Workload | null>>>();
-    const ownersIn = (namespace: string, kind: string): Map<string, Workload | null> => {
-      let inNs = owners.get(namespace);
-      if (!inNs) owners.set(namespace, (inNs = new Map<string, Map<string, Workload | null>>()));
-      let ofKind = inNs.get(kind);
-      if (!ofKind) inNs.set(kind, (ofKind = new Map<string, Workload | null>()));
-      return ofKind;
-    };
-    // The first controller of each name, and its place in its namespace's list (names are data:
-    // the key cannot be made the same by a name holding a separator).
-    const firstController = new Map<string, { workload: Workload; at: number }>();
-    for (const inNs of controllers.values())
+    // namespace -> `kind/name` -> the first controller of that name and its place in the
+    // namespace's list (a kind holds no slash: the key is the same for one controller only).
+    const firstController = new Map<string, Map<string, { workload: Workload; at: number }>>();
+    for (const [namespace, inNs] of controllers) {
+      const named = new Map<string, { workload: Workload; at: number }>();
       inNs.forEach((workload, at) => {
-        const key = JSON.stringify([workload.namespace, workload.kind, workload.name]);
-        if (!firstController.has(key)) firstController.set(key, { workload, at });
+        const key = `${workload.kind}/${workload.name}`;
+        if (!named.has(key)) named.set(key, { workload, at });
       });
+      firstController.set(namespace, named);
+    }
     // The controller a name was made from (`web-<hash>` from Deployment `web`): a controller's
     // names add one or two dash-separated parts to its own, so only those prefixes are looked up,
     // not every controller of the namespace. Of two that could have made it (`a` and `a-b` for
@@ -295,12 +287,14 @@ export class WorkloadsBuilder {
       kinds: readonly string[],
       made: (w: Workload) => boolean,
     ): Workload | undefined => {
+      const named = firstController.get(namespace);
+      if (!named) return undefined;
       const last = name.lastIndexOf('-');
       let found: { workload: Workload; at: number } | undefined;
       for (const cut of [last, name.lastIndexOf('-', last - 1)]) {
         if (cut < 0) continue;
         for (const kind of kinds) {
-          const candidate = firstController.get(JSON.stringify([namespace, kind, name.slice(0, cut)]));
+          const candidate = named.get(`${kind}/${name.slice(0, cut)}`);
           if (candidate && (!found || candidate.at < found.at) && made(candidate.workload)) found = candidate;
         }
       }
@@ -322,26 +316,24 @@ export class WorkloadsBuilder {
       let workload: Workload | undefined;
       const { ownerKind, ownerName } = pod;
       if (ownerKind !== undefined && ownerName !== undefined) {
-        const known = ownersIn(pod.namespace, ownerKind);
-        const resolved = known.get(ownerName);
-        if (resolved !== undefined) workload = resolved ?? undefined;
-        else {
-          workload =
-            byKey.get(`${pod.namespace}/${ownerKind}/${ownerName}`) ??
-            makerOf(pod.namespace, ownerKind, ownerName);
-          if (!workload && pod.object) {
-            workload = {
-              namespace: pod.namespace,
-              owner: `${ownerKind}/${ownerName}`,
-              kind: ownerKind,
-              name: ownerName,
-              object: pod.object,
-              containers: containerProfiles(pod.object),
-            };
-            byKey.set(`${pod.namespace}/${ownerKind}/${ownerName}`, workload);
-            list.push(workload);
-          }
-          known.set(ownerName, workload ?? null);
+        const key = `${pod.namespace}/${ownerKind}/${ownerName}`;
+        workload = byKey.get(key);
+        if (!workload) {
+          workload = makerOf(pod.namespace, ownerKind, ownerName);
+          // The owner's other pods find its controller at once.
+          if (workload) byKey.set(key, workload);
+        }
+        if (!workload && pod.object) {
+          workload = {
+            namespace: pod.namespace,
+            owner: `${ownerKind}/${ownerName}`,
+            kind: ownerKind,
+            name: ownerName,
+            object: pod.object,
+            containers: containerProfiles(pod.object),
+          };
+          byKey.set(key, workload);
+          list.push(workload);
         }
       } else if (pod.object) {
         workload = {
