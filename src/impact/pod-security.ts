@@ -250,14 +250,15 @@ export function podSecurityImpacts(
   // Workloads of one template fail the same controls with the same details: each is read once.
   const failed = new Map<string, FailedControl>();
   const failedOnce = (key: string, detail: string): FailedControl => {
-    const seen = `${key}\u0000${detail}`;
+    // Names are data: a separator could be in them, a JSON array cannot be made ambiguous.
+    const seen = JSON.stringify([key, detail]);
     let control = failed.get(seen);
     if (!control) failed.set(seen, (control = failedControl(key, detail)));
     return control;
   };
   const fixes = new Map<string, string>();
   const fixOnce = (controls: readonly FailedControl[]): string => {
-    const seen = controls.map((c) => c.fix).join('\u0000');
+    const seen = JSON.stringify(controls.map((c) => c.fix));
     let fix = fixes.get(seen);
     if (fix === undefined) fixes.set(seen, (fix = compactFix(controls)));
     return fix;
