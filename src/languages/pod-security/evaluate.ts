@@ -131,8 +131,7 @@ export interface PolicyEvaluationOptions {
 
 /**
  * Evaluates an object (or a `PodSubject`) against the repository's policies that apply to its
- * namespace. Levels speak
- * as PSA does; explicit controls as a ValidatingAdmissionPolicy denial does.
+ * namespace. Levels speak as PSA does; explicit controls as a ValidatingAdmissionPolicy denial does.
  */
 export function evaluateAgainstPolicies(
   object: unknown,
