@@ -22,7 +22,7 @@ import { phaseClock, timingLine } from '../core/timing.js';
 import type { Spent } from '../core/timing.js';
 import type { ImpactReport } from '../impact/model.js';
 import { languages, registry } from '../languages/index.js';
-import { GITLAB_NOTE_LIMIT, impactMarkdown } from '../report/markdown.js';
+import { GITLAB_NOTE_LIMIT, markdownReport } from '../report/markdown.js';
 import { linksFromEnv } from '../report/note-links.js';
 import { impactText } from '../report/preview-text.js';
 import { packageVersion } from './version.js';
@@ -430,7 +430,9 @@ async function previewWithBase(
     version: packageVersion(),
   };
   // The artifact and the note are read by reviewers: what the head's files say is shown, not obeyed.
-  const markdown = printable(impactMarkdown(report, noteOptions));
+  // One rendering for the artifact and the note: the note is the same blocks, cut when too long.
+  const rendered = markdownReport(report, noteOptions);
+  const markdown = printable(rendered.whole);
   writeArtifact(resolve(ctx.cwd, out), markdown, 'the report', out);
   // The job log shows characters as they are: plain text there, Markdown in the artifact and note.
   ctx.stdout.write(
@@ -445,10 +447,7 @@ async function previewWithBase(
   if (gitlab && platform) {
     const { PREVIEW_MARKER, upsertStickyNote } = await import('../gitlab/sticky-note.js');
     const { iid } = gitlab;
-    const note = impactMarkdown(report, {
-      ...noteOptions,
-      limit: GITLAB_NOTE_LIMIT - PREVIEW_MARKER.length - 1,
-    });
+    const note = rendered.within(GITLAB_NOTE_LIMIT - PREVIEW_MARKER.length - 1);
     const result = await upsertStickyNote(platform, iid, note);
     const removed = result.removed.length > 0 ? `; removed ${result.removed.length} duplicate(s)` : '';
     ctx.stderr.write(`chs: merge request !${iid} note ${result.action} (note ${result.noteId})${removed}\n`);

@@ -65,7 +65,8 @@ export interface Workload {
   attribution?: AttributionMemo;
 }
 
-const CONTROLLERS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob']);
+const CONTROLLER_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob'];
+const CONTROLLERS = new Set(CONTROLLER_KINDS);
 
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -294,8 +295,48 @@ export class WorkloadsBuilder {
     };
     // namespace -> pod -> architecture of its node.
     const podArchs = new Map<string, Map<string, string>>();
+    // namespace -> `kind/name` -> the first controller of that name and its place in the
+    // namespace's list (a kind holds no slash: the key is the same for one controller only).
+    const firstController = new Map<string, Map<string, { workload: Workload; at: number }>>();
+    for (const [namespace, inNs] of controllers) {
+      const named = new Map<string, { workload: Workload; at: number }>();
+      inNs.forEach((workload, at) => {
+        const key = `${workload.kind}/${workload.name}`;
+        if (!named.has(key)) named.set(key, { workload, at });
+      });
+      firstController.set(namespace, named);
+    }
+    // The controller a name was made from (`web-<hash>` from Deployment `web`): a controller's
+    // names add one or two dash-separated parts to its own, so only those prefixes are looked up,
+    // not every controller of the namespace. Of two that could have made it (`a` and `a-b` for
+    // `a-b-c9f7d`) the first listed wins.
+    const maker = (
+      namespace: string,
+      name: string,
+      kinds: readonly string[],
+      made: (w: Workload) => boolean,
+    ): Workload | undefined => {
+      const named = firstController.get(namespace);
+      if (!named) return undefined;
+      const last = name.lastIndexOf('-');
+      let found: { workload: Workload; at: number } | undefined;
+      for (const cut of [last, name.lastIndexOf('-', last - 1)]) {
+        if (cut < 0) continue;
+        for (const kind of kinds) {
+          const candidate = named.get(`${kind}/${name.slice(0, cut)}`);
+          if (candidate && (!found || candidate.at < found.at) && made(candidate.workload)) found = candidate;
+        }
+      }
+      return found?.workload;
+    };
+    const makerOf = (namespace: string, kind: string, name: string): Workload | undefined =>
+      kind === 'ReplicaSet'
+        ? maker(namespace, name, ['Deployment'], (w) => madeBy('Deployment', w.name, name))
+        : kind === 'Job'
+          ? maker(namespace, name, ['CronJob'], (w) => /^\d+$/.test(name.slice(w.name.length + 1)))
+          : undefined;
     for (const pod of this.pods) {
-      const arch = pod.nodeName === undefined ? undefined : nodeArch.get(pod.nodeName);
+      const arch = pod.nodeName === undefined || nodeArch.size === 0 ? undefined : nodeArch.get(pod.nodeName);
       if (arch) {
         let inNs = podArchs.get(pod.namespace);
         if (!inNs) podArchs.set(pod.namespace, (inNs = new Map<string, string>()));
@@ -305,19 +346,11 @@ export class WorkloadsBuilder {
       const { ownerKind, ownerName, ownerKey } = pod;
       if (ownerKind !== undefined && ownerName !== undefined && ownerKey !== undefined) {
         workload = byKey.get(ownerKey);
-        if (!workload && ownerKind === 'ReplicaSet')
-          workload = controllers
-            .get(pod.namespace)
-            ?.find((w) => w.kind === 'Deployment' && madeBy('Deployment', w.name, ownerName));
-        if (!workload && ownerKind === 'Job')
-          workload = controllers
-            .get(pod.namespace)
-            ?.find(
-              (w) =>
-                w.kind === 'CronJob' &&
-                /^\d+$/.test(ownerName.slice(w.name.length + 1)) &&
-                ownerName.startsWith(`${w.name}-`),
-            );
+        if (!workload) {
+          workload = makerOf(pod.namespace, ownerKind, ownerName);
+          // The owner's other pods find its controller at once.
+          if (workload) byKey.set(ownerKey, workload);
+        }
         if (!workload && pod.object) {
           workload = {
             namespace: pod.namespace,
@@ -362,7 +395,7 @@ export class WorkloadsBuilder {
         const inNs = indexOf(namespace);
         let found = inNs.get(pod);
         if (found === undefined && !inNs.has(pod)) {
-          found = controllers.get(namespace)?.find((w) => madeBy(w.kind, w.name, pod));
+          found = maker(namespace, pod, CONTROLLER_KINDS, (w) => madeBy(w.kind, w.name, pod));
           if (inNs.size < 100_000) inNs.set(pod, found);
         }
         lastNamespace = namespace;

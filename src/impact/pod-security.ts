@@ -4,7 +4,7 @@
  * reject (block mode) or warn about (monitor mode), one per controller, with PSA's reasons.
  */
 import { SourceFile } from '../core/source.js';
-import { evaluateAgainstPolicies, scopeOf } from '../languages/pod-security/index.js';
+import { PodSubject, evaluateAgainstPolicies, scopeOf } from '../languages/pod-security/index.js';
 import { loadPolicyFile } from '../languages/pod-security/index.js';
 import type { PodSecurityPolicy } from '../languages/pod-security/index.js';
 import { PSS_LEVELS } from '../languages/pod-security/index.js';
@@ -156,22 +156,37 @@ interface Verdicts {
   messages: Map<string, string>;
 }
 
+/** What a workload that every policy admits is judged: shared, never written to. */
+const ADMITTED: Verdicts = { violations: new Map(), details: new Map(), messages: new Map() };
+
+/** One side's policies as each workload is judged against them: those that decide, and where they are deployed. */
+interface Judging {
+  side: PodSecuritySide;
+  policies: PodSecurityPolicy[];
+  scope: ReturnType<typeof scopeOf>;
+}
+
+function judging(side: PodSecuritySide, skipped: ReadonlySet<string>): Judging {
+  const policies = [...side.policies.values()].filter((p) => !skipped.has(p.name));
+  return { side, policies, scope: scopeOf(side.tree.config) };
+}
+
 function judge(
   w: Workload,
-  side: PodSecuritySide,
+  subject: PodSubject,
+  { side, policies, scope }: Judging,
   workloads: Workloads,
-  skipped: ReadonlySet<string>,
 ): Verdicts {
-  const out: Verdicts = { violations: new Map(), details: new Map(), messages: new Map() };
+  let out: Verdicts = ADMITTED;
   const namespaceLabels = workloads.namespaceLabels.get(w.namespace) ?? {};
-  for (const policy of side.policies.values()) {
-    if (skipped.has(policy.name)) continue;
-    const result = evaluateAgainstPolicies(w.object, [policy], {
+  for (const policy of policies) {
+    const result = evaluateAgainstPolicies(subject, [policy], {
       namespace: w.namespace,
       namespaceLabels,
-      scope: scopeOf(side.tree.config),
+      scope,
     });
     if (result.allowed) continue;
+    if (out === ADMITTED) out = { violations: new Map(), details: new Map(), messages: new Map() };
     const blocks = modeIn(side.tree.config, policy.spec.mode, w.namespace) === 'block';
     out.messages.set(policy.name, result.message);
     for (const v of result.violations) {
@@ -230,9 +245,30 @@ export function podSecurityImpacts(
   // A policy the head cannot load decides nothing on either side: no workload is said to be
   // rejected by it, nor to be fixed because it is gone.
   const skipped = new Set(notLoading(base.policies, { loaded: head.policies, broken: head.broken }).keys());
+  const onBase = judging(base, skipped);
+  const onHead = judging(head, skipped);
+  // Workloads of one template fail the same controls with the same details: each is read once.
+  const failed = new Map<string, FailedControl>();
+  const failedOnce = (key: string, detail: string): FailedControl => {
+    // Names are data: a separator could be in them, a JSON array cannot be made ambiguous.
+    const seen = JSON.stringify([key, detail]);
+    let control = failed.get(seen);
+    if (!control) failed.set(seen, (control = failedControl(key, detail)));
+    return control;
+  };
+  const fixes = new Map<string, string>();
+  const fixOnce = (controls: readonly FailedControl[]): string => {
+    const seen = JSON.stringify(controls.map((c) => c.fix));
+    let fix = fixes.get(seen);
+    if (fix === undefined) fixes.set(seen, (fix = compactFix(controls)));
+    return fix;
+  };
   for (const w of workloads.list) {
-    const before = judge(w, base, workloads, skipped);
-    const after = judge(w, head, workloads, skipped);
+    // Not a Pod or workload: no policy decides anything about it.
+    const subject = PodSubject.of(w.object);
+    if (!subject) continue;
+    const before = judge(w, subject, onBase, workloads);
+    const after = judge(w, subject, onHead, workloads);
     const worse = [...after.violations].filter(([key, blocks]) => {
       const was = before.violations.get(key);
       return was === undefined || (blocks && !was);
@@ -244,7 +280,7 @@ export function podSecurityImpacts(
     }
     const policies = [...new Set(worse.map(([k]) => k.slice(0, k.indexOf('/'))))];
     const blocking = worse.some(([, blocks]) => blocks);
-    const controls = worse.map(([key]) => failedControl(key, after.details.get(key) ?? ''));
+    const controls = worse.map(([key]) => failedOnce(key, after.details.get(key) ?? ''));
     const switched = policies.filter((name) => {
       const b = base.policies.get(name);
       return b !== undefined && modeIn(base.tree.config, b.spec.mode, w.namespace) !== 'block';
@@ -261,7 +297,7 @@ export function podSecurityImpacts(
       count: worse.length,
       policy: policies.join(', '),
       breaks: controls.map((c) => c.control),
-      fix: `${compactFix(controls)}${blocking && switched.length > 0 ? `; or keep ${switched.join(', ')} in monitor` : ''}`,
+      fix: `${fixOnce(controls)}${blocking && switched.length > 0 ? `; or keep ${switched.join(', ')} in monitor` : ''}`,
       controls,
     });
   }

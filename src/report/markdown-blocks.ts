@@ -12,10 +12,15 @@ const ZWSP = '&#8203;';
 /** Longest text shown for one name or message: the rest is cut with an ellipsis. */
 const MAX_INLINE = 2_000;
 
+/** What `clean` takes out or flattens; most names hold none of it. */
+const UNCLEAN = /[\u0000-\u001f\u007f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
 function clean(text: string): string {
-  const flat = text
-    .replace(/\r\n|\r|\n/g, ' ')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '');
+  const flat = UNCLEAN.test(text)
+    ? text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '')
+    : text;
   return flat.length > MAX_INLINE ? `${flat.slice(0, MAX_INLINE)}…` : flat;
 }
 
@@ -29,6 +34,21 @@ export function escapeHtml(text: string): string {
 /** ASCII punctuation: a backslash before one of these is an escape, before anything else a backslash. */
 const PUNCTUATION = /[!-/:-@[-`{-~]/;
 
+/** The characters `escapeText` acts on. */
+const SPECIAL = /[&<>\\`*[\]|$~_#!@%{:]/g;
+const NAME_RUN = /[\w+-]*/y;
+
+/**
+ * Whether `name:` follows at `at` (a name of word characters, `+` and `-` with a letter in it): the
+ * end of an emoji. One pass over the name, however long (a pattern with two runs around the letter
+ * would try every split of it).
+ */
+function emojiName(text: string, at: number): boolean {
+  NAME_RUN.lastIndex = at;
+  const name = NAME_RUN.exec(text)?.[0] ?? '';
+  return text.charCodeAt(at + name.length) === 0x3a && /[a-z]/i.test(name);
+}
+
 /**
  * Untrusted text as inline Markdown that reads as the same text: no HTML, no emphasis, links or
  * block syntax, no table cell breaks, and none of GitLab's references (@user, #1, !1, ~label,
@@ -36,13 +56,20 @@ const PUNCTUATION = /[!-/:-@[-`{-~]/;
  * zero-width space. Only what Markdown or GitLab would act on is touched: `SCMP_ACT_ALLOW`,
  * `priority-changed` and `alert(s)` stay as they are, in the Markdown as in the page.
  */
-const word = (ch: string): boolean => /[\p{L}\p{N}]/u.test(ch);
+const WORD = /[\p{L}\p{N}]/u;
+const word = (ch: string): boolean => WORD.test(ch);
 
 export function escapeText(text: string): string {
   const flat = clean(text);
   let out = '';
-  for (let i = 0; i < flat.length; i++) {
-    const c = flat[i] as string;
+  // Only the characters below are touched: the text between them is copied in one piece.
+  let copied = 0;
+  SPECIAL.lastIndex = 0;
+  for (let found = SPECIAL.exec(flat); found; found = SPECIAL.exec(flat)) {
+    const i = found.index;
+    out += flat.slice(copied, i);
+    copied = i + 1;
+    const c = found[0];
     const before = flat[i - 1] ?? ' ';
     const after = flat[i + 1] ?? ' ';
     switch (c) {
@@ -91,12 +118,11 @@ export function escapeText(text: string): string {
       case ':':
         // `:name:` is an emoji, `://` an autolink.
         out += c;
-        if (/^[\w+-]*[a-z][\w+-]*:/i.test(flat.slice(i + 1)) || flat.startsWith('//', i + 1)) out += ZWSP;
+        if (emojiName(flat, i + 1) || flat.startsWith('//', i + 1)) out += ZWSP;
         break;
-      default:
-        out += c;
     }
   }
+  out += flat.slice(copied);
   // Block syntax, should the text start a line: a list item, a setext underline.
   out = out.replace(/^([-+](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$)/, (m) =>
     /^\d/.test(m) ? `${m}\\` : `\\${m}`,
@@ -164,9 +190,13 @@ function renderBlock(block: MdBlock, budget: number): Rendered | undefined {
       if (head.length > budget) return undefined;
       const lines = [head];
       let used = head.length;
+      // The line saying how many rows were left out, made only when rows may be left out.
+      const moreLine = (i: number): string =>
+        `\n${row([`… ${block.rows.length - i} more rows in the artifact`, ...block.header.slice(1).map(() => '')])}`;
+      const finite = budget !== Infinity;
       for (let i = 0; i < block.rows.length; i++) {
         const line = row(block.rows[i] as string[]);
-        const more = `\n${row([`… ${block.rows.length - i} more rows in the artifact`, ...block.header.slice(1).map(() => '')])}`;
+        const more = finite ? moreLine(i) : '';
         const reserve = i + 1 < block.rows.length ? more.length : 0;
         if (used + 1 + line.length + reserve > budget) {
           return used + more.length <= budget

@@ -221,12 +221,27 @@ function truncationNotice(options: MarkdownOptions): string {
   return `---\n**This report was cut to fit GitLab's ${GITLAB_NOTE_LIMIT.toLocaleString('en-US')}-character limit.** The whole report is in the job artifact ${where}.`;
 }
 
-export function impactMarkdown(report: ImpactReport, options: MarkdownOptions = {}): string {
-  const limit = options.limit ?? Infinity;
+/** The report as Markdown: whole (the artifact), and cut to a limit (the note) from the same blocks. */
+export interface MarkdownReport {
+  whole: string;
+  within(limit: number): string;
+}
+
+export function markdownReport(report: ImpactReport, options: MarkdownOptions = {}): MarkdownReport {
   const blocks = blocksOf(report, options);
-  const whole = renderBlocks(blocks);
-  if (whole.text.length + 1 <= limit) return `${whole.text}\n`;
-  const notice = truncationNotice(options);
-  const cut = renderBlocks(blocks, limit - notice.length - 3);
-  return `${cut.text}\n\n${notice}\n`;
+  const whole = `${renderBlocks(blocks).text}\n`;
+  return {
+    whole,
+    within(limit) {
+      if (whole.length <= limit) return whole;
+      const notice = truncationNotice(options);
+      const cut = renderBlocks(blocks, limit - notice.length - 3);
+      return `${cut.text}\n\n${notice}\n`;
+    },
+  };
+}
+
+export function impactMarkdown(report: ImpactReport, options: MarkdownOptions = {}): string {
+  const rendered = markdownReport(report, options);
+  return options.limit === undefined ? rendered.whole : rendered.within(options.limit);
 }

@@ -74,9 +74,14 @@ export function workloadRows(report: ImpactReport): WorkloadRow[] {
     row.findings.push(finding);
     rows.set(key, row);
   }
-  const rank = (r: WorkloadRow): number => (r.severity === 'block' ? 0 : 1);
-  const text = (r: WorkloadRow): string => `${r.target ?? ''} ${r.namespace} ${r.subject}`;
-  return [...rows.values()].sort((a, b) => rank(a) - rank(b) || (text(a) < text(b) ? -1 : 1));
+  // The sort key of each row made once, not at each comparison.
+  const keyed = [...rows.values()].map((row) => ({
+    row,
+    rank: row.severity === 'block' ? 0 : 1,
+    text: `${row.target ?? ''} ${row.namespace} ${row.subject}`,
+  }));
+  keyed.sort((a, b) => a.rank - b.rank || (a.text < b.text ? -1 : 1));
+  return keyed.map((k) => k.row);
 }
 
 function policyCell(f: ImpactFinding): string {
@@ -101,6 +106,13 @@ function fixMarkdown(fix: string, inTable = false): string {
 }
 
 function workloadTable(rows: readonly WorkloadRow[]): MdBlock {
+  // Workloads made from one template share their fix: each distinct fix is written once.
+  const fixes = new Map<string, string>();
+  const fixCell = (fix: string): string => {
+    let cell = fixes.get(fix);
+    if (cell === undefined) fixes.set(fix, (cell = fixMarkdown(fix, true)));
+    return cell;
+  };
   return {
     type: 'table',
     header: ['Workload', 'Where', 'Blocked or warned by', 'What would break', 'How to fix it'],
@@ -109,7 +121,7 @@ function workloadTable(rows: readonly WorkloadRow[]): MdBlock {
       `${r.target ? `${escapeText(r.target)} · ` : ''}${codeSpan(r.namespace, true)}`,
       r.findings.map(policyCell).join('<br>'),
       r.findings.map(breaksCell).join('<br>'),
-      r.findings.map((f) => fixMarkdown(f.fix ?? '', true)).join('<br>'),
+      r.findings.map((f) => fixCell(f.fix ?? '')).join('<br>'),
     ]),
   };
 }

@@ -227,15 +227,22 @@ function fixText(fix: string): string {
   return m ? `${m[1] ?? ''}set ${codeSpan(m[2] as string)}${escapeText(m[3] ?? '')}` : escapeText(fix);
 }
 
+/** A workload's row of the matrix: ✗ under each control it fails. */
+function failing(impact: ImpactFinding, controls: readonly { control: string }[]): string[] {
+  const failed = new Set((impact.controls ?? []).map((k) => k.control));
+  return controls.map((c) => (failed.has(c.control) ? '✗' : ''));
+}
+
 /** Pod security: workloads × controls, one fix per control, the admission messages folded. */
 function podSecurityBlocks(section: SectionResult): MdBlock[] {
   const impacts = section.impacts.filter((i) => i.severity !== 'info');
   if (impacts.length === 0) return [];
-  const controls: { control: string; fix: string; policy: string }[] = [];
+  // Each control once, in the order the impacts first name it (with its first fix and policy).
+  const first = new Map<string, { control: string; fix: string; policy: string }>();
   for (const i of impacts)
     for (const c of i.controls ?? [])
-      if (!controls.some((k) => k.control === c.control))
-        controls.push({ control: c.control, fix: c.fix, policy: c.policy });
+      if (!first.has(c.control)) first.set(c.control, { control: c.control, fix: c.fix, policy: c.policy });
+  const controls = [...first.values()];
   const blocks = compactTable(
     ['', 'Workload', 'Target', 'Namespace', ...controls.map((c) => codeSpan(c.control, true))],
     impacts.map((i) => [
@@ -244,7 +251,7 @@ function podSecurityBlocks(section: SectionResult): MdBlock[] {
       i.target ? escapeText(i.target) : '—',
       i.namespace ? codeSpan(i.namespace, true) : '—',
       // Which containers fail is in the admission messages below: the matrix stays narrow.
-      ...controls.map((c) => (i.controls?.some((k) => k.control === c.control) ? '✗' : '')),
+      ...failing(i, controls),
     ]),
     ['', 'Workload', ...controls.map((c) => codeSpan(c.control, true))],
   );

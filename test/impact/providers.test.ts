@@ -571,6 +571,49 @@ describe('the cluster: workloads deduplicated by controller', () => {
     expect(workloads.podOwner('b', 'web-7c9d8f6b5-k2j4h')).toBeUndefined();
   });
 
+  it.each([
+    ['the first listed of two Deployments that could have made it', ['a', 'a-b'], 'Deployment/a'],
+    ['the first listed, in the other order', ['a-b', 'a'], 'Deployment/a-b'],
+  ])('finds the controller of an owner by its name: %s', (_name, names, owner) => {
+    const workloads = workloadsOf({
+      source: 's',
+      objects: [
+        ...names.map((name) => deployment('n', name, rootContainer)),
+        pod('n', 'a-b-c9f7d-x1y2z', rootContainer, { kind: 'ReplicaSet', name: 'a-b-c9f7d' }),
+      ],
+    });
+    expect(workloads.list.map((w) => w.owner).sort()).toEqual(['Deployment/a', 'Deployment/a-b']);
+    expect(workloads.podOwner('n', 'a-b-c9f7d-x1y2z')?.owner).toBe(owner);
+    // A pod not in the state, by its name alone.
+    expect(workloads.podOwner('n', 'a-b-k2j4h')?.owner).toBe(owner);
+  });
+
+  it('finds the CronJob of a Job, the DaemonSet of a pod, the Deployment of each of many ReplicaSets', () => {
+    const objects: ClusterObject[] = [
+      { ...deployment('n', 'nightly', rootContainer), kind: 'CronJob' },
+      { ...deployment('n', 'agent', rootContainer), kind: 'DaemonSet' },
+      pod('n', 'nightly-28930-abcde', rootContainer, { kind: 'Job', name: 'nightly-28930' }),
+      pod('n', 'nightly-x-abcde', rootContainer, { kind: 'Job', name: 'nightly-x' }),
+    ];
+    for (let d = 0; d < 300; d++) {
+      objects.push(deployment('n', `web-${d}`, rootContainer));
+      for (let p = 0; p < 3; p++)
+        objects.push(
+          pod('n', `web-${d}-5d8f7-a${p}b${d}`, rootContainer, {
+            kind: 'ReplicaSet',
+            name: `web-${d}-5d8f7`,
+          }),
+        );
+    }
+    const workloads = workloadsOf({ source: 's', objects });
+    expect(workloads.list.length).toBe(303);
+    expect(workloads.list.filter((w) => w.kind === 'Job').map((w) => w.owner)).toEqual(['Job/nightly-x']);
+    expect(workloads.podOwner('n', 'nightly-28930-abcde')?.owner).toBe('CronJob/nightly');
+    expect(workloads.podOwner('n', 'agent-k2j4h')?.owner).toBe('DaemonSet/agent');
+    for (let d = 0; d < 300; d += 37)
+      expect(workloads.podOwner('n', `web-${d}-5d8f7-a1b${d}`)?.owner).toBe(`Deployment/web-${d}`);
+  });
+
   it('builds the same workloads whatever the order, one object at a time, keeping only what they need', () => {
     const running = (name: string, node: string): ClusterObject => ({
       ...pod('a', name, rootContainer, { kind: 'ReplicaSet', name: 'x' }),

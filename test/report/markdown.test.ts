@@ -64,6 +64,10 @@ describe('escapeText', () => {
     ['a\\b and a\\*', 'a\\b and a\\\\\\*'],
     ['{+added+} [-removed-]', '{&#8203;+added+} \\[&#8203;-removed-\\]'],
     [':smile: at 09:12:01', ':&#8203;smile: at 09:12:01'],
+    // An emoji name holds a letter; `:+1:` and `:12:` are left alone.
+    [':+1: and :a_b-c: and :12:', ':+1: and :&#8203;a_b-c: and :12:'],
+    ['ports 80:8080 and :x', 'ports 80:8080 and :x'],
+    ['host:port://x', 'host:&#8203;port:&#8203;//x'],
     ['$x$ ~~y~~', '\\$x\\$ \\~\\~&#8203;y\\~\\~'],
   ])('escapes %j only where Markdown or GitLab would act: %j', (text, escaped) => {
     expect(escapeText(text)).toBe(escaped);

@@ -130,8 +130,8 @@ export interface PolicyEvaluationOptions {
 }
 
 /**
- * Evaluates an object against the repository's policies that apply to its namespace. Levels speak
- * as PSA does; explicit controls as a ValidatingAdmissionPolicy denial does.
+ * Evaluates an object (or a `PodSubject`) against the repository's policies that apply to its
+ * namespace. Levels speak as PSA does; explicit controls as a ValidatingAdmissionPolicy denial does.
  */
 export function evaluateAgainstPolicies(
   object: unknown,
@@ -157,17 +157,37 @@ export interface PolicyOutcome {
   parts: readonly { policy: PodSecurityPolicy; level: Violation[]; controls: Violation[] }[];
 }
 
-/** The policies' verdicts on an object, but for namespace selectors; undefined: not a Pod or workload. */
+/**
+ * An object read once as the checks see it, for several evaluations: a preview judges each
+ * workload against the base's policies and the head's. The checks only read it.
+ */
+export class PodSubject {
+  private constructor(
+    readonly source: PodSource,
+    readonly pod: PodView,
+  ) {}
+
+  /** Undefined: not a Pod or workload. */
+  static of(object: unknown): PodSubject | undefined {
+    const source = podSource(object);
+    return source && new PodSubject(source, podView(source.podMetadata, source.podSpec));
+  }
+}
+
+/**
+ * The policies' verdicts on an object (or a `PodSubject`), but for namespace selectors; undefined:
+ * not a Pod or workload.
+ */
 export function policyOutcome(
   object: unknown,
   policies: readonly PodSecurityPolicy[],
   namespaceOverride?: string,
   scope?: PolicyScope,
 ): PolicyOutcome | undefined {
-  const source = podSource(object);
-  if (!source) return undefined;
+  const subject = object instanceof PodSubject ? object : PodSubject.of(object);
+  if (!subject) return undefined;
+  const { source, pod } = subject;
   const namespace = namespaceOverride ?? (source.namespace || 'default');
-  const pod = podView(source.podMetadata, source.podSpec);
   const parts: PolicyOutcome['parts'][number][] = [];
   for (const policy of policies) {
     if (!policy.appliesBesidesLabels(namespace, pod, scope)) continue;

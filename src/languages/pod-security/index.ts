@@ -76,7 +76,13 @@ export const podSecurity: Language = {
 
 // The public API beyond linting: what the preview, chs test, chs render and the CLI use.
 export { asObj, asString, podView } from './checks/pod.js';
-export { evaluateAgainstPolicies, evaluatePodSecurity, outcomeResult, policyOutcome } from './evaluate.js';
+export {
+  PodSubject,
+  evaluateAgainstPolicies,
+  evaluatePodSecurity,
+  outcomeResult,
+  policyOutcome,
+} from './evaluate.js';
 export type { PodSecurityResult, PolicyOutcome, Violation } from './evaluate.js';
 export { loadPolicyFile } from './load.js';
 export { LEGACY_API_VERSIONS, translatePsp } from './psp.js';
