@@ -5,6 +5,9 @@
 // and of every event line. Goal: under 10 s and 1 GB. Each figure is of a process of its own (wall
 // time, CPU time, peak RSS). `npm run bench preview-cluster`; CHS_BENCH_PODS and CHS_BENCH_EVENTS
 // change the counts, CHS_BENCH_CHS names another build of the CLI (a figure before a change).
+// This VM's speed swings from one minute to the next: CHS_BENCH_ROUNDS (default 3) more rounds then
+// run the bare parse and the preview in turn (and CHS_BENCH_BEFORE, another build, between them), so
+// that each preview is held against a bare parse of its own minute.
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -92,9 +95,10 @@ process.stdout.write(
   `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: wall times are disturbed by other work, CPU times less\n`,
 );
 
-const bare = child([
-  '-e',
-  `const fs = require('node:fs'); const readline = require('node:readline');
+const bareParse = () =>
+  child([
+    '-e',
+    `const fs = require('node:fs'); const readline = require('node:readline');
    const pods = JSON.parse(fs.readFileSync(${JSON.stringify(snapshot)}, 'utf8')).items.length;
    let events = 0;
    (async () => {
@@ -102,30 +106,33 @@ const bare = child([
        if (line) { JSON.parse(line); events++; }
      console.log(pods, events);
    })();`,
-]);
+  ]);
+const bare = bareParse();
 figure('bare parse: JSON.parse of the snapshot and of each event (wall)', bare.wall, 'ms');
 figure('bare parse: CPU time (user + system)', bare.cpu, 'ms');
 figure('bare parse: peak memory', bare.mb, 'MB');
 figure('  pods and events parsed', bare.stdout.trim() || `failed: ${bare.stderr.split('\n')[0]}`, '');
 
 const out = join(dir, 'preview.json');
-const preview = child(
-  [
-    chs,
-    'preview',
-    '--base-dir',
-    '../base',
-    '--events',
-    events,
-    '--snapshot',
-    snapshot,
-    '--format',
-    'json',
-    '--out',
-    out,
-  ],
-  { cwd: join(dir, 'head'), env: { ...process.env, CHS_TIMING: '1' } },
-);
+const previewWith = (build) =>
+  child(
+    [
+      build,
+      'preview',
+      '--base-dir',
+      '../base',
+      '--events',
+      events,
+      '--snapshot',
+      snapshot,
+      '--format',
+      'json',
+      '--out',
+      out,
+    ],
+    { cwd: join(dir, 'head'), env: { ...process.env, CHS_TIMING: '1' } },
+  );
+const preview = previewWith(chs);
 figure('chs preview over the snapshot and the events (wall)', preview.wall, 'ms', '< 10,000 ms');
 figure('chs preview: CPU time (user + system)', preview.cpu, 'ms');
 figure('chs preview: peak memory', preview.mb, 'MB', '< 1,024 MB');
@@ -156,5 +163,40 @@ else {
     process.stdout.write(
       `    ${m[1].padEnd(50)} ${Math.round(Number(m[2])).toLocaleString('en-US').padStart(7)} ms${m[3] === undefined ? '' : ` (CPU ${Math.round(Number(m[3])).toLocaleString('en-US')} ms)`}\n`,
     );
+}
+
+const ROUNDS = Number(process.env.CHS_BENCH_ROUNDS ?? 3);
+const before = process.env.CHS_BENCH_BEFORE;
+if (ROUNDS > 0) {
+  process.stdout.write(
+    `rounds: the bare parse${before ? ', the build before (CHS_BENCH_BEFORE)' : ''} and the preview in turn (wall, CPU)\n`,
+  );
+  const walls = [bare.wall > 0 ? preview.wall / bare.wall : NaN];
+  const previews = [preview.wall];
+  const seconds = (run) => `${(run.wall / 1000).toFixed(1)} s (CPU ${(run.cpu / 1000).toFixed(1)} s)`;
+  for (let round = 1; round <= ROUNDS; round++) {
+    const base = bareParse();
+    const old = before ? previewWith(before) : undefined;
+    const now = previewWith(chs);
+    previews.push(now.wall);
+    walls.push(now.wall / base.wall);
+    process.stdout.write(
+      `  round ${round}: bare parse ${seconds(base)}${old ? `, before ${seconds(old)} (${(old.wall / base.wall).toFixed(1)}x)` : ''}, preview ${seconds(now)} (${(now.wall / base.wall).toFixed(1)}x), ${Math.round(now.mb)} MB\n`,
+    );
+  }
+  const sorted = [...previews].sort((a, b) => a - b);
+  const secs = (ms) => (ms / 1000).toFixed(1);
+  figure(
+    `chs preview over all ${previews.length} runs: fastest / median / slowest (wall)`,
+    `${secs(sorted[0])} / ${secs(sorted[Math.floor(sorted.length / 2)])} / ${secs(sorted.at(-1))}`,
+    's',
+  );
+  figure('  runs under 10 s', `${previews.filter((ms) => ms < 10_000).length} of ${previews.length}`, '');
+  const ratios = [...walls].sort((a, b) => a - b);
+  figure(
+    '  over the bare parse of the same round (wall)',
+    `${ratios[0].toFixed(1)}x to ${ratios.at(-1).toFixed(1)}x`,
+    '',
+  );
 }
 rmSync(dir, { recursive: true, force: true });
