@@ -4,12 +4,11 @@
 // parsing every item whole, the byte check alone, and a bare JSON.parse of the file: each in a
 // process of its own, in the same run. `npm run bench preview-cluster`; CHS_BENCH_PODS changes the
 // count, CHS_BENCH_SNAPSHOT names an existing snapshot file to read instead.
-import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pod } from './_pods.mjs';
+import { writePodList } from './_pods.mjs';
 import { child, figure } from './_util.mjs';
 
 const PODS = Number(process.env.CHS_BENCH_PODS ?? 150_000);
@@ -19,15 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'chs-bench-snapshot-'));
 let snapshot = process.env.CHS_BENCH_SNAPSHOT;
 if (!snapshot) {
   snapshot = join(dir, 'snapshot.json');
-  const out = createWriteStream(snapshot);
-  out.write('{\n  "apiVersion": "v1",\n  "items": [\n');
-  for (let i = 0; i < PODS; i++) {
-    const text = JSON.stringify(pod(i), null, 2).replace(/^/gm, '    ');
-    if (!out.write(`${text}${i + 1 < PODS ? ',' : ''}\n`)) await once(out, 'drain');
-  }
-  out.write('  ],\n  "kind": "List",\n  "metadata": {\n    "resourceVersion": ""\n  }\n}\n');
-  out.end();
-  await once(out, 'finish');
+  await writePodList(snapshot, PODS);
 }
 figure('snapshot, MB', statSync(snapshot).size / 1e6, 'MB');
 process.stdout.write(
