@@ -1,6 +1,7 @@
 /** `chs preview`: the impact report of a merge request, written as an artifact and optionally posted as its note. */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { printable } from '../core/printable.js';
 import { writeArtifact } from '../core/artifact.js';
 import { Budget, BudgetExceeded, DEFAULT_TIME_LIMIT_SECONDS, defaultMemoryLimitMiB } from '../core/budget.js';
@@ -193,29 +194,27 @@ function artifactUrl(env: Readonly<Record<string, string | undefined>>, out: str
 /** What the live read lists (read-only): the resources of `SNAPSHOT_KINDS`. */
 const READ_ACCESS = 'namespaces, pods, deployments, daemonsets, statefulsets, jobs and cronjobs';
 
-/** The cluster state: the snapshot file, else a live read-only listing through the kube context. */
+/**
+ * The cluster state, read beside the rest of the preview: the snapshot file in a worker thread,
+ * else a live read-only listing through the kube context (network waits, on the main thread).
+ * `watch` checks the job's budget while the main thread only waits for it.
+ */
 async function readCluster(
   snapshot: InputFile | undefined,
   kubeContext: string | undefined,
   cwd: string,
-): Promise<ClusterState | undefined> {
+  env: Readonly<Record<string, string | undefined>>,
+  watch: () => void,
+): Promise<{ state: Promise<ClusterState | undefined>; cancel(): void }> {
   if (snapshot) {
-    const { readSnapshotFile } = await import('../kube/snapshot.js');
-    const { WorkloadsBuilder } = await import('../impact/cluster.js');
-    // Each object is reduced to what the preview needs as it is read.
-    const workloads = new WorkloadsBuilder();
-    const problems = readSnapshotFile(snapshot.absolute, snapshot.display, {
-      object: (object) => workloads.add(object),
-      pod: (fields, whole) => workloads.addPod(fields, whole),
-    });
-    const first = problems[0];
-    if (first)
-      throw new UserError(
-        `${first.file}:${first.line}:${first.column}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`,
-      );
-    return { source: snapshot.display, workloads: workloads.finish() };
+    const { readSnapshotBeside } = await import('../impact/snapshot-thread.js');
+    return readSnapshotBeside(snapshot, { env, watch });
   }
-  if (kubeContext === undefined) return undefined;
+  if (kubeContext === undefined) return { state: Promise.resolve(undefined), cancel: () => undefined };
+  return { state: readLive(kubeContext, cwd), cancel: () => undefined };
+}
+
+async function readLive(kubeContext: string, cwd: string): Promise<ClusterState> {
   const { connect, KubeApiError } = await import('../kube/client.js');
   const { readLiveSnapshot } = await import('../kube/snapshot.js');
   const client = await connect({ cwd, context: kubeContext });
@@ -392,25 +391,34 @@ async function previewWithBase(
   };
   // Everything the merge request can make long or large, under the job's budget.
   const analyse = async (): Promise<ImpactReport> => {
-    const cluster = await readCluster(snapshot, flags.kubeContext, ctx.cwd);
-    timer?.tick('read the cluster state');
-    budget.check('reading the cluster state');
-    return buildImpactReport({
-      baseDir,
-      headDir: ctx.root,
-      base,
-      events,
-      progress: ctx.stderr,
-      ...(snapshot ? { snapshot } : {}),
-      ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
-      ...(cluster ? { cluster } : {}),
-      languages,
-      registry,
-      ...(timer ? { onPhase: timer.phase } : {}),
-      headConfig,
-      configurationChanges: trusted.changes,
-      checkpoint: (where) => budget.check(where),
+    const started = performance.now();
+    const reading = await readCluster(snapshot, flags.kubeContext, ctx.cwd, env, () =>
+      budget.check('reading the cluster state'),
+    );
+    const cluster = reading.state.then((state) => {
+      timer?.phase('the cluster state, read beside the rest', { wall: performance.now() - started });
+      return state;
     });
+    try {
+      return await buildImpactReport({
+        baseDir,
+        headDir: ctx.root,
+        base,
+        events,
+        progress: ctx.stderr,
+        ...(snapshot ? { snapshot } : {}),
+        ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
+        cluster,
+        languages,
+        registry,
+        ...(timer ? { onPhase: timer.phase } : {}),
+        headConfig,
+        configurationChanges: trusted.changes,
+        checkpoint: (where) => budget.check(where),
+      });
+    } finally {
+      reading.cancel();
+    }
   };
   const built = await analyse().catch((error: unknown) => {
     if (error instanceof BudgetExceeded) return stoppedReport(error, base, inputs, trusted.changes);

@@ -15,7 +15,7 @@ import type { Fields } from '../languages/falco/index.js';
 import { loadErrors } from '../core/load-errors.js';
 import { doesNotLoad, notLoading } from './does-not-load.js';
 import type { BrokenFile } from './does-not-load.js';
-import { attribute, DenialGroups, unattributedNote } from './attribution.js';
+import { attribute, DenialGroups, EventSubjects, HeldBack, unattributedNote } from './attribution.js';
 import type { Attribution } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import { eventNotes } from './events.js';
@@ -330,7 +330,6 @@ export const appArmorSection: ImpactSection = {
     const base = loadAppArmorSide(inputs.base);
     const head = loadAppArmorSide(inputs.head);
     const items = appArmorItemChanges(base, head);
-    const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
     const groups = new DenialGroups();
     let accesses = 0;
     // A decision depends on the profile and the access; the mode (per namespace) is applied
@@ -379,11 +378,20 @@ export const appArmorSection: ImpactSection = {
       }
       return mode;
     };
+    // The accesses are judged by the workload of their pod: until the cluster state is read
+    // (beside the event pass), they are held back.
+    const subjects = inputs.subjects ?? new EventSubjects();
+    const held = new HeldBack<Access>();
     const done = inputs.feed.subscribe((event) => {
       const access = accessOf(event.fields);
       if (!access) return;
       accesses++;
-      const who = attribute(event.fields, workloads, 'apparmor');
+      held.add(subjects.of(event.fields), access);
+    }, 'apparmor');
+    const cluster = await inputs.cluster;
+    const workloads = cluster ? workloadsOf(cluster) : undefined;
+    held.release((subject, access) => {
+      const who = attribute(subject, workloads, 'apparmor');
       if (!who.ok) {
         groups.notAttributed(who.why);
         return;
@@ -392,7 +400,7 @@ export const appArmorSection: ImpactSection = {
       if (!mode.head) return;
       const d = decide(who.profile, access);
       if (d.head) groups.add(who, d.example, !(mode.base && d.base));
-    }, 'apparmor');
+    });
     const stats = await done;
     const impacts: ImpactFinding[] = [];
     for (const g of groups.values()) {

@@ -35,21 +35,65 @@ function decide(
 }
 
 /**
- * The profile an event ran under. Called for every recorded event by two providers: the answer
- * depends only on the workload, the container name and the kind, so it is computed once for each
- * and the same object is returned after (nothing is allocated per event).
+ * The pod (and container) an event names, the same object for every event of it (`EventSubjects`):
+ * what attribution needs of an event, small enough to hold back while the cluster state is read.
+ */
+export interface EventSubject {
+  namespace: string;
+  pod: string;
+  container: string | undefined;
+  /** Each kind's answer, once asked (`attribute`). */
+  apparmor?: Attribution;
+  seccomp?: Attribution;
+}
+
+/** Distinct subjects kept at most; events of further pods get a subject of their own each. */
+const MAX_SUBJECTS = 1_000_000;
+
+/** The subjects of events, interned by namespace, pod and container name. */
+export class EventSubjects {
+  private readonly byNamespace = new Map<string, Map<string, Map<string, EventSubject>>>();
+  private size = 0;
+
+  /** Undefined when the event names no pod (no `k8s.ns.name` and `k8s.pod.name`). */
+  of(fields: Fields): EventSubject | undefined {
+    const namespace = text(fields['k8s.ns.name']);
+    const pod = text(fields['k8s.pod.name']);
+    if (!namespace || !pod) return undefined;
+    const container = text(fields['k8s.container.name']) ?? text(fields['container.name']);
+    let pods = this.byNamespace.get(namespace);
+    let containers = pods?.get(pod);
+    // A container name is never empty (text() says so): '' stands for none.
+    let subject = containers?.get(container ?? '');
+    if (subject) return subject;
+    subject = { namespace, pod, container };
+    if (this.size >= MAX_SUBJECTS) return subject;
+    if (!pods) this.byNamespace.set(namespace, (pods = new Map<string, Map<string, EventSubject>>()));
+    if (!containers) pods.set(pod, (containers = new Map<string, EventSubject>()));
+    containers.set(container ?? '', subject);
+    this.size++;
+    return subject;
+  }
+}
+
+/**
+ * The profile an event ran under, by its subject. Asked for every recorded event by two providers:
+ * the answer depends only on the workload, the container name and the kind, so it is computed once
+ * for each and the same object is returned after (nothing is allocated per event).
  */
 export function attribute(
-  fields: Fields,
+  subject: EventSubject | undefined,
   workloads: Workloads | undefined,
   kind: 'apparmor' | 'seccomp',
 ): Attribution {
-  const namespace = text(fields['k8s.ns.name']);
-  const pod = text(fields['k8s.pod.name']);
-  if (!namespace || !pod || !workloads) return FAILED['no-pod-fields'];
-  const workload = workloads.podOwner(namespace, pod);
+  if (!subject || !workloads) return FAILED['no-pod-fields'];
+  return (subject[kind] ??= attributeTo(subject, workloads, kind));
+}
+
+function attributeTo(subject: EventSubject, workloads: Workloads, kind: 'apparmor' | 'seccomp'): Attribution {
+  const workload = workloads.podOwner(subject.namespace, subject.pod);
   if (!workload) return FAILED['unknown-pod'];
-  const container = text(fields['k8s.container.name']) ?? text(fields['container.name']);
+  const container = subject.container;
   const memo = (workload.attribution ??= {});
   if (container === undefined) return (memo[kind] ??= decide(workload, undefined, kind));
   const answers = (memo.named ??= { apparmor: new Map(), seccomp: new Map() })[kind];
@@ -60,6 +104,30 @@ export function attribute(
     if (answers.size < 1_000) answers.set(container, answer);
   }
   return answer;
+}
+
+/**
+ * Events a section judges by the workload of their pod, when the cluster state may still be read
+ * beside the event pass (`src/impact/snapshot-thread.ts`): until it is there, each event is held
+ * back as its subject and what the section needs of it (a reference each, not the event); once it
+ * is, the held events are judged in the order they came, and every later one at once.
+ */
+export class HeldBack<T> {
+  private held: (EventSubject | T | undefined)[] = [];
+  private judge: ((subject: EventSubject | undefined, item: T) => void) | undefined;
+
+  add(subject: EventSubject | undefined, item: T): void {
+    if (this.judge) this.judge(subject, item);
+    else this.held.push(subject, item);
+  }
+
+  /** The cluster state is known: `judge` is given the held events, then each one as it comes. */
+  release(judge: (subject: EventSubject | undefined, item: T) => void): void {
+    const held = this.held;
+    this.held = [];
+    for (let i = 0; i < held.length; i += 2) judge(held[i] as EventSubject | undefined, held[i + 1] as T);
+    this.judge = judge;
+  }
 }
 
 const WHY: Record<string, string> = {

@@ -284,56 +284,39 @@ export class WorkloadsBuilder {
     this.pods.push(mark);
   }
 
+  /** The workloads, each pod placed: `workloadsFrom(builder.state())` answers the preview. */
   finish(): Workloads {
+    return workloadsFrom(this.state());
+  }
+
+  /**
+   * The workloads as plain data, each pod placed (what a worker thread posts to the main one:
+   * `src/kube/snapshot-thread.ts`). The builder is spent after.
+   */
+  state(): WorkloadsState {
     const { list, byKey, controllers, namespaceLabels, nodeArch } = this;
     // namespace -> pod -> workload (undefined: looked up and not found), without string keys per event.
     const podIndex = new Map<string, Map<string, Workload | undefined>>();
-    const indexOf = (namespace: string): Map<string, Workload | undefined> => {
-      let inNs = podIndex.get(namespace);
-      if (!inNs) podIndex.set(namespace, (inNs = new Map<string, Workload | undefined>()));
-      return inNs;
-    };
     // namespace -> pod -> architecture of its node.
     const podArchs = new Map<string, Map<string, string>>();
     // namespace -> `kind/name` -> the first controller of that name and its place in the
     // namespace's list (a kind holds no slash: the key is the same for one controller only).
-    const firstController = new Map<string, Map<string, { workload: Workload; at: number }>>();
+    const firstController = new Map<string, Map<string, Listed>>();
     for (const [namespace, inNs] of controllers) {
-      const named = new Map<string, { workload: Workload; at: number }>();
+      const named = new Map<string, Listed>();
       inNs.forEach((workload, at) => {
         const key = `${workload.kind}/${workload.name}`;
         if (!named.has(key)) named.set(key, { workload, at });
       });
       firstController.set(namespace, named);
     }
-    // The controller a name was made from (`web-<hash>` from Deployment `web`): a controller's
-    // names add one or two dash-separated parts to its own, so only those prefixes are looked up,
-    // not every controller of the namespace. Of two that could have made it (`a` and `a-b` for
-    // `a-b-c9f7d`) the first listed wins.
-    const maker = (
-      namespace: string,
-      name: string,
-      kinds: readonly string[],
-      made: (w: Workload) => boolean,
-    ): Workload | undefined => {
-      const named = firstController.get(namespace);
-      if (!named) return undefined;
-      const last = name.lastIndexOf('-');
-      let found: { workload: Workload; at: number } | undefined;
-      for (const cut of [last, name.lastIndexOf('-', last - 1)]) {
-        if (cut < 0) continue;
-        for (const kind of kinds) {
-          const candidate = named.get(`${kind}/${name.slice(0, cut)}`);
-          if (candidate && (!found || candidate.at < found.at) && made(candidate.workload)) found = candidate;
-        }
-      }
-      return found?.workload;
-    };
     const makerOf = (namespace: string, kind: string, name: string): Workload | undefined =>
       kind === 'ReplicaSet'
-        ? maker(namespace, name, ['Deployment'], (w) => madeBy('Deployment', w.name, name))
+        ? maker(firstController, namespace, name, ['Deployment'], (w) => madeBy('Deployment', w.name, name))
         : kind === 'Job'
-          ? maker(namespace, name, ['CronJob'], (w) => /^\d+$/.test(name.slice(w.name.length + 1)))
+          ? maker(firstController, namespace, name, ['CronJob'], (w) =>
+              /^\d+$/.test(name.slice(w.name.length + 1)),
+            )
           : undefined;
     for (const pod of this.pods) {
       const arch = pod.nodeName === undefined || nodeArch.size === 0 ? undefined : nodeArch.get(pod.nodeName);
@@ -374,37 +357,103 @@ export class WorkloadsBuilder {
         };
         list.push(workload);
       }
-      indexOf(pod.namespace).set(pod.name, workload);
+      let inNs = podIndex.get(pod.namespace);
+      if (!inNs) podIndex.set(pod.namespace, (inNs = new Map<string, Workload | undefined>()));
+      inNs.set(pod.name, workload);
     }
     this.pods.length = 0;
     // The cluster's listing order (a snapshot file's, or the API server's per kind) must not change
     // the report: workloads are reported by namespace, then owner.
     list.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.owner, b.owner));
-    // Several sections ask about the same event in a row: the last answer is kept (in plain
-    // variables: this runs for every recorded event).
-    let lastNamespace: string | undefined;
-    let lastPod: string | undefined;
-    let lastWorkload: Workload | undefined;
     return {
       list,
+      podIndex,
+      podArchs,
+      firstController,
       namespaceLabels,
       architectures: [...new Set(nodeArch.values())].sort(),
-      podArch: (namespace, pod) => podArchs.get(namespace)?.get(pod),
-      podOwner(namespace, pod) {
-        if (namespace === lastNamespace && pod === lastPod) return lastWorkload;
-        const inNs = indexOf(namespace);
-        let found = inNs.get(pod);
-        if (found === undefined && !inNs.has(pod)) {
-          found = maker(namespace, pod, CONTROLLER_KINDS, (w) => madeBy(w.kind, w.name, pod));
-          if (inNs.size < 100_000) inNs.set(pod, found);
-        }
-        lastNamespace = namespace;
-        lastPod = pod;
-        lastWorkload = found;
-        return found;
-      },
     };
   }
+}
+
+/** A controller and its place in its namespace's listing. */
+interface Listed {
+  workload: Workload;
+  at: number;
+}
+
+/**
+ * What `WorkloadsBuilder.state` leaves: plain data (maps, arrays and objects), so that a worker
+ * thread can post it whole; a structured clone keeps a workload shared by the list and the index
+ * one object.
+ */
+export interface WorkloadsState {
+  list: Workload[];
+  /** namespace -> pod -> its workload (undefined: placed nowhere). */
+  podIndex: Map<string, Map<string, Workload | undefined>>;
+  /** namespace -> pod -> the architecture of its node. */
+  podArchs: Map<string, Map<string, string>>;
+  /** namespace -> `kind/name` -> the first controller of that name, for pods the state lacks. */
+  firstController: Map<string, Map<string, Listed>>;
+  namespaceLabels: Map<string, Record<string, string>>;
+  architectures: string[];
+}
+
+/**
+ * The controller a name was made from (`web-<hash>` from Deployment `web`): a controller's names
+ * add one or two dash-separated parts to its own, so only those prefixes are looked up, not every
+ * controller of the namespace. Of two that could have made it (`a` and `a-b` for `a-b-c9f7d`) the
+ * first listed wins.
+ */
+function maker(
+  firstController: WorkloadsState['firstController'],
+  namespace: string,
+  name: string,
+  kinds: readonly string[],
+  made: (w: Workload) => boolean,
+): Workload | undefined {
+  const named = firstController.get(namespace);
+  if (!named) return undefined;
+  const last = name.lastIndexOf('-');
+  let found: Listed | undefined;
+  for (const cut of [last, name.lastIndexOf('-', last - 1)]) {
+    if (cut < 0) continue;
+    for (const kind of kinds) {
+      const candidate = named.get(`${kind}/${name.slice(0, cut)}`);
+      if (candidate && (!found || candidate.at < found.at) && made(candidate.workload)) found = candidate;
+    }
+  }
+  return found?.workload;
+}
+
+/** The preview's questions, answered from a builder's state (built here or in a worker thread). */
+export function workloadsFrom(state: WorkloadsState): Workloads {
+  const { list, podIndex, podArchs, firstController, namespaceLabels, architectures } = state;
+  // Several sections ask about the same event in a row: the last answer is kept (in plain
+  // variables: this runs for every recorded event).
+  let lastNamespace: string | undefined;
+  let lastPod: string | undefined;
+  let lastWorkload: Workload | undefined;
+  return {
+    list,
+    namespaceLabels,
+    architectures,
+    podArch: (namespace, pod) => podArchs.get(namespace)?.get(pod),
+    podOwner(namespace, pod) {
+      if (namespace === lastNamespace && pod === lastPod) return lastWorkload;
+      let inNs = podIndex.get(namespace);
+      if (!inNs) podIndex.set(namespace, (inNs = new Map<string, Workload | undefined>()));
+      let found = inNs.get(pod);
+      if (found === undefined && !inNs.has(pod)) {
+        found = maker(firstController, namespace, pod, CONTROLLER_KINDS, (w) => madeBy(w.kind, w.name, pod));
+        if (inNs.size < 100_000) inNs.set(pod, found);
+      }
+      lastNamespace = namespace;
+      lastPod = pod;
+      lastWorkload = found;
+      return found;
+    },
+  };
 }
 
 /** The target a namespace deploys to (the first whose namespaces include it, else one without a list). */

@@ -56,6 +56,8 @@ export class EventFeed {
   /** The syscall event types every consumer needs; undefined once one needs every event. */
   private needed: Set<string> | undefined = new Set();
   private started = false;
+  /** Why the pass must end now (`stop`). */
+  private stopped: { error: unknown } | undefined;
   private resolveDone!: (stats: FeedStats) => void;
   private readonly done: Promise<FeedStats>;
   readonly times: FeedTimes = { pass: { cpu: 0, wall: 0 }, consumers: new Map() };
@@ -80,6 +82,14 @@ export class EventFeed {
     if (types === undefined) this.needed = undefined;
     else if (this.needed) for (const type of types) this.needed.add(type);
     return this.done;
+  }
+
+  /**
+   * Ends the pass at the next batch with this error: what the sections wait for beside it (the
+   * cluster state) cannot be had, and reading on would be time lost.
+   */
+  stop(error: unknown): void {
+    this.stopped ??= { error };
   }
 
   /** Alerts per rule, asked of every store as an aggregation; a store that cannot say is noted. */
@@ -119,6 +129,7 @@ export class EventFeed {
       const consumers = this.consumers.map((c) => ({ ...c, wall: 0 }));
       const batch: RecordedEvent[] = [];
       const dispatch = (): void => {
+        if (this.stopped) throw this.stopped.error;
         if (batch.length === 0) return;
         let clock = performance.now();
         for (const consumer of consumers) {
@@ -154,7 +165,10 @@ export class EventFeed {
           });
           dispatch();
         } catch (error) {
-          if (error instanceof BudgetExceeded) throw error;
+          if (error instanceof BudgetExceeded || (this.stopped && error === this.stopped.error)) {
+            progress?.end();
+            throw error;
+          }
           // The events read before the failure still count; a consumer that failed on them
           // would fail again, so the batch is then dropped with the source reported.
           try {
@@ -177,6 +191,7 @@ export class EventFeed {
         }
       }
       progress?.end();
+      if (this.stopped) throw this.stopped.error;
       if (this.needed) await this.countInStores(stats);
       const used = process.cpuUsage(cpu0);
       this.times.pass = { cpu: (used.user + used.system) / 1000, wall: performance.now() - wall0 };

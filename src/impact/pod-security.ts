@@ -313,12 +313,13 @@ export const podSecuritySection: ImpactSection = {
     const items = podSecurityItemChanges(base, head);
     const notes: string[] = [];
     let impacts: ImpactFinding[] = [];
-    if (inputs.cluster) {
-      const workloads = workloadsOf(inputs.cluster);
+    const cluster = await inputs.cluster;
+    if (cluster) {
+      const workloads = workloadsOf(cluster);
       const result = podSecurityImpacts(base, head, workloads);
       impacts = result.impacts;
       notes.push(
-        `${workloads.list.length} workload(s) of ${inputs.cluster.source} evaluated (pods counted once, through their controller).`,
+        `${workloads.list.length} workload(s) of ${cluster.source} evaluated (pods counted once, through their controller).`,
       );
       if (result.already.length > 0)
         notes.push(

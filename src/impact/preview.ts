@@ -10,6 +10,7 @@ import type { RuleRegistry } from '../core/registry.js';
 import { diffTrees } from './file-diff.js';
 import { lintDelta, lintSide } from './lint-delta.js';
 import type { ClusterState } from './cluster.js';
+import { EventSubjects } from './attribution.js';
 import { EventFeed } from './events.js';
 import type { EventSource } from './sources/index.js';
 import type { ProgressWriter } from './sources/progress.js';
@@ -35,8 +36,11 @@ export interface BuildOptions {
   progress?: ProgressWriter;
   snapshot?: { absolute: string; display: string };
   kubeContext?: string;
-  /** The cluster's objects (from the snapshot or the context), read by the caller. */
-  cluster?: ClusterState;
+  /**
+   * The cluster's objects (from the snapshot or the context), read by the caller: a promise while
+   * they are read beside the rest (a failure ends the event pass and the preview).
+   */
+  cluster?: ClusterState | Promise<ClusterState | undefined>;
   /** The languages: what each lints, and the impact section of those that have one. */
   languages: readonly PolicyLanguage[];
   registry: RuleRegistry;
@@ -92,6 +96,10 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   checkpoint('comparing the files');
   const notAnalysed: PolicyKind[] = [];
   const feed = new EventFeed(options.events, options.progress, checkpoint);
+  const cluster = options.cluster;
+  // Awaited below (after the sections, which may not need it); the event pass stops at once.
+  if (cluster instanceof Promise) cluster.catch((error: unknown) => feed.stop(error));
+  const subjects = new EventSubjects();
   const running: Promise<SectionResult>[] = [];
   const changedKinds = options.languages.filter(({ kind }) => files.some((f) => f.kind === kind));
   const providers = await Promise.all(changedKinds.map(async (language) => language.impact?.()));
@@ -112,7 +120,8 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
         feed,
         ...(options.snapshot ? { snapshot: options.snapshot.absolute } : {}),
         ...(options.kubeContext ? { kubeContext: options.kubeContext } : {}),
-        ...(options.cluster ? { cluster: options.cluster } : {}),
+        ...(cluster ? { cluster } : {}),
+        subjects,
       }),
     );
   }
@@ -133,8 +142,7 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
     }
     options.onPhase('  of which reading and parsing (the rest)', { wall: rest });
   }
-  const sections = await all;
-  tick('providers: summarise');
+  // Lint and tests need no cluster state: they run while it may still be read.
   const baseFindings = await lintSide(options.baseDir, options.languages, options.registry);
   tick('lint the base');
   const headFindings = await lintSide(
@@ -147,6 +155,10 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   const lint = lintDelta(baseFindings, headFindings);
   const tests = await headTests(options.headDir, options.headConfig);
   tick("run the head's policy tests");
+  const sections = await all;
+  // A cluster state no section needed still had to be read: its mistakes are the user's to know.
+  await cluster;
+  tick('providers: summarise');
   return {
     version: 1,
     base: options.base,

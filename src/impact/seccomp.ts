@@ -11,7 +11,7 @@ import { loadErrors } from '../core/load-errors.js';
 import { doesNotLoad } from './does-not-load.js';
 import type { SeccompProfile } from '../languages/seccomp/index.js';
 import { profileReferences } from './profile-references.js';
-import { attribute, DenialGroups, unattributedNote } from './attribution.js';
+import { attribute, DenialGroups, EventSubjects, HeldBack, unattributedNote } from './attribution.js';
 import type { Attribution } from './attribution.js';
 import { modeIn, strongestMode, targetOf, workloadsOf } from './cluster.js';
 import { eventNotes } from './events.js';
@@ -223,14 +223,13 @@ export const seccompSection: ImpactSection = {
     const base = loadSeccompSide(inputs.base);
     const head = loadSeccompSide(inputs.head);
     const items = seccompItemChanges(base, head);
-    const workloads = inputs.cluster ? workloadsOf(inputs.cluster) : undefined;
     // A pod names a profile by the path its target installs it at (core/delivery.ts): each side
     // maps that path back to its own repository file, with its own chs.yaml.
     const resolve = resolverOf(base, head);
     // The architecture a call is decided on: its pod's node's, else the only one the cluster
-    // has, else x86_64 (as before node architectures were read).
-    const architectures = workloads?.architectures ?? [];
-    const fallbackArch = architectures.length === 1 ? (architectures[0] as string) : 'amd64';
+    // has, else x86_64 (as before node architectures were read). Known with the cluster state.
+    let architectures: readonly string[] = [];
+    let fallbackArch = 'amd64';
     // The refusals of a system call depend on the profile, the namespace (its mode), the node's
     // architecture and the call: by attribution (the same object for every event of a workload
     // and container) and architecture, then by call, each decided once with its description
@@ -285,23 +284,34 @@ export const seccompSection: ImpactSection = {
       if (cached++ < 200_000) bySyscall.set(syscall, d);
       return d;
     };
+    // The calls are judged by the workload of their pod: until the cluster state is read (beside
+    // the event pass), they are held back.
+    const subjects = inputs.subjects ?? new EventSubjects();
+    const held = new HeldBack<string>();
     const done = inputs.feed.subscribe((event) => {
       if (event.source !== 'syscall') return;
       const syscall = event.fields['evt.type'];
       if (typeof syscall !== 'string') return;
       calls++;
-      const who = attribute(event.fields, workloads, 'seccomp');
+      held.add(subjects.of(event.fields), syscall);
+    }, 'seccomp');
+    const cluster = await inputs.cluster;
+    const workloads = cluster ? workloadsOf(cluster) : undefined;
+    architectures = workloads?.architectures ?? [];
+    fallbackArch = architectures.length === 1 ? (architectures[0] as string) : 'amd64';
+    held.release((subject, syscall) => {
+      const who = attribute(subject, workloads, 'seccomp');
       if (!who.ok) {
         groups.notAttributed(who.why);
         return;
       }
       // One architecture in the cluster (or none known): no lookup per event.
-      const pod = architectures.length > 1 ? event.fields['k8s.pod.name'] : undefined;
       const arch =
-        (typeof pod === 'string' ? workloads?.podArch(who.namespace, pod) : undefined) ?? fallbackArch;
+        (architectures.length > 1 && subject ? workloads?.podArch(who.namespace, subject.pod) : undefined) ??
+        fallbackArch;
       const d = decide(who, syscall, arch);
       if (d.example !== undefined) groups.add(who, d.example, !d.base);
-    }, 'seccomp');
+    });
     const stats = await done;
     const impacts: ImpactFinding[] = [];
     for (const g of groups.values()) {

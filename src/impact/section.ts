@@ -6,6 +6,7 @@
  */
 import type { Config } from '../core/config.js';
 import type { PolicyKind } from '../core/kinds.js';
+import type { EventSubjects } from './attribution.js';
 import type { ClusterState } from './cluster.js';
 import type { EventFeed } from './events.js';
 import type { FileChange, SectionResult } from './model.js';
@@ -37,8 +38,14 @@ export interface ImpactInputs {
   snapshot?: string;
   /** A kube context to read the live cluster from (read-only). */
   kubeContext?: string;
-  /** The cluster's objects, read by the CLI from the snapshot or the context. */
-  cluster?: ClusterState;
+  /**
+   * The cluster's objects, read by the CLI from the snapshot or the context: a promise while they
+   * are read beside the event pass (await it after subscribing to the feed; events that need it
+   * are held back meanwhile: `HeldBack`).
+   */
+  cluster?: ClusterState | Promise<ClusterState | undefined>;
+  /** The pods events name, shared by the sections that attribute events to workloads. */
+  subjects?: EventSubjects;
 }
 
 export interface ImpactSection {
