@@ -392,6 +392,7 @@ async function previewWithBase(
   // Everything the merge request can make long or large, under the job's budget.
   const analyse = async (): Promise<ImpactReport> => {
     const started = performance.now();
+    budget.check('reading the cluster state');
     const reading = await readCluster(snapshot, flags.kubeContext, ctx.cwd, env, () =>
       budget.check('reading the cluster state'),
     );

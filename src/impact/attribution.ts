@@ -55,6 +55,8 @@ export class EventSubjects {
   private readonly byNamespace = new Map<string, Map<string, Map<string, EventSubject>>>();
   private size = 0;
 
+  constructor(private readonly max = MAX_SUBJECTS) {}
+
   /** Undefined when the event names no pod (no `k8s.ns.name` and `k8s.pod.name`). */
   of(fields: Fields): EventSubject | undefined {
     const namespace = text(fields['k8s.ns.name']);
@@ -67,7 +69,7 @@ export class EventSubjects {
     let subject = containers?.get(container ?? '');
     if (subject) return subject;
     subject = { namespace, pod, container };
-    if (this.size >= MAX_SUBJECTS) return subject;
+    if (this.size >= this.max) return subject;
     if (!pods) this.byNamespace.set(namespace, (pods = new Map<string, Map<string, EventSubject>>()));
     if (!containers) pods.set(pod, (containers = new Map<string, EventSubject>()));
     containers.set(container ?? '', subject);

@@ -77,11 +77,13 @@ export function readSnapshotBeside(
   file: { absolute: string; display: string },
   options: {
     env?: Readonly<Record<string, string | undefined>>;
+    /** The worker to run (by default the built one beside this module). */
+    script?: string;
     watch?: () => void;
     watchMs?: number;
   } = {},
 ): SnapshotReading {
-  const script = options.env?.CHS_SNAPSHOT_WORKER === '0' ? undefined : workerScript();
+  const script = options.env?.CHS_SNAPSHOT_WORKER === '0' ? undefined : (options.script ?? workerScript());
   if (script === undefined) {
     let state: Promise<ClusterState>;
     try {
