@@ -189,6 +189,8 @@ interface PodMark {
   nodeName?: string;
   /** The pod itself, when it may stand for its workload (the first pod of its owner, or a bare pod). */
   object?: ClusterObject;
+  /** Its containers' profiles, with `object`. */
+  containers?: ContainerProfiles[];
 }
 
 /** What tells a pod's workload, from the whole pod. */
@@ -225,6 +227,20 @@ export class WorkloadsBuilder {
   private readonly ownersSeen = new Set<string>();
   private readonly nodeArch = new Map<string, string>();
 
+  /**
+   * `keep`: what is kept of an object a workload may stand on (a controller, a pod that may stand
+   * for its owner), once its containers' profiles are read: the object itself, or a stand-in for it
+   * (the snapshot worker posts the objects as they come: `src/impact/snapshot-thread.ts`).
+   */
+  constructor(private readonly keep: (object: ClusterObject) => ClusterObject = (object) => object) {}
+
+  /** The pod, kept on its mark: it may stand for its workload. */
+  private standFor(mark: PodMark, pod: ClusterObject): void {
+    const object = podForWorkload(pod);
+    mark.containers = containerProfiles(object);
+    mark.object = this.keep(object);
+  }
+
   add(object: ClusterObject): void {
     const kind = str(object.kind) ?? '';
     const m = meta(object);
@@ -248,7 +264,7 @@ export class WorkloadsBuilder {
         owner: `${kind}/${m.name}`,
         kind,
         name: m.name,
-        object,
+        object: this.keep(object),
         containers: containerProfiles(object),
       };
       this.list.push(w);
@@ -278,9 +294,9 @@ export class WorkloadsBuilder {
       mark.ownerKey = key;
       if (!this.ownersSeen.has(key)) {
         this.ownersSeen.add(key);
-        mark.object = podForWorkload(whole());
+        this.standFor(mark, whole());
       }
-    } else mark.object = podForWorkload(whole());
+    } else this.standFor(mark, whole());
     this.pods.push(mark);
   }
 
@@ -341,7 +357,7 @@ export class WorkloadsBuilder {
             kind: ownerKind,
             name: ownerName,
             object: pod.object,
-            containers: containerProfiles(pod.object),
+            containers: pod.containers ?? [],
           };
           byKey.set(ownerKey, workload);
           list.push(workload);
@@ -353,7 +369,7 @@ export class WorkloadsBuilder {
           kind: 'Pod',
           name: pod.name,
           object: pod.object,
-          containers: containerProfiles(pod.object),
+          containers: pod.containers ?? [],
         };
         list.push(workload);
       }

@@ -17,29 +17,75 @@ import { UserError } from '../core/errors.js';
 import { readSnapshotFile } from '../kube/snapshot.js';
 import type { SnapshotProblem } from '../kube/snapshot.js';
 import { WorkloadsBuilder, workloadsFrom } from './cluster.js';
-import type { ClusterState, WorkloadsState } from './cluster.js';
+import type { ClusterObject, ClusterState, WorkloadsState } from './cluster.js';
 
 /** What a read gives: the workloads, or the first problem and how many there were. */
 export type SnapshotRead =
   { ok: true; state: WorkloadsState } | { ok: false; problem: SnapshotProblem; count: number };
 
-/** Reads a snapshot file into workloads, in the thread that calls it. */
-export function readSnapshotState(absolute: string, display: string): SnapshotRead {
+/** Objects a worker posts together: few enough that the main thread takes each batch in a moment. */
+const OBJECTS_PER_MESSAGE = 256;
+
+/** An object posted apart (`WorkerMessage.objects`), by its place among them. */
+interface StandIn {
+  posted: number;
+}
+
+/**
+ * Reads a snapshot file into workloads, in the thread that calls it. `post`: where the objects
+ * workloads stand on go as they are read, in batches (the worker posts them, and keeps no copy);
+ * the state then holds stand-ins for them, which `withObjects` replaces.
+ */
+export function readSnapshotState(
+  absolute: string,
+  display: string,
+  post?: (objects: ClusterObject[]) => void,
+): SnapshotRead {
+  let batch: ClusterObject[] = [];
+  let posted = 0;
+  const keep = post
+    ? (object: ClusterObject): ClusterObject => {
+        batch.push(object);
+        if (batch.length >= OBJECTS_PER_MESSAGE) {
+          post(batch);
+          batch = [];
+        }
+        const standIn: StandIn = { posted: posted++ };
+        return standIn as unknown as ClusterObject;
+      }
+    : undefined;
   // Each object is reduced to what the preview needs as it is read.
-  const workloads = new WorkloadsBuilder();
+  const workloads = new WorkloadsBuilder(keep);
   const problems = readSnapshotFile(absolute, display, {
     object: (object) => workloads.add(object),
     pod: (fields, whole) => workloads.addPod(fields, whole),
   });
   const first = problems[0];
-  return first
-    ? { ok: false, problem: first, count: problems.length }
-    : { ok: true, state: workloads.state() };
+  if (first) return { ok: false, problem: first, count: problems.length };
+  const state = workloads.state();
+  if (post && batch.length > 0) post(batch);
+  return { ok: true, state };
 }
 
-/** What the worker posts: its read, or the error it stopped on. */
+/** The workloads with their objects in place of the stand-ins `readSnapshotState` left. */
+function withObjects(state: WorkloadsState, objects: readonly ClusterObject[]): WorkloadsState {
+  for (const workload of state.list) {
+    const { posted } = workload.object as Partial<StandIn>;
+    const object = posted === undefined ? undefined : objects[posted];
+    if (!object) throw new Error(`the snapshot worker posted no object ${String(posted)}`);
+    workload.object = object;
+  }
+  return state;
+}
+
+/**
+ * What the worker posts: the objects workloads stand on, in batches as they are read, then once
+ * its read (or the error it stopped on).
+ */
 export type WorkerMessage =
-  { read: SnapshotRead } | { error: { message: string; stack?: string; user: boolean } };
+  | { objects: ClusterObject[] }
+  | { read: SnapshotRead }
+  | { error: { message: string; stack?: string; user: boolean } };
 
 /** The workloads of a read, or its first problem as the user's error (file, line and column). */
 function clusterOf(read: SnapshotRead, display: string): ClusterState {
@@ -108,8 +154,13 @@ export function readSnapshotBeside(
       end();
       reject(error);
     };
-    worker.once('message', (message: WorkerMessage) => {
+    const objects: ClusterObject[] = [];
+    worker.on('message', (message: WorkerMessage) => {
       if (settled) return;
+      if ('objects' in message) {
+        for (const object of message.objects) objects.push(object);
+        return;
+      }
       end();
       if ('error' in message) {
         const { error } = message;
@@ -122,7 +173,10 @@ export function readSnapshotBeside(
         return;
       }
       try {
-        resolve(clusterOf(message.read, file.display));
+        const { read } = message;
+        resolve(
+          clusterOf(read.ok ? { ok: true, state: withObjects(read.state, objects) } : read, file.display),
+        );
       } catch (error) {
         reject(asError(error));
       }

@@ -6,8 +6,10 @@
 // time, CPU time, peak RSS). `npm run bench preview-cluster`; CHS_BENCH_PODS and CHS_BENCH_EVENTS
 // change the counts, CHS_BENCH_CHS names another build of the CLI (a figure before a change).
 // This VM's speed swings from one minute to the next: CHS_BENCH_ROUNDS (default 3) more rounds then
-// run the bare parse and the preview in turn (and CHS_BENCH_BEFORE, another build, between them), so
-// that each preview is held against a bare parse of its own minute.
+// run the bare parse, the same preview with the snapshot read on the main thread (CHS_SNAPSHOT_WORKER=0,
+// the preview before it had a worker thread) and the preview in turn (and CHS_BENCH_BEFORE, another
+// build, between them), so that each preview is held against a bare parse of its own minute; a
+// round whose two reports differ says so.
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -103,7 +105,7 @@ figure('bare parse: peak memory', bare.mb, 'MB');
 figure('  pods and events parsed', bare.stdout.trim() || `failed: ${bare.stderr.split('\n')[0]}`, '');
 
 const out = join(dir, 'preview.json');
-const previewWith = (build) =>
+const previewWith = (build, env = {}) =>
   child(
     [
       build,
@@ -119,7 +121,7 @@ const previewWith = (build) =>
       '--out',
       out,
     ],
-    { cwd: join(dir, 'head'), env: { ...process.env, CHS_TIMING: '1' } },
+    { cwd: join(dir, 'head'), env: { ...process.env, CHS_TIMING: '1', ...env } },
   );
 const preview = previewWith(chs);
 figure('chs preview over the snapshot and the events (wall)', preview.wall, 'ms', '< 10,000 ms');
@@ -158,7 +160,7 @@ const ROUNDS = Number(process.env.CHS_BENCH_ROUNDS ?? 3);
 const before = process.env.CHS_BENCH_BEFORE;
 if (ROUNDS > 0) {
   process.stdout.write(
-    `rounds: the bare parse${before ? ', the build before (CHS_BENCH_BEFORE)' : ''} and the preview in turn (wall, CPU)\n`,
+    `rounds: the bare parse${before ? ', the build before (CHS_BENCH_BEFORE)' : ''}, the preview with the snapshot read on the main thread (CHS_SNAPSHOT_WORKER=0) and the preview in turn (wall, CPU)\n`,
   );
   const walls = [bare.wall > 0 ? preview.wall / bare.wall : NaN];
   const previews = [preview.wall];
@@ -166,11 +168,12 @@ if (ROUNDS > 0) {
   for (let round = 1; round <= ROUNDS; round++) {
     const base = bareParse();
     const old = before ? previewWith(before) : undefined;
+    const single = previewWith(chs, { CHS_SNAPSHOT_WORKER: '0' });
     const now = previewWith(chs);
     previews.push(now.wall);
     walls.push(now.wall / base.wall);
     process.stdout.write(
-      `  round ${round}: bare parse ${seconds(base)}${old ? `, before ${seconds(old)} (${(old.wall / base.wall).toFixed(1)}x)` : ''}, preview ${seconds(now)} (${(now.wall / base.wall).toFixed(1)}x), ${Math.round(now.mb)} MB\n`,
+      `  round ${round}: bare parse ${seconds(base)}${old ? `, before ${seconds(old)} (${(old.wall / base.wall).toFixed(1)}x)` : ''}, main thread only ${seconds(single)} (${(single.wall / base.wall).toFixed(1)}x), preview ${seconds(now)} (${(now.wall / base.wall).toFixed(1)}x), ${Math.round(now.mb)} MB${single.stdout === now.stdout ? '' : ', REPORTS DIFFER'}\n`,
     );
   }
   const sorted = [...previews].sort((a, b) => a - b);

@@ -125,6 +125,30 @@ describe('workloadsFrom: the builder state as a worker posts it', () => {
   });
 });
 
+describe('readSnapshotState with objects posted apart (as the worker does)', () => {
+  it('posts each object a workload stands on once, in batches, and leaves a stand-in in its place', () => {
+    const path = writeList('posted.json', 20_000);
+    const batches: unknown[][] = [];
+    const read = readSnapshotState(path, 'posted.json', (objects) => batches.push(objects));
+    if (!read.ok) throw new Error(read.problem.message);
+    const posted = batches.flat() as { kind: string }[];
+    expect(batches.every((b) => b.length > 0 && b.length <= 256)).toBe(true);
+    expect(batches.length).toBeGreaterThan(1);
+    // Controllers and the pods that may stand for their workloads: no status, no managed fields.
+    expect(new Set(posted.map((o) => o.kind))).toEqual(new Set(['Pod', 'Deployment']));
+    expect(JSON.stringify(posted)).not.toMatch(/managedFields|"status"/);
+    const standIns = read.state.list.map((w) => w.object as unknown as { posted: number });
+    expect(standIns.every((o) => Object.keys(o).join() === 'posted')).toBe(true);
+    expect(new Set(standIns.map((o) => o.posted)).size).toBe(standIns.length);
+    // The same workloads as a read that keeps its objects, once each stand-in is replaced.
+    const whole = readSnapshotState(path, 'posted.json');
+    if (!whole.ok) throw new Error(whole.problem.message);
+    for (const workload of read.state.list)
+      workload.object = posted[(workload.object as unknown as { posted: number }).posted] as never;
+    expect(answers(workloadsFrom(read.state), 20_000)).toEqual(answers(workloadsFrom(whole.state), 20_000));
+  });
+});
+
 describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => {
   it('gives the workloads the calling thread reads, for JSON and YAML', async () => {
     const path = writeList('list.json', 2_000);
