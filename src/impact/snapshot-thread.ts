@@ -6,11 +6,13 @@
  * workloads as plain data (`WorkloadsState`), or the file's first problem.
  *
  * The worker is the built `snapshot-worker` beside this module (the bundle's `.cjs`, tsc's `.js`).
- * Where there is none (the TypeScript sources, as the unit tests run them), or with
- * `CHS_SNAPSHOT_WORKER=0`, the file is read on the main thread by the same function, before the
- * promise is returned.
+ * Where there is none (the TypeScript sources, as the unit tests run them), where the process may
+ * run on one core only (the two threads would share it, and posting the objects costs more than it
+ * saves), or with `CHS_SNAPSHOT_WORKER=0`, the file is read on the main thread by the same function,
+ * before the promise is returned.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
@@ -125,11 +127,15 @@ export function readSnapshotBeside(
     env?: Readonly<Record<string, string | undefined>>;
     /** The worker to run (by default the built one beside this module). */
     script?: string;
+    /** How many threads may run at once (by default `os.availableParallelism()`). */
+    parallelism?: number;
     watch?: () => void;
     watchMs?: number;
   } = {},
 ): SnapshotReading {
-  const script = options.env?.CHS_SNAPSHOT_WORKER === '0' ? undefined : (options.script ?? workerScript());
+  const parallel = (options.parallelism ?? availableParallelism()) > 1;
+  const script =
+    options.env?.CHS_SNAPSHOT_WORKER === '0' || !parallel ? undefined : (options.script ?? workerScript());
   if (script === undefined) {
     let state: Promise<ClusterState>;
     try {

@@ -152,11 +152,13 @@ describe('readSnapshotState with objects posted apart (as the worker does)', () 
 describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => {
   it('gives the workloads the calling thread reads, for JSON and YAML', async () => {
     const path = writeList('list.json', 2_000);
-    const beside = await readSnapshotBeside({ absolute: path, display: 'list.json' }, { script: WORKER })
-      .state;
+    const beside = await readSnapshotBeside(
+      { absolute: path, display: 'list.json' },
+      { parallelism: 2, script: WORKER },
+    ).state;
     const here = await readSnapshotBeside(
       { absolute: path, display: 'list.json' },
-      { script: WORKER, env: { CHS_SNAPSHOT_WORKER: '0' } },
+      { parallelism: 2, script: WORKER, env: { CHS_SNAPSHOT_WORKER: '0' } },
     ).state;
     expect(beside.source).toBe('list.json');
     expect(answers(workloadsOf(beside), 2_000)).toEqual(answers(workloadsOf(here), 2_000));
@@ -169,8 +171,10 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
         .map((item) => `- ${JSON.stringify(item)}`)
         .join('\n')}\n`,
     );
-    const fromYaml = await readSnapshotBeside({ absolute: yaml, display: 'list.yaml' }, { script: WORKER })
-      .state;
+    const fromYaml = await readSnapshotBeside(
+      { absolute: yaml, display: 'list.yaml' },
+      { parallelism: 2, script: WORKER },
+    ).state;
     expect(answers(workloadsOf(fromYaml), 40)).toEqual(
       answers(
         workloadsOf(
@@ -190,7 +194,10 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
       path,
       '{"apiVersion": "v1", "kind": "List", "items": [\n  {"kind": "Pod",\n   "metadata": {"name": }}\n]}\n',
     );
-    const beside = readSnapshotBeside({ absolute: path, display: 'broken.json' }, { script: WORKER }).state;
+    const beside = readSnapshotBeside(
+      { absolute: path, display: 'broken.json' },
+      { parallelism: 2, script: WORKER },
+    ).state;
     await expect(beside).rejects.toBeInstanceOf(UserError);
     const message = await beside.catch((error: Error) => error.message);
     expect(message).toMatch(/^broken\.json:3:\d+: /);
@@ -208,6 +215,7 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
     const reading = readSnapshotBeside(
       { absolute: path, display: 'large.json' },
       {
+        parallelism: 2,
         script: WORKER,
         watchMs: 1,
         watch: () => {
@@ -225,19 +233,36 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
 
   it('a cancelled read rejects, and the worker is let go', async () => {
     const path = writeList('cancelled.json', 20_000);
-    const reading = readSnapshotBeside({ absolute: path, display: 'cancelled.json' }, { script: WORKER });
+    const reading = readSnapshotBeside(
+      { absolute: path, display: 'cancelled.json' },
+      { parallelism: 2, script: WORKER },
+    );
     reading.cancel();
     await expect(reading.state).rejects.toThrow('cancelled');
+  });
+
+  it('reads on the calling thread where only one thread may run at a time', async () => {
+    const path = writeList('one-core.json', 50);
+    // This worker would fail: it is not started.
+    const throwing = join(dir, 'never.cjs');
+    writeFileSync(throwing, "throw new Error('started');\n");
+    const state = await readSnapshotBeside(
+      { absolute: path, display: 'one-core.json' },
+      { parallelism: 1, script: throwing },
+    ).state;
+    expect(workloadsOf(state).list.length).toBeGreaterThan(0);
   });
 
   it('a worker that throws, stops without a word or reports an internal error ends the read clearly', async () => {
     const file = { absolute: join(dir, 'none.json'), display: 'none.json' };
     const throwing = join(dir, 'throwing.cjs');
     writeFileSync(throwing, "throw new Error('broken worker');\n");
-    await expect(readSnapshotBeside(file, { script: throwing }).state).rejects.toThrow('broken worker');
+    await expect(readSnapshotBeside(file, { parallelism: 2, script: throwing }).state).rejects.toThrow(
+      'broken worker',
+    );
     const silent = join(dir, 'silent.cjs');
     writeFileSync(silent, 'process.exit(3);\n');
-    await expect(readSnapshotBeside(file, { script: silent }).state).rejects.toThrow(
+    await expect(readSnapshotBeside(file, { parallelism: 2, script: silent }).state).rejects.toThrow(
       'reading the snapshot none.json: the worker thread stopped (exit 3)',
     );
     const internal = join(dir, 'internal.cjs');
@@ -245,7 +270,9 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
       internal,
       "require('node:worker_threads').parentPort.postMessage({ error: { message: 'x is undefined', stack: 'at y', user: false } });\n",
     );
-    const error = await readSnapshotBeside(file, { script: internal }).state.catch((e: Error) => e);
+    const error = await readSnapshotBeside(file, { parallelism: 2, script: internal }).state.catch(
+      (e: Error) => e,
+    );
     expect(error).not.toBeInstanceOf(UserError);
     expect((error as Error).message).toBe('reading the snapshot none.json: x is undefined');
     const user = join(dir, 'user.cjs');
@@ -253,6 +280,8 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
       user,
       "require('node:worker_threads').parentPort.postMessage({ error: { message: 'none.json: no such file', user: true } });\n",
     );
-    await expect(readSnapshotBeside(file, { script: user }).state).rejects.toBeInstanceOf(UserError);
+    await expect(readSnapshotBeside(file, { parallelism: 2, script: user }).state).rejects.toBeInstanceOf(
+      UserError,
+    );
   });
 });
