@@ -400,6 +400,9 @@ async function previewWithBase(
       timer?.phase('the cluster state, read beside the rest', { wall: performance.now() - started });
       return state;
     });
+    // Its failure is the preview's when the preview gets to it; a preview stopped before (its
+    // budget, a mistake in the head) leaves it unsaid, not unhandled.
+    cluster.catch(() => undefined);
     try {
       return await buildImpactReport({
         baseDir,

@@ -3,7 +3,8 @@
  * pods, half a gigabyte) is the preview's longest step, and it needs nothing the rest computes:
  * a worker thread reads it on the second core while the main thread loads the policies and streams
  * the events (the sections hold back what needs the workloads: `HeldBack`). The worker posts the
- * workloads as plain data (`WorkloadsState`), or the file's first problem.
+ * objects workloads stand on in batches as it reads them, then the workloads as plain data
+ * (`WorkloadsState`, with stand-ins for those objects), or the file's first problem.
  *
  * The worker is the built `snapshot-worker` beside this module (the bundle's `.cjs`, tsc's `.js`).
  * Where there is none (the TypeScript sources, as the unit tests run them), where the process may

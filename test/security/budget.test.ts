@@ -99,6 +99,26 @@ describe('chs preview over its budget', () => {
     );
   });
 
+  it('stops before the cluster state is read, a broken snapshot left unsaid', async () => {
+    const head = example();
+    writeFileSync(join(head, 'cluster/broken.json'), '{"kind": "List", "items": [\n  {"kind": \n');
+    // The clock moves on by a second at each reading: over 2 s at the third check, as the files
+    // are compared, while the snapshot's failure is still to be taken.
+    let clock = 0;
+    const out = sink();
+    const err = sink();
+    const ctx: CommandContext = { cwd: head, root: head, stdout: out.stream, stderr: err.stream };
+    const code = await previewCommand(
+      ctx,
+      { baseDir: '../base', snapshot: 'cluster/broken.json', format: 'json', timeLimit: 2 },
+      { env: {}, meter: { now: () => (clock += 1000), rss: () => 0 } },
+    );
+    expect(code).toBe(1);
+    expect((JSON.parse(out.text()) as ImpactReport).stopped?.where).toBe('comparing the files');
+    // Nothing else is left to fail later (vitest fails a test file on an unhandled rejection).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+
   it('stops the command line on its memory limit with the verdict line first', async () => {
     const head = example();
     const result = await runChs(['preview', '--base-dir', '../base', '--memory-limit', '1'], { cwd: head });
