@@ -33,6 +33,8 @@ export interface FeedStats {
 
 export type EventConsumer = (event: RecordedEvent) => void;
 
+const noop = (): void => undefined;
+
 /**
  * Where the time of the event pass went: the whole pass (CPU and wall clock), and the wall-clock
  * time of each consumer (by the label it subscribed with); the rest is reading and parsing the
@@ -58,6 +60,8 @@ export class EventFeed {
   private started = false;
   /** Why the pass must end now (`stop`). */
   private stopped: { error: unknown } | undefined;
+  /** What the pass waits for once it has passed on `max` events (`holdBackUntil`). */
+  private awaited: { ready: Promise<void>; max: number } | undefined;
   private resolveDone!: (stats: FeedStats) => void;
   private readonly done: Promise<FeedStats>;
   readonly times: FeedTimes = { pass: { cpu: 0, wall: 0 }, consumers: new Map() };
@@ -90,6 +94,19 @@ export class EventFeed {
    */
   stop(error: unknown): void {
     this.stopped ??= { error };
+  }
+
+  /**
+   * The consumers hold back the events they cannot judge until `ready` settles (the cluster state,
+   * read beside the pass): past `max` events the pass waits for it, so that what is held stays
+   * bounded however slow that read is. Nothing is skipped: the source is read on after.
+   */
+  holdBackUntil(ready: Promise<unknown>, max: number): void {
+    const awaited = { ready: ready.then(noop, noop), max };
+    this.awaited = awaited;
+    void awaited.ready.then(() => {
+      if (this.awaited === awaited) this.awaited = undefined;
+    });
   }
 
   /** Alerts per rule, asked of every store as an aggregation; a store that cannot say is noted. */
@@ -158,9 +175,11 @@ export class EventFeed {
               counts.bad++;
               if (stats.badExamples.length < 5) stats.badExamples.push(`${where}: ${message}`);
             },
-            progress: (fraction) => {
+            progress: (fraction): Promise<void> | undefined => {
               dispatch();
               progress?.update(source.display, counts.events, fraction);
+              // Past the bound, the next chunk or page waits for what the held events wait for.
+              if (this.awaited && stats.events + counts.events >= this.awaited.max) return this.awaited.ready;
             },
           });
           dispatch();

@@ -24,6 +24,12 @@ import { runTests } from '../testing/run.js';
 import { loadTree } from './tree.js';
 import { verdictOf } from './verdict.js';
 
+/**
+ * Events the pass gives the sections before the cluster state is there, at most; then it waits
+ * for the state. AppArmor and seccomp hold back a few references for each (tens of MB a million).
+ */
+const MAX_HELD_EVENTS = 1_000_000;
+
 export interface BuildOptions {
   /** Absolute directories of both sides. */
   baseDir: string;
@@ -97,8 +103,11 @@ export async function buildImpactReport(options: BuildOptions): Promise<ImpactRe
   const notAnalysed: PolicyKind[] = [];
   const feed = new EventFeed(options.events, options.progress, checkpoint);
   const cluster = options.cluster;
-  // Awaited below (after the sections, which may not need it); the event pass stops at once.
-  if (cluster instanceof Promise) cluster.catch((error: unknown) => feed.stop(error));
+  if (cluster instanceof Promise) {
+    // Awaited below (after the sections, which may not need it); the event pass stops at once.
+    cluster.catch((error: unknown) => feed.stop(error));
+    feed.holdBackUntil(cluster, MAX_HELD_EVENTS);
+  }
   const subjects = new EventSubjects();
   const running: Promise<SectionResult>[] = [];
   const changedKinds = options.languages.filter(({ kind }) => files.some((f) => f.kind === kind));

@@ -223,6 +223,47 @@ describe('sections judging events by their workload, the cluster state read besi
   });
 });
 
+describe('EventFeed.holdBackUntil', () => {
+  it('waits for the state past the bound, then reads on without skipping an event', async () => {
+    let release: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (release = resolve));
+    const source = steppedSource(recorded().slice(0, 100), () => undefined);
+    const feed = new EventFeed([source]);
+    const seen: number[] = [];
+    void feed.subscribe((event) => seen.push(event.line));
+    feed.holdBackUntil(ready, 10);
+    const done = feed.run();
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    // Paused at the bound: the tenth event's chunk is done, the next not read.
+    expect(source.given).toBe(10);
+    expect(seen).toHaveLength(10);
+    release();
+    const stats = await done;
+    expect(stats.events).toBe(100);
+    expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it('a state that fails ends the wait and the pass with its error', async () => {
+    let fail: (error: Error) => void = () => undefined;
+    const ready = new Promise<void>((_, reject) => (fail = reject));
+    const source = steppedSource(recorded().slice(0, 100), () => undefined);
+    const feed = new EventFeed([source]);
+    let seen = 0;
+    void feed.subscribe(() => seen++);
+    ready.catch((error: unknown) => feed.stop(error));
+    feed.holdBackUntil(ready, 10);
+    const done = feed.run();
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(source.given).toBe(10);
+    const failure = new Error('snapshot.json:1:1: not JSON');
+    fail(failure);
+    await expect(done).rejects.toBe(failure);
+    // The source gave one more event before the pass stopped; no consumer saw it.
+    expect(source.given).toBe(11);
+    expect(seen).toBe(10);
+  });
+});
+
 describe('HeldBack', () => {
   it('holds events until released, then judges them in order, and later ones at once', () => {
     const subjects = new EventSubjects();
