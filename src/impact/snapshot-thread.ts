@@ -9,10 +9,10 @@
  * The worker is the built `snapshot-worker` beside this module (the bundle's `.cjs`, tsc's `.js`).
  * Where there is none (the TypeScript sources, as the unit tests run them), where the process may
  * run on one core only (the two threads would share it, and posting the objects costs more than it
- * saves), or with `CHS_SNAPSHOT_WORKER=0`, the file is read on the main thread by the same function,
- * before the promise is returned.
+ * saves), for a file under 4 MiB, or with `CHS_SNAPSHOT_WORKER=0`, the file is read on the main
+ * thread by the same function, before the promise is returned.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -117,6 +117,30 @@ export interface SnapshotReading {
   cancel(): void;
 }
 
+/** A snapshot smaller than this is read on the main thread: it takes about as long as starting a worker. */
+const WORKER_FROM_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Whether to read in a worker: `CHS_SNAPSHOT_WORKER=1` always, `0` never; else when a second
+ * thread may run and the file is not small (a pipe's size is not known: it may be large).
+ */
+function inWorker(
+  absolute: string,
+  options: { env?: Readonly<Record<string, string | undefined>>; parallelism?: number },
+): boolean {
+  const setting = options.env?.CHS_SNAPSHOT_WORKER;
+  if (setting === '0') return false;
+  if (setting === '1') return true;
+  if ((options.parallelism ?? availableParallelism()) < 2) return false;
+  try {
+    const stat = statSync(absolute);
+    return !stat.isFile() || stat.size >= WORKER_FROM_BYTES;
+  } catch {
+    // The read says what is wrong with it.
+    return false;
+  }
+}
+
 /**
  * Starts reading a snapshot file beside the caller. `watch` is called every `watchMs` while the
  * worker runs and the main thread is idle (the job's budget, `src/core/budget.ts`); what it
@@ -134,9 +158,7 @@ export function readSnapshotBeside(
     watchMs?: number;
   } = {},
 ): SnapshotReading {
-  const parallel = (options.parallelism ?? availableParallelism()) > 1;
-  const script =
-    options.env?.CHS_SNAPSHOT_WORKER === '0' || !parallel ? undefined : (options.script ?? workerScript());
+  const script = inWorker(file.absolute, options) ? (options.script ?? workerScript()) : undefined;
   if (script === undefined) {
     let state: Promise<ClusterState>;
     try {

@@ -71,7 +71,7 @@ describe('chs preview: the snapshot read in a worker thread', () => {
       ['cluster/snapshot.yaml', 'events/shop.jsonl'],
       ['cluster/large.json', 'events/large.jsonl'],
     ] as const) {
-      const beside = await preview(head, snapshot, events);
+      const beside = await preview(head, snapshot, events, { CHS_SNAPSHOT_WORKER: '1' });
       const markdown = readFileSync(join(head, 'out.md'), 'utf8');
       const here = await preview(head, snapshot, events, { CHS_SNAPSHOT_WORKER: '0' });
       expect(beside.stderr).toBe('');
@@ -95,7 +95,9 @@ describe('chs preview: the snapshot read in a worker thread', () => {
       join(head, 'cluster/broken.json'),
       '{"apiVersion": "v1", "kind": "List", "items": [\n  {"kind": "Pod",\n   "metadata": {"name": }}\n]}\n',
     );
-    const beside = await preview(head, 'cluster/broken.json', 'events/shop.jsonl');
+    const beside = await preview(head, 'cluster/broken.json', 'events/shop.jsonl', {
+      CHS_SNAPSHOT_WORKER: '1',
+    });
     const here = await preview(head, 'cluster/broken.json', 'events/shop.jsonl', {
       CHS_SNAPSHOT_WORKER: '0',
     });

@@ -17,6 +17,8 @@ const built = existsSync(WORKER);
 if (!built) skipping('the snapshot read in the built worker thread', WHY.notBuilt);
 
 const dir = mkdtempSync(join(tmpdir(), 'chs-snapshot-thread-'));
+/** The worker whatever the file's size and the cores (`CHS_SNAPSHOT_WORKER=1`). */
+const ALWAYS = { CHS_SNAPSHOT_WORKER: '1' };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const container = (name: string, profile: string): Record<string, unknown> => ({
@@ -154,11 +156,11 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
     const path = writeList('list.json', 2_000);
     const beside = await readSnapshotBeside(
       { absolute: path, display: 'list.json' },
-      { parallelism: 2, script: WORKER },
+      { env: ALWAYS, script: WORKER },
     ).state;
     const here = await readSnapshotBeside(
       { absolute: path, display: 'list.json' },
-      { parallelism: 2, script: WORKER, env: { CHS_SNAPSHOT_WORKER: '0' } },
+      { script: WORKER, env: { CHS_SNAPSHOT_WORKER: '0' } },
     ).state;
     expect(beside.source).toBe('list.json');
     expect(answers(workloadsOf(beside), 2_000)).toEqual(answers(workloadsOf(here), 2_000));
@@ -173,7 +175,7 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
     );
     const fromYaml = await readSnapshotBeside(
       { absolute: yaml, display: 'list.yaml' },
-      { parallelism: 2, script: WORKER },
+      { env: ALWAYS, script: WORKER },
     ).state;
     expect(answers(workloadsOf(fromYaml), 40)).toEqual(
       answers(
@@ -196,7 +198,7 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
     );
     const beside = readSnapshotBeside(
       { absolute: path, display: 'broken.json' },
-      { parallelism: 2, script: WORKER },
+      { env: ALWAYS, script: WORKER },
     ).state;
     await expect(beside).rejects.toBeInstanceOf(UserError);
     const message = await beside.catch((error: Error) => error.message);
@@ -215,7 +217,7 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
     const reading = readSnapshotBeside(
       { absolute: path, display: 'large.json' },
       {
-        parallelism: 2,
+        env: ALWAYS,
         script: WORKER,
         watchMs: 1,
         watch: () => {
@@ -235,34 +237,45 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
     const path = writeList('cancelled.json', 20_000);
     const reading = readSnapshotBeside(
       { absolute: path, display: 'cancelled.json' },
-      { parallelism: 2, script: WORKER },
+      { env: ALWAYS, script: WORKER },
     );
     reading.cancel();
     await expect(reading.state).rejects.toThrow('cancelled');
   });
 
-  it('reads on the calling thread where only one thread may run at a time', async () => {
-    const path = writeList('one-core.json', 50);
-    // This worker would fail: it is not started.
-    const throwing = join(dir, 'never.cjs');
-    writeFileSync(throwing, "throw new Error('started');\n");
-    const state = await readSnapshotBeside(
-      { absolute: path, display: 'one-core.json' },
-      { parallelism: 1, script: throwing },
-    ).state;
-    expect(workloadsOf(state).list.length).toBeGreaterThan(0);
+  it('reads on the calling thread where one thread may run at a time, or the file is small', async () => {
+    const small = writeList('small.json', 50);
+    // A large file: only its size counts here (this worker reads nothing).
+    const large = join(dir, 'large-enough.json');
+    writeFileSync(large, ' '.repeat(4 * 1024 * 1024));
+    // This worker fails as it starts: used, it would say so.
+    const started = join(dir, 'started.cjs');
+    writeFileSync(
+      started,
+      "require('node:worker_threads').parentPort.postMessage({ error: { message: 'worker started', user: true } });\n",
+    );
+    const read = (absolute: string, options: { parallelism?: number; env?: Record<string, string> }) =>
+      readSnapshotBeside({ absolute, display: 'x.json' }, { script: started, ...options }).state.then(
+        () => 'main thread',
+        (error: Error) => (error.message === 'worker started' ? 'worker' : error.message),
+      );
+    expect(await read(small, { parallelism: 2 })).toBe('main thread');
+    expect(await read(large, { parallelism: 1 })).not.toBe('worker');
+    expect(await read(large, { parallelism: 2 })).toBe('worker');
+    expect(await read(small, { parallelism: 1, env: ALWAYS })).toBe('worker');
+    expect(await read(large, { parallelism: 2, env: { CHS_SNAPSHOT_WORKER: '0' } })).not.toBe('worker');
   });
 
   it('a worker that throws, stops without a word or reports an internal error ends the read clearly', async () => {
     const file = { absolute: join(dir, 'none.json'), display: 'none.json' };
     const throwing = join(dir, 'throwing.cjs');
     writeFileSync(throwing, "throw new Error('broken worker');\n");
-    await expect(readSnapshotBeside(file, { parallelism: 2, script: throwing }).state).rejects.toThrow(
+    await expect(readSnapshotBeside(file, { env: ALWAYS, script: throwing }).state).rejects.toThrow(
       'broken worker',
     );
     const silent = join(dir, 'silent.cjs');
     writeFileSync(silent, 'process.exit(3);\n');
-    await expect(readSnapshotBeside(file, { parallelism: 2, script: silent }).state).rejects.toThrow(
+    await expect(readSnapshotBeside(file, { env: ALWAYS, script: silent }).state).rejects.toThrow(
       'reading the snapshot none.json: the worker thread stopped (exit 3)',
     );
     const internal = join(dir, 'internal.cjs');
@@ -270,7 +283,7 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
       internal,
       "require('node:worker_threads').parentPort.postMessage({ error: { message: 'x is undefined', stack: 'at y', user: false } });\n",
     );
-    const error = await readSnapshotBeside(file, { parallelism: 2, script: internal }).state.catch(
+    const error = await readSnapshotBeside(file, { env: ALWAYS, script: internal }).state.catch(
       (e: Error) => e,
     );
     expect(error).not.toBeInstanceOf(UserError);
@@ -280,7 +293,7 @@ describe.skipIf(!built)('readSnapshotBeside, in the built worker thread', () => 
       user,
       "require('node:worker_threads').parentPort.postMessage({ error: { message: 'none.json: no such file', user: true } });\n",
     );
-    await expect(readSnapshotBeside(file, { parallelism: 2, script: user }).state).rejects.toBeInstanceOf(
+    await expect(readSnapshotBeside(file, { env: ALWAYS, script: user }).state).rejects.toBeInstanceOf(
       UserError,
     );
   });
