@@ -307,7 +307,7 @@ export class WorkloadsBuilder {
 
   /**
    * The workloads as plain data, each pod placed (what a worker thread posts to the main one:
-   * `src/kube/snapshot-thread.ts`). The builder is spent after.
+   * `src/impact/snapshot-thread.ts`). The builder is spent after.
    */
   state(): WorkloadsState {
     const { list, byKey, controllers, namespaceLabels, nodeArch } = this;
