@@ -20,17 +20,7 @@ import { loadTree } from '../../src/impact/tree.js';
 import type { RecordedEvent } from '../../src/languages/falco/index.js';
 import { languages, registry } from '../../src/languages/index.js';
 import { writeFiles } from '../helpers/tree.js';
-import { deployment, pod } from './providers-helpers.js';
-
-const CONFIG = `version: 1
-mode: monitor
-targets:
-  - name: production
-    namespaces: [shop]
-    mode: block
-  - name: staging
-    namespaces: [dev]
-`;
+import { CONFIG, deployment, node, onNode, pod } from './providers-helpers.js';
 
 const SECCOMP = (extra: string[]): string =>
   `${JSON.stringify({
@@ -64,15 +54,6 @@ const web = {
   },
 };
 const sidecar = { name: 'log', image: 'log' };
-const node = (name: string, arch: string): ClusterObject => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name, labels: { 'kubernetes.io/arch': arch } },
-});
-const onNode = (object: ClusterObject, nodeName: string): ClusterObject => ({
-  ...object,
-  spec: { ...(object.spec as Record<string, unknown>), nodeName },
-});
 const withSidecar = (object: ClusterObject): ClusterObject => {
   const spec = object.spec as { template: { spec: { containers: unknown[] } } };
   return {

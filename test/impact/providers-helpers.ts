@@ -10,7 +10,8 @@ import type { ImpactSection } from '../../src/impact/section.js';
 import { loadTree } from '../../src/impact/tree.js';
 import { writeFiles } from '../helpers/tree.js';
 
-const CONFIG = `version: 1
+/** Two targets: production (shop) in block mode, staging (dev) in monitor. */
+export const CONFIG = `version: 1
 mode: monitor
 targets:
   - name: production
@@ -48,6 +49,19 @@ export async function analyse(
   await feed.run();
   return running;
 }
+
+/** A node of that architecture (`kubernetes.io/arch`). */
+export const node = (name: string, arch: string): ClusterObject => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux' } },
+});
+
+/** The pod (or other object with a pod spec) scheduled on that node. */
+export const onNode = (object: ClusterObject, nodeName: string): ClusterObject => ({
+  ...object,
+  spec: { ...(object.spec as Record<string, unknown>), nodeName },
+});
 
 export function deployment(
   namespace: string,

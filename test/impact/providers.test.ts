@@ -9,7 +9,7 @@ import type { ImpactReport } from '../../src/impact/model.js';
 import { podSecuritySection } from '../../src/impact/pod-security.js';
 import { seccompSection } from '../../src/impact/seccomp.js';
 import { impactMarkdown } from '../../src/report/markdown.js';
-import { analyse, deployment, pod } from './providers-helpers.js';
+import { analyse, deployment, node, onNode, pod } from './providers-helpers.js';
 
 const items = (result: {
   items: { itemType: string; name: string; change: string; from?: string; to?: string }[];
@@ -315,15 +315,6 @@ const api = {
     seccompProfile: { type: 'Localhost', localhostProfile: 'container-host-security/api.json' },
   },
 };
-const node = (name: string, arch: string): ClusterObject => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name, labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux' } },
-});
-const onNode = (object: ClusterObject, nodeName: string): ClusterObject => ({
-  ...object,
-  spec: { ...(object.spec as Record<string, unknown>), nodeName },
-});
 const apiProfile = PROFILE([...ESSENTIAL, 'uname']);
 
 describe('seccomp: syscall groups and the calls refused in block mode', () => {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { previewCommand } from '../../src/cli/preview.js';
+import type { PreviewFlags } from '../../src/cli/preview.js';
 import type { CommandContext } from '../../src/cli/run.js';
 import { Budget, BudgetExceeded, defaultMemoryLimitMiB } from '../../src/core/budget.js';
 import type { ImpactReport } from '../../src/impact/model.js';
@@ -64,6 +65,22 @@ describe('the budget', () => {
   });
 });
 
+/**
+ * `chs preview` in `head` with a clock that moves on by a second at each reading (and no memory
+ * used): the budget's time limit trips at a check of the test's choosing.
+ */
+async function previewOnTicks(head: string, flags: PreviewFlags) {
+  let clock = 0;
+  const out = sink();
+  const err = sink();
+  const ctx: CommandContext = { cwd: head, root: head, stdout: out.stream, stderr: err.stream };
+  const code = await previewCommand(ctx, flags, {
+    env: {},
+    meter: { now: () => (clock += 1000), rss: () => 0 },
+  });
+  return { code, out, err };
+}
+
 describe('chs preview over its budget', () => {
   it('stops in the event pass with a verdict line, and still writes the report', async () => {
     const head = example();
@@ -71,15 +88,12 @@ describe('chs preview over its budget', () => {
     // moves it on by a second; the limit is 60 s.
     const line = readFileSync(join(head, 'events/shop.jsonl'), 'utf8').split('\n')[0] as string;
     writeFileSync(join(head, 'events/many.jsonl'), `${line}\n`.repeat(20_000));
-    let clock = 0;
-    const out = sink();
-    const err = sink();
-    const ctx: CommandContext = { cwd: head, root: head, stdout: out.stream, stderr: err.stream };
-    const code = await previewCommand(
-      ctx,
-      { baseDir: '../base', events: ['events/many.jsonl'], format: 'json', timeLimit: 60 },
-      { env: {}, meter: { now: () => (clock += 1000), rss: () => 0 } },
-    );
+    const { code, out, err } = await previewOnTicks(head, {
+      baseDir: '../base',
+      events: ['events/many.jsonl'],
+      format: 'json',
+      timeLimit: 60,
+    });
     expect(code).toBe(1);
     const report = JSON.parse(out.text()) as ImpactReport;
     expect(report.stopped).toEqual({
@@ -104,15 +118,12 @@ describe('chs preview over its budget', () => {
     writeFileSync(join(head, 'cluster/broken.json'), '{"kind": "List", "items": [\n  {"kind": \n');
     // The clock moves on by a second at each reading: over 2 s at the third check, as the files
     // are compared, while the snapshot's failure is still to be taken.
-    let clock = 0;
-    const out = sink();
-    const err = sink();
-    const ctx: CommandContext = { cwd: head, root: head, stdout: out.stream, stderr: err.stream };
-    const code = await previewCommand(
-      ctx,
-      { baseDir: '../base', snapshot: 'cluster/broken.json', format: 'json', timeLimit: 2 },
-      { env: {}, meter: { now: () => (clock += 1000), rss: () => 0 } },
-    );
+    const { code, out } = await previewOnTicks(head, {
+      baseDir: '../base',
+      snapshot: 'cluster/broken.json',
+      format: 'json',
+      timeLimit: 2,
+    });
     expect(code).toBe(1);
     expect((JSON.parse(out.text()) as ImpactReport).stopped?.where).toBe('comparing the files');
     // Nothing else is left to fail later (vitest fails a test file on an unhandled rejection).
